@@ -1,0 +1,105 @@
+import path from 'node:path';
+
+/**
+ * Configuration, read from the environment once at start-up and validated as a whole,
+ * so a misconfigured deployment fails fast with every problem listed. Everything else
+ * receives the resulting object; nothing below this module reads `process.env`.
+ */
+export interface Config {
+  port: number;
+  host: string;
+  /** When unset, an embedded MongoDB-compatible server is started under `dataDir`. */
+  mongodbUri?: string;
+  dbName: string;
+  dataDir: string;
+  admin?: { key: string; secret: string };
+  logLevel: LogLevel;
+  /** Largest JSON request body accepted, in bytes. */
+  jsonBodyLimitBytes: number;
+  /** Largest multipart (statements with attachments) request body accepted, in bytes. */
+  multipartBodyLimitBytes: number;
+  /** Time allowed for in-flight requests to finish on SIGTERM/SIGINT. */
+  shutdownTimeoutMs: number;
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env, cwd = process.cwd()): Config {
+  const problems: string[] = [];
+  const read = new EnvReader(env, problems);
+
+  const adminKey = read.string('LRS_ADMIN_KEY');
+  const adminSecret = read.string('LRS_ADMIN_SECRET');
+  if (Boolean(adminKey) !== Boolean(adminSecret)) {
+    problems.push('LRS_ADMIN_KEY and LRS_ADMIN_SECRET must be set together');
+  }
+  if (adminSecret !== undefined && adminSecret.length < 8) {
+    problems.push('LRS_ADMIN_SECRET must be at least 8 characters long');
+  }
+
+  const config: Config = {
+    port: read.integer('PORT', 8080, 0, 65535),
+    host: read.string('HOST') ?? '127.0.0.1',
+    mongodbUri: read.mongoUri('MONGODB_URI'),
+    dbName: read.string('MONGODB_DB') ?? 'keiko',
+    dataDir: path.resolve(cwd, read.string('DATA_DIR') ?? 'data'),
+    admin: adminKey && adminSecret ? { key: adminKey, secret: adminSecret } : undefined,
+    logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    jsonBodyLimitBytes: read.integer('JSON_BODY_LIMIT_BYTES', 10 * 1024 * 1024, 1024),
+    multipartBodyLimitBytes: read.integer('MULTIPART_BODY_LIMIT_BYTES', 64 * 1024 * 1024, 1024),
+    shutdownTimeoutMs: read.integer('SHUTDOWN_TIMEOUT_MS', 10_000, 0),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+class EnvReader {
+  constructor(
+    private readonly env: Env,
+    private readonly problems: string[],
+  ) {}
+
+  string(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  }
+
+  integer(name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || value < min || value > max) {
+      this.problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+      return fallback;
+    }
+    return raw as T;
+  }
+
+  mongoUri(name: string): string | undefined {
+    const raw = this.string(name);
+    if (raw !== undefined && !/^mongodb(\+srv)?:\/\//.test(raw)) {
+      this.problems.push(`${name} must start with mongodb:// or mongodb+srv://`);
+    }
+    return raw;
+  }
+}
