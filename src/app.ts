@@ -1,0 +1,111 @@
+import express, { Router, type Express } from 'express';
+import type { Db } from 'mongodb';
+import pinoHttp from 'pino-http';
+import { authenticate } from './auth/authenticate';
+import type { CredentialStore } from './auth/credential-store';
+import { MongoCredentialStore } from './auth/mongo-credential-store';
+import type { Config } from './config';
+import { alternateRequestSyntax } from './http/alternate-request';
+import { rawBody } from './http/body';
+import { errorHandler, notFoundHandler } from './http/error-handler';
+import { xapiVersion } from './http/xapi-version';
+import type { Logger } from './logger';
+import { apiDocsRoutes } from './ops/api-docs';
+import { Metrics } from './ops/metrics';
+import { operationsRoutes } from './ops/routes';
+import { MongoBlobStore } from './storage/mongo-blob-store';
+import { aboutRoutes } from './xapi/about/routes';
+import { matchAttachments } from './xapi/statements/attachments/statement-request';
+import { verifySignedStatements } from './xapi/statements/attachments/signature';
+import { StatementIngest } from './xapi/statements/ingest';
+import { MongoStatementStorage } from './xapi/statements/mongo-statement-storage';
+import { StatementReader } from './xapi/statements/reader';
+import { statementRoutes } from './xapi/statements/routes';
+import type { StatementStorage } from './xapi/statements/statement-storage';
+import {
+  createStatementValidator,
+  isIri,
+  isIsoTimestamp,
+  isUuid,
+} from './xapi/statements/validation/validate-statement';
+
+export const XAPI_BASE_PATH = '/xapi';
+
+/** Everything the HTTP layer needs, built once from the database and configuration. */
+export interface Services {
+  db: Db;
+  credentials: CredentialStore;
+  statements: StatementStorage;
+  ingest: StatementIngest;
+  reader: StatementReader;
+  metrics: Metrics;
+}
+
+export type AppOptions = Pick<Config, 'jsonBodyLimitBytes' | 'multipartBodyLimitBytes' | 'statementsPageSize'>;
+
+export function createServices(db: Db, logger: Logger, lrsHomePage: string): Services {
+  const statements = new MongoStatementStorage(db);
+  const blobs = new MongoBlobStore(db, 'attachment');
+  const validator = createStatementValidator();
+  return {
+    db,
+    credentials: new MongoCredentialStore(db, { authorityHomePage: lrsHomePage }),
+    statements,
+    ingest: new StatementIngest({
+      storage: statements,
+      blobs,
+      validateStatement: (statement, path) => validator.validateStatement(statement, path),
+      matchAttachments,
+      verifySignatures: verifySignedStatements,
+      logger,
+    }),
+    reader: new StatementReader(statements, blobs),
+    metrics: new Metrics(),
+  };
+}
+
+/** Prepares the database (indexes) for the services; idempotent. */
+export async function prepareStorage(services: Services): Promise<void> {
+  await services.statements.ensureIndexes();
+}
+
+export function buildApp(services: Services, options: AppOptions, logger: Logger): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/health' } }));
+  app.use(services.metrics.middleware());
+  app.use(operationsRoutes(services.db, services.metrics));
+  app.use(apiDocsRoutes());
+  app.use(XAPI_BASE_PATH, xapiRouter(services, options));
+  app.use(notFoundHandler());
+  app.use(errorHandler(logger));
+  return app;
+}
+
+function xapiRouter(services: Services, options: AppOptions): Router {
+  const validator = createStatementValidator();
+  const router = Router();
+  router.use(rawBody(Math.max(options.jsonBodyLimitBytes, options.multipartBodyLimitBytes)));
+  router.use(alternateRequestSyntax());
+  router.use(xapiVersion());
+  router.use(aboutRoutes({}));
+  router.use(authenticate({ store: services.credentials }));
+  router.use(
+    statementRoutes({
+      ingest: services.ingest,
+      reader: services.reader,
+      storage: services.statements,
+      checkers: {
+        validateActor: (actor, path) => validator.validateActor(actor, path),
+        isIri,
+        isUuid,
+        isTimestamp: isIsoTimestamp,
+      },
+      maxPageSize: options.statementsPageSize,
+      jsonBodyLimitBytes: options.jsonBodyLimitBytes,
+      onStored: (count) => services.metrics.statementsStored.inc(count),
+    }),
+  );
+  return router;
+}

@@ -1,0 +1,25 @@
+import { Router } from 'express';
+import type { Db } from 'mongodb';
+import { ServiceUnavailableError } from '../errors';
+import type { Metrics } from './metrics';
+
+/** /health (the process is up), /ready (the database answers) and /metrics (Prometheus). */
+export function operationsRoutes(db: Db, metrics: Metrics): Router {
+  const router = Router();
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/ready', async (_req, res) => {
+    try {
+      await db.command({ ping: 1 });
+    } catch {
+      throw new ServiceUnavailableError('The database does not answer');
+    }
+    res.json({ status: 'ready' });
+  });
+  router.get('/metrics', async (_req, res) => {
+    res.setHeader('Content-Type', metrics.registry.contentType);
+    res.send(await metrics.registry.metrics());
+  });
+  return router;
+}

@@ -1,0 +1,75 @@
+import http from 'node:http';
+import type { MongoClient } from 'mongodb';
+import { buildApp, createServices, prepareStorage, type Services } from './app';
+import { authorityHomePage } from './auth/credential-store';
+import { ensureAdminCredential } from './auth/bootstrap';
+import type { Config } from './config';
+import { connectMongo } from './db/mongo';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded';
+import type { Logger } from './logger';
+import { recoverAbandonedBatches } from './xapi/statements/recovery';
+
+const RECOVERY_INTERVAL_MS = 30_000;
+
+export interface RunningServer {
+  url: string;
+  services: Services;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the LRS: the database (embedded when no MONGODB_URI is configured), storage
+ * preparation, the admin credential, batch recovery, and the HTTP server. `stop()` lets
+ * in-flight requests finish (up to the shutdown timeout) before closing the database.
+ */
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const embedded = config.mongodbUri ? undefined : await startEmbeddedDatabase({ dataDir: config.dataDir, logger });
+  const client = await connectMongo(config.mongodbUri ?? embedded!.uri);
+  const services = createServices(client.db(config.dbName), logger, authorityHomePage(config));
+  await prepareStorage(services);
+  await ensureAdminCredential(services.credentials, config.admin, logger);
+  const recovery = startRecovery(services, logger);
+
+  const server = http.createServer(buildApp(services, config, logger));
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host}:${port}`;
+  logger.info({ url: `${url}/xapi`, database: embedded?.kind ?? 'external' }, 'Keiko LRS listening');
+
+  return {
+    url,
+    services,
+    stop: () => stopServer({ server, client, embedded, recovery, timeoutMs: config.shutdownTimeoutMs, logger }),
+  };
+}
+
+function startRecovery(services: Services, logger: Logger): NodeJS.Timeout {
+  const run = () =>
+    recoverAbandonedBatches(services.statements, logger).catch((error: unknown) =>
+      logger.warn({ err: error }, 'statement batch recovery failed; will retry'),
+    );
+  void run();
+  const timer = setInterval(run, RECOVERY_INTERVAL_MS);
+  timer.unref();
+  return timer;
+}
+
+async function stopServer(parts: {
+  server: http.Server;
+  client: MongoClient;
+  embedded?: EmbeddedDatabase;
+  recovery: NodeJS.Timeout;
+  timeoutMs: number;
+  logger: Logger;
+}): Promise<void> {
+  clearInterval(parts.recovery);
+  const closed = new Promise<void>((resolve) => parts.server.close(() => resolve()));
+  parts.server.closeIdleConnections();
+  const forced = setTimeout(() => parts.server.closeAllConnections(), parts.timeoutMs);
+  await closed;
+  clearTimeout(forced);
+  await parts.client.close();
+  await parts.embedded?.stop();
+  parts.logger.info('Keiko LRS stopped');
+}

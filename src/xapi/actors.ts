@@ -1,0 +1,52 @@
+import type { Actor, Agent, InverseFunctionalIdentifiers } from './types';
+
+/**
+ * A stable string for an Agent's or Group's inverse functional identifier, used to index and
+ * match actors (Communication 2.1.3: Agents and identified Groups are equal when they use the
+ * same IFI with equal values). Returns undefined for an anonymous Group.
+ */
+export function ifiKey(actor: InverseFunctionalIdentifiers): string | undefined {
+  if (actor.mbox !== undefined) return `mbox:${normalizeMbox(actor.mbox)}`;
+  if (actor.mbox_sha1sum !== undefined) return `sha1:${actor.mbox_sha1sum.toLowerCase()}`;
+  if (actor.openid !== undefined) return `openid:${actor.openid}`;
+  if (actor.account !== undefined) return `account:${actor.account.homePage}|${actor.account.name}`;
+  return undefined;
+}
+
+/** The domain part of an e-mail address is case-insensitive (Data 2.3.1). */
+function normalizeMbox(mbox: string): string {
+  const at = mbox.lastIndexOf('@');
+  return at < 0 ? mbox : mbox.slice(0, at) + mbox.slice(at).toLowerCase();
+}
+
+/**
+ * Keys under which a statement involving this actor is found by the `agent` filter: the actor's
+ * own IFI and, for a Group, those of its members (Communication 2.1.3, `agent` parameter).
+ */
+export function actorMatchKeys(actor: Actor | undefined): string[] {
+  if (actor === undefined) return [];
+  const keys: string[] = [];
+  const own = ifiKey(actor);
+  if (own !== undefined) keys.push(own);
+  if (actor.objectType === 'Group') {
+    for (const member of actor.member ?? []) {
+      const key = ifiKey(member);
+      if (key !== undefined) keys.push(key);
+    }
+  }
+  return keys;
+}
+
+export function isActorObject(object: { objectType?: string }): object is Actor {
+  return object.objectType === 'Agent' || object.objectType === 'Group';
+}
+
+/** Only the identifying properties of an Agent (format=ids). */
+export function agentIdentifiers(agent: Agent): Agent {
+  const { objectType, mbox, mbox_sha1sum, openid, account } = agent;
+  return dropUndefined({ objectType, mbox, mbox_sha1sum, openid, account });
+}
+
+export function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

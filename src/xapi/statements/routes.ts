@@ -1,0 +1,147 @@
+import { Router, type Request, type Response } from 'express';
+import { requireScope } from '../../auth/authenticate';
+import { BadRequestCode, BadRequestError, UnauthorizedError } from '../../errors';
+import { readJsonBody, mediaTypeOf } from '../../http/body';
+import type { Blob } from '../../storage/blob-store';
+import { buildMultipartMixed, parseMultipartMixed } from './attachments/multipart';
+import { splitStatementRequest } from './attachments/statement-request';
+import { parseAcceptLanguage } from './format';
+import { parseGetStatementsRequest, type ParameterCheckers } from './get-request';
+import type { ReceivedAttachment } from './attachments/statement-request';
+import type { StatementIngest, Submitter } from './ingest';
+import type { StatementReader, StatementsResponse } from './reader';
+import type { StatementStorage } from './statement-storage';
+
+export interface StatementRoutesOptions {
+  ingest: StatementIngest;
+  reader: StatementReader;
+  storage: StatementStorage;
+  checkers: ParameterCheckers;
+  maxPageSize: number;
+  jsonBodyLimitBytes: number;
+  onStored?: (count: number) => void;
+  now?: () => Date;
+}
+
+/** The Statement resource, Communication 2.1: PUT, POST, GET and HEAD on /statements. */
+export function statementRoutes(options: StatementRoutesOptions): Router {
+  const router = Router();
+  const now = options.now ?? (() => new Date());
+
+  router.use('/statements', async (_req, res, next) => {
+    // 2.1.3.s2.b5: on every response of the Statement resource, errors included.
+    const through = await options.storage.consistentThrough(now());
+    res.setHeader('X-Experience-API-Consistent-Through', through.toISOString());
+    next();
+  });
+
+  router.get('/statements', requireScope({ resource: 'statements', write: false }), async (req, res) => {
+    const request = parseGetStatementsRequest(req.query as Record<string, unknown>, options.checkers, options.maxPageSize);
+    const context = {
+      onlyCredentialKey: req.readMineOnly ? req.credential!.key : undefined,
+      languages: parseAcceptLanguage(req.get('accept-language')),
+    };
+    const result = await options.reader.read(request, context, `${req.baseUrl}/statements`);
+    sendStatements(res, result, request.attachments);
+  });
+
+  router.put('/statements', requireScope({ resource: 'statements', write: true }), async (req, res) => {
+    const statementId = putStatementId(req, options.checkers);
+    const { statements, attachments } = readStatementsBody(req, options.jsonBodyLimitBytes);
+    if (Array.isArray(statements)) throw invalidStatement('PUT takes a single statement, not an array');
+    const statement = statements as Record<string, unknown>;
+    if (statement.id !== undefined && String(statement.id).toLowerCase() !== statementId) {
+      throw invalidStatement(`The statement id ${String(statement.id)} does not match the statementId parameter ${statementId}`);
+    }
+    await options.ingest.store([{ ...statement, id: statementId }], submitterOf(req), attachments);
+    options.onStored?.(1);
+    res.status(204).end();
+  });
+
+  router.post('/statements', requireScope({ resource: 'statements', write: true }), async (req, res) => {
+    if (Object.keys(req.query).length > 0) {
+      throw new BadRequestError(BadRequestCode.UnknownParameter, `POST statements takes no parameters, got "${Object.keys(req.query).join('", "')}"`);
+    }
+    const { statements, attachments } = readStatementsBody(req, options.jsonBodyLimitBytes);
+    const batch = Array.isArray(statements) ? statements : [statements];
+    if (batch.length === 0) throw invalidStatement('The batch of statements is empty');
+    const ids = await options.ingest.store(batch, submitterOf(req), attachments);
+    options.onStored?.(ids.length);
+    res.status(200).json(ids);
+  });
+
+  return router;
+}
+
+function putStatementId(req: Request, checkers: ParameterCheckers): string {
+  const names = Object.keys(req.query);
+  const unknown = names.filter((name) => name !== 'statementId');
+  if (unknown.length > 0) {
+    throw new BadRequestError(BadRequestCode.UnknownParameter, `PUT statements takes only statementId, got "${unknown.join('", "')}"`);
+  }
+  const statementId = req.query.statementId;
+  if (statementId === undefined) {
+    throw new BadRequestError(BadRequestCode.MissingParameter, 'PUT statements requires the statementId parameter');
+  }
+  if (typeof statementId !== 'string' || !checkers.isUuid(statementId)) {
+    throw new BadRequestError(BadRequestCode.InvalidParameter, 'statementId must be a single UUID');
+  }
+  return statementId.toLowerCase();
+}
+
+/** A statements body is JSON, or multipart/mixed with the JSON first and attachments after (1.5.2). */
+function readStatementsBody(req: Request, jsonLimitBytes: number): { statements: unknown; attachments: ReceivedAttachment[] } {
+  const mediaType = mediaTypeOf(req);
+  if (mediaType === 'multipart/mixed') {
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const { statementsJson, attachments } = splitStatementRequest(parseMultipartMixed(body, req.get('content-type')!));
+    return { statements: parseJson(statementsJson), attachments };
+  }
+  if (mediaType === 'application/json') return { statements: readJsonBody(req, jsonLimitBytes), attachments: [] };
+  throw new BadRequestError(
+    BadRequestCode.InvalidContentType,
+    `Statements must be sent as application/json or multipart/mixed, not "${req.get('content-type') ?? 'no Content-Type'}"`,
+  );
+}
+
+function parseJson(buffer: Buffer): unknown {
+  try {
+    return JSON.parse(buffer.toString('utf8'));
+  } catch (error) {
+    throw new BadRequestError(BadRequestCode.InvalidJson, `The statement part is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function sendStatements(res: Response, result: StatementsResponse, withAttachments: boolean): void {
+  if (result.lastModified) res.setHeader('Last-Modified', result.lastModified.toUTCString());
+  if (!withAttachments) {
+    res.status(200).json(result.body);
+    return;
+  }
+  const multipart = buildMultipartMixed([
+    { headers: { 'Content-Type': 'application/json' }, body: Buffer.from(JSON.stringify(result.body)) },
+    ...[...result.attachments].map(([sha2, blob]) => attachmentPart(sha2, blob)),
+  ]);
+  res.status(200).setHeader('Content-Type', multipart.contentType);
+  res.send(multipart.body);
+}
+
+function attachmentPart(sha2: string, blob: Blob): { headers: Record<string, string>; body: Buffer } {
+  return {
+    headers: {
+      'Content-Type': blob.contentType,
+      'Content-Transfer-Encoding': 'binary',
+      'X-Experience-API-Hash': sha2,
+    },
+    body: blob.content,
+  };
+}
+
+function submitterOf(req: Request): Submitter {
+  if (!req.credential) throw new UnauthorizedError();
+  return { credentialKey: req.credential.key, authority: req.credential.authority };
+}
+
+function invalidStatement(message: string): BadRequestError {
+  return new BadRequestError(BadRequestCode.InvalidStatement, message);
+}

@@ -1,0 +1,79 @@
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { MongoClient } from 'mongodb';
+import {
+  detectServerFlavor,
+  startEmbeddedDatabase,
+  toolOptionsFromEnvironment,
+  type EmbeddedDatabase,
+} from '../src/db/embedded';
+import { clearStaleServer, readPidFile } from '../src/db/embedded/pid-file';
+import { isRunning } from '../src/db/embedded/processes';
+import { createLogger, type Logger } from '../src/logger';
+
+/** Shared with global-teardown.ts, which runs in the same (parent) process. */
+export interface TestRunDatabase {
+  database: EmbeddedDatabase;
+  dataDir: string;
+}
+
+declare global {
+  // eslint-disable-next-line no-var
+  var keikoTestRunDatabase: TestRunDatabase | undefined;
+}
+
+const TEST_DATA_DIR_PREFIX = 'keiko-test-db-';
+/** A data directory without a pid file this old is a set-up that died before its server started. */
+const ABANDONED_SET_UP_MS = 60 * 60_000;
+
+/**
+ * Jest globalSetup, run once in the parent process: MONGODB_URI when set, else one embedded
+ * database in a fresh temporary directory for the whole run. Workers inherit the environment
+ * set here: KEIKO_TEST_MONGODB_URI, and KEIKO_TEST_DB_FLAVOR ('ferretdb' or 'mongodb').
+ */
+export default async function globalSetup(): Promise<void> {
+  const logger = createLogger('info');
+  const external = process.env.MONGODB_URI?.trim();
+  const uri = external || (await startTestRunDatabase(logger));
+  process.env.KEIKO_TEST_MONGODB_URI = uri;
+  process.env.KEIKO_TEST_DB_FLAVOR = await flavorOf(uri);
+}
+
+async function startTestRunDatabase(logger: Logger): Promise<string> {
+  await removeAbandonedTestDatabases(logger);
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), TEST_DATA_DIR_PREFIX));
+  const database = await startEmbeddedDatabase({
+    dataDir,
+    logger,
+    tools: toolOptionsFromEnvironment(process.env, os.homedir()),
+  });
+  globalThis.keikoTestRunDatabase = { database, dataDir };
+  return database.uri;
+}
+
+/** An interrupted run (Ctrl-C skips globalTeardown) leaves its server and directory behind. */
+async function removeAbandonedTestDatabases(logger: Logger): Promise<void> {
+  for (const name of await readdir(os.tmpdir())) {
+    const dir = path.join(os.tmpdir(), name);
+    if (!name.startsWith(TEST_DATA_DIR_PREFIX) || !(await isAbandoned(dir))) continue;
+    await clearStaleServer(dir, logger);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function isAbandoned(dir: string): Promise<boolean> {
+  const record = await readPidFile(dir);
+  if (record !== undefined) return !(await isRunning(record.ownerPid));
+  const { mtimeMs } = await stat(dir);
+  return Date.now() - mtimeMs > ABANDONED_SET_UP_MS;
+}
+
+async function flavorOf(uri: string): Promise<string> {
+  const client = await MongoClient.connect(uri);
+  try {
+    return await detectServerFlavor(client);
+  } finally {
+    await client.close();
+  }
+}
