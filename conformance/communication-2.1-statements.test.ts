@@ -21,6 +21,9 @@ const put = (id: string, body: unknown) =>
     .set(XAPI_VERSION_HEADER)
     .set('Authorization', lrs.auth)
     .send(body as object);
+/** A statement whose object is a StatementRef (platform/revision must then be absent, Data 2.4.6). */
+const referring = (id: string, overrides: Record<string, unknown> = {}) =>
+  sampleStatement({ object: { objectType: 'StatementRef', id }, context: {}, ...overrides });
 const countMatching = async (query: string) => ((await get(query)).body.statements as unknown[]).length;
 
 describe('Communication 2.1.1 PUT Statements', () => {
@@ -243,6 +246,7 @@ describe('Communication 2.1.3 GET Statements', () => {
           actor: { mbox: 'mailto:someone@example.org' },
           verb: { id: verb },
           object: { objectType: 'Agent', ...learner },
+          context: {}, // platform and revision are for Activity objects only
         }),
         sampleStatement({
           verb: { id: verb },
@@ -345,10 +349,10 @@ describe('Communication 2.1.3.s3 Filter conditions for StatementRefs', () => {
     const ben = { mbox: `mailto:ben-${tag}@example.org` };
     const [original] = (await post(sampleStatement({ actor: ben })).expect(200)).body as string[];
     const [confirmation] = (
-      await post(sampleStatement({ object: { objectType: 'StatementRef', id: original } })).expect(200)
+      await post(referring(original!)).expect(200)
     ).body as string[];
     const [second] = (
-      await post(sampleStatement({ object: { objectType: 'StatementRef', id: confirmation } })).expect(200)
+      await post(referring(confirmation!)).expect(200)
     ).body as string[];
     const found = (await get(`?agent=${encodeURIComponent(JSON.stringify(ben))}`)).body.statements.map(
       (s: { id: string }) => s.id,
@@ -361,7 +365,7 @@ describe('Communication 2.1.3.s3 Filter conditions for StatementRefs', () => {
     const ann = { mbox: `mailto:ann-${tag}@example.org` };
     const laterId = randomUUID();
     const [reference] = (
-      await post(sampleStatement({ object: { objectType: 'StatementRef', id: laterId } })).expect(200)
+      await post(referring(laterId)).expect(200)
     ).body as string[];
     await post(sampleStatement({ id: laterId, actor: ann })).expect(200);
     const found = (await get(`?agent=${encodeURIComponent(JSON.stringify(ann))}`)).body.statements.map(
@@ -373,7 +377,7 @@ describe('Communication 2.1.3.s3 Filter conditions for StatementRefs', () => {
 
 describe('Communication 2.1.4 Voided statements', () => {
   const voidingOf = (id: string) =>
-    sampleStatement({ verb: { id: 'http://adlnet.gov/expapi/verbs/voided' }, object: { objectType: 'StatementRef', id } });
+    referring(id, { verb: { id: 'http://adlnet.gov/expapi/verbs/voided' } });
 
   it('a voided statement is found only by voidedStatementId, and never in queries', async () => {
     const verb = `http://example.org/verbs/${randomUUID()}`;

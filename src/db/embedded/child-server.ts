@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { open } from 'node:fs/promises';
+import net from 'node:net';
 import { MongoClient } from 'mongodb';
 import type { Logger } from '../../logger';
 import { freePort, hasExited, lastLines, sleep, stopChild } from './processes';
@@ -82,15 +83,33 @@ async function spawnWithLogFile(command: string, args: string[], logFile: string
   }
 }
 
-/** Resolves once the server at `uri` answers `ping`; fails when `isGone()` or after READY_TIMEOUT_MS. */
+/**
+ * Resolves once the server at `uri` answers `ping`; fails when `isGone()` or after READY_TIMEOUT_MS.
+ * A bare TCP connect is tried first: it fails at once while nothing listens, where the driver
+ * would wait for its next heartbeat.
+ */
 export async function waitForPing(uri: string, isGone: () => boolean = () => false): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
     if (isGone()) throw new Error('it exited before it answered ping');
-    if (await answersPing(uri)) return;
+    if ((await acceptsConnections(uri)) && (await answersPing(uri))) return;
     if (Date.now() > deadline) throw new Error(`it did not answer ping within ${READY_TIMEOUT_MS / 1000} s`);
-    await sleep(100);
+    await sleep(50);
   }
+}
+
+function acceptsConnections(uri: string): Promise<boolean> {
+  const { hostname, port } = new URL(uri);
+  return new Promise((resolve) => {
+    const socket = net.connect(Number(port), hostname);
+    const settle = (accepted: boolean) => {
+      socket.destroy();
+      resolve(accepted);
+    };
+    socket.once('connect', () => settle(true));
+    socket.once('error', () => settle(false));
+    socket.setTimeout(1000, () => settle(false));
+  });
 }
 
 async function answersPing(uri: string): Promise<boolean> {

@@ -110,6 +110,19 @@ describe('startEmbeddedDatabase', () => {
     await withClient(database.uri, (client) => client.db('admin').command({ ping: 1 }));
   });
 
+  it('quotes the last lines of a server that fails to start', async () => {
+    const shimDir = await mkdtemp(path.join(os.tmpdir(), 'keiko-mongod-shim-'));
+    try {
+      await writeExecutable(path.join(shimDir, 'mongod'), '#!/bin/sh\necho "starting"\necho "fatal: disk on fire" >&2\nexit 3\n');
+      await expect(start({ searchPath: shimDir })).rejects.toThrow(
+        /mongod failed to start: it exited before it answered ping \(exit code 3\)[^]*starting\nfatal: disk on fire/,
+      );
+      expect(existsSync(pidFilePath(dataDir))).toBe(false);
+    } finally {
+      await rm(shimDir, { recursive: true, force: true });
+    }
+  });
+
   const ferretDb = ferretDbBinaryPath(tools.toolsDir);
   (existsSync(ferretDb) ? it : it.skip)('prefers a mongod on PATH, started with its own data directory', async () => {
     const shimDir = await mkdtemp(path.join(os.tmpdir(), 'keiko-mongod-shim-'));

@@ -1,4 +1,4 @@
-import { combineViews, MAX_REFERENCE_DEPTH, type FilterView } from './filter-view';
+import { mergeViews, sameView, type FilterView } from './filter-view';
 import type { ExistingStatement, StatementStorage } from './statement-storage';
 
 type BatchStatement = Pick<ExistingStatement, 'id' | 'views' | 'targetId' | 'voidsId'>;
@@ -35,24 +35,23 @@ async function resolveWaitingReferrers(storage: StatementStorage, arrived: Map<s
     const referrers = await storage.findExisting(referrerIds);
     for (const referrer of referrers.values()) {
       if (voids(referrer, target)) await storage.markVoided([target.id]);
-      await propagateViews(storage, referrer, target.views, 0);
+      await propagateViews(storage, referrer, target.views);
     }
   }
   await storage.clearWaitingReferrers([...waiting.keys()]);
 }
 
-async function propagateViews(
-  storage: StatementStorage,
-  statement: ExistingStatement,
-  targetViews: FilterView[],
-  depth: number,
-): Promise<void> {
-  const own = statement.views[0];
-  if (own === undefined || depth > MAX_REFERENCE_DEPTH) return;
-  const views = combineViews(own, targetViews);
-  await storage.setViews(statement.id, views);
+/**
+ * Merges a newly arrived target's view into a statement that targets it, and on into the
+ * statements that target that one. Views only grow, so a statement whose view is unchanged ends
+ * the walk (this also ends reference cycles).
+ */
+async function propagateViews(storage: StatementStorage, statement: ExistingStatement, targetView: FilterView): Promise<void> {
+  const view = mergeViews(statement.views, targetView);
+  if (sameView(view, statement.views)) return;
+  await storage.setViews(statement.id, view);
   for (const referrer of await storage.referrersOf(statement.id)) {
-    await propagateViews(storage, referrer, views, depth + 1);
+    await propagateViews(storage, referrer, view);
   }
 }
 

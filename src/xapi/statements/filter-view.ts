@@ -3,52 +3,53 @@ import type { Activity, Context, Statement, StatementObject, SubStatement } from
 
 /**
  * What the GET filters of Communication 2.1.3 can match in one statement, precomputed at ingest
- * so that every filtered query is an index lookup. A stored statement carries its own view plus
- * the views of the statements it targets through a StatementRef (2.1.3.s3, applied recursively).
- * Short field names keep the index entries small.
+ * so that every filtered query is an index lookup. A stored statement's view is its own merged
+ * with the view of the statement it targets through a StatementRef (2.1.3.s3, recursively): each
+ * filter condition is met when the statement or a statement it targets meets it. Short field
+ * names keep index entries small.
  */
 export interface FilterView {
   /** `agent`: IFI keys of the actor and of an Agent/Group object (with Group members). */
   a: string[];
   /** `agent` + related_agents: also authority, instructor, team and the same inside a SubStatement. */
   r: string[];
-  /** `verb`: the verb id. */
-  vb: string;
+  /** `verb`: verb ids. */
+  vb: string[];
   /** `activity`: the object's id when the object is an Activity. */
-  ac?: string;
+  ac: string[];
   /** `activity` + related_activities: also context activities and the same inside a SubStatement. */
   ra: string[];
   /** `registration`. */
-  rg?: string;
+  rg: string[];
 }
 
-/** A statement matches a target chain of at most this many hops; deeper chains are cut. */
-export const MAX_REFERENCE_DEPTH = 10;
+const VIEW_FIELDS = ['a', 'r', 'vb', 'ac', 'ra', 'rg'] as const;
 
 export function ownFilterView(statement: Statement): FilterView {
   const { actor, object, context, authority } = statement;
   const agents = unique([...actorMatchKeys(actor), ...objectActorKeys(object)]);
-  const relatedAgents = unique([
-    ...agents,
-    ...actorMatchKeys(authority),
-    ...contextActorKeys(context),
-    ...subStatementAgentKeys(object),
-  ]);
   const activityId = activityIdOf(object);
-  const relatedActivities = unique([
-    ...(activityId === undefined ? [] : [activityId]),
-    ...contextActivityIds(context),
-    ...subStatementActivityIds(object),
-  ]);
-  const view: FilterView = { a: agents, r: relatedAgents, vb: statement.verb.id, ra: relatedActivities };
-  if (activityId !== undefined) view.ac = activityId;
-  if (context?.registration !== undefined) view.rg = context.registration.toLowerCase();
-  return view;
+  const activities = activityId === undefined ? [] : [activityId];
+  return {
+    a: agents,
+    r: unique([...agents, ...actorMatchKeys(authority), ...contextActorKeys(context), ...subStatementAgentKeys(object)]),
+    vb: [statement.verb.id],
+    ac: activities,
+    ra: unique([...activities, ...contextActivityIds(context), ...subStatementActivityIds(object)]),
+    rg: context?.registration === undefined ? [] : [context.registration.toLowerCase()],
+  };
 }
 
-/** The views of a statement that targets `target` (whose views already include its own targets). */
-export function combineViews(own: FilterView, targetViews: FilterView[] = []): FilterView[] {
-  return [own, ...targetViews].slice(0, MAX_REFERENCE_DEPTH + 1);
+/** The view of a statement that targets a statement with view `target`. */
+export function mergeViews(own: FilterView, target: FilterView | undefined): FilterView {
+  if (target === undefined) return own;
+  const merged = {} as FilterView;
+  for (const field of VIEW_FIELDS) merged[field] = unique([...own[field], ...target[field]]);
+  return merged;
+}
+
+export function sameView(a: FilterView, b: FilterView): boolean {
+  return VIEW_FIELDS.every((field) => a[field].length === b[field].length);
 }
 
 function objectActorKeys(object: StatementObject): string[] {

@@ -14,7 +14,7 @@ import {
 } from '../types';
 import type { ReceivedAttachment } from './attachments/statement-request';
 import { applyBatchEffects } from './batch-effects';
-import { combineViews, isSubStatement, ownFilterView, type FilterView } from './filter-view';
+import { isSubStatement, mergeViews, ownFilterView, type FilterView } from './filter-view';
 import { statementFingerprint } from './fingerprint';
 import type { ExistingStatement, StatementRecord, StatementStorage } from './statement-storage';
 
@@ -98,37 +98,34 @@ export class StatementIngest {
     // pending batch also filters these statements out by time (see MongoStatementStorage.query).
     const stored = this.nextStoredTime();
     const held = new Set(attachments.map((attachment) => attachment.sha2.toLowerCase()));
-    const targets = await this.targetViews(statements, ids);
-    return statements.map((statement, index) => {
-      const id = ids[index]!;
-      const full = completeStatement(statement, id, stored, submitter.authority);
-      const targetId = statement.object.objectType === 'StatementRef' ? statement.object.id.toLowerCase() : undefined;
-      const record: StatementRecord = {
-        id,
+    const completed = statements.map((statement, index) => completeStatement(statement, ids[index]!, stored, submitter.authority));
+    const ownViews = new Map(completed.map((statement) => [statement.id, ownFilterView(statement)]));
+    const outsideTargets = await this.outsideTargetViews(completed, ownViews);
+    return completed.map((full, index) => {
+      const targetId = full.object.objectType === 'StatementRef' ? full.object.id.toLowerCase() : undefined;
+      const targetView = targetId === undefined ? undefined : (ownViews.get(targetId) ?? outsideTargets.get(targetId));
+      return {
+        id: full.id,
         statement: full,
         stored,
-        fingerprint: statementFingerprint(statement),
-        views: combineViews(ownFilterView(full), targetId === undefined ? [] : targets.get(targetId)),
+        fingerprint: statementFingerprint(statements[index]!),
+        views: mergeViews(ownViews.get(full.id)!, targetView),
         targetId,
-        voidsId: statement.verb.id === VOIDED_VERB_ID ? targetId : undefined,
+        voidsId: full.verb.id === VOIDED_VERB_ID ? targetId : undefined,
         voided: false,
         credentialKey: submitter.credentialKey,
         attachmentHashes: attachmentHashesHeld(full, held),
       };
-      return record;
     });
   }
 
-  /** Filter views of every statement targeted by a StatementRef, from the batch or the store. */
-  private async targetViews(statements: Statement[], ids: string[]): Promise<Map<string, FilterView[]>> {
-    const targetIds = statements.flatMap((s) => (s.object.objectType === 'StatementRef' ? [s.object.id.toLowerCase()] : []));
-    if (targetIds.length === 0) return new Map();
-    const existing = await this.deps.storage.findExisting(targetIds.filter((id) => !ids.includes(id)));
-    const views = new Map([...existing.values()].map((statement) => [statement.id, statement.views]));
-    statements.forEach((statement, index) => {
-      if (targetIds.includes(ids[index]!)) views.set(ids[index]!, [ownFilterView(statement)]);
-    });
-    return views;
+  /** Filter views of statements outside the batch that statements in it target. */
+  private async outsideTargetViews(statements: StoredStatement[], inBatch: Map<string, FilterView>): Promise<Map<string, FilterView>> {
+    const targetIds = statements.flatMap((s) =>
+      s.object.objectType === 'StatementRef' && !inBatch.has(s.object.id.toLowerCase()) ? [s.object.id.toLowerCase()] : [],
+    );
+    const existing = await this.deps.storage.findExisting(targetIds);
+    return new Map([...existing.values()].map((statement) => [statement.id, statement.views]));
   }
 
   private async insertAll(batchId: string, records: StatementRecord[]): Promise<void> {

@@ -22,7 +22,7 @@ interface StatementDocument {
   s: string;
   stored: Date;
   fp: string;
-  v: FilterView[];
+  v: FilterView;
   t?: string;
   vo?: string;
   voided: boolean;
@@ -186,7 +186,7 @@ export class MongoStatementStorage implements StatementStorage {
     return documents.map(toExisting);
   }
 
-  async setViews(id: string, views: FilterView[]): Promise<void> {
+  async setViews(id: string, views: FilterView): Promise<void> {
     await this.statements.updateOne({ _id: id }, { $set: { v: views } });
   }
 
@@ -201,8 +201,7 @@ export class MongoStatementStorage implements StatementStorage {
 
 function statementFilter(query: StatementQuery, invisibleBatches: string[]): Filter<StatementDocument> {
   const filter: Filter<StatementDocument> = { voided: { $ne: true } };
-  const view = viewCondition(query);
-  if (Object.keys(view).length > 0) filter.v = { $elemMatch: view };
+  Object.assign(filter, viewCondition(query));
   const stored: Record<string, Date> = {};
   if (query.since) stored.$gt = query.since;
   if (query.until) stored.$lte = query.until;
@@ -213,12 +212,13 @@ function statementFilter(query: StatementQuery, invisibleBatches: string[]): Fil
   return filter;
 }
 
+/** Each filter parameter is one equality on one multikey field of the view. */
 function viewCondition(query: StatementQuery): Record<string, string> {
   const condition: Record<string, string> = {};
-  if (query.agentKey !== undefined) condition[query.relatedAgents ? 'r' : 'a'] = query.agentKey;
-  if (query.verb !== undefined) condition.vb = query.verb;
-  if (query.activity !== undefined) condition[query.relatedActivities ? 'ra' : 'ac'] = query.activity;
-  if (query.registration !== undefined) condition.rg = query.registration;
+  if (query.agentKey !== undefined) condition[query.relatedAgents ? 'v.r' : 'v.a'] = query.agentKey;
+  if (query.verb !== undefined) condition['v.vb'] = query.verb;
+  if (query.activity !== undefined) condition[query.relatedActivities ? 'v.ra' : 'v.ac'] = query.activity;
+  if (query.registration !== undefined) condition['v.rg'] = query.registration;
   return condition;
 }
 

@@ -43,7 +43,7 @@ export interface StatementStorage {
   clearWaitingReferrers(targetIds: string[]): Promise<void>;
   /** Statements whose object is a StatementRef to `id`. */
   referrersOf(id: string): Promise<ExistingStatement[]>;
-  setViews(id: string, views: FilterView[]): Promise<void>;
+  setViews(id: string, views: FilterView): Promise<void>;
 }
 
 export type BatchState = 'pending' | 'committed' | 'aborted';
@@ -61,7 +61,7 @@ export interface StatementRecord {
   stored: Date;
   /** See fingerprint.ts: equal for statements the spec considers the same. */
   fingerprint: string;
-  views: FilterView[];
+  views: FilterView;
   /** The id in the object's StatementRef, when the object is one. */
   targetId?: string;
   /** Set on a voiding statement: the id it voids. */
@@ -76,7 +76,7 @@ export interface StatementRecord {
 export interface ExistingStatement {
   id: string;
   fingerprint: string;
-  views: FilterView[];
+  views: FilterView;
   voidsId?: string;
   batchId: string;
   targetId?: string;

@@ -59,7 +59,7 @@ function expectRejected(input: unknown, path: string): string {
   const error = rejection(() => validator.validateStatement(input));
   expect(error.code).toBe(BadRequestCode.InvalidStatement);
   expect(error.status).toBe(400);
-  expect(error.message.startsWith(`${path}: `)).toBe(true);
+  expect(error.message.slice(0, path.length + 2)).toBe(`${path}: `);
   return error.message;
 }
 
@@ -133,7 +133,8 @@ describe('Data 2.2 — Formatting requirements', () => {
 
   it('Data 2.2.s4.b1.b5 — rejects keys whose case differs from the specification', () => {
     const { actor, ...rest } = statement();
-    expectRejected({ ...rest, Actor: actor }, 'statement.Actor');
+    expectRejected({ ...rest, Actor: actor }, 'statement.actor');
+    expectRejected(statement({ Result: { success: true } }), 'statement.Result');
     expectRejected(statement({ actor: { MBOX: 'mailto:ann@example.com' } }), 'statement.actor.MBOX');
   });
 
@@ -799,23 +800,22 @@ describe('Data 2.4.11 — Attachments', () => {
   });
 
   it.each([
-    ['usageType', 'should fail'],
-    ['display', 'should fail'],
-    ['display', { 'en-US': 'A', something: 'B' }],
-    ['description', { something: 'B' }],
-    ['contentType', 12345],
-    ['contentType', 'plain text'],
-    ['length', 'should fail'],
-    ['length', -1],
-    ['length', 27.5],
-    ['sha2', 12345],
-    ['sha2', 'not hex'],
-    ['sha2', SHA2.slice(1)],
-    ['fileUrl', 'should fail'],
-    ['fileUrl', 12345],
-  ])('Data 2.4.11.s2.table1 — rejects %s %p', (key, value) => {
-    const message = expectRejected(statement({ attachments: [attachment(), attachment({ [key]: value })] }), `statement.attachments[1].${key}`);
-    expect(message).toMatch(/^statement\.attachments\[1\]\./);
+    ['usageType', 'should fail', 'usageType'],
+    ['display', 'should fail', 'display'],
+    ['display', { 'en-US': 'A', something: 'B' }, 'display.something'],
+    ['description', { something: 'B' }, 'description.something'],
+    ['contentType', 12345, 'contentType'],
+    ['contentType', 'plain text', 'contentType'],
+    ['length', 'should fail', 'length'],
+    ['length', -1, 'length'],
+    ['length', 27.5, 'length'],
+    ['sha2', 12345, 'sha2'],
+    ['sha2', 'not hex', 'sha2'],
+    ['sha2', SHA2.slice(1), 'sha2'],
+    ['fileUrl', 'should fail', 'fileUrl'],
+    ['fileUrl', 12345, 'fileUrl'],
+  ])('Data 2.4.11.s2.table1 — rejects %s %p', (key, value, path) => {
+    expectRejected(statement({ attachments: [attachment(), attachment({ [key]: value })] }), `statement.attachments[1].${path}`);
   });
 
   it('Data 2.4.11.s2.table1 — rejects unknown attachment properties', () => {

@@ -4,8 +4,9 @@
  * badly (each one reports its own message), and turns the first ajv error into a message that
  * names the offending property, e.g. `statement.context.instructor.mbox: must be a mailto IRI…`.
  *
- * The schema is compiled once per process; validation itself allocates only on failure (and the
- * small Set used to check interaction component ids).
+ * The schema is compiled once per process and validation is allocation-light on the happy path
+ * (a regex match per timestamp, a Set per interaction component list); messages are only built
+ * on failure.
  */
 import Ajv, { type ErrorObject, type FuncKeywordDefinition, type SchemaValidateFunction, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -60,7 +61,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * spec recommends), except that
  *  - `T` and `Z` must be uppercase (ISO 8601 has no lowercase designators);
  *  - the offset may be omitted: ISO 8601 allows local times and 4.5.s1.b4 only says a Timestamp
- *    SHOULD* include the time zone, so the LRS interprets an offset-less Timestamp as UTC;
+ *    SHOULD* include the time zone. Read such a Timestamp as UTC (beware: JavaScript's Date.parse
+ *    reads it as local time);
  *  - `-00:00` ("unknown local offset" in RFC 3339, not a valid ISO 8601 offset) is rejected, as the
  *    ADL conformance suite requires.
  * Seconds are required and may carry any number of fraction digits after a `.`. Date-only values,
@@ -76,7 +78,10 @@ const TIMESTAMP =
 const DURATION = new RegExp(
   String.raw`^P(?:\d+(?:[.,]\d+)?W|(?=\d|T\d)(?:\d+(?:[.,]\d+)?Y)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?D)?(?:T(?=\d)(?:\d+(?:[.,]\d+)?H)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?S)?)?)$`,
 );
+const DECIMAL_SIGN = /[.,]/;
 const DURATION_FRACTION_LAST = /^[.,]\d+[WYMDHS]$/;
+/** Hyphen-separated subtags of 1 to 8 letters or digits, which every RFC 5646 tag is. */
+const LANGUAGE_TAG_SHAPE = /^[A-Za-z0-9]{1,8}(?:-[A-Za-z0-9]{1,8})*$/;
 /** A private-use-only language tag such as `x-klingon` (RFC 5646 `privateuse`). */
 const PRIVATE_USE_TAG = /^x(?:-[A-Za-z0-9]{1,8})+$/i;
 
@@ -121,6 +126,7 @@ const TOLERATED_TAG_ERRORS: ReadonlySet<number> = new Set([
 ]);
 
 function checkLanguageTag(tag: string): boolean {
+  if (!LANGUAGE_TAG_SHAPE.test(tag)) return false;
   if (PRIVATE_USE_TAG.test(tag)) return true;
   return languageTags(tag)
     .errors()
@@ -137,12 +143,14 @@ function isMailtoIri(value: string): boolean {
 
 function isIsoDuration(value: string): boolean {
   if (!DURATION.test(value)) return false;
-  const fraction = value.search(/[.,]/);
+  const fraction = value.search(DECIMAL_SIGN);
   return fraction < 0 || DURATION_FRACTION_LAST.test(value.slice(fraction));
 }
 
+const THIRTY_DAY_MONTHS: ReadonlySet<number> = new Set([4, 6, 9, 11]);
+
 function daysInMonth(year: number, month: number): number {
-  if (month !== 2) return [4, 6, 9, 11].includes(month) ? 30 : 31;
+  if (month !== 2) return THIRTY_DAY_MONTHS.has(month) ? 30 : 31;
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   return leap ? 29 : 28;
 }
