@@ -19,7 +19,6 @@ export interface TestRunDatabase {
 }
 
 declare global {
-  // eslint-disable-next-line no-var
   var keikoTestRunDatabase: TestRunDatabase | undefined;
 }
 

@@ -115,7 +115,8 @@ function parseIri(name: string, value: string, checkers: ParameterCheckers): str
 }
 
 function parseTimestamp(name: string, value: string, checkers: ParameterCheckers): Date {
-  const time = Date.parse(value);
+  // A timestamp without an offset is UTC (Data 4.5); Date.parse would read it as local time.
+  const time = Date.parse(/(Z|[+-]\d\d:\d\d)$/i.test(value) ? value : `${value}Z`);
   if (!checkers.isTimestamp(value) || Number.isNaN(time)) throw invalid(`${name} must be an ISO 8601 timestamp, got "${value}"`);
   return new Date(time);
 }
