@@ -54,11 +54,12 @@ describe('interoperability with @xapi/xapi', () => {
     await xapi.sendStatements({ statements: Array.from({ length: 5 }, () => statementBy(actor)) });
     const first = await xapi.getStatements({ agent: actor, limit: 2 });
     expect(first.data.statements).toHaveLength(2);
-    const second = await xapi.getMoreStatements({ more: first.data.more! });
-    expect(second.data.statements).toHaveLength(2);
-    const third = await xapi.getMoreStatements({ more: second.data.more! });
-    expect(third.data.statements).toHaveLength(1);
-    expect(third.data.more).toBe('');
+    const more = async (link: string) => (await xapi.getMoreStatements({ more: link })).data as typeof first.data;
+    const second = await more(first.data.more!);
+    expect(second.statements).toHaveLength(2);
+    const third = await more(second.more!);
+    expect(third.statements).toHaveLength(1);
+    expect(third.more).toBe('');
   });
 
   it('voids a statement and reads it as voided', async () => {

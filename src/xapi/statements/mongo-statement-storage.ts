@@ -1,4 +1,5 @@
 import { MongoBulkWriteError, type Collection, type Db, type Filter } from 'mongodb';
+import { ensureIndexes, type IndexDefinition } from '../../db/indexes';
 import type { StoredStatement } from '../types';
 import type { FilterView } from './filter-view';
 import type {
@@ -47,7 +48,7 @@ interface WaitingDocument {
 const DUPLICATE_KEY = 11000;
 
 /** Every filtered query shape has an index led by its filter field and ordered by (stored, _id). */
-export const STATEMENT_INDEXES = [
+export const STATEMENT_INDEXES: readonly IndexDefinition[] = [
   { key: { stored: -1, _id: -1 }, name: 'stored' },
   { key: { 'v.a': 1, stored: -1, _id: -1 }, name: 'agent_stored' },
   { key: { 'v.r': 1, stored: -1, _id: -1 }, name: 'related_agent_stored' },
@@ -57,7 +58,7 @@ export const STATEMENT_INDEXES = [
   { key: { 'v.rg': 1, stored: -1, _id: -1 }, name: 'registration_stored' },
   { key: { cred: 1, stored: -1, _id: -1 }, name: 'credential_stored' },
   { key: { t: 1 }, name: 'target' },
-] as const;
+];
 
 export class MongoStatementStorage implements StatementStorage {
   private readonly statements: Collection<StatementDocument>;
@@ -71,8 +72,8 @@ export class MongoStatementStorage implements StatementStorage {
   }
 
   async ensureIndexes(): Promise<void> {
-    await this.statements.createIndexes(STATEMENT_INDEXES.map((index) => ({ ...index })));
-    await this.batches.createIndex({ state: 1, startedAt: 1 }, { name: 'state_started' });
+    await ensureIndexes(this.statements, STATEMENT_INDEXES);
+    await ensureIndexes(this.batches, [{ key: { state: 1, startedAt: 1 }, name: 'state_started' }]);
   }
 
   async beginBatch(batch: BatchRecord): Promise<void> {
