@@ -8,6 +8,8 @@ import path from 'node:path';
 export interface Config {
   port: number;
   host: string;
+  /** The LRS's public base URL, recorded as the homePage of credential authorities. */
+  publicUrl?: string;
   /** When unset, an embedded MongoDB-compatible server is started under `dataDir`. */
   mongodbUri?: string;
   dbName: string;
@@ -52,6 +54,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
   const config: Config = {
     port: read.integer('PORT', 8080, 0, 65535),
     host: read.string('HOST') ?? '127.0.0.1',
+    publicUrl: read.url('PUBLIC_URL'),
     mongodbUri: read.mongoUri('MONGODB_URI'),
     dbName: read.string('MONGODB_DB') ?? 'keiko',
     dataDir: path.resolve(cwd, read.string('DATA_DIR') ?? 'data'),
@@ -96,6 +99,14 @@ class EnvReader {
       return fallback;
     }
     return raw as T;
+  }
+
+  url(name: string): string | undefined {
+    const raw = this.string(name);
+    if (raw !== undefined && !/^https?:\/\/[^\s/]+/.test(raw)) {
+      this.problems.push(`${name} must be an http(s) URL, got "${raw}"`);
+    }
+    return raw;
   }
 
   mongoUri(name: string): string | undefined {

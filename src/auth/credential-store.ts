@@ -131,11 +131,12 @@ function scopeProblems(scopes: readonly string[]): string[] {
 }
 
 /**
- * The `account.homePage` of credential authorities: the LRS's own address. Until the
- * configuration has a public base URL, the listening address stands in for it; the server and
- * the credentials CLI both use this function so their credentials agree.
+ * The `account.homePage` of credential authorities: the LRS's public URL (PUBLIC_URL), else its
+ * listening address. The server and the credentials CLI both use this function so their
+ * credentials agree.
  */
-export function authorityHomePage(config: Pick<Config, 'host' | 'port'>): string {
+export function authorityHomePage(config: Pick<Config, 'host' | 'port' | 'publicUrl'>): string {
+  if (config.publicUrl) return new URL(config.publicUrl).href;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return new URL(`http://${host}:${config.port}/`).href;
 }
