@@ -8,19 +8,28 @@ import type { Config } from './config';
 import { alternateRequestSyntax } from './http/alternate-request';
 import { rawBody } from './http/body';
 import { errorHandler, notFoundHandler } from './http/error-handler';
-import { xapiVersion } from './http/xapi-version';
+import { requireXapiVersion, sendXapiVersion } from './http/xapi-version';
 import type { Logger } from './logger';
 import { apiDocsRoutes } from './ops/api-docs';
 import { Metrics } from './ops/metrics';
 import { operationsRoutes } from './ops/routes';
 import { MongoBlobStore } from './storage/mongo-blob-store';
 import { aboutRoutes } from './xapi/about/routes';
+import type { ActivityStore } from './xapi/activities/activity-store';
+import { MongoActivityStore } from './xapi/activities/mongo-activity-store';
+import { activityRoutes } from './xapi/activities/routes';
+import type { AgentStore } from './xapi/agents/agent-store';
+import { MongoAgentStore } from './xapi/agents/mongo-agent-store';
+import { agentRoutes } from './xapi/agents/routes';
+import type { DocumentStorage } from './xapi/documents/document-storage';
+import { MongoDocumentStorage } from './xapi/documents/mongo-document-storage';
+import { documentRoutes } from './xapi/documents/routes';
 import { matchAttachments } from './xapi/statements/attachments/statement-request';
 import { verifySignedStatements } from './xapi/statements/attachments/signature';
 import { StatementIngest } from './xapi/statements/ingest';
 import { MongoStatementStorage } from './xapi/statements/mongo-statement-storage';
 import { StatementReader } from './xapi/statements/reader';
-import { statementRoutes } from './xapi/statements/routes';
+import { consistentThroughHeader, statementRoutes } from './xapi/statements/routes';
 import type { StatementStorage } from './xapi/statements/statement-storage';
 import {
   createStatementValidator,
@@ -36,30 +45,43 @@ export interface Services {
   db: Db;
   credentials: CredentialStore;
   statements: StatementStorage;
+  activities: ActivityStore;
+  agents: AgentStore;
   ingest: StatementIngest;
   reader: StatementReader;
+  documents: DocumentStorage;
   metrics: Metrics;
 }
 
-export type AppOptions = Pick<Config, 'jsonBodyLimitBytes' | 'multipartBodyLimitBytes' | 'statementsPageSize'>;
+export type AppOptions = Pick<
+  Config,
+  'jsonBodyLimitBytes' | 'multipartBodyLimitBytes' | 'documentBodyLimitBytes' | 'statementsPageSize'
+>;
 
 export function createServices(db: Db, logger: Logger, lrsHomePage: string): Services {
   const statements = new MongoStatementStorage(db);
   const blobs = new MongoBlobStore(db, 'attachment');
+  const activities = new MongoActivityStore(db);
+  const agents = new MongoAgentStore(db);
   const validator = createStatementValidator();
   return {
     db,
     credentials: new MongoCredentialStore(db, { authorityHomePage: lrsHomePage }),
     statements,
+    activities,
+    agents,
     ingest: new StatementIngest({
       storage: statements,
       blobs,
+      activities,
+      agents,
       validateStatement: (statement, path) => validator.validateStatement(statement, path),
       matchAttachments,
       verifySignatures: verifySignedStatements,
       logger,
     }),
-    reader: new StatementReader(statements, blobs),
+    reader: new StatementReader(statements, blobs, activities),
+    documents: new MongoDocumentStorage(db, new MongoBlobStore(db, 'document')),
     metrics: new Metrics(),
   };
 }
@@ -67,6 +89,7 @@ export function createServices(db: Db, logger: Logger, lrsHomePage: string): Ser
 /** Prepares the database (indexes) for the services; idempotent. */
 export async function prepareStorage(services: Services): Promise<void> {
   await services.statements.ensureIndexes();
+  await services.documents.ensureIndexes();
 }
 
 export function buildApp(services: Services, options: AppOptions, logger: Logger): Express {
@@ -86,10 +109,12 @@ export function buildApp(services: Services, options: AppOptions, logger: Logger
 function xapiRouter(services: Services, options: AppOptions): Router {
   const validator = createStatementValidator();
   const router = Router();
-  router.use(rawBody(Math.max(options.jsonBodyLimitBytes, options.multipartBodyLimitBytes)));
+  router.use(sendXapiVersion());
+  router.use('/statements', consistentThroughHeader(services.statements));
+  router.use(rawBody(Math.max(options.jsonBodyLimitBytes, options.multipartBodyLimitBytes, options.documentBodyLimitBytes)));
   router.use(alternateRequestSyntax());
-  router.use(xapiVersion());
   router.use(aboutRoutes({}));
+  router.use(requireXapiVersion());
   router.use(authenticate({ store: services.credentials }));
   router.use(
     statementRoutes({
@@ -105,6 +130,15 @@ function xapiRouter(services: Services, options: AppOptions): Router {
       maxPageSize: options.statementsPageSize,
       jsonBodyLimitBytes: options.jsonBodyLimitBytes,
       onStored: (count) => services.metrics.statementsStored.inc(count),
+    }),
+  );
+  router.use(activityRoutes(services.activities, isIri));
+  router.use(agentRoutes(services.agents, (actor, path) => validator.validateActor(actor, path)));
+  router.use(
+    documentRoutes({
+      storage: services.documents,
+      validateActor: (actor, path) => validator.validateActor(actor, path),
+      bodyLimitBytes: options.documentBodyLimitBytes,
     }),
   );
   return router;

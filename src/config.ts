@@ -20,6 +20,8 @@ export interface Config {
   jsonBodyLimitBytes: number;
   /** Largest multipart (statements with attachments) request body accepted, in bytes. */
   multipartBodyLimitBytes: number;
+  /** Largest document (State, Activity Profile, Agent Profile) accepted, in bytes; larger ones get 413. */
+  documentBodyLimitBytes: number;
   /** Most statements in one page of GET statements (also what limit=0 means). */
   statementsPageSize: number;
   /** Time allowed for in-flight requests to finish on SIGTERM/SIGINT. */
@@ -62,6 +64,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     jsonBodyLimitBytes: read.integer('JSON_BODY_LIMIT_BYTES', 10 * 1024 * 1024, 1024),
     multipartBodyLimitBytes: read.integer('MULTIPART_BODY_LIMIT_BYTES', 64 * 1024 * 1024, 1024),
+    documentBodyLimitBytes: read.integer('DOCUMENT_BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024),
     statementsPageSize: read.integer('STATEMENTS_PAGE_SIZE', 100, 1, 10_000),
     shutdownTimeoutMs: read.integer('SHUTDOWN_TIMEOUT_MS', 10_000, 0),
   };

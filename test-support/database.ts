@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { MongoClient } from 'mongodb';
+import { MongoClient, type Db } from 'mongodb';
 import { toolOptionsFromEnvironment, type ToolOptions } from '../src/db/embedded';
 
 /** A database on the test run's server (started by global-setup.ts), for one test file. */
@@ -35,4 +35,24 @@ export function isFerretDbUnderTest(): boolean {
 /** Tool locations for tests that start embedded databases of their own. */
 export function testToolOptions(): ToolOptions {
   return toolOptionsFromEnvironment(process.env, os.homedir());
+}
+
+/**
+ * A fresh database on the test run's server for one test file: connected before its tests,
+ * dropped after them. Returns a getter, valid inside tests and hooks.
+ */
+export function useTestDatabase(): () => Db {
+  const { uri, dbName } = testDatabase();
+  let client: MongoClient | undefined;
+  beforeAll(async () => {
+    client = await MongoClient.connect(uri, { serverSelectionTimeoutMS: 5_000 });
+  });
+  afterAll(async () => {
+    await client?.db(dbName).dropDatabase().catch(() => undefined);
+    await client?.close();
+  });
+  return () => {
+    if (!client) throw new Error('useTestDatabase: the database is only available inside tests and hooks');
+    return client.db(dbName);
+  };
 }

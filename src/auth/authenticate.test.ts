@@ -1,27 +1,20 @@
 import express, { type ErrorRequestHandler } from 'express';
-import { MongoClient, type Db } from 'mongodb';
+import type { Db } from 'mongodb';
+import { useTestDatabase } from '../../test-support/database';
 import request from 'supertest';
 import { HttpError } from '../errors';
 import { authenticate, requireScope, type AuthenticateOptions } from './authenticate';
 import { CREDENTIALS_COLLECTION, MongoCredentialStore } from './mongo-credential-store';
 import type { Scope } from './scopes';
 
-const uri = process.env.KEIKO_TEST_MONGODB_URI ?? 'mongodb://127.0.0.1:27018';
-const dbName = `keiko_test_auth_authenticate_${process.pid}_${Date.now()}`;
+const database = useTestDatabase();
 const SECRET = 'the right secret';
 
-let client: MongoClient;
 let db: Db;
 let store: MongoCredentialStore;
 
-beforeAll(async () => {
-  client = await new MongoClient(uri, { serverSelectionTimeoutMS: 5_000 }).connect();
-  db = client.db(dbName);
-});
-
-afterAll(async () => {
-  await db.dropDatabase();
-  await client.close();
+beforeAll(() => {
+  db = database();
 });
 
 beforeEach(async () => {

@@ -1,15 +1,14 @@
 import { Writable } from 'node:stream';
-import { MongoClient, type Db } from 'mongodb';
+import type { Db } from 'mongodb';
+import { useTestDatabase } from '../../test-support/database';
 import pino from 'pino';
 import { ensureAdminCredential } from './bootstrap';
 import { CREDENTIALS_COLLECTION, MongoCredentialStore } from './mongo-credential-store';
 import { verifySecret } from './secret-hash';
 
-const uri = process.env.KEIKO_TEST_MONGODB_URI ?? 'mongodb://127.0.0.1:27018';
-const dbName = `keiko_test_auth_bootstrap_${process.pid}_${Date.now()}`;
+const database = useTestDatabase();
 const ADMIN = { key: 'admin-key', secret: 'admin secret 1' };
 
-let client: MongoClient;
 let db: Db;
 let store: MongoCredentialStore;
 let logLines: string[];
@@ -30,14 +29,8 @@ async function adminVerifies(secret: string): Promise<boolean> {
   return stored !== null && (await verifySecret(secret, stored.secretHash));
 }
 
-beforeAll(async () => {
-  client = await new MongoClient(uri, { serverSelectionTimeoutMS: 5_000 }).connect();
-  db = client.db(dbName);
-});
-
-afterAll(async () => {
-  await db.dropDatabase();
-  await client.close();
+beforeAll(() => {
+  db = database();
 });
 
 beforeEach(async () => {

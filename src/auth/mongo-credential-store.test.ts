@@ -1,21 +1,14 @@
-import { MongoClient, type Db } from 'mongodb';
+import type { Db } from 'mongodb';
+import { useTestDatabase } from '../../test-support/database';
 import { describeCredentialStoreContract } from './credential-store.contract';
 import { CREDENTIALS_COLLECTION, MongoCredentialStore } from './mongo-credential-store';
 
-const uri = process.env.KEIKO_TEST_MONGODB_URI ?? 'mongodb://127.0.0.1:27018';
-const dbName = `keiko_test_auth_credentials_${process.pid}_${Date.now()}`;
+const database = useTestDatabase();
 
-let client: MongoClient;
 let db: Db;
 
-beforeAll(async () => {
-  client = await new MongoClient(uri, { serverSelectionTimeoutMS: 5_000 }).connect();
-  db = client.db(dbName);
-});
-
-afterAll(async () => {
-  await db.dropDatabase();
-  await client.close();
+beforeAll(() => {
+  db = database();
 });
 
 async function emptyStore(authorityHomePage: string): Promise<MongoCredentialStore> {

@@ -35,7 +35,8 @@ export function alternateRequestSyntax(): RequestHandler {
       else if (HEADER_FIELDS.has(lower)) req.headers[lower] = value;
       else query.append(name, value);
     }
-    if (content !== '' && req.headers['content-type'] === 'application/x-www-form-urlencoded') {
+    if (content !== '' && mediaTypeOf(req) === 'application/x-www-form-urlencoded') {
+      // No Content-Type form field: xAPI content is JSON (1.3.s3.b10 makes the field a SHOULD).
       req.headers['content-type'] = 'application/json';
     }
     req.headers['content-length'] = String(Buffer.byteLength(content));

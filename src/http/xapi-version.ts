@@ -5,14 +5,20 @@ import { XAPI_VERSION } from '../xapi/types';
 /** Versions this LRS accepts in X-Experience-API-Version (Communication 3.3): any 1.0.x. */
 export const ACCEPTED_VERSION = /^1\.0(\.\d+)?$/;
 
-/**
- * Communication 3.3: every response carries X-Experience-API-Version; every request except
- * to /about must send it, with a version the LRS supports, or gets 400.
- */
-export function xapiVersion(exemptPaths: string[] = ['/about']): RequestHandler {
-  return (req, res, next) => {
+/** Communication 3.3: every response carries X-Experience-API-Version, errors included. */
+export function sendXapiVersion(): RequestHandler {
+  return (_req, res, next) => {
     res.setHeader('X-Experience-API-Version', XAPI_VERSION);
-    if (exemptPaths.includes(req.path)) return next();
+    next();
+  };
+}
+
+/**
+ * Communication 3.3: every request must send X-Experience-API-Version with a version the LRS
+ * supports, or gets 400. Mounted after the resources that are exempt (About).
+ */
+export function requireXapiVersion(): RequestHandler {
+  return (req, _res, next) => {
     const version = req.get('x-experience-api-version');
     if (version === undefined) {
       throw new BadRequestError(BadRequestCode.MissingVersionHeader, 'The X-Experience-API-Version header is required');

@@ -1,4 +1,4 @@
-import type { Actor, Agent, InverseFunctionalIdentifiers } from './types';
+import type { Actor, Agent, InverseFunctionalIdentifiers, Statement } from './types';
 
 /**
  * A stable string for an Agent's or Group's inverse functional identifier, used to index and
@@ -49,4 +49,17 @@ export function agentIdentifiers(agent: Agent): Agent {
 
 export function dropUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** Every Agent a statement names as actor, object, instructor or team (Group members included). */
+export function agentsIn(statement: Pick<Statement, 'actor' | 'object' | 'context'>): Agent[] {
+  const { object, context } = statement;
+  const inner = object.objectType === 'SubStatement' ? agentsIn(object) : [];
+  const actors = [statement.actor, isActorObject(object) ? object : undefined, context?.instructor, context?.team];
+  return [...actors.flatMap(agentsOf), ...inner];
+}
+
+function agentsOf(actor: Actor | undefined): Agent[] {
+  if (actor === undefined) return [];
+  return actor.objectType === 'Group' ? (actor.member ?? []) : [actor];
 }

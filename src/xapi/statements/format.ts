@@ -39,7 +39,7 @@ interface PartMappers {
 
 const idsParts: PartMappers = {
   actor: actorIds,
-  activity: (activity) => dropUndefined({ objectType: activity.objectType, id: activity.id }),
+  activity: (activity) => ({ id: activity.id }),
   verbDisplay: () => undefined,
 };
 

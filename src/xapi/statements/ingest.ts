@@ -12,6 +12,10 @@ import {
   type StatementObject,
   type StoredStatement,
 } from '../types';
+import { agentsIn } from '../actors';
+import type { ActivityStore } from '../activities/activity-store';
+import { activitiesIn } from '../activities/definitions';
+import type { AgentStore } from '../agents/agent-store';
 import type { ReceivedAttachment } from './attachments/statement-request';
 import { applyBatchEffects } from './batch-effects';
 import { isSubStatement, mergeViews, ownFilterView, type FilterView } from './filter-view';
@@ -22,11 +26,15 @@ import type { ExistingStatement, StatementRecord, StatementStorage } from './sta
 export interface Submitter {
   credentialKey: string;
   authority: Actor;
+  /** The `define` scope: the statements may update canonical Activity definitions. */
+  mayDefine: boolean;
 }
 
 export interface IngestDependencies {
   storage: StatementStorage;
   blobs: BlobStore;
+  activities: ActivityStore;
+  agents: AgentStore;
   validateStatement(statement: unknown, path: string): void;
   /** Throws a 400 unless every attachment without fileUrl has a part and every part is used. */
   matchAttachments(statements: Statement[], attachments: ReceivedAttachment[]): void;
@@ -69,6 +77,7 @@ export class StatementIngest {
       throw error;
     }
     await this.finish(batchId, ids);
+    await this.learnFrom(statements, submitter);
     return ids;
   }
 
@@ -184,6 +193,19 @@ export class StatementIngest {
     } catch (error) {
       // Committed: the statements are stored. Recovery re-applies the effects later.
       this.deps.logger.error({ err: error, batchId }, 'applying batch effects failed; recovery will retry');
+    }
+  }
+
+  /**
+   * Canonical Activity definitions and the names Agents go by, for the Activities and Agents
+   * resources. Not part of the statements: a failure here is logged, never reported to the client.
+   */
+  private async learnFrom(statements: Statement[], submitter: Submitter): Promise<void> {
+    try {
+      if (submitter.mayDefine) await this.deps.activities.mergeDefinitions(statements.flatMap(activitiesIn));
+      await this.deps.agents.recordSeen(statements.flatMap(agentsIn));
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'updating activity definitions or agents failed');
     }
   }
 

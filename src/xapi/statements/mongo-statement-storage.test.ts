@@ -1,18 +1,11 @@
-import { MongoClient } from 'mongodb';
-import { testDatabase } from '../../../test-support/database';
+import { useTestDatabase } from '../../../test-support/database';
 import { MongoStatementStorage } from './mongo-statement-storage';
 import { describeStatementStorageContract } from './statement-storage.contract';
 
-const { uri, dbName } = testDatabase();
-let client: MongoClient;
-let counter = 0;
+const database = useTestDatabase();
 
-beforeAll(async () => {
-  client = await MongoClient.connect(uri);
+describeStatementStorageContract('MongoStatementStorage', async () => {
+  const db = database();
+  await Promise.all(['statements', 'statement_batches', 'statement_waiting_references'].map((name) => db.collection(name).deleteMany({})));
+  return new MongoStatementStorage(db);
 });
-afterAll(async () => {
-  for (let n = 0; n <= counter; n++) await client.db(`${dbName}_${n}`).dropDatabase().catch(() => undefined);
-  await client.close();
-});
-
-describeStatementStorageContract('MongoStatementStorage', async () => new MongoStatementStorage(client.db(`${dbName}_${++counter}`)));

@@ -1,5 +1,7 @@
 import { NotFoundError } from '../../errors';
 import type { Blob, BlobStore } from '../../storage/blob-store';
+import type { ActivityStore } from '../activities/activity-store';
+import { activitiesIn } from '../activities/definitions';
 import type { Activity, StoredStatement } from '../types';
 import { renderStatement, type LanguagePreference } from './format';
 import { encodeCursor, type GetStatementsRequest } from './get-request';
@@ -25,7 +27,7 @@ export class StatementReader {
   constructor(
     private readonly storage: StatementStorage,
     private readonly blobs: BlobStore,
-    private readonly canonicalActivity: (activity: Activity) => Activity = (activity) => activity,
+    private readonly activities: ActivityStore,
   ) {}
 
   async read(request: GetStatementsRequest, context: ReadContext, moreBase: string): Promise<StatementsResponse> {
@@ -47,7 +49,7 @@ export class StatementReader {
       throw new NotFoundError(`No ${request.voided ? 'voided ' : ''}statement found for ${parameter}=${request.id}`);
     }
     return {
-      body: this.render(record, request.format, context),
+      body: (await this.render([record], request.format, context))[0]!,
       lastModified: record.stored,
       attachments: await this.attachmentsOf(request.attachments ? [record] : []),
     };
@@ -66,13 +68,22 @@ export class StatementReader {
     const more =
       page.next === undefined ? '' : `${moreBase}?more=${encodeCursor(request.filter, page.next, request.format, request.attachments)}`;
     return {
-      body: { statements: page.records.map((record) => this.render(record, request.format, context)), more },
+      body: { statements: await this.render(page.records, request.format, context), more },
       attachments: await this.attachmentsOf(request.attachments ? page.records : []),
     };
   }
 
-  private render(record: StatementRecord, format: GetStatementsRequest['format'], context: ReadContext): StoredStatement {
-    return renderStatement(record.statement, format, context.languages, this.canonicalActivity);
+  /** `canonical` substitutes the LRS's canonical Activity definitions (Communication 2.1.3, format). */
+  private async render(records: StatementRecord[], format: GetStatementsRequest['format'], context: ReadContext): Promise<StoredStatement[]> {
+    const canonical =
+      format === 'canonical'
+        ? await this.activities.getMany(records.flatMap((record) => activitiesIn(record.statement).map((a) => a.id)))
+        : new Map<string, Activity>();
+    const canonicalActivity = (activity: Activity) => {
+      const known = canonical.get(activity.id);
+      return known === undefined ? activity : { ...activity, definition: known.definition };
+    };
+    return records.map((record) => renderStatement(record.statement, format, context.languages, canonicalActivity));
   }
 
   private async attachmentsOf(records: StatementRecord[]): Promise<Map<string, Blob>> {

@@ -1,5 +1,6 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { requireScope } from '../../auth/authenticate';
+import { authorize } from '../../auth/scopes';
 import { BadRequestCode, BadRequestError, UnauthorizedError } from '../../errors';
 import { readJsonBody, mediaTypeOf } from '../../http/body';
 import type { Blob } from '../../storage/blob-store';
@@ -20,20 +21,23 @@ export interface StatementRoutesOptions {
   maxPageSize: number;
   jsonBodyLimitBytes: number;
   onStored?: (count: number) => void;
-  now?: () => Date;
+}
+
+/**
+ * 2.1.3.s2.b5: X-Experience-API-Consistent-Through on every response of the Statement resource,
+ * errors included, so this runs before version and credential checks.
+ */
+export function consistentThroughHeader(storage: StatementStorage, now: () => Date = () => new Date()): RequestHandler {
+  return async (_req, res, next) => {
+    const through = await storage.consistentThrough(now());
+    res.setHeader('X-Experience-API-Consistent-Through', through.toISOString());
+    next();
+  };
 }
 
 /** The Statement resource, Communication 2.1: PUT, POST, GET and HEAD on /statements. */
 export function statementRoutes(options: StatementRoutesOptions): Router {
   const router = Router();
-  const now = options.now ?? (() => new Date());
-
-  router.use('/statements', async (_req, res, next) => {
-    // 2.1.3.s2.b5: on every response of the Statement resource, errors included.
-    const through = await options.storage.consistentThrough(now());
-    res.setHeader('X-Experience-API-Consistent-Through', through.toISOString());
-    next();
-  });
 
   router.get('/statements', requireScope({ resource: 'statements', write: false }), async (req, res) => {
     const request = parseGetStatementsRequest(req.query as Record<string, unknown>, options.checkers, options.maxPageSize);
@@ -139,7 +143,8 @@ function attachmentPart(sha2: string, blob: Blob): { headers: Record<string, str
 
 function submitterOf(req: Request): Submitter {
   if (!req.credential) throw new UnauthorizedError();
-  return { credentialKey: req.credential.key, authority: req.credential.authority };
+  const mayDefine = authorize(req.credential.scopes, { resource: 'activities', write: true }) === 'allow';
+  return { credentialKey: req.credential.key, authority: req.credential.authority, mayDefine };
 }
 
 function invalidStatement(message: string): BadRequestError {

@@ -1,0 +1,9 @@
+import type { Activity } from '../types';
+
+/** Canonical Activity definitions, gathered from the statements the LRS stores. */
+export interface ActivityStore {
+  /** Merges the definitions these activities carry, in order, into the canonical ones. */
+  mergeDefinitions(activities: Activity[]): Promise<void>;
+  /** Canonical activities by id; ids the LRS knows no definition for are absent. */
+  getMany(ids: string[]): Promise<Map<string, Activity>>;
+}

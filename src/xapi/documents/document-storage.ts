@@ -1,0 +1,84 @@
+/**
+ * The storage port of the three Document Resources (Communication 2.2): State, Activity Profile
+ * and Agent Profile documents. Storage knows nothing of HTTP, JSON merging or preconditions; it
+ * keeps opaque content with its metadata and offers compare-and-swap writes on the ETag, which the
+ * service uses to make precondition checks and merges safe without transactions. (The swap is
+ * atomic on MongoDB but not on FerretDB v1; see DocumentService.)
+ */
+export interface DocumentStorage {
+  ensureIndexes(): Promise<void>;
+
+  /** The document with its content; undefined when there is none. */
+  get(key: DocumentKey): Promise<StoredDocument | undefined>;
+  /** The document's metadata without reading its content; undefined when there is none. */
+  getMeta(key: DocumentKey): Promise<DocumentMeta | undefined>;
+  /**
+   * Stores the document if the one stored now is what `expected` says; returns whether it did.
+   * `'any'` creates or replaces, `'absent'` only creates, `{ etag }` only replaces that version.
+   */
+  put(key: DocumentKey, document: NewDocument, expected: Expected): Promise<boolean>;
+  /** Deletes the document if it is the expected version (`'any'`: whatever is stored); returns whether one was deleted. */
+  delete(key: DocumentKey, expected: 'any' | { etag: string }): Promise<boolean>;
+
+  /** Ids of the documents in the query's context, each once, in no particular order. */
+  listIds(query: DocumentQuery): Promise<DocumentIdList>;
+  /** Deletes every document in the query's context (its `since` is ignored); returns how many. */
+  deleteAll(query: DocumentQuery): Promise<number>;
+}
+
+/** The key as one string, unambiguous however its parts look. */
+export function documentKeyText(key: DocumentKey): string {
+  return JSON.stringify([key.kind, key.activityId ?? null, key.agentKey ?? null, key.registration ?? null, key.id]);
+}
+
+/** The resource a document belongs to. */
+export type DocumentKind = 'state' | 'activity-profile' | 'agent-profile';
+
+/**
+ * The context a document id is unique in: an Activity (activity profiles), an Agent (agent
+ * profiles), or both (state). The Agent is identified by its IFI key (see ifiKey in actors.ts).
+ */
+export interface DocumentContext {
+  kind: DocumentKind;
+  activityId?: string;
+  agentKey?: string;
+}
+
+/** One document: its context, the state registration (if any) and its stateId or profileId. */
+export interface DocumentKey extends DocumentContext {
+  registration?: string;
+  id: string;
+}
+
+/**
+ * The documents of a context. Without `registration`, states of every registration match
+ * (Communication 2.3.s4, 2.3.s5: "Activity + Agent [+ registration if specified]").
+ */
+export interface DocumentQuery extends DocumentContext {
+  registration?: string;
+  /** Only documents updated strictly after this time. */
+  since?: Date;
+}
+
+export interface DocumentMeta {
+  /** The Content-Type the document was stored with. */
+  contentType: string;
+  /** Lower-case hexadecimal SHA-1 of the content (Communication 3.1.s4.b2), without quotes. */
+  etag: string;
+  /** When the document was last stored (Communication 2.2.s2 "updated"). */
+  updated: Date;
+}
+
+export interface StoredDocument extends DocumentMeta {
+  content: Buffer;
+}
+
+export type NewDocument = StoredDocument;
+
+export type Expected = 'any' | 'absent' | { etag: string };
+
+export interface DocumentIdList {
+  ids: string[];
+  /** When the most recently updated of the listed documents was updated; undefined when none. */
+  lastModified?: Date;
+}

@@ -1,0 +1,176 @@
+import { createHash } from 'node:crypto';
+import { Binary, MongoServerError, type Collection, type Db, type Filter } from 'mongodb';
+import { ensureIndexes, type IndexDefinition } from '../../db/indexes';
+import type { BlobStore } from '../../storage/blob-store';
+import { dropUndefined } from '../actors';
+import {
+  documentKeyText,
+  type DocumentContext,
+  type DocumentIdList,
+  type DocumentKey,
+  type DocumentKind,
+  type DocumentMeta,
+  type DocumentQuery,
+  type DocumentStorage,
+  type Expected,
+  type NewDocument,
+  type StoredDocument,
+} from './document-storage';
+
+export const DOCUMENTS_COLLECTION = 'documents';
+
+/** Content up to this size is kept inside the document record; larger content goes to the blob store. */
+export const DEFAULT_INLINE_LIMIT_BYTES = 256 * 1024;
+
+/**
+ * One record per document. `_id` is derived from the whole key, so reading or writing one
+ * document is a point lookup by `_id` (the one query FerretDB answers without a scan); `context`
+ * is derived from the list context and, with `registration` and `updated`, serves the id lists,
+ * `since` and multi-document DELETE. The key parts are kept readable for operators.
+ */
+interface DocumentRecord {
+  _id: string;
+  context: string;
+  kind: DocumentKind;
+  activityId?: string;
+  agentKey?: string;
+  registration?: string;
+  documentId: string;
+  contentType: string;
+  length: number;
+  etag: string;
+  updated: Date;
+  /** The content, when at most the inline limit. */
+  inline?: Binary;
+  /** Otherwise the SHA-256 under which the blob store holds it. */
+  blob?: string;
+}
+
+export const DOCUMENT_INDEXES: readonly IndexDefinition[] = [
+  { key: { context: 1, registration: 1, updated: 1 }, name: 'context_registration_updated' },
+];
+
+const DUPLICATE_KEY = 11000;
+const META_PROJECTION = { contentType: 1, etag: 1, updated: 1 } as const;
+
+export interface MongoDocumentStorageOptions {
+  /** Largest content stored inline, in bytes (default DEFAULT_INLINE_LIMIT_BYTES). */
+  inlineLimitBytes?: number;
+}
+
+export class MongoDocumentStorage implements DocumentStorage {
+  private readonly records: Collection<DocumentRecord>;
+  private readonly inlineLimitBytes: number;
+
+  constructor(
+    db: Db,
+    private readonly blobs: BlobStore,
+    options: MongoDocumentStorageOptions = {},
+  ) {
+    this.records = db.collection(DOCUMENTS_COLLECTION);
+    this.inlineLimitBytes = options.inlineLimitBytes ?? DEFAULT_INLINE_LIMIT_BYTES;
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await ensureIndexes(this.records, DOCUMENT_INDEXES);
+  }
+
+  async get(key: DocumentKey): Promise<StoredDocument | undefined> {
+    const record = await this.records.findOne({ _id: recordId(key) });
+    if (record === null) return undefined;
+    return { ...metaOf(record), content: await this.contentOf(record) };
+  }
+
+  async getMeta(key: DocumentKey): Promise<DocumentMeta | undefined> {
+    const record = await this.records.findOne({ _id: recordId(key) }, { projection: META_PROJECTION });
+    return record === null ? undefined : metaOf(record);
+  }
+
+  async put(key: DocumentKey, document: NewDocument, expected: Expected): Promise<boolean> {
+    const { _id, ...fields } = await this.toRecord(key, document);
+    try {
+      if (expected === 'absent') {
+        await this.records.insertOne({ _id, ...fields });
+        return true;
+      }
+      const filter: Filter<DocumentRecord> = expected === 'any' ? { _id } : { _id, etag: expected.etag };
+      const result = await this.records.replaceOne(filter, fields, { upsert: expected === 'any' });
+      return result.matchedCount + result.upsertedCount === 1;
+    } catch (error) {
+      // A concurrent writer created the document first; the caller decides what to do next.
+      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return false;
+      throw error;
+    }
+  }
+
+  async delete(key: DocumentKey, expected: 'any' | { etag: string }): Promise<boolean> {
+    const _id = recordId(key);
+    const result = await this.records.deleteOne(expected === 'any' ? { _id } : { _id, etag: expected.etag });
+    return result.deletedCount === 1;
+  }
+
+  async listIds(query: DocumentQuery): Promise<DocumentIdList> {
+    const filter = queryFilter(query);
+    if (query.since !== undefined) filter.updated = { $gt: query.since };
+    const records = await this.records.find(filter, { projection: { documentId: 1, updated: 1 } }).toArray();
+    const lastModified = records.reduce<Date | undefined>(
+      (latest, record) => (latest === undefined || record.updated > latest ? record.updated : latest),
+      undefined,
+    );
+    return { ids: [...new Set(records.map((record) => record.documentId))], lastModified };
+  }
+
+  async deleteAll(query: DocumentQuery): Promise<number> {
+    const result = await this.records.deleteMany(queryFilter(query));
+    return result.deletedCount;
+  }
+
+  private async toRecord(key: DocumentKey, document: NewDocument): Promise<DocumentRecord> {
+    const record: DocumentRecord = {
+      _id: recordId(key),
+      context: contextId(key),
+      kind: key.kind,
+      ...dropUndefined({ activityId: key.activityId, agentKey: key.agentKey, registration: key.registration }),
+      documentId: key.id,
+      contentType: document.contentType,
+      length: document.content.length,
+      etag: document.etag,
+      updated: document.updated,
+    };
+    if (document.content.length <= this.inlineLimitBytes) return { ...record, inline: new Binary(document.content) };
+    // Content first, record second: a crash in between leaves an unreferenced blob, never a dangling record.
+    const hash = sha256(document.content);
+    await this.blobs.put(hash, document.contentType, document.content);
+    return { ...record, blob: hash };
+  }
+
+  private async contentOf(record: DocumentRecord): Promise<Buffer> {
+    if (record.inline !== undefined) return Buffer.from(record.inline.buffer);
+    const blob = record.blob === undefined ? undefined : await this.blobs.get(record.blob);
+    if (blob === undefined) throw new Error(`The content of document ${record._id} is missing from the blob store`);
+    return blob.content;
+  }
+}
+
+function metaOf(record: Pick<DocumentRecord, 'contentType' | 'etag' | 'updated'>): DocumentMeta {
+  return { contentType: record.contentType, etag: record.etag, updated: record.updated };
+}
+
+function queryFilter(query: DocumentQuery): Filter<DocumentRecord> {
+  const filter: Filter<DocumentRecord> = { context: contextId(query) };
+  if (query.registration !== undefined) filter.registration = query.registration;
+  return filter;
+}
+
+/** Hashed, so that `_id` stays short whatever the activity IRI or the id. */
+function recordId(key: DocumentKey): string {
+  return sha256(documentKeyText(key));
+}
+
+function contextId(context: DocumentContext): string {
+  return sha256(JSON.stringify([context.kind, context.activityId ?? null, context.agentKey ?? null]));
+}
+
+function sha256(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
