@@ -31,12 +31,7 @@ import { MongoStatementStorage } from './xapi/statements/mongo-statement-storage
 import { StatementReader } from './xapi/statements/reader';
 import { consistentThroughHeader, statementRoutes } from './xapi/statements/routes';
 import type { StatementStorage } from './xapi/statements/statement-storage';
-import {
-  createStatementValidator,
-  isIri,
-  isIsoTimestamp,
-  isUuid,
-} from './xapi/statements/validation/validate-statement';
+import { createStatementValidator } from './xapi/statements/validation/validate-statement';
 
 export const XAPI_BASE_PATH = '/xapi';
 
@@ -108,6 +103,7 @@ export function buildApp(services: Services, options: AppOptions, logger: Logger
 
 function xapiRouter(services: Services, options: AppOptions): Router {
   const validator = createStatementValidator();
+  const validateActor = (actor: unknown, path: string) => validator.validateActor(actor, path);
   const router = Router();
   router.use(sendXapiVersion());
   router.use('/statements', consistentThroughHeader(services.statements));
@@ -121,23 +117,18 @@ function xapiRouter(services: Services, options: AppOptions): Router {
       ingest: services.ingest,
       reader: services.reader,
       storage: services.statements,
-      checkers: {
-        validateActor: (actor, path) => validator.validateActor(actor, path),
-        isIri,
-        isUuid,
-        isTimestamp: isIsoTimestamp,
-      },
+      validateActor,
       maxPageSize: options.statementsPageSize,
       jsonBodyLimitBytes: options.jsonBodyLimitBytes,
       onStored: (count) => services.metrics.statementsStored.inc(count),
     }),
   );
-  router.use(activityRoutes(services.activities, isIri));
-  router.use(agentRoutes(services.agents, (actor, path) => validator.validateActor(actor, path)));
+  router.use(activityRoutes(services.activities));
+  router.use(agentRoutes(services.agents, validateActor));
   router.use(
     documentRoutes({
       storage: services.documents,
-      validateActor: (actor, path) => validator.validateActor(actor, path),
+      validateActor,
       bodyLimitBytes: options.documentBodyLimitBytes,
     }),
   );

@@ -1,35 +1,19 @@
 import { Router } from 'express';
 import { requireScope } from '../../auth/authenticate';
-import { BadRequestCode, BadRequestError } from '../../errors';
 import { singleParameters } from '../../http/parameters';
-import { ifiKey } from '../actors';
+import { parseAgentParameter, type ActorValidator } from '../parameters';
 import type { Agent } from '../types';
 import type { AgentStore, Person } from './agent-store';
 
 /** GET /agents?agent=…: a Person object for the agent (Communication 2.4). */
-export function agentRoutes(store: AgentStore, validateActor: (input: unknown, path: string) => void): Router {
+export function agentRoutes(store: AgentStore, validateActor: ActorValidator): Router {
   const router = Router();
   router.get('/agents', requireScope({ resource: 'agents', write: false }), async (req, res) => {
     const { agent: text } = singleParameters(req.query, { required: ['agent'], resource: 'GET agents' });
-    const agent = parseAgent(text!, validateActor);
-    const key = ifiKey(agent)!;
-    res.json(personOf(agent, await store.namesOf(key)));
+    const { actor, key } = parseAgentParameter(text!, validateActor, 'agents-only');
+    res.json(personOf(actor as Agent, await store.namesOf(key)));
   });
   return router;
-}
-
-function parseAgent(text: string, validateActor: (input: unknown, path: string) => void): Agent {
-  let agent: unknown;
-  try {
-    agent = JSON.parse(text);
-  } catch {
-    throw new BadRequestError(BadRequestCode.InvalidParameter, 'agent must be a JSON Agent object');
-  }
-  validateActor(agent, 'agent');
-  if ((agent as { objectType?: string }).objectType === 'Group') {
-    throw new BadRequestError(BadRequestCode.InvalidParameter, 'agent must be an Agent, not a Group');
-  }
-  return agent as Agent;
 }
 
 /** The LRS links no identities, so a Person carries the one IFI asked about and every name seen with it. */

@@ -1,7 +1,11 @@
 import { BadRequestCode, BadRequestError } from '../../errors';
-import { ifiKey } from '../actors';
-import { isIri, isIsoTimestamp, isUuid } from '../statements/validation/validate-statement';
-import type { Actor, Agent } from '../types';
+import {
+  parseAgentParameter,
+  parseIriParameter,
+  parseTimestampParameter,
+  parseUuidParameter,
+  type ActorValidator,
+} from '../parameters';
 import type { DocumentKey, DocumentQuery } from './document-storage';
 import type { DocumentResource } from './resources';
 
@@ -10,8 +14,7 @@ export type DocumentMethod = 'GET' | 'PUT' | 'POST' | 'DELETE';
 /** What a request to a Document Resource addresses: one document, or every document of a context. */
 export type DocumentTarget = { kind: 'one'; key: DocumentKey } | { kind: 'all'; query: DocumentQuery };
 
-/** Checks an Agent given as JSON, throwing BadRequestError with a message rooted at `path`. */
-export type ActorValidator = (input: unknown, path: string) => void;
+export type { ActorValidator };
 
 /** Every parameter name some Document Resource takes, to tell a mistyped case from an unknown name. */
 const KNOWN_PARAMETERS = ['activityId', 'agent', 'registration', 'stateId', 'profileId', 'since'];
@@ -34,9 +37,9 @@ export function parseDocumentTarget(
   }
   const id = params[resource.idParameter];
   const query: DocumentQuery = { kind: resource.kind };
-  if (params.activityId !== undefined) query.activityId = parseActivityId(params.activityId);
-  if (params.agent !== undefined) query.agentKey = parseAgent(params.agent, validateActor);
-  if (params.registration !== undefined) query.registration = parseRegistration(params.registration);
+  if (params.activityId !== undefined) query.activityId = parseIriParameter('activityId', params.activityId);
+  if (params.agent !== undefined) query.agentKey = parseAgentParameter(params.agent, validateActor, 'agents-only').key;
+  if (params.registration !== undefined) query.registration = parseUuidParameter('registration', params.registration);
   if (id !== undefined) {
     if (id === '') throw invalid(`${resource.idParameter} must not be empty`);
     if (params.since !== undefined) {
@@ -47,7 +50,7 @@ export function parseDocumentTarget(
   if (method === 'PUT' || method === 'POST' || (method === 'DELETE' && !resource.deleteAll)) {
     throw missing(`${method} ${resource.name} requires the ${resource.idParameter} parameter`);
   }
-  if (params.since !== undefined) query.since = parseSince(params.since);
+  if (params.since !== undefined) query.since = parseTimestampParameter('since', params.since);
   return { kind: 'all', query };
 }
 
@@ -94,51 +97,6 @@ function unknownParameter(name: string, allowed: string[], resource: DocumentRes
   );
 }
 
-function parseActivityId(value: string): string {
-  if (!isIri(value)) throw invalid(`activityId must be an IRI, got "${value}"`);
-  return value;
-}
-
-/**
- * The IFI key of the `agent` parameter: an Agent, not a Group ("Learning Record Providers wishing
- * to store data against an Identified Group can use the Identified Group's identifier within an
- * Agent Object", Communication 2.6.s3).
- */
-function parseAgent(value: string, validateActor: ActorValidator): string {
-  const agent = parsedOrUndefined(value);
-  if (agent === undefined) {
-    throw invalid(
-      `agent must be an Agent object in JSON, such as {"mbox":"mailto:learner@example.org"}; got ${JSON.stringify(value)}`,
-    );
-  }
-  validateActor(agent, 'agent');
-  if ((agent as Actor).objectType === 'Group') {
-    throw invalid(
-      "agent must be an Agent, not a Group; to keep documents for an identified Group, send the Group's identifier in an Agent object",
-    );
-  }
-  return ifiKey(agent as Agent)!;
-}
-
-function parsedOrUndefined(json: string): unknown {
-  try {
-    return JSON.parse(json) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function parseRegistration(value: string): string {
-  if (!isUuid(value)) throw invalid(`registration must be a UUID, got "${value}"`);
-  return value.toLowerCase();
-}
-
-/** A Timestamp without an offset is UTC (Data 4.5); Date.parse would read it as local time. */
-function parseSince(value: string): Date {
-  const time = Date.parse(/(Z|[+-]\d\d:\d\d)$/i.test(value) ? value : `${value}Z`);
-  if (!isIsoTimestamp(value) || Number.isNaN(time)) throw invalid(`since must be an ISO 8601 Timestamp, got "${value}"`);
-  return new Date(time);
-}
 
 function invalid(message: string): BadRequestError {
   return new BadRequestError(BadRequestCode.InvalidParameter, message);

@@ -1,6 +1,6 @@
 import { BadRequestCode, BadRequestError } from '../../errors';
-import { ifiKey } from '../actors';
-import type { Actor } from '../types';
+import { singleParameters } from '../../http/parameters';
+import { parseAgentParameter, parseIriParameter, parseTimestampParameter, parseUuidParameter, type ActorValidator } from '../parameters';
 import type { StatementFormat } from './format';
 import type { PagePosition, StatementQuery } from './statement-storage';
 
@@ -12,55 +12,34 @@ export type GetStatementsRequest =
 /** The filter part of a list query, which a `more` cursor carries from page to page. */
 export type ListFilter = Omit<StatementQuery, 'after' | 'credentialKey' | 'limit'> & { limit: number };
 
-export interface ParameterCheckers {
-  validateActor(input: unknown, path: string): void;
-  isIri(value: string): boolean;
-  isUuid(value: string): boolean;
-  isTimestamp(value: string): boolean;
-}
 
 const LIST_PARAMETERS = [
   'agent', 'verb', 'activity', 'registration', 'related_activities', 'related_agents',
   'since', 'until', 'limit', 'format', 'attachments', 'ascending',
 ] as const;
 const SINGLE_PARAMETERS = ['statementId', 'voidedStatementId', 'format', 'attachments'] as const;
-const ALL_PARAMETERS = new Set<string>([...LIST_PARAMETERS, ...SINGLE_PARAMETERS, 'more']);
+const ALL_PARAMETERS = [...LIST_PARAMETERS, ...SINGLE_PARAMETERS, 'more'];
 
 type RawQuery = Record<string, unknown>;
 
 export function parseGetStatementsRequest(
   raw: RawQuery,
-  checkers: ParameterCheckers,
+  validateActor: ActorValidator,
   maxPageSize: number,
 ): GetStatementsRequest {
-  const params = singleValued(raw);
+  const params = singleParameters(raw, { optional: ALL_PARAMETERS, resource: 'GET statements' }) as Record<string, string>;
   if (params.more !== undefined) return parseMore(params, maxPageSize);
   const format = parseFormat(params.format);
   const attachments = parseBoolean(params, 'attachments');
   if (params.statementId !== undefined || params.voidedStatementId !== undefined) {
-    return parseSingle(params, checkers, format, attachments);
+    return parseSingle(params, format, attachments);
   }
-  const filter = parseFilter(params, checkers, maxPageSize);
+  const filter = parseFilter(params, validateActor, maxPageSize);
   return { kind: 'list', filter, format, attachments };
-}
-
-function singleValued(raw: RawQuery): Record<string, string> {
-  const params: Record<string, string> = {};
-  for (const [name, value] of Object.entries(raw)) {
-    if (!ALL_PARAMETERS.has(name)) {
-      throw new BadRequestError(BadRequestCode.UnknownParameter, `Unknown parameter "${name}" for GET statements`);
-    }
-    if (typeof value !== 'string') {
-      throw new BadRequestError(BadRequestCode.InvalidParameter, `Parameter "${name}" must be given once`);
-    }
-    params[name] = value;
-  }
-  return params;
 }
 
 function parseSingle(
   params: Record<string, string>,
-  checkers: ParameterCheckers,
   format: StatementFormat,
   attachments: boolean,
 ): GetStatementsRequest {
@@ -72,53 +51,24 @@ function parseSingle(
     throw invalid(`With statementId or voidedStatementId only "format" and "attachments" are allowed, not "${extra.join('", "')}"`);
   }
   const voided = params.voidedStatementId !== undefined;
-  const id = (params.statementId ?? params.voidedStatementId)!;
-  if (!checkers.isUuid(id)) throw invalid(`${voided ? 'voidedStatementId' : 'statementId'} must be a UUID, got "${id}"`);
-  return { kind: 'single', id: id.toLowerCase(), voided, format, attachments };
+  const id = parseUuidParameter(voided ? 'voidedStatementId' : 'statementId', (params.statementId ?? params.voidedStatementId)!);
+  return { kind: 'single', id, voided, format, attachments };
 }
 
-function parseFilter(params: Record<string, string>, checkers: ParameterCheckers, maxPageSize: number): ListFilter {
+function parseFilter(params: Record<string, string>, validateActor: ActorValidator, maxPageSize: number): ListFilter {
   const filter: ListFilter = {
     relatedAgents: parseBoolean(params, 'related_agents'),
     relatedActivities: parseBoolean(params, 'related_activities'),
     ascending: parseBoolean(params, 'ascending'),
     limit: parseLimit(params.limit, maxPageSize),
   };
-  if (params.agent !== undefined) filter.agentKey = parseAgent(params.agent, checkers);
-  if (params.verb !== undefined) filter.verb = parseIri('verb', params.verb, checkers);
-  if (params.activity !== undefined) filter.activity = parseIri('activity', params.activity, checkers);
-  if (params.registration !== undefined) {
-    if (!checkers.isUuid(params.registration)) throw invalid(`registration must be a UUID, got "${params.registration}"`);
-    filter.registration = params.registration.toLowerCase();
-  }
-  if (params.since !== undefined) filter.since = parseTimestamp('since', params.since, checkers);
-  if (params.until !== undefined) filter.until = parseTimestamp('until', params.until, checkers);
+  if (params.agent !== undefined) filter.agentKey = parseAgentParameter(params.agent, validateActor, 'identified-groups').key;
+  if (params.verb !== undefined) filter.verb = parseIriParameter('verb', params.verb);
+  if (params.activity !== undefined) filter.activity = parseIriParameter('activity', params.activity);
+  if (params.registration !== undefined) filter.registration = parseUuidParameter('registration', params.registration);
+  if (params.since !== undefined) filter.since = parseTimestampParameter('since', params.since);
+  if (params.until !== undefined) filter.until = parseTimestampParameter('until', params.until);
   return filter;
-}
-
-function parseAgent(value: string, checkers: ParameterCheckers): string {
-  let agent: unknown;
-  try {
-    agent = JSON.parse(value);
-  } catch {
-    throw invalid('agent must be a JSON Agent or identified Group object');
-  }
-  checkers.validateActor(agent, 'agent');
-  const key = ifiKey(agent as Actor);
-  if (key === undefined) throw invalid('agent must be an Agent or an identified Group (with an IFI), not an anonymous Group');
-  return key;
-}
-
-function parseIri(name: string, value: string, checkers: ParameterCheckers): string {
-  if (!checkers.isIri(value)) throw invalid(`${name} must be an IRI, got "${value}"`);
-  return value;
-}
-
-function parseTimestamp(name: string, value: string, checkers: ParameterCheckers): Date {
-  // A timestamp without an offset is UTC (Data 4.5); Date.parse would read it as local time.
-  const time = Date.parse(/(Z|[+-]\d\d:\d\d)$/i.test(value) ? value : `${value}Z`);
-  if (!checkers.isTimestamp(value) || Number.isNaN(time)) throw invalid(`${name} must be an ISO 8601 timestamp, got "${value}"`);
-  return new Date(time);
 }
 
 function parseLimit(value: string | undefined, maxPageSize: number): number {

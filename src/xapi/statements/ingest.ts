@@ -18,6 +18,7 @@ import { activitiesIn } from '../activities/definitions';
 import type { AgentStore } from '../agents/agent-store';
 import type { ReceivedAttachment } from './attachments/statement-request';
 import { applyBatchEffects } from './batch-effects';
+import { ABANDONED_BATCH_MS } from './recovery';
 import { isSubStatement, mergeViews, ownFilterView, type FilterView } from './filter-view';
 import { statementFingerprint } from './fingerprint';
 import type { ExistingStatement, StatementRecord, StatementStorage } from './statement-storage';
@@ -47,6 +48,7 @@ export interface IngestDependencies {
 }
 
 const DEFAULT_VERSION = '1.0.0';
+const COMMIT_MARGIN_MS = 15_000;
 
 /**
  * Stores statements all-or-nothing (Communication 2.1.1, 2.1.2): validates the whole batch
@@ -65,11 +67,15 @@ export class StatementIngest {
     await this.saveAttachmentContent(attachments);
 
     const batchId = randomUUID();
-    await this.deps.storage.beginBatch({ id: batchId, statementIds: ids, startedAt: new Date(), state: 'pending' });
+    const startedAt = new Date(this.now());
+    await this.deps.storage.beginBatch({ id: batchId, statementIds: ids, startedAt, state: 'pending' });
     try {
       const records = await this.buildRecords(statements, ids, submitter, attachments);
       await this.insertAll(batchId, records);
-      if (!(await this.deps.storage.commitBatch(batchId))) {
+      // Recovery rolls back batches older than ABANDONED_BATCH_MS. Conditional updates are not
+      // atomic on FerretDB, so never race it: a batch this late is rolled back here instead.
+      const late = this.now() - startedAt.getTime() > ABANDONED_BATCH_MS - COMMIT_MARGIN_MS;
+      if (late || !(await this.deps.storage.commitBatch(batchId))) {
         throw new ServiceUnavailableError('The statements took too long to store and were rolled back; retry');
       }
     } catch (error) {

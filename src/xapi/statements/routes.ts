@@ -7,7 +7,8 @@ import type { Blob } from '../../storage/blob-store';
 import { buildMultipartMixed, parseMultipartMixed } from './attachments/multipart';
 import { splitStatementRequest } from './attachments/statement-request';
 import { parseAcceptLanguage } from './format';
-import { parseGetStatementsRequest, type ParameterCheckers } from './get-request';
+import { parseGetStatementsRequest } from './get-request';
+import { parseUuidParameter, type ActorValidator } from '../parameters';
 import type { ReceivedAttachment } from './attachments/statement-request';
 import type { StatementIngest, Submitter } from './ingest';
 import type { StatementReader, StatementsResponse } from './reader';
@@ -17,7 +18,7 @@ export interface StatementRoutesOptions {
   ingest: StatementIngest;
   reader: StatementReader;
   storage: StatementStorage;
-  checkers: ParameterCheckers;
+  validateActor: ActorValidator;
   maxPageSize: number;
   jsonBodyLimitBytes: number;
   onStored?: (count: number) => void;
@@ -40,7 +41,7 @@ export function statementRoutes(options: StatementRoutesOptions): Router {
   const router = Router();
 
   router.get('/statements', requireScope({ resource: 'statements', write: false }), async (req, res) => {
-    const request = parseGetStatementsRequest(req.query as Record<string, unknown>, options.checkers, options.maxPageSize);
+    const request = parseGetStatementsRequest(req.query as Record<string, unknown>, options.validateActor, options.maxPageSize);
     const context = {
       onlyCredentialKey: req.readMineOnly ? req.credential!.key : undefined,
       languages: parseAcceptLanguage(req.get('accept-language')),
@@ -50,7 +51,7 @@ export function statementRoutes(options: StatementRoutesOptions): Router {
   });
 
   router.put('/statements', requireScope({ resource: 'statements', write: true }), async (req, res) => {
-    const statementId = putStatementId(req, options.checkers);
+    const statementId = putStatementId(req);
     const { statements, attachments } = readStatementsBody(req, options.jsonBodyLimitBytes);
     if (Array.isArray(statements)) throw invalidStatement('PUT takes a single statement, not an array');
     const statement = statements as Record<string, unknown>;
@@ -77,7 +78,7 @@ export function statementRoutes(options: StatementRoutesOptions): Router {
   return router;
 }
 
-function putStatementId(req: Request, checkers: ParameterCheckers): string {
+function putStatementId(req: Request): string {
   const names = Object.keys(req.query);
   const unknown = names.filter((name) => name !== 'statementId');
   if (unknown.length > 0) {
@@ -87,10 +88,10 @@ function putStatementId(req: Request, checkers: ParameterCheckers): string {
   if (statementId === undefined) {
     throw new BadRequestError(BadRequestCode.MissingParameter, 'PUT statements requires the statementId parameter');
   }
-  if (typeof statementId !== 'string' || !checkers.isUuid(statementId)) {
-    throw new BadRequestError(BadRequestCode.InvalidParameter, 'statementId must be a single UUID');
+  if (typeof statementId !== 'string') {
+    throw new BadRequestError(BadRequestCode.InvalidParameter, 'statementId must be given once');
   }
-  return statementId.toLowerCase();
+  return parseUuidParameter('statementId', statementId);
 }
 
 /** A statements body is JSON, or multipart/mixed with the JSON first and attachments after (1.5.2). */
