@@ -23,9 +23,11 @@ import {
   ForbiddenError,
   NotFoundError,
   PayloadTooLargeError,
+  PreconditionFailedError,
   ServiceUnavailableError,
   UnauthorizedError,
 } from '../errors';
+import { DocumentErrorCode } from '../xapi/documents/errors';
 import statementSchema from '../xapi/statements/validation/statement.schema.json';
 import {
   createStatementValidator,
@@ -901,6 +903,158 @@ describe('the routes the app serves and the document agree', () => {
     expect(problems).toEqual([]);
   });
 
+  it('describes the Document resources\' answers: documents, ids, ETags, preconditions, merges, alternate syntax, errors', async () => {
+    const xapi = (test: request.Test) => test.set(XAPI_VERSION_HEADER).set('Authorization', lrs.auth);
+    const op = (path: string, method: string) => documented(path, method)!;
+    const problems: string[] = [];
+    const expectDocumented = (operation: DocumentedOperation, response: request.Response, status: number) => {
+      if (response.status !== status) problems.push(`${operation.method} ${operation.path}: expected ${status}, got ${response.status} ${response.text}`);
+      problems.push(...responseProblems(operation, response));
+    };
+    const STATE = '/xapi/activities/state';
+    const ACTIVITY_PROFILE = '/xapi/activities/profile';
+    const AGENT_PROFILE = '/xapi/agents/profile';
+    const activityId = `http://example.org/activities/${randomUUID()}`;
+    const agent = JSON.stringify({ mbox: `mailto:${randomUUID()}@example.org` });
+    const url = (path: string, params: Record<string, string>) => `${path}?${new URLSearchParams(params).toString()}`;
+    const state = (params: Record<string, string> = {}) => url(STATE, { activityId, agent, ...params });
+    const activityProfile = (params: Record<string, string> = {}) => url(ACTIVITY_PROFILE, { activityId, ...params });
+    const agentProfile = (params: Record<string, string> = {}) => url(AGENT_PROFILE, { agent, ...params });
+    const bytes = (test: request.Test) =>
+      test.buffer(true).parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+
+    // State: a JSON document, the list of ids, HEAD, conditional GETs, a merge, a binary document.
+    expectDocumented(op(STATE, 'put'), await xapi(request(lrs.app).put(state({ stateId: 'bookmark' }))).send({ page: 1 }), 204);
+    const single = await xapi(request(lrs.app).get(state({ stateId: 'bookmark' })));
+    expectDocumented(op(STATE, 'get'), single, 200);
+    expect(single.headers.etag).toMatch(/^"[0-9a-f]{40}"$/);
+    expect(single.headers['last-modified']).toBeDefined();
+    const etag = single.headers.etag as string;
+    const ids = await xapi(request(lrs.app).get(state()));
+    expectDocumented(op(STATE, 'get'), ids, 200);
+    expect(ids.body).toEqual(['bookmark']);
+    expectDocumented(op(STATE, 'get'), await xapi(request(lrs.app).get(state({ since: new Date(Date.now() + 60_000).toISOString() }))), 200);
+    expectDocumented(op(STATE, 'head'), await xapi(request(lrs.app).head(state({ stateId: 'bookmark' }))), 200);
+    expectDocumented(op(STATE, 'get'), await xapi(request(lrs.app).get(state({ stateId: 'bookmark' }))).set('If-None-Match', etag), 304);
+    expectDocumented(op(STATE, 'head'), await xapi(request(lrs.app).head(state({ stateId: 'bookmark' }))).set('If-None-Match', etag), 304);
+    expectDocumented(op(STATE, 'post'), await xapi(request(lrs.app).post(state({ stateId: 'bookmark' }))).send({ done: true }), 204);
+    const binary = Buffer.from([0, 1, 2, 255]);
+    const registration = randomUUID();
+    const putBinary = xapi(request(lrs.app).put(state({ stateId: 'blob', registration }))).set('Content-Type', 'application/octet-stream');
+    expectDocumented(op(STATE, 'put'), await putBinary.send(binary), 204);
+    const gotBinary = await bytes(xapi(request(lrs.app).get(state({ stateId: 'blob', registration }))));
+    expectDocumented(op(STATE, 'get'), gotBinary, 200);
+    expect((gotBinary.body as Buffer).equals(binary)).toBe(true);
+    expectDocumented(op(STATE, 'delete'), await xapi(request(lrs.app).delete(state({ stateId: 'bookmark' }))).set('If-Match', etag), 412);
+    expectDocumented(op(STATE, 'delete'), await xapi(request(lrs.app).delete(state())), 204);
+    expectDocumented(op(STATE, 'get'), await xapi(request(lrs.app).get(state({ stateId: 'bookmark' }))), 404);
+    expectDocumented(op(STATE, 'head'), await xapi(request(lrs.app).head(state({ stateId: 'bookmark' }))), 404);
+
+    // Profiles: the concurrency rules of Communication 3.1 and the merge rules of 2.2.s8.
+    const putProfile = () => xapi(request(lrs.app).put(activityProfile({ profileId: 'prefs' })));
+    expectDocumented(op(ACTIVITY_PROFILE, 'put'), await putProfile().set('If-None-Match', '*').send({ theme: 'dark' }), 204);
+    expectDocumented(op(ACTIVITY_PROFILE, 'put'), await putProfile().set('If-None-Match', '*').send({ theme: 'light' }), 412);
+    expectDocumented(op(ACTIVITY_PROFILE, 'put'), await putProfile().send({ theme: 'light' }), 409);
+    const current = (await xapi(request(lrs.app).get(activityProfile({ profileId: 'prefs' })))).headers.etag as string;
+    expectDocumented(op(ACTIVITY_PROFILE, 'put'), await putProfile().set('If-Match', current).send({ theme: 'light' }), 204);
+    const unconditional = await xapi(request(lrs.app).put(activityProfile({ profileId: randomUUID() }))).send({});
+    expectDocumented(op(ACTIVITY_PROFILE, 'put'), unconditional, 400);
+    const unmergeable = xapi(request(lrs.app).post(activityProfile({ profileId: 'prefs' }))).set('Content-Type', 'text/plain');
+    expectDocumented(op(ACTIVITY_PROFILE, 'post'), await unmergeable.send('plain'), 400);
+    expectDocumented(op(ACTIVITY_PROFILE, 'get'), await xapi(request(lrs.app).get(activityProfile())), 200);
+    expectDocumented(op(ACTIVITY_PROFILE, 'delete'), await xapi(request(lrs.app).delete(activityProfile({ profileId: 'prefs' }))).set('If-Match', etag), 412);
+    expectDocumented(op(ACTIVITY_PROFILE, 'delete'), await xapi(request(lrs.app).delete(activityProfile({ profileId: 'prefs' }))), 204);
+    const textProfile = xapi(request(lrs.app).put(agentProfile({ profileId: 'notes' }))).set('If-None-Match', '*').set('Content-Type', 'text/plain');
+    expectDocumented(op(AGENT_PROFILE, 'put'), await textProfile.send('notes'), 204);
+    // (GET of this document answers text/plain, documented as */*, which responseProblems does not match.)
+    expectDocumented(op(AGENT_PROFILE, 'head'), await xapi(request(lrs.app).head(agentProfile())), 200);
+    expectDocumented(op(AGENT_PROFILE, 'put'), await xapi(request(lrs.app).put(agentProfile({ profileId: randomUUID() }))).set('If-Match', '*').send({}), 412);
+    const group = url(AGENT_PROFILE, { agent: JSON.stringify({ objectType: 'Group', mbox: 'mailto:team@example.org' }), profileId: 'x' });
+    expectDocumented(op(AGENT_PROFILE, 'post'), await xapi(request(lrs.app).post(group)).send({}), 400);
+
+    // The alternate request syntax, as the form examples of POST document it.
+    const form = (fields: Record<string, string>) => new URLSearchParams({ Authorization: lrs.auth, 'X-Experience-API-Version': '1.0.3', ...fields }).toString();
+    const alternatePut = await request(lrs.app).post(`${STATE}?method=PUT`).type('form').send(form({ activityId, agent, stateId: 'form', content: '{"via":"form"}' }));
+    expectDocumented(op(STATE, 'post'), alternatePut, 204);
+    const alternateGet = await request(lrs.app).post(`${STATE}?method=GET`).type('form').send(form({ activityId, agent, stateId: 'form' }));
+    expectDocumented(op(STATE, 'post'), alternateGet, 200);
+    expect(alternateGet.body).toEqual({ via: 'form' });
+    const alternateMissing = await request(lrs.app).post(`${AGENT_PROFILE}?method=GET`).type('form').send(form({ agent, profileId: randomUUID() }));
+    expectDocumented(op(AGENT_PROFILE, 'post'), alternateMissing, 404);
+    const alternateCreate = await request(lrs.app).post(`${ACTIVITY_PROFILE}?method=PUT`).type('form').send(form({ activityId, profileId: 'form', 'If-None-Match': '*', content: '{}' }));
+    expectDocumented(op(ACTIVITY_PROFILE, 'post'), alternateCreate, 204);
+
+    // Errors, each with the documented status, headers and `{code, message}` body.
+    expectDocumented(op(STATE, 'get'), await xapi(request(lrs.app).get(state({ StateId: 'x' }))), 400);
+    expectDocumented(op(STATE, 'put'), await xapi(request(lrs.app).put(state())).send({}), 400);
+    expectDocumented(op(STATE, 'put'), await xapi(request(lrs.app).put(state({ stateId: 'x' }))).set('Content-Type', 'application/json').send('{'), 400);
+    expectDocumented(op(STATE, 'get'), await request(lrs.app).get(state()).set(XAPI_VERSION_HEADER), 401);
+    const stateOnly = await lrs.credential(['state']);
+    const forbidden = await request(lrs.app).get(activityProfile()).set(XAPI_VERSION_HEADER).set('Authorization', stateOnly);
+    expectDocumented(op(ACTIVITY_PROFILE, 'get'), forbidden, 403);
+    const small = await createTestLrs({ DOCUMENT_BODY_LIMIT_BYTES: '2048' });
+    try {
+      const tooLarge = await request(small.app).put(state({ stateId: 'large' })).set(XAPI_VERSION_HEADER).set('Authorization', small.auth).set('Content-Type', 'text/plain').send('x'.repeat(2049));
+      expectDocumented(op(STATE, 'put'), tooLarge, 413);
+    } finally {
+      await small.close();
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('describes the Activities and Agents resources\' answers: canonical Activity, Person, alternate syntax, errors', async () => {
+    const xapi = (test: request.Test) => test.set(XAPI_VERSION_HEADER).set('Authorization', lrs.auth);
+    const op = (path: string, method: string) => documented(path, method)!;
+    const problems: string[] = [];
+    const expectDocumented = (operation: DocumentedOperation, response: request.Response, status: number) => {
+      if (response.status !== status) problems.push(`${operation.method} ${operation.path}: expected ${status}, got ${response.status} ${response.text}`);
+      problems.push(...responseProblems(operation, response));
+    };
+    const activityId = `http://example.org/activities/${randomUUID()}`;
+    const mbox = `mailto:${randomUUID()}@example.org`;
+    const statement = sampleStatement({
+      actor: { mbox, name: 'Ada Lovelace' },
+      object: { id: activityId, definition: { name: { 'en-US': 'Lesson 1' }, type: 'http://adlnet.gov/expapi/activities/lesson' } },
+    });
+    expect((await xapi(request(lrs.app).post('/xapi/statements')).send(statement)).status).toBe(200);
+    const activities = (params: Record<string, string>) => `/xapi/activities?${new URLSearchParams(params).toString()}`;
+    const agents = (params: Record<string, string>) => `/xapi/agents?${new URLSearchParams(params).toString()}`;
+
+    const activity = await xapi(request(lrs.app).get(activities({ activityId })));
+    expectDocumented(op('/xapi/activities', 'get'), activity, 200);
+    expect(activity.body.definition.name).toEqual({ 'en-US': 'Lesson 1' });
+    expectDocumented(op('/xapi/activities', 'get'), await xapi(request(lrs.app).get(activities({ activityId: 'http://example.org/unknown' }))), 200);
+    expectDocumented(op('/xapi/activities', 'get'), await xapi(request(lrs.app).get(activities({ activityId }))).set('If-None-Match', activity.headers.etag as string), 304);
+    expectDocumented(op('/xapi/activities', 'head'), await xapi(request(lrs.app).head(activities({ activityId }))), 200);
+    const person = await xapi(request(lrs.app).get(agents({ agent: JSON.stringify({ mbox }) })));
+    expectDocumented(op('/xapi/agents', 'get'), person, 200);
+    expect(person.body).toEqual({ objectType: 'Person', name: ['Ada Lovelace'], mbox: [mbox] });
+    const account = { homePage: 'https://accounts.example.org', name: randomUUID() };
+    expectDocumented(op('/xapi/agents', 'get'), await xapi(request(lrs.app).get(agents({ agent: JSON.stringify({ account }) }))), 200);
+    expectDocumented(op('/xapi/agents', 'head'), await xapi(request(lrs.app).head(agents({ agent: JSON.stringify({ mbox }) }))), 200);
+
+    // The alternate request syntax.
+    const form = (fields: Record<string, string>) => new URLSearchParams({ Authorization: lrs.auth, 'X-Experience-API-Version': '1.0.3', ...fields }).toString();
+    expectDocumented(op('/xapi/activities', 'post'), await request(lrs.app).post('/xapi/activities?method=GET').type('form').send(form({ activityId })), 200);
+    expectDocumented(op('/xapi/agents', 'post'), await request(lrs.app).post('/xapi/agents?method=GET').type('form').send(form({ agent: JSON.stringify({ mbox }) })), 200);
+    expectDocumented(op('/xapi/agents', 'post'), await request(lrs.app).post('/xapi/agents?method=DELETE').type('form').send(form({ agent: JSON.stringify({ mbox }) })), 404);
+    expectDocumented(op('/xapi/activities', 'post'), await request(lrs.app).post(`/xapi/activities?method=GET&activityId=${activityId}`).type('form').send(form({})), 400);
+
+    // Errors.
+    expectDocumented(op('/xapi/activities', 'get'), await xapi(request(lrs.app).get(activities({ activityId: 'not an iri' }))), 400);
+    expectDocumented(op('/xapi/activities', 'get'), await xapi(request(lrs.app).get('/xapi/activities')), 400);
+    expectDocumented(op('/xapi/agents', 'get'), await xapi(request(lrs.app).get(agents({ agent: JSON.stringify({ objectType: 'Group', mbox }) }))), 400);
+    expectDocumented(op('/xapi/agents', 'get'), await request(lrs.app).get(agents({ agent: JSON.stringify({ mbox }) })).set(XAPI_VERSION_HEADER), 401);
+    const writeOnly = await lrs.credential(['statements/write']);
+    const forbidden = await request(lrs.app).get(activities({ activityId })).set(XAPI_VERSION_HEADER).set('Authorization', writeOnly);
+    expectDocumented(op('/xapi/activities', 'get'), forbidden, 403);
+    expect(problems).toEqual([]);
+  });
+
   it('documents every error code the app returns', () => {
     const text = JSON.stringify(doc);
     const codes = [
@@ -909,7 +1063,9 @@ describe('the routes the app serves and the document agree', () => {
       new ForbiddenError('').code,
       new NotFoundError('').code,
       new PayloadTooLargeError('').code,
+      new PreconditionFailedError('').code,
       new ServiceUnavailableError('').code,
+      ...Object.values(DocumentErrorCode),
       'NO_SUCH_RESOURCE', // notFoundHandler
       'INTERNAL_ERROR', // errorHandler, unexpected errors
       'INVALID_BODY', // errorHandler, body-parser errors

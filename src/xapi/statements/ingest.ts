@@ -69,21 +69,23 @@ export class StatementIngest {
     const batchId = randomUUID();
     const startedAt = new Date(this.now());
     await this.deps.storage.beginBatch({ id: batchId, statementIds: ids, startedAt, state: 'pending' });
+    let records: StatementRecord[];
+    let effectsFollow: boolean;
     try {
-      const records = await this.buildRecords(statements, ids, submitter, attachments);
+      records = await this.buildRecords(statements, ids, submitter, attachments);
       await this.insertAll(batchId, records);
+      effectsFollow = await this.hasEffects(records, ids);
       // Recovery rolls back batches older than ABANDONED_BATCH_MS. Conditional updates are not
       // atomic on FerretDB, so never race it: a batch this late is rolled back here instead.
       const late = this.now() - startedAt.getTime() > ABANDONED_BATCH_MS - COMMIT_MARGIN_MS;
-      if (late || !(await this.deps.storage.commitBatch(batchId))) {
+      if (late || !(await this.deps.storage.commitBatch(batchId, effectsFollow))) {
         throw new ServiceUnavailableError('The statements took too long to store and were rolled back; retry');
       }
     } catch (error) {
       await this.deps.storage.abortBatch(batchId, ids);
       throw error;
     }
-    await this.finish(batchId, ids);
-    await this.learnFrom(statements, submitter);
+    await Promise.all([effectsFollow ? this.finish(batchId, records) : undefined, this.learnFrom(statements, submitter)]);
     return ids;
   }
 
@@ -191,15 +193,20 @@ export class StatementIngest {
     }
   }
 
-  private async finish(batchId: string, ids: string[]): Promise<void> {
+  private async finish(batchId: string, records: StatementRecord[]): Promise<void> {
     try {
-      const batch = await this.deps.storage.findExisting(ids);
-      await applyBatchEffects(this.deps.storage, [...batch.values()].filter((s) => s.batchId === batchId));
+      await applyBatchEffects(this.deps.storage, records);
       await this.deps.storage.finishBatch(batchId);
     } catch (error) {
       // Committed: the statements are stored. Recovery re-applies the effects later.
       this.deps.logger.error({ err: error, batchId }, 'applying batch effects failed; recovery will retry');
     }
+  }
+
+  /** Whether committing this batch changes anything beyond its own statements (batch-effects.ts). */
+  private async hasEffects(records: StatementRecord[], ids: string[]): Promise<boolean> {
+    if (records.some((record) => record.targetId !== undefined)) return true;
+    return (await this.deps.storage.waitingReferrers(ids)).size > 0;
   }
 
   /**

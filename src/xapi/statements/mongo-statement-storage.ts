@@ -96,9 +96,10 @@ export class MongoStatementStorage implements StatementStorage {
     }
   }
 
-  async commitBatch(batchId: string): Promise<boolean> {
-    const result = await this.batches.updateOne({ _id: batchId, state: 'pending' }, { $set: { state: 'committed' } });
-    return result.modifiedCount === 1;
+  async commitBatch(batchId: string, effectsFollow: boolean): Promise<boolean> {
+    const pending = { _id: batchId, state: 'pending' as const };
+    if (!effectsFollow) return (await this.batches.deleteOne(pending)).deletedCount === 1;
+    return (await this.batches.updateOne(pending, { $set: { state: 'committed' } })).modifiedCount === 1;
   }
 
   async abortBatch(batchId: string, statementIds: string[]): Promise<void> {
@@ -173,7 +174,8 @@ export class MongoStatementStorage implements StatementStorage {
   }
 
   async waitingReferrers(targetIds: string[]): Promise<Map<string, string[]>> {
-    // The waiting list is small (references to statements not yet received), so one $in is cheap.
+    // The waiting list is small (references to statements not yet received) and usually empty.
+    if ((await this.waiting.estimatedDocumentCount()) === 0) return new Map();
     const documents = await this.waiting.find({ _id: { $in: targetIds } }).toArray();
     return new Map(documents.map((doc) => [doc._id, doc.referrers]));
   }

@@ -19,8 +19,7 @@ export function describeStatementStorageContract(adapter: string, createStorage:
       const batchId = randomUUID();
       await storage.beginBatch({ id: batchId, statementIds: records.map((r) => r.id), startedAt: new Date(), state: 'pending' });
       await storage.insert(batchId, records);
-      await storage.commitBatch(batchId);
-      await storage.finishBatch(batchId);
+      await storage.commitBatch(batchId, false);
       return batchId;
     }
 
@@ -31,8 +30,21 @@ export function describeStatementStorageContract(adapter: string, createStorage:
       await storage.insert(batchId, [record]);
       expect(await storage.getById(record.id)).toBeUndefined();
       expect((await storage.query(query({}))).records).toHaveLength(0);
-      expect(await storage.commitBatch(batchId)).toBe(true);
+      expect(await storage.commitBatch(batchId, true)).toBe(true);
       expect((await storage.getById(record.id))?.statement).toEqual(record.statement);
+      expect(await storage.batchState(batchId)).toBe('committed');
+      await storage.finishBatch(batchId);
+      expect(await storage.batchState(batchId)).toBeUndefined();
+    });
+
+    it('a commit without side effects to follow finishes the batch', async () => {
+      const record = recordOf({});
+      const batchId = randomUUID();
+      await storage.beginBatch({ id: batchId, statementIds: [record.id], startedAt: new Date(), state: 'pending' });
+      await storage.insert(batchId, [record]);
+      expect(await storage.commitBatch(batchId, false)).toBe(true);
+      expect(await storage.batchState(batchId)).toBeUndefined();
+      expect(await storage.getById(record.id)).toBeDefined();
     });
 
     it('aborting removes what the batch inserted and nothing else', async () => {
@@ -46,7 +58,7 @@ export function describeStatementStorageContract(adapter: string, createStorage:
       await storage.abortBatch(batchId, [dropped.id, kept.id]);
       expect(await storage.getById(dropped.id)).toBeUndefined();
       expect(await storage.getById(kept.id)).toBeDefined();
-      expect(await storage.commitBatch(batchId)).toBe(false);
+      expect(await storage.commitBatch(batchId, false)).toBe(false);
     });
 
     it('reports pending batches as unfinished for recovery, and holds Consistent-Through before them', async () => {

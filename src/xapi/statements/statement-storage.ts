@@ -6,8 +6,9 @@ import type { FilterView } from './filter-view';
  * batch all-or-nothing without multi-document transactions (FerretDB has none):
  *
  *   beginBatch (batch recorded as `pending`) → insert (statements tagged with the batch id,
- *   invisible to readers while the batch is pending) → commitBatch (one atomic single-document
- *   update: the commit point) → side effects (voiding, reference views) → finishBatch.
+ *   invisible to readers while the batch is pending) → commitBatch (one single-document write:
+ *   the commit point) → side effects (voiding, reference views) → finishBatch. A batch with no
+ *   side effects is finished by its commit.
  *
  * A batch left `pending` by a crash is rolled back by recovery, one left `committed` has its
  * side effects re-applied; both are idempotent. See docs/storage.md.
@@ -18,8 +19,12 @@ export interface StatementStorage {
   beginBatch(batch: BatchRecord): Promise<void>;
   /** Inserts what it can; ids that already exist are reported, never overwritten. */
   insert(batchId: string, records: StatementRecord[]): Promise<{ duplicateIds: string[] }>;
-  /** The commit point; false when the batch is no longer pending (rolled back by recovery). */
-  commitBatch(batchId: string): Promise<boolean>;
+  /**
+   * The commit point; false when the batch is no longer pending (rolled back by recovery).
+   * With `effectsFollow` the batch stays recorded as `committed` until finishBatch, so recovery
+   * can re-apply its side effects; without, the commit finishes it.
+   */
+  commitBatch(batchId: string, effectsFollow: boolean): Promise<boolean>;
   /** Removes the statements this batch inserted and marks it aborted. */
   abortBatch(batchId: string, statementIds: string[]): Promise<void>;
   finishBatch(batchId: string): Promise<void>;
