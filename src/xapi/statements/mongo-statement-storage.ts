@@ -155,6 +155,15 @@ export class MongoStatementStorage implements StatementStorage {
     return documents.length > query.limit && last ? { records: page, next: positionOf(last) } : { records: page };
   }
 
+  async scanStored(after: PagePosition | undefined, until: Date, limit: number): Promise<StatementRecord[]> {
+    const invisible = await this.invisibleBatchIds();
+    const filter: Filter<StatementDocument> = { stored: { $lte: until } };
+    if (invisible.length > 0) filter.b = { $nin: invisible };
+    if (after) filter.$or = afterPosition(after, true);
+    const documents = await this.statements.find(filter).sort({ stored: 1, _id: 1 }).limit(limit).toArray();
+    return documents.map(toRecord);
+  }
+
   async consistentThrough(now: Date): Promise<Date> {
     const oldestPending = await this.batches.find({ state: 'pending' }).sort({ startedAt: 1 }).limit(1).next();
     if (oldestPending === null || oldestPending.startedAt > now) return now;

@@ -97,6 +97,16 @@ export function describeStatementStorageContract(adapter: string, createStorage:
       expect((await storage.getById(record.id))?.voided).toBe(true);
     });
 
+    it('scans every statement in stored order, voided ones included, up to a time', async () => {
+      const records = [0, 1, 2].map((n) => recordOf({ stored: new Date(1_600_000_000_000 + n * 1000) }));
+      await storeBatch(records);
+      await storage.markVoided([records[1]!.id]);
+      const all = await storage.scanStored(undefined, records[2]!.stored, 10);
+      expect(all.map((r) => r.id)).toEqual(records.map((r) => r.id));
+      const rest = await storage.scanStored({ stored: records[0]!.stored, id: records[0]!.id }, records[1]!.stored, 10);
+      expect(rest.map((r) => r.id)).toEqual([records[1]!.id]);
+    });
+
     it('never marks a voiding statement voided', async () => {
       const voiding = recordOf({ voidsId: randomUUID() });
       await storeBatch([voiding]);

@@ -37,6 +37,11 @@ export interface StatementStorage {
   /** A visible statement by id, voided or not; undefined when absent or not yet committed. */
   getById(id: string): Promise<StatementRecord | undefined>;
   query(query: StatementQuery): Promise<StatementPage>;
+  /**
+   * Every visible statement, voided ones included, in stored order after `after`, stored no
+   * later than `until`: what the anchoring job reads.
+   */
+  scanStored(after: PagePosition | undefined, until: Date, limit: number): Promise<StatementRecord[]>;
   /** All statements stored before the returned time are visible to queries (2.1.3.s2.b5). */
   consistentThrough(now: Date): Promise<Date>;
 
