@@ -8,6 +8,8 @@
  *   --sizes LIST        collection sizes for the query phase (default 100000)
  *   --reps N            queries per shape and size, each with another agent/activity/verb (default 30)
  *   --pages N           pages per query, following `more` (default 3)
+ *   --query-budget S    seconds of querying per size and all shapes; fewer reps are run when the
+ *                       database is too slow for --reps in that time, at least one first page per shape (default 120)
  *   --phases LIST       ingest,query (default both)
  *   --log-level LEVEL   the LRS's log level; logs go to a file in the temp dir (default info, as in production)
  *   --out FILE          also write the results as JSON to FILE
@@ -48,6 +50,7 @@ function parseArgs(argv) {
     sizes: [100_000],
     reps: 30,
     pages: 3,
+    queryBudget: 120,
     phases: ['ingest', 'query'],
     logLevel: 'info',
     out: undefined,
@@ -68,11 +71,15 @@ function parseArgs(argv) {
       case '--sizes': options.sizes = list(value()).map((v) => int(flag, v)).sort((a, b) => a - b); break;
       case '--reps': options.reps = int(flag, value()); break;
       case '--pages': options.pages = int(flag, value()); break;
+      case '--query-budget': options.queryBudget = int(flag, value()); break;
       case '--phases': options.phases = list(value()); break;
       case '--log-level': options.logLevel = value(); break;
       case '--out': options.out = value(); break;
       case '--help': case '-h':
-        console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 22).join('\n'));
+        {
+          const lines = fs.readFileSync(__filename, 'utf8').split('\n');
+          console.log(lines.slice(1, lines.indexOf(' */')).join('\n'));
+        }
         process.exit(0);
         break;
       default: throw new Error(`Unknown option ${argv[i]} (see --help)`);
@@ -214,7 +221,7 @@ function runLoad(job) {
 }
 
 /** Waits until no statement batch is in flight (requests cut off when autocannon stopped). */
-async function drainBatches(db, timeoutMs = 60_000) {
+async function drainBatches(db, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
   while ((await db.collection('statement_batches').countDocuments({})) > 0) {
     if (Date.now() > deadline) throw new Error('statement batches still in flight after the ingest run');
@@ -222,11 +229,74 @@ async function drainBatches(db, timeoutMs = 60_000) {
   }
 }
 
-async function ingestOurs(server, db, options, connections, admin) {
-  const before = await db.collection('statements').estimatedDocumentCount();
+/**
+ * Times, in this process, the StatementIngest.store calls and the storage calls requests make,
+ * so the report can say where the time of a request goes. Wraps methods of the service instances.
+ */
+class StorageTracer {
+  constructor(services) {
+    this.current = undefined;
+    this.wrap(services.ingest, 'ingest', 'store');
+    for (const method of ['consistentThrough', 'beginBatch', 'insert', 'commitBatch', 'findExisting', 'markVoided',
+      'waitingReferrers', 'clearWaitingReferrers', 'finishBatch', 'abortBatch', 'query']) {
+      this.wrap(services.statements, 'statements', method);
+    }
+    this.wrap(services.activities, 'activities', 'mergeDefinitions');
+    this.wrap(services.agents, 'agents', 'recordSeen');
+  }
+
+  /** Records calls of target[method] under "label.method"; absent services or methods are skipped. */
+  wrap(target, label, name) {
+    if (!target || typeof target[name] !== 'function') return;
+    const method = `${label}.${name}`;
+    const original = target[name].bind(target);
+    const tracer = this;
+    target[name] = async function traced(...args) {
+      const sink = tracer.current;
+      if (!sink) return original(...args);
+      const t0 = now();
+      try {
+        return await original(...args);
+      } finally {
+        const entry = (sink[method] ??= { calls: 0, ms: 0 });
+        entry.calls++;
+        entry.ms += now() - t0;
+      }
+    };
+  }
+
+  start() {
+    this.current = {};
+  }
+
+  /** Milliseconds per method since start(), and starts again. */
+  take() {
+    const sink = this.current ?? {};
+    this.current = {};
+    return Object.fromEntries(Object.entries(sink).map(([method, entry]) => [method, entry.ms]));
+  }
+
+  stop() {
+    const sink = this.current ?? {};
+    this.current = undefined;
+    const posts = sink['ingest.store']?.calls ?? 0;
+    return Object.fromEntries(
+      Object.entries(sink).map(([method, { calls, ms }]) => [method, { calls, msPerCall: ms / calls, msPerPost: posts ? ms / posts : NaN }]),
+    );
+  }
+}
+
+async function freshCollection(db, name) {
+  await db.collection(name).drop().catch(() => {});
+  await db.collection(name).createIndexes(STATEMENT_INDEXES.map((index) => ({ ...index })));
+}
+
+async function ingestOurs(server, db, options, connections, admin, tracer) {
+  await freshCollection(db, 'statements');
   const url = new URL(server.url);
+  tracer?.start();
   const result = await runLoad({
-    url: `${url.origin}`,
+    url: url.origin,
     path: '/xapi/statements',
     connections,
     seconds: options.seconds,
@@ -238,7 +308,8 @@ async function ingestOurs(server, db, options, connections, admin) {
     },
   });
   await drainBatches(db);
-  const after = await db.collection('statements').countDocuments({});
+  const breakdown = tracer?.stop();
+  const stored = await db.collection('statements').countDocuments({});
   const seconds = result.durationSec || result.elapsedSec;
   const failed = Object.entries(result.statusCounts).filter(([status]) => status !== '200');
   return {
@@ -249,11 +320,12 @@ async function ingestOurs(server, db, options, connections, admin) {
     statements: result.ok * options.batch,
     statementsPerSecond: (result.ok * options.batch) / seconds,
     latencyMs: summarize(result.latencies),
-    storedInCollection: after - before,
+    storedInCollection: stored,
     non200: Object.fromEntries(failed),
     errors: result.errors,
     timeouts: result.timeouts,
     errorSample: result.errorSample,
+    serverBreakdown: breakdown,
   };
 }
 
@@ -268,6 +340,7 @@ function rawDocumentPool(credential, size = 2000) {
 }
 
 async function ingestRaw(db, options, connections, pool) {
+  await freshCollection(db, RAW_COLLECTION);
   const collection = db.collection(RAW_COLLECTION);
   const latencies = [];
   let inserted = 0;
@@ -302,24 +375,21 @@ async function ingestRaw(db, options, connections, pool) {
   };
 }
 
-async function runIngest(server, db, options, admin, credential) {
-  const raw = db.collection(RAW_COLLECTION);
-  await raw.drop().catch(() => {});
-  await raw.createIndexes(STATEMENT_INDEXES.map((index) => ({ ...index })));
+async function runIngest(server, db, options, admin, credential, tracer) {
   const pool = rawDocumentPool(credential);
   const results = [];
   // A short warm-up (JIT, connection pools, SQLite pages) that is not reported.
-  log('ingest warm-up (3 s)');
+  log('ingest warm-up (5 s)');
   await ingestOurs(server, db, { ...options, seconds: 3 }, 2, admin);
   await ingestRaw(db, { ...options, seconds: 2 }, 2, pool);
   for (const connections of options.connections) {
     log(`ingest: ours, ${connections} connections, ${options.seconds} s`);
-    const ours = await ingestOurs(server, db, options, connections, admin);
+    const ours = await ingestOurs(server, db, options, connections, admin, tracer);
     log(`ingest: raw insertMany, ${connections} loops, ${options.seconds} s`);
-    const rawResult = await ingestRaw(db, options, connections, pool);
-    results.push({ connections, ours, raw: rawResult, ratio: ours.statementsPerSecond / rawResult.statementsPerSecond });
+    const raw = await ingestRaw(db, options, connections, pool);
+    results.push({ connections, ours, raw, ratio: ours.statementsPerSecond / raw.statementsPerSecond });
   }
-  await raw.drop().catch(() => {});
+  await db.collection(RAW_COLLECTION).drop().catch(() => {});
   return results;
 }
 
@@ -403,24 +473,26 @@ function chooseTargets(shape, index, options, random) {
     const chosen = shuffle(candidates.slice(), random);
     return Array.from({ length: options.reps }, (_, i) => chosen[i % chosen.length]);
   };
+  /** Those with enough matches for every page; when fewer than `reps`, topped up with the next most frequent. */
+  const candidatesOf = (entries) => {
+    const sorted = entries.slice().sort((a, b) => b[1] - a[1]);
+    const enough = sorted.filter(([, count]) => count >= needed).length;
+    return sorted.slice(0, Math.max(enough, Math.min(options.reps, sorted.length)));
+  };
   if (shape === 'agent') {
-    const agents = [...index.agentCounts.keys()].filter((a) => index.agentCounts[a] >= needed);
-    const candidates = agents.length > 0 ? agents : topKeys(index.agentCounts, options.reps);
-    return pick(candidates).map((agent) => {
+    const candidates = candidatesOf([...index.agentCounts.entries()].filter(([, count]) => count > 0));
+    return pick(candidates).map(([agent, count]) => {
       const mbox = gen.agentMbox(agent);
       return {
         label: mbox,
-        matches: index.agentCounts[agent],
+        matches: count,
         query: `agent=${encodeURIComponent(JSON.stringify({ objectType: 'Agent', mbox }))}&limit=100`,
         filter: { voided: { $ne: true }, 'v.a': `mbox:${mbox}` },
       };
     });
   }
   if (shape === 'activity+related') {
-    const entries = [...index.relatedCounts.entries()];
-    const enough = entries.filter(([, count]) => count >= needed);
-    const candidates = enough.length > 0 ? enough : entries.sort((a, b) => b[1] - a[1]).slice(0, options.reps);
-    return pick(candidates).map(([activity, count]) => ({
+    return pick(candidatesOf([...index.relatedCounts.entries()])).map(([activity, count]) => ({
       label: activity,
       matches: count,
       query: `activity=${encodeURIComponent(activity)}&related_activities=true&limit=100`,
@@ -443,10 +515,6 @@ function chooseTargets(shape, index, options, random) {
     });
   }
   throw new Error(`unknown shape ${shape}`);
-}
-
-function topKeys(counts, n) {
-  return [...counts.keys()].sort((a, b) => counts[b] - counts[a]).slice(0, n);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -479,114 +547,218 @@ function httpGetter(server, admin) {
     });
 }
 
-async function oursPages(get, target, pages) {
-  const times = [];
-  const ids = [];
-  let next = `/xapi/statements?${target.query}`;
-  for (let page = 0; page < pages && next; page++) {
-    const { ms, body } = await get(next);
-    times.push(ms);
-    ids.push(body.statements.map((statement) => statement.id));
-    next = body.more || undefined;
-  }
-  return { times, ids };
-}
-
-async function driverPages(collection, target, pages) {
-  const times = [];
-  const ids = [];
-  let after;
-  for (let page = 0; page < pages; page++) {
-    const filter = { ...target.filter };
-    if (after) filter.$or = [{ stored: { $lt: after.stored } }, { stored: after.stored, _id: { $lt: after.id } }];
-    const t0 = now();
-    const documents = await collection.find(filter).sort(SORT).limit(101).toArray();
-    times.push(now() - t0);
-    const pageDocs = documents.slice(0, 100);
-    ids.push(pageDocs.map((doc) => doc._id));
-    if (documents.length <= 100) break;
-    const last = pageDocs[pageDocs.length - 1];
-    after = { stored: last.stored, id: last._id };
-  }
-  return { times, ids };
-}
-
-async function runQueries(server, db, options, admin, index, size, random) {
-  const get = httpGetter(server, admin);
-  const collection = db.collection('statements');
-  const results = [];
-  for (const shape of ['agent', 'activity+related', 'verb+since']) {
-    const targets = chooseTargets(shape, index, options, random);
-    // Warm-up, not recorded.
-    await oursPages(get, targets[0], 1);
-    await driverPages(collection, targets[0], 1);
-    const ours = { first: [], followed: [] };
-    const driver = { first: [], followed: [] };
-    let mismatches = 0;
-    let pagesSeen = 0;
-    const t0 = now();
-    for (let rep = 0; rep < targets.length; rep++) {
-      const target = targets[rep];
-      // Alternate who goes first, so neither profits systematically from the other's caching.
-      const runOurs = () => oursPages(get, target, options.pages);
-      const runDriver = () => driverPages(collection, target, options.pages);
-      let o;
-      let d;
-      if (rep % 2 === 0) {
-        o = await runOurs();
-        d = await runDriver();
-      } else {
-        d = await runDriver();
-        o = await runOurs();
+/**
+ * Times the statements query inside the LRS: wraps `find` of the storage's statements collection
+ * so the find → toArray of each request is timed. Requests run one at a time, so the time
+ * recorded between sending a GET and receiving its body belongs to that GET; the rest of the
+ * request's time is what our code adds (HTTP, auth, parsing, the batch-visibility and
+ * consistent-through queries, rendering, JSON).
+ */
+function traceStatementFinds(storage) {
+  const collection = storage.statements; // MongoStatementStorage's (TypeScript-private) collection
+  if (!collection || typeof collection.find !== 'function') return { take: () => NaN };
+  const original = collection.find.bind(collection);
+  let ms = 0;
+  collection.find = (...args) => {
+    const cursor = original(...args);
+    const toArray = cursor.toArray.bind(cursor);
+    cursor.toArray = async () => {
+      const t0 = now();
+      try {
+        return await toArray();
+      } finally {
+        ms += now() - t0;
       }
-      o.times.forEach((ms, page) => (page === 0 ? ours.first : ours.followed).push(ms));
-      d.times.forEach((ms, page) => (page === 0 ? driver.first : driver.followed).push(ms));
-      pagesSeen += o.ids.length;
-      if (JSON.stringify(o.ids) !== JSON.stringify(d.ids)) mismatches++;
+    };
+    return cursor;
+  };
+  return {
+    take() {
+      const taken = ms;
+      ms = 0;
+      return taken;
+    },
+  };
+}
+
+/** Page-by-page walkers: ours over HTTP following `more`, and the same query through the driver. */
+function oursWalker(get, finds, tracer, target) {
+  let next = `/xapi/statements?${target.query}`;
+  return {
+    done: () => next === undefined,
+    async page() {
+      finds.take();
+      tracer.start();
+      const { ms, body } = await get(next);
+      const findMs = finds.take();
+      const calls = tracer.take();
+      tracer.stop();
+      next = body.more || undefined;
+      const storageOther = (calls['statements.query'] ?? 0) - findMs; // invisibleBatchIds + JSON.parse of the records
+      const consistent = calls['statements.consistentThrough'] ?? 0;
+      return { ms, findMs, consistent, storageOther, ids: body.statements.map((statement) => statement.id) };
+    },
+  };
+}
+
+function driverWalker(collection, target) {
+  let after;
+  let finished = false;
+  return {
+    done: () => finished,
+    async page() {
+      const filter = { ...target.filter };
+      if (after) filter.$or = [{ stored: { $lt: after.stored } }, { stored: after.stored, _id: { $lt: after.id } }];
+      const t0 = now();
+      const documents = await collection.find(filter).sort(SORT).limit(101).toArray();
+      const ms = now() - t0;
+      const page = documents.slice(0, 100);
+      if (documents.length <= 100) finished = true;
+      else after = { stored: page[page.length - 1].stored, id: page[page.length - 1]._id };
+      return { ms, ids: page.map((doc) => doc._id) };
+    },
+  };
+}
+
+const SHAPES = ['agent', 'activity+related', 'verb+since'];
+
+/**
+ * For each shape, `reps` queries of up to `pages` pages, each page fetched by us and by the
+ * driver in turn (who goes first alternates). Runs round by round (every shape's rep 1, then
+ * rep 2, …) and stops starting pages once the time budget is spent, after at least the first
+ * page of one query per shape.
+ */
+async function runQueries(server, db, options, admin, index, size, random, tracer) {
+  const get = httpGetter(server, admin);
+  const finds = traceStatementFinds(server.services.statements);
+  const collection = db.collection('statements');
+  const state = new Map();
+  for (const shape of SHAPES) {
+    const targets = chooseTargets(shape, index, options, random);
+    state.set(shape, {
+      targets,
+      ours: { first: [], followed: [] },
+      oursFind: { first: [], followed: [] },
+      oursAdded: { first: [], followed: [] },
+      addedParts: { consistentThrough: [], batchesAndParse: [], http: [] },
+      driver: { first: [], followed: [] },
+      mismatches: 0,
+      repsRun: 0,
+      seconds: 0,
+    });
+  }
+  // Warm-up, not recorded.
+  await oursWalker(get, finds, tracer, state.get('agent').targets[0]).page();
+  await driverWalker(collection, state.get('agent').targets[0]).page();
+
+  const deadline = now() + options.queryBudget * 1000;
+  const pairMs = new Map(); // per shape, the last page pair's duration: whether another fits in the budget
+  let outOfTime = false;
+  for (let rep = 0; rep < options.reps && !outOfTime; rep++) {
+    const walks = SHAPES.map((shape) => {
+      const target = state.get(shape).targets[rep];
+      return { shape, s: state.get(shape), ours: oursWalker(get, finds, tracer, target), driver: driverWalker(collection, target), oursIds: [], driverIds: [] };
+    });
+    // Page by page across the shapes, so a tight budget still gives every shape its first pages.
+    for (let page = 0; page < options.pages && !outOfTime; page++) {
+      for (const walk of walks) {
+        const { s, ours, driver } = walk;
+        if (ours.done() && driver.done()) continue;
+        const mandatory = rep === 0 && page === 0;
+        if (!mandatory && now() + (pairMs.get(walk.shape) ?? 0) > deadline) {
+          outOfTime = true;
+          break;
+        }
+        const kind = page === 0 ? 'first' : 'followed';
+        const pairStart = now();
+        const runOurs = async () => {
+          if (ours.done()) return;
+          const p = await ours.page();
+          s.ours[kind].push(p.ms);
+          s.oursFind[kind].push(p.findMs);
+          s.oursAdded[kind].push(p.ms - p.findMs);
+          s.addedParts.consistentThrough.push(p.consistent);
+          s.addedParts.batchesAndParse.push(p.storageOther);
+          s.addedParts.http.push(p.ms - p.findMs - p.consistent - p.storageOther);
+          walk.oursIds.push(p.ids);
+        };
+        const runDriver = async () => {
+          if (driver.done()) return;
+          const p = await driver.page();
+          s.driver[kind].push(p.ms);
+          walk.driverIds.push(p.ids);
+        };
+        // Alternate who goes first, so neither profits systematically from the other's caching.
+        if ((rep + page) % 2 === 0) {
+          await runOurs();
+          await runDriver();
+        } else {
+          await runDriver();
+          await runOurs();
+        }
+        pairMs.set(walk.shape, now() - pairStart);
+        s.seconds += (now() - pairStart) / 1000;
+        if (page === 0) s.repsRun++;
+      }
     }
+    for (const walk of walks) {
+      const pagesCompared = Math.min(walk.oursIds.length, walk.driverIds.length);
+      if (JSON.stringify(walk.oursIds.slice(0, pagesCompared)) !== JSON.stringify(walk.driverIds.slice(0, pagesCompared))) walk.s.mismatches++;
+    }
+  }
+
+  const rows = [];
+  for (const shape of SHAPES) {
+    const s = state.get(shape);
+    const run = s.targets.slice(0, s.repsRun);
     const row = {
       size,
       shape,
-      reps: targets.length,
-      distinctTargets: new Set(targets.map((t) => t.label)).size,
-      matchesMedian: percentile(Float64Array.from(targets.map((t) => t.matches)).sort(), 50),
-      pages: pagesSeen,
-      ours: { first: summarize(ours.first), followed: summarize(ours.followed) },
-      driver: { first: summarize(driver.first), followed: summarize(driver.followed) },
-      sameResults: mismatches === 0,
-      mismatches,
-      seconds: (now() - t0) / 1000,
+      reps: s.repsRun,
+      distinctTargets: new Set(run.map((t) => t.label)).size,
+      matchesMedian: percentile(Float64Array.from(run.map((t) => t.matches)).sort(), 50),
+      ours: { first: summarize(s.ours.first), followed: summarize(s.ours.followed) },
+      oursFind: { first: summarize(s.oursFind.first), followed: summarize(s.oursFind.followed) },
+      oursAdded: { first: summarize(s.oursAdded.first), followed: summarize(s.oursAdded.followed) },
+      driver: { first: summarize(s.driver.first), followed: summarize(s.driver.followed) },
+      addedParts: Object.fromEntries(Object.entries(s.addedParts).map(([part, values]) => [part, summarize(values)])),
+      sameResults: s.mismatches === 0,
+      mismatches: s.mismatches,
+      seconds: s.seconds,
     };
-    row.addedMs = {
-      first: { p50: row.ours.first.p50 - row.driver.first.p50, p95: row.ours.first.p95 - row.driver.first.p95 },
-      followed: { p50: row.ours.followed.p50 - row.driver.followed.p50, p95: row.ours.followed.p95 - row.driver.followed.p95 },
-    };
-    log(`query ${shape} @ ${size.toLocaleString('en-US')}: ${fmt(row.seconds)} s`);
-    results.push(row);
+    row.oursMinusDriver = Object.fromEntries(
+      ['first', 'followed'].map((page) => [page, { p50: row.ours[page].p50 - row.driver[page].p50, p95: row.ours[page].p95 - row.driver[page].p95 }]),
+    );
+    log(`query ${shape} @ ${size.toLocaleString('en-US')}: ${s.repsRun} queries in ${fmt(s.seconds)} s`);
+    rows.push(row);
   }
-  return results;
+  return { shapes: rows, budgetExhausted: outOfTime };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Report
+
+const BREAKDOWN_ORDER = ['ingest.store', ...['consistentThrough', 'beginBatch', 'insert', 'commitBatch', 'findExisting', 'markVoided',
+  'waitingReferrers', 'clearWaitingReferrers', 'finishBatch', 'abortBatch'].map((m) => `statements.${m}`),
+'activities.mergeDefinitions', 'agents.recordSeen'];
 
 function report(results, options) {
   const out = [];
   const { environment: env } = results;
   out.push('Keiko LRS benchmark');
   out.push('===================');
-  out.push(`Machine:  ${env.machine.cpuModel} × ${env.machine.cpuCount}, ${env.machine.totalMemoryGiB} GiB RAM, ${env.machine.platform}`);
-  out.push(`Node:     ${env.node}`);
+  out.push(`Machine:   ${env.machine.cpuModel} × ${env.machine.cpuCount}, ${env.machine.totalMemoryGiB} GiB RAM, ${env.machine.platform}`);
+  out.push(`Node:      ${env.node}`);
   const db = env.database;
-  out.push(`Database: ${db.kind} ${db.version}${db.compatibleWith ? ` (wire-compatible with ${db.compatibleWith})` : ''}` +
+  out.push(`Database:  ${db.kind} ${db.version}${db.compatibleWith ? ` (wire-compatible with ${db.compatibleWith})` : ''}` +
     `${db.backend ? `, backend ${db.backend}` : ''}${db.embedded ? ', embedded (started by the LRS)' : ', external (MONGODB_URI)'}`);
-  out.push(`Statement: ${fmtInt(results.statementBytes)} bytes of JSON on average (as sent)`);
-  out.push(`LRS log level: ${options.logLevel} (to a file)`);
+  out.push(`Statement: ${fmtInt(results.statementBytes)} bytes of JSON on average as sent; LRS log level ${options.logLevel} (to a file)`);
 
   if (results.ingest) {
     out.push('');
-    out.push(`Ingest: POST /xapi/statements, ${options.batch} statements per request, ${options.seconds} s per run`);
-    out.push(`        vs. raw driver insertMany(${options.batch}) of the same document layout into a collection with the same indexes`);
+    out.push(`Ingest: POST /xapi/statements with ${options.batch} statements per request (autocannon, fresh ids), ${options.seconds} s per run,`);
+    out.push(`        vs. raw driver insertMany(${options.batch}) of the same document layout into a collection with the same indexes;`);
+    out.push('        every run starts from an empty collection');
     const rows = [];
     for (const r of results.ingest) {
       for (const x of [r.ours, r.raw]) {
@@ -602,28 +774,50 @@ function report(results, options) {
       if (problems.length) out.push(`  ! ours @${r.connections}: ${problems.join('; ')}`);
     }
     const ratios = results.ingest.map((r) => r.ratio);
-    out.push(`Target ours/raw ≥ 50%: ${ratios.every((x) => x >= 0.5) ? 'met' : 'NOT met'} (${ratios.map((x) => `${fmt(x * 100, 0)}%`).join(', ')})`);
+    out.push(`Target ours/raw >= 50%: ${ratios.every((x) => x >= 0.5) ? 'met' : 'NOT met'} (${ratios.map((x) => `${fmt(x * 100, 0)}%`).join(', ')})`);
+    out.push('');
+    out.push('Where a POST spends its time inside the LRS (ms per POST, summed over the calls it makes; calls per POST):');
+    const methods = BREAKDOWN_ORDER.filter((m) => results.ingest.some((r) => r.ours.serverBreakdown?.[m]));
+    const breakdownRows = methods.map((method) => [
+      method === 'ingest.store' ? 'StatementIngest.store (whole)' : method,
+      ...results.ingest.flatMap((r) => {
+        const entry = r.ours.serverBreakdown?.[method];
+        const posts = r.ours.serverBreakdown?.['ingest.store']?.calls ?? 0;
+        return entry ? [fmt(entry.msPerPost), fmt(entry.calls / posts, 1)] : ['-', '-'];
+      }),
+    ]);
+    out.push(table(['', ...results.ingest.flatMap((r) => [`ms @${r.connections}`, `calls @${r.connections}`])], breakdownRows));
   }
 
   if (results.query) {
     for (const q of results.query) {
       out.push('');
-      out.push(`Query: ${fmtInt(q.size)} statements (seeded in ${fmt(q.seedSeconds)} s), limit=100, up to ${options.pages} pages per query, ${options.reps} queries per shape`);
+      out.push(`Query: ${fmtInt(q.size)} statements (seeded in ${fmt(q.seedSeconds)} s), GET with limit=100 following \`more\` up to ${options.pages} pages;`);
+      out.push(`       ${options.reps} queries per shape asked, query budget ${options.queryBudget} s${q.budgetExhausted ? ' (exhausted: fewer queries were run, see n)' : ''}; times in ms`);
       if (q.warning) out.push(`  ! ${q.warning}`);
       const rows = [];
       for (const r of q.shapes) {
         for (const page of ['first', 'followed']) {
-          rows.push([page === 'first' ? r.shape : '', page, r.ours[page].n, fmt(r.ours[page].p50), fmt(r.ours[page].p95),
-            fmt(r.driver[page].p50), fmt(r.driver[page].p95), fmt(r.addedMs[page].p50), fmt(r.addedMs[page].p95)]);
+          rows.push([page === 'first' ? r.shape : '', page, r.ours[page].n,
+            fmt(r.ours[page].p50), fmt(r.ours[page].p95),
+            fmt(r.driver[page].p50), fmt(r.driver[page].p95),
+            fmt(r.oursMinusDriver[page].p50), fmt(r.oursMinusDriver[page].p95),
+            fmt(r.oursAdded[page].p50), fmt(r.oursAdded[page].p95)]);
         }
       }
-      out.push(table(['shape', 'page', 'n', 'ours p50', 'ours p95', 'driver p50', 'driver p95', 'added p50', 'added p95'], rows));
+      out.push(table(['shape', 'page', 'n', 'ours p50', 'ours p95', 'driver p50', 'driver p95', 'ours-drv p50', 'ours-drv p95', 'added p50', 'added p95'], rows));
+      out.push('  ours = GET over HTTP until the whole body arrived; driver = the same find/sort/limit through the driver;');
+      out.push('  ours-drv = difference of those percentiles; added = per request, GET time minus the time of its statements find inside the LRS');
       for (const r of q.shapes) {
-        out.push(`  ${r.shape}: ${r.distinctTargets} distinct targets, median ${fmtInt(r.matchesMedian)} matching statements; ` +
-          `results ${r.sameResults ? 'identical to the driver query' : `DIFFER from the driver query in ${r.mismatches} of ${r.reps}`}`);
+        out.push(`  ${r.shape}: ${r.reps} queries, ${r.distinctTargets} distinct targets, median ${fmtInt(r.matchesMedian)} matching statements; ` +
+          `pages ${r.sameResults ? 'identical to the driver query' : `DIFFER from the driver query in ${r.mismatches} of ${r.reps} queries`}`);
       }
-      const worst = Math.max(...q.shapes.flatMap((r) => [r.addedMs.first.p95, r.addedMs.followed.p95]));
-      out.push(`Target added < 5 ms per page at p95: ${worst < 5 ? 'met' : 'NOT met'} (worst ${fmt(worst)} ms)`);
+      out.push('  "added" split (p50 / p95 over all pages): ' + q.shapes.map((r) =>
+        `${r.shape}: consistent-through query ${fmt(r.addedParts.consistentThrough.p50)} / ${fmt(r.addedParts.consistentThrough.p95)}, ` +
+        `batch-visibility query + JSON.parse ${fmt(r.addedParts.batchesAndParse.p50)} / ${fmt(r.addedParts.batchesAndParse.p95)}, ` +
+        `rest (HTTP, auth, render, client) ${fmt(r.addedParts.http.p50)} / ${fmt(r.addedParts.http.p95)}`).join(';\n    '));
+      const worst = Math.max(...q.shapes.flatMap((r) => [r.oursAdded.first.p95, r.oursAdded.followed.p95].filter(Number.isFinite)));
+      out.push(`Target: our code adds < 5 ms per page at p95: ${worst < 5 ? 'met' : 'NOT met'} (worst p95 of "added" ${fmt(worst)} ms)`);
     }
   }
   out.push('');
@@ -690,9 +884,10 @@ async function main() {
     const sizes = Array.from({ length: 200 }, () => Buffer.byteLength(JSON.stringify(gen.makeStatement().statement)));
     results.statementBytes = sizes.reduce((a, b) => a + b, 0) / sizes.length;
     const ferret = results.environment.database.kind === 'ferretdb';
+    const tracer = new StorageTracer(server.services);
 
     if (options.phases.includes('ingest')) {
-      results.ingest = await runIngest(server, db, options, admin, credential);
+      results.ingest = await runIngest(server, db, options, admin, credential, tracer);
     }
 
     if (options.phases.includes('query')) {
@@ -710,7 +905,7 @@ async function main() {
         }
         log(`seeding ${(size - index.total).toLocaleString('en-US')} statements (to ${size.toLocaleString('en-US')})`);
         entry.seedSeconds = await seed(storage, db, size, index, credential, random);
-        entry.shapes = await runQueries(server, db, options, admin, index, size, random);
+        Object.assign(entry, await runQueries(server, db, options, admin, index, size, random, tracer));
         results.query.push(entry);
       }
     }
@@ -728,7 +923,11 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
+
+module.exports = { ingestOurs, ingestRaw, rawDocumentPool, StorageTracer, summarize };
