@@ -188,6 +188,19 @@ function componentSchema(name: string): JsonObject {
 // 1. The document is a valid OpenAPI 3.1 document
 // ---------------------------------------------------------------------------------------------
 
+
+/** What a scenario test needs: authenticated xAPI requests, documented operations, and a problem list. */
+function scenario(lrs: TestLrs) {
+  const xapi = (test: request.Test) => test.set(XAPI_VERSION_HEADER).set('Authorization', lrs.auth);
+  const op = (path: string, method: string) => documented(path, method)!;
+  const problems: string[] = [];
+  const expectDocumented = (operation: DocumentedOperation, response: request.Response, status: number) => {
+    if (response.status !== status) problems.push(`${operation.method} ${operation.path}: expected ${status}, got ${response.status} ${response.text}`);
+    problems.push(...responseProblems(operation, response));
+  };
+  return { xapi, op, problems, expectDocumented };
+}
+
 describe('openapi/openapi.yaml is a valid OpenAPI 3.1 document', () => {
   it('has the required top-level fields', () => {
     expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
@@ -904,13 +917,7 @@ describe('the routes the app serves and the document agree', () => {
   });
 
   it('describes the Document resources\' answers: documents, ids, ETags, preconditions, merges, alternate syntax, errors', async () => {
-    const xapi = (test: request.Test) => test.set(XAPI_VERSION_HEADER).set('Authorization', lrs.auth);
-    const op = (path: string, method: string) => documented(path, method)!;
-    const problems: string[] = [];
-    const expectDocumented = (operation: DocumentedOperation, response: request.Response, status: number) => {
-      if (response.status !== status) problems.push(`${operation.method} ${operation.path}: expected ${status}, got ${response.status} ${response.text}`);
-      problems.push(...responseProblems(operation, response));
-    };
+    const { xapi, op, problems, expectDocumented } = scenario(lrs);
     const STATE = '/xapi/activities/state';
     const ACTIVITY_PROFILE = '/xapi/activities/profile';
     const AGENT_PROFILE = '/xapi/agents/profile';
@@ -1007,13 +1014,7 @@ describe('the routes the app serves and the document agree', () => {
   });
 
   it('describes the Activities and Agents resources\' answers: canonical Activity, Person, alternate syntax, errors', async () => {
-    const xapi = (test: request.Test) => test.set(XAPI_VERSION_HEADER).set('Authorization', lrs.auth);
-    const op = (path: string, method: string) => documented(path, method)!;
-    const problems: string[] = [];
-    const expectDocumented = (operation: DocumentedOperation, response: request.Response, status: number) => {
-      if (response.status !== status) problems.push(`${operation.method} ${operation.path}: expected ${status}, got ${response.status} ${response.text}`);
-      problems.push(...responseProblems(operation, response));
-    };
+    const { xapi, op, problems, expectDocumented } = scenario(lrs);
     const activityId = `http://example.org/activities/${randomUUID()}`;
     const mbox = `mailto:${randomUUID()}@example.org`;
     const statement = sampleStatement({

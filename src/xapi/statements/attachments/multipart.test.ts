@@ -1,5 +1,6 @@
+import { expectHttpError } from '../../../../test-support/errors';
 import { createHash, randomBytes } from 'node:crypto';
-import { BadRequestCode, BadRequestError } from '../../../errors';
+import { BadRequestCode } from '../../../errors';
 import { buildMultipartMixed, mediaTypeOf, parseMultipartMixed, type PartToBuild } from './multipart';
 
 // randomBytes stays real; one test forces a boundary collision through it.
@@ -28,15 +29,7 @@ function crlfBody(attachment: Buffer | string): Buffer {
 }
 
 function expectInvalidMultipart(run: () => unknown, message: RegExp): void {
-  let caught: unknown;
-  try {
-    run();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(BadRequestError);
-  expect(caught).toMatchObject({ status: 400, code: BadRequestCode.InvalidMultipart });
-  expect((caught as Error).message).toMatch(message);
+  expectHttpError(run, { status: 400, code: BadRequestCode.InvalidMultipart, message });
 }
 
 describe('parseMultipartMixed', () => {

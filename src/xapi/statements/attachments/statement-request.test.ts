@@ -1,5 +1,6 @@
+import { expectHttpError } from '../../../../test-support/errors';
 import { createHash } from 'node:crypto';
-import { BadRequestCode, BadRequestError } from '../../../errors';
+import { BadRequestCode } from '../../../errors';
 import type { Attachment, Statement, SubStatement } from '../../types';
 import { parseMultipartMixed, type MultipartPart } from './multipart';
 import {
@@ -55,15 +56,7 @@ function received(content: Buffer): ReceivedAttachment {
 }
 
 function expectBadRequest(run: () => unknown, code: string, message: RegExp): void {
-  let caught: unknown;
-  try {
-    run();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(BadRequestError);
-  expect(caught).toMatchObject({ status: 400, code });
-  expect((caught as Error).message).toMatch(message);
+  expectHttpError(run, { status: 400, code, message });
 }
 
 describe('splitStatementRequest', () => {
