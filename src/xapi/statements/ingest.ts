@@ -111,8 +111,6 @@ export class StatementIngest {
     submitter: Submitter,
     attachments: ReceivedAttachment[],
   ): Promise<StatementRecord[]> {
-    // `stored` is taken after the batch is recorded as pending, so a reader that did not see the
-    // pending batch also filters these statements out by time (see MongoStatementStorage.query).
     const stored = this.nextStoredTime();
     const held = new Set(attachments.map((attachment) => attachment.sha2.toLowerCase()));
     const completed = statements.map((statement, index) => completeStatement(statement, ids[index]!, stored, submitter.authority));

@@ -137,22 +137,25 @@ export class MongoStatementStorage implements StatementStorage {
   }
 
   async getById(id: string): Promise<StatementRecord | undefined> {
-    const [document, invisible] = await Promise.all([this.statements.findOne({ _id: id }), this.invisibleBatchIds()]);
-    if (document === null || invisible.includes(document.b)) return undefined;
-    return toRecord(document);
+    const document = await this.statements.findOne({ _id: id });
+    if (document === null) return undefined;
+    // Read after the document: a batch that began before this read is already recorded.
+    const [visible] = await this.withoutInvisible([document]);
+    return visible === undefined ? undefined : toRecord(visible);
   }
 
   async query(query: StatementQuery): Promise<StatementPage> {
-    const invisible = await this.invisibleBatchIds();
     const direction = query.ascending ? 1 : -1;
     const documents = await this.statements
-      .find(statementFilter(query, invisible))
+      .find(statementFilter(query, await this.invisibleBatchIds()))
       .sort({ stored: direction, _id: direction })
       .limit(query.limit + 1)
       .toArray();
-    const page = documents.slice(0, query.limit).map(toRecord);
-    const last = page[page.length - 1];
-    return documents.length > query.limit && last ? { records: page, next: positionOf(last) } : { records: page };
+    const fetched = documents.slice(0, query.limit);
+    const page = (await this.withoutInvisible(fetched)).map(toRecord);
+    const last = fetched[fetched.length - 1];
+    if (documents.length <= query.limit || last === undefined) return { records: page };
+    return { records: page, next: { stored: last.stored, id: last._id } };
   }
 
   async scanStored(after: PagePosition | undefined, until: Date, limit: number): Promise<StatementRecord[]> {
@@ -161,7 +164,7 @@ export class MongoStatementStorage implements StatementStorage {
     if (invisible.length > 0) filter.b = { $nin: invisible };
     if (after) filter.$or = afterPosition(after, true);
     const documents = await this.statements.find(filter).sort({ stored: 1, _id: 1 }).limit(limit).toArray();
-    return documents.map(toRecord);
+    return (await this.withoutInvisible(documents)).map(toRecord);
   }
 
   async consistentThrough(now: Date): Promise<Date> {
@@ -202,6 +205,16 @@ export class MongoStatementStorage implements StatementStorage {
     await this.statements.updateOne({ _id: id }, { $set: { v: views } });
   }
 
+  /**
+   * Drops documents of batches that are pending or aborted, read after the documents were: the
+   * filter applied in the query itself cannot know of batches that began while it ran.
+   */
+  private async withoutInvisible(documents: StatementDocument[]): Promise<StatementDocument[]> {
+    if (documents.length === 0) return documents;
+    const invisible = new Set(await this.invisibleBatchIds());
+    return invisible.size === 0 ? documents : documents.filter((document) => !invisible.has(document.b));
+  }
+
   /** Batches whose statements readers must not see yet (or any more). */
   private async invisibleBatchIds(): Promise<string[]> {
     const documents = await this.batches
@@ -238,10 +251,6 @@ function viewCondition(query: StatementQuery): Record<string, string> {
 function afterPosition(after: PagePosition, ascending: boolean): Filter<StatementDocument>[] {
   const beyond = ascending ? '$gt' : '$lt';
   return [{ stored: { [beyond]: after.stored } }, { stored: after.stored, _id: { [beyond]: after.id } }];
-}
-
-function positionOf(record: StatementRecord): PagePosition {
-  return { stored: record.stored, id: record.id };
 }
 
 function toDocument(batchId: string, record: StatementRecord): StatementDocument {
