@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { MongoClient } from 'mongodb';
 import { buildApp, createServices, prepareStorage, type Services } from './app';
@@ -6,6 +7,8 @@ import { ensureAdminCredential } from './auth/bootstrap';
 import type { Config } from './config';
 import { connectMongo } from './db/mongo';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded';
+import { Lease } from './jobs/lease';
+import { ScheduledJob } from './jobs/scheduled-job';
 import type { Logger } from './logger';
 import { recoverAbandonedBatches } from './xapi/statements/recovery';
 
@@ -29,6 +32,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   await prepareStorage(services);
   await ensureAdminCredential(services.credentials, config.admin, logger);
   const recovery = startRecovery(services, logger);
+  const jobs = backgroundJobs(services, logger);
+  jobs.forEach((job) => job.start());
 
   const server = http.createServer(buildApp(services, config, logger));
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
@@ -40,8 +45,26 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   return {
     url,
     services,
-    stop: () => stopServer({ server, client, embedded, recovery, timeoutMs: config.shutdownTimeoutMs, logger }),
+    stop: () => stopServer({ server, client, embedded, recovery, jobs, timeoutMs: config.shutdownTimeoutMs, logger }),
   };
+}
+
+/** Content of replaced or deleted large documents is kept this long before it may be swept. */
+const CONTENT_SWEEP_GRACE_MS = 60 * 60_000;
+
+function backgroundJobs(services: Services, logger: Logger): ScheduledJob[] {
+  const instance = randomUUID();
+  const sweep = new ScheduledJob({
+    name: 'document-content-sweep',
+    schedule: '17 * * * *',
+    lease: new Lease(services.db, 'document-content-sweep', instance, 30 * 60_000),
+    logger,
+    run: async () => {
+      const deleted = await services.documents.sweepUnreferencedContent(new Date(Date.now() - CONTENT_SWEEP_GRACE_MS));
+      if (deleted > 0) logger.info({ deleted }, 'swept unreferenced document content');
+    },
+  });
+  return [sweep];
 }
 
 function startRecovery(services: Services, logger: Logger): NodeJS.Timeout {
@@ -60,10 +83,12 @@ async function stopServer(parts: {
   client: MongoClient;
   embedded?: EmbeddedDatabase;
   recovery: NodeJS.Timeout;
+  jobs: ScheduledJob[];
   timeoutMs: number;
   logger: Logger;
 }): Promise<void> {
   clearInterval(parts.recovery);
+  await Promise.all(parts.jobs.map((job) => job.stop()));
   const closed = new Promise<void>((resolve) => parts.server.close(() => resolve()));
   parts.server.closeIdleConnections();
   const forced = setTimeout(() => parts.server.closeAllConnections(), parts.timeoutMs);

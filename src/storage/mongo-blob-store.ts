@@ -6,6 +6,7 @@ interface BlobDocument {
   contentType: string;
   length: number;
   chunks: number;
+  storedAt: Date;
 }
 
 interface ChunkDocument {
@@ -47,7 +48,7 @@ export class MongoBlobStore implements BlobStore {
     );
     await this.heads.replaceOne(
       { _id: hash },
-      { contentType, length: content.length, chunks: count },
+      { contentType, length: content.length, chunks: count, storedAt: new Date() },
       { upsert: true },
     );
   }
@@ -61,6 +62,25 @@ export class MongoBlobStore implements BlobStore {
     if (parts.some((part) => part === null)) return undefined;
     const content = Buffer.concat(parts.map((part) => Buffer.from(part!.data.buffer)));
     return { contentType: head.contentType, content };
+  }
+
+  async storedBefore(time: Date, limit: number): Promise<string[]> {
+    const heads = await this.heads
+      .find({ storedAt: { $lt: time } }, { projection: { _id: 1 } })
+      .sort({ storedAt: 1 })
+      .limit(limit)
+      .toArray();
+    return heads.map((head) => head._id);
+  }
+
+  /** Head first, then chunks: a reader never finds a head whose chunks are gone. */
+  async delete(hash: string): Promise<void> {
+    const head = await this.heads.findOneAndDelete({ _id: hash });
+    if (head === null) return;
+    await this.chunks.bulkWrite(
+      Array.from({ length: head.chunks }, (_, index) => ({ deleteOne: { filter: { _id: chunkId(hash, index) } } })),
+      { ordered: false },
+    );
   }
 }
 

@@ -31,6 +31,20 @@ export function describeDocumentStorageContract(adapterName: string, createStora
       storage = await createStorage();
     });
 
+    describe('content no document refers to', () => {
+      it('is swept once replaced or deleted, and only when older than the given time', async () => {
+        const large = (fill: number) => documentOf(Buffer.alloc(300 * 1024, fill));
+        await storage.put(state('swept'), large(1), 'any');
+        await storage.put(state('swept'), large(2), 'any');
+        await storage.put(state('gone'), large(3), 'any');
+        await storage.delete(state('gone'), 'any');
+        expect(await storage.sweepUnreferencedContent(new Date(Date.now() - 60_000))).toBe(0);
+        expect(await storage.sweepUnreferencedContent(new Date(Date.now() + 60_000))).toBe(2);
+        expect((await storage.get(state('swept')))?.content).toEqual(Buffer.alloc(300 * 1024, 2));
+        expect(await storage.sweepUnreferencedContent(new Date(Date.now() + 60_000))).toBe(0);
+      });
+    });
+
     describe('single documents', () => {
       it('finds nothing under a key never written', async () => {
         expect(await storage.get(state('missing'))).toBeUndefined();

@@ -24,6 +24,11 @@ export interface DocumentStorage {
   listIds(query: DocumentQuery): Promise<DocumentIdList>;
   /** Deletes every document in the query's context (its `since` is ignored); returns how many. */
   deleteAll(query: DocumentQuery): Promise<number>;
+  /**
+   * Deletes stored large-document content that no document refers to any more (replaced or
+   * deleted documents), if it was stored before `storedBefore`; returns how many were deleted.
+   */
+  sweepUnreferencedContent(storedBefore: Date): Promise<number>;
 }
 
 /** The key as one string, unambiguous however its parts look. */

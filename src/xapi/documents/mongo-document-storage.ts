@@ -48,7 +48,10 @@ interface DocumentRecord {
 
 export const DOCUMENT_INDEXES: readonly IndexDefinition[] = [
   { key: { context: 1, registration: 1, updated: 1 }, name: 'context_registration_updated' },
+  { key: { blob: 1 }, name: 'blob' },
 ];
+
+const SWEEP_PAGE = 500;
 
 const DUPLICATE_KEY = 11000;
 const META_PROJECTION = { contentType: 1, etag: 1, updated: 1 } as const;
@@ -123,6 +126,16 @@ export class MongoDocumentStorage implements DocumentStorage {
   async deleteAll(query: DocumentQuery): Promise<number> {
     const result = await this.records.deleteMany(queryFilter(query));
     return result.deletedCount;
+  }
+
+  async sweepUnreferencedContent(storedBefore: Date): Promise<number> {
+    let deleted = 0;
+    for (const hash of await this.blobs.storedBefore(storedBefore, SWEEP_PAGE)) {
+      if ((await this.records.countDocuments({ blob: hash }, { limit: 1 })) > 0) continue;
+      await this.blobs.delete(hash);
+      deleted++;
+    }
+    return deleted;
   }
 
   private async toRecord(key: DocumentKey, document: NewDocument): Promise<DocumentRecord> {
