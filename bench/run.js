@@ -30,7 +30,7 @@ const pino = require('pino');
 
 const { loadConfig } = require('../dist/config');
 const { startServer } = require('../dist/server');
-const { STATEMENT_INDEXES } = require('../dist/xapi/statements/mongo-statement-storage');
+const { STATEMENT_INDEXES, toDocument: statementDocument } = require('../dist/xapi/statements/mongo-statement-storage');
 const { ownFilterView } = require('../dist/xapi/statements/filter-view');
 const { statementFingerprint } = require('../dist/xapi/statements/fingerprint');
 const { detectServerFlavor } = require('../dist/db/embedded');
@@ -151,21 +151,6 @@ function statementRecord(statement, id, stored, credential) {
     voided: false,
     credentialKey: credential.key,
     attachmentHashes: [],
-  };
-}
-
-/** The document layout of MongoStatementStorage (toDocument). */
-function statementDocument(batchId, record) {
-  return {
-    _id: record.id,
-    s: JSON.stringify(record.statement),
-    stored: record.stored,
-    fp: record.fingerprint,
-    v: record.views,
-    voided: record.voided,
-    cred: record.credentialKey,
-    att: record.attachmentHashes,
-    b: batchId,
   };
 }
 

@@ -18,7 +18,7 @@ import type {
  * statement as received may hold keys that MongoDB handles badly and FerretDB refuses (extension
  * IRIs full of dots, `$`-prefixed keys, arrays nested in arrays). The text round-trips any JSON.
  */
-interface StatementDocument {
+export interface StatementDocument {
   _id: string;
   s: string;
   stored: Date;
@@ -253,7 +253,8 @@ function afterPosition(after: PagePosition, ascending: boolean): Filter<Statemen
   return [{ stored: { [beyond]: after.stored } }, { stored: after.stored, _id: { [beyond]: after.id } }];
 }
 
-function toDocument(batchId: string, record: StatementRecord): StatementDocument {
+/** The stored form of a statement record; exported for the benchmark's raw-driver baseline. */
+export function toDocument(batchId: string, record: StatementRecord): StatementDocument {
   const document: StatementDocument = {
     _id: record.id,
     s: JSON.stringify(record.statement),
