@@ -247,6 +247,7 @@ describe('bad input never causes a 5xx', () => {
     ['an array of nulls', '[null]'],
     ['deeply nested arrays', `${'['.repeat(500)}${']'.repeat(500)}`],
     ['invalid UTF-8', Buffer.from([0x7b, 0xff, 0xfe, 0x7d])],
+    ['a lone UTF-16 surrogate (Communication 1.4)', JSON.stringify(sampleStatement()).replace('"Keiko test suite"', '"\\ud800"')],
   ])('rejects %s with 400', async (_name, body) => {
     await statements()
       .post('/xapi/statements')

@@ -19,6 +19,7 @@ import type { AgentStore } from '../agents/agent-store';
 import type { ReceivedAttachment } from './attachments/statement-request';
 import { applyBatchEffects } from './batch-effects';
 import { ABANDONED_BATCH_MS } from './recovery';
+import { assertWellFormedText } from './validation/well-formed';
 import { isSubStatement, mergeViews, ownFilterView, type FilterView } from './filter-view';
 import { statementFingerprint } from './fingerprint';
 import type { ExistingStatement, StatementRecord, StatementStorage } from './statement-storage';
@@ -91,7 +92,11 @@ export class StatementIngest {
 
   private async checkBatch(input: unknown[], attachments: ReceivedAttachment[]): Promise<Statement[]> {
     const single = input.length === 1;
-    input.forEach((statement, index) => this.deps.validateStatement(statement, single ? 'statement' : `statements[${index}]`));
+    input.forEach((statement, index) => {
+      const path = single ? 'statement' : `statements[${index}]`;
+      this.deps.validateStatement(statement, path);
+      assertWellFormedText(statement, path);
+    });
     const statements = input as Statement[];
     rejectDuplicateIds(statements);
     this.deps.matchAttachments(statements, attachments);

@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import { createTestLrs, type TestLrs } from '../../test-support/app';
+import { sampleStatement } from '../../test-support/statements';
+import { AnchoringService } from './anchoring-service';
+import type { OnChainAnchor } from './batches/anchor-batch-store';
+import { MongoAnchorBatchStore } from './batches/mongo-anchor-batch-store';
+import type { AnchorChain, AnchorOutcome, ChainIdentity } from './chain/anchor-chain';
+import { statementDigest } from './core/digest';
+import { leafOfDigest, verifyProof } from './core/merkle';
+
+/**
+ * The job's crash-safety and retry logic against the real database, with an in-memory chain that
+ * behaves like the AnchorRegistry contract (ids from 0, a root anchored at most once). The
+ * end-to-end run against starknet-devnet lives with the Starknet adapter.
+ */
+class InMemoryChain implements AnchorChain {
+  readonly anchored: { root: string; count: number; transactionHash: string }[] = [];
+  readonly transactions = new Map<string, AnchorOutcome>();
+  failNextSends = 0;
+
+  async identity(): Promise<ChainIdentity> {
+    return { chainId: 'SN_TEST', contractAddress: '0x1', classHash: '0x2', accountAddress: '0x3' };
+  }
+
+  async findAnchor(root: string): Promise<OnChainAnchor | undefined> {
+    const index = this.anchored.findIndex((entry) => entry.root === root);
+    if (index < 0) return undefined;
+    return { ...this.acceptedAt(index), transactionHash: this.anchored[index]!.transactionHash };
+  }
+
+  async sendAnchor(root: string, count: number): Promise<string> {
+    if (this.failNextSends > 0) {
+      this.failNextSends--;
+      throw new Error('RPC unreachable');
+    }
+    const transactionHash = `0x${randomUUID().replace(/-/g, '')}`;
+    if (this.anchored.some((entry) => entry.root === root)) {
+      this.transactions.set(transactionHash, { status: 'failed', reason: 'root already anchored' });
+    } else {
+      this.anchored.push({ root, count, transactionHash });
+      this.transactions.set(transactionHash, { status: 'accepted', ...this.acceptedAt(this.anchored.length - 1) });
+    }
+    return transactionHash;
+  }
+
+  async outcome(transactionHash: string): Promise<AnchorOutcome> {
+    return this.transactions.get(transactionHash) ?? { status: 'failed', reason: 'transaction not found' };
+  }
+
+  /** A devnet restart without its state: every transaction and anchor is gone. */
+  forgetEverything(): void {
+    this.anchored.length = 0;
+    this.transactions.clear();
+  }
+
+  private acceptedAt(index: number) {
+    return { onChainBatchId: String(index), blockNumber: 100 + index, blockHash: `0xb${index}`, finality: 'ACCEPTED_ON_L2' as const };
+  }
+}
+
+let lrs: TestLrs;
+let chain: InMemoryChain;
+let service: AnchoringService;
+let batches: MongoAnchorBatchStore;
+let clock: Date;
+
+beforeEach(async () => {
+  lrs = await createTestLrs();
+  chain = new InMemoryChain();
+  batches = new MongoAnchorBatchStore(lrs.client.db(lrs.services.db.databaseName));
+  await batches.ensureIndexes();
+  clock = new Date(Date.now() + 1000);
+  service = new AnchoringService({
+    statements: lrs.services.statements,
+    batches,
+    chain,
+    maxBatch: 5,
+    logger: pino({ level: 'silent' }),
+    now: () => clock,
+  });
+});
+afterEach(async () => {
+  await lrs.close();
+});
+
+async function storeStatements(count: number): Promise<string[]> {
+  const submitter = { credentialKey: 'test', authority: { objectType: 'Agent' as const, mbox: 'mailto:lrs@example.org' }, mayDefine: true };
+  return lrs.services.ingest.store(Array.from({ length: count }, () => sampleStatement()), submitter);
+}
+
+describe('anchoring job', () => {
+  it('anchors statements in stored order, in batches of at most maxBatch, with proofs to the root', async () => {
+    const ids = await storeStatements(7);
+    await service.run();
+    await service.run();
+    await service.run();
+    const [second, first] = await batches.list(10);
+    expect([first!.count, second!.count]).toEqual([5, 2]);
+    expect(first!.state).toBe('anchored');
+    expect(chain.anchored.map((entry) => entry.root)).toEqual([first!.root, second!.root]);
+    for (const id of ids) {
+      const leaf = (await batches.leafOf(id))!;
+      const statement = (await lrs.services.statements.getById(id))!.statement;
+      expect(leaf.leaf).toBe(leafOfDigest(statementDigest(statement).hex));
+      const batch = leaf.seq === first!.seq ? first! : second!;
+      expect(verifyProof(leaf.leaf, leaf.proof, batch.root)).toBe(true);
+    }
+  });
+
+  it('does nothing when no statement was stored since the last batch', async () => {
+    await service.run();
+    expect(await batches.latest()).toBeUndefined();
+    expect(chain.anchored).toHaveLength(0);
+  });
+
+  it('retries with backoff when the RPC fails, and anchors once it answers', async () => {
+    await storeStatements(3);
+    chain.failNextSends = 2;
+    await service.run();
+    let batch = (await batches.latest())!;
+    expect(batch).toMatchObject({ state: 'recorded', attempts: 1, lastError: 'RPC unreachable' });
+    await service.run(); // too early: the backoff has not passed
+    expect((await batches.latest())!.attempts).toBe(1);
+    clock = new Date(clock.getTime() + 5_000);
+    await service.run();
+    batch = (await batches.latest())!;
+    expect(batch.attempts).toBe(2);
+    clock = new Date(clock.getTime() + 10_000);
+    await service.run();
+    await service.run();
+    expect((await batches.latest())!.state).toBe('anchored');
+    expect(chain.anchored).toHaveLength(1);
+  });
+
+  it('adopts an anchor sent before a crash whose transaction hash was never recorded', async () => {
+    await storeStatements(2);
+    const recorded = (await service.recordNextBatch())!;
+    await chain.sendAnchor(recorded.root, recorded.count); // sent, then the process died
+    await service.run();
+    expect((await batches.latest())!.state).toBe('anchored');
+    expect(chain.anchored).toHaveLength(1);
+  });
+
+  it('sends again after the chain lost the transaction (devnet restarted), anchoring once', async () => {
+    await storeStatements(2);
+    await service.run(); // records and sends
+    await service.run(); // confirms
+    expect((await batches.latest())!.state).toBe('anchored');
+    const sentBefore = (await batches.latest())!;
+    chain.forgetEverything();
+    await batches.update(sentBefore.seq, { state: 'sent' }); // as if the restart came before confirmation
+    await service.run();
+    expect((await batches.latest())!.state).toBe('recorded');
+    await service.run();
+    await service.run();
+    expect((await batches.latest())!.state).toBe('anchored');
+    expect(chain.anchored.map((entry) => entry.root)).toEqual([sentBefore.root]);
+  });
+});

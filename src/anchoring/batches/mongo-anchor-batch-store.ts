@@ -1,0 +1,80 @@
+import type { Collection, Db } from 'mongodb';
+import { ensureIndexes } from '../../db/indexes';
+import type { AnchorBatch, AnchorBatchStore, AnchorLeaf } from './anchor-batch-store';
+
+type BatchDocument = Omit<AnchorBatch, 'seq'> & { _id: number };
+type LeafDocument = Omit<AnchorLeaf, 'statementId'> & { _id: string };
+
+const DUPLICATE_KEY = 11000;
+const LEAF_WRITE_CHUNK = 1000;
+
+/** `anchor_batches` keyed by sequence number; `anchor_leaves` keyed by statement id (point lookups). */
+export class MongoAnchorBatchStore implements AnchorBatchStore {
+  private readonly batches: Collection<BatchDocument>;
+  private readonly leaves: Collection<LeafDocument>;
+
+  constructor(db: Db) {
+    this.batches = db.collection('anchor_batches');
+    this.leaves = db.collection('anchor_leaves');
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await ensureIndexes(this.batches, [{ key: { state: 1, _id: 1 }, name: 'state_seq' }]);
+  }
+
+  async latest(): Promise<AnchorBatch | undefined> {
+    const document = await this.batches.find().sort({ _id: -1 }).limit(1).next();
+    return document === null ? undefined : toBatch(document);
+  }
+
+  async unfinished(): Promise<AnchorBatch[]> {
+    const documents = await this.batches.find({ state: { $ne: 'anchored' } }).sort({ _id: 1 }).toArray();
+    return documents.map(toBatch);
+  }
+
+  /** Leaves first (idempotent upserts), then the batch: a crash in between leaves leaves that the retry rewrites. */
+  async record(batch: AnchorBatch, leaves: AnchorLeaf[]): Promise<boolean> {
+    for (let start = 0; start < leaves.length; start += LEAF_WRITE_CHUNK) {
+      await this.leaves.bulkWrite(
+        leaves.slice(start, start + LEAF_WRITE_CHUNK).map(({ statementId, ...leaf }) => ({
+          replaceOne: { filter: { _id: statementId }, replacement: leaf, upsert: true },
+        })),
+        { ordered: false },
+      );
+    }
+    try {
+      const { seq, ...rest } = batch;
+      await this.batches.insertOne({ _id: seq, ...rest });
+      return true;
+    } catch (error) {
+      if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
+      throw error;
+    }
+  }
+
+  async update(seq: number, changes: Partial<Omit<AnchorBatch, 'seq'>>): Promise<void> {
+    await this.batches.updateOne({ _id: seq }, { $set: changes });
+  }
+
+  async leafOf(statementId: string): Promise<AnchorLeaf | undefined> {
+    const document = await this.leaves.findOne({ _id: statementId });
+    if (document === null) return undefined;
+    const { _id, ...leaf } = document;
+    return { statementId: _id, ...leaf };
+  }
+
+  async get(seq: number): Promise<AnchorBatch | undefined> {
+    const document = await this.batches.findOne({ _id: seq });
+    return document === null ? undefined : toBatch(document);
+  }
+
+  async list(limit: number, beforeSeq?: number): Promise<AnchorBatch[]> {
+    const filter = beforeSeq === undefined ? {} : { _id: { $lt: beforeSeq } };
+    const documents = await this.batches.find(filter).sort({ _id: -1 }).limit(limit).toArray();
+    return documents.map(toBatch);
+  }
+}
+
+function toBatch({ _id, ...rest }: BatchDocument): AnchorBatch {
+  return { seq: _id, ...rest };
+}
