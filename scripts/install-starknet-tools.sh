@@ -10,6 +10,8 @@ set -euo pipefail
 
 TOOLS_DIR="${KEIKO_TOOLS_DIR:-$HOME/.cache/keiko-lrs}/starknet"
 mkdir -p "$TOOLS_DIR"
+# One target directory for all installs, so the Cairo crates they share are compiled once.
+export CARGO_TARGET_DIR="$TOOLS_DIR/target"
 
 has_version() { # binary, expected version text
   [ -x "$1" ] && "$1" --version 2>/dev/null | grep -qF "$2"
@@ -27,9 +29,9 @@ install_crate() { # root, crate, version, binary, [extra cargo args]
 }
 
 install_crate devnet-0.8.1 starknet-devnet 0.8.1 starknet-devnet
-install_crate cairo-2.16.0 cairo-lang-starknet 2.16.0 starknet-compile
-install_crate cairo-2.16.0 cairo-lang-test-runner 2.16.0 cairo-test
-install_crate cairo-2.17.0 cairo-lang-starknet 2.17.0 starknet-sierra-compile
+install_crate cairo-2.16.0 starknet-compile 2.16.0 starknet-compile
+install_crate cairo-2.16.0 cairo-test 2.16.0 cairo-test
+install_crate cairo-2.17.0 starknet-sierra-compile 2.17.0 starknet-sierra-compile
 
 # The Cairo core library ships inside cairo-native 0.9.0-rc.2 (corelib 2.16.0); the compiler needs its path.
 CORELIB="$TOOLS_DIR/corelib-2.16.0"
