@@ -1,6 +1,13 @@
-import express, { Router, type Express } from 'express';
+import express, { Router, type Express, type RequestHandler } from 'express';
 import type { Db } from 'mongodb';
 import pinoHttp from 'pino-http';
+import type { AnchorBatchStore } from './anchoring/batches/anchor-batch-store';
+import { MongoAnchorBatchStore } from './anchoring/batches/mongo-anchor-batch-store';
+import type { AnchorChain } from './anchoring/chain/anchor-chain';
+import { StarknetAnchorChain } from './anchoring/chain/starknet-anchor-chain';
+import { receiptSignerFromPrivateKey } from './anchoring/core/receipt';
+import { ReceiptService } from './anchoring/receipts';
+import { anchoringRoutes } from './anchoring/routes';
 import { authenticate } from './auth/authenticate';
 import type { CredentialStore } from './auth/credential-store';
 import { MongoCredentialStore } from './auth/mongo-credential-store';
@@ -46,6 +53,10 @@ export interface Services {
   reader: StatementReader;
   documents: DocumentStorage;
   metrics: Metrics;
+  anchorBatches: AnchorBatchStore;
+  /** Absent while anchoring is off (no Starknet settings). */
+  anchorChain?: AnchorChain;
+  receipts: ReceiptService;
 }
 
 export type AppOptions = Pick<
@@ -53,7 +64,15 @@ export type AppOptions = Pick<
   'jsonBodyLimitBytes' | 'multipartBodyLimitBytes' | 'documentBodyLimitBytes' | 'statementsPageSize'
 >;
 
-export function createServices(db: Db, logger: Logger, lrsHomePage: string): Services {
+export function createServices(
+  db: Db,
+  logger: Logger,
+  lrsHomePage: string,
+  starknet?: NonNullable<Config['anchoring']['starknet']>,
+  anchorJobPeriodMs = 10 * 60_000,
+): Services {
+  const anchorBatches = new MongoAnchorBatchStore(db);
+  const anchorChain = starknet === undefined ? undefined : new StarknetAnchorChain(starknet);
   const statements = new MongoStatementStorage(db);
   const blobs = new MongoBlobStore(db, 'attachment');
   const activities = new MongoActivityStore(db);
@@ -78,12 +97,24 @@ export function createServices(db: Db, logger: Logger, lrsHomePage: string): Ser
     reader: new StatementReader(statements, blobs, activities),
     documents: new MongoDocumentStorage(db, new MongoBlobStore(db, 'document')),
     metrics: new Metrics(),
+    anchorBatches,
+    anchorChain,
+    receipts: new ReceiptService({
+      batches: anchorBatches,
+      starknet:
+        starknet === undefined || anchorChain === undefined
+          ? undefined
+          : { chain: anchorChain, signer: receiptSignerFromPrivateKey(starknet.privateKey, starknet.accountAddress) },
+      lrsUrl: lrsHomePage,
+      jobPeriodMs: anchorJobPeriodMs,
+    }),
   };
 }
 
 /** Prepares the database (indexes) for the services; idempotent. */
 export async function prepareStorage(services: Services): Promise<void> {
   await services.statements.ensureIndexes();
+  await services.anchorBatches.ensureIndexes();
   await services.documents.ensureIndexes();
 }
 
@@ -95,13 +126,22 @@ export function buildApp(services: Services, options: AppOptions, logger: Logger
   app.use(services.metrics.middleware());
   app.use(operationsRoutes(services.db, services.metrics));
   app.use(apiDocsRoutes());
-  app.use(XAPI_BASE_PATH, xapiRouter(services, options));
+  const authenticateCredentials = authenticate({ store: services.credentials });
+  app.use(XAPI_BASE_PATH, xapiRouter(services, options, authenticateCredentials));
+  app.use(
+    anchoringRoutes({
+      receipts: services.receipts,
+      batches: services.anchorBatches,
+      authenticate: authenticateCredentials,
+      bodyLimitBytes: options.jsonBodyLimitBytes,
+    }),
+  );
   app.use(notFoundHandler());
   app.use(errorHandler(logger));
   return app;
 }
 
-function xapiRouter(services: Services, options: AppOptions): Router {
+function xapiRouter(services: Services, options: AppOptions, authenticateCredentials: RequestHandler): Router {
   const validator = createStatementValidator();
   const validateActor = (actor: unknown, path: string) => validator.validateActor(actor, path);
   const router = Router();
@@ -111,7 +151,7 @@ function xapiRouter(services: Services, options: AppOptions): Router {
   router.use(alternateRequestSyntax());
   router.use(aboutRoutes({}));
   router.use(requireXapiVersion());
-  router.use(authenticate({ store: services.credentials }));
+  router.use(authenticateCredentials);
   router.use(
     statementRoutes({
       ingest: services.ingest,

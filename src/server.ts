@@ -7,6 +7,7 @@ import { ensureAdminCredential } from './auth/bootstrap';
 import type { Config } from './config';
 import { connectMongo } from './db/mongo';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded';
+import { AnchoringService } from './anchoring/anchoring-service';
 import { Lease } from './jobs/lease';
 import { ScheduledJob } from './jobs/scheduled-job';
 import type { Logger } from './logger';
@@ -28,11 +29,16 @@ export interface RunningServer {
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const embedded = config.mongodbUri ? undefined : await startEmbeddedDatabase({ dataDir: config.dataDir, logger });
   const client = await connectMongo(config.mongodbUri ?? embedded!.uri);
-  const services = createServices(client.db(config.dbName), logger, authorityHomePage(config));
+  const services = createServices(
+    client.db(config.dbName),
+    logger,
+    authorityHomePage(config),
+    config.anchoring.starknet,
+  );
   await prepareStorage(services);
   await ensureAdminCredential(services.credentials, config.admin, logger);
   const recovery = startRecovery(services, logger);
-  const jobs = backgroundJobs(services, logger);
+  const jobs = backgroundJobs(services, config, logger);
   jobs.forEach((job) => job.start());
 
   const server = http.createServer(buildApp(services, config, logger));
@@ -52,9 +58,39 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 /** Content of replaced or deleted large documents is kept this long before it may be swept. */
 const CONTENT_SWEEP_GRACE_MS = 60 * 60_000;
 
-function backgroundJobs(services: Services, logger: Logger): ScheduledJob[] {
+function backgroundJobs(services: Services, config: Config, logger: Logger): ScheduledJob[] {
   const instance = randomUUID();
-  const sweep = new ScheduledJob({
+  return [contentSweepJob(services, instance, logger), ...anchoringJob(services, config, instance, logger)];
+}
+
+function anchoringJob(services: Services, config: Config, instance: string, logger: Logger): ScheduledJob[] {
+  if (services.anchorChain === undefined) {
+    logger.info(
+      'Anchoring is off: set STARKNET_RPC_URL, STARKNET_ACCOUNT_ADDRESS, STARKNET_PRIVATE_KEY and STARKNET_CONTRACT_ADDRESS to turn it on',
+    );
+    return [];
+  }
+  const anchoring = new AnchoringService({
+    statements: services.statements,
+    batches: services.anchorBatches,
+    chain: services.anchorChain,
+    maxBatch: config.anchoring.maxBatch,
+    logger,
+  });
+  logger.info({ cron: config.anchoring.cron, maxBatch: config.anchoring.maxBatch }, 'Anchoring is on');
+  return [
+    new ScheduledJob({
+      name: 'anchoring',
+      schedule: config.anchoring.cron,
+      lease: new Lease(services.db, 'anchoring', instance, 10 * 60_000),
+      logger,
+      run: () => anchoring.run(),
+    }),
+  ];
+}
+
+function contentSweepJob(services: Services, instance: string, logger: Logger): ScheduledJob {
+  return new ScheduledJob({
     name: 'document-content-sweep',
     schedule: '17 * * * *',
     lease: new Lease(services.db, 'document-content-sweep', instance, 30 * 60_000),
@@ -64,7 +100,6 @@ function backgroundJobs(services: Services, logger: Logger): ScheduledJob[] {
       if (deleted > 0) logger.info({ deleted }, 'swept unreferenced document content');
     },
   });
-  return [sweep];
 }
 
 function startRecovery(services: Services, logger: Logger): NodeJS.Timeout {

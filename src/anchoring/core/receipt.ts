@@ -167,7 +167,7 @@ export async function buildReceipt(input: ReceiptInput, signer: ReceiptSigner): 
   return parseReceipt(receipt);
 }
 
-export type ReceiptCheckName = 'format' | 'digest' | 'leaf' | 'proof' | 'signature';
+export type ReceiptCheckName = 'format' | 'digest' | 'leaf' | 'proof' | 'signature' | 'root-on-chain';
 
 export interface ReceiptCheck {
   name: ReceiptCheckName;

@@ -1,0 +1,54 @@
+import { Router, type RequestHandler } from 'express';
+import { requireScope } from '../auth/authenticate';
+import { BadRequestCode, BadRequestError } from '../errors';
+import { rawBody, readJsonBody } from '../http/body';
+import { singleParameters } from '../http/parameters';
+import { parseUuidParameter } from '../xapi/parameters';
+import type { StoredStatement } from '../xapi/types';
+import type { AnchorBatchStore } from './batches/anchor-batch-store';
+import { receiptVerified } from './core/receipt';
+import type { ReceiptService } from './receipts';
+
+const BATCH_PAGE = 50;
+
+/**
+ * /anchoring: receipts of anchored statements (reading them needs statement read scope),
+ * verification of a receipt against the chain (open to anyone), and the list of batches.
+ */
+export function anchoringRoutes(options: {
+  receipts: ReceiptService;
+  batches: AnchorBatchStore;
+  authenticate: RequestHandler;
+  bodyLimitBytes: number;
+}): Router {
+  const { receipts, batches } = options;
+  const router = Router();
+  router.use('/anchoring', rawBody(options.bodyLimitBytes));
+
+  router.get('/anchoring/receipts/:statementId', requireScope({ resource: 'statements', write: false }), async (req, res) => {
+    const statementId = parseUuidParameter('statementId', String(req.params.statementId));
+    res.json(await receipts.receiptFor(statementId));
+  });
+
+  router.post('/anchoring/verify', async (req, res) => {
+    const body = readJsonBody(req) as { receipt?: unknown; statement?: StoredStatement };
+    if (typeof body !== 'object' || body === null || body.receipt === undefined) {
+      throw new BadRequestError(BadRequestCode.InvalidParameter, 'Send {"receipt": {...}, "statement": {...}?}');
+    }
+    const checks = await receipts.verify(body.receipt, body.statement);
+    res.json({ verified: receiptVerified(checks), checks });
+  });
+
+  router.use('/anchoring', options.authenticate);
+
+  router.get('/anchoring/batches', requireScope({ resource: 'statements', write: false }), async (req, res) => {
+    const { before } = singleParameters(req.query, { optional: ['before'], resource: 'GET anchoring/batches' });
+    if (before !== undefined && !/^\d+$/.test(before)) {
+      throw new BadRequestError(BadRequestCode.InvalidParameter, `before must be a batch sequence number, got "${before}"`);
+    }
+    const page = await batches.list(BATCH_PAGE, before === undefined ? undefined : Number(before));
+    res.json({ batches: page.map(({ first: _first, last: _last, transactionHash: _tx, nextAttemptAt: _next, ...summary }) => summary) });
+  });
+
+  return router;
+}
