@@ -15,6 +15,7 @@
 const fs = require('node:fs');
 
 const { verifyReceiptOffline } = require('../dist/anchoring/core/receipt');
+const { onChainRootChecker } = require('../dist/anchoring/chain/root-checker');
 
 const USAGE = 'usage: keiko-verify receipt.json [statement.json] [--rpc URL]';
 const EXIT = { verified: 0, failed: 1, usage: 2 };
@@ -39,17 +40,6 @@ function readJson(file, what) {
   }
 }
 
-/**
- * HOOK for the on-chain check: returns a RootChecker (dist/anchoring/core/receipt.d.ts) for
- * the Starknet node at rpcUrl — `root_of(batchId)` of anchor.contractAddress equals the
- * receipt's root, and the anchor transaction is in the receipt's block — or undefined while
- * the check is not implemented.
- */
-function onChainRootChecker(rpcUrl) {
-  void rpcUrl;
-  return undefined;
-}
-
 function summary(receipt) {
   const { anchor } = receipt;
   return [
@@ -67,9 +57,7 @@ function printCheck(name, status, detail) {
 
 async function checkRoot(receipt, rpcUrl) {
   if (!rpcUrl) return { status: 'not checked', detail: '(no --rpc)' };
-  const checker = onChainRootChecker(rpcUrl);
-  if (!checker) return { status: 'not checked', detail: '(the --rpc check is not implemented yet)' };
-  const { ok, detail } = await checker(receipt);
+  const { ok, detail } = await onChainRootChecker(rpcUrl)(receipt);
   return { status: ok ? 'pass' : 'fail', detail };
 }
 

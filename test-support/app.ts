@@ -24,9 +24,10 @@ export async function createTestLrs(env: Record<string, string> = {}): Promise<T
   const client = await MongoClient.connect(uri);
   const db = client.db(dbName);
   const logger = pino({ level: 'silent' });
-  const services = createServices(db, logger, 'http://lrs.test/');
+  const config = loadConfig(env);
+  const services = createServices(db, logger, 'http://lrs.test/', config.anchoring.starknet);
   await prepareStorage(services);
-  const app = buildApp(services, loadConfig(env), logger);
+  const app = buildApp(services, config, logger);
   const credential = async (scopes: Scope[], name = 'test client') => {
     const issued = await services.credentials.create({ name, scopes });
     return basicAuth(issued.key, issued.secret);

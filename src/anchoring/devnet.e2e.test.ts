@@ -1,0 +1,110 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pino from 'pino';
+import { Contract, RpcProvider } from 'starknet';
+import request from 'supertest';
+import { createTestLrs, XAPI_VERSION_HEADER, type TestLrs } from '../../test-support/app';
+import { sampleStatement } from '../../test-support/statements';
+import { AnchoringService } from './anchoring-service';
+import { deployRegistry, devnetBinary, REGISTRY_ARTIFACTS, startDevnet, type Devnet } from './chain/devnet';
+
+/**
+ * End to end on a real starknet-devnet 0.8.1: statements stored over HTTP are anchored by the
+ * job, their receipts verify through the API, the stand-alone CLI and the contract's `verify`.
+ * Needs devnet (scripts/install-starknet-tools.sh) and the committed contract artifacts.
+ */
+const binary = devnetBinary();
+const ready = binary !== undefined && existsSync(path.join(REGISTRY_ARTIFACTS, 'anchor_registry_AnchorRegistry.contract_class.json'));
+jest.setTimeout(180_000);
+
+(ready ? describe : describe.skip)('anchoring on starknet-devnet', () => {
+  let devnet: Devnet;
+  let lrs: TestLrs;
+  let anchoring: AnchoringService;
+  let contractAddress: string;
+
+  beforeAll(async () => {
+    devnet = await startDevnet({ binary: binary!, port: await freePort() });
+    const owner = devnet.accounts[0]!;
+    contractAddress = (await deployRegistry(devnet.rpcUrl, owner)).address;
+    lrs = await createTestLrs({
+      STARKNET_RPC_URL: devnet.rpcUrl,
+      STARKNET_ACCOUNT_ADDRESS: owner.address,
+      STARKNET_PRIVATE_KEY: owner.privateKey,
+      STARKNET_CONTRACT_ADDRESS: contractAddress,
+    });
+    anchoring = new AnchoringService({
+      statements: lrs.services.statements,
+      batches: lrs.services.anchorBatches,
+      chain: lrs.services.anchorChain!,
+      maxBatch: 50,
+      logger: pino({ level: 'silent' }),
+    });
+  });
+  afterAll(async () => {
+    await lrs?.close();
+    await devnet?.stop();
+  });
+
+  it('anchors stored statements and issues receipts that verify by API, CLI and contract', async () => {
+    const xapi = (test: request.Test) => test.set(XAPI_VERSION_HEADER).set('Authorization', lrs.auth);
+    const ids = (await xapi(request(lrs.app).post('/xapi/statements')).send([sampleStatement(), sampleStatement(), sampleStatement()]).expect(200))
+      .body as string[];
+    await xapi(request(lrs.app).get(`/anchoring/receipts/${ids[0]}`)).expect(404);
+    await anchoring.run(); // records and sends
+    await waitFor(async () => {
+      await anchoring.run(); // confirms
+      return (await lrs.services.anchorBatches.latest())?.state === 'anchored';
+    });
+
+    const receipt = (await xapi(request(lrs.app).get(`/anchoring/receipts/${ids[1]}`)).expect(200)).body;
+    const statement = (await xapi(request(lrs.app).get(`/xapi/statements?statementId=${ids[1]}`)).expect(200)).body;
+    const verified = (await request(lrs.app).post('/anchoring/verify').send({ receipt, statement }).expect(200)).body;
+    expect(verified.verified).toBe(true);
+    expect(verified.checks.map((check: { name: string }) => check.name)).toContain('root-on-chain');
+
+    const tampered = { ...statement, verb: { id: 'http://adlnet.gov/expapi/verbs/failed' } };
+    const refused = (await request(lrs.app).post('/anchoring/verify').send({ receipt, statement: tampered }).expect(200)).body;
+    expect(refused.verified).toBe(false);
+
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'keiko-receipt-'));
+    try {
+      await writeFile(path.join(dir, 'receipt.json'), JSON.stringify(receipt));
+      await writeFile(path.join(dir, 'statement.json'), JSON.stringify(statement));
+      const cli = path.resolve(__dirname, '../../bin/keiko-verify.js');
+      const { stdout } = await promisify(execFile)(process.execPath, [cli, path.join(dir, 'receipt.json'), path.join(dir, 'statement.json'), '--rpc', devnet.rpcUrl]);
+      expect(stdout).toMatch(/VERIFIED/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+
+    const provider = new RpcProvider({ nodeUrl: devnet.rpcUrl });
+    const { abi } = await provider.getClassAt(contractAddress);
+    const registry = new Contract({ abi, address: contractAddress, providerOrAccount: provider });
+    expect(await registry.verify(BigInt(receipt.batchId), receipt.leaf, receipt.proof)).toBe(true);
+  });
+});
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
