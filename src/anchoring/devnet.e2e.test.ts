@@ -19,7 +19,10 @@ import { deployRegistry, devnetBinary, REGISTRY_ARTIFACTS, startDevnet, type Dev
  * Needs devnet (scripts/install-starknet-tools.sh) and the committed contract artifacts.
  */
 const binary = devnetBinary();
-const ready = binary !== undefined && existsSync(path.join(REGISTRY_ARTIFACTS, 'anchor_registry_AnchorRegistry.contract_class.json'));
+const ARTIFACTS = ['contract_class.json', 'compiled_contract_class.json'].map((suffix) =>
+  path.join(REGISTRY_ARTIFACTS, `anchor_registry_AnchorRegistry.${suffix}`),
+);
+const ready = binary !== undefined && ARTIFACTS.every((file) => existsSync(file));
 jest.setTimeout(180_000);
 
 (ready ? describe : describe.skip)('anchoring on starknet-devnet', () => {
