@@ -33,8 +33,9 @@ install_crate cairo-2.16.0 starknet-compile 2.16.0 starknet-compile
 install_crate cairo-2.16.0 cairo-test 2.16.0 cairo-test
 install_crate cairo-2.17.0 starknet-sierra-compile 2.17.0 starknet-sierra-compile
 
-# The Cairo core library ships inside cairo-native 0.9.0-rc.2 (corelib 2.16.0); the compiler needs its path.
-CORELIB="$TOOLS_DIR/corelib-2.16.0"
+# The Cairo core library ships inside cairo-native 0.9.0-rc.2 (corelib 2.16.0). The compilers look
+# for a `corelib` directory beside their bin/ directory.
+CORELIB="$TOOLS_DIR/cairo-2.16.0/corelib"
 if [ ! -f "$CORELIB/cairo_project.toml" ] && [ ! -f "$CORELIB/Scarb.toml" ]; then
   tmp=$(mktemp -d)
   (cd "$tmp" && cargo new -q fetch-corelib && cd fetch-corelib && cargo add -q cairo-native@=0.9.0-rc.2 --no-default-features && cargo fetch -q) || true
