@@ -25,11 +25,6 @@ export function anchoringRoutes(options: {
   const router = Router();
   router.use('/anchoring', rawBody(options.bodyLimitBytes));
 
-  router.get('/anchoring/receipts/:statementId', requireScope({ resource: 'statements', write: false }), async (req, res) => {
-    const statementId = parseUuidParameter('statementId', String(req.params.statementId));
-    res.json(await receipts.receiptFor(statementId));
-  });
-
   router.post('/anchoring/verify', async (req, res) => {
     const body = readJsonBody(req) as { receipt?: unknown; statement?: StoredStatement };
     if (typeof body !== 'object' || body === null || body.receipt === undefined) {
@@ -40,6 +35,11 @@ export function anchoringRoutes(options: {
   });
 
   router.use('/anchoring', options.authenticate);
+
+  router.get('/anchoring/receipts/:statementId', requireScope({ resource: 'statements', write: false }), async (req, res) => {
+    const statementId = parseUuidParameter('statementId', String(req.params.statementId));
+    res.json(await receipts.receiptFor(statementId));
+  });
 
   router.get('/anchoring/batches', requireScope({ resource: 'statements', write: false }), async (req, res) => {
     const { before } = singleParameters(req.query, { optional: ['before'], resource: 'GET anchoring/batches' });
