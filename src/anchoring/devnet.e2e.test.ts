@@ -31,8 +31,13 @@ jest.setTimeout(180_000);
   let anchoring: AnchoringService;
   let contractAddress: string;
 
+  let devnetPort: number;
+  let dumpPath: string;
+
   beforeAll(async () => {
-    devnet = await startDevnet({ binary: binary!, port: await freePort() });
+    devnetPort = await freePort();
+    dumpPath = path.join(await mkdtemp(path.join(os.tmpdir(), 'keiko-devnet-')), 'state.json');
+    devnet = await startDevnet({ binary: binary!, port: devnetPort, dumpPath });
     const owner = devnet.accounts[0]!;
     contractAddress = (await deployRegistry(devnet.rpcUrl, owner)).address;
     lrs = await createTestLrs({
@@ -52,6 +57,7 @@ jest.setTimeout(180_000);
   afterAll(async () => {
     await lrs?.close();
     await devnet?.stop();
+    await rm(path.dirname(dumpPath), { recursive: true, force: true });
   });
 
   it('anchors stored statements and issues receipts that verify by API, CLI and contract', async () => {
@@ -90,6 +96,28 @@ jest.setTimeout(180_000);
     const { abi } = await provider.getClassAt(contractAddress);
     const registry = new Contract({ abi, address: contractAddress, providerOrAccount: provider });
     expect(await registry.verify(BigInt(receipt.batchId), receipt.leaf, receipt.proof)).toBe(true);
+  });
+
+  it('keeps the batch through a devnet outage and anchors it once when the chain is back', async () => {
+    const xapi = (test: request.Test) => test.set(XAPI_VERSION_HEADER).set('Authorization', lrs.auth);
+    await xapi(request(lrs.app).post('/xapi/statements')).send([sampleStatement(), sampleStatement()]).expect(200);
+    await devnet.stop(); // the chain goes away (its state dumped on exit)
+    await anchoring.run(); // records the batch, fails to send
+    const recorded = (await lrs.services.anchorBatches.latest())!;
+    expect(recorded).toMatchObject({ state: 'recorded', attempts: 1 });
+
+    devnet = await startDevnet({ binary: binary!, port: devnetPort, dumpPath }); // back, with its state
+    await lrs.services.anchorBatches.update(recorded.seq, { nextAttemptAt: new Date() }); // skip the backoff wait
+    await anchoring.run(); // sends
+    await waitFor(async () => {
+      await anchoring.run();
+      return (await lrs.services.anchorBatches.get(recorded.seq))?.state === 'anchored';
+    });
+    const anchored = (await lrs.services.anchorBatches.get(recorded.seq))!;
+    expect(anchored.anchor!.onChainBatchId).toBe('1'); // the first batch of the previous test is 0
+    const provider = new RpcProvider({ nodeUrl: devnet.rpcUrl });
+    const [count] = await provider.callContract({ contractAddress, entrypoint: 'batch_count', calldata: [] });
+    expect(BigInt(count!)).toBe(2n);
   });
 });
 

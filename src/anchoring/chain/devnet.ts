@@ -31,12 +31,13 @@ export function devnetBinary(toolsDir = path.join(os.homedir(), '.cache/keiko-lr
   return onPath.find((candidate) => existsSync(candidate));
 }
 
-export async function startDevnet(options: { binary: string; port: number; seed?: number }): Promise<Devnet> {
-  const child = spawn(
-    options.binary,
-    ['--host', '127.0.0.1', '--port', String(options.port), '--seed', String(options.seed ?? 42), '--accounts', '2'],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+/** With `dumpPath`, the chain's state is written there on exit and loaded from it on start. */
+export async function startDevnet(options: { binary: string; port: number; seed?: number; dumpPath?: string }): Promise<Devnet> {
+  const args = ['--host', '127.0.0.1', '--port', String(options.port), '--seed', String(options.seed ?? 42), '--accounts', '2'];
+  if (options.dumpPath !== undefined) {
+    args.push('--dump-on', 'exit', '--dump-path', options.dumpPath);
+  }
+  const child = spawn(options.binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   const rpcUrl = `http://127.0.0.1:${options.port}/rpc`;
   try {
     await waitUntilAlive(`http://127.0.0.1:${options.port}/is_alive`, child);
@@ -89,6 +90,6 @@ function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
-    child.kill('SIGTERM');
+    child.kill('SIGINT'); // devnet dumps its state (--dump-on exit) on SIGINT
   });
 }
