@@ -70,9 +70,11 @@ export function createServices(
   lrsHomePage: string,
   starknet?: NonNullable<Config['anchoring']['starknet']>,
   anchorJobPeriodMs = 10 * 60_000,
+  /** Tests replace the Starknet adapter with an in-memory chain. */
+  chainFor: (settings: NonNullable<Config['anchoring']['starknet']>) => AnchorChain = (settings) => new StarknetAnchorChain(settings),
 ): Services {
   const anchorBatches = new MongoAnchorBatchStore(db);
-  const anchorChain = starknet === undefined ? undefined : new StarknetAnchorChain(starknet);
+  const anchorChain = starknet === undefined ? undefined : chainFor(starknet);
   const statements = new MongoStatementStorage(db);
   const blobs = new MongoBlobStore(db, 'attachment');
   const activities = new MongoActivityStore(db);

@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import { MongoClient } from 'mongodb';
 import pino from 'pino';
+import type { AnchorChain } from '../src/anchoring/chain/anchor-chain';
 import { buildApp, createServices, prepareStorage, type Services } from '../src/app';
 import type { Scope } from '../src/auth/scopes';
 import { loadConfig } from '../src/config';
@@ -19,13 +20,20 @@ export interface TestLrs {
 export const XAPI_VERSION_HEADER = { 'X-Experience-API-Version': '1.0.3' };
 
 /** The full app on a fresh database of the test run's embedded server. */
-export async function createTestLrs(env: Record<string, string> = {}): Promise<TestLrs> {
+export async function createTestLrs(env: Record<string, string> = {}, anchorChain?: AnchorChain): Promise<TestLrs> {
   const { uri, dbName } = testDatabase();
   const client = await MongoClient.connect(uri);
   const db = client.db(dbName);
   const logger = pino({ level: 'silent' });
   const config = loadConfig(env);
-  const services = createServices(db, logger, 'http://lrs.test/', config.anchoring.starknet);
+  const services = createServices(
+    db,
+    logger,
+    'http://lrs.test/',
+    config.anchoring.starknet,
+    undefined,
+    anchorChain === undefined ? undefined : () => anchorChain,
+  );
   await prepareStorage(services);
   const app = buildApp(services, config, logger);
   const credential = async (scopes: Scope[], name = 'test client') => {

@@ -22,13 +22,13 @@ export class ReceiptService {
   constructor(private readonly options: ReceiptServiceOptions) {}
 
   async receiptFor(statementId: string): Promise<XapiStarknetAnchorReceipt> {
+    const { chain, signer } = this.starknet();
     const leaf = await this.options.batches.leafOf(statementId);
     const batch = leaf === undefined ? undefined : await this.options.batches.get(leaf.seq);
     if (leaf === undefined || batch?.anchor === undefined) {
       const expected = new Date(Date.now() + 2 * this.options.jobPeriodMs).toISOString();
       throw new NotFoundError(`Statement ${statementId} is not anchored yet; expect a receipt by about ${expected}`, 'NOT_ANCHORED_YET');
     }
-    const { chain, signer } = this.starknet();
     const identity = await this.chainIdentity(chain);
     return buildReceipt(
       {

@@ -1,11 +1,11 @@
 import { Router, type RequestHandler } from 'express';
 import { requireScope } from '../auth/authenticate';
-import { BadRequestCode, BadRequestError } from '../errors';
+import { BadRequestCode, BadRequestError, ForbiddenError } from '../errors';
 import { rawBody, readJsonBody } from '../http/body';
 import { singleParameters } from '../http/parameters';
 import { parseUuidParameter } from '../xapi/parameters';
 import type { StoredStatement } from '../xapi/types';
-import type { AnchorBatchStore } from './batches/anchor-batch-store';
+import type { AnchorBatch, AnchorBatchStore } from './batches/anchor-batch-store';
 import { receiptVerified } from './core/receipt';
 import type { ReceiptService } from './receipts';
 
@@ -37,6 +37,7 @@ export function anchoringRoutes(options: {
   router.use('/anchoring', options.authenticate);
 
   router.get('/anchoring/receipts/:statementId', requireScope({ resource: 'statements', write: false }), async (req, res) => {
+    if (req.readMineOnly) throw new ForbiddenError('Receipts need a scope that reads every statement (statements/read, all/read or all)');
     const statementId = parseUuidParameter('statementId', String(req.params.statementId));
     res.json(await receipts.receiptFor(statementId));
   });
@@ -47,8 +48,13 @@ export function anchoringRoutes(options: {
       throw new BadRequestError(BadRequestCode.InvalidParameter, `before must be a batch sequence number, got "${before}"`);
     }
     const page = await batches.list(BATCH_PAGE, before === undefined ? undefined : Number(before));
-    res.json({ batches: page.map(({ first: _first, last: _last, transactionHash: _tx, nextAttemptAt: _next, ...summary }) => summary) });
+    res.json({ batches: page.map(batchSummary) });
   });
 
   return router;
+}
+
+function batchSummary(batch: AnchorBatch) {
+  const { seq, state, count, root, transactionHash, anchor, recordedAt, attempts, lastError } = batch;
+  return { seq, state, count, root, transactionHash, anchor, recordedAt, attempts, lastError: lastError ?? null };
 }

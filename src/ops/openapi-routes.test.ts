@@ -37,6 +37,9 @@ import {
   isUuid,
 } from '../xapi/statements/validation/validate-statement';
 import { loadOpenApiDocument } from './api-docs';
+import pino from 'pino';
+import { AnchoringService } from '../anchoring/anchoring-service';
+import { InMemoryChain } from '../../test-support/in-memory-chain';
 
 // ---------------------------------------------------------------------------------------------
 // The document, as plain JSON
@@ -680,6 +683,7 @@ function requestFor(lrs: TestLrs, { path, method, operation, parameters }: Docum
   const where = `${method.toUpperCase()} ${path}`;
   const query = new URLSearchParams();
   const headers: Record<string, string> = {};
+  const pathValues: Record<string, string> = {};
   for (const parameter of parameters.filter((p) => p.required === true)) {
     const content = isObject(parameter.content) ? Object.values(parameter.content)[0] : undefined;
     const example = content !== undefined ? exampleOf(object(content, where)) : exampleOf(parameter);
@@ -687,11 +691,13 @@ function requestFor(lrs: TestLrs, { path, method, operation, parameters }: Docum
     const value = typeof example === 'string' ? example : JSON.stringify(example);
     if (parameter.in === 'query') query.append(String(parameter.name), value);
     else if (parameter.in === 'header') headers[String(parameter.name)] = value;
+    else if (parameter.in === 'path') pathValues[String(parameter.name)] = value;
     else throw new Error(`${where}: ${String(parameter.in)} parameters are not probed yet`);
   }
   if (requiresBasicAuth(operation)) headers.Authorization = lrs.auth;
   const search = query.toString();
-  let test = request(lrs.app)[method as 'get'](`${path}${search === '' ? '' : `?${search}`}`).set(headers);
+  const url = path.replace(/\{([^}]+)\}/g, (_match, name: string) => encodeURIComponent(pathValues[name] ?? ''));
+  let test = request(lrs.app)[method as 'get'](`${url}${search === '' ? '' : `?${search}`}`).set(headers);
   if (operation.requestBody !== undefined) {
     const body = deref(operation.requestBody, where);
     const content = object(body.content, `${where} requestBody`);
@@ -777,7 +783,18 @@ describe('the routes the app serves and the document agree', () => {
   let served: ServedEndpoints;
 
   beforeAll(async () => {
-    lrs = await createTestLrs();
+    // Anchoring on, with an in-memory chain, and the document's example statement anchored, so
+    // that every documented operation can answer with its documented success.
+    lrs = await createTestLrs(
+      {
+        STARKNET_RPC_URL: 'http://127.0.0.1:9/rpc',
+        STARKNET_ACCOUNT_ADDRESS: '0x3456',
+        STARKNET_PRIVATE_KEY: '0x1234567890abcdef',
+        STARKNET_CONTRACT_ADDRESS: '0x1234',
+      },
+      new InMemoryChain(),
+    );
+    await anchorExampleStatement(lrs);
     served = servedEndpoints(lrs.app);
   });
 
@@ -1100,3 +1117,20 @@ describe('the routes the app serves and the document agree', () => {
     expect(init.text).toContain(String(object(doc.info, 'info').title));
   });
 });
+
+const EXAMPLE_STATEMENT_ID = 'de8e6b31-3a73-4c0c-8671-c225fcb1fc33';
+
+/** Stores the document's example statement id and anchors it on the LRS's (in-memory) chain. */
+async function anchorExampleStatement(lrs: TestLrs): Promise<void> {
+  const submitter = { credentialKey: 'openapi-test', authority: { objectType: 'Agent' as const, mbox: 'mailto:lrs@example.org' }, mayDefine: false };
+  await lrs.services.ingest.store([sampleStatement({ id: EXAMPLE_STATEMENT_ID })], submitter);
+  const anchoring = new AnchoringService({
+    statements: lrs.services.statements,
+    batches: lrs.services.anchorBatches,
+    chain: lrs.services.anchorChain!,
+    maxBatch: 1000,
+    logger: pino({ level: 'silent' }),
+  });
+  await anchoring.run(); // records and sends
+  await anchoring.run(); // confirms
+}
