@@ -40,6 +40,13 @@ export class InMemoryChain implements AnchorChain {
     return this.transactions.get(transactionHash) ?? { status: 'failed', reason: 'transaction not found' };
   }
 
+  /** The chain's L1 settlement: every anchor so far becomes ACCEPTED_ON_L1. */
+  settleOnL1(): void {
+    for (const [hash, outcome] of this.transactions) {
+      if (outcome.status === 'accepted') this.transactions.set(hash, { ...outcome, finality: 'ACCEPTED_ON_L1' });
+    }
+  }
+
   /** A devnet restart without its state: every transaction and anchor is gone. */
   forgetEverything(): void {
     this.anchored.length = 0;

@@ -110,4 +110,14 @@ describe('anchoring job', () => {
     expect((await batches.latest())!.state).toBe('anchored');
     expect(chain.anchored.map((entry) => entry.root)).toEqual([sentBefore.root]);
   });
+
+  it('upgrades an anchor from ACCEPTED_ON_L2 to ACCEPTED_ON_L1 as finality advances', async () => {
+    await storeStatements(2);
+    await service.run();
+    await service.run();
+    expect((await batches.latest())!.anchor!.finality).toBe('ACCEPTED_ON_L2');
+    chain.settleOnL1();
+    await service.run();
+    expect((await batches.latest())!.anchor!.finality).toBe('ACCEPTED_ON_L1');
+  });
 });

@@ -15,6 +15,7 @@ export interface AnchoringOptions {
 }
 
 const FIRST_RETRY_MS = 5_000;
+const FINALITY_CHECKS_PER_RUN = 20;
 const MAX_RETRY_MS = 10 * 60_000;
 
 /**
@@ -32,6 +33,21 @@ export class AnchoringService {
     if (unfinished.length === 0) {
       const recorded = await this.recordNextBatch();
       if (recorded) await this.advance(recorded);
+    }
+    await this.upgradeFinality();
+  }
+
+  /** Receipts report finality; an anchor accepted on L2 is checked again until it is on L1. */
+  private async upgradeFinality(): Promise<void> {
+    for (const batch of await this.options.batches.awaitingL1(FINALITY_CHECKS_PER_RUN)) {
+      try {
+        const outcome = await this.options.chain.outcome(batch.anchor!.transactionHash);
+        if (outcome.status === 'accepted' && outcome.finality === 'ACCEPTED_ON_L1') {
+          await this.options.batches.update(batch.seq, { anchor: { ...batch.anchor!, finality: 'ACCEPTED_ON_L1' } });
+        }
+      } catch (error) {
+        this.options.logger.warn({ seq: batch.seq, err: error }, 'finality check failed; the next run retries');
+      }
     }
   }
 

@@ -49,6 +49,8 @@ export interface AnchorBatchStore {
   latest(): Promise<AnchorBatch | undefined>;
   /** Batches not yet anchored, oldest first. */
   unfinished(): Promise<AnchorBatch[]>;
+  /** Anchored batches still only accepted on L2, oldest first. */
+  awaitingL1(limit: number): Promise<AnchorBatch[]>;
   /** Records a new batch and its leaves; false when a batch with this sequence number exists. */
   record(batch: AnchorBatch, leaves: AnchorLeaf[]): Promise<boolean>;
   update(seq: number, changes: Partial<Omit<AnchorBatch, 'seq'>>): Promise<void>;

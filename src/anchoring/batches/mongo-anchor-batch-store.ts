@@ -32,6 +32,12 @@ export class MongoAnchorBatchStore implements AnchorBatchStore {
     return documents.map(toBatch);
   }
 
+  async awaitingL1(limit: number): Promise<AnchorBatch[]> {
+    const filter = { state: 'anchored' as const, 'anchor.finality': 'ACCEPTED_ON_L2' as const };
+    const documents = await this.batches.find(filter).sort({ _id: 1 }).limit(limit).toArray();
+    return documents.map(toBatch);
+  }
+
   /** Leaves first (idempotent upserts), then the batch: a crash in between leaves leaves that the retry rewrites. */
   async record(batch: AnchorBatch, leaves: AnchorLeaf[]): Promise<boolean> {
     for (let start = 0; start < leaves.length; start += LEAF_WRITE_CHUNK) {
