@@ -38,5 +38,6 @@ describe('configuration', () => {
     });
     expect(() => loadConfig({ STARKNET_RPC_URL: 'http://127.0.0.1:5050/rpc' })).toThrow(/missing STARKNET_ACCOUNT_ADDRESS/);
     expect(() => loadConfig({ ...starknet, STARKNET_PRIVATE_KEY: 'secret' })).toThrow(/STARKNET_PRIVATE_KEY must be/);
+    expect(() => loadConfig({ ANCHOR_CRON: 'every ten minutes' })).toThrow(/ANCHOR_CRON must be a cron expression/);
   });
 });

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import cron from 'node-cron';
 
 /**
  * Configuration, read from the environment once at start-up and validated as a whole,
@@ -93,7 +94,7 @@ const FELT = /^0x[0-9a-fA-F]{1,64}$/;
 
 function readAnchoring(read: EnvReader, problems: string[]): AnchoringConfig {
   const config: AnchoringConfig = {
-    cron: read.string('ANCHOR_CRON') ?? '*/10 * * * *',
+    cron: read.cron('ANCHOR_CRON', '*/10 * * * *'),
     maxBatch: read.integer('ANCHOR_MAX_BATCH', 10_000, 1, 1_000_000),
   };
   const values = Object.fromEntries(STARKNET_SETTINGS.map((name) => [name, read.string(name)]));
@@ -151,6 +152,16 @@ class EnvReader {
     const raw = this.string(name);
     if (raw !== undefined && !/^https?:\/\/[^\s/]+/.test(raw)) {
       this.problems.push(`${name} must be an http(s) URL, got "${raw}"`);
+    }
+    return raw;
+  }
+
+  cron(name: string, fallback: string): string {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    if (!cron.validate(raw)) {
+      this.problems.push(`${name} must be a cron expression such as "*/10 * * * *", got "${raw}"`);
+      return fallback;
     }
     return raw;
   }
