@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { StoredStatement } from '../src/xapi/types';
 
 /** A realistic statement (about 1.5 KB) for tests and benchmarks; override any part. */
 export function sampleStatement(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -38,4 +39,15 @@ export function sampleStatement(overrides: Record<string, unknown> = {}): Record
     timestamp: new Date(Date.now() - 60_000).toISOString(),
     ...overrides,
   };
+}
+
+/** A sample statement with what the LRS sets (id, stored, authority, version), as it is stored. */
+export function sampleStoredStatement(): StoredStatement {
+  return {
+    ...sampleStatement(),
+    id: randomUUID(),
+    stored: new Date().toISOString(),
+    authority: { objectType: 'Agent', mbox: 'mailto:lrs@example.org' },
+    version: '1.0.3',
+  } as unknown as StoredStatement;
 }

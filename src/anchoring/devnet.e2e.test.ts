@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
+import { freePort } from '../../test-support/net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pino from 'pino';
@@ -129,13 +129,3 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs = 60_000): P
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}

@@ -1,6 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { hash, shortString } from 'starknet';
-import { sampleStatement } from '../../../test-support/statements';
+import { sampleStoredStatement } from '../../../test-support/statements';
 import type { StoredStatement } from '../../xapi/types';
 import { digestBytes, digestHalves, statementDigest } from './digest';
 import { AnchoringError } from './errors';
@@ -37,15 +37,6 @@ function fixedDigests(count: number): Buffer[] {
   return Array.from({ length: count }, (_, i) => createHash('sha256').update(`digest ${i}`).digest());
 }
 
-function storedStatement(): StoredStatement {
-  return {
-    ...sampleStatement(),
-    id: randomUUID(),
-    stored: new Date().toISOString(),
-    authority: { objectType: 'Agent', mbox: 'mailto:lrs@example.org' },
-    version: '1.0.3',
-  } as unknown as StoredStatement;
-}
 
 function expectEveryProofVerifies(tree: MerkleTree): void {
   for (let index = 0; index < tree.size; index++) {
@@ -129,7 +120,7 @@ describe('MerkleTree', () => {
 });
 
 describe('tampering', () => {
-  const statements = Array.from({ length: 11 }, storedStatement);
+  const statements = Array.from({ length: 11 }, sampleStoredStatement);
   const tree = MerkleTree.fromDigests(statements.map((statement) => digestBytes(statement)));
 
   it('with any byte of a statement gives a leaf whose proof fails', () => {

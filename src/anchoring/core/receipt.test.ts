@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { ec, encode, typedData } from 'starknet';
-import { sampleStatement } from '../../../test-support/statements';
+import { sampleStoredStatement } from '../../../test-support/statements';
 import type { StoredStatement } from '../../xapi/types';
 import { digestBytes, statementDigest } from './digest';
 import { AnchoringError } from './errors';
@@ -31,17 +30,8 @@ const anchor: AnchorDetails = {
   finalityStatus: 'ACCEPTED_ON_L2',
 };
 
-function storedStatement(): StoredStatement {
-  return {
-    ...sampleStatement(),
-    id: randomUUID(),
-    stored: new Date().toISOString(),
-    authority: { objectType: 'Agent', mbox: 'mailto:lrs@example.org' },
-    version: '1.0.3',
-  } as unknown as StoredStatement;
-}
 
-const statements = Array.from({ length: 5 }, storedStatement);
+const statements = Array.from({ length: 5 }, sampleStoredStatement);
 const tree = MerkleTree.fromDigests(statements.map((statement) => digestBytes(statement)));
 const INDEX = 3;
 
