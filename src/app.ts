@@ -64,17 +64,22 @@ export type AppOptions = Pick<
   'jsonBodyLimitBytes' | 'multipartBodyLimitBytes' | 'documentBodyLimitBytes' | 'statementsPageSize'
 >;
 
-export function createServices(
-  db: Db,
-  logger: Logger,
-  lrsHomePage: string,
-  starknet?: NonNullable<Config['anchoring']['starknet']>,
-  anchorJobPeriodMs = 10 * 60_000,
-  /** Tests replace the Starknet adapter with an in-memory chain. */
-  chainFor: (settings: NonNullable<Config['anchoring']['starknet']>) => AnchorChain = (settings) => new StarknetAnchorChain(settings),
-): Services {
+export interface ServiceOptions {
+  /** The LRS's public base URL: the homePage of credential authorities, the issuer of receipts. */
+  lrsHomePage: string;
+  /** Anchoring is on when these are given. */
+  starknet?: NonNullable<Config['anchoring']['starknet']>;
+  /** Replaces the Starknet adapter (tests use an in-memory chain). */
+  anchorChain?: AnchorChain;
+}
+
+/** The anchoring job's default period: a receipt is expected within twice that (ANCHOR_CRON is not read here). */
+const ANCHOR_JOB_PERIOD_MS = 10 * 60_000;
+
+export function createServices(db: Db, logger: Logger, options: ServiceOptions): Services {
+  const { lrsHomePage, starknet } = options;
   const anchorBatches = new MongoAnchorBatchStore(db);
-  const anchorChain = starknet === undefined ? undefined : chainFor(starknet);
+  const anchorChain = starknet === undefined ? undefined : (options.anchorChain ?? new StarknetAnchorChain(starknet));
   const statements = new MongoStatementStorage(db);
   const blobs = new MongoBlobStore(db, 'attachment');
   const activities = new MongoActivityStore(db);
@@ -104,11 +109,11 @@ export function createServices(
     receipts: new ReceiptService({
       batches: anchorBatches,
       starknet:
-        starknet === undefined || anchorChain === undefined
-          ? undefined
-          : { chain: anchorChain, signer: receiptSignerFromPrivateKey(starknet.privateKey, starknet.accountAddress) },
+        starknet && anchorChain
+          ? { chain: anchorChain, signer: receiptSignerFromPrivateKey(starknet.privateKey, starknet.accountAddress) }
+          : undefined,
       lrsUrl: lrsHomePage,
-      jobPeriodMs: anchorJobPeriodMs,
+      jobPeriodMs: ANCHOR_JOB_PERIOD_MS,
     }),
   };
 }

@@ -29,12 +29,10 @@ export interface RunningServer {
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const embedded = config.mongodbUri ? undefined : await startEmbeddedDatabase({ dataDir: config.dataDir, logger });
   const client = await connectMongo(config.mongodbUri ?? embedded!.uri);
-  const services = createServices(
-    client.db(config.dbName),
-    logger,
-    authorityHomePage(config),
-    config.anchoring.starknet,
-  );
+  const services = createServices(client.db(config.dbName), logger, {
+    lrsHomePage: authorityHomePage(config),
+    starknet: config.anchoring.starknet,
+  });
   await prepareStorage(services);
   await ensureAdminCredential(services.credentials, config.admin, logger);
   const recovery = startRecovery(services, logger);

@@ -26,14 +26,11 @@ export async function createTestLrs(env: Record<string, string> = {}, anchorChai
   const db = client.db(dbName);
   const logger = pino({ level: 'silent' });
   const config = loadConfig(env);
-  const services = createServices(
-    db,
-    logger,
-    'http://lrs.test/',
-    config.anchoring.starknet,
-    undefined,
-    anchorChain === undefined ? undefined : () => anchorChain,
-  );
+  const services = createServices(db, logger, {
+    lrsHomePage: 'http://lrs.test/',
+    starknet: config.anchoring.starknet,
+    anchorChain,
+  });
   await prepareStorage(services);
   const app = buildApp(services, config, logger);
   const credential = async (scopes: Scope[], name = 'test client') => {

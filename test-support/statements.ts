@@ -51,3 +51,15 @@ export function sampleStoredStatement(): StoredStatement {
     version: '1.0.3',
   } as unknown as StoredStatement;
 }
+
+/** A fixed, minimal stored statement, for digests and vectors that must not change. */
+export const FIXED_STORED_STATEMENT: StoredStatement = {
+  id: '6690e6c9-3ef0-4ed3-8b37-7f3964730bee',
+  actor: { mbox: 'mailto:ana@example.org', name: 'Ana' },
+  verb: { id: 'http://adlnet.gov/expapi/verbs/completed' },
+  object: { id: 'http://example.org/courses/1' },
+  timestamp: '2024-05-01T10:00:00.000Z',
+  stored: '2024-05-01T10:00:00.123Z',
+  authority: { mbox: 'mailto:lrs@example.org' },
+  version: '1.0.3',
+};

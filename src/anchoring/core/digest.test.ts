@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { sampleStatement } from '../../../test-support/statements';
+import { FIXED_STORED_STATEMENT, sampleStatement } from '../../../test-support/statements';
 import type { StoredStatement } from '../../xapi/types';
 import { canonicalize } from './canonical-json';
 import { digestHalves, statementDigest } from './digest';
@@ -24,16 +24,7 @@ describe('statementDigest', () => {
   });
 
   it('has a fixed value for a fixed statement', () => {
-    const statement = {
-      id: '6690e6c9-3ef0-4ed3-8b37-7f3964730bee',
-      actor: { mbox: 'mailto:ana@example.org', name: 'Ana' },
-      verb: { id: 'http://adlnet.gov/expapi/verbs/completed' },
-      object: { id: 'http://example.org/courses/1' },
-      timestamp: '2024-05-01T10:00:00.000Z',
-      stored: '2024-05-01T10:00:00.123Z',
-      authority: { mbox: 'mailto:lrs@example.org' },
-      version: '1.0.3',
-    } as StoredStatement;
+    const statement = FIXED_STORED_STATEMENT;
     const text =
       '{"actor":{"mbox":"mailto:ana@example.org","name":"Ana"},"authority":{"mbox":"mailto:lrs@example.org"},' +
       '"id":"6690e6c9-3ef0-4ed3-8b37-7f3964730bee","object":{"id":"http://example.org/courses/1"},' +

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { hash } from 'starknet';
+import { FIXED_STORED_STATEMENT } from '../../../test-support/statements';
 import type { StoredStatement } from '../../xapi/types';
 import { canonicalize } from './canonical-json';
 import { digestHalves, statementDigest } from './digest';
@@ -25,16 +26,7 @@ function leafDigest(index: number): Buffer {
 }
 
 const STATEMENTS: Record<string, StoredStatement> = {
-  minimal: {
-    id: '6690e6c9-3ef0-4ed3-8b37-7f3964730bee',
-    actor: { mbox: 'mailto:ana@example.org', name: 'Ana' },
-    verb: { id: 'http://adlnet.gov/expapi/verbs/completed' },
-    object: { id: 'http://example.org/courses/1' },
-    timestamp: '2024-05-01T10:00:00.000Z',
-    stored: '2024-05-01T10:00:00.123Z',
-    authority: { mbox: 'mailto:lrs@example.org' },
-    version: '1.0.3',
-  },
+  minimal: FIXED_STORED_STATEMENT,
   rich: {
     id: 'b9d6c8a4-5f0e-4c1b-9a7d-2e3f4a5b6c7d',
     actor: { objectType: 'Agent', name: 'José Ñúñez 😀', account: { homePage: 'https://sso.example.org', name: 'jn-7' } },
