@@ -26,7 +26,7 @@ export class InMemoryChain implements AnchorChain {
       this.failNextSends--;
       throw new Error('RPC unreachable');
     }
-    const transactionHash = `0x${randomUUID().replace(/-/g, '')}`;
+    const transactionHash = `0x${BigInt(`0x${randomUUID().replace(/-/g, '')}`).toString(16)}`; // a felt: no leading zeros
     if (this.anchored.some((entry) => entry.root === root)) {
       this.transactions.set(transactionHash, { status: 'failed', reason: 'root already anchored' });
     } else {

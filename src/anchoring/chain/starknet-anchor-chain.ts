@@ -55,9 +55,9 @@ export class StarknetAnchorChain implements AnchorChain {
       if (event !== undefined) {
         return {
           onChainBatchId: BigInt(event.keys[1]!).toString(),
-          transactionHash: event.transaction_hash,
+          transactionHash: num.toHex(event.transaction_hash),
           blockNumber: event.block_number ?? 0,
-          blockHash: event.block_hash ?? '0x0',
+          blockHash: num.toHex(event.block_hash ?? 0),
           finality: await this.finalityOf(event.transaction_hash),
         };
       }
@@ -72,7 +72,7 @@ export class StarknetAnchorChain implements AnchorChain {
       entrypoint: 'anchor',
       calldata: [num.toHex(root), num.toHex(count)],
     });
-    return transaction_hash;
+    return num.toHex(transaction_hash);
   }
 
   async outcome(transactionHash: string): Promise<AnchorOutcome> {
@@ -102,7 +102,7 @@ export class StarknetAnchorChain implements AnchorChain {
       status: 'accepted',
       onChainBatchId: BigInt(event.keys[1]!).toString(),
       blockNumber: value.block_number ?? 0,
-      blockHash: value.block_hash ?? '0x0',
+      blockHash: num.toHex(value.block_hash ?? 0),
       finality,
     };
   }
