@@ -2,67 +2,31 @@ import type { StoredStatement } from '../types';
 import type { FilterView } from './filter-view';
 
 /**
- * The storage port of the Statement resource. Writes follow a batch protocol that makes a
- * batch all-or-nothing without multi-document transactions (FerretDB has none):
- *
- *   beginBatch (batch recorded as `pending`) → insert (statements tagged with the batch id,
- *   invisible to readers while the batch is pending) → commitBatch (one single-document write:
- *   the commit point) → side effects (voiding, reference views) → finishBatch. A batch with no
- *   side effects is finished by its commit.
- *
- * A batch left `pending` by a crash is rolled back by recovery, one left `committed` has its
- * side effects re-applied; both are idempotent. See docs/storage.md.
+ * The storage port of the Statement resource, shaped by what the domain needs: one call stores a
+ * whole batch, all or nothing, together with its effects on statements already stored (voiding,
+ * StatementRef views; see batch-effects.ts). How an engine makes that atomic is the adapter's
+ * business: SqliteStatementStorage uses one transaction, MongoStatementStorage a batch protocol
+ * that needs no multi-document transactions (docs/storage.md). Readers never see half a batch.
+ * Every adapter passes describeStatementStorageContract.
  */
 export interface StatementStorage {
-  ensureIndexes(): Promise<void>;
-
-  beginBatch(batch: BatchRecord): Promise<void>;
-  /** Inserts what it can; ids that already exist are reported, never overwritten. */
-  insert(batchId: string, records: StatementRecord[]): Promise<{ duplicateIds: string[] }>;
   /**
-   * The commit point; false when the batch is no longer pending (rolled back by recovery).
-   * With `effectsFollow` the batch stays recorded as `committed` until finishBatch, so recovery
-   * can re-apply its side effects; without, the commit finishes it.
+   * Stamps the batch with its `stored` time (stampRecords) and stores it with its effects, or
+   * nothing of it. A record whose id is already stored with the same fingerprint is left as it
+   * is (reported in `alreadyStored`); with another fingerprint nothing is stored and a
+   * ConflictError (STATEMENT_CONFLICT) is thrown. Resolves once the batch is durable and visible.
    */
-  commitBatch(batchId: string, effectsFollow: boolean): Promise<boolean>;
-  /** Removes the statements this batch inserted and marks it aborted. */
-  abortBatch(batchId: string, statementIds: string[]): Promise<void>;
-  finishBatch(batchId: string): Promise<void>;
-  /** Batches not finished that started before the given time (recovery). */
-  unfinishedBatches(startedBefore: Date): Promise<BatchRecord[]>;
-  batchState(batchId: string): Promise<BatchState | undefined>;
-
-  /** Facts about already-stored statements needed to ingest new ones (conflicts, references). */
-  findExisting(ids: string[]): Promise<Map<string, ExistingStatement>>;
-  /** A visible statement by id, voided or not; undefined when absent or not yet committed. */
+  storeBatch(records: NewStatementRecord[]): Promise<StoredBatch>;
+  /** A visible statement by id, voided or not; undefined when absent. */
   getById(id: string): Promise<StatementRecord | undefined>;
   query(query: StatementQuery): Promise<StatementPage>;
   /**
-   * Every visible statement, voided ones included, in stored order after `after`, stored no
+   * Every visible statement, voided ones included, in (stored, id) order after `after`, stored no
    * later than `until`: what the anchoring job reads.
    */
   scanStored(after: PagePosition | undefined, until: Date, limit: number): Promise<StatementRecord[]>;
   /** All statements stored before the returned time are visible to queries (2.1.3.s2.b5). */
   consistentThrough(now: Date): Promise<Date>;
-
-  markVoided(ids: string[]): Promise<void>;
-  /** Remembers that `referrerId` targets a statement the LRS does not have yet. */
-  addWaitingReferrer(targetId: string, referrerId: string): Promise<void>;
-  /** Referrers recorded as waiting for these ids. */
-  waitingReferrers(targetIds: string[]): Promise<Map<string, string[]>>;
-  clearWaitingReferrers(targetIds: string[]): Promise<void>;
-  /** Statements whose object is a StatementRef to `id`. */
-  referrersOf(id: string): Promise<ExistingStatement[]>;
-  setViews(id: string, views: FilterView): Promise<void>;
-}
-
-export type BatchState = 'pending' | 'committed' | 'aborted';
-
-export interface BatchRecord {
-  id: string;
-  statementIds: string[];
-  startedAt: Date;
-  state: BatchState;
 }
 
 export interface StatementRecord {
@@ -71,6 +35,7 @@ export interface StatementRecord {
   stored: Date;
   /** See fingerprint.ts: equal for statements the spec considers the same. */
   fingerprint: string;
+  /** Its own view merged with the views of the statements it targets (filter-view.ts). */
   views: FilterView;
   /** The id in the object's StatementRef, when the object is one. */
   targetId?: string;
@@ -83,12 +48,27 @@ export interface StatementRecord {
   attachmentHashes: string[];
 }
 
+/** A statement ready to store but for what the storage sets: `stored` (and `timestamp` when absent). */
+export type UnstampedStatement = Omit<StoredStatement, 'stored' | 'timestamp'> & { timestamp?: string };
+
+/** A record as ingest builds it: its own filter view only, not voided, not yet stamped. */
+export interface NewStatementRecord extends Omit<StatementRecord, 'statement' | 'stored' | 'voided'> {
+  statement: UnstampedStatement;
+}
+
+export interface StoredBatch {
+  /** The records stored by this call, stamped, with their final views and voided state. */
+  stored: StatementRecord[];
+  /** Ids that were already stored with the same content, left unchanged. */
+  alreadyStored: string[];
+}
+
+/** What the effects of a batch need to know of a stored statement (batch-effects.ts). */
 export interface ExistingStatement {
   id: string;
   fingerprint: string;
   views: FilterView;
   voidsId?: string;
-  batchId: string;
   targetId?: string;
 }
 

@@ -1,0 +1,126 @@
+/**
+ * The SQLite schema, as an ordered list of migrations: migration n brings a database from
+ * schema version n-1 to n (`PRAGMA user_version`). Append new migrations; never edit one that
+ * has been released, since data directories already carry it.
+ */
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'statements, documents, attachments, credentials, activities, agents, anchoring, leases',
+    sql: `
+      -- A statement row holds the statement as JSON text beside what is indexed. seq (the rowid)
+      -- follows (stored, id) order: batches are stamped with strictly increasing stored times and
+      -- their statements inserted in id order.
+      CREATE TABLE statements (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        stored INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        views TEXT NOT NULL,
+        target_id TEXT,
+        voids_id TEXT,
+        voided INTEGER NOT NULL DEFAULT 0,
+        credential TEXT NOT NULL,
+        attachments TEXT NOT NULL
+      );
+      CREATE INDEX statements_stored ON statements (stored);
+      CREATE INDEX statements_credential ON statements (credential, stored);
+      CREATE INDEX statements_target ON statements (target_id) WHERE target_id IS NOT NULL;
+
+      -- Filter views (filter-view.ts), one row per (field, value) a statement can be matched by.
+      -- Values are interned so that the index rows stay small.
+      CREATE TABLE view_values (
+        value_id INTEGER PRIMARY KEY,
+        field TEXT NOT NULL,
+        value TEXT NOT NULL,
+        UNIQUE (field, value)
+      );
+      CREATE TABLE statement_views (
+        value_id INTEGER NOT NULL,
+        stored INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        PRIMARY KEY (value_id, stored, seq)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE statement_waiting_references (
+        target_id TEXT NOT NULL,
+        referrer_id TEXT NOT NULL,
+        PRIMARY KEY (target_id, referrer_id)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE attachment_blobs (
+        hash TEXT PRIMARY KEY,
+        content_type TEXT NOT NULL,
+        content BLOB NOT NULL,
+        stored_at INTEGER NOT NULL
+      );
+      CREATE INDEX attachment_blobs_stored_at ON attachment_blobs (stored_at);
+
+      CREATE TABLE documents (
+        key TEXT PRIMARY KEY,
+        context TEXT NOT NULL,
+        registration TEXT,
+        document_id TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        etag TEXT NOT NULL,
+        updated INTEGER NOT NULL,
+        content BLOB NOT NULL
+      );
+      CREATE INDEX documents_context ON documents (context, registration, updated);
+
+      CREATE TABLE credentials (
+        key TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        scopes TEXT NOT NULL,
+        authority TEXT NOT NULL,
+        secret_hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        revoked_at INTEGER
+      );
+      CREATE INDEX credentials_created ON credentials (created_at, key);
+
+      CREATE TABLE activities (
+        id TEXT PRIMARY KEY,
+        definition TEXT NOT NULL
+      );
+
+      CREATE TABLE agent_names (
+        ifi TEXT NOT NULL,
+        name TEXT NOT NULL,
+        PRIMARY KEY (ifi, name)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE anchor_batches (
+        seq INTEGER PRIMARY KEY,
+        state TEXT NOT NULL,
+        finality TEXT,
+        batch TEXT NOT NULL
+      );
+      CREATE INDEX anchor_batches_state ON anchor_batches (state, seq);
+      CREATE INDEX anchor_batches_finality ON anchor_batches (finality, seq) WHERE finality IS NOT NULL;
+
+      CREATE TABLE anchor_leaves (
+        statement_id TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL,
+        leaf_index INTEGER NOT NULL,
+        digest TEXT NOT NULL,
+        leaf TEXT NOT NULL,
+        proof TEXT NOT NULL
+      );
+
+      CREATE TABLE leases (
+        name TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+    `,
+  },
+];
