@@ -1,15 +1,28 @@
-import { MongoClient } from 'mongodb';
+import { MongoClient, MongoServerError } from 'mongodb';
 
-/** Connects and checks the server answers, failing within the timeout when it does not. */
+/**
+ * Connects and checks the server answers, failing within the timeout when it does not.
+ *
+ * Every write through this client uses the write concern `w: majority, j: true`: it is
+ * acknowledged once a majority of the replica set has it in its on-disk journal, so an
+ * acknowledged write (a 200 for stored statements, a stored document) survives a crash of the
+ * server (docs/storage.md). On a standalone server the majority is that server.
+ */
 export async function connectMongo(uri: string, timeoutMs = 10_000): Promise<MongoClient> {
   const client = new MongoClient(uri, {
     serverSelectionTimeoutMS: timeoutMs,
     connectTimeoutMS: timeoutMs,
     maxPoolSize: 50,
-    // Acknowledged means journaled: a 200 for stored statements survives a crash (DEVELOPERS.md).
     writeConcern: { w: 'majority', j: true },
   });
   await client.connect();
   await client.db('admin').command({ ping: 1 });
   return client;
+}
+
+const DUPLICATE_KEY = 11000;
+
+/** Whether a write failed because a document with the same unique key (e.g. `_id`) exists. */
+export function isDuplicateKeyError(error: unknown): boolean {
+  return error instanceof MongoServerError && error.code === DUPLICATE_KEY;
 }

@@ -12,7 +12,7 @@ import {
   type Expected,
   type StoredDocument,
 } from './document-storage';
-import { KeyedSerializer } from './keyed-serializer';
+import { KeyedSerializer } from '../../storage/keyed-serializer';
 import { checkPreconditions, hasPreconditions, type Preconditions } from './preconditions';
 
 /** Whether a PUT must carry If-Match or If-None-Match: Profile resources yes, State no (Communication 3.1.s3). */
