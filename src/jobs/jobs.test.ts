@@ -1,31 +1,65 @@
 import pino from 'pino';
-import { useTestDatabase } from '../../test-support/database';
+import { useTestSqliteDatabase } from '../../test-support/sqlite';
+import { cronPeriodMs, shortestCronPeriodMs } from './cron-period';
 import { Lease } from './lease';
+import type { LeaseStore } from './lease-store';
 import { ScheduledJob } from './scheduled-job';
+import { SqliteLeaseStore } from './sqlite-lease-store';
 
-const database = useTestDatabase();
+const database = useTestSqliteDatabase();
+const store = (): LeaseStore => new SqliteLeaseStore(database());
 const logger = pino({ level: 'silent' });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A job that counts its runs; each run lasts `runMs` of real time. */
+function countingJob(options: { name: string; schedule: string; holder: string; clock?: () => Date; runMs?: number }) {
+  const counter = { runs: 0 };
+  const job = new ScheduledJob({
+    name: options.name,
+    schedule: options.schedule,
+    lease: new Lease(store(), options.name, options.holder, options.clock),
+    logger,
+    run: async () => {
+      counter.runs++;
+      if (options.runMs) await sleep(options.runMs);
+    },
+  });
+  return { job, counter };
+}
+
+describe('cronPeriodMs', () => {
+  it.each([
+    ['*/2 * * * * *', 2_000],
+    ['* * * * * *', 1_000],
+    ['*/10 * * * *', 600_000],
+    ['17 * * * *', 3_600_000],
+  ])('gives the period of %s', (expression, period) => {
+    expect(cronPeriodMs(expression)).toBe(period);
+  });
+
+  it('takes the shortest gap of an irregular schedule for the lease', () => {
+    expect(shortestCronPeriodMs('0 9,17 * * *')).toBe(8 * 3_600_000);
+  });
+
+  it('rejects an invalid expression', () => {
+    expect(() => cronPeriodMs('every ten minutes')).toThrow(/invalid cron/);
+  });
+});
 
 describe('Lease', () => {
   it('is held by one holder at a time until it expires', async () => {
     let now = new Date(1_000_000);
     const clock = () => now;
-    const a = new Lease(database(), 'lease-a', 'instance-a', 10_000, clock);
-    const b = new Lease(database(), 'lease-a', 'instance-b', 10_000, clock);
-    expect(await a.acquire()).toBe(true);
-    expect(await b.acquire()).toBe(false);
-    expect(await a.acquire()).toBe(true); // renewal
+    const a = new Lease(store(), 'lease-a', 'instance-a', clock);
+    const b = new Lease(store(), 'lease-a', 'instance-b', clock);
+    expect(await a.acquire(10_000)).toBe(true);
+    expect(await b.acquire(10_000)).toBe(false);
+    expect(await a.acquire(10_000)).toBe(true); // renewal
     now = new Date(1_000_000 + 10_001);
-    expect(await b.acquire()).toBe(true); // a's lease expired
-    expect(await a.acquire()).toBe(false);
+    expect(await b.acquire(10_000)).toBe(true); // a's lease expired
+    expect(await a.acquire(10_000)).toBe(false);
     await b.release();
-    expect(await a.acquire()).toBe(true);
-  });
-
-  it('lets exactly one of many concurrent contenders win', async () => {
-    const contenders = Array.from({ length: 8 }, (_, n) => new Lease(database(), 'lease-race', `instance-${n}`, 60_000));
-    const wins = (await Promise.all(contenders.map((lease) => lease.acquire()))).filter(Boolean);
-    expect(wins).toHaveLength(1);
+    expect(await a.acquire(10_000)).toBe(true);
   });
 });
 
@@ -37,13 +71,13 @@ describe('ScheduledJob', () => {
     const job = new ScheduledJob({
       name: 'overlap-test',
       schedule: '0 0 1 1 *',
-      lease: new Lease(database(), 'overlap-test', 'me', 60_000),
+      lease: new Lease(store(), 'overlap-test', 'me'),
       logger,
       run: async () => {
         active++;
         runs++;
         maxActive = Math.max(maxActive, active);
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await sleep(50);
         active--;
       },
     });
@@ -56,20 +90,52 @@ describe('ScheduledJob', () => {
   });
 
   it('does not run while another instance holds the lease', async () => {
-    await new Lease(database(), 'held-elsewhere', 'other', 60_000).acquire();
-    let runs = 0;
-    const job = new ScheduledJob({
-      name: 'held-elsewhere',
-      schedule: '0 0 1 1 *',
-      lease: new Lease(database(), 'held-elsewhere', 'me', 60_000),
-      logger,
-      run: async () => {
-        runs++;
-      },
-    });
+    await new Lease(store(), 'held-elsewhere', 'other').acquire(60_000);
+    const { job, counter } = countingJob({ name: 'held-elsewhere', schedule: '0 0 1 1 *', holder: 'me' });
     await job.tick();
-    expect(runs).toBe(0);
+    expect(counter.runs).toBe(0);
     await job.stop();
+  });
+
+  it.each([
+    ['*/2 * * * * *', 2_000],
+    ['*/10 * * * *', 600_000], // ANCHOR_CRON's default
+    ['17 * * * *', 3_600_000],
+  ])('with schedule %s, takes over the lease of an instance that died within one period (%i ms)', async (schedule, period) => {
+    const name = `dead-holder-${period}`;
+    let now = new Date(1_700_000_000_000);
+    const clock = () => now;
+    const dead = countingJob({ name, schedule, holder: 'killed', clock });
+    await dead.job.tick(); // runs, then the process is killed: its lease is never released
+    expect(dead.counter.runs).toBe(1);
+
+    const restarted = countingJob({ name, schedule, holder: 'restarted', clock });
+    now = new Date(now.getTime() + period / 2);
+    await restarted.job.tick();
+    expect(restarted.counter.runs).toBe(0); // the lease is still the other's within its period
+    now = new Date(now.getTime() + period / 2); // the next firing
+    await restarted.job.tick();
+    expect(restarted.counter.runs).toBe(1);
+    await restarted.job.stop();
+  });
+
+  it('keeps its lease through a run longer than its period, and lets it go when it stops', async () => {
+    const name = 'long-run';
+    const live = countingJob({ name, schedule: '* * * * * *', holder: 'live', runMs: 2_500 }); // 1 s period
+    const other = countingJob({ name, schedule: '* * * * * *', holder: 'other' });
+    const running = live.job.tick();
+    const deadline = Date.now() + 2_300;
+    while (Date.now() < deadline) {
+      await other.job.tick();
+      await sleep(100);
+    }
+    expect(other.counter.runs).toBe(0);
+    await running;
+    expect(live.counter.runs).toBe(1);
+    await live.job.stop();
+    await other.job.tick();
+    expect(other.counter.runs).toBe(1);
+    await other.job.stop();
   });
 
   it('rejects an invalid schedule at construction', () => {
@@ -78,7 +144,7 @@ describe('ScheduledJob', () => {
         new ScheduledJob({
           name: 'bad',
           schedule: 'every ten minutes',
-          lease: new Lease(database(), 'bad', 'me', 1),
+          lease: new Lease(store(), 'bad', 'me'),
           logger,
           run: async () => undefined,
         }),
