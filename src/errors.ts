@@ -69,8 +69,8 @@ export class UnsupportedMediaTypeError extends HttpError {
 
 /** 503: a dependency (the database) is unavailable; the client may retry. */
 export class ServiceUnavailableError extends HttpError {
-  constructor(message: string) {
-    super(503, 'SERVICE_UNAVAILABLE', message, { 'Retry-After': '1' });
+  constructor(message: string, code = 'SERVICE_UNAVAILABLE', retryAfterSeconds = 1) {
+    super(503, code, message, { 'Retry-After': String(retryAfterSeconds) });
   }
 }
 

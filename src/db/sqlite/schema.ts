@@ -32,6 +32,7 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX statements_stored ON statements (stored);
       CREATE INDEX statements_credential ON statements (credential, stored);
+      -- Statements referring to one not stored yet are found through this index when it arrives.
       CREATE INDEX statements_target ON statements (target_id) WHERE target_id IS NOT NULL;
 
       -- Filter views (filter-view.ts), one row per (field, value) a statement can be matched by.
@@ -47,12 +48,6 @@ export const MIGRATIONS: readonly Migration[] = [
         stored INTEGER NOT NULL,
         seq INTEGER NOT NULL,
         PRIMARY KEY (value_id, stored, seq)
-      ) WITHOUT ROWID;
-
-      CREATE TABLE statement_waiting_references (
-        target_id TEXT NOT NULL,
-        referrer_id TEXT NOT NULL,
-        PRIMARY KEY (target_id, referrer_id)
       ) WITHOUT ROWID;
 
       CREATE TABLE attachment_blobs (

@@ -23,7 +23,7 @@ export interface FilterView {
   rg: string[];
 }
 
-const VIEW_FIELDS = ['a', 'r', 'vb', 'ac', 'ra', 'rg'] as const;
+export const VIEW_FIELDS = ['a', 'r', 'vb', 'ac', 'ra', 'rg'] as const;
 
 export function ownFilterView(statement: Statement): FilterView {
   const { actor, object, context, authority } = statement;

@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { useTestDatabase } from '../../../test-support/database';
 import { MongoStatementStorage } from './mongo-statement-storage';
 import { describeStatementStorageContract } from './statement-storage.contract';
@@ -7,5 +8,7 @@ const database = useTestDatabase();
 describeStatementStorageContract('MongoStatementStorage', async () => {
   const db = database();
   await Promise.all(['statements', 'statement_batches', 'statement_waiting_references'].map((name) => db.collection(name).deleteMany({})));
-  return new MongoStatementStorage(db);
+  const storage = new MongoStatementStorage(db, pino({ level: 'silent' }));
+  await storage.ensureIndexes();
+  return storage;
 });

@@ -1,16 +1,22 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import { MongoBulkWriteError, type Collection, type Db, type Filter } from 'mongodb';
 import { ensureIndexes, type IndexDefinition } from '../../db/indexes';
+import { ConflictError, ServiceUnavailableError } from '../../errors';
+import type { Logger } from '../../logger';
 import type { StoredStatement } from '../types';
-import type { FilterView } from './filter-view';
+import { planBatchEffects, type BatchEffects, type EffectReads } from './batch-effects';
+import { VIEW_FIELDS, type FilterView } from './filter-view';
+import { StoredClock, stampRecords } from './stamp';
 import type {
-  BatchRecord,
-  BatchState,
   ExistingStatement,
+  NewStatementRecord,
   PagePosition,
   StatementPage,
   StatementQuery,
   StatementRecord,
   StatementStorage,
+  StoredBatch,
 } from './statement-storage';
 
 /**
@@ -33,11 +39,30 @@ export interface StatementDocument {
   b: string;
 }
 
+type BatchState = 'pending' | 'committed' | 'aborted';
+
+/** The process storing a batch: a batch whose owner died is recovered without waiting for a timeout. */
+interface BatchOwner {
+  instance: string;
+  host: string;
+  pid: number;
+}
+
+/** Effects kept in a committed batch until applied (FerretDB refuses arrays nested in arrays). */
+interface RecordedEffects {
+  voidStored: string[];
+  grownViews: { id: string; v: FilterView }[];
+  unresolved: { t: string; r: string }[];
+  resolved: string[];
+}
+
 interface BatchDocument {
   _id: string;
   ids: string[];
   startedAt: Date;
   state: BatchState;
+  owner: BatchOwner;
+  effects?: RecordedEffects;
 }
 
 interface WaitingDocument {
@@ -45,7 +70,14 @@ interface WaitingDocument {
   referrers: string[];
 }
 
+type ExistingDocument = Pick<StatementDocument, '_id' | 'fp' | 'v' | 'vo' | 'b' | 't'>;
+
 const DUPLICATE_KEY = 11000;
+const EXISTING_PROJECTION = { fp: 1, v: 1, vo: 1, b: 1, t: 1 } as const;
+/** A batch whose owner cannot be checked (another host) is taken as abandoned after this long. */
+export const ABANDONED_BATCH_MS = 60_000;
+/** How long a request waits for a live request that is storing the same statement. */
+const IN_FLIGHT_WAIT_MS = 5_000;
 
 /** Every filtered query shape has an index led by its filter field and ordered by (stored, _id). */
 export const STATEMENT_INDEXES: readonly IndexDefinition[] = [
@@ -60,15 +92,35 @@ export const STATEMENT_INDEXES: readonly IndexDefinition[] = [
   { key: { t: 1 }, name: 'target' },
 ];
 
+/**
+ * Statements on MongoDB without multi-document transactions (FerretDB has none). A batch is
+ * made all-or-nothing by a protocol kept inside this adapter:
+ *
+ *   begin (batch recorded `pending` with its owner) → stamp → insert the statements tagged with
+ *   the batch (invisible while it is pending) → commit (one single-document write recording the
+ *   effects: the commit point) → apply the effects → finish (delete the batch record).
+ *
+ * A batch whose owner died is recovered by `recover()` (run before the LRS serves, and
+ * periodically) or by the first request that meets one of its statements: pending → rolled back
+ * (its client got no acknowledgement), committed → its recorded effects applied again (they are
+ * idempotent). See docs/storage.md.
+ */
 export class MongoStatementStorage implements StatementStorage {
   private readonly statements: Collection<StatementDocument>;
   private readonly batches: Collection<BatchDocument>;
   private readonly waiting: Collection<WaitingDocument>;
+  private readonly clock: StoredClock;
+  private readonly owner: BatchOwner = { instance: randomUUID(), host: os.hostname(), pid: process.pid };
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
+  ) {
     this.statements = db.collection('statements');
     this.batches = db.collection('statement_batches');
     this.waiting = db.collection('statement_waiting_references');
+    this.clock = new StoredClock(now);
   }
 
   async ensureIndexes(): Promise<void> {
@@ -76,64 +128,33 @@ export class MongoStatementStorage implements StatementStorage {
     await ensureIndexes(this.batches, [{ key: { state: 1, startedAt: 1 }, name: 'state_started' }]);
   }
 
-  async beginBatch(batch: BatchRecord): Promise<void> {
+  /** Completes the batches of owners that are gone; returns how many. */
+  async recover(): Promise<number> {
+    const unfinished = await this.batches.find({}).toArray();
+    let recovered = 0;
+    for (const batch of unfinished) {
+      if (!this.isAbandoned(batch)) continue;
+      await this.recoverBatch(batch);
+      recovered++;
+    }
+    return recovered;
+  }
+
+  async storeBatch(records: NewStatementRecord[]): Promise<StoredBatch> {
+    const batchId = randomUUID();
     await this.batches.insertOne({
-      _id: batch.id,
-      ids: batch.statementIds,
-      startedAt: batch.startedAt,
-      state: batch.state,
+      _id: batchId,
+      ids: records.map((record) => record.id),
+      startedAt: new Date(this.now()),
+      state: 'pending',
+      owner: this.owner,
     });
-  }
-
-  async insert(batchId: string, records: StatementRecord[]): Promise<{ duplicateIds: string[] }> {
-    if (records.length === 0) return { duplicateIds: [] };
-    const documents = records.map((record) => toDocument(batchId, record));
     try {
-      await this.statements.insertMany(documents, { ordered: false });
-      return { duplicateIds: [] };
+      return await this.storeUnderBatch(batchId, records);
     } catch (error) {
-      return { duplicateIds: duplicateIdsOf(error, documents) };
+      await this.abort(batchId, records.map((record) => record.id));
+      throw error;
     }
-  }
-
-  async commitBatch(batchId: string, effectsFollow: boolean): Promise<boolean> {
-    const pending = { _id: batchId, state: 'pending' as const };
-    if (!effectsFollow) return (await this.batches.deleteOne(pending)).deletedCount === 1;
-    return (await this.batches.updateOne(pending, { $set: { state: 'committed' } })).modifiedCount === 1;
-  }
-
-  async abortBatch(batchId: string, statementIds: string[]): Promise<void> {
-    await this.batches.updateOne({ _id: batchId }, { $set: { state: 'aborted' } });
-    if (statementIds.length > 0) {
-      await this.statements.bulkWrite(
-        statementIds.map((id) => ({ deleteOne: { filter: { _id: id, b: batchId } } })),
-        { ordered: false },
-      );
-    }
-    await this.batches.deleteOne({ _id: batchId });
-  }
-
-  async finishBatch(batchId: string): Promise<void> {
-    await this.batches.deleteOne({ _id: batchId });
-  }
-
-  async unfinishedBatches(startedBefore: Date): Promise<BatchRecord[]> {
-    const documents = await this.batches.find({ startedAt: { $lt: startedBefore } }).toArray();
-    return documents.map(toBatchRecord);
-  }
-
-  async batchState(batchId: string): Promise<BatchState | undefined> {
-    return (await this.batches.findOne({ _id: batchId }))?.state;
-  }
-
-  async findExisting(ids: string[]): Promise<Map<string, ExistingStatement>> {
-    // Point lookups by _id: the one query shape FerretDB answers without scanning.
-    const found = await Promise.all(
-      [...new Set(ids)].map((id) =>
-        this.statements.findOne({ _id: id }, { projection: { fp: 1, v: 1, vo: 1, b: 1, t: 1 } }),
-      ),
-    );
-    return new Map(found.filter((doc) => doc !== null).map((doc) => [doc._id, toExisting(doc)]));
   }
 
   async getById(id: string): Promise<StatementRecord | undefined> {
@@ -173,36 +194,178 @@ export class MongoStatementStorage implements StatementStorage {
     return new Date(oldestPending.startedAt.getTime() - 1);
   }
 
-  async markVoided(ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await this.statements.bulkWrite(
-      ids.map((id) => ({ updateOne: { filter: { _id: id, vo: { $exists: false } }, update: { $set: { voided: true } } } })),
-      { ordered: false },
+  private async storeUnderBatch(batchId: string, records: NewStatementRecord[]): Promise<StoredBatch> {
+    const deadline = this.now() + IN_FLIGHT_WAIT_MS;
+    const alreadyStored = new Set(await this.settleExisting(records, records.map((record) => record.id), deadline));
+    const fresh = records.filter((record) => !alreadyStored.has(record.id));
+    const effects = planBatchEffects(fresh, await this.effectReads(fresh));
+    // Stamped after the batch record exists, so Consistent-Through stays behind it until it commits.
+    let pending = stampRecords(fresh, this.clock.next()).map((record) => ({
+      ...record,
+      views: effects.views.get(record.id)!,
+      voided: effects.voidedOnArrival.has(record.id),
+    }));
+    const inserted: StatementRecord[] = [];
+    while (pending.length > 0) {
+      const duplicates = new Set(await this.insert(batchId, pending));
+      inserted.push(...pending.filter((record) => !duplicates.has(record.id)));
+      if (duplicates.size === 0) break;
+      // Stored meanwhile by a concurrent request: settled like the others, inserted again if rolled back.
+      const settled = new Set(await this.settleExisting(records, [...duplicates], deadline));
+      settled.forEach((id) => alreadyStored.add(id));
+      pending = pending.filter((record) => duplicates.has(record.id) && !settled.has(record.id));
+    }
+    await this.commit(batchId, effects);
+    return { stored: inserted, alreadyStored: [...alreadyStored] };
+  }
+
+  /**
+   * The ids among `ids` already stored with the same content. Throws on a conflict; waits for a
+   * live request storing one of them, and rolls back the batch of a dead one.
+   */
+  private async settleExisting(records: NewStatementRecord[], ids: string[], deadline: number): Promise<string[]> {
+    const byId = new Map(records.map((record) => [record.id, record]));
+    const settled: string[] = [];
+    for (const [id, existing] of await this.findExisting(ids)) {
+      if (existing.fp !== byId.get(id)!.fingerprint) {
+        throw new ConflictError('STATEMENT_CONFLICT', `Statement ${id} already exists with different content`);
+      }
+      if (await this.outcomeOf(existing.b, id, deadline)) settled.push(id);
+    }
+    return settled;
+  }
+
+  /** Whether the statement `id` written by batch `batchId` is stored for good (false: rolled back). */
+  private async outcomeOf(batchId: string, id: string, deadline: number): Promise<boolean> {
+    for (;;) {
+      const batch = await this.batches.findOne({ _id: batchId });
+      if (batch === null || batch.state === 'committed') return (await this.statements.countDocuments({ _id: id }, { limit: 1 })) > 0;
+      if (batch.state === 'aborted' || this.isAbandoned(batch)) {
+        await this.recoverBatch(batch);
+        return false;
+      }
+      if (this.now() > deadline) {
+        throw new ServiceUnavailableError(`Statement ${id} is being stored by another request; retry`, 'STATEMENT_IN_FLIGHT');
+      }
+      await sleep(50);
+    }
+  }
+
+  /** The commit point, recording the effects, then the effects; throws when the batch was rolled back meanwhile. */
+  private async commit(batchId: string, effects: BatchEffects): Promise<void> {
+    const recorded = recordEffects(effects);
+    const pending = { _id: batchId, state: 'pending' as const };
+    const won = hasEffects(recorded)
+      ? (await this.batches.updateOne(pending, { $set: { state: 'committed', effects: recorded } })).modifiedCount === 1
+      : (await this.batches.deleteOne(pending)).deletedCount === 1;
+    if (!won) throw new ServiceUnavailableError('The statements took too long to store and were rolled back; retry');
+    if (!hasEffects(recorded)) return;
+    try {
+      await this.applyEffects(recorded);
+      await this.batches.deleteOne({ _id: batchId });
+    } catch (error) {
+      // Committed: the statements are stored; recovery applies the recorded effects again.
+      this.logger.error({ err: error, batchId }, 'applying batch effects failed; recovery will retry');
+    }
+  }
+
+  private async applyEffects(effects: RecordedEffects): Promise<void> {
+    const updates = [
+      ...effects.voidStored.map((id) => ({ updateOne: { filter: { _id: id }, update: { $set: { voided: true } } } })),
+      ...effects.grownViews.map(({ id, v }) => ({
+        updateOne: {
+          filter: { _id: id },
+          update: { $addToSet: Object.fromEntries(VIEW_FIELDS.map((field) => [`v.${field}`, { $each: v[field] }])) },
+        },
+      })),
+    ];
+    if (updates.length > 0) await this.statements.bulkWrite(updates, { ordered: false });
+    for (const { t, r } of effects.unresolved) {
+      await this.waiting.updateOne({ _id: t }, { $addToSet: { referrers: r } }, { upsert: true });
+    }
+    if (effects.resolved.length > 0) await this.waiting.deleteMany({ _id: { $in: effects.resolved } });
+  }
+
+  private async recoverBatch(batch: BatchDocument): Promise<void> {
+    if (batch.state === 'committed') {
+      await this.applyEffects(batch.effects ?? recordEffects(undefined));
+      await this.batches.deleteOne({ _id: batch._id });
+    } else {
+      await this.abort(batch._id, batch.ids);
+    }
+    this.logger.info({ batchId: batch._id, state: batch.state }, 'recovered an abandoned statement batch');
+  }
+
+  /** Removes the statements this batch inserted; the batch is marked aborted first so readers ignore them. */
+  private async abort(batchId: string, ids: string[]): Promise<void> {
+    await this.batches.updateOne({ _id: batchId }, { $set: { state: 'aborted' } });
+    if (ids.length > 0) {
+      await this.statements.bulkWrite(
+        ids.map((id) => ({ deleteOne: { filter: { _id: id, b: batchId } } })),
+        { ordered: false },
+      );
+    }
+    await this.batches.deleteOne({ _id: batchId });
+  }
+
+  private isAbandoned(batch: BatchDocument): boolean {
+    const { owner } = batch;
+    if (owner?.instance === this.owner.instance) return false;
+    if (owner?.host === this.owner.host && (owner.pid === process.pid || !isProcessAlive(owner.pid))) return true;
+    return this.now() - batch.startedAt.getTime() > ABANDONED_BATCH_MS;
+  }
+
+  /** Inserts what it can; returns the ids that already exist (never overwritten). */
+  private async insert(batchId: string, records: StatementRecord[]): Promise<string[]> {
+    const documents = records.map((record) => toDocument(batchId, record));
+    try {
+      await this.statements.insertMany(documents, { ordered: false });
+      return [];
+    } catch (error) {
+      return duplicateIdsOf(error, documents);
+    }
+  }
+
+  /** Point lookups by _id: the one query shape FerretDB answers without scanning. */
+  private async findExisting(ids: string[]): Promise<Map<string, ExistingDocument>> {
+    const found = await Promise.all(
+      [...new Set(ids)].map((id) => this.statements.findOne({ _id: id }, { projection: EXISTING_PROJECTION })),
     );
+    return new Map(found.filter((doc) => doc !== null).map((doc) => [doc._id, doc]));
   }
 
-  async addWaitingReferrer(targetId: string, referrerId: string): Promise<void> {
-    await this.waiting.updateOne({ _id: targetId }, { $addToSet: { referrers: referrerId } }, { upsert: true });
+  /**
+   * What planning the batch's effects reads, fetched first: the targets outside the batch, the
+   * stored statements waiting for statements of the batch, and the statements that refer to those
+   * in turn (only when some were waiting, which is rare).
+   */
+  private async effectReads(batch: NewStatementRecord[]): Promise<EffectReads> {
+    const ids = new Set(batch.map((record) => record.id));
+    const targets = batch.flatMap((record) => (record.targetId && !ids.has(record.targetId) ? [record.targetId] : []));
+    const waiting = await this.waitingReferrers([...ids]);
+    const known = new Map([...(await this.findExisting([...targets, ...[...waiting.values()].flat()]))].map(([id, doc]) => [id, toExisting(doc)]));
+    const referrers = new Map<string, ExistingStatement[]>();
+    for (const [targetId, referrerIds] of waiting) {
+      referrers.set(targetId, referrerIds.flatMap((id) => (known.has(id) ? [known.get(id)!] : [])));
+    }
+    let frontier = [...new Set([...waiting.values()].flat())];
+    while (frontier.length > 0) {
+      const found = (await this.statements.find({ t: { $in: frontier } }, { projection: EXISTING_PROJECTION }).toArray()).map(toExisting);
+      for (const id of frontier) referrers.set(id, []);
+      for (const statement of found) referrers.get(statement.targetId!)!.push(statement);
+      frontier = found.map((statement) => statement.id).filter((id) => !referrers.has(id));
+    }
+    return {
+      existing: (wanted) => new Map(wanted.flatMap((id) => (known.has(id) ? [[id, known.get(id)!]] : []))),
+      referrersOf: (id) => referrers.get(id) ?? [],
+    };
   }
 
-  async waitingReferrers(targetIds: string[]): Promise<Map<string, string[]>> {
+  private async waitingReferrers(targetIds: string[]): Promise<Map<string, string[]>> {
     // The waiting list is small (references to statements not yet received) and usually empty.
     if ((await this.waiting.estimatedDocumentCount()) === 0) return new Map();
     const documents = await this.waiting.find({ _id: { $in: targetIds } }).toArray();
     return new Map(documents.map((doc) => [doc._id, doc.referrers]));
-  }
-
-  async clearWaitingReferrers(targetIds: string[]): Promise<void> {
-    if (targetIds.length > 0) await this.waiting.deleteMany({ _id: { $in: targetIds } });
-  }
-
-  async referrersOf(id: string): Promise<ExistingStatement[]> {
-    const documents = await this.statements.find({ t: id }, { projection: { fp: 1, v: 1, vo: 1, b: 1, t: 1 } }).toArray();
-    return documents.map(toExisting);
-  }
-
-  async setViews(id: string, views: FilterView): Promise<void> {
-    await this.statements.updateOne({ _id: id }, { $set: { v: views } });
   }
 
   /**
@@ -222,6 +385,19 @@ export class MongoStatementStorage implements StatementStorage {
       .toArray();
     return documents.map((doc) => doc._id);
   }
+}
+
+function recordEffects(effects: BatchEffects | undefined): RecordedEffects {
+  return {
+    voidStored: effects?.voidStored ?? [],
+    grownViews: [...(effects?.grownViews ?? [])].map(([id, v]) => ({ id, v })),
+    unresolved: (effects?.unresolved ?? []).map(({ targetId, referrerId }) => ({ t: targetId, r: referrerId })),
+    resolved: effects?.resolved ?? [],
+  };
+}
+
+function hasEffects(effects: RecordedEffects): boolean {
+  return Object.values(effects).some((list: unknown[]) => list.length > 0);
 }
 
 function statementFilter(query: StatementQuery, invisibleBatches: string[]): Filter<StatementDocument> {
@@ -253,7 +429,7 @@ function afterPosition(after: PagePosition, ascending: boolean): Filter<Statemen
   return [{ stored: { [beyond]: after.stored } }, { stored: after.stored, _id: { [beyond]: after.id } }];
 }
 
-/** The stored form of a statement record; exported for the benchmark's raw-driver baseline. */
+/** The stored form of a statement record; exported for the benchmark's raw-driver baseline and the migration. */
 export function toDocument(batchId: string, record: StatementRecord): StatementDocument {
   const document: StatementDocument = {
     _id: record.id,
@@ -278,27 +454,22 @@ function toRecord(document: StatementDocument): StatementRecord {
     stored: document.stored,
     fingerprint: document.fp,
     views: document.v,
-    targetId: document.t,
-    voidsId: document.vo,
+    ...(document.t === undefined ? {} : { targetId: document.t }),
+    ...(document.vo === undefined ? {} : { voidsId: document.vo }),
     voided: document.voided,
     credentialKey: document.cred,
     attachmentHashes: document.att,
   };
 }
 
-function toExisting(document: Pick<StatementDocument, '_id' | 'fp' | 'v' | 'vo' | 'b' | 't'>): ExistingStatement {
+function toExisting(document: ExistingDocument): ExistingStatement {
   return {
     id: document._id,
     fingerprint: document.fp,
     views: document.v,
-    voidsId: document.vo,
-    batchId: document.b,
-    targetId: document.t,
+    ...(document.vo === undefined ? {} : { voidsId: document.vo }),
+    ...(document.t === undefined ? {} : { targetId: document.t }),
   };
-}
-
-function toBatchRecord(document: BatchDocument): BatchRecord {
-  return { id: document._id, statementIds: document.ids, startedAt: document.startedAt, state: document.state };
 }
 
 /** The ids an unordered insertMany refused as duplicates; any other failure is rethrown. */
@@ -307,4 +478,17 @@ function duplicateIdsOf(error: unknown, documents: StatementDocument[]): string[
   const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
   if (writeErrors.length === 0 || writeErrors.some((writeError) => writeError.code !== DUPLICATE_KEY)) throw error;
   return writeErrors.map((writeError) => documents[writeError.index]!._id);
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { StoredStatement } from '../types';
+import { ConflictError } from '../../errors';
 import type { FilterView } from './filter-view';
-import type { StatementRecord, StatementStorage } from './statement-storage';
+import type { NewStatementRecord, StatementStorage, UnstampedStatement } from './statement-storage';
 
 /**
  * The behaviour every StatementStorage adapter must have. Each adapter's test calls this with a
@@ -12,71 +12,57 @@ export function describeStatementStorageContract(adapter: string, createStorage:
     let storage: StatementStorage;
     beforeEach(async () => {
       storage = await createStorage();
-      await storage.ensureIndexes();
     });
 
-    async function storeBatch(records: StatementRecord[]): Promise<string> {
-      const batchId = randomUUID();
-      await storage.beginBatch({ id: batchId, statementIds: records.map((r) => r.id), startedAt: new Date(), state: 'pending' });
-      await storage.insert(batchId, records);
-      await storage.commitBatch(batchId, false);
-      return batchId;
+    /** Stores each record in a batch of its own, so that their stored times increase in this order. */
+    async function storeEach(records: NewStatementRecord[]): Promise<Date[]> {
+      const times: Date[] = [];
+      for (const record of records) times.push((await storage.storeBatch([record])).stored[0]!.stored);
+      return times;
     }
 
-    it('keeps the statements of a pending batch invisible until it commits', async () => {
-      const record = recordOf({});
-      const batchId = randomUUID();
-      await storage.beginBatch({ id: batchId, statementIds: [record.id], startedAt: new Date(), state: 'pending' });
-      await storage.insert(batchId, [record]);
-      expect(await storage.getById(record.id)).toBeUndefined();
-      expect((await storage.query(query({}))).records).toHaveLength(0);
-      expect(await storage.commitBatch(batchId, true)).toBe(true);
-      expect((await storage.getById(record.id))?.statement).toEqual(record.statement);
-      expect(await storage.batchState(batchId)).toBe('committed');
-      await storage.finishBatch(batchId);
-      expect(await storage.batchState(batchId)).toBeUndefined();
+    it('stamps each batch with a stored time later than the previous one, and timestamp when absent (Data 2.4.7, 2.4.8)', async () => {
+      const [first, second] = [recordOf(), recordOf()];
+      second.statement.timestamp = '2020-01-01T00:00:00.000Z';
+      const [firstStored, secondStored] = await storeEach([first, second]);
+      expect(secondStored!.getTime()).toBeGreaterThan(firstStored!.getTime());
+      const read = await storage.getById(first.id);
+      expect(read?.statement.stored).toBe(firstStored!.toISOString());
+      expect(read?.statement.timestamp).toBe(firstStored!.toISOString());
+      expect((await storage.getById(second.id))?.statement.timestamp).toBe('2020-01-01T00:00:00.000Z');
     });
 
-    it('a commit without side effects to follow finishes the batch', async () => {
-      const record = recordOf({});
-      const batchId = randomUUID();
-      await storage.beginBatch({ id: batchId, statementIds: [record.id], startedAt: new Date(), state: 'pending' });
-      await storage.insert(batchId, [record]);
-      expect(await storage.commitBatch(batchId, false)).toBe(true);
-      expect(await storage.batchState(batchId)).toBeUndefined();
-      expect(await storage.getById(record.id)).toBeDefined();
+    it('accepts a statement stored again with the same content without changing it', async () => {
+      const record = recordOf();
+      const [stored] = await storeEach([record]);
+      const again = await storage.storeBatch([record, recordOf()]);
+      expect(again.alreadyStored).toEqual([record.id]);
+      expect(again.stored).toHaveLength(1);
+      expect((await storage.getById(record.id))?.stored).toEqual(stored);
     });
 
-    it('aborting removes what the batch inserted and nothing else', async () => {
-      const kept = recordOf({});
-      await storeBatch([kept]);
-      const dropped = recordOf({});
-      const batchId = randomUUID();
-      await storage.beginBatch({ id: batchId, statementIds: [dropped.id, kept.id], startedAt: new Date(), state: 'pending' });
-      const { duplicateIds } = await storage.insert(batchId, [dropped, kept]);
-      expect(duplicateIds).toEqual([kept.id]);
-      await storage.abortBatch(batchId, [dropped.id, kept.id]);
-      expect(await storage.getById(dropped.id)).toBeUndefined();
-      expect(await storage.getById(kept.id)).toBeDefined();
-      expect(await storage.commitBatch(batchId, false)).toBe(false);
+    it('stores nothing of a batch with an id stored with other content, and says so (409 STATEMENT_CONFLICT)', async () => {
+      const record = recordOf();
+      await storeEach([record]);
+      const innocent = recordOf();
+      const error = await storage.storeBatch([innocent, { ...record, fingerprint: 'other' }]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConflictError);
+      expect((error as ConflictError).code).toBe('STATEMENT_CONFLICT');
+      expect(await storage.getById(innocent.id)).toBeUndefined();
+      expect((await storage.query(query({}))).records.map((r) => r.id)).toEqual([record.id]);
     });
 
-    it('reports pending batches as unfinished for recovery, and holds Consistent-Through before them', async () => {
-      const startedAt = new Date(Date.now() - 120_000);
-      const batchId = randomUUID();
-      await storage.beginBatch({ id: batchId, statementIds: [], startedAt, state: 'pending' });
-      expect((await storage.unfinishedBatches(new Date())).map((b) => b.id)).toContain(batchId);
-      expect((await storage.consistentThrough(new Date())).getTime()).toBe(startedAt.getTime() - 1);
-      await storage.abortBatch(batchId, []);
-      expect(await storage.batchState(batchId)).toBeUndefined();
+    it('stores each statement once when two requests store the same batch at the same time', async () => {
+      const records = [recordOf(), recordOf(), recordOf()];
+      const results = await Promise.all([storage.storeBatch(records), storage.storeBatch(records)]);
+      expect(results.flatMap((r) => r.stored.map((s) => s.id)).sort()).toEqual(records.map((r) => r.id).sort());
+      expect((await storage.query(query({}))).records).toHaveLength(3);
     });
 
     it('filters by each view field and pages by (stored, id) in both directions', async () => {
       const verb = `http://example.org/verbs/${randomUUID()}`;
-      const records = [0, 1, 2, 3, 4].map((n) =>
-        recordOf({ stored: new Date(1_700_000_000_000 + n * 1000), views: { vb: [verb], a: [n % 2 ? 'mbox:odd' : 'mbox:even'] } }),
-      );
-      await storeBatch(records);
+      const records = [0, 1, 2, 3, 4].map((n) => recordOf({ views: { vb: [verb], a: [n % 2 ? 'mbox:odd' : 'mbox:even'] } }));
+      const times = await storeEach(records);
       const first = await storage.query(query({ verb, limit: 2 }));
       expect(first.records.map((r) => r.id)).toEqual([records[4]!.id, records[3]!.id]);
       const second = await storage.query(query({ verb, limit: 2, after: first.next }));
@@ -84,77 +70,119 @@ export function describeStatementStorageContract(adapter: string, createStorage:
       const ascending = await storage.query(query({ verb, limit: 10, ascending: true, agentKey: 'mbox:odd' }));
       expect(ascending.records.map((r) => r.id)).toEqual([records[1]!.id, records[3]!.id]);
       expect(ascending.next).toBeUndefined();
-      const since = await storage.query(query({ verb, limit: 10, since: records[3]!.stored }));
+      const since = await storage.query(query({ verb, limit: 10, since: times[3] }));
       expect(since.records.map((r) => r.id)).toEqual([records[4]!.id]);
+      const until = await storage.query(query({ verb, limit: 10, until: times[0] }));
+      expect(until.records.map((r) => r.id)).toEqual([records[0]!.id]);
+      expect((await storage.query(query({ verb: 'http://example.org/verbs/never-seen' }))).records).toEqual([]);
     });
 
-    it('hides voided statements from queries but not from getById', async () => {
+    it('pages through statements of one batch (one stored time) without losing or repeating any', async () => {
+      const records = Array.from({ length: 7 }, () => recordOf({ views: { rg: ['reg-1'] } }));
+      await storage.storeBatch(records);
+      for (const filter of [{}, { registration: 'reg-1' }]) {
+        const seen: string[] = [];
+        let page = await storage.query(query({ ...filter, limit: 3 }));
+        seen.push(...page.records.map((r) => r.id));
+        while (page.next) {
+          page = await storage.query(query({ ...filter, limit: 3, after: page.next }));
+          seen.push(...page.records.map((r) => r.id));
+        }
+        expect(seen.sort()).toEqual(records.map((r) => r.id).sort());
+      }
+    });
+
+    it('keeps only the statements of a credential for read/mine', async () => {
+      const mine = recordOf({ credentialKey: 'mine' });
+      await storeEach([mine, recordOf({ credentialKey: 'theirs' })]);
+      expect((await storage.query(query({ credentialKey: 'mine' }))).records.map((r) => r.id)).toEqual([mine.id]);
+    });
+
+    it('voids the target of a voiding statement: hidden from queries, still found by id (Data 2.3.2)', async () => {
       const verb = `http://example.org/verbs/${randomUUID()}`;
-      const record = recordOf({ views: { vb: [verb] } });
-      await storeBatch([record]);
-      await storage.markVoided([record.id]);
-      expect((await storage.query(query({ verb }))).records).toHaveLength(0);
-      expect((await storage.getById(record.id))?.voided).toBe(true);
+      const target = recordOf({ views: { vb: [verb] } });
+      const voider = voiding(target.id);
+      await storeEach([target, voider]);
+      // The voiding statement matches what its target matches (Communication 2.1.3.s3); the target no longer shows.
+      expect((await storage.query(query({ verb }))).records.map((r) => r.id)).toEqual([voider.id]);
+      expect((await storage.getById(target.id))?.voided).toBe(true);
+    });
+
+    it('voids a statement that arrives after its voiding statement, in the same batch or later', async () => {
+      const late = recordOf();
+      await storeEach([voiding(late.id), late]);
+      expect((await storage.getById(late.id))?.voided).toBe(true);
+      const together = recordOf();
+      await storage.storeBatch([voiding(together.id), together]);
+      expect((await storage.getById(together.id))?.voided).toBe(true);
+    });
+
+    it('never voids a voiding statement (Data 2.3.2.s2.b3)', async () => {
+      const first = voiding(randomUUID());
+      await storeEach([first, voiding(first.id)]);
+      expect((await storage.getById(first.id))?.voided).toBe(false);
+    });
+
+    it('lets a StatementRef match what its target matches, whichever arrives first, recursively (Communication 2.1.3.s3)', async () => {
+      const verb = `http://example.org/verbs/${randomUUID()}`;
+      const target = recordOf({ views: { vb: [verb] } });
+      const referrer = recordOf({ targetId: target.id });
+      const referrerOfReferrer = recordOf({ targetId: referrer.id });
+      await storeEach([referrerOfReferrer, referrer, target]);
+      const found = (await storage.query(query({ verb }))).records.map((r) => r.id).sort();
+      expect(found).toEqual([target.id, referrer.id, referrerOfReferrer.id].sort());
+      const later = recordOf({ targetId: target.id });
+      await storeEach([later]);
+      expect((await storage.getById(later.id))?.views.vb).toContain(verb);
     });
 
     it('scans every statement in stored order, voided ones included, up to a time', async () => {
-      const records = [0, 1, 2].map((n) => recordOf({ stored: new Date(1_600_000_000_000 + n * 1000) }));
-      await storeBatch(records);
-      await storage.markVoided([records[1]!.id]);
-      const all = await storage.scanStored(undefined, records[2]!.stored, 10);
+      const records = [recordOf(), recordOf(), recordOf()];
+      const times = await storeEach(records);
+      await storeEach([voiding(records[1]!.id)]);
+      const all = await storage.scanStored(undefined, times[2]!, 10);
       expect(all.map((r) => r.id)).toEqual(records.map((r) => r.id));
-      const rest = await storage.scanStored({ stored: records[0]!.stored, id: records[0]!.id }, records[1]!.stored, 10);
+      expect(all[1]!.voided).toBe(true);
+      const rest = await storage.scanStored({ stored: times[0]!, id: records[0]!.id }, times[1]!, 10);
       expect(rest.map((r) => r.id)).toEqual([records[1]!.id]);
     });
 
-    it('never marks a voiding statement voided', async () => {
-      const voiding = recordOf({ voidsId: randomUUID() });
-      await storeBatch([voiding]);
-      await storage.markVoided([voiding.id]);
-      expect((await storage.getById(voiding.id))?.voided).toBe(false);
-    });
-
     it('round-trips statements with dotted and $ keys and nested arrays', async () => {
-      const record = recordOf({});
-      record.statement.result = { extensions: { 'http://x.org/a.b': { $k: [[1, [2]], []] } } };
-      await storeBatch([record]);
-      expect((await storage.getById(record.id))?.statement).toEqual(record.statement);
+      const record = recordOf();
+      record.statement.result = { extensions: { 'http://x.org/a.b': { $k: [[1, [2]], []], 'big': 1.5e300 } } };
+      await storeEach([record]);
+      expect((await storage.getById(record.id))?.statement.result).toEqual(record.statement.result);
     });
 
-    it('remembers waiting referrers until cleared, and finds referrers by target', async () => {
-      const target = randomUUID();
-      const referrer = recordOf({ targetId: target });
-      await storeBatch([referrer]);
-      await storage.addWaitingReferrer(target, referrer.id);
-      expect(await storage.waitingReferrers([target])).toEqual(new Map([[target, [referrer.id]]]));
-      expect((await storage.referrersOf(target)).map((r) => r.id)).toEqual([referrer.id]);
-      await storage.clearWaitingReferrers([target]);
-      expect((await storage.waitingReferrers([target])).size).toBe(0);
+    it('is consistent through a time no later than now, before which every stored statement is visible', async () => {
+      const [stored] = await storeEach([recordOf()]);
+      const through = await storage.consistentThrough(new Date());
+      expect(through.getTime()).toBeLessThanOrEqual(Date.now());
+      expect(through.getTime()).toBeGreaterThanOrEqual(stored!.getTime());
     });
   });
 }
 
+function voiding(targetId: string): NewStatementRecord {
+  return recordOf({ targetId, voidsId: targetId });
+}
+
 const EMPTY_VIEW: FilterView = { a: [], r: [], vb: [], ac: [], ra: [], rg: [] };
 
-function recordOf(overrides: Partial<Omit<StatementRecord, 'views'>> & { views?: Partial<FilterView> }): StatementRecord {
+export function recordOf(overrides: Partial<Omit<NewStatementRecord, 'views'>> & { views?: Partial<FilterView> } = {}): NewStatementRecord {
   const id = overrides.id ?? randomUUID();
-  const stored = overrides.stored ?? new Date();
-  const statement = {
+  const statement: UnstampedStatement = {
     id,
     actor: { mbox: 'mailto:a@example.org' },
     verb: { id: 'http://example.org/verb' },
     object: { id: 'http://example.org/activity' },
-    stored: stored.toISOString(),
-    timestamp: stored.toISOString(),
     authority: { objectType: 'Agent', mbox: 'mailto:lrs@example.org' },
     version: '1.0.0',
-  } as StoredStatement;
+  };
   return {
     id,
     statement,
-    stored,
     fingerprint: randomUUID(),
-    voided: false,
     credentialKey: 'key',
     attachmentHashes: [],
     ...overrides,
