@@ -1,19 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import type { MongoClient } from 'mongodb';
-import { buildApp, createServices, prepareStorage, type Services } from './app';
+import { buildApp, createServices, type Services } from './app';
 import { authorityHomePage } from './auth/credential-store';
 import { ensureAdminCredential } from './auth/bootstrap';
 import type { Config } from './config';
-import { connectMongo } from './db/mongo';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded';
 import { AnchoringService } from './anchoring/anchoring-service';
 import { Lease } from './jobs/lease';
 import { ScheduledJob } from './jobs/scheduled-job';
 import type { Logger } from './logger';
-import { recoverAbandonedBatches } from './xapi/statements/recovery';
-
-const RECOVERY_INTERVAL_MS = 30_000;
+import type { StorageBackend } from './storage/backend';
+import { openStorage } from './storage/open';
 
 export interface RunningServer {
   url: string;
@@ -22,20 +18,17 @@ export interface RunningServer {
 }
 
 /**
- * Starts the LRS: the database (embedded when no MONGODB_URI is configured), storage
- * preparation, the admin credential, batch recovery, and the HTTP server. `stop()` lets
- * in-flight requests finish (up to the shutdown timeout) before closing the database.
+ * Starts the LRS: the storage (SQLite under DATA_DIR, or MongoDB when MONGODB_URI is set), made
+ * whole and ready before anything is served, the admin credential, the background jobs and the
+ * HTTP server. `stop()` lets in-flight requests finish (up to the shutdown timeout) before
+ * closing the storage.
  */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
-  const embedded = config.mongodbUri ? undefined : await startEmbeddedDatabase({ dataDir: config.dataDir, logger });
-  const client = await connectMongo(config.mongodbUri ?? embedded!.uri);
-  const services = createServices(client.db(config.dbName), logger, {
-    lrsHomePage: authorityHomePage(config),
-    starknet: config.anchoring.starknet,
-  });
-  await prepareStorage(services);
-  await ensureAdminCredential(services.credentials, config.admin, logger);
-  const recovery = startRecovery(services, logger);
+  const homePage = authorityHomePage(config);
+  const storage = await openStorage(config, { authorityHomePage: homePage, logger, exclusive: true });
+  logger.info({ engine: storage.engine, location: storage.location }, `Storage: ${storage.engine} at ${storage.location}`);
+  const services = createServices(storage, logger, { lrsHomePage: homePage, anchoring: config.anchoring });
+  await ensureAdminCredential(storage.credentials, config.admin, logger);
   const jobs = backgroundJobs(services, config, logger);
   jobs.forEach((job) => job.start());
 
@@ -44,12 +37,12 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host}:${port}`;
-  logger.info({ url: `${url}/xapi`, database: embedded?.kind ?? 'external' }, 'Keiko LRS listening');
+  logger.info({ url: `${url}/xapi` }, 'Keiko LRS listening');
 
   return {
     url,
     services,
-    stop: () => stopServer({ server, client, embedded, recovery, jobs, timeoutMs: config.shutdownTimeoutMs, logger }),
+    stop: () => stopServer({ server, storage, jobs, timeoutMs: config.shutdownTimeoutMs, logger }),
   };
 }
 
@@ -68,9 +61,10 @@ function anchoringJob(services: Services, config: Config, instance: string, logg
     );
     return [];
   }
+  const { storage } = services;
   const anchoring = new AnchoringService({
-    statements: services.statements,
-    batches: services.anchorBatches,
+    statements: storage.statements,
+    batches: storage.anchorBatches,
     chain: services.anchorChain,
     maxBatch: config.anchoring.maxBatch,
     logger,
@@ -80,7 +74,7 @@ function anchoringJob(services: Services, config: Config, instance: string, logg
     new ScheduledJob({
       name: 'anchoring',
       schedule: config.anchoring.cron,
-      lease: new Lease(services.db, 'anchoring', instance, 10 * 60_000),
+      lease: new Lease(storage.leases, 'anchoring', instance),
       logger,
       run: () => anchoring.run(),
     }),
@@ -91,43 +85,28 @@ function contentSweepJob(services: Services, instance: string, logger: Logger): 
   return new ScheduledJob({
     name: 'document-content-sweep',
     schedule: '17 * * * *',
-    lease: new Lease(services.db, 'document-content-sweep', instance, 30 * 60_000),
+    lease: new Lease(services.storage.leases, 'document-content-sweep', instance),
     logger,
     run: async () => {
-      const deleted = await services.documents.sweepUnreferencedContent(new Date(Date.now() - CONTENT_SWEEP_GRACE_MS));
+      const deleted = await services.storage.documents.sweepUnreferencedContent(new Date(Date.now() - CONTENT_SWEEP_GRACE_MS));
       if (deleted > 0) logger.info({ deleted }, 'swept unreferenced document content');
     },
   });
 }
 
-function startRecovery(services: Services, logger: Logger): NodeJS.Timeout {
-  const run = () =>
-    recoverAbandonedBatches(services.statements, logger).catch((error: unknown) =>
-      logger.warn({ err: error }, 'statement batch recovery failed; will retry'),
-    );
-  void run();
-  const timer = setInterval(run, RECOVERY_INTERVAL_MS);
-  timer.unref();
-  return timer;
-}
-
 async function stopServer(parts: {
   server: http.Server;
-  client: MongoClient;
-  embedded?: EmbeddedDatabase;
-  recovery: NodeJS.Timeout;
+  storage: StorageBackend;
   jobs: ScheduledJob[];
   timeoutMs: number;
   logger: Logger;
 }): Promise<void> {
-  clearInterval(parts.recovery);
   await Promise.all(parts.jobs.map((job) => job.stop()));
   const closed = new Promise<void>((resolve) => parts.server.close(() => resolve()));
   parts.server.closeIdleConnections();
   const forced = setTimeout(() => parts.server.closeAllConnections(), parts.timeoutMs);
   await closed;
   clearTimeout(forced);
-  await parts.client.close();
-  await parts.embedded?.stop();
+  await parts.storage.close();
   parts.logger.info('Keiko LRS stopped');
 }

@@ -1,16 +1,16 @@
 import type { Express } from 'express';
-import { MongoClient } from 'mongodb';
 import pino from 'pino';
 import type { AnchorChain } from '../src/anchoring/chain/anchor-chain';
-import { buildApp, createServices, prepareStorage, type Services } from '../src/app';
+import { buildApp, createServices, type Services } from '../src/app';
 import type { Scope } from '../src/auth/scopes';
 import { loadConfig } from '../src/config';
-import { testDatabase } from './database';
+import type { StorageBackend } from '../src/storage/backend';
+import { openTestBackend } from './backends';
 
 export interface TestLrs {
   app: Express;
   services: Services;
-  client: MongoClient;
+  storage: StorageBackend;
   /** Basic auth header value of an `all`-scope credential. */
   auth: string;
   credential(scopes: Scope[], name?: string): Promise<string>;
@@ -19,34 +19,24 @@ export interface TestLrs {
 
 export const XAPI_VERSION_HEADER = { 'X-Experience-API-Version': '1.0.3' };
 
-/** The full app on a fresh database of the test run's embedded server. */
+/** The full app on fresh storage of the engine under test (test-support/backends.ts). */
 export async function createTestLrs(env: Record<string, string> = {}, anchorChain?: AnchorChain): Promise<TestLrs> {
-  const { uri, dbName } = testDatabase();
-  const client = await MongoClient.connect(uri);
-  const db = client.db(dbName);
+  const { backend: storage, dispose } = await openTestBackend();
   const logger = pino({ level: 'silent' });
   const config = loadConfig(env);
-  const services = createServices(db, logger, {
-    lrsHomePage: 'http://lrs.test/',
-    starknet: config.anchoring.starknet,
-    anchorChain,
-  });
-  await prepareStorage(services);
+  const services = createServices(storage, logger, { lrsHomePage: 'http://lrs.test/', anchoring: config.anchoring, anchorChain });
   const app = buildApp(services, config, logger);
   const credential = async (scopes: Scope[], name = 'test client') => {
-    const issued = await services.credentials.create({ name, scopes });
+    const issued = await storage.credentials.create({ name, scopes });
     return basicAuth(issued.key, issued.secret);
   };
   return {
     app,
     services,
-    client,
+    storage,
     auth: await credential(['all'], 'test admin'),
     credential,
-    close: async () => {
-      await db.dropDatabase().catch(() => undefined);
-      await client.close();
-    },
+    close: dispose,
   };
 }
 

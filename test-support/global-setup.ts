@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { MongoClient } from 'mongodb';
 import {
   detectServerFlavor,
@@ -11,6 +12,7 @@ import {
 import { clearStaleServer, readPidFile } from '../src/db/embedded/pid-file';
 import { isRunning } from '../src/db/embedded/processes';
 import { createLogger, type Logger } from '../src/logger';
+import { redactedUri } from '../src/storage/mongo-backend';
 
 /** Shared with global-teardown.ts, which runs in the same (parent) process. */
 export interface TestRunDatabase {
@@ -27,16 +29,23 @@ const TEST_DATA_DIR_PREFIX = 'keiko-test-db-';
 const ABANDONED_SET_UP_MS = 60 * 60_000;
 
 /**
- * Jest globalSetup, run once in the parent process: MONGODB_URI when set, else one embedded
- * database in a fresh temporary directory for the whole run. Workers inherit the environment
+ * Jest globalSetup, run once in the parent process: the MongoDB server the Mongo adapter is tested
+ * against — MONGODB_URI_TEST (or MONGODB_URI) when set, else one launched (mongod, or FerretDB built
+ * with Go) in a fresh temporary directory for the whole run. Workers inherit the environment
  * set here: KEIKO_TEST_MONGODB_URI, and KEIKO_TEST_DB_FLAVOR ('ferretdb' or 'mongodb').
  */
 export default async function globalSetup(): Promise<void> {
   const logger = createLogger('info');
-  const external = process.env.MONGODB_URI?.trim();
+  const external = process.env.MONGODB_URI_TEST?.trim() || process.env.MONGODB_URI?.trim();
   const uri = external || (await startTestRunDatabase(logger));
   process.env.KEIKO_TEST_MONGODB_URI = uri;
   process.env.KEIKO_TEST_DB_FLAVOR = await flavorOf(uri);
+  const sqliteVersion = (new Database(':memory:').prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
+  const mongo = external ? `MongoDB at ${redactedUri(uri)}` : `${globalThis.keikoTestRunDatabase?.database.kind ?? 'embedded'} (launched for this run)`;
+  console.log(
+    `\nStorage engines under test: sqlite (better-sqlite3, SQLite ${sqliteVersion}); ` +
+      `mongodb adapter on ${mongo}, server flavor ${process.env.KEIKO_TEST_DB_FLAVOR}\n`,
+  );
 }
 
 async function startTestRunDatabase(logger: Logger): Promise<string> {

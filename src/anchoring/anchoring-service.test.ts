@@ -2,7 +2,7 @@ import pino from 'pino';
 import { createTestLrs, type TestLrs } from '../../test-support/app';
 import { sampleStatement } from '../../test-support/statements';
 import { AnchoringService } from './anchoring-service';
-import { MongoAnchorBatchStore } from './batches/mongo-anchor-batch-store';
+import type { AnchorBatchStore } from './batches/anchor-batch-store';
 import { InMemoryChain } from '../../test-support/in-memory-chain';
 import { statementDigest } from './core/digest';
 import { leafOfDigest, verifyProof } from './core/merkle';
@@ -15,17 +15,16 @@ import { leafOfDigest, verifyProof } from './core/merkle';
 let lrs: TestLrs;
 let chain: InMemoryChain;
 let service: AnchoringService;
-let batches: MongoAnchorBatchStore;
+let batches: AnchorBatchStore;
 let clock: Date;
 
 beforeEach(async () => {
   lrs = await createTestLrs();
   chain = new InMemoryChain();
-  batches = new MongoAnchorBatchStore(lrs.client.db(lrs.services.db.databaseName));
-  await batches.ensureIndexes();
+  batches = lrs.storage.anchorBatches;
   clock = new Date(Date.now() + 1000);
   service = new AnchoringService({
-    statements: lrs.services.statements,
+    statements: lrs.storage.statements,
     batches,
     chain,
     maxBatch: 5,
@@ -54,7 +53,7 @@ describe('anchoring job', () => {
     expect(chain.anchored.map((entry) => entry.root)).toEqual([first!.root, second!.root]);
     for (const id of ids) {
       const leaf = (await batches.leafOf(id))!;
-      const statement = (await lrs.services.statements.getById(id))!.statement;
+      const statement = (await lrs.storage.statements.getById(id))!.statement;
       expect(leaf.leaf).toBe(leafOfDigest(statementDigest(statement).hex));
       const batch = leaf.seq === first!.seq ? first! : second!;
       expect(verifyProof(leaf.leaf, leaf.proof, batch.root)).toBe(true);

@@ -47,8 +47,8 @@ jest.setTimeout(180_000);
       STARKNET_CONTRACT_ADDRESS: contractAddress,
     });
     anchoring = new AnchoringService({
-      statements: lrs.services.statements,
-      batches: lrs.services.anchorBatches,
+      statements: lrs.storage.statements,
+      batches: lrs.storage.anchorBatches,
       chain: lrs.services.anchorChain!,
       maxBatch: 50,
       logger: pino({ level: 'silent' }),
@@ -68,7 +68,7 @@ jest.setTimeout(180_000);
     await anchoring.run(); // records and sends
     await waitFor(async () => {
       await anchoring.run(); // confirms
-      return (await lrs.services.anchorBatches.latest())?.state === 'anchored';
+      return (await lrs.storage.anchorBatches.latest())?.state === 'anchored';
     });
 
     const receipt = (await xapi(request(lrs.app).get(`/anchoring/receipts/${ids[1]}`)).expect(200)).body;
@@ -103,17 +103,17 @@ jest.setTimeout(180_000);
     await xapi(request(lrs.app).post('/xapi/statements')).send([sampleStatement(), sampleStatement()]).expect(200);
     await devnet.stop(); // the chain goes away (its state dumped on exit)
     await anchoring.run(); // records the batch, fails to send
-    const recorded = (await lrs.services.anchorBatches.latest())!;
+    const recorded = (await lrs.storage.anchorBatches.latest())!;
     expect(recorded).toMatchObject({ state: 'recorded', attempts: 1 });
 
     devnet = await startDevnet({ binary: binary!, port: devnetPort, dumpPath }); // back, with its state
-    await lrs.services.anchorBatches.update(recorded.seq, { nextAttemptAt: new Date() }); // skip the backoff wait
+    await lrs.storage.anchorBatches.update(recorded.seq, { nextAttemptAt: new Date() }); // skip the backoff wait
     await anchoring.run(); // sends
     await waitFor(async () => {
       await anchoring.run();
-      return (await lrs.services.anchorBatches.get(recorded.seq))?.state === 'anchored';
+      return (await lrs.storage.anchorBatches.get(recorded.seq))?.state === 'anchored';
     });
-    const anchored = (await lrs.services.anchorBatches.get(recorded.seq))!;
+    const anchored = (await lrs.storage.anchorBatches.get(recorded.seq))!;
     expect(anchored.anchor!.onChainBatchId).toBe('1'); // the first batch of the previous test is 0
     const provider = new RpcProvider({ nodeUrl: devnet.rpcUrl });
     const [count] = await provider.callContract({ contractAddress, entrypoint: 'batch_count', calldata: [] });

@@ -1,17 +1,15 @@
 import { parseArgs } from 'node:util';
-import { MongoClient } from 'mongodb';
 import pino from 'pino';
 import { loadConfig, type Config } from '../config';
-import { DataDirInUseError, startEmbeddedDatabase } from '../db/embedded';
 import type { Logger } from '../logger';
+import { openStorage } from '../storage/open';
 import { DEFAULT_CACHE_TTL_MS } from './authenticate';
 import { authorityHomePage, type Credential, type CredentialStore } from './credential-store';
-import { MongoCredentialStore } from './mongo-credential-store';
 import { DEFAULT_SCOPES, SCOPES, parseScopes } from './scopes';
 
 /**
- * `npm run credentials -- <command>`: issues, lists and revokes LRS credentials. Connects to
- * MONGODB_URI when set, otherwise to the embedded database under DATA_DIR, like the LRS.
+ * `npm run credentials -- <command>`: issues, lists and revokes LRS credentials. Uses MONGODB_URI
+ * when set, otherwise the SQLite database under DATA_DIR, like the LRS.
  */
 
 const USAGE = `Usage: npm run credentials -- <command>
@@ -27,7 +25,7 @@ Commands:
   revoke KEY
       Revokes a credential. A running LRS stops accepting it within ${DEFAULT_CACHE_TTL_MS / 1000} s.
 
-Connects to MONGODB_URI (database MONGODB_DB) when set, else to the embedded database in DATA_DIR.`;
+Uses MONGODB_URI (database MONGODB_DB) when set, else the SQLite database in DATA_DIR (also while the LRS runs).`;
 
 const EXIT_OK = 0;
 const EXIT_FAILURE = 1;
@@ -158,29 +156,12 @@ async function withStore<T>(
   logger: Logger,
   action: (store: CredentialStore) => Promise<T>,
 ): Promise<T> {
-  const database = await openDatabase(config, logger);
+  // Without DATA_DIR's lock: SQLite lets the CLI and a running LRS share the database safely.
+  const storage = await openStorage(config, { authorityHomePage: authorityHomePage(config), logger, exclusive: false });
   try {
-    const client = new MongoClient(database.uri, { serverSelectionTimeoutMS: 10_000 });
-    try {
-      const db = client.db(config.dbName);
-      return await action(new MongoCredentialStore(db, { authorityHomePage: authorityHomePage(config) }));
-    } finally {
-      await client.close();
-    }
+    return await action(storage.credentials);
   } finally {
-    await database.stop();
-  }
-}
-
-/** MONGODB_URI; else the embedded database: the running LRS's server if there is one, else our own. */
-async function openDatabase(config: Config, logger: Logger): Promise<{ uri: string; stop(): Promise<void> }> {
-  const leaveRunning = async () => {};
-  if (config.mongodbUri) return { uri: config.mongodbUri, stop: leaveRunning };
-  try {
-    return await startEmbeddedDatabase({ dataDir: config.dataDir, logger });
-  } catch (error) {
-    if (error instanceof DataDirInUseError) return { uri: error.uri, stop: leaveRunning };
-    throw error;
+    await storage.close();
   }
 }
 

@@ -1089,6 +1089,8 @@ describe('the routes the app serves and the document agree', () => {
       'INVALID_BODY', // errorHandler, body-parser errors
       'STATEMENT_CONFLICT', // StatementIngest
       'STATEMENT_IN_FLIGHT', // StatementIngest
+      'NOT_ANCHORED_YET', // ReceiptService: stored, not anchored yet
+      'ANCHORING_OFF', // ReceiptService: no Starknet settings
     ];
     expect(codes.filter((code) => !text.includes(`\`${code}\``))).toEqual([]);
     const responses = object(object(doc.components, 'components').responses, 'responses');
@@ -1125,8 +1127,8 @@ async function anchorExampleStatement(lrs: TestLrs): Promise<void> {
   const submitter = { credentialKey: 'openapi-test', authority: { objectType: 'Agent' as const, mbox: 'mailto:lrs@example.org' }, mayDefine: false };
   await lrs.services.ingest.store([sampleStatement({ id: EXAMPLE_STATEMENT_ID })], submitter);
   const anchoring = new AnchoringService({
-    statements: lrs.services.statements,
-    batches: lrs.services.anchorBatches,
+    statements: lrs.storage.statements,
+    batches: lrs.storage.anchorBatches,
     chain: lrs.services.anchorChain!,
     maxBatch: 1000,
     logger: pino({ level: 'silent' }),

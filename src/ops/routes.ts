@@ -1,17 +1,17 @@
 import { Router } from 'express';
-import type { Db } from 'mongodb';
+import type { StorageBackend } from '../storage/backend';
 import { ServiceUnavailableError } from '../errors';
 import type { Metrics } from './metrics';
 
 /** /health (the process is up), /ready (the database answers) and /metrics (Prometheus). */
-export function operationsRoutes(db: Db, metrics: Metrics): Router {
+export function operationsRoutes(storage: Pick<StorageBackend, 'ping'>, metrics: Metrics): Router {
   const router = Router();
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
   router.get('/ready', async (_req, res) => {
     try {
-      await db.command({ ping: 1 });
+      await storage.ping();
     } catch {
       throw new ServiceUnavailableError('The database does not answer');
     }

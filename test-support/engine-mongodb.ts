@@ -1,0 +1,1 @@
+process.env.KEIKO_TEST_ENGINE = 'mongodb';
