@@ -32,16 +32,57 @@ export function describeDocumentStorageContract(adapterName: string, createStora
     });
 
     describe('content no document refers to', () => {
-      it('is swept once replaced or deleted, and only when older than the given time', async () => {
-        const large = (fill: number) => documentOf(Buffer.alloc(300 * 1024, fill));
-        await storage.put(state('swept'), large(1), 'any');
-        await storage.put(state('swept'), large(2), 'any');
-        await storage.put(state('gone'), large(3), 'any');
-        await storage.delete(state('gone'), 'any');
+      const large = (fill: number) => documentOf(Buffer.alloc(300 * 1024, fill));
+
+      it('is never content a document still refers to', async () => {
+        await storage.put(state('replaced'), large(1), 'any');
+        await storage.put(state('replaced'), large(2), 'any');
+        await storage.put(state('deleted'), large(3), 'any');
+        await storage.delete(state('deleted'), 'any');
+        await storage.put(state('shared-a'), large(4), 'any');
+        await storage.put(state('shared-b'), large(4), 'any');
+        await storage.delete(state('shared-a'), 'any');
         expect(await storage.sweepUnreferencedContent(new Date(Date.now() - 60_000))).toBe(0);
-        expect(await storage.sweepUnreferencedContent(new Date(Date.now() + 60_000))).toBe(2);
-        expect((await storage.get(state('swept')))?.content).toEqual(Buffer.alloc(300 * 1024, 2));
+        await storage.sweepUnreferencedContent(new Date(Date.now() + 60_000));
+        expect((await storage.get(state('replaced')))?.content).toEqual(Buffer.alloc(300 * 1024, 2));
+        expect((await storage.get(state('shared-b')))?.content).toEqual(Buffer.alloc(300 * 1024, 4));
         expect(await storage.sweepUnreferencedContent(new Date(Date.now() + 60_000))).toBe(0);
+      });
+
+      it('can be stored again after a sweep', async () => {
+        await storage.put(state('a'), large(5), 'any');
+        await storage.delete(state('a'), 'any');
+        await storage.sweepUnreferencedContent(new Date(Date.now() + 60_000));
+        await storage.put(state('b'), large(5), 'any');
+        expect((await storage.get(state('b')))?.content).toEqual(Buffer.alloc(300 * 1024, 5));
+      });
+    });
+
+    describe('concurrent conditional writes of one document', () => {
+      const contents = Array.from({ length: 8 }, (_, index) => documentOf(`version ${index}`));
+
+      it('creates it once when each expects it absent', async () => {
+        const results = await Promise.all(contents.map((document) => storage.put(state('s'), document, 'absent')));
+        expect(results.filter(Boolean)).toHaveLength(1);
+        const winner = contents[results.indexOf(true)]!;
+        expect((await storage.get(state('s')))!.content.toString()).toBe(winner.content.toString());
+      });
+
+      it('replaces it once when each expects the same version', async () => {
+        const first = documentOf('first');
+        await storage.put(state('s'), first, 'any');
+        const results = await Promise.all(contents.map((document) => storage.put(state('s'), document, { etag: first.etag })));
+        expect(results.filter(Boolean)).toHaveLength(1);
+        const winner = contents[results.indexOf(true)]!;
+        expect((await storage.get(state('s')))!.etag).toBe(winner.etag);
+      });
+
+      it('deletes it once when each expects the same version', async () => {
+        const first = documentOf('first');
+        await storage.put(state('s'), first, 'any');
+        const results = await Promise.all(contents.map(() => storage.delete(state('s'), { etag: first.etag })));
+        expect(results.filter(Boolean)).toHaveLength(1);
+        expect(await storage.get(state('s'))).toBeUndefined();
       });
     });
 

@@ -1,9 +1,14 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The storage port of the three Document Resources (Communication 2.2): State, Activity Profile
  * and Agent Profile documents. Storage knows nothing of HTTP, JSON merging or preconditions; it
  * keeps opaque content with its metadata and offers compare-and-swap writes on the ETag, which the
- * service uses to make precondition checks and merges safe without transactions. (The swap is
- * atomic on MongoDB but not on FerretDB v1; see DocumentService.)
+ * service uses to make precondition checks and merges safe without transactions. Each `put` and
+ * `delete` is atomic: of two writes expecting the same version, at most one succeeds (adapters
+ * that cannot rely on the database for that serialize writes themselves; see MongoDocumentStorage).
+ * Adapters: MongoDocumentStorage, SqliteDocumentStorage; each must pass
+ * describeDocumentStorageContract (document-storage.contract.ts).
  */
 export interface DocumentStorage {
   ensureIndexes(): Promise<void>;
@@ -26,7 +31,10 @@ export interface DocumentStorage {
   deleteAll(query: DocumentQuery): Promise<number>;
   /**
    * Deletes stored large-document content that no document refers to any more (replaced or
-   * deleted documents), if it was stored before `storedBefore`; returns how many were deleted.
+   * deleted documents), if it was last stored before `storedBefore`; returns how many were
+   * deleted. Content a document refers to is never deleted, and neither is content written by a
+   * put still in progress, provided that put started after `storedBefore`. Adapters that keep
+   * content inside the document record have nothing to sweep and return 0.
    */
   sweepUnreferencedContent(storedBefore: Date): Promise<number>;
 }
@@ -34,6 +42,20 @@ export interface DocumentStorage {
 /** The key as one string, unambiguous however its parts look. */
 export function documentKeyText(key: DocumentKey): string {
   return JSON.stringify([key.kind, key.activityId ?? null, key.agentKey ?? null, key.registration ?? null, key.id]);
+}
+
+/** The primary key of a stored document: the SHA-256 of its key text, short whatever the activity IRI or the id. */
+export function documentRecordId(key: DocumentKey): string {
+  return sha256(documentKeyText(key));
+}
+
+/** What the documents of one list context share (their registration aside), hashed like documentRecordId. */
+export function documentContextId(context: DocumentContext): string {
+  return sha256(JSON.stringify([context.kind, context.activityId ?? null, context.agentKey ?? null]));
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 /** The resource a document belongs to. */

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import { Binary, MongoServerError, type Collection, type Db, type Filter } from 'mongodb';
+import { Binary, type Collection, type Db, type Filter } from 'mongodb';
 import { ensureIndexes, type IndexDefinition } from '../../db/indexes';
+import { isDuplicateKeyError } from '../../db/mongo';
 import type { BlobStore } from '../../storage/blob-store';
+import { KeyedSerializer } from '../../storage/keyed-serializer';
 import { dropUndefined } from '../actors';
 import {
-  documentKeyText,
-  type DocumentContext,
+  documentContextId,
+  documentRecordId,
   type DocumentIdList,
   type DocumentKey,
   type DocumentKind,
@@ -52,8 +54,9 @@ export const DOCUMENT_INDEXES: readonly IndexDefinition[] = [
 ];
 
 const SWEEP_PAGE = 500;
+/** Reads of a document whose large content a sweep deleted after it was replaced, before giving up. */
+const MAX_READ_ATTEMPTS = 3;
 
-const DUPLICATE_KEY = 11000;
 const META_PROJECTION = { contentType: 1, etag: 1, updated: 1 } as const;
 
 export interface MongoDocumentStorageOptions {
@@ -61,9 +64,19 @@ export interface MongoDocumentStorageOptions {
   inlineLimitBytes?: number;
 }
 
+/**
+ * Documents in the `documents` collection, large content in a BlobStore.
+ *
+ * Each conditional write is one single-document operation, atomic on MongoDB across processes.
+ * FerretDB v1 evaluates a write's filter and writes in separate steps, so two concurrent
+ * conditional writes can both succeed; `put` and `delete` of one document are therefore also
+ * serialized within this process, which makes them atomic on FerretDB too as long as one LRS
+ * process uses the database (as with the embedded one).
+ */
 export class MongoDocumentStorage implements DocumentStorage {
   private readonly records: Collection<DocumentRecord>;
   private readonly inlineLimitBytes: number;
+  private readonly writes = new KeyedSerializer();
 
   constructor(
     db: Db,
@@ -78,38 +91,51 @@ export class MongoDocumentStorage implements DocumentStorage {
     await ensureIndexes(this.records, DOCUMENT_INDEXES);
   }
 
+  /**
+   * The record, then its content. Large content the record named can be gone by then if the
+   * document was replaced meanwhile and a sweep deleted the old content: the record is read again.
+   */
   async get(key: DocumentKey): Promise<StoredDocument | undefined> {
-    const record = await this.records.findOne({ _id: recordId(key) });
-    if (record === null) return undefined;
-    return { ...metaOf(record), content: await this.contentOf(record) };
+    const _id = documentRecordId(key);
+    for (let attempt = 0; attempt < MAX_READ_ATTEMPTS; attempt++) {
+      const record = await this.records.findOne({ _id });
+      if (record === null) return undefined;
+      const content = await this.contentOf(record);
+      if (content !== undefined) return { ...metaOf(record), content };
+    }
+    throw new Error(`The content of document ${_id} is missing from the blob store`);
   }
 
   async getMeta(key: DocumentKey): Promise<DocumentMeta | undefined> {
-    const record = await this.records.findOne({ _id: recordId(key) }, { projection: META_PROJECTION });
+    const record = await this.records.findOne({ _id: documentRecordId(key) }, { projection: META_PROJECTION });
     return record === null ? undefined : metaOf(record);
   }
 
   async put(key: DocumentKey, document: NewDocument, expected: Expected): Promise<boolean> {
     const { _id, ...fields } = await this.toRecord(key, document);
-    try {
-      if (expected === 'absent') {
-        await this.records.insertOne({ _id, ...fields });
-        return true;
+    return this.writes.run(_id, async () => {
+      try {
+        if (expected === 'absent') {
+          await this.records.insertOne({ _id, ...fields });
+          return true;
+        }
+        const filter: Filter<DocumentRecord> = expected === 'any' ? { _id } : { _id, etag: expected.etag };
+        const result = await this.records.replaceOne(filter, fields, { upsert: expected === 'any' });
+        return result.matchedCount + result.upsertedCount === 1;
+      } catch (error) {
+        // A concurrent writer created the document first; the caller decides what to do next.
+        if (isDuplicateKeyError(error)) return false;
+        throw error;
       }
-      const filter: Filter<DocumentRecord> = expected === 'any' ? { _id } : { _id, etag: expected.etag };
-      const result = await this.records.replaceOne(filter, fields, { upsert: expected === 'any' });
-      return result.matchedCount + result.upsertedCount === 1;
-    } catch (error) {
-      // A concurrent writer created the document first; the caller decides what to do next.
-      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return false;
-      throw error;
-    }
+    });
   }
 
   async delete(key: DocumentKey, expected: 'any' | { etag: string }): Promise<boolean> {
-    const _id = recordId(key);
-    const result = await this.records.deleteOne(expected === 'any' ? { _id } : { _id, etag: expected.etag });
-    return result.deletedCount === 1;
+    const _id = documentRecordId(key);
+    return this.writes.run(_id, async () => {
+      const result = await this.records.deleteOne(expected === 'any' ? { _id } : { _id, etag: expected.etag });
+      return result.deletedCount === 1;
+    });
   }
 
   async listIds(query: DocumentQuery): Promise<DocumentIdList> {
@@ -128,20 +154,24 @@ export class MongoDocumentStorage implements DocumentStorage {
     return result.deletedCount;
   }
 
+  /**
+   * Content is written to the blob store (which refreshes its stored time) before the record that
+   * names it, so content unreferenced when checked here and referenced by a put in progress was
+   * stored again after `storedBefore`, and the conditional delete keeps it.
+   */
   async sweepUnreferencedContent(storedBefore: Date): Promise<number> {
     let deleted = 0;
     for (const hash of await this.blobs.storedBefore(storedBefore, SWEEP_PAGE)) {
       if ((await this.records.countDocuments({ blob: hash }, { limit: 1 })) > 0) continue;
-      await this.blobs.delete(hash);
-      deleted++;
+      if (await this.blobs.delete(hash, storedBefore)) deleted++;
     }
     return deleted;
   }
 
   private async toRecord(key: DocumentKey, document: NewDocument): Promise<DocumentRecord> {
     const record: DocumentRecord = {
-      _id: recordId(key),
-      context: contextId(key),
+      _id: documentRecordId(key),
+      context: documentContextId(key),
       kind: key.kind,
       ...dropUndefined({ activityId: key.activityId, agentKey: key.agentKey, registration: key.registration }),
       documentId: key.id,
@@ -157,11 +187,10 @@ export class MongoDocumentStorage implements DocumentStorage {
     return { ...record, blob: hash };
   }
 
-  private async contentOf(record: DocumentRecord): Promise<Buffer> {
+  /** The content, undefined when the blob the record names is not (or no longer) stored. */
+  private async contentOf(record: DocumentRecord): Promise<Buffer | undefined> {
     if (record.inline !== undefined) return Buffer.from(record.inline.buffer);
-    const blob = record.blob === undefined ? undefined : await this.blobs.get(record.blob);
-    if (blob === undefined) throw new Error(`The content of document ${record._id} is missing from the blob store`);
-    return blob.content;
+    return record.blob === undefined ? undefined : (await this.blobs.get(record.blob))?.content;
   }
 }
 
@@ -170,20 +199,11 @@ function metaOf(record: Pick<DocumentRecord, 'contentType' | 'etag' | 'updated'>
 }
 
 function queryFilter(query: DocumentQuery): Filter<DocumentRecord> {
-  const filter: Filter<DocumentRecord> = { context: contextId(query) };
+  const filter: Filter<DocumentRecord> = { context: documentContextId(query) };
   if (query.registration !== undefined) filter.registration = query.registration;
   return filter;
 }
 
-/** Hashed, so that `_id` stays short whatever the activity IRI or the id. */
-function recordId(key: DocumentKey): string {
-  return sha256(documentKeyText(key));
-}
-
-function contextId(context: DocumentContext): string {
-  return sha256(JSON.stringify([context.kind, context.activityId ?? null, context.agentKey ?? null]));
-}
-
-function sha256(data: string | Buffer): string {
+function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }

@@ -3,7 +3,6 @@ import { BadRequestError, ConflictError, NotFoundError } from '../../errors';
 import { isJsonDocument, mergeJsonObjects, parseJsonContent, parseJsonObject, type DocumentBody } from './content';
 import { DocumentErrorCode } from './errors';
 import {
-  documentKeyText,
   type DocumentIdList,
   type DocumentKey,
   type DocumentMeta,
@@ -12,7 +11,6 @@ import {
   type Expected,
   type StoredDocument,
 } from './document-storage';
-import { KeyedSerializer } from '../../storage/keyed-serializer';
 import { checkPreconditions, hasPreconditions, type Preconditions } from './preconditions';
 
 /** Whether a PUT must carry If-Match or If-None-Match: Profile resources yes, State no (Communication 3.1.s3). */
@@ -30,15 +28,14 @@ export interface DocumentServiceOptions {
  * is still stored, retrying when another writer came in between; so preconditions and merges
  * are never applied to a document other than the one they were checked against.
  *
- * That compare-and-swap is atomic on MongoDB, across processes. FerretDB v1 evaluates a write's
- * filter and writes in separate steps, so two concurrent conditional writes can both succeed;
- * writes to one document are therefore also serialized within this process, which makes them
- * safe on FerretDB too as long as one LRS process uses the database (as with the embedded one).
+ * That relies on the storage's compare-and-swap being atomic, which the DocumentStorage port
+ * promises (one statement on SQLite; on MongoDB one single-document write, which
+ * MongoDocumentStorage also serializes within the process for FerretDB v1). The service itself
+ * does not serialize requests.
  */
 export class DocumentService {
   private readonly now: () => Date;
   private readonly maxAttempts: number;
-  private readonly writes = new KeyedSerializer();
 
   constructor(
     private readonly storage: DocumentStorage,
@@ -65,10 +62,10 @@ export class DocumentService {
     if (isJsonDocument(body)) parseJsonContent(body.content, 'document');
     if (!hasPreconditions(preconditions)) {
       if (policy === 'preconditions-required') await this.refuseUnconditionalPut(key);
-      await this.untilStored(key, () => this.storage.put(key, this.stamp(body), 'any'));
+      await this.untilStored(() => this.storage.put(key, this.stamp(body), 'any'));
       return;
     }
-    await this.untilStored(key, async () => {
+    await this.untilStored(async () => {
       const current = await this.storage.getMeta(key);
       checkPreconditions(current, preconditions);
       return this.storage.put(key, this.stamp(body), expectationOf(current));
@@ -82,7 +79,7 @@ export class DocumentService {
    */
   async post(key: DocumentKey, body: DocumentBody, preconditions: Preconditions): Promise<void> {
     const posted = isJsonDocument(body) ? parseJsonObject(body.content, 'posted document') : undefined;
-    await this.untilStored(key, async () => {
+    await this.untilStored(async () => {
       const current = await this.storage.get(key);
       checkPreconditions(current, preconditions);
       const next = current === undefined ? body : merged(current, body, posted);
@@ -92,10 +89,10 @@ export class DocumentService {
 
   async delete(key: DocumentKey, preconditions: Preconditions): Promise<void> {
     if (!hasPreconditions(preconditions)) {
-      await this.serialized(key, () => this.storage.delete(key, 'any'));
+      await this.storage.delete(key, 'any');
       return;
     }
-    await this.untilStored(key, async () => {
+    await this.untilStored(async () => {
       const current = await this.storage.getMeta(key);
       checkPreconditions(current, preconditions);
       return current === undefined || this.storage.delete(key, { etag: current.etag });
@@ -129,21 +126,15 @@ export class DocumentService {
     return { ...body, etag: createHash('sha1').update(body.content).digest('hex'), updated: this.now() };
   }
 
-  /** Runs `attempt`, serialized with the other writes to the document, until it reports success. */
-  private untilStored(key: DocumentKey, attempt: () => Promise<boolean>): Promise<void> {
-    return this.serialized(key, async () => {
-      for (let count = 0; count < this.maxAttempts; count++) {
-        if (await attempt()) return;
-      }
-      throw new ConflictError(
-        DocumentErrorCode.ConcurrentUpdate,
-        'The document kept changing while this request was applied; retry it',
-      );
-    });
-  }
-
-  private serialized<T>(key: DocumentKey, task: () => Promise<T>): Promise<T> {
-    return this.writes.run(documentKeyText(key), task);
+  /** Runs `attempt` until it reports success, at most maxAttempts times. */
+  private async untilStored(attempt: () => Promise<boolean>): Promise<void> {
+    for (let count = 0; count < this.maxAttempts; count++) {
+      if (await attempt()) return;
+    }
+    throw new ConflictError(
+      DocumentErrorCode.ConcurrentUpdate,
+      'The document kept changing while this request was applied; retry it',
+    );
   }
 }
 
