@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config';
-import { BadRequestError } from '../errors';
+import { BadRequestError, ConflictError } from '../errors';
 import type { Account, Agent } from '../xapi/types';
 import { isScope, type Scope } from './scopes';
-import type { SecretHash } from './secret-hash';
+import { hashSecret, type SecretHash } from './secret-hash';
 
 /**
  * The port through which authentication reads credentials and administration manages them.
- * Adapters: MongoCredentialStore. Every adapter must pass describeCredentialStoreContract
- * (credential-store.contract.ts).
+ * Adapters: MongoCredentialStore, SqliteCredentialStore. Every adapter must pass
+ * describeCredentialStoreContract (credential-store.contract.ts).
  */
 export interface CredentialStore {
   /** Issues a credential; generates the key and/or secret when not given. Throws ConflictError if the key exists. */
@@ -86,6 +86,56 @@ export function generateSecret(): string {
 
 export function credentialAuthority(name: string, key: string, homePage: string): CredentialAuthority {
   return { objectType: 'Agent', name, account: { homePage, name: key } };
+}
+
+/** What a credential is stored with besides its key, secret hash and times. */
+export interface CredentialDescription {
+  /** Trimmed. */
+  name: string;
+  /** Each scope once. */
+  scopes: Scope[];
+  authority: CredentialAuthority;
+}
+
+/** What an adapter stores for a credential being created or replaced: validated, the secret hashed. */
+export interface PreparedCredential {
+  key: string;
+  /** The secret in plain text, to hand back to whoever creates the credential, never to store. */
+  secret: string;
+  description: CredentialDescription;
+  secretHash: SecretHash;
+}
+
+/**
+ * Validates the fields of a credential to store (BadRequestError INVALID_CREDENTIAL otherwise),
+ * generating the key and the secret when not given, and hashes the secret.
+ */
+export async function prepareCredential(
+  fields: { key?: string; secret?: string; name: string; scopes: Scope[] },
+  authorityHomePage: string,
+): Promise<PreparedCredential> {
+  const key = fields.key ?? generateKey();
+  const secret = fields.secret ?? generateSecret();
+  validateCredentialFields({ key, secret, name: fields.name, scopes: fields.scopes });
+  const name = fields.name.trim();
+  const description = { name, scopes: [...new Set(fields.scopes)], authority: credentialAuthority(name, key, authorityHomePage) };
+  return { key, secret, description, secretHash: await hashSecret(secret) };
+}
+
+/** The credential as the port returns it, from what an adapter stored. */
+export function storedCredential(
+  key: string,
+  description: CredentialDescription,
+  times: { createdAt: Date; updatedAt: Date; revokedAt?: Date | null },
+): Credential {
+  const { name, scopes, authority } = description;
+  const { createdAt, updatedAt, revokedAt } = times;
+  return { key, name, scopes, authority, createdAt, updatedAt, ...(revokedAt && { revokedAt }) };
+}
+
+/** The ConflictError (CREDENTIAL_EXISTS) of creating a credential whose key is taken. */
+export function credentialExistsError(key: string): ConflictError {
+  return new ConflictError(CREDENTIAL_EXISTS_CODE, `A credential with key "${key}" already exists`);
 }
 
 /** Throws BadRequestError (code INVALID_CREDENTIAL) naming every problem with the fields. */

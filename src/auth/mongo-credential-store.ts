@@ -1,11 +1,9 @@
-import { MongoServerError, type Collection, type Db } from 'mongodb';
-import { ConflictError } from '../errors';
+import type { Collection, Db } from 'mongodb';
+import { isDuplicateKeyError } from '../db/mongo';
 import {
-  CREDENTIAL_EXISTS_CODE,
-  credentialAuthority,
-  generateKey,
-  generateSecret,
-  validateCredentialFields,
+  credentialExistsError,
+  prepareCredential,
+  storedCredential,
   type CreateCredentialInput,
   type Credential,
   type CredentialAuthority,
@@ -15,7 +13,7 @@ import {
   type UpsertResult,
 } from './credential-store';
 import type { Scope } from './scopes';
-import { hashSecret, type SecretHash } from './secret-hash';
+import type { SecretHash } from './secret-hash';
 
 export const CREDENTIALS_COLLECTION = 'credentials';
 
@@ -37,7 +35,6 @@ export interface MongoCredentialStoreOptions {
 }
 
 const ACTIVE = { revokedAt: { $exists: false } } as const;
-const DUPLICATE_KEY = 11000;
 
 /** Credentials in the `credentials` collection, one document per key (`_id`). */
 export class MongoCredentialStore implements CredentialStore {
@@ -51,28 +48,25 @@ export class MongoCredentialStore implements CredentialStore {
   }
 
   async create(input: CreateCredentialInput): Promise<IssuedCredential> {
-    const key = input.key ?? generateKey();
-    const secret = input.secret ?? generateSecret();
-    validateCredentialFields({ key, secret, name: input.name, scopes: input.scopes });
+    const { key, secret, description, secretHash } = await prepareCredential(input, this.options.authorityHomePage);
     const now = new Date();
-    const document: CredentialDocument = {
-      _id: key,
-      ...this.describe(key, input.name, input.scopes),
-      secretHash: await hashSecret(secret),
-      createdAt: now,
-      updatedAt: now,
-    };
-    await this.insert(document);
+    const document: CredentialDocument = { _id: key, ...description, secretHash, createdAt: now, updatedAt: now };
+    try {
+      await this.collection.insertOne(document);
+    } catch (error) {
+      if (isDuplicateKeyError(error)) throw credentialExistsError(key);
+      throw error;
+    }
     return { key, secret, credential: toCredential(document) };
   }
 
   async upsert(key: string, secret: string, name: string, scopes: Scope[]): Promise<UpsertResult> {
-    validateCredentialFields({ key, secret, name, scopes });
+    const { description, secretHash } = await prepareCredential({ key, secret, name, scopes }, this.options.authorityHomePage);
     const now = new Date();
     const result = await this.collection.findOneAndUpdate(
       { _id: key },
       {
-        $set: { ...this.describe(key, name, scopes), secretHash: await hashSecret(secret), updatedAt: now },
+        $set: { ...description, secretHash, updatedAt: now },
         $setOnInsert: { createdAt: now },
         $unset: { revokedAt: '' },
       },
@@ -103,29 +97,8 @@ export class MongoCredentialStore implements CredentialStore {
     );
     return result.modifiedCount === 1;
   }
-
-  private describe(key: string, name: string, scopes: Scope[]) {
-    const trimmedName = name.trim();
-    return {
-      name: trimmedName,
-      scopes: [...new Set(scopes)],
-      authority: credentialAuthority(trimmedName, key, this.options.authorityHomePage),
-    };
-  }
-
-  private async insert(document: CredentialDocument): Promise<void> {
-    try {
-      await this.collection.insertOne(document);
-    } catch (error) {
-      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) {
-        throw new ConflictError(CREDENTIAL_EXISTS_CODE, `A credential with key "${document._id}" already exists`);
-      }
-      throw error;
-    }
-  }
 }
 
 function toCredential(document: Omit<CredentialDocument, 'secretHash'>): Credential {
-  const { _id: key, name, scopes, authority, createdAt, updatedAt, revokedAt } = document;
-  return { key, name, scopes, authority, createdAt, updatedAt, ...(revokedAt && { revokedAt }) };
+  return storedCredential(document._id, document, document);
 }
