@@ -20,7 +20,7 @@ module.exports = {
     {
       ...common,
       displayName: 'sqlite',
-      testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/conformance/**/*.test.ts'],
+      testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/conformance/**/*.test.ts', '<rootDir>/test-support/**/*.test.ts'],
       setupFiles: ['<rootDir>/test-support/engine-sqlite.ts'],
     },
     {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { MongoClient, type Db } from 'mongodb';
-import { toolOptionsFromEnvironment, type ToolOptions } from '../src/db/embedded';
+import { toolOptionsFromEnvironment, type ToolOptions } from './mongo-server';
 
 /** A database on the test run's server (started by global-setup.ts), for one test file. */
 export interface TestDatabase {

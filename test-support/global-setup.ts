@@ -8,9 +8,9 @@ import {
   startEmbeddedDatabase,
   toolOptionsFromEnvironment,
   type EmbeddedDatabase,
-} from '../src/db/embedded';
-import { clearStaleServer, readPidFile } from '../src/db/embedded/pid-file';
-import { isRunning } from '../src/db/embedded/processes';
+} from './mongo-server';
+import { clearStaleServer, readPidFile } from './mongo-server/pid-file';
+import { isRunning } from './mongo-server/processes';
 import { createLogger, type Logger } from '../src/logger';
 import { redactedUri } from '../src/storage/mongo-backend';
 

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import pino from 'pino';
-import { isFerretDbUnderTest, testDatabase, testToolOptions, type TestDatabase } from '../../../test-support/database';
+import { isFerretDbUnderTest, testDatabase, testToolOptions, type TestDatabase } from '../database';
 import { ferretDbBinaryPath } from './ferretdb-install';
 import { DataDirInUseError, startEmbeddedDatabase, type EmbeddedDatabase } from './index';
 import { pidFilePath, readPidFile, writePidFile } from './pid-file';

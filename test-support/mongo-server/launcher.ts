@@ -1,4 +1,4 @@
-import type { Logger } from '../../logger';
+import type { Logger } from '../../src/logger';
 import type { RunningServer } from './child-server';
 import type { ToolOptions } from './tools';
 

@@ -1,6 +1,6 @@
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Logger } from '../../logger';
+import type { Logger } from '../../src/logger';
 import { commandLineOf, isRunning, terminate } from './processes';
 
 /**

@@ -1,7 +1,7 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Logger } from '../../logger';
+import type { Logger } from '../../src/logger';
 import type { RunningServer } from './child-server';
 import { ferretDbLauncher } from './ferretdb';
 import type { EmbeddedKind, LaunchContext, Launcher } from './launcher';

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { open } from 'node:fs/promises';
 import net from 'node:net';
 import { MongoClient } from 'mongodb';
-import type { Logger } from '../../logger';
+import type { Logger } from '../../src/logger';
 import { freePort, hasExited, lastLines, sleep, stopChild } from './processes';
 
 /** A database server process we started, answering on `uri`. */

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { chmod, cp, link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Logger } from '../../logger';
+import type { Logger } from '../../src/logger';
 import { findExecutable, isRunning, sleep } from './processes';
 import type { ToolOptions } from './tools';
 
