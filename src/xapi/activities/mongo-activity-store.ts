@@ -1,8 +1,10 @@
 import type { Collection, Db } from 'mongodb';
-import { stableStringify } from '../statements/fingerprint';
+import { isDuplicateKeyError } from '../../db/mongo';
+import { KeyedSerializer } from '../../storage/keyed-serializer';
 import type { Activity, ActivityDefinition } from '../types';
 import type { ActivityStore } from './activity-store';
 import { mergeDefinitions } from './definitions';
+import { canonicalActivity, incomingDefinitions, KnownDefinitions } from './known-definitions';
 
 /** The definition is kept as JSON text: extension keys are IRIs, which FerretDB refuses as keys. */
 interface ActivityDocument {
@@ -11,46 +13,35 @@ interface ActivityDocument {
   rev: number;
 }
 
-const CACHE_SIZE = 10_000;
 const MAX_ATTEMPTS = 5;
 
 /**
  * Definitions are merged with optimistic concurrency (a revision number) so concurrent batches
- * never lose each other's languages. A cache of the latest canonical definitions lets a batch
- * that brings nothing new skip the database entirely, which is the common case at ingest.
+ * never lose each other's languages: atomic on MongoDB across processes. FerretDB v1 evaluates a
+ * conditional update's filter and writes in separate steps, so merges of one activity are also
+ * serialized within this process, which makes them safe there as long as one LRS process uses
+ * the database. A cache of the latest canonical definitions (KnownDefinitions) lets a batch that
+ * brings nothing new skip the database.
  */
 export class MongoActivityStore implements ActivityStore {
   private readonly collection: Collection<ActivityDocument>;
-  private readonly known = new Map<string, string>();
+  private readonly known = new KnownDefinitions();
+  private readonly merges = new KeyedSerializer();
 
   constructor(db: Db) {
     this.collection = db.collection('activities');
   }
 
   async mergeDefinitions(activities: Activity[]): Promise<void> {
-    const incoming = new Map<string, ActivityDefinition>();
-    for (const activity of activities) {
-      if (activity.definition === undefined) continue;
-      incoming.set(activity.id, mergeDefinitions(incoming.get(activity.id), activity.definition));
-    }
-    const changed = [...incoming].filter(([id, definition]) => this.wouldChange(id, definition));
-    await Promise.all(changed.map(([id, definition]) => this.mergeOne(id, definition)));
+    const changed = this.known.changing(incomingDefinitions(activities));
+    await Promise.all(changed.map(([id, definition]) => this.merges.run(id, () => this.mergeOne(id, definition))));
   }
 
   async getMany(ids: string[]): Promise<Map<string, Activity>> {
     const found = await Promise.all([...new Set(ids)].map((id) => this.collection.findOne({ _id: id })));
     return new Map(
-      found
-        .filter((doc): doc is ActivityDocument => doc !== null)
-        .map((doc) => [doc._id, { objectType: 'Activity', id: doc._id, definition: JSON.parse(doc.d) as ActivityDefinition }]),
+      found.filter((doc): doc is ActivityDocument => doc !== null).map((doc) => [doc._id, canonicalActivity(doc._id, doc.d)]),
     );
-  }
-
-  private wouldChange(id: string, definition: ActivityDefinition): boolean {
-    const cached = this.known.get(id);
-    if (cached === undefined) return true;
-    const current = JSON.parse(cached) as ActivityDefinition;
-    return stableStringify(mergeDefinitions(current, definition)) !== stableStringify(current);
   }
 
   private async mergeOne(id: string, definition: ActivityDefinition): Promise<void> {
@@ -58,8 +49,8 @@ export class MongoActivityStore implements ActivityStore {
       const existing = await this.collection.findOne({ _id: id });
       const merged = mergeDefinitions(existing === null ? undefined : (JSON.parse(existing.d) as ActivityDefinition), definition);
       const text = JSON.stringify(merged);
-      if (existing !== null && existing.d === text) return this.remember(id, text);
-      if (await this.write(id, text, existing?.rev)) return this.remember(id, text);
+      if (existing !== null && existing.d === text) return this.known.remember(id, text);
+      if (await this.write(id, text, existing?.rev)) return this.known.remember(id, text);
     }
     throw new Error(`Activity ${id} kept changing under concurrent updates`);
   }
@@ -70,17 +61,13 @@ export class MongoActivityStore implements ActivityStore {
       try {
         await this.collection.insertOne({ _id: id, d: text, rev: 1 });
         return true;
-      } catch {
-        return false;
+      } catch (error) {
+        // Only a duplicate key means that another writer created it first; anything else is a failure.
+        if (isDuplicateKeyError(error)) return false;
+        throw error;
       }
     }
     const result = await this.collection.updateOne({ _id: id, rev }, { $set: { d: text, rev: rev + 1 } });
     return result.modifiedCount === 1;
-  }
-
-  private remember(id: string, text: string): void {
-    this.known.delete(id);
-    this.known.set(id, text);
-    if (this.known.size > CACHE_SIZE) this.known.delete(this.known.keys().next().value!);
   }
 }
