@@ -87,11 +87,13 @@ export const MIGRATIONS: readonly Migration[] = [
         definition TEXT NOT NULL
       );
 
+      -- The names seen with an agent's IFI key (ifiKey in actors.ts), each once, in the order first seen (seq).
       CREATE TABLE agent_names (
+        seq INTEGER PRIMARY KEY,
         ifi TEXT NOT NULL,
         name TEXT NOT NULL,
-        PRIMARY KEY (ifi, name)
-      ) WITHOUT ROWID;
+        UNIQUE (ifi, name)
+      );
 
       CREATE TABLE anchor_batches (
         seq INTEGER PRIMARY KEY,

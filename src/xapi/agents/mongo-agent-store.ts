@@ -1,52 +1,46 @@
 import type { Collection, Db } from 'mongodb';
-import { ifiKey } from '../actors';
+import { KeyedSerializer } from '../../storage/keyed-serializer';
 import type { Agent } from '../types';
-import type { AgentStore } from './agent-store';
+import { RecordedSightings, type AgentStore } from './agent-store';
 
 interface AgentDocument {
   _id: string;
   names: string[];
 }
 
-const CACHE_SIZE = 50_000;
-
-/** One document per IFI; a cache of (IFI, name) pairs already recorded keeps ingest cheap. */
+/**
+ * One document per IFI key, its names in the order first seen (`$addToSet` appends). A cache of
+ * the pairs already recorded (RecordedSightings) keeps ingest cheap, so writes are rare.
+ *
+ * Each update is atomic on MongoDB across processes. FerretDB v1 applies `$addToSet` as a read
+ * and a write, so concurrent updates of one agent can lose names: this store's writes are
+ * serialized within the process, which is safe as long as one LRS process uses the database.
+ * (MongoDB 4.2 and later retry themselves an upsert of one new agent that lost to another process: SERVER-37124.)
+ */
 export class MongoAgentStore implements AgentStore {
   private readonly collection: Collection<AgentDocument>;
-  private readonly recorded = new Set<string>();
+  private readonly sightings = new RecordedSightings();
+  private readonly writes = new KeyedSerializer();
 
   constructor(db: Db) {
     this.collection = db.collection('agents');
   }
 
   async recordSeen(agents: Agent[]): Promise<void> {
-    const fresh = new Map<string, { key: string; name?: string }>();
-    for (const agent of agents) {
-      const key = ifiKey(agent);
-      if (key === undefined) continue;
-      const pair = `${key}\n${agent.name ?? ''}`;
-      if (!this.recorded.has(pair)) fresh.set(pair, { key, name: agent.name });
-    }
-    if (fresh.size === 0) return;
-    await this.collection.bulkWrite(
-      [...fresh.values()].map(({ key, name }) => ({
-        updateOne: {
-          filter: { _id: key },
-          update: name === undefined ? { $setOnInsert: { names: [] } } : { $addToSet: { names: name } },
-          upsert: true,
-        },
-      })),
-      { ordered: false },
-    );
-    for (const pair of fresh.keys()) this.remember(pair);
+    const fresh = this.sightings.fresh(agents);
+    if (fresh.length === 0) return;
+    const updates = fresh.map(({ key, name }) => ({
+      updateOne: {
+        filter: { _id: key },
+        update: name === undefined ? { $setOnInsert: { names: [] } } : { $addToSet: { names: name } },
+        upsert: true,
+      },
+    }));
+    await this.writes.run('agents', () => this.collection.bulkWrite(updates, { ordered: false }));
+    this.sightings.remember(fresh);
   }
 
   async namesOf(key: string): Promise<string[]> {
     return (await this.collection.findOne({ _id: key }))?.names ?? [];
-  }
-
-  private remember(pair: string): void {
-    this.recorded.add(pair);
-    if (this.recorded.size > CACHE_SIZE) this.recorded.delete(this.recorded.values().next().value!);
   }
 }
