@@ -11,8 +11,11 @@ export interface ReceiptServiceOptions {
   starknet?: { chain: AnchorChain; signer: ReceiptSigner };
   /** The LRS's public base URL, named in receipts as their issuer. */
   lrsUrl: string;
-  /** How often the anchoring job runs, to tell a client when to come back. */
-  jobPeriodMs: number;
+  /**
+   * The anchoring job's period, `cronPeriodMs(config.anchoring.cron)` (src/jobs/cron-period.ts):
+   * a statement not anchored yet is expected to be within two periods.
+   */
+  anchoringPeriodMs: number;
 }
 
 /** Receipts for anchored statements, and their verification against the chain. */
@@ -21,12 +24,18 @@ export class ReceiptService {
 
   constructor(private readonly options: ReceiptServiceOptions) {}
 
+  /** Throws `ANCHORING_OFF` (404) when this LRS has no Starknet settings, so it issues no receipts. */
+  assertAnchoringOn(): void {
+    this.starknet();
+  }
+
+  /** The signed receipt of an anchored statement; `NOT_ANCHORED_YET` (404) while it is not. */
   async receiptFor(statementId: string): Promise<XapiStarknetAnchorReceipt> {
     const { chain, signer } = this.starknet();
     const leaf = await this.options.batches.leafOf(statementId);
     const batch = leaf === undefined ? undefined : await this.options.batches.get(leaf.seq);
     if (leaf === undefined || batch?.anchor === undefined) {
-      const expected = new Date(Date.now() + 2 * this.options.jobPeriodMs).toISOString();
+      const expected = new Date(Date.now() + 2 * this.options.anchoringPeriodMs).toISOString();
       throw new NotFoundError(`Statement ${statementId} is not anchored yet; expect a receipt by about ${expected}`, 'NOT_ANCHORED_YET');
     }
     const identity = await this.chainIdentity(chain);

@@ -1,6 +1,6 @@
 import { Router, type RequestHandler } from 'express';
 import { requireScope } from '../auth/authenticate';
-import { BadRequestCode, BadRequestError, ForbiddenError } from '../errors';
+import { BadRequestCode, BadRequestError, NotFoundError } from '../errors';
 import { rawBody, readJsonBody } from '../http/body';
 import { singleParameters } from '../http/parameters';
 import { parseUuidParameter } from '../xapi/parameters';
@@ -11,16 +11,24 @@ import type { ReceiptService } from './receipts';
 
 const BATCH_PAGE = 50;
 
-/**
- * /anchoring: receipts of anchored statements (reading them needs statement read scope),
- * verification of a receipt against the chain (open to anyone), and the list of batches.
- */
-export function anchoringRoutes(options: {
+export interface AnchoringRoutesOptions {
   receipts: ReceiptService;
   batches: AnchorBatchStore;
+  /**
+   * The key of the credential that stored a statement, undefined when no statement has this id
+   * (voided statements included): `(await statements.getById(id))?.credentialKey`.
+   */
+  statementCredential(statementId: string): Promise<string | undefined>;
   authenticate: RequestHandler;
   bodyLimitBytes: number;
-}): Router {
+}
+
+/**
+ * /anchoring: receipts of anchored statements (reading them needs statement read scope; with
+ * `statements/read/mine`, only of the credential's own statements), verification of a receipt
+ * against the chain (open to anyone), and the list of batches.
+ */
+export function anchoringRoutes(options: AnchoringRoutesOptions): Router {
   const { receipts, batches } = options;
   const router = Router();
   router.use('/anchoring', rawBody(options.bodyLimitBytes));
@@ -37,8 +45,13 @@ export function anchoringRoutes(options: {
   router.use('/anchoring', options.authenticate);
 
   router.get('/anchoring/receipts/:statementId', requireScope({ resource: 'statements', write: false }), async (req, res) => {
-    if (req.readMineOnly) throw new ForbiddenError('Receipts need a scope that reads every statement (statements/read, all/read or all)');
     const statementId = parseUuidParameter('statementId', String(req.params.statementId));
+    receipts.assertAnchoringOn();
+    const storedBy = await options.statementCredential(statementId);
+    // Another credential's statement looks exactly like one that does not exist.
+    if (storedBy === undefined || (req.readMineOnly && storedBy !== req.credential?.key)) {
+      throw new NotFoundError(`No statement found for statementId=${statementId}`);
+    }
     res.json(await receipts.receiptFor(statementId));
   });
 
