@@ -1,11 +1,11 @@
-import type { Collection, Db } from 'mongodb';
+import type { Collection, Db, UpdateFilter } from 'mongodb';
 import { ensureIndexes } from '../../db/indexes';
+import { isDuplicateKeyError } from '../../db/mongo';
 import type { AnchorBatch, AnchorBatchStore, AnchorLeaf } from './anchor-batch-store';
 
 type BatchDocument = Omit<AnchorBatch, 'seq'> & { _id: number };
 type LeafDocument = Omit<AnchorLeaf, 'statementId'> & { _id: string };
 
-const DUPLICATE_KEY = 11000;
 const LEAF_WRITE_CHUNK = 1000;
 
 /** `anchor_batches` keyed by sequence number; `anchor_leaves` keyed by statement id (point lookups). */
@@ -38,8 +38,14 @@ export class MongoAnchorBatchStore implements AnchorBatchStore {
     return documents.map(toBatch);
   }
 
-  /** Leaves first (idempotent upserts), then the batch: a crash in between leaves leaves that the retry rewrites. */
+  /**
+   * Leaves first (idempotent upserts), then the batch: a crash in between leaves leaves that the
+   * retry rewrites. A batch already recorded under this number is refused before its leaves are
+   * touched; one recorded concurrently by another instance covers the same statements, so the
+   * leaves both write are the same.
+   */
   async record(batch: AnchorBatch, leaves: AnchorLeaf[]): Promise<boolean> {
+    if ((await this.batches.countDocuments({ _id: batch.seq }, { limit: 1 })) > 0) return false;
     for (let start = 0; start < leaves.length; start += LEAF_WRITE_CHUNK) {
       await this.leaves.bulkWrite(
         leaves.slice(start, start + LEAF_WRITE_CHUNK).map(({ statementId, ...leaf }) => ({
@@ -53,13 +59,20 @@ export class MongoAnchorBatchStore implements AnchorBatchStore {
       await this.batches.insertOne({ _id: seq, ...rest });
       return true;
     } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
+      if (isDuplicateKeyError(error)) return false;
       throw error;
     }
   }
 
+  /** Fields changed to undefined are removed (not stored as null). */
   async update(seq: number, changes: Partial<Omit<AnchorBatch, 'seq'>>): Promise<void> {
-    await this.batches.updateOne({ _id: seq }, { $set: changes });
+    const update: UpdateFilter<BatchDocument> = {};
+    for (const [field, value] of Object.entries(changes)) {
+      if (value === undefined) update.$unset = { ...update.$unset, [field]: '' };
+      else update.$set = { ...update.$set, [field]: value };
+    }
+    if (update.$set === undefined && update.$unset === undefined) return;
+    await this.batches.updateOne({ _id: seq }, update);
   }
 
   async leafOf(statementId: string): Promise<AnchorLeaf | undefined> {
@@ -81,6 +94,8 @@ export class MongoAnchorBatchStore implements AnchorBatchStore {
   }
 }
 
+/** Earlier versions stored fields changed to undefined as null: those read as absent. */
 function toBatch({ _id, ...rest }: BatchDocument): AnchorBatch {
-  return { seq: _id, ...rest };
+  const fields = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== null)) as Omit<AnchorBatch, 'seq'>;
+  return { seq: _id, ...fields };
 }
