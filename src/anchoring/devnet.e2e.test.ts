@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { freePort } from '../../test-support/net';
@@ -9,23 +8,21 @@ import pino from 'pino';
 import { Contract, RpcProvider } from 'starknet';
 import request from 'supertest';
 import { createTestLrs, XAPI_VERSION_HEADER, type TestLrs } from '../../test-support/app';
+import { keikoToolsDir, requiring } from '../../test-support/requirements';
 import { sampleStatement } from '../../test-support/statements';
 import { AnchoringService } from './anchoring-service';
-import { deployRegistry, devnetBinary, REGISTRY_ARTIFACTS, startDevnet, type Devnet } from './chain/devnet';
+import { deployRegistry, devnetBinary, startDevnet, type Devnet } from './chain/devnet';
 
 /**
  * End to end on a real starknet-devnet 0.8.1: statements stored over HTTP are anchored by the
  * job, their receipts verify through the API, the stand-alone CLI and the contract's `verify`.
  * Needs devnet (scripts/install-starknet-tools.sh) and the committed contract artifacts.
  */
-const binary = devnetBinary();
-const ARTIFACTS = ['contract_class.json', 'compiled_contract_class.json'].map((suffix) =>
-  path.join(REGISTRY_ARTIFACTS, `anchor_registry_AnchorRegistry.${suffix}`),
-);
-const ready = binary !== undefined && ARTIFACTS.every((file) => existsSync(file));
+const binary = devnetBinary(keikoToolsDir());
 jest.setTimeout(180_000);
+const withDevnet = requiring({ needs: 'starknet-devnet 0.8.1', present: binary !== undefined, install: 'scripts/install-starknet-tools.sh' });
 
-(ready ? describe : describe.skip)('anchoring on starknet-devnet', () => {
+withDevnet.describe('anchoring on starknet-devnet', () => {
   let devnet: Devnet;
   let lrs: TestLrs;
   let anchoring: AnchoringService;

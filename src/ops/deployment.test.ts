@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
+import { requiring } from '../../test-support/requirements';
 
 /** docker-compose.yml: MongoDB 7 as a single-node replica set with a volume, plus the LRS image. */
 const root = path.resolve(__dirname, '../..');
@@ -28,7 +29,12 @@ describe('docker-compose.yml', () => {
     const [bin, ...args] = command.split(' ');
     return spawnSync(bin!, [...args, 'version'], { encoding: 'utf8' }).status === 0;
   });
-  (cli ? it : it.skip)(`is accepted by \`${cli ?? 'docker compose'} config\``, () => {
+  const withCompose = requiring({
+    needs: 'Docker Compose (`docker compose` or `docker-compose`)',
+    present: cli !== undefined,
+    install: 'the Docker Compose plugin, or apt-get install docker-compose',
+  });
+  withCompose.it(`is accepted by \`${cli ?? 'docker compose'} config\``, () => {
     const [bin, ...args] = cli!.split(' ');
     const result = spawnSync(bin!, [...args, 'config', '--quiet'], { cwd: root, env, encoding: 'utf8' });
     expect(result.stderr).not.toMatch(/error|invalid/i);

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import pino from 'pino';
 import { isFerretDbUnderTest, testDatabase, testToolOptions, type TestDatabase } from '../database';
-import { ferretDbBinaryPath } from './ferretdb-install';
+import { requiring } from '../requirements';
+import { FERRETDB_VERSION, ferretDbBinaryPath } from './ferretdb-install';
 import { DataDirInUseError, startEmbeddedDatabase, type EmbeddedDatabase } from './index';
 import { pidFilePath, readPidFile, writePidFile } from './pid-file';
 import { isRunning } from './processes';
@@ -16,6 +17,9 @@ jest.setTimeout(120_000);
 
 const logger = pino({ level: 'silent' });
 const tools = testToolOptions();
+const ferretDb = ferretDbBinaryPath(tools.toolsDir);
+const withFerretDb = (alreadyUnderTest = false) =>
+  requiring({ needs: `FerretDB ${FERRETDB_VERSION}`, present: alreadyUnderTest || existsSync(ferretDb), install: 'npm run setup' });
 
 let dataDir: string;
 const started: EmbeddedDatabase[] = [];
@@ -123,8 +127,7 @@ describe('startEmbeddedDatabase', () => {
     }
   });
 
-  const ferretDb = ferretDbBinaryPath(tools.toolsDir);
-  (existsSync(ferretDb) ? it : it.skip)('prefers a mongod on PATH, started with its own data directory', async () => {
+  withFerretDb().it('prefers a mongod on PATH, started with its own data directory', async () => {
     const shimDir = await mkdtemp(path.join(os.tmpdir(), 'keiko-mongod-shim-'));
     try {
       await writeExecutable(path.join(shimDir, 'mongod'), mongodShim(ferretDb));
@@ -161,13 +164,28 @@ async function writeExecutable(file: string, content: string): Promise<void> {
 
 /**
  * What FerretDB v1 refuses to store, and what the LRS's storage format therefore has to avoid:
- * xAPI extensions are keyed by IRIs (full of dots) and their values are arbitrary JSON.
+ * xAPI extensions are keyed by IRIs (full of dots) and their values are arbitrary JSON. On the
+ * test run's server when it is FerretDB, else on a FerretDB of its own.
  */
-(isFerretDbUnderTest() ? describe : describe.skip)('FerretDB limits we design around', () => {
+withFerretDb(isFerretDbUnderTest()).describe('FerretDB limits we design around', () => {
   let database: TestDatabase;
+  let own: { server: EmbeddedDatabase; dataDir: string } | undefined;
 
-  beforeAll(() => {
-    database = testDatabase();
+  beforeAll(async () => {
+    if (isFerretDbUnderTest()) {
+      database = testDatabase();
+      return;
+    }
+    const ownDataDir = await mkdtemp(path.join(os.tmpdir(), 'keiko-ferretdb-limits-'));
+    const server = await startEmbeddedDatabase({ dataDir: ownDataDir, logger, tools: { ...tools, searchPath: '' }, preferred: 'ferretdb' });
+    own = { server, dataDir: ownDataDir };
+    expect(server.kind).toBe('ferretdb');
+    database = { uri: server.uri, dbName: 'keiko_limits' };
+  });
+
+  afterAll(async () => {
+    await own?.server.stop();
+    if (own) await rm(own.dataDir, { recursive: true, force: true });
   });
 
   it.each([
