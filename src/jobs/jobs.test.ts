@@ -11,8 +11,8 @@ const store = (): LeaseStore => new SqliteLeaseStore(database());
 const logger = pino({ level: 'silent' });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A job that counts its runs; each run lasts `runMs` of real time. */
-function countingJob(options: { name: string; schedule: string; holder: string; clock?: () => Date; runMs?: number }) {
+/** A job that counts its runs. */
+function countingJob(options: { name: string; schedule: string; holder: string; clock?: () => Date }) {
   const counter = { runs: 0 };
   const job = new ScheduledJob({
     name: options.name,
@@ -21,7 +21,6 @@ function countingJob(options: { name: string; schedule: string; holder: string; 
     logger,
     run: async () => {
       counter.runs++;
-      if (options.runMs) await sleep(options.runMs);
     },
   });
   return { job, counter };
@@ -120,22 +119,33 @@ describe('ScheduledJob', () => {
   });
 
   it('keeps its lease through a run longer than its period, and lets it go when it stops', async () => {
-    const name = 'long-run';
-    const live = countingJob({ name, schedule: '* * * * * *', holder: 'live', runMs: 2_500 }); // 1 s period
-    const other = countingJob({ name, schedule: '* * * * * *', holder: 'other' });
-    const running = live.job.tick();
-    const deadline = Date.now() + 2_300;
-    while (Date.now() < deadline) {
+    jest.useFakeTimers({ now: new Date('2030-01-01T00:00:00.200Z') }); // Date and the heartbeat's timer
+    try {
+      const name = 'long-run';
+      let finish = () => {};
+      const job = new ScheduledJob({
+        name,
+        schedule: '* * * * * *', // a period of 1 s
+        lease: new Lease(store(), name, 'live'),
+        logger,
+        run: () => new Promise<void>((resolve) => (finish = resolve)),
+      });
+      const other = countingJob({ name, schedule: '* * * * * *', holder: 'other' });
+      const running = job.tick();
+      for (let elapsed = 0; elapsed < 10_000; elapsed += 250) {
+        await jest.advanceTimersByTimeAsync(250);
+        await other.job.tick();
+        expect(other.counter.runs).toBe(0);
+      }
+      finish();
+      await running;
+      await job.stop();
       await other.job.tick();
-      await sleep(100);
+      expect(other.counter.runs).toBe(1);
+      await other.job.stop();
+    } finally {
+      jest.useRealTimers();
     }
-    expect(other.counter.runs).toBe(0);
-    await running;
-    expect(live.counter.runs).toBe(1);
-    await live.job.stop();
-    await other.job.tick();
-    expect(other.counter.runs).toBe(1);
-    await other.job.stop();
   });
 
   it('rejects an invalid schedule at construction', () => {
