@@ -8,14 +8,14 @@ import {
   type Credential,
   type CredentialStore,
   type IssuedCredential,
-  type PreparedCredential,
   type StoredCredential,
   type UpsertResult,
 } from './credential-store';
 import type { Scope } from './scopes';
 import type { SecretHash } from './secret-hash';
 
-interface CredentialRow {
+/** A row of `credentials`. */
+export interface CredentialRow {
   key: string;
   name: string;
   /** JSON arrays and objects. */
@@ -27,8 +27,6 @@ interface CredentialRow {
   revoked_at: number | null;
 }
 
-type WriteParameters = Omit<CredentialRow, 'revoked_at'>;
-
 export interface SqliteCredentialStoreOptions {
   /** The IRL recorded as `account.homePage` in each new credential's authority. */
   authorityHomePage: string;
@@ -36,8 +34,8 @@ export interface SqliteCredentialStoreOptions {
 
 /** Credentials in the `credentials` table, one row per key; scopes, authority and secret hash as JSON. */
 export class SqliteCredentialStore implements CredentialStore {
-  private readonly insert: Statement<WriteParameters>;
-  private readonly upsertRow: Transaction<(row: WriteParameters) => { row: CredentialRow; created: boolean }>;
+  private readonly insert: Statement<CredentialRow>;
+  private readonly upsertRow: Transaction<(row: CredentialRow) => { row: CredentialRow; created: boolean }>;
   private readonly selectActive: Statement<[string], CredentialRow>;
   private readonly selectAll: Statement<[], CredentialRow>;
   private readonly revokeRow: Statement<[number, number, string]>;
@@ -50,13 +48,13 @@ export class SqliteCredentialStore implements CredentialStore {
     const values = '(@key, @name, @scopes, @authority, @secret_hash, @created_at, @updated_at)';
     this.insert = db.prepare(`INSERT INTO credentials ${columns} VALUES ${values} ON CONFLICT (key) DO NOTHING`);
     const exists: Statement<[string], { found: 1 }> = db.prepare('SELECT 1 AS found FROM credentials WHERE key = ?');
-    const upsert: Statement<WriteParameters, CredentialRow> = db.prepare(
+    const upsert: Statement<CredentialRow, CredentialRow> = db.prepare(
       `INSERT INTO credentials ${columns} VALUES ${values}
        ON CONFLICT (key) DO UPDATE SET name = excluded.name, scopes = excluded.scopes, authority = excluded.authority,
          secret_hash = excluded.secret_hash, updated_at = excluded.updated_at, revoked_at = NULL
        RETURNING *`,
     );
-    this.upsertRow = db.transaction((row: WriteParameters) => {
+    this.upsertRow = db.transaction((row: CredentialRow) => {
       const created = exists.get(row.key) === undefined;
       return { row: upsert.get(row)!, created };
     });
@@ -66,47 +64,53 @@ export class SqliteCredentialStore implements CredentialStore {
   }
 
   async create(input: CreateCredentialInput): Promise<IssuedCredential> {
-    const prepared = await prepareCredential(input, this.options.authorityHomePage);
-    const row = rowOf(prepared, new Date());
-    if (this.insert.run(row).changes === 0) throw credentialExistsError(prepared.key);
-    return { key: prepared.key, secret: prepared.secret, credential: toCredential({ ...row, revoked_at: null }) };
+    const { key, secret, ...stored } = await this.prepare(input);
+    if (this.insert.run(credentialRowOf(stored)).changes === 0) throw credentialExistsError(key);
+    return { key, secret, credential: stored.credential };
   }
 
   async upsert(key: string, secret: string, name: string, scopes: Scope[]): Promise<UpsertResult> {
-    const prepared = await prepareCredential({ key, secret, name, scopes }, this.options.authorityHomePage);
-    const { row, created } = this.upsertRow.immediate(rowOf(prepared, new Date()));
-    return { credential: toCredential(row), created };
+    const { row, created } = this.upsertRow.immediate(credentialRowOf(await this.prepare({ key, secret, name, scopes })));
+    return { credential: storedCredentialOf(row).credential, created };
   }
 
   async findActive(key: string): Promise<StoredCredential | null> {
     const row = this.selectActive.get(key);
-    return row === undefined ? null : { credential: toCredential(row), secretHash: JSON.parse(row.secret_hash) as SecretHash };
+    return row === undefined ? null : storedCredentialOf(row);
   }
 
   async list(): Promise<Credential[]> {
-    return this.selectAll.all().map(toCredential);
+    return this.selectAll.all().map((row) => storedCredentialOf(row).credential);
   }
 
   async revoke(key: string): Promise<boolean> {
     const now = Date.now();
     return this.revokeRow.run(now, now, key).changes === 1;
   }
+
+  /** The validated credential, created now, with its plain secret (to hand back) and the secret's hash (to store). */
+  private async prepare(fields: CreateCredentialInput): Promise<StoredCredential & { key: string; secret: string }> {
+    const { key, secret, description, secretHash } = await prepareCredential(fields, this.options.authorityHomePage);
+    const now = new Date();
+    return { key, secret, credential: storedCredential(key, description, { createdAt: now, updatedAt: now }), secretHash };
+  }
 }
 
-function rowOf({ key, description, secretHash }: PreparedCredential, now: Date): WriteParameters {
+export function credentialRowOf({ credential, secretHash }: StoredCredential): CredentialRow {
   return {
-    key,
-    name: description.name,
-    scopes: JSON.stringify(description.scopes),
-    authority: JSON.stringify(description.authority),
+    key: credential.key,
+    name: credential.name,
+    scopes: JSON.stringify(credential.scopes),
+    authority: JSON.stringify(credential.authority),
     secret_hash: JSON.stringify(secretHash),
-    created_at: now.getTime(),
-    updated_at: now.getTime(),
+    created_at: credential.createdAt.getTime(),
+    updated_at: credential.updatedAt.getTime(),
+    revoked_at: credential.revokedAt?.getTime() ?? null,
   };
 }
 
-function toCredential(row: CredentialRow): Credential {
-  return storedCredential(
+export function storedCredentialOf(row: CredentialRow): StoredCredential {
+  const credential = storedCredential(
     row.key,
     { name: row.name, scopes: JSON.parse(row.scopes) as Scope[], authority: JSON.parse(row.authority) as Credential['authority'] },
     {
@@ -115,4 +119,5 @@ function toCredential(row: CredentialRow): Credential {
       revokedAt: row.revoked_at === null ? undefined : new Date(row.revoked_at),
     },
   );
+  return { credential, secretHash: JSON.parse(row.secret_hash) as SecretHash };
 }

@@ -2,9 +2,13 @@ import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from '../db/sqlite/database';
 import type { Blob, BlobStore, BlobStoreOptions } from './blob-store';
 
-interface BlobRow {
+/** A row of `attachment_blobs`. */
+export interface BlobRow {
+  hash: string;
   content_type: string;
   content: Buffer;
+  /** Milliseconds since the epoch. */
+  stored_at: number;
 }
 
 /**
@@ -15,7 +19,7 @@ interface BlobRow {
 export class SqliteBlobStore implements BlobStore {
   private readonly now: () => Date;
   private readonly insert: Statement<[string, string, Buffer, number]>;
-  private readonly select: Statement<[string], BlobRow>;
+  private readonly select: Statement<[string], Pick<BlobRow, 'content_type' | 'content'>>;
   private readonly selectStoredBefore: Statement<[number, number], { hash: string }>;
   private readonly deleteAny: Statement<[string]>;
   private readonly deleteStoredBefore: Statement<[string, number]>;

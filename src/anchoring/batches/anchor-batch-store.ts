@@ -43,7 +43,12 @@ export interface AnchorLeaf {
   proof: string[];
 }
 
+/**
+ * Adapters: MongoAnchorBatchStore, SqliteAnchorBatchStore; each must pass
+ * describeAnchorBatchStoreContract (anchor-batch-store.contract.ts).
+ */
 export interface AnchorBatchStore {
+  /** Creates the indexes the queries need, idempotently (nothing to do on SQLite: its migrations do). */
   ensureIndexes(): Promise<void>;
   /** The batch with the highest sequence number, if any. */
   latest(): Promise<AnchorBatch | undefined>;

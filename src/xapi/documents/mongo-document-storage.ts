@@ -30,7 +30,7 @@ export const DEFAULT_INLINE_LIMIT_BYTES = 256 * 1024;
  * is derived from the list context and, with `registration` and `updated`, serves the id lists,
  * `since` and multi-document DELETE. The key parts are kept readable for operators.
  */
-interface DocumentRecord {
+export interface DocumentRecord {
   _id: string;
   context: string;
   kind: DocumentKind;

@@ -19,12 +19,12 @@ interface MetaRow {
   updated: number;
 }
 
-interface DocumentRow extends MetaRow {
+interface ContentRow extends MetaRow {
   content: Buffer;
 }
 
-/** Parameters of the write statements, named after their columns. */
-interface WriteParameters {
+/** A row of `documents`. */
+export interface DocumentRow {
   key: string;
   context: string;
   registration: string | null;
@@ -49,11 +49,11 @@ interface ContextParameters {
  * never unreferenced content to sweep.
  */
 export class SqliteDocumentStorage implements DocumentStorage {
-  private readonly select: Statement<[string], DocumentRow>;
+  private readonly select: Statement<[string], ContentRow>;
   private readonly selectMeta: Statement<[string], MetaRow>;
-  private readonly upsert: Statement<WriteParameters>;
-  private readonly insert: Statement<WriteParameters>;
-  private readonly replace: Statement<WriteParameters & { expected_etag: string }>;
+  private readonly upsert: Statement<DocumentRow>;
+  private readonly insert: Statement<DocumentRow>;
+  private readonly replace: Statement<DocumentRow & { expected_etag: string }>;
   private readonly deleteAny: Statement<[string]>;
   private readonly deleteVersion: Statement<[string, string]>;
   private readonly selectIds: Statement<ContextParameters, { document_id: string; updated: number }>;
@@ -98,7 +98,7 @@ export class SqliteDocumentStorage implements DocumentStorage {
   }
 
   async put(key: DocumentKey, document: NewDocument, expected: Expected): Promise<boolean> {
-    const row: WriteParameters = {
+    const row: DocumentRow = {
       key: documentRecordId(key),
       context: documentContextId(key),
       registration: key.registration ?? null,
