@@ -20,6 +20,23 @@ function storageLosing(losses: number): DocumentStorage & { puts: StoredDocument
   return Object.assign(stub as DocumentStorage, { puts });
 }
 
+/** An in-memory storage with an atomic compare-and-swap, answering after a turn of the event loop like a database. */
+function compareAndSwapStorage(): DocumentStorage {
+  let stored: StoredDocument | undefined;
+  const later = <T>(value: () => T) => new Promise<T>((resolve) => setImmediate(() => resolve(value())));
+  const stub: Partial<DocumentStorage> = {
+    get: () => later(() => stored),
+    getMeta: () => later(() => stored),
+    put: (_key, document, expected) =>
+      later(() => {
+        const matches = expected === 'any' || (expected === 'absent' ? stored === undefined : stored?.etag === expected.etag);
+        if (matches) stored = document;
+        return matches;
+      }),
+  };
+  return stub as DocumentStorage;
+}
+
 describe('DocumentService', () => {
   it('stamps what it stores with the SHA-1 of the content and the current time', async () => {
     const storage = storageLosing(0);
@@ -40,5 +57,16 @@ describe('DocumentService', () => {
     expect(error).toBeInstanceOf(ConflictError);
     expect((error as ConflictError).code).toBe('CONCURRENT_UPDATE');
     expect(storage.puts).toHaveLength(3);
+  });
+
+  it('applies every one of many concurrent merges into one document, without serializing them', async () => {
+    const storage = compareAndSwapStorage();
+    const service = new DocumentService(storage);
+    const keys = Array.from({ length: 16 }, (_, index) => `k${index}`);
+    await Promise.all(
+      keys.map((key) => service.post(KEY, { contentType: 'application/json', content: Buffer.from(JSON.stringify({ [key]: 1 })) }, {})),
+    );
+    const merged = JSON.parse((await storage.get(KEY))!.content.toString()) as Record<string, number>;
+    expect(Object.keys(merged).sort()).toEqual([...keys].sort());
   });
 });

@@ -18,8 +18,13 @@ export type PutPolicy = 'preconditions-required' | 'preconditions-optional';
 
 export interface DocumentServiceOptions {
   now?: () => Date;
-  /** Compare-and-swap attempts before giving up on a document that keeps changing (default 5). */
+  /** Compare-and-swap attempts before giving up on a document that keeps changing (default 10). */
   maxAttempts?: number;
+  /**
+   * Longest pause between two attempts, in ms (default 50). Each pause is random, up to a bound
+   * that doubles from 1 ms, so that writers who lost to each other do not collide again.
+   */
+  maxBackoffMs?: number;
 }
 
 /**
@@ -31,18 +36,21 @@ export interface DocumentServiceOptions {
  * That relies on the storage's compare-and-swap being atomic, which the DocumentStorage port
  * promises (one statement on SQLite; on MongoDB one single-document write, which
  * MongoDocumentStorage also serializes within the process for FerretDB v1). The service itself
- * does not serialize requests.
+ * does not serialize requests: concurrent writers of one document retry after a random pause,
+ * and each round at least one of them succeeds.
  */
 export class DocumentService {
   private readonly now: () => Date;
   private readonly maxAttempts: number;
+  private readonly maxBackoffMs: number;
 
   constructor(
     private readonly storage: DocumentStorage,
     options: DocumentServiceOptions = {},
   ) {
     this.now = options.now ?? (() => new Date());
-    this.maxAttempts = options.maxAttempts ?? 5;
+    this.maxAttempts = options.maxAttempts ?? 10;
+    this.maxBackoffMs = options.maxBackoffMs ?? 50;
   }
 
   async get(key: DocumentKey): Promise<StoredDocument> {
@@ -126,9 +134,10 @@ export class DocumentService {
     return { ...body, etag: createHash('sha1').update(body.content).digest('hex'), updated: this.now() };
   }
 
-  /** Runs `attempt` until it reports success, at most maxAttempts times. */
+  /** Runs `attempt` until it reports success, at most maxAttempts times, pausing between attempts. */
   private async untilStored(attempt: () => Promise<boolean>): Promise<void> {
     for (let count = 0; count < this.maxAttempts; count++) {
+      if (count > 0) await pause(Math.random() * Math.min(this.maxBackoffMs, 2 ** (count - 1)));
       if (await attempt()) return;
     }
     throw new ConflictError(
@@ -136,6 +145,10 @@ export class DocumentService {
       'The document kept changing while this request was applied; retry it',
     );
   }
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function expectationOf(current: DocumentMeta | undefined): Expected {
