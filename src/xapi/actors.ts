@@ -51,15 +51,28 @@ export function dropUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-/** Every Agent a statement names as actor, object, instructor or team (Group members included). */
+/**
+ * Every Agent a statement names as actor, object, instructor or team (Group members included),
+ * then those its SubStatement names. A loop rather than recursion: a SubStatement cannot contain
+ * another (Data 2.4.4.3.s8.b4), but this never depends on the statement having been validated.
+ */
 export function agentsIn(statement: Pick<Statement, 'actor' | 'object' | 'context'>): Agent[] {
-  const { object, context } = statement;
-  const inner = object.objectType === 'SubStatement' ? agentsIn(object) : [];
-  const actors = [statement.actor, isActorObject(object) ? object : undefined, context?.instructor, context?.team];
-  return [...actors.flatMap(agentsOf), ...inner];
+  const agents: Agent[] = [];
+  type Part = Pick<Statement, 'actor' | 'object' | 'context'>;
+  for (let part: Part | undefined = statement; part !== undefined; part = part.object.objectType === 'SubStatement' ? part.object : undefined) {
+    const { actor, object, context } = part;
+    for (const named of [actor, isActorObject(object) ? object : undefined, context?.instructor, context?.team]) {
+      addAgentsOf(named, agents);
+    }
+  }
+  return agents;
 }
 
-function agentsOf(actor: Actor | undefined): Agent[] {
-  if (actor === undefined) return [];
-  return actor.objectType === 'Group' ? (actor.member ?? []) : [actor];
+function addAgentsOf(actor: Actor | undefined, agents: Agent[]): void {
+  if (actor === undefined) return;
+  if (actor.objectType !== 'Group') {
+    agents.push(actor);
+    return;
+  }
+  for (const member of actor.member ?? []) agents.push(member);
 }

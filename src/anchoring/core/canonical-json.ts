@@ -28,7 +28,7 @@ export function canonicalize(value: unknown): string {
   }
 }
 
-/** Thrown while serialising; each enclosing array or object prepends its step to `path`. */
+/** Thrown while serialising; `path` is then set to where (e.g. `["result"]["extensions"][0]`). */
 class Unrepresentable extends Error {
   path = '';
   constructor(readonly reason: string) {
@@ -36,7 +36,68 @@ class Unrepresentable extends Error {
   }
 }
 
+/** An array or object being written: its items or sorted member names, and the one being written. */
+interface Frame {
+  array: unknown[] | undefined;
+  object: Record<string, unknown> | undefined;
+  names: string[] | undefined;
+  index: number;
+  /** The index or name of the item or member being written (for error paths). */
+  current: number | string | undefined;
+}
+
+/**
+ * Iterative (an explicit stack instead of recursion), so that a value of any depth, such as a
+ * statement stored before the LRS bounded the depth of JSON it accepts, is canonicalised
+ * rather than overflowing the call stack.
+ */
 function serialize(value: unknown): string {
+  const stack: Frame[] = [];
+  let out = '';
+  let next = value;
+  try {
+    for (;;) {
+      out += openOrWrite(next, stack);
+      // Close finished arrays and objects, then go on with the next item or member.
+      let frame = stack[stack.length - 1];
+      let member: unknown;
+      for (;;) {
+        if (frame === undefined) return out;
+        if (frame.array !== undefined) {
+          if (frame.index < frame.array.length) {
+            if (frame.index > 0) out += ',';
+            frame.current = frame.index;
+            member = frame.array[frame.index++];
+            break;
+          }
+          out += ']';
+        } else {
+          const names = frame.names!;
+          // Members whose value is undefined are left out, as JSON.stringify does.
+          while (frame.index < names.length && frame.object![names[frame.index]!] === undefined) frame.index++;
+          if (frame.index < names.length) {
+            const name = names[frame.index++]!;
+            if (frame.current !== undefined) out += ',';
+            frame.current = name;
+            out += `${serializeString(name)}:`;
+            member = frame.object![name];
+            break;
+          }
+          out += '}';
+        }
+        stack.pop();
+        frame = stack[stack.length - 1];
+      }
+      next = member;
+    }
+  } catch (error) {
+    if (error instanceof Unrepresentable) error.path = stack.map(({ current }) => `[${JSON.stringify(current)}]`).join('');
+    throw error;
+  }
+}
+
+/** The text of a scalar, or the opening bracket of an array or object (pushed on `stack`). */
+function openOrWrite(value: unknown, stack: Frame[]): string {
   switch (typeof value) {
     case 'string':
       return serializeString(value);
@@ -46,27 +107,18 @@ function serialize(value: unknown): string {
       return value ? 'true' : 'false';
     case 'object':
       if (value === null) return 'null';
-      if (Array.isArray(value)) return serializeArray(value);
-      if (isPlainObject(value)) return serializeObject(value);
+      if (Array.isArray(value)) {
+        stack.push({ array: value, object: undefined, names: undefined, index: 0, current: undefined });
+        return '[';
+      }
+      if (isPlainObject(value)) {
+        stack.push({ array: undefined, object: value, names: sortedNames(value), index: 0, current: undefined });
+        return '{';
+      }
       throw new Unrepresentable(`a ${value.constructor?.name ?? 'non-plain'} object is not JSON`);
     default:
       throw new Unrepresentable(`a ${typeof value} is not JSON`);
   }
-}
-
-function serializeObject(object: Record<string, unknown>): string {
-  let out = '{';
-  for (const name of sortedNames(object)) {
-    const member = object[name];
-    if (member === undefined) continue;
-    if (out.length > 1) out += ',';
-    try {
-      out += `${serializeString(name)}:${serialize(member)}`;
-    } catch (error) {
-      throw within(error, `[${JSON.stringify(name)}]`);
-    }
-  }
-  return `${out}}`;
 }
 
 /** Sorting a small object's names by insertion is much faster than Array.prototype.sort. */
@@ -83,24 +135,6 @@ function sortedNames(object: Record<string, unknown>): string[] {
     names[j + 1] = name;
   }
   return names;
-}
-
-function serializeArray(array: unknown[]): string {
-  let out = '[';
-  for (let i = 0; i < array.length; i++) {
-    if (i > 0) out += ',';
-    try {
-      out += serialize(array[i]);
-    } catch (error) {
-      throw within(error, `[${i}]`);
-    }
-  }
-  return `${out}]`;
-}
-
-function within(error: unknown, step: string): unknown {
-  if (error instanceof Unrepresentable) error.path = step + error.path;
-  return error;
 }
 
 /** Characters JSON.stringify escapes (controls, quote, backslash) and surrogate code units. */

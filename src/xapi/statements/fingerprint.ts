@@ -72,12 +72,63 @@ function instantForm(timestamp: string | undefined): number | undefined {
   return timestamp === undefined ? undefined : Date.parse(timestamp);
 }
 
-/** JSON with object keys sorted and undefined members left out, so equal values give equal text. */
+/**
+ * JSON with object keys sorted (by UTF-16 code units) and undefined members left out, so equal
+ * values give equal text. Iterative (an explicit stack), so any depth is fine, and linear.
+ */
 export function stableStringify(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map((item) => stableStringify(item ?? null)).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
+  let out = '';
+  // The open arrays and objects, innermost last: the container, its sorted member names (objects),
+  // the position of the next item or name, and whether a member was written (objects).
+  const containers: unknown[] = [];
+  const names: (string[] | undefined)[] = [];
+  const positions: number[] = [];
+  const wrote: boolean[] = [];
+  let depth = 0;
+  let next: unknown = value;
+  for (;;) {
+    if (next === null || typeof next !== 'object') {
+      out += JSON.stringify(next) ?? 'null';
+    } else {
+      const array = Array.isArray(next);
+      out += array ? '[' : '{';
+      containers[depth] = next;
+      names[depth] = array ? undefined : Object.keys(next).sort();
+      positions[depth] = 0;
+      wrote[depth] = false;
+      depth++;
+    }
+    // Close finished arrays and objects, then go on with the next item or member.
+    for (;;) {
+      if (depth === 0) return out;
+      const top = depth - 1;
+      const keys = names[top];
+      let position = positions[top]!;
+      if (keys === undefined) {
+        const array = containers[top] as unknown[];
+        if (position < array.length) {
+          if (position > 0) out += ',';
+          next = array[position];
+          positions[top] = position + 1;
+          break;
+        }
+        out += ']';
+      } else {
+        const object = containers[top] as Record<string, unknown>;
+        while (position < keys.length && object[keys[position]!] === undefined) position++;
+        if (position < keys.length) {
+          const key = keys[position]!;
+          out += `${wrote[top] ? ',' : ''}${JSON.stringify(key)}:`;
+          wrote[top] = true;
+          next = object[key];
+          positions[top] = position + 1;
+          break;
+        }
+        out += '}';
+      }
+      depth--;
+      containers[depth] = undefined;
+    }
+  }
 }

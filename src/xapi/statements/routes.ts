@@ -2,7 +2,7 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import { requireScope } from '../../auth/authenticate';
 import { authorize } from '../../auth/scopes';
 import { BadRequestCode, BadRequestError, UnauthorizedError } from '../../errors';
-import { readJsonBody, mediaTypeOf } from '../../http/body';
+import { parseJsonRequest, readJsonBody, mediaTypeOf } from '../../http/body';
 import type { Blob } from '../../storage/blob-store';
 import { buildMultipartMixed, parseMultipartMixed } from './attachments/multipart';
 import { splitStatementRequest } from './attachments/statement-request';
@@ -100,21 +100,13 @@ function readStatementsBody(req: Request, jsonLimitBytes: number): { statements:
   if (mediaType === 'multipart/mixed') {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const { statementsJson, attachments } = splitStatementRequest(parseMultipartMixed(body, req.get('content-type')!));
-    return { statements: parseJson(statementsJson), attachments };
+    return { statements: parseJsonRequest(statementsJson, 'The statement part'), attachments };
   }
   if (mediaType === 'application/json') return { statements: readJsonBody(req, jsonLimitBytes), attachments: [] };
   throw new BadRequestError(
     BadRequestCode.InvalidContentType,
     `Statements must be sent as application/json or multipart/mixed, not "${req.get('content-type') ?? 'no Content-Type'}"`,
   );
-}
-
-function parseJson(buffer: Buffer): unknown {
-  try {
-    return JSON.parse(buffer.toString('utf8'));
-  } catch (error) {
-    throw new BadRequestError(BadRequestCode.InvalidJson, `The statement part is not valid JSON: ${(error as Error).message}`);
-  }
 }
 
 function sendStatements(res: Response, result: StatementsResponse, withAttachments: boolean): void {

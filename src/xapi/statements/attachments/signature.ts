@@ -16,7 +16,9 @@
  */
 import { verify, X509Certificate, type KeyObject } from 'node:crypto';
 import { BadRequestError, BadRequestCode } from '../../../errors';
+import { checkJsonText } from '../../../http/body';
 import { SIGNATURE_USAGE_TYPE, type Attachment, type Statement } from '../../types';
+import { stableStringify } from '../fingerprint';
 import { mediaTypeOf } from './multipart';
 import type { ReceivedAttachment } from './statement-request';
 
@@ -111,7 +113,7 @@ function parseCompactJws(text: string): CompactJws {
 }
 
 function parseHeader(json: string): JsonObject {
-  const header = parseJson(json, 'the JWS protected header is not valid JSON');
+  const header = parseJson(json, 'the JWS protected header', 'the JWS protected header is not valid JSON');
   if (!isJsonObject(header)) throw invalidSignature('the JWS protected header is not a JSON object');
   return header;
 }
@@ -162,24 +164,37 @@ function verifyRsaSignature(jws: CompactJws, hash: string, publicKey: KeyObject)
 }
 
 function parsePayload(payload: string): JsonObject {
-  const original = parseJson(payload, 'the JWS payload is not valid JSON; it must be the JSON serialization of the statement');
+  const original = parseJson(
+    payload,
+    'the JWS payload',
+    'the JWS payload is not valid JSON; it must be the JSON serialization of the statement',
+  );
   if (!isJsonObject(original)) throw invalidSignature('the JWS payload must be a JSON statement object');
   return original;
 }
 
-function parseJson(text: string, message: string): unknown {
+/**
+ * JSON.parse, then the limits every JSON from a client has (src/http/body.ts checkJsonText): at
+ * most MAX_JSON_DEPTH levels, so that the canonical forms below (which recurse into nested
+ * SubStatements) and error messages never exhaust the stack, and numbers a double holds exactly.
+ */
+function parseJson(text: string, what: string, message: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw invalidSignature(message);
   }
+  const problem = checkJsonText(text);
+  if (problem !== undefined) throw invalidSignature(`${what}: ${problem.path}: ${problem.message}`);
+  return value;
 }
 
 /** Data §2.6.s5.b3.b2: the signed statement must be logically equivalent to the received one. */
 function assertPayloadMatches(original: JsonObject, received: Statement): void {
   const [signed, actual] = comparableStatements(original, received as unknown as JsonObject);
   const differing = [...new Set([...Object.keys(signed), ...Object.keys(actual)])].filter(
-    (key) => stableStringify(signed[key]) !== stableStringify(actual[key]),
+    (key) => !sameJson(signed[key], actual[key]),
   );
   if (differing.length > 0) {
     throw invalidSignature(
@@ -235,10 +250,16 @@ function canonicalActor(value: unknown): unknown {
   });
 }
 
-/** §2.3.1.b5: the members of a Group are unordered. */
+/** §2.3.1.b5: the members of a Group are unordered (each member's text is computed once, not per comparison). */
 function canonicalMembers(value: unknown): unknown {
   if (!Array.isArray(value)) return value;
-  return value.map(canonicalActor).sort((a, b) => compareStrings(stableStringify(a), stableStringify(b)));
+  return value
+    .map((member) => {
+      const canonical = canonicalActor(member);
+      return { canonical, text: stableStringify(canonical) };
+    })
+    .sort((a, b) => compareStrings(a.text, b.text))
+    .map(({ canonical }) => canonical);
 }
 
 /** §2.3.1.b7: the scheme and the domain of a mailto IRI are case-insensitive. */
@@ -347,16 +368,10 @@ function omit(object: JsonObject, key: string): JsonObject {
   return copy;
 }
 
-/** JSON with object keys sorted, so that key order does not matter. */
-function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  if (isJsonObject(value)) {
-    const entries = Object.keys(value)
-      .sort(compareStrings)
-      .map((key) => `${JSON.stringify(key)}:${stableStringify(value[key])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'undefined';
+/** Whether two values (either may be missing) have the same JSON, whatever their key order. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return stableStringify(a) === stableStringify(b);
 }
 
 function compareStrings(a: string, b: string): number {
