@@ -447,7 +447,8 @@ export function toDocument(batchId: string, record: StatementRecord): StatementD
   return document;
 }
 
-function toRecord(document: StatementDocument): StatementRecord {
+/** The record of a statement document (shared with the migration, src/migrate). */
+export function toRecord(document: StatementDocument): StatementRecord {
   return {
     id: document._id,
     statement: JSON.parse(document.s) as StoredStatement,

@@ -16,7 +16,7 @@ import type {
   StoredBatch,
 } from './statement-storage';
 
-interface StatementRow {
+export interface StatementRow {
   seq: number;
   id: string;
   stored: number;
@@ -295,7 +295,8 @@ function viewConditions(query: StatementQuery): [keyof FilterView, string][] {
   return DRIVING_ORDER.flatMap((field) => (conditions.has(field) ? [[field, conditions.get(field)!]] : []));
 }
 
-function toRow(record: StatementRecord): Omit<StatementRow, 'seq'> {
+/** The row of a statement record (shared with the migration, src/migrate). */
+export function toRow(record: StatementRecord): Omit<StatementRow, 'seq'> {
   return {
     id: record.id,
     stored: record.stored.getTime(),
@@ -310,7 +311,7 @@ function toRow(record: StatementRecord): Omit<StatementRow, 'seq'> {
   };
 }
 
-function toRecord(row: StatementRow): StatementRecord {
+export function toRecord(row: StatementRow): StatementRecord {
   return {
     id: row.id,
     statement: JSON.parse(row.body) as StoredStatement,

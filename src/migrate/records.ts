@@ -1,0 +1,194 @@
+import { createHash } from 'node:crypto';
+import type { AnchorBatch, AnchorLeaf } from '../anchoring/batches/anchor-batch-store';
+import type { StoredCredential } from '../auth/credential-store';
+import { stableStringify } from '../xapi/statements/fingerprint';
+import type { DocumentKind } from '../xapi/documents/document-storage';
+import type { StatementRecord } from '../xapi/statements/statement-storage';
+
+/**
+ * The engine-neutral records a migration carries from a dump reader to a dump writer, one type per
+ * kind of data. Each engine's reader turns its rows or documents into these and its writer turns
+ * them back; nothing in between knows an engine. Where a port already has the type (statements,
+ * credentials with their secret hash, anchoring batches and leaves) it is reused.
+ */
+export interface RecordOf {
+  credentials: StoredCredential;
+  activities: ActivityRecord;
+  agents: AgentRecord;
+  attachments: BlobRecord;
+  documents: DocumentRecord;
+  statements: StatementRecord;
+  waitingReferences: WaitingReferenceRecord;
+  anchorBatches: AnchorBatch;
+  anchorLeaves: AnchorLeaf;
+}
+
+export type Kind = keyof RecordOf;
+export type AnyRecord = RecordOf[Kind];
+
+/**
+ * The kinds, in the order they are copied: statements after the attachments they refer to, the
+ * StatementRef bookkeeping after the statements, anchoring (which refers to statements) last.
+ */
+export const KINDS: readonly Kind[] = [
+  'credentials',
+  'activities',
+  'agents',
+  'attachments',
+  'documents',
+  'statements',
+  'waitingReferences',
+  'anchorBatches',
+  'anchorLeaves',
+];
+
+export function isKind(value: string): value is Kind {
+  return (KINDS as readonly string[]).includes(value);
+}
+
+/** A canonical Activity definition, as the JSON text both engines store. */
+export interface ActivityRecord {
+  id: string;
+  definition: string;
+}
+
+/**
+ * The names seen with one agent IFI key, in the order first seen (as GET /agents lists them).
+ * Agents seen without a name have no record: SQLite keeps nothing for them, and MongoDB's empty
+ * placeholder answers GET /agents exactly as no record does.
+ */
+export interface AgentRecord {
+  ifi: string;
+  names: string[];
+}
+
+/** Attachment content held by the LRS, with its last stored time (content sweeps go by it). */
+export interface BlobRecord {
+  hash: string;
+  contentType: string;
+  content: Buffer;
+  storedAt: Date;
+}
+
+/**
+ * A State / Activity Profile / Agent Profile document under its hashed ids (document-storage.ts:
+ * documentRecordId, documentContextId), which is all the LRS looks documents up by.
+ */
+export interface DocumentRecord {
+  recordId: string;
+  contextId: string;
+  registration?: string;
+  documentId: string;
+  contentType: string;
+  etag: string;
+  updated: Date;
+  content: Buffer;
+  /**
+   * The readable key parts MongoDB keeps beside the hashes for operators. SQLite does not store
+   * them, so they are carried when the source has them, written where the target can keep them,
+   * and left out of the verification digest.
+   */
+  labels?: DocumentLabels;
+}
+
+export interface DocumentLabels {
+  kind: DocumentKind;
+  activityId?: string;
+  agentKey?: string;
+}
+
+/**
+ * Stored statements whose object is a StatementRef to a statement not stored (yet): when it
+ * arrives, their filter views grow (and a voiding one voids it). MongoDB keeps them in
+ * `statement_waiting_references`; SQLite finds them through its target_id index.
+ */
+export interface WaitingReferenceRecord {
+  targetId: string;
+  /** Sorted. */
+  referrers: string[];
+}
+
+/** Where a kind's records are ordered: a record's key, compared as the databases compare it. */
+export type Position = string | number | { stored: number; id: string };
+
+export function keyOf<K extends Kind>(kind: K, record: RecordOf[K]): Position {
+  switch (kind) {
+    case 'credentials':
+      return (record as StoredCredential).credential.key;
+    case 'activities':
+      return (record as ActivityRecord).id;
+    case 'agents':
+      return (record as AgentRecord).ifi;
+    case 'attachments':
+      return (record as BlobRecord).hash;
+    case 'documents':
+      return (record as DocumentRecord).recordId;
+    case 'statements': {
+      const statement = record as StatementRecord;
+      return { stored: statement.stored.getTime(), id: statement.id };
+    }
+    case 'waitingReferences':
+      return (record as WaitingReferenceRecord).targetId;
+    case 'anchorBatches':
+      return (record as AnchorBatch).seq;
+    case 'anchorLeaves':
+      return (record as AnchorLeaf).statementId;
+    default:
+      throw new Error(`unknown kind ${String(kind)}`);
+  }
+}
+
+/**
+ * The canonical serialisation of a record, the same on every engine for the same data: JSON with
+ * object members in code-unit order and undefined members left out (stableStringify, the form
+ * statement fingerprints use, which walks any depth), Dates as ISO-8601 text, Buffers as base64
+ * (`{"$base64": …}`). What a kind does not keep on every engine (document labels) is left out;
+ * what is a set (waiting referrers) is sorted.
+ */
+export function canonicalRecord<K extends Kind>(kind: K, record: RecordOf[K]): string {
+  switch (kind) {
+    case 'documents': {
+      const { labels: _labels, ...rest } = record as DocumentRecord;
+      return canonicalJson(rest);
+    }
+    case 'waitingReferences': {
+      const waiting = record as WaitingReferenceRecord;
+      return canonicalJson({ ...waiting, referrers: [...waiting.referrers].sort() });
+    }
+    default:
+      return canonicalJson(record);
+  }
+}
+
+/**
+ * Dates and Buffers occur only in a record's own members and theirs (a credential's times), never
+ * inside statements or other JSON content, so they are converted to JSON down to that depth.
+ */
+export function canonicalJson(value: unknown): string {
+  return stableStringify(jsonOf(value, 2));
+}
+
+function jsonOf(value: unknown, depth: number): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (Buffer.isBuffer(value)) return { $base64: value.toString('base64') };
+  if (depth === 0 || value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).map(([name, member]) => [name, jsonOf(member, depth - 1)]));
+}
+
+/** Count and SHA-256 of a kind's records in key order (each canonical record followed by a newline). */
+export class KindDigest {
+  private readonly hash = createHash('sha256');
+  count = 0;
+
+  constructor(private readonly kind: Kind) {}
+
+  add(record: AnyRecord): void {
+    this.hash.update(canonicalRecord(this.kind, record));
+    this.hash.update('\n');
+    this.count++;
+  }
+
+  digest(): string {
+    return this.hash.digest('hex');
+  }
+}

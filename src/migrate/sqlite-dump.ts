@@ -1,0 +1,552 @@
+import { existsSync } from 'node:fs';
+import type { Statement } from 'better-sqlite3';
+import type { AnchorBatch, AnchorLeaf } from '../anchoring/batches/anchor-batch-store';
+import { storedCredential, type StoredCredential } from '../auth/credential-store';
+import type { Scope } from '../auth/scopes';
+import type { SecretHash } from '../auth/secret-hash';
+import { databasePath, openSqliteDatabase, StorageOpenError, type SqliteDatabase } from '../db/sqlite/database';
+import { DataDirLock } from '../db/sqlite/data-dir-lock';
+import { VIEW_FIELDS, type FilterView } from '../xapi/statements/filter-view';
+import { toRecord as statementRecordOf, toRow as statementRowOf, type StatementRow } from '../xapi/statements/sqlite-statement-storage';
+import {
+  ByteBudget,
+  DEFAULT_PAGE_LIMITS,
+  keysetPages,
+  MigrationError,
+  type Checkpoint,
+  type DumpReader,
+  type DumpWriter,
+  type PageLimits,
+} from './dump';
+import {
+  isKind,
+  keyOf,
+  type ActivityRecord,
+  type AgentRecord,
+  type BlobRecord,
+  type DocumentRecord,
+  type Kind,
+  type Position,
+  type RecordOf,
+  type WaitingReferenceRecord,
+} from './records';
+
+/** The checkpoints, in the target database itself (one row per kind, and '*' for the migration). */
+const PROGRESS_TABLE = `
+  CREATE TABLE IF NOT EXISTS migration_progress (
+    kind TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    position TEXT,
+    copied INTEGER NOT NULL DEFAULT 0,
+    done INTEGER NOT NULL DEFAULT 0,
+    updated_at INTEGER NOT NULL
+  )`;
+const MIGRATION_ROW = '*';
+/** Before any key: keys are non-empty text, sequence numbers and stored times are not negative. */
+const NO_TEXT = '';
+const NO_NUMBER = -1;
+const INTERNED_CACHE_SIZE = 100_000;
+
+/** Tables holding each kind (waiting references are derived from `statements`). */
+const TABLES: Record<Kind, string> = {
+  credentials: 'credentials',
+  activities: 'activities',
+  agents: 'agent_names',
+  attachments: 'attachment_blobs',
+  documents: 'documents',
+  statements: 'statements',
+  waitingReferences: 'statements',
+  anchorBatches: 'anchor_batches',
+  anchorLeaves: 'anchor_leaves',
+};
+
+/** Stored statements whose StatementRef target is not stored (what SQLite's target_id index answers at ingest). */
+const WAITING_ROWS = `
+  SELECT s.target_id AS target_id, s.id AS id FROM statements s
+  WHERE s.target_id IS NOT NULL AND s.target_id > ? AND NOT EXISTS (SELECT 1 FROM statements t WHERE t.id = s.target_id)
+  ORDER BY s.target_id, s.id`;
+
+/**
+ * The Keiko SQLite database of a data directory, for a migration: held with the data directory's
+ * lock, so that no LRS uses it meanwhile (refused with a clear message when one does).
+ */
+export class SqliteDumpDatabase {
+  private constructor(
+    readonly db: SqliteDatabase,
+    readonly location: string,
+    private readonly lock: DataDirLock,
+  ) {}
+
+  static open(dataDir: string, role: 'source' | 'target'): SqliteDumpDatabase {
+    const file = databasePath(dataDir);
+    if (role === 'source' && !existsSync(file)) {
+      throw new MigrationError(`There is no Keiko LRS database in ${dataDir} (no ${file}).`);
+    }
+    let lock: DataDirLock;
+    try {
+      lock = DataDirLock.acquire(dataDir);
+    } catch (error) {
+      if (!(error instanceof StorageOpenError)) throw error;
+      throw new MigrationError(
+        `The ${role} data directory ${dataDir} is in use by a running Keiko LRS (${error.message}) ` +
+          `Stop that LRS, then run the migration again.`,
+      );
+    }
+    try {
+      return new SqliteDumpDatabase(openSqliteDatabase(file), `SQLite database ${file}`, lock);
+    } catch (error) {
+      lock.release();
+      if (error instanceof StorageOpenError) throw new MigrationError(error.message);
+      throw error;
+    }
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+    this.lock.release();
+  }
+}
+
+/** Reads every kind from a Keiko SQLite database, in key order. */
+export class SqliteDumpReader implements DumpReader {
+  readonly location: string;
+  private readonly fetchers: { [K in Kind]: (after: Position | undefined, limits: PageLimits) => RecordOf[K][] };
+
+  constructor(
+    private readonly database: SqliteDumpDatabase,
+    private readonly limits: PageLimits = DEFAULT_PAGE_LIMITS,
+    private readonly closeDatabase = true,
+  ) {
+    this.location = database.location;
+    const { db } = database;
+    const byKey = <Row>(sql: string) => db.prepare<[string, number], Row>(sql);
+    const credentials = byKey<CredentialRow>('SELECT * FROM credentials WHERE key > ? ORDER BY key LIMIT ?');
+    const activities = byKey<ActivityRecord>('SELECT id, definition FROM activities WHERE id > ? ORDER BY id LIMIT ?');
+    const agentNames = db.prepare<[string], { ifi: string; name: string }>(
+      'SELECT ifi, name FROM agent_names WHERE ifi > ? ORDER BY ifi, seq',
+    );
+    const blobs = db.prepare<[string], BlobRow>(
+      'SELECT hash, content_type, content, stored_at FROM attachment_blobs WHERE hash > ? ORDER BY hash',
+    );
+    const documents = db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE key > ? ORDER BY key');
+    const statements = db.prepare<[number, string, number], StatementRow>(
+      'SELECT * FROM statements WHERE (stored, id) > (?, ?) ORDER BY stored, id LIMIT ?',
+    );
+    const waiting = db.prepare<[string], { target_id: string; id: string }>(WAITING_ROWS);
+    const anchorBatches = db.prepare<[number, number], AnchorBatchRow>('SELECT * FROM anchor_batches WHERE seq > ? ORDER BY seq LIMIT ?');
+    const anchorLeaves = byKey<AnchorLeafRow>('SELECT * FROM anchor_leaves WHERE statement_id > ? ORDER BY statement_id LIMIT ?');
+    this.fetchers = {
+      credentials: (after, { records: limit }) => credentials.all(textAfter(after), limit).map(credentialOf),
+      activities: (after, { records: limit }) => activities.all(textAfter(after), limit),
+      agents: (after, { records: limit }) =>
+        grouped(agentNames.iterate(textAfter(after)), (row) => row.ifi, limit, (ifi, rows): AgentRecord => ({
+          ifi,
+          names: rows.map((row) => row.name),
+        })),
+      attachments: (after, limits) => withinBudget(blobs.iterate(textAfter(after)), (row) => row.content.length, limits).map(blobOf),
+      documents: (after, limits) => withinBudget(documents.iterate(textAfter(after)), (row) => row.content.length, limits).map(documentOf),
+      statements: (after, { records: limit }) => {
+        const position = after as { stored: number; id: string } | undefined;
+        return statements.all(position?.stored ?? NO_NUMBER, position?.id ?? NO_TEXT, limit).map(statementRecordOf);
+      },
+      waitingReferences: (after, { records: limit }) =>
+        grouped(waiting.iterate(textAfter(after)), (row) => row.target_id, limit, (targetId, rows): WaitingReferenceRecord => ({
+          targetId,
+          referrers: rows.map((row) => row.id),
+        })),
+      anchorBatches: (after, { records: limit }) => anchorBatches.all((after as number | undefined) ?? NO_NUMBER, limit).map(anchorBatchOf),
+      anchorLeaves: (after, { records: limit }) => anchorLeaves.all(textAfter(after), limit).map(anchorLeafOf),
+    };
+  }
+
+  async count(kind: Kind): Promise<number> {
+    const { db } = this.database;
+    const sql =
+      kind === 'agents'
+        ? 'SELECT count(DISTINCT ifi) FROM agent_names'
+        : kind === 'waitingReferences'
+          ? `SELECT count(DISTINCT target_id) FROM (${WAITING_ROWS.replace('s.target_id > ?', '1')})`
+          : `SELECT count(*) FROM ${TABLES[kind]}`;
+    return db.prepare(sql).pluck().get() as number;
+  }
+
+  pages<K extends Kind>(kind: K, after?: Position, limits: PageLimits = this.limits): AsyncIterable<RecordOf[K][]> {
+    const fetch = this.fetchers[kind] as (after: Position | undefined, limits: PageLimits) => RecordOf[K][];
+    return keysetPages((position) => fetch(position, limits), (record) => keyOf(kind, record), after);
+  }
+
+  async close(): Promise<void> {
+    if (this.closeDatabase) this.database.close();
+  }
+}
+
+/**
+ * Writes pages into a Keiko SQLite database, each page and its checkpoint in one transaction, so
+ * a crash loses no more than the page being written and never writes one twice. Statements are
+ * inserted in the order they come, (stored, id), so `seq` (the rowid) follows that order as the
+ * adapter requires; their filter-view rows are interned as the adapter does.
+ */
+export class SqliteDumpWriter implements DumpWriter {
+  readonly location: string;
+  private readonly writers: { [K in Kind]: (records: RecordOf[K][]) => void };
+  private readonly saveCheckpoint: Statement<[string, string, string | null, number, number, number]>;
+  private readonly interned = new Map<string, number>();
+  /** Value ids created by the transaction under way, cached once it commits (a rollback may reuse them). */
+  private pendingValues = new Map<string, number>();
+  private readonly selectValueId: Statement<[string, string]>;
+  private readonly insertValue: Statement<[string, string]>;
+
+  constructor(
+    private readonly database: SqliteDumpDatabase,
+    private readonly limits: PageLimits = DEFAULT_PAGE_LIMITS,
+  ) {
+    this.location = database.location;
+    const { db } = database;
+    db.exec(PROGRESS_TABLE);
+    this.saveCheckpoint = db.prepare(
+      `INSERT INTO migration_progress (kind, source, position, copied, done, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (kind) DO UPDATE SET position = excluded.position, copied = excluded.copied, done = excluded.done,
+         updated_at = excluded.updated_at`,
+    );
+    const credential = db.prepare<CredentialRow>(
+      `INSERT INTO credentials (key, name, scopes, authority, secret_hash, created_at, updated_at, revoked_at)
+       VALUES (@key, @name, @scopes, @authority, @secret_hash, @created_at, @updated_at, @revoked_at)
+       ON CONFLICT (key) DO UPDATE SET name = excluded.name, scopes = excluded.scopes, authority = excluded.authority,
+         secret_hash = excluded.secret_hash, created_at = excluded.created_at, updated_at = excluded.updated_at,
+         revoked_at = excluded.revoked_at`,
+    );
+    const activity = db.prepare<[string, string]>(
+      'INSERT INTO activities (id, definition) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET definition = excluded.definition',
+    );
+    const agentName = db.prepare<[string, string]>('INSERT INTO agent_names (ifi, name) VALUES (?, ?) ON CONFLICT (ifi, name) DO NOTHING');
+    const blob = db.prepare<BlobRow>(
+      `INSERT INTO attachment_blobs (hash, content_type, content, stored_at) VALUES (@hash, @content_type, @content, @stored_at)
+       ON CONFLICT (hash) DO UPDATE SET content_type = excluded.content_type, content = excluded.content, stored_at = excluded.stored_at`,
+    );
+    const document = db.prepare<DocumentRow>(
+      `INSERT INTO documents (key, context, registration, document_id, content_type, etag, updated, content)
+       VALUES (@key, @context, @registration, @document_id, @content_type, @etag, @updated, @content)
+       ON CONFLICT (key) DO UPDATE SET context = excluded.context, registration = excluded.registration,
+         document_id = excluded.document_id, content_type = excluded.content_type, etag = excluded.etag,
+         updated = excluded.updated, content = excluded.content`,
+    );
+    const statement = db.prepare<Omit<StatementRow, 'seq'>>(
+      `INSERT INTO statements (id, stored, body, fingerprint, views, target_id, voids_id, voided, credential, attachments)
+       VALUES (@id, @stored, @body, @fingerprint, @views, @target_id, @voids_id, @voided, @credential, @attachments)`,
+    );
+    const anchorBatch = db.prepare<AnchorBatchRow>(
+      `INSERT INTO anchor_batches (seq, state, finality, batch) VALUES (@seq, @state, @finality, @batch)
+       ON CONFLICT (seq) DO UPDATE SET state = excluded.state, finality = excluded.finality, batch = excluded.batch`,
+    );
+    const anchorLeaf = db.prepare<AnchorLeafRow>(
+      `INSERT INTO anchor_leaves (statement_id, seq, leaf_index, digest, leaf, proof)
+       VALUES (@statement_id, @seq, @leaf_index, @digest, @leaf, @proof)
+       ON CONFLICT (statement_id) DO UPDATE SET seq = excluded.seq, leaf_index = excluded.leaf_index,
+         digest = excluded.digest, leaf = excluded.leaf, proof = excluded.proof`,
+    );
+    this.selectValueId = db.prepare('SELECT value_id FROM view_values WHERE field = ? AND value = ?');
+    this.insertValue = db.prepare('INSERT INTO view_values (field, value) VALUES (?, ?)');
+    const viewRow = db.prepare<[number, number, number]>('INSERT OR IGNORE INTO statement_views (value_id, stored, seq) VALUES (?, ?, ?)');
+    this.writers = {
+      credentials: (records) => records.forEach((record) => credential.run(credentialRowOf(record))),
+      activities: (records) => records.forEach((record) => activity.run(record.id, record.definition)),
+      agents: (records) => records.forEach((record) => record.names.forEach((name) => agentName.run(record.ifi, name))),
+      attachments: (records) => records.forEach((record) => blob.run(blobRowOf(record))),
+      documents: (records) => records.forEach((record) => document.run(documentRowOf(record))),
+      statements: (records) => {
+        for (const record of records) {
+          const seq = Number(statement.run(statementRowOf(record)).lastInsertRowid);
+          for (const valueId of this.viewValueIds(record.views)) viewRow.run(valueId, record.stored.getTime(), seq);
+        }
+      },
+      // SQLite finds them through statements.target_id: nothing to write.
+      waitingReferences: () => undefined,
+      anchorBatches: (records) => records.forEach((record) => anchorBatch.run(anchorBatchRowOf(record))),
+      anchorLeaves: (records) => records.forEach((record) => anchorLeaf.run(anchorLeafRowOf(record))),
+    };
+  }
+
+  async migrationSource(): Promise<string | undefined> {
+    const row = this.database.db.prepare('SELECT source FROM migration_progress WHERE kind = ?').pluck().get(MIGRATION_ROW);
+    return row as string | undefined;
+  }
+
+  async startMigration(source: string): Promise<void> {
+    this.database.db
+      .prepare('INSERT INTO migration_progress (kind, source, updated_at) VALUES (?, ?, ?) ON CONFLICT (kind) DO NOTHING')
+      .run(MIGRATION_ROW, source, Date.now());
+  }
+
+  async checkpoints(): Promise<Map<Kind, Checkpoint>> {
+    const rows = this.database.db.prepare('SELECT kind, position, copied, done FROM migration_progress').all() as {
+      kind: string;
+      position: string | null;
+      copied: number;
+      done: number;
+    }[];
+    const checkpoints = new Map<Kind, Checkpoint>();
+    for (const row of rows) {
+      if (!isKind(row.kind)) continue;
+      checkpoints.set(row.kind, {
+        kind: row.kind,
+        ...(row.position === null ? {} : { position: JSON.parse(row.position) as Position }),
+        copied: row.copied,
+        done: row.done === 1,
+      });
+    }
+    return checkpoints;
+  }
+
+  async holdsAny(kind: Kind): Promise<boolean> {
+    if (kind === 'waitingReferences') return false;
+    return this.database.db.prepare(`SELECT EXISTS (SELECT 1 FROM ${TABLES[kind]})`).pluck().get() === 1;
+  }
+
+  async write<K extends Kind>(kind: K, records: RecordOf[K][], checkpoint: Checkpoint): Promise<void> {
+    const { db } = this.database;
+    const write = this.writers[kind] as (records: RecordOf[K][]) => void;
+    const source = (await this.migrationSource()) ?? '';
+    this.pendingValues = new Map();
+    db.transaction(() => {
+      write(records);
+      this.saveCheckpoint.run(
+        kind,
+        source,
+        checkpoint.position === undefined ? null : JSON.stringify(checkpoint.position),
+        checkpoint.copied,
+        checkpoint.done ? 1 : 0,
+        Date.now(),
+      );
+    }).immediate();
+    for (const [key, id] of this.pendingValues) this.remember(key, id);
+    this.pendingValues = new Map();
+  }
+
+  reader(): DumpReader {
+    return new SqliteDumpReader(this.database, this.limits, false);
+  }
+
+  async close(): Promise<void> {
+    this.database.close();
+  }
+
+  /** The interned ids of a view's (field, value) pairs, creating those not seen yet. */
+  private viewValueIds(views: FilterView): number[] {
+    const ids: number[] = [];
+    for (const field of VIEW_FIELDS) {
+      for (const value of views[field]) {
+        const key = `${field}\n${value}`;
+        let id = this.interned.get(key) ?? this.pendingValues.get(key);
+        if (id === undefined) {
+          id = (this.selectValueId.get(field, value) as { value_id: number } | undefined)?.value_id;
+          id ??= Number(this.insertValue.run(field, value).lastInsertRowid);
+          this.pendingValues.set(key, id);
+        }
+        ids.push(id);
+      }
+    }
+    return ids;
+  }
+
+  private remember(key: string, id: number): void {
+    if (this.interned.size >= INTERNED_CACHE_SIZE) this.interned.delete(this.interned.keys().next().value!);
+    this.interned.set(key, id);
+  }
+}
+
+function textAfter(after: Position | undefined): string {
+  return (after as string | undefined) ?? NO_TEXT;
+}
+
+/** Rows ordered by a group key, gathered into at most `limit` whole groups. */
+function grouped<Row, R>(
+  rows: IterableIterator<Row>,
+  groupOf: (row: Row) => string,
+  limit: number,
+  build: (group: string, rows: Row[]) => R,
+): R[] {
+  const records: R[] = [];
+  let current: { group: string; rows: Row[] } | undefined;
+  for (const row of rows) {
+    const group = groupOf(row);
+    if (current?.group !== group) {
+      if (current !== undefined) records.push(build(current.group, current.rows));
+      if (records.length === limit) {
+        current = undefined;
+        break;
+      }
+      current = { group, rows: [] };
+    }
+    current.rows.push(row);
+  }
+  if (current !== undefined) records.push(build(current.group, current.rows));
+  return records;
+}
+
+/** Rows while they fit in a page's byte budget; the iterator is closed after. */
+function withinBudget<Row>(rows: IterableIterator<Row>, bytesOf: (row: Row) => number, limits: PageLimits): Row[] {
+  const budget = new ByteBudget(limits);
+  const taken: Row[] = [];
+  for (const row of rows) {
+    if (!budget.fits(bytesOf(row))) break;
+    taken.push(row);
+  }
+  return taken;
+}
+
+interface CredentialRow {
+  key: string;
+  name: string;
+  scopes: string;
+  authority: string;
+  secret_hash: string;
+  created_at: number;
+  updated_at: number;
+  revoked_at: number | null;
+}
+
+function credentialOf(row: CredentialRow): StoredCredential {
+  const credential = storedCredential(
+    row.key,
+    {
+      name: row.name,
+      scopes: JSON.parse(row.scopes) as Scope[],
+      authority: JSON.parse(row.authority) as StoredCredential['credential']['authority'],
+    },
+    {
+      createdAt: new Date(row.created_at),
+      updatedAt: new Date(row.updated_at),
+      revokedAt: row.revoked_at === null ? undefined : new Date(row.revoked_at),
+    },
+  );
+  return { credential, secretHash: JSON.parse(row.secret_hash) as SecretHash };
+}
+
+function credentialRowOf({ credential, secretHash }: StoredCredential): CredentialRow {
+  return {
+    key: credential.key,
+    name: credential.name,
+    scopes: JSON.stringify(credential.scopes),
+    authority: JSON.stringify(credential.authority),
+    secret_hash: JSON.stringify(secretHash),
+    created_at: credential.createdAt.getTime(),
+    updated_at: credential.updatedAt.getTime(),
+    revoked_at: credential.revokedAt?.getTime() ?? null,
+  };
+}
+
+interface BlobRow {
+  hash: string;
+  content_type: string;
+  content: Buffer;
+  stored_at: number;
+}
+
+function blobOf(row: BlobRow): BlobRecord {
+  return { hash: row.hash, contentType: row.content_type, content: row.content, storedAt: new Date(row.stored_at) };
+}
+
+function blobRowOf(record: BlobRecord): BlobRow {
+  return { hash: record.hash, content_type: record.contentType, content: record.content, stored_at: record.storedAt.getTime() };
+}
+
+interface DocumentRow {
+  key: string;
+  context: string;
+  registration: string | null;
+  document_id: string;
+  content_type: string;
+  etag: string;
+  updated: number;
+  content: Buffer;
+}
+
+function documentOf(row: DocumentRow): DocumentRecord {
+  return {
+    recordId: row.key,
+    contextId: row.context,
+    ...(row.registration === null ? {} : { registration: row.registration }),
+    documentId: row.document_id,
+    contentType: row.content_type,
+    etag: row.etag,
+    updated: new Date(row.updated),
+    content: row.content,
+  };
+}
+
+function documentRowOf(record: DocumentRecord): DocumentRow {
+  return {
+    key: record.recordId,
+    context: record.contextId,
+    registration: record.registration ?? null,
+    document_id: record.documentId,
+    content_type: record.contentType,
+    etag: record.etag,
+    updated: record.updated.getTime(),
+    content: record.content,
+  };
+}
+
+interface AnchorBatchRow {
+  seq: number;
+  state: string;
+  finality: string | null;
+  batch: string;
+}
+
+/**
+ * The layout of SqliteAnchorBatchStore (its row mapping is private to it): the batch but its
+ * sequence number as JSON, times as ISO strings, beside the columns its queries select on.
+ */
+function anchorBatchOf(row: AnchorBatchRow): AnchorBatch {
+  type Json = Omit<AnchorBatch, 'seq' | 'first' | 'last' | 'recordedAt' | 'nextAttemptAt'> & {
+    first: { stored: string; id: string };
+    last: { stored: string; id: string };
+    recordedAt: string;
+    nextAttemptAt: string;
+  };
+  const batch = JSON.parse(row.batch) as Json;
+  return {
+    ...batch,
+    seq: row.seq,
+    first: { stored: new Date(batch.first.stored), id: batch.first.id },
+    last: { stored: new Date(batch.last.stored), id: batch.last.id },
+    recordedAt: new Date(batch.recordedAt),
+    nextAttemptAt: new Date(batch.nextAttemptAt),
+  };
+}
+
+function anchorBatchRowOf({ seq, ...batch }: AnchorBatch): AnchorBatchRow {
+  return { seq, state: batch.state, finality: batch.anchor?.finality ?? null, batch: JSON.stringify(batch) };
+}
+
+interface AnchorLeafRow {
+  statement_id: string;
+  seq: number;
+  leaf_index: number;
+  digest: string;
+  leaf: string;
+  proof: string;
+}
+
+function anchorLeafOf(row: AnchorLeafRow): AnchorLeaf {
+  return {
+    statementId: row.statement_id,
+    seq: row.seq,
+    leafIndex: row.leaf_index,
+    digest: row.digest,
+    leaf: row.leaf,
+    proof: JSON.parse(row.proof) as string[],
+  };
+}
+
+function anchorLeafRowOf(record: AnchorLeaf): AnchorLeafRow {
+  return {
+    statement_id: record.statementId,
+    seq: record.seq,
+    leaf_index: record.leafIndex,
+    digest: record.digest,
+    leaf: record.leaf,
+    proof: JSON.stringify(record.proof),
+  };
+}
