@@ -114,6 +114,11 @@ export function assertJsonTextWithinLimits(text: string, what: string, options: 
  *   passes when the shortest text of the double it parses to has the same decimal value
  *   (`1.0`, `1e2`, `0.1`, `-0`, `5e-324` and `9007199254740993`'s neighbour `9007199254740992` do).
  *
+ * Both are limits on the JSON text of a request as a whole, like its size (Communication
+ * 3.2.s3.b12 lets an LRS choose its limits); they also apply inside extension values, which Data
+ * 4.1.s3.b2 otherwise leaves to the client: a value the LRS cannot store and give back as sent is
+ * refused rather than stored changed.
+ *
  * The text must be valid JSON (call after JSON.parse); the result is undefined when all is well.
  */
 export function checkJsonText(text: string, options: JsonTextOptions = {}): JsonTextProblem | undefined {
