@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from './config';
+import { StorageOpenError } from './db/sqlite/database';
 import { createLogger } from './logger';
 import { startServer } from './server';
 
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) console.error(error.message);
+  if (error instanceof ConfigError || error instanceof StorageOpenError) console.error(error.message);
   else console.error('Keiko LRS failed to start:', error);
   process.exit(1);
 });
