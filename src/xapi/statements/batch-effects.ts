@@ -65,7 +65,9 @@ export function planBatchEffects(batch: BatchStatement[], reads: EffectReads): B
       if (inBatch.has(target.id)) effects.voidedOnArrival.add(target.id);
       else effects.voidStored.push(target.id);
     }
-    referrersInBatch.set(target.id, [...(referrersInBatch.get(target.id) ?? []), statement]);
+    const referrers = referrersInBatch.get(target.id) ?? [];
+    referrers.push(statement);
+    referrersInBatch.set(target.id, referrers);
     work.push({ id: statement.id, targetView: target.views });
   }
 

@@ -221,25 +221,37 @@ export class MongoStatementStorage implements StatementStorage {
 
   /**
    * The ids among `ids` already stored with the same content. Throws on a conflict; waits for a
-   * live request storing one of them, and rolls back the batch of a dead one.
+   * live request storing some of them, and rolls back the batch of a dead one. One lookup per id,
+   * then one per batch that wrote them (usually one), whatever the number of duplicates.
    */
   private async settleExisting(records: NewStatementRecord[], ids: string[], deadline: number): Promise<string[]> {
-    const byId = new Map(records.map((record) => [record.id, record]));
-    const settled: string[] = [];
+    const fingerprints = new Map(records.map((record) => [record.id, record.fingerprint]));
+    const byBatch = new Map<string, string[]>();
     for (const [id, existing] of await this.findExisting(ids)) {
-      if (existing.fp !== byId.get(id)!.fingerprint) {
+      if (existing.fp !== fingerprints.get(id)) {
         throw new ConflictError('STATEMENT_CONFLICT', `Statement ${id} already exists with different content`);
       }
-      if (await this.outcomeOf(existing.b, id, deadline)) settled.push(id);
+      const sameBatch = byBatch.get(existing.b) ?? [];
+      sameBatch.push(id);
+      byBatch.set(existing.b, sameBatch);
+    }
+    const settled: string[] = [];
+    for (const [batchId, batchIds] of byBatch) {
+      if (await this.outcomeOf(batchId, batchIds[0]!, deadline)) settled.push(...batchIds);
     }
     return settled;
   }
 
-  /** Whether the statement `id` written by batch `batchId` is stored for good (false: rolled back). */
+  /**
+   * Whether batch `batchId`, which wrote statement `id`, stored its statements for good (false:
+   * rolled back, so they may be inserted again).
+   */
   private async outcomeOf(batchId: string, id: string, deadline: number): Promise<boolean> {
     for (;;) {
       const batch = await this.batches.findOne({ _id: batchId });
-      if (batch === null || batch.state === 'committed') return (await this.statements.countDocuments({ _id: id }, { limit: 1 })) > 0;
+      if (batch?.state === 'committed') return true;
+      // Finished, or rolled back and cleared: a rollback removes every statement of the batch.
+      if (batch === null) return (await this.statements.countDocuments({ _id: id }, { limit: 1 })) > 0;
       if (batch.state === 'aborted' || this.isAbandoned(batch)) {
         await this.recoverBatch(batch);
         return false;
