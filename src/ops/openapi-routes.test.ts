@@ -27,6 +27,7 @@ import {
   ServiceUnavailableError,
   UnauthorizedError,
 } from '../errors';
+import { JsonLimitCode } from '../http/body';
 import { DocumentErrorCode } from '../xapi/documents/errors';
 import statementSchema from '../xapi/statements/validation/statement.schema.json';
 import {
@@ -1077,6 +1078,7 @@ describe('the routes the app serves and the document agree', () => {
     const text = JSON.stringify(doc);
     const codes = [
       ...Object.values(BadRequestCode),
+      ...Object.values(JsonLimitCode),
       new UnauthorizedError().code,
       new ForbiddenError('').code,
       new NotFoundError('').code,
@@ -1087,15 +1089,16 @@ describe('the routes the app serves and the document agree', () => {
       'NO_SUCH_RESOURCE', // notFoundHandler
       'INTERNAL_ERROR', // errorHandler, unexpected errors
       'INVALID_BODY', // errorHandler, body-parser errors
-      'STATEMENT_CONFLICT', // StatementIngest
-      'STATEMENT_IN_FLIGHT', // StatementIngest
+      'STATEMENT_CONFLICT', // statement storage
+      'STATEMENT_IN_FLIGHT', // MongoStatementStorage
       'NOT_ANCHORED_YET', // ReceiptService: stored, not anchored yet
       'ANCHORING_OFF', // ReceiptService: no Starknet settings
     ];
     expect(codes.filter((code) => !text.includes(`\`${code}\``))).toEqual([]);
     const responses = object(object(doc.components, 'components').responses, 'responses');
     const badRequest = String(deref(responses.BadRequest, 'BadRequest').description);
-    expect(Object.values(BadRequestCode).filter((code) => !badRequest.includes(`\`${code}\``))).toEqual([]);
+    const badRequestCodes = [...Object.values(BadRequestCode), ...Object.values(JsonLimitCode)];
+    expect(badRequestCodes.filter((code) => !badRequest.includes(`\`${code}\``))).toEqual([]);
   });
 
   it('serves this document at /openapi.json', async () => {
