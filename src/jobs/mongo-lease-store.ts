@@ -1,4 +1,5 @@
 import type { Collection, Db } from 'mongodb';
+import { isDuplicateKeyError } from '../db/mongo';
 import type { LeaseStore } from './lease-store';
 
 interface LeaseDocument {
@@ -6,8 +7,6 @@ interface LeaseDocument {
   holder: string;
   expiresAt: Date;
 }
-
-const DUPLICATE_KEY = 11000;
 
 /**
  * Leases in the `leases` collection, one document per lease: `{_id: name, holder, expiresAt}`.
@@ -32,7 +31,7 @@ export class MongoLeaseStore implements LeaseStore {
       await this.collection.insertOne({ _id: name, holder, expiresAt });
       return true;
     } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
+      if (isDuplicateKeyError(error)) return false;
       throw error;
     }
   }

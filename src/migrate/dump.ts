@@ -1,4 +1,4 @@
-import type { Kind, Position, RecordOf } from './records';
+import { keyOf, type Kind, type Position, type RecordOf } from './records';
 
 /**
  * One engine's side of a migration. A DumpReader streams a kind's engine-neutral records in key
@@ -64,6 +64,53 @@ export class MigrationError extends Error {
   }
 }
 
+/** How a reader fetches a kind's next page: the records in key order strictly after `after` (none at the end). */
+export type PageFetcher<K extends Kind> = (after: Position | undefined, limits: PageLimits) => Promise<RecordOf[K][]> | RecordOf[K][];
+export type PageFetchers = { [K in Kind]: PageFetcher<K> };
+
+/** How a writer stores a page of a kind's records (synchronously on SQLite, inside its transaction). */
+export type PageWriter<K extends Kind, Result = Promise<void>> = (records: RecordOf[K][]) => Result;
+export type PageWriters<Result = Promise<void>> = { [K in Kind]: PageWriter<K, Result> };
+
+/**
+ * A DumpReader made of one page fetcher per kind, walked by key (keysetPages); `release` is called
+ * on close (absent when the reader does not own its database).
+ */
+export abstract class KeysetDumpReader implements DumpReader {
+  protected constructor(
+    readonly location: string,
+    private readonly fetchers: PageFetchers,
+    private readonly limits: PageLimits,
+    private readonly release?: () => Promise<void> | void,
+  ) {}
+
+  abstract count(kind: Kind): Promise<number>;
+
+  pages<K extends Kind>(kind: K, after?: Position, limits: PageLimits = this.limits): AsyncIterable<RecordOf[K][]> {
+    const fetch = this.fetchers[kind] as PageFetcher<K>;
+    return keysetPages((position) => fetch(position, limits), (record) => keyOf(kind, record), after);
+  }
+
+  async close(): Promise<void> {
+    await this.release?.();
+  }
+}
+
+/** A checkpoint as a target keeps it: its position as JSON text (positionText), absent when it has none. */
+export function storedCheckpoint(kind: Kind, position: string | null | undefined, copied: number, done: boolean): Checkpoint {
+  return {
+    kind,
+    ...(position === null || position === undefined ? {} : { position: JSON.parse(position) as Position }),
+    copied,
+    done,
+  };
+}
+
+/** The JSON text a checkpoint's position is kept as (storedCheckpoint reads it back). */
+export function positionText(checkpoint: Checkpoint): string | undefined {
+  return checkpoint.position === undefined ? undefined : JSON.stringify(checkpoint.position);
+}
+
 /**
  * Pages of a keyset walk: `fetch(after)` returns the next records in key order (possibly fewer
  * than a full page: pages are also bounded by bytes), and an empty array at the end.
@@ -82,19 +129,19 @@ export async function* keysetPages<R>(
   }
 }
 
-/** Takes records while they fit in the byte budget (the first always does). */
-export class ByteBudget {
-  private used = 0;
-  private taken = 0;
-
-  constructor(private readonly limits: PageLimits) {}
-
-  /** Whether a record of this size still fits in the page. */
-  fits(bytes: number): boolean {
-    if (this.taken >= this.limits.records) return false;
-    if (this.taken > 0 && this.used + bytes > this.limits.bytes) return false;
-    this.used += bytes;
-    this.taken++;
-    return true;
+/**
+ * The leading items that fit in a page: at most `limits.records`, and within `limits.bytes`
+ * beyond the first (which always fits). Stops reading there (an iterator is closed).
+ */
+export function withinBudget<T>(items: Iterable<T>, bytesOf: (item: T) => number, limits: PageLimits): T[] {
+  const taken: T[] = [];
+  let used = 0;
+  for (const item of items) {
+    if (taken.length >= limits.records) break;
+    const bytes = bytesOf(item);
+    if (taken.length > 0 && used + bytes > limits.bytes) break;
+    used += bytes;
+    taken.push(item);
   }
+  return taken;
 }

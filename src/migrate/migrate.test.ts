@@ -232,6 +232,16 @@ async function openMongo(database: TestDatabase): Promise<MongoBackend> {
   return backend;
 }
 
+/** Runs `use` on the backend, closing it after. */
+async function withBackend<T>(opened: StorageBackend | Promise<StorageBackend>, use: (backend: StorageBackend) => Promise<T>): Promise<T> {
+  const backend = await opened;
+  try {
+    return await use(backend);
+  } finally {
+    await backend.close();
+  }
+}
+
 function expectVerified(result: MigrationResult): void {
   expect(result.rows.map((row) => row.kind)).toEqual(KINDS);
   expect(result.rows.filter((row) => !row.match)).toEqual([]);
@@ -290,27 +300,18 @@ describe('migrate: SQLite → MongoDB → SQLite', () => {
     });
   });
 
+  const openFinal = () => SqliteBackend.open({ dataDir: finalDir, exclusive: true, authorityHomePage: HOME_PAGE });
+
   it('answers every read on MongoDB as on the source', async () => {
-    const backend = await openMongo(mongo);
-    try {
-      expect(await observe(backend, filled)).toEqual(expected);
-    } finally {
-      await backend.close();
-    }
+    await withBackend(openMongo(mongo), async (backend) => expect(await observe(backend, filled)).toEqual(expected));
   });
 
   it('answers every read on the SQLite it came back to as on the source', async () => {
-    const backend = SqliteBackend.open({ dataDir: finalDir, exclusive: true, authorityHomePage: HOME_PAGE });
-    try {
-      expect(await observe(backend, filled)).toEqual(expected);
-    } finally {
-      await backend.close();
-    }
+    await withBackend(openFinal(), async (backend) => expect(await observe(backend, filled)).toEqual(expected));
   });
 
   it('keeps what the reads above show only indirectly: stored times, voiding, views, secrets, seq order', async () => {
-    const backend = SqliteBackend.open({ dataDir: finalDir, exclusive: true, authorityHomePage: HOME_PAGE });
-    try {
+    await withBackend(openFinal(), async (backend) => {
       const voided = await backend.statements.getById(filled.voided);
       expect(voided?.voided).toBe(true);
       expect(voided?.statement.stored).toBe(voided?.stored.toISOString());
@@ -324,9 +325,7 @@ describe('migrate: SQLite → MongoDB → SQLite', () => {
       // A statement stored after the migration gets a later stored time than every migrated one.
       const later = (await backend.statements.storeBatch([recordOf()])).stored[0]!;
       expect(later.stored.getTime()).toBeGreaterThan(expected.scan[expected.scan.length - 1]!.stored.getTime());
-    } finally {
-      await backend.close();
-    }
+    });
     const db = new Database(databasePath(finalDir), { readonly: true });
     try {
       const bySeq = db.prepare('SELECT id FROM statements ORDER BY seq').pluck().all();

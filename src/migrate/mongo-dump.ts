@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
 import {
-  Binary,
   MongoBulkWriteError,
   type AnyBulkWriteOperation,
   type Collection,
@@ -19,7 +17,14 @@ import { connectMongo, isDuplicateKeyError } from '../db/mongo';
 import { MongoBlobStore } from '../storage/mongo-blob-store';
 import { redactedUri } from '../storage/mongo-backend';
 import type { DocumentKind } from '../xapi/documents/document-storage';
-import { DEFAULT_INLINE_LIMIT_BYTES, DOCUMENTS_COLLECTION, MongoDocumentStorage } from '../xapi/documents/mongo-document-storage';
+import {
+  DEFAULT_INLINE_LIMIT_BYTES,
+  DOCUMENTS_COLLECTION,
+  documentContentOf,
+  MongoDocumentStorage,
+  placeDocumentContent,
+  type DocumentRecord as DocumentDocument,
+} from '../xapi/documents/mongo-document-storage';
 import {
   ABANDONED_BATCH_MS,
   MongoStatementStorage,
@@ -28,18 +33,22 @@ import {
   type StatementDocument,
 } from '../xapi/statements/mongo-statement-storage';
 import {
-  ByteBudget,
   DEFAULT_PAGE_LIMITS,
-  keysetPages,
+  KeysetDumpReader,
   MigrationError,
+  positionText,
+  storedCheckpoint,
+  withinBudget,
   type Checkpoint,
   type DumpReader,
   type DumpWriter,
+  type PageFetchers,
   type PageLimits,
+  type PageWriter,
+  type PageWriters,
 } from './dump';
 import {
   isKind,
-  keyOf,
   type AgentRecord,
   type BlobRecord,
   type DocumentRecord,
@@ -94,21 +103,8 @@ interface BlobHead {
   storedAt: Date;
 }
 
-interface DocumentDocument {
-  _id: string;
-  context: string;
-  kind?: DocumentKind;
-  activityId?: string;
-  agentKey?: string;
-  registration?: string;
-  documentId: string;
-  contentType: string;
-  length: number;
-  etag: string;
-  updated: Date;
-  inline?: Binary;
-  blob?: string;
-}
+/** A document as the documents collection holds it (MongoDocumentStorage), `kind` absent from older ones. */
+type StoredDocumentDocument = Omit<DocumentDocument, 'kind'> & { kind?: DocumentKind };
 
 interface BatchDocument {
   _id: string;
@@ -203,105 +199,14 @@ async function checkNotInUse(db: Db, role: 'source' | 'target', location: string
   return batches.map((batch) => batch._id);
 }
 
-type Fetcher<K extends Kind> = (after: Position | undefined, limits: PageLimits) => Promise<RecordOf[K][]>;
-
 /** Reads every kind from a Keiko MongoDB database, in key order; statements of unfinished batches are skipped. */
-export class MongoDumpReader implements DumpReader {
-  readonly location: string;
-  private readonly fetchers: { [K in Kind]: Fetcher<K> };
-
+export class MongoDumpReader extends KeysetDumpReader {
   constructor(
     private readonly database: MongoDumpDatabase,
-    private readonly limits: PageLimits = DEFAULT_PAGE_LIMITS,
-    private readonly closeDatabase = true,
+    limits: PageLimits = DEFAULT_PAGE_LIMITS,
+    closeDatabase = true,
   ) {
-    this.location = database.location;
-    const attachmentBlobs = new MongoBlobStore(database.db, 'attachment');
-    const documentBlobs = new MongoBlobStore(database.db, 'document');
-    const byId = <T extends KeyedDocument>(kind: Kind, after: Position | undefined, limit: number, filter: Filter<T> = {}) =>
-      database
-        .collection<T>(kind)
-        .find(after === undefined ? filter : ({ ...filter, _id: { $gt: after } } as Filter<T>))
-        .sort({ _id: 1 })
-        .limit(limit)
-        .toArray() as Promise<T[]>;
-    this.fetchers = {
-      credentials: async (after, { records }) =>
-        (await byId<CredentialDocument>('credentials', after, records)).map((document) => ({
-          credential: storedCredential(document._id, document, document),
-          secretHash: document.secretHash,
-        })),
-      activities: async (after, { records }) =>
-        (await byId<{ _id: string; d: string }>('activities', after, records)).map((document) => ({
-          id: document._id,
-          definition: document.d,
-        })),
-      agents: async (after, { records: limit }) => {
-        // Agents seen only without a name have no record: skip their placeholders, page after page.
-        let position = after;
-        for (;;) {
-          const documents = await byId<{ _id: string; names?: string[] }>('agents', position, limit);
-          const records = documents.flatMap((doc): AgentRecord[] => (doc.names?.length ? [{ ifi: doc._id, names: doc.names }] : []));
-          if (records.length > 0 || documents.length < limit) return records;
-          position = documents[documents.length - 1]!._id;
-        }
-      },
-      attachments: async (after, limits) => {
-        const heads = await byId<BlobHead>('attachments', after, limits.records);
-        const budget = new ByteBudget(limits);
-        const records: BlobRecord[] = [];
-        for (const head of heads) {
-          if (!budget.fits(head.length)) break;
-          const blob = await attachmentBlobs.get(head._id);
-          if (blob === undefined) continue; // deleted meanwhile
-          records.push({ hash: head._id, contentType: blob.contentType, content: blob.content, storedAt: head.storedAt });
-        }
-        return records;
-      },
-      documents: async (after, limits) => {
-        const documents = await byId<DocumentDocument>('documents', after, limits.records);
-        const budget = new ByteBudget(limits);
-        const records: DocumentRecord[] = [];
-        for (const document of documents) {
-          if (!budget.fits(document.length)) break;
-          const content =
-            document.inline !== undefined
-              ? Buffer.from(document.inline.buffer)
-              : document.blob === undefined
-                ? undefined
-                : (await documentBlobs.get(document.blob))?.content;
-          if (content === undefined) throw new MigrationError(`The content of document ${document._id} is missing from ${this.location}`);
-          records.push(documentRecordOf(document, content));
-        }
-        return records;
-      },
-      statements: async (after, { records: limit }) => {
-        const filter: Filter<StatementDocument> = {};
-        if (database.invisibleBatches.length > 0) filter.b = { $nin: database.invisibleBatches };
-        const position = after as { stored: number; id: string } | undefined;
-        if (position !== undefined) {
-          const stored = new Date(position.stored);
-          filter.$or = [{ stored: { $gt: stored } }, { stored, _id: { $gt: position.id } }];
-        }
-        const documents = await database
-          .collection<StatementDocument>('statements')
-          .find(filter)
-          .sort({ stored: 1, _id: 1 })
-          .limit(limit)
-          .toArray();
-        return documents.map(statementRecordOf);
-      },
-      waitingReferences: async (after, { records }) =>
-        (await byId<{ _id: string; referrers: string[] }>('waitingReferences', after, records)).map(
-          (document): WaitingReferenceRecord => ({ targetId: document._id, referrers: [...document.referrers].sort() }),
-        ),
-      anchorBatches: async (after, { records }) =>
-        (await byId<KeyedDocument>('anchorBatches', after, records)).map(({ _id, ...rest }) => ({ seq: _id, ...rest }) as AnchorBatch),
-      anchorLeaves: async (after, { records }) =>
-        (await byId<KeyedDocument>('anchorLeaves', after, records)).map(
-          ({ _id, ...rest }) => ({ statementId: _id, ...rest }) as AnchorLeaf,
-        ),
-    };
+    super(database.location, mongoFetchers(database), limits, closeDatabase ? () => database.close() : undefined);
   }
 
   async count(kind: Kind): Promise<number> {
@@ -310,15 +215,87 @@ export class MongoDumpReader implements DumpReader {
     }
     return this.database.collection(kind).countDocuments({});
   }
+}
 
-  pages<K extends Kind>(kind: K, after?: Position, limits: PageLimits = this.limits): AsyncIterable<RecordOf[K][]> {
-    const fetch = this.fetchers[kind] as Fetcher<K>;
-    return keysetPages((position) => fetch(position, limits), (record) => keyOf(kind, record), after);
-  }
-
-  async close(): Promise<void> {
-    if (this.closeDatabase) await this.database.close();
-  }
+/** Each kind's page of records from the database, in key order. */
+function mongoFetchers(database: MongoDumpDatabase): PageFetchers {
+  const attachmentBlobs = new MongoBlobStore(database.db, 'attachment');
+  const documentBlobs = new MongoBlobStore(database.db, 'document');
+  const byId = <T extends KeyedDocument>(kind: Kind, after: Position | undefined, limit: number, filter: Filter<T> = {}) =>
+    database
+      .collection<T>(kind)
+      .find(after === undefined ? filter : ({ ...filter, _id: { $gt: after } } as Filter<T>))
+      .sort({ _id: 1 })
+      .limit(limit)
+      .toArray() as Promise<T[]>;
+  return {
+    credentials: async (after, { records }) =>
+      (await byId<CredentialDocument>('credentials', after, records)).map((document) => ({
+        credential: storedCredential(document._id, document, document),
+        secretHash: document.secretHash,
+      })),
+    activities: async (after, { records }) =>
+      (await byId<{ _id: string; d: string }>('activities', after, records)).map((document) => ({
+        id: document._id,
+        definition: document.d,
+      })),
+    agents: async (after, { records: limit }) => {
+      // Agents seen only without a name have no record: skip their placeholders, page after page.
+      let position = after;
+      for (;;) {
+        const documents = await byId<{ _id: string; names?: string[] }>('agents', position, limit);
+        const records = documents.flatMap((doc): AgentRecord[] => (doc.names?.length ? [{ ifi: doc._id, names: doc.names }] : []));
+        if (records.length > 0 || documents.length < limit) return records;
+        position = documents[documents.length - 1]!._id;
+      }
+    },
+    attachments: async (after, limits) => {
+      const heads = await byId<BlobHead>('attachments', after, limits.records);
+      const records: BlobRecord[] = [];
+      for (const { _id: hash, storedAt } of withinBudget(heads, (head) => head.length, limits)) {
+        const blob = await attachmentBlobs.get(hash);
+        if (blob === undefined) continue; // deleted meanwhile
+        records.push({ hash, contentType: blob.contentType, content: blob.content, storedAt });
+      }
+      return records;
+    },
+    documents: async (after, limits) => {
+      const documents = await byId<StoredDocumentDocument>('documents', after, limits.records);
+      const records: DocumentRecord[] = [];
+      for (const document of withinBudget(documents, (stored) => stored.length, limits)) {
+        const content = await documentContentOf(document, documentBlobs);
+        if (content === undefined) throw new MigrationError(`The content of document ${document._id} is missing from ${database.location}`);
+        records.push(documentRecordOf(document, content));
+      }
+      return records;
+    },
+    statements: async (after, { records: limit }) => {
+      const filter: Filter<StatementDocument> = {};
+      if (database.invisibleBatches.length > 0) filter.b = { $nin: database.invisibleBatches };
+      const position = after as { stored: number; id: string } | undefined;
+      if (position !== undefined) {
+        const stored = new Date(position.stored);
+        filter.$or = [{ stored: { $gt: stored } }, { stored, _id: { $gt: position.id } }];
+      }
+      const documents = await database
+        .collection<StatementDocument>('statements')
+        .find(filter)
+        .sort({ stored: 1, _id: 1 })
+        .limit(limit)
+        .toArray();
+      return documents.map(statementRecordOf);
+    },
+    waitingReferences: async (after, { records }) =>
+      (await byId<{ _id: string; referrers: string[] }>('waitingReferences', after, records)).map(
+        (document): WaitingReferenceRecord => ({ targetId: document._id, referrers: [...document.referrers].sort() }),
+      ),
+    anchorBatches: async (after, { records }) =>
+      (await byId<KeyedDocument>('anchorBatches', after, records)).map(({ _id, ...rest }) => ({ seq: _id, ...rest }) as AnchorBatch),
+    anchorLeaves: async (after, { records }) =>
+      (await byId<KeyedDocument>('anchorLeaves', after, records)).map(
+        ({ _id, ...rest }) => ({ statementId: _id, ...rest }) as AnchorLeaf,
+      ),
+  };
 }
 
 /**
@@ -333,7 +310,7 @@ export class MongoDumpWriter implements DumpWriter {
   private blobTime = new Date(0);
   private readonly attachmentBlobs: MongoBlobStore;
   private readonly documentBlobs: MongoBlobStore;
-  private readonly writers: { [K in Kind]: (records: RecordOf[K][]) => Promise<void> };
+  private readonly writers: PageWriters;
 
   private constructor(
     private readonly database: MongoDumpDatabase,
@@ -393,13 +370,9 @@ export class MongoDumpWriter implements DumpWriter {
   async checkpoints(): Promise<Map<Kind, Checkpoint>> {
     const checkpoints = new Map<Kind, Checkpoint>();
     for (const document of await this.progress.find({}).toArray()) {
-      if (!isKind(document._id)) continue;
-      checkpoints.set(document._id, {
-        kind: document._id,
-        ...(document.position === undefined ? {} : { position: JSON.parse(document.position) as Position }),
-        copied: document.copied ?? 0,
-        done: document.done === true,
-      });
+      if (isKind(document._id)) {
+        checkpoints.set(document._id, storedCheckpoint(document._id, document.position, document.copied ?? 0, document.done === true));
+      }
     }
     return checkpoints;
   }
@@ -409,15 +382,16 @@ export class MongoDumpWriter implements DumpWriter {
   }
 
   async write<K extends Kind>(kind: K, records: RecordOf[K][], checkpoint: Checkpoint): Promise<void> {
-    await (this.writers[kind] as (records: RecordOf[K][]) => Promise<void>)(records);
+    await (this.writers[kind] as PageWriter<K>)(records);
     const source = (await this.migrationSource()) ?? '';
+    const position = positionText(checkpoint);
     const progress: ProgressDocument = {
       _id: kind,
       source,
       copied: checkpoint.copied,
       done: checkpoint.done,
       updatedAt: new Date(),
-      ...(checkpoint.position === undefined ? {} : { position: JSON.stringify(checkpoint.position) }),
+      ...(position === undefined ? {} : { position }),
     };
     const { _id, ...replacement } = progress;
     await this.progress.replaceOne({ _id }, replacement, { upsert: true });
@@ -433,7 +407,7 @@ export class MongoDumpWriter implements DumpWriter {
 
   /** The documents collection's layout (MongoDocumentStorage): large content in the document blob store. */
   private async documentDocumentOf(record: DocumentRecord): Promise<KeyedDocument> {
-    const document: DocumentDocument = {
+    const document: StoredDocumentDocument = {
       _id: record.recordId,
       context: record.contextId,
       ...(record.labels ?? {}),
@@ -444,10 +418,8 @@ export class MongoDumpWriter implements DumpWriter {
       etag: record.etag,
       updated: record.updated,
     };
-    if (record.content.length <= DEFAULT_INLINE_LIMIT_BYTES) return { ...document, inline: new Binary(record.content) };
-    const hash = createHash('sha256').update(record.content).digest('hex');
-    await this.documentBlobs.put(hash, record.contentType, record.content);
-    return { ...document, blob: hash };
+    const content = await placeDocumentContent(record.contentType, record.content, this.documentBlobs, DEFAULT_INLINE_LIMIT_BYTES);
+    return { ...document, ...content };
   }
 }
 
@@ -487,7 +459,7 @@ function credentialDocumentOf({ credential, secretHash }: StoredCredential): Cre
   };
 }
 
-function documentRecordOf(document: DocumentDocument, content: Buffer): DocumentRecord {
+function documentRecordOf(document: StoredDocumentDocument, content: Buffer): DocumentRecord {
   const labels =
     document.kind === undefined
       ? undefined

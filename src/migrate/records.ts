@@ -111,31 +111,21 @@ export interface WaitingReferenceRecord {
 /** Where a kind's records are ordered: a record's key, compared as the databases compare it. */
 export type Position = string | number | { stored: number; id: string };
 
+const KEYS: { [K in Kind]: (record: RecordOf[K]) => Position } = {
+  credentials: (record) => record.credential.key,
+  activities: (record) => record.id,
+  agents: (record) => record.ifi,
+  attachments: (record) => record.hash,
+  documents: (record) => record.recordId,
+  statements: (record) => ({ stored: record.stored.getTime(), id: record.id }),
+  waitingReferences: (record) => record.targetId,
+  anchorBatches: (record) => record.seq,
+  anchorLeaves: (record) => record.statementId,
+};
+
 export function keyOf<K extends Kind>(kind: K, record: RecordOf[K]): Position {
-  switch (kind) {
-    case 'credentials':
-      return (record as StoredCredential).credential.key;
-    case 'activities':
-      return (record as ActivityRecord).id;
-    case 'agents':
-      return (record as AgentRecord).ifi;
-    case 'attachments':
-      return (record as BlobRecord).hash;
-    case 'documents':
-      return (record as DocumentRecord).recordId;
-    case 'statements': {
-      const statement = record as StatementRecord;
-      return { stored: statement.stored.getTime(), id: statement.id };
-    }
-    case 'waitingReferences':
-      return (record as WaitingReferenceRecord).targetId;
-    case 'anchorBatches':
-      return (record as AnchorBatch).seq;
-    case 'anchorLeaves':
-      return (record as AnchorLeaf).statementId;
-    default:
-      throw new Error(`unknown kind ${String(kind)}`);
-  }
+  if (!Object.hasOwn(KEYS, kind)) throw new Error(`unknown kind ${String(kind)}`);
+  return (KEYS[kind] as (record: RecordOf[K]) => Position)(record);
 }
 
 /**

@@ -1,26 +1,37 @@
 import { existsSync } from 'node:fs';
 import type { Statement } from 'better-sqlite3';
-import type { AnchorBatch, AnchorLeaf } from '../anchoring/batches/anchor-batch-store';
-import { storedCredential, type StoredCredential } from '../auth/credential-store';
-import type { Scope } from '../auth/scopes';
-import type { SecretHash } from '../auth/secret-hash';
+import {
+  anchorBatchOf,
+  anchorBatchRowOf,
+  anchorLeafOf,
+  anchorLeafRowOf,
+  type AnchorBatchRow,
+  type AnchorLeafRow,
+} from '../anchoring/batches/sqlite-anchor-batch-store';
+import { credentialRowOf, storedCredentialOf, type CredentialRow } from '../auth/sqlite-credential-store';
 import { databasePath, openSqliteDatabase, StorageOpenError, type SqliteDatabase } from '../db/sqlite/database';
 import { DataDirLock } from '../db/sqlite/data-dir-lock';
+import type { BlobRow } from '../storage/sqlite-blob-store';
+import type { DocumentRow } from '../xapi/documents/sqlite-document-storage';
 import { VIEW_FIELDS, type FilterView } from '../xapi/statements/filter-view';
 import { toRecord as statementRecordOf, toRow as statementRowOf, type StatementRow } from '../xapi/statements/sqlite-statement-storage';
 import {
-  ByteBudget,
   DEFAULT_PAGE_LIMITS,
-  keysetPages,
+  KeysetDumpReader,
   MigrationError,
+  positionText,
+  storedCheckpoint,
+  withinBudget,
   type Checkpoint,
   type DumpReader,
   type DumpWriter,
+  type PageFetchers,
   type PageLimits,
+  type PageWriter,
+  type PageWriters,
 } from './dump';
 import {
   isKind,
-  keyOf,
   type ActivityRecord,
   type AgentRecord,
   type BlobRecord,
@@ -108,55 +119,13 @@ export class SqliteDumpDatabase {
 }
 
 /** Reads every kind from a Keiko SQLite database, in key order. */
-export class SqliteDumpReader implements DumpReader {
-  readonly location: string;
-  private readonly fetchers: { [K in Kind]: (after: Position | undefined, limits: PageLimits) => RecordOf[K][] };
-
+export class SqliteDumpReader extends KeysetDumpReader {
   constructor(
     private readonly database: SqliteDumpDatabase,
-    private readonly limits: PageLimits = DEFAULT_PAGE_LIMITS,
-    private readonly closeDatabase = true,
+    limits: PageLimits = DEFAULT_PAGE_LIMITS,
+    closeDatabase = true,
   ) {
-    this.location = database.location;
-    const { db } = database;
-    const byKey = <Row>(sql: string) => db.prepare<[string, number], Row>(sql);
-    const credentials = byKey<CredentialRow>('SELECT * FROM credentials WHERE key > ? ORDER BY key LIMIT ?');
-    const activities = byKey<ActivityRecord>('SELECT id, definition FROM activities WHERE id > ? ORDER BY id LIMIT ?');
-    const agentNames = db.prepare<[string], { ifi: string; name: string }>(
-      'SELECT ifi, name FROM agent_names WHERE ifi > ? ORDER BY ifi, seq',
-    );
-    const blobs = db.prepare<[string], BlobRow>(
-      'SELECT hash, content_type, content, stored_at FROM attachment_blobs WHERE hash > ? ORDER BY hash',
-    );
-    const documents = db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE key > ? ORDER BY key');
-    const statements = db.prepare<[number, string, number], StatementRow>(
-      'SELECT * FROM statements WHERE (stored, id) > (?, ?) ORDER BY stored, id LIMIT ?',
-    );
-    const waiting = db.prepare<[string], { target_id: string; id: string }>(WAITING_ROWS);
-    const anchorBatches = db.prepare<[number, number], AnchorBatchRow>('SELECT * FROM anchor_batches WHERE seq > ? ORDER BY seq LIMIT ?');
-    const anchorLeaves = byKey<AnchorLeafRow>('SELECT * FROM anchor_leaves WHERE statement_id > ? ORDER BY statement_id LIMIT ?');
-    this.fetchers = {
-      credentials: (after, { records: limit }) => credentials.all(textAfter(after), limit).map(credentialOf),
-      activities: (after, { records: limit }) => activities.all(textAfter(after), limit),
-      agents: (after, { records: limit }) =>
-        grouped(agentNames.iterate(textAfter(after)), (row) => row.ifi, limit, (ifi, rows): AgentRecord => ({
-          ifi,
-          names: rows.map((row) => row.name),
-        })),
-      attachments: (after, limits) => withinBudget(blobs.iterate(textAfter(after)), (row) => row.content.length, limits).map(blobOf),
-      documents: (after, limits) => withinBudget(documents.iterate(textAfter(after)), (row) => row.content.length, limits).map(documentOf),
-      statements: (after, { records: limit }) => {
-        const position = after as { stored: number; id: string } | undefined;
-        return statements.all(position?.stored ?? NO_NUMBER, position?.id ?? NO_TEXT, limit).map(statementRecordOf);
-      },
-      waitingReferences: (after, { records: limit }) =>
-        grouped(waiting.iterate(textAfter(after)), (row) => row.target_id, limit, (targetId, rows): WaitingReferenceRecord => ({
-          targetId,
-          referrers: rows.map((row) => row.id),
-        })),
-      anchorBatches: (after, { records: limit }) => anchorBatches.all((after as number | undefined) ?? NO_NUMBER, limit).map(anchorBatchOf),
-      anchorLeaves: (after, { records: limit }) => anchorLeaves.all(textAfter(after), limit).map(anchorLeafOf),
-    };
+    super(database.location, sqliteFetchers(database.db), limits, closeDatabase ? () => database.close() : undefined);
   }
 
   async count(kind: Kind): Promise<number> {
@@ -169,15 +138,48 @@ export class SqliteDumpReader implements DumpReader {
           : `SELECT count(*) FROM ${TABLES[kind]}`;
     return db.prepare(sql).pluck().get() as number;
   }
+}
 
-  pages<K extends Kind>(kind: K, after?: Position, limits: PageLimits = this.limits): AsyncIterable<RecordOf[K][]> {
-    const fetch = this.fetchers[kind] as (after: Position | undefined, limits: PageLimits) => RecordOf[K][];
-    return keysetPages((position) => fetch(position, limits), (record) => keyOf(kind, record), after);
-  }
-
-  async close(): Promise<void> {
-    if (this.closeDatabase) this.database.close();
-  }
+/** Each kind's page of records from the database, in key order. */
+function sqliteFetchers(db: SqliteDatabase): PageFetchers {
+  const byKey = <Row>(sql: string) => db.prepare<[string, number], Row>(sql);
+  const credentials = byKey<CredentialRow>('SELECT * FROM credentials WHERE key > ? ORDER BY key LIMIT ?');
+  const activities = byKey<ActivityRecord>('SELECT id, definition FROM activities WHERE id > ? ORDER BY id LIMIT ?');
+  const agentNames = db.prepare<[string], { ifi: string; name: string }>(
+    'SELECT ifi, name FROM agent_names WHERE ifi > ? ORDER BY ifi, seq',
+  );
+  const blobs = db.prepare<[string], BlobRow>(
+    'SELECT hash, content_type, content, stored_at FROM attachment_blobs WHERE hash > ? ORDER BY hash',
+  );
+  const documents = db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE key > ? ORDER BY key');
+  const statements = db.prepare<[number, string, number], StatementRow>(
+    'SELECT * FROM statements WHERE (stored, id) > (?, ?) ORDER BY stored, id LIMIT ?',
+  );
+  const waiting = db.prepare<[string], { target_id: string; id: string }>(WAITING_ROWS);
+  const anchorBatches = db.prepare<[number, number], AnchorBatchRow>('SELECT * FROM anchor_batches WHERE seq > ? ORDER BY seq LIMIT ?');
+  const anchorLeaves = byKey<AnchorLeafRow>('SELECT * FROM anchor_leaves WHERE statement_id > ? ORDER BY statement_id LIMIT ?');
+  return {
+    credentials: (after, { records: limit }) => credentials.all(textAfter(after), limit).map(storedCredentialOf),
+    activities: (after, { records: limit }) => activities.all(textAfter(after), limit),
+    agents: (after, { records: limit }) =>
+      grouped(agentNames.iterate(textAfter(after)), (row) => row.ifi, limit, (ifi, rows): AgentRecord => ({
+        ifi,
+        names: rows.map((row) => row.name),
+      })),
+    attachments: (after, limits) => withinBudget(blobs.iterate(textAfter(after)), (row) => row.content.length, limits).map(blobOf),
+    documents: (after, limits) => withinBudget(documents.iterate(textAfter(after)), (row) => row.content.length, limits).map(documentOf),
+    statements: (after, { records: limit }) => {
+      const position = after as { stored: number; id: string } | undefined;
+      return statements.all(position?.stored ?? NO_NUMBER, position?.id ?? NO_TEXT, limit).map(statementRecordOf);
+    },
+    waitingReferences: (after, { records: limit }) =>
+      grouped(waiting.iterate(textAfter(after)), (row) => row.target_id, limit, (targetId, rows): WaitingReferenceRecord => ({
+        targetId,
+        referrers: rows.map((row) => row.id),
+      })),
+    anchorBatches: (after, { records: limit }) => anchorBatches.all((after as number | undefined) ?? NO_NUMBER, limit).map(anchorBatchOf),
+    anchorLeaves: (after, { records: limit }) => anchorLeaves.all(textAfter(after), limit).map(anchorLeafOf),
+  };
 }
 
 /**
@@ -188,7 +190,7 @@ export class SqliteDumpReader implements DumpReader {
  */
 export class SqliteDumpWriter implements DumpWriter {
   readonly location: string;
-  private readonly writers: { [K in Kind]: (records: RecordOf[K][]) => void };
+  private readonly writers: PageWriters<void>;
   private readonly saveCheckpoint: Statement<[string, string, string | null, number, number, number]>;
   private readonly interned = new Map<string, number>();
   /** Value ids created by the transaction under way, cached once it commits (a rollback may reuse them). */
@@ -286,13 +288,7 @@ export class SqliteDumpWriter implements DumpWriter {
     }[];
     const checkpoints = new Map<Kind, Checkpoint>();
     for (const row of rows) {
-      if (!isKind(row.kind)) continue;
-      checkpoints.set(row.kind, {
-        kind: row.kind,
-        ...(row.position === null ? {} : { position: JSON.parse(row.position) as Position }),
-        copied: row.copied,
-        done: row.done === 1,
-      });
+      if (isKind(row.kind)) checkpoints.set(row.kind, storedCheckpoint(row.kind, row.position, row.copied, row.done === 1));
     }
     return checkpoints;
   }
@@ -304,7 +300,7 @@ export class SqliteDumpWriter implements DumpWriter {
 
   async write<K extends Kind>(kind: K, records: RecordOf[K][], checkpoint: Checkpoint): Promise<void> {
     const { db } = this.database;
-    const write = this.writers[kind] as (records: RecordOf[K][]) => void;
+    const write = this.writers[kind] as PageWriter<K, void>;
     const source = (await this.migrationSource()) ?? '';
     this.pendingValues = new Map();
     db.transaction(() => {
@@ -312,7 +308,7 @@ export class SqliteDumpWriter implements DumpWriter {
       this.saveCheckpoint.run(
         kind,
         source,
-        checkpoint.position === undefined ? null : JSON.stringify(checkpoint.position),
+        positionText(checkpoint) ?? null,
         checkpoint.copied,
         checkpoint.done ? 1 : 0,
         Date.now(),
@@ -383,82 +379,12 @@ function grouped<Row, R>(
   return records;
 }
 
-/** Rows while they fit in a page's byte budget; the iterator is closed after. */
-function withinBudget<Row>(rows: IterableIterator<Row>, bytesOf: (row: Row) => number, limits: PageLimits): Row[] {
-  const budget = new ByteBudget(limits);
-  const taken: Row[] = [];
-  for (const row of rows) {
-    if (!budget.fits(bytesOf(row))) break;
-    taken.push(row);
-  }
-  return taken;
-}
-
-interface CredentialRow {
-  key: string;
-  name: string;
-  scopes: string;
-  authority: string;
-  secret_hash: string;
-  created_at: number;
-  updated_at: number;
-  revoked_at: number | null;
-}
-
-function credentialOf(row: CredentialRow): StoredCredential {
-  const credential = storedCredential(
-    row.key,
-    {
-      name: row.name,
-      scopes: JSON.parse(row.scopes) as Scope[],
-      authority: JSON.parse(row.authority) as StoredCredential['credential']['authority'],
-    },
-    {
-      createdAt: new Date(row.created_at),
-      updatedAt: new Date(row.updated_at),
-      revokedAt: row.revoked_at === null ? undefined : new Date(row.revoked_at),
-    },
-  );
-  return { credential, secretHash: JSON.parse(row.secret_hash) as SecretHash };
-}
-
-function credentialRowOf({ credential, secretHash }: StoredCredential): CredentialRow {
-  return {
-    key: credential.key,
-    name: credential.name,
-    scopes: JSON.stringify(credential.scopes),
-    authority: JSON.stringify(credential.authority),
-    secret_hash: JSON.stringify(secretHash),
-    created_at: credential.createdAt.getTime(),
-    updated_at: credential.updatedAt.getTime(),
-    revoked_at: credential.revokedAt?.getTime() ?? null,
-  };
-}
-
-interface BlobRow {
-  hash: string;
-  content_type: string;
-  content: Buffer;
-  stored_at: number;
-}
-
 function blobOf(row: BlobRow): BlobRecord {
   return { hash: row.hash, contentType: row.content_type, content: row.content, storedAt: new Date(row.stored_at) };
 }
 
 function blobRowOf(record: BlobRecord): BlobRow {
   return { hash: record.hash, content_type: record.contentType, content: record.content, stored_at: record.storedAt.getTime() };
-}
-
-interface DocumentRow {
-  key: string;
-  context: string;
-  registration: string | null;
-  document_id: string;
-  content_type: string;
-  etag: string;
-  updated: number;
-  content: Buffer;
 }
 
 function documentOf(row: DocumentRow): DocumentRecord {
@@ -484,69 +410,5 @@ function documentRowOf(record: DocumentRecord): DocumentRow {
     etag: record.etag,
     updated: record.updated.getTime(),
     content: record.content,
-  };
-}
-
-interface AnchorBatchRow {
-  seq: number;
-  state: string;
-  finality: string | null;
-  batch: string;
-}
-
-/**
- * The layout of SqliteAnchorBatchStore (its row mapping is private to it): the batch but its
- * sequence number as JSON, times as ISO strings, beside the columns its queries select on.
- */
-function anchorBatchOf(row: AnchorBatchRow): AnchorBatch {
-  type Json = Omit<AnchorBatch, 'seq' | 'first' | 'last' | 'recordedAt' | 'nextAttemptAt'> & {
-    first: { stored: string; id: string };
-    last: { stored: string; id: string };
-    recordedAt: string;
-    nextAttemptAt: string;
-  };
-  const batch = JSON.parse(row.batch) as Json;
-  return {
-    ...batch,
-    seq: row.seq,
-    first: { stored: new Date(batch.first.stored), id: batch.first.id },
-    last: { stored: new Date(batch.last.stored), id: batch.last.id },
-    recordedAt: new Date(batch.recordedAt),
-    nextAttemptAt: new Date(batch.nextAttemptAt),
-  };
-}
-
-function anchorBatchRowOf({ seq, ...batch }: AnchorBatch): AnchorBatchRow {
-  return { seq, state: batch.state, finality: batch.anchor?.finality ?? null, batch: JSON.stringify(batch) };
-}
-
-interface AnchorLeafRow {
-  statement_id: string;
-  seq: number;
-  leaf_index: number;
-  digest: string;
-  leaf: string;
-  proof: string;
-}
-
-function anchorLeafOf(row: AnchorLeafRow): AnchorLeaf {
-  return {
-    statementId: row.statement_id,
-    seq: row.seq,
-    leafIndex: row.leaf_index,
-    digest: row.digest,
-    leaf: row.leaf,
-    proof: JSON.parse(row.proof) as string[],
-  };
-}
-
-function anchorLeafRowOf(record: AnchorLeaf): AnchorLeafRow {
-  return {
-    statement_id: record.statementId,
-    seq: record.seq,
-    leaf_index: record.leafIndex,
-    digest: record.digest,
-    leaf: record.leaf,
-    proof: JSON.stringify(record.proof),
   };
 }

@@ -100,7 +100,7 @@ export class MongoDocumentStorage implements DocumentStorage {
     for (let attempt = 0; attempt < MAX_READ_ATTEMPTS; attempt++) {
       const record = await this.records.findOne({ _id });
       if (record === null) return undefined;
-      const content = await this.contentOf(record);
+      const content = await documentContentOf(record, this.blobs);
       if (content !== undefined) return { ...metaOf(record), content };
     }
     throw new Error(`The content of document ${_id} is missing from the blob store`);
@@ -180,18 +180,31 @@ export class MongoDocumentStorage implements DocumentStorage {
       etag: document.etag,
       updated: document.updated,
     };
-    if (document.content.length <= this.inlineLimitBytes) return { ...record, inline: new Binary(document.content) };
-    // Content first, record second: a crash in between leaves an unreferenced blob, never a dangling record.
-    const hash = sha256(document.content);
-    await this.blobs.put(hash, document.contentType, document.content);
-    return { ...record, blob: hash };
+    return { ...record, ...(await placeDocumentContent(document.contentType, document.content, this.blobs, this.inlineLimitBytes)) };
   }
+}
 
-  /** The content, undefined when the blob the record names is not (or no longer) stored. */
-  private async contentOf(record: DocumentRecord): Promise<Buffer | undefined> {
-    if (record.inline !== undefined) return Buffer.from(record.inline.buffer);
-    return record.blob === undefined ? undefined : (await this.blobs.get(record.blob))?.content;
-  }
+/**
+ * Where a record keeps its content: inline up to the limit, else in the blob store under its
+ * SHA-256, stored by this call. Content first, record second: a crash in between leaves an
+ * unreferenced blob, never a dangling record.
+ */
+export async function placeDocumentContent(
+  contentType: string,
+  content: Buffer,
+  blobs: BlobStore,
+  inlineLimitBytes: number,
+): Promise<Pick<DocumentRecord, 'inline' | 'blob'>> {
+  if (content.length <= inlineLimitBytes) return { inline: new Binary(content) };
+  const hash = sha256(content);
+  await blobs.put(hash, contentType, content);
+  return { blob: hash };
+}
+
+/** A record's content, undefined when the blob it names is not (or no longer) stored. */
+export async function documentContentOf(record: Pick<DocumentRecord, 'inline' | 'blob'>, blobs: BlobStore): Promise<Buffer | undefined> {
+  if (record.inline !== undefined) return Buffer.from(record.inline.buffer);
+  return record.blob === undefined ? undefined : (await blobs.get(record.blob))?.content;
 }
 
 function metaOf(record: Pick<DocumentRecord, 'contentType' | 'etag' | 'updated'>): DocumentMeta {
