@@ -1,4 +1,4 @@
-import { MongoClient, MongoServerError } from 'mongodb';
+import { MongoBulkWriteError, MongoClient, MongoServerError } from 'mongodb';
 
 /**
  * Connects and checks the server answers, failing within the timeout when it does not.
@@ -25,4 +25,11 @@ const DUPLICATE_KEY = 11000;
 /** Whether a write failed because a document with the same unique key (e.g. `_id`) exists. */
 export function isDuplicateKeyError(error: unknown): boolean {
   return error instanceof MongoServerError && error.code === DUPLICATE_KEY;
+}
+
+/** A bulk write whose every failure is a duplicate key. */
+export function isDuplicateKeyBulkError(error: unknown): error is MongoBulkWriteError {
+  if (!(error instanceof MongoBulkWriteError)) return false;
+  const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+  return writeErrors.length > 0 && writeErrors.every((writeError) => writeError.code === DUPLICATE_KEY);
 }

@@ -1,6 +1,6 @@
 import type { Collection, Db, UpdateFilter } from 'mongodb';
 import { ensureIndexes } from '../../db/indexes';
-import { isDuplicateKeyError } from '../../db/mongo';
+import { isDuplicateKeyBulkError, isDuplicateKeyError } from '../../db/mongo';
 import type { AnchorBatch, AnchorBatchStore, AnchorLeaf } from './anchor-batch-store';
 
 type BatchDocument = Omit<AnchorBatch, 'seq'> & { _id: number };
@@ -47,12 +47,7 @@ export class MongoAnchorBatchStore implements AnchorBatchStore {
   async record(batch: AnchorBatch, leaves: AnchorLeaf[]): Promise<boolean> {
     if ((await this.batches.countDocuments({ _id: batch.seq }, { limit: 1 })) > 0) return false;
     for (let start = 0; start < leaves.length; start += LEAF_WRITE_CHUNK) {
-      await this.leaves.bulkWrite(
-        leaves.slice(start, start + LEAF_WRITE_CHUNK).map(({ statementId, ...leaf }) => ({
-          replaceOne: { filter: { _id: statementId }, replacement: leaf, upsert: true },
-        })),
-        { ordered: false },
-      );
+      await this.writeLeaves(leaves.slice(start, start + LEAF_WRITE_CHUNK));
     }
     try {
       const { seq, ...rest } = batch;
@@ -65,6 +60,23 @@ export class MongoAnchorBatchStore implements AnchorBatchStore {
   }
 
   /** Fields changed to undefined are removed (not stored as null). */
+  /**
+   * Idempotent upserts. Two instances recording the same batch upsert the same leaves, and
+   * concurrent upserts of one _id can fail with a duplicate key (FerretDB, and MongoDB before 7.1):
+   * the document then exists, so writing again replaces it.
+   */
+  private async writeLeaves(leaves: AnchorLeaf[], attempts = 3): Promise<void> {
+    const writes = leaves.map(({ statementId, ...leaf }) => ({
+      replaceOne: { filter: { _id: statementId }, replacement: leaf, upsert: true },
+    }));
+    try {
+      await this.leaves.bulkWrite(writes, { ordered: false });
+    } catch (error) {
+      if (attempts <= 1 || !isDuplicateKeyBulkError(error)) throw error;
+      await this.writeLeaves(leaves, attempts - 1);
+    }
+  }
+
   async update(seq: number, changes: Partial<Omit<AnchorBatch, 'seq'>>): Promise<void> {
     const update: UpdateFilter<BatchDocument> = {};
     for (const [field, value] of Object.entries(changes)) {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { MongoBulkWriteError, type Collection, type Db, type Filter } from 'mongodb';
+import type { Collection, Db, Filter } from 'mongodb';
 import { ensureIndexes, type IndexDefinition } from '../../db/indexes';
+import { isDuplicateKeyBulkError } from '../../db/mongo';
 import { ConflictError, ServiceUnavailableError } from '../../errors';
 import type { Logger } from '../../logger';
 import type { StoredStatement } from '../types';
@@ -72,7 +73,6 @@ interface WaitingDocument {
 
 type ExistingDocument = Pick<StatementDocument, '_id' | 'fp' | 'v' | 'vo' | 'b' | 't'>;
 
-const DUPLICATE_KEY = 11000;
 const EXISTING_PROJECTION = { fp: 1, v: 1, vo: 1, b: 1, t: 1 } as const;
 /** A batch whose owner cannot be checked (another host) is taken as abandoned after this long. */
 export const ABANDONED_BATCH_MS = 60_000;
@@ -487,9 +487,8 @@ function toExisting(document: ExistingDocument): ExistingStatement {
 
 /** The ids an unordered insertMany refused as duplicates; any other failure is rethrown. */
 function duplicateIdsOf(error: unknown, documents: StatementDocument[]): string[] {
-  if (!(error instanceof MongoBulkWriteError)) throw error;
+  if (!isDuplicateKeyBulkError(error)) throw error;
   const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-  if (writeErrors.length === 0 || writeErrors.some((writeError) => writeError.code !== DUPLICATE_KEY)) throw error;
   return writeErrors.map((writeError) => documents[writeError.index]!._id);
 }
 
