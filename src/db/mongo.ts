@@ -33,3 +33,10 @@ export function isDuplicateKeyBulkError(error: unknown): error is MongoBulkWrite
   const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
   return writeErrors.length > 0 && writeErrors.every((writeError) => writeError.code === DUPLICATE_KEY);
 }
+
+/** The documents an unordered insertMany refused as duplicates; any other failure is rethrown. */
+export function refusedDuplicates<T>(error: unknown, documents: T[]): T[] {
+  if (!isDuplicateKeyBulkError(error)) throw error;
+  const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+  return writeErrors.map((writeError) => documents[writeError.index]!);
+}

@@ -1,5 +1,4 @@
 import {
-  MongoBulkWriteError,
   type AnyBulkWriteOperation,
   type Collection,
   type Db,
@@ -13,7 +12,7 @@ import { MongoAnchorBatchStore } from '../anchoring/batches/mongo-anchor-batch-s
 import { storedCredential, type Credential, type StoredCredential } from '../auth/credential-store';
 import { CREDENTIALS_COLLECTION } from '../auth/mongo-credential-store';
 import type { SecretHash } from '../auth/secret-hash';
-import { connectMongo, isDuplicateKeyError } from '../db/mongo';
+import { connectMongo, isDuplicateKeyError, refusedDuplicates } from '../db/mongo';
 import { MongoBlobStore } from '../storage/mongo-blob-store';
 import { redactedUri } from '../storage/mongo-backend';
 import type { DocumentKind } from '../xapi/documents/document-storage';
@@ -72,7 +71,6 @@ const COLLECTIONS: Record<Kind, string> = {
 };
 
 const PROGRESS_COLLECTION = 'migration_progress';
-const DUPLICATE_KEY = 11000;
 const MIGRATION_ID = '*';
 /**
  * The batch (`b`) of migrated statements. No batch record has this id (batch ids are UUIDs), so
@@ -435,10 +433,7 @@ async function upsertAll(collection: Collection<KeyedDocument>, documents: Keyed
     await collection.insertMany(documents, { ordered: false });
     return;
   } catch (error) {
-    if (!(error instanceof MongoBulkWriteError)) throw error;
-    const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-    if (writeErrors.length === 0 || writeErrors.some((writeError) => writeError.code !== DUPLICATE_KEY)) throw error;
-    duplicates = writeErrors.map((writeError) => documents[writeError.index]!);
+    duplicates = refusedDuplicates(error, documents);
   }
   const operations: AnyBulkWriteOperation<KeyedDocument>[] = duplicates.map(({ _id, ...replacement }) => ({
     replaceOne: { filter: { _id }, replacement },

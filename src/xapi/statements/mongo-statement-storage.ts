@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { Collection, Db, Filter } from 'mongodb';
 import { ensureIndexes, type IndexDefinition } from '../../db/indexes';
-import { isDuplicateKeyBulkError } from '../../db/mongo';
+import { refusedDuplicates } from '../../db/mongo';
 import { ConflictError, ServiceUnavailableError } from '../../errors';
 import type { Logger } from '../../logger';
 import type { StoredStatement } from '../types';
@@ -334,7 +334,7 @@ export class MongoStatementStorage implements StatementStorage {
       await this.statements.insertMany(documents, { ordered: false });
       return [];
     } catch (error) {
-      return duplicateIdsOf(error, documents);
+      return refusedDuplicates(error, documents).map((document) => document._id);
     }
   }
 
@@ -483,13 +483,6 @@ function toExisting(document: ExistingDocument): ExistingStatement {
     ...(document.vo === undefined ? {} : { voidsId: document.vo }),
     ...(document.t === undefined ? {} : { targetId: document.t }),
   };
-}
-
-/** The ids an unordered insertMany refused as duplicates; any other failure is rethrown. */
-function duplicateIdsOf(error: unknown, documents: StatementDocument[]): string[] {
-  if (!isDuplicateKeyBulkError(error)) throw error;
-  const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-  return writeErrors.map((writeError) => documents[writeError.index]!._id);
 }
 
 function isProcessAlive(pid: number): boolean {
