@@ -2,7 +2,7 @@
 /**
  * Anchoring benchmark: receipts' worth of hashing for one batch — the statement digests
  * (RFC 8785 canonical JSON + SHA-256), the Poseidon Merkle tree, and every leaf's proof as the
- * receipts hold it (hex felts) — for COUNT realistic stored statements (about 1.5 KB each,
+ * receipts hold it (hex felts) — for COUNT realistic stored statements (about 1.35 KB each,
  * bench/statements.js plus the id, stored, authority and version the LRS sets). The target
  * (issue 5) is under 10 s for 100,000 statements on the project's 2-core machine.
  *

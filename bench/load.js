@@ -1,11 +1,14 @@
 'use strict';
 /**
- * The HTTP load generator, run as a child process of bench/run.js (child_process.fork) so that
- * autocannon and body building do not share the LRS's event loop. Receives one job over IPC,
- * runs autocannon's programmatic API with a fresh body (new statement ids) for every request,
- * records every response time and sends back a summary.
+ * The HTTP ingest load, run as a child process of bench/run.js (forked, one job over IPC), so
+ * building and sending bodies does not share the orchestrator's event loop. `connections`
+ * workers, each on its own keep-alive socket, POST `batchSize` statements per request (fresh ids
+ * every request, bodies spliced from a pool of pre-serialised statements, bench/statements.js)
+ * one request after another. No new request starts once `requests` have been started or
+ * `seconds` have passed; requests in flight are awaited (never cut off), so every statement
+ * counted is stored and the LRS is idle when the result comes back.
  */
-const autocannon = require('autocannon');
+const http = require('node:http');
 const { bodyFactory } = require('./statements');
 
 process.once('message', (job) => {
@@ -15,52 +18,62 @@ process.once('message', (job) => {
   );
 });
 
-function run(job) {
-  const nextBody = bodyFactory(job.batchSize);
+const now = () => performance.now();
+
+async function run(job) {
+  const url = new URL(job.url);
+  const nextBody = bodyFactory(job.batchSize, job.poolSize ?? 5000, job.seed);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: job.connections });
   const latencies = [];
   const statusCounts = {};
   let errorSample;
   let started = 0;
-  return new Promise((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: job.url,
-        connections: job.connections,
-        duration: job.seconds,
-        timeout: 60,
-        requests: [
-          {
-            method: 'POST',
-            path: job.path,
-            headers: job.headers,
-            setupRequest: (request) => ({ ...request, body: nextBody() }),
-            onResponse: (status, body) => {
-              if ((status < 200 || status > 299) && errorSample === undefined) errorSample = `${status} ${String(body).slice(0, 500)}`;
-            },
-          },
-        ],
-      },
-      (error, result) => {
-        if (error) return reject(error);
-        const elapsedSec = (Date.now() - started) / 1000;
-        resolve({
-          elapsedSec,
-          durationSec: result.duration,
-          ok: statusCounts[200] ?? 0,
-          statusCounts,
-          errors: result.errors,
-          timeouts: result.timeouts,
-          errorSample,
-          latencies,
-        });
-      },
-    );
-    instance.on('start', () => {
-      started = Date.now();
+  let ok = 0;
+  const t0 = now();
+  const deadline = job.seconds ? t0 + job.seconds * 1000 : Infinity;
+  const limit = job.requests ?? Infinity;
+
+  const post = (body) =>
+    new Promise((resolve, reject) => {
+      const request = http.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: job.path,
+          method: 'POST',
+          agent,
+          headers: { ...job.headers, 'content-length': Buffer.byteLength(body) },
+          timeout: 600_000,
+        },
+        (response) => {
+          const chunks = [];
+          response.on('data', (chunk) => chunks.push(chunk));
+          response.on('end', () => resolve({ status: response.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
+          response.on('error', reject);
+        },
+      );
+      request.on('error', reject);
+      request.end(body);
     });
-    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-      statusCounts[statusCode] = (statusCounts[statusCode] ?? 0) + 1;
-      if (statusCode === 200) latencies.push(responseTime);
-    });
-  });
+
+  const worker = async () => {
+    while (started < limit && now() < deadline) {
+      started++;
+      const body = nextBody();
+      const sent = now();
+      const { status, text } = await post(body);
+      const ms = now() - sent;
+      statusCounts[status] = (statusCounts[status] ?? 0) + 1;
+      if (status === 200) {
+        ok++;
+        latencies.push(ms);
+      } else if (errorSample === undefined) {
+        errorSample = `${status} ${text.slice(0, 500)}`;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: job.connections }, worker));
+  const seconds = (now() - t0) / 1000;
+  agent.destroy();
+  return { seconds, requests: started, ok, statements: ok * job.batchSize, statusCounts, errorSample, latencies };
 }

@@ -1,126 +1,150 @@
 'use strict';
 /**
- * Keiko LRS benchmark: `npm run bench [-- options]` (builds first, then runs this file).
+ * Keiko LRS benchmark: `npm run bench [-- options]` (builds first, then runs this file). Both
+ * storage engines side by side in one run, each figure beside a baseline measured in the same
+ * run on the same engine. See bench/README.md for the method.
  *
- *   --seconds N         duration of each ingest run (default 20)
- *   --connections LIST  concurrent connections / insert loops for ingest (default 4,8)
- *   --batch N           statements per POST / insertMany (default 100)
- *   --sizes LIST        collection sizes for the query phase (default 100000)
- *   --reps N            queries per shape and size, each with another agent/activity/verb (default 30)
- *   --pages N           pages per query, following `more` (default 3)
- *   --query-budget S    seconds of querying per size and all shapes; fewer reps are run when the
- *                       database is too slow for --reps in that time, at least one first page per shape (default 120)
- *   --phases LIST       ingest,query (default both)
- *   --log-level LEVEL   the LRS's log level; logs go to a file in the temp dir (default info, as in production)
- *   --out FILE          also write the results as JSON to FILE
- *
- * The LRS runs in this process (startServer from dist/) on a temporary DATA_DIR and a random
- * port, with the embedded database unless MONGODB_URI is set (then a throw-away database
- * `keiko_bench_<random>` on that server is used and dropped at the end). The HTTP load comes
- * from autocannon in a child process (bench/load.js). Baselines use the MongoDB driver directly
- * on the same database, with the same client settings (the LRS's own client).
+ *   --engines LIST            sqlite,mongo (default both)
+ *   --sqlite-sizes LIST       stored statements at which SQLite is measured (default 10000,1000000)
+ *   --mongo-sizes LIST        the same for MongoDB / FerretDB (default 1000,5000: FerretDB scans)
+ *   --mongo-uri URI           measure this MongoDB (a throw-away database on it, dropped at the end)
+ *                             instead of starting FerretDB
+ *   --ferretdb PATH           FerretDB v1 binary (default $KEIKO_TOOLS_DIR or ~/.cache/keiko-lrs,
+ *                             then ferretdb-v1.24.2/ferretdb)
+ *   --connections N           concurrent POST connections (default 4)
+ *   --batch N                 statements per POST and per raw transaction / insertMany (default 100)
+ *   --ingest-statements N     SQLite: statements per ingest round and side (default 10000)
+ *   --ingest-rounds N         SQLite: rounds of (HTTP, raw) per size, alternating (default 3)
+ *   --mongo-ingest-seconds S  MongoDB: seconds of HTTP ingest per size (requests in flight finish; default 20)
+ *   --mongo-raw-seconds S     MongoDB: seconds of raw insertMany per size (default 10)
+ *   --warmup-requests N       POSTs before anything is measured (default 20; MongoDB: 3)
+ *   --http-fill-max N         SQLite: grow through HTTP when fewer than N statements are missing,
+ *                             else through the adapter's storeBatch in a second process (default 50000)
+ *   --fill-batch N            statements per storeBatch call when filling (default 5000)
+ *   --queries N               SQLite: targets per GET shape and size (default 20)
+ *   --pages N                 SQLite: pages per filtered target, following `more` (default 3)
+ *   --unfiltered-more N       `more` pages after the unfiltered first page (default 3)
+ *   --mongo-queries N         MongoDB: targets per shape and size (default 3)
+ *   --mongo-pages N           MongoDB: pages per filtered target (default 2)
+ *   --query-budget S          SQLite: seconds of GETs per size at most (default 300)
+ *   --mongo-query-budget S    MongoDB: seconds of GETs per size at most (default 150); at least
+ *                             the first page of every shape is always measured
+ *   --no-dbstat               skip SQLite's space per table and index (dbstat; reads the whole file)
+ *   --log-level LEVEL         the LRS's LOG_LEVEL (default: unset, i.e. info, as users run it); its
+ *                             logs go to a file in the run's temporary directory
+ *   --keep                    keep the temporary directories (databases, logs)
+ *   --out FILE                also write every result as JSON to FILE
  */
-const { fork } = require('node:child_process');
-const { randomBytes, randomUUID } = require('node:crypto');
+const { randomBytes } = require('node:crypto');
 const fs = require('node:fs');
-const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
-const pino = require('pino');
+const Database = require('better-sqlite3');
+const { MongoClient } = require('mongodb');
 
-const { loadConfig } = require('../dist/config');
-const { startServer } = require('../dist/server');
-const { STATEMENT_INDEXES, toDocument: statementDocument } = require('../dist/xapi/statements/mongo-statement-storage');
-const { ownFilterView } = require('../dist/xapi/statements/filter-view');
-const { statementFingerprint } = require('../dist/xapi/statements/fingerprint');
-const { detectServerFlavor } = require('../dist/db/embedded');
-const gen = require('./statements');
-
-const RAW_COLLECTION = 'bench_raw_statements';
-const SORT = { stored: -1, _id: -1 };
+const { STATEMENT_INDEXES, toDocument } = require('../dist/xapi/statements/mongo-statement-storage');
+const P = require('./processes');
+const Q = require('./queries');
+const { recordPool, storedRecord } = require('./records');
 
 // ---------------------------------------------------------------------------------------------
 // Options
 
 function parseArgs(argv) {
+  const toolsDir = process.env.KEIKO_TOOLS_DIR?.trim() || path.join(os.homedir(), '.cache', 'keiko-lrs');
   const options = {
-    seconds: 20,
-    connections: [4, 8],
+    engines: ['sqlite', 'mongo'],
+    sqliteSizes: [10_000, 1_000_000],
+    mongoSizes: [1000, 5000],
+    mongoUri: undefined,
+    ferretdb: path.join(toolsDir, 'ferretdb-v1.24.2', 'ferretdb'),
+    connections: 4,
     batch: 100,
-    sizes: [100_000],
-    reps: 30,
+    ingestStatements: 10_000,
+    ingestRounds: 3,
+    mongoIngestSeconds: 20,
+    mongoRawSeconds: 10,
+    warmupRequests: 20,
+    mongoWarmupRequests: 3,
+    httpFillMax: 50_000,
+    fillBatch: 5000,
+    queries: 20,
     pages: 3,
-    queryBudget: 120,
-    phases: ['ingest', 'query'],
-    logLevel: 'info',
+    unfilteredMore: 3,
+    mongoQueries: 3,
+    mongoPages: 2,
+    queryBudget: 300,
+    mongoQueryBudget: 150,
+    dbstat: true,
+    logLevel: undefined,
+    keep: false,
     out: undefined,
   };
   const list = (value) => value.split(',').map((item) => item.trim()).filter(Boolean);
   const int = (name, value) => {
-    const number = Number(String(value).replace(/_/g, ''));
+    const number = Number(String(value).replace(/_/g, '').replace(/k$/i, '000').replace(/m$/i, '000000'));
     if (!Number.isInteger(number) || number <= 0) throw new Error(`${name} must be a positive integer, got "${value}"`);
     return number;
   };
+  const sizes = (name, value) => list(value).map((v) => int(name, v)).sort((a, b) => a - b);
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2);
     const value = () => inline ?? argv[++i];
     switch (flag) {
-      case '--seconds': options.seconds = int(flag, value()); break;
-      case '--connections': options.connections = list(value()).map((v) => int(flag, v)); break;
+      case '--engines': options.engines = list(value()); break;
+      case '--sqlite-sizes': options.sqliteSizes = sizes(flag, value()); break;
+      case '--mongo-sizes': options.mongoSizes = sizes(flag, value()); break;
+      case '--mongo-uri': options.mongoUri = value(); break;
+      case '--ferretdb': options.ferretdb = value(); break;
+      case '--connections': options.connections = int(flag, value()); break;
       case '--batch': options.batch = int(flag, value()); break;
-      case '--sizes': options.sizes = list(value()).map((v) => int(flag, v)).sort((a, b) => a - b); break;
-      case '--reps': options.reps = int(flag, value()); break;
+      case '--ingest-statements': options.ingestStatements = int(flag, value()); break;
+      case '--ingest-rounds': options.ingestRounds = int(flag, value()); break;
+      case '--mongo-ingest-seconds': options.mongoIngestSeconds = int(flag, value()); break;
+      case '--mongo-raw-seconds': options.mongoRawSeconds = int(flag, value()); break;
+      case '--warmup-requests': options.warmupRequests = int(flag, value()); break;
+      case '--http-fill-max': options.httpFillMax = int(flag, value()); break;
+      case '--fill-batch': options.fillBatch = int(flag, value()); break;
+      case '--queries': options.queries = int(flag, value()); break;
       case '--pages': options.pages = int(flag, value()); break;
+      case '--unfiltered-more': options.unfilteredMore = int(flag, value()); break;
+      case '--mongo-queries': options.mongoQueries = int(flag, value()); break;
+      case '--mongo-pages': options.mongoPages = int(flag, value()); break;
       case '--query-budget': options.queryBudget = int(flag, value()); break;
-      case '--phases': options.phases = list(value()); break;
+      case '--mongo-query-budget': options.mongoQueryBudget = int(flag, value()); break;
+      case '--no-dbstat': options.dbstat = false; break;
       case '--log-level': options.logLevel = value(); break;
+      case '--keep': options.keep = true; break;
       case '--out': options.out = value(); break;
-      case '--help': case '-h':
-        {
-          const lines = fs.readFileSync(__filename, 'utf8').split('\n');
-          console.log(lines.slice(2, lines.indexOf(' */')).join('\n'));
-        }
+      case '--help': case '-h': {
+        const lines = fs.readFileSync(__filename, 'utf8').split('\n');
+        console.log(lines.slice(2, lines.indexOf(' */')).join('\n'));
         process.exit(0);
         break;
+      }
       default: throw new Error(`Unknown option ${argv[i]} (see --help)`);
     }
   }
+  for (const engine of options.engines) if (!['sqlite', 'mongo'].includes(engine)) throw new Error(`unknown engine ${engine}`);
   return options;
 }
 
 // ---------------------------------------------------------------------------------------------
-// Small helpers
+// Helpers
 
 const now = () => performance.now();
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const startedAt = now();
 
-function percentile(sorted, p) {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
-}
-
-function summarize(values) {
-  const sorted = Float64Array.from(values).sort();
-  return {
-    n: sorted.length,
-    p50: percentile(sorted, 50),
-    p95: percentile(sorted, 95),
-    p99: percentile(sorted, 99),
-    max: sorted.length ? sorted[sorted.length - 1] : NaN,
-  };
-}
-
-function shuffle(array, random = Math.random) {
-  for (let i = array.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [array[i], array[j]] = [array[j], array[i]];
-  }
-  return array;
+function log(message) {
+  const elapsed = Math.round((now() - startedAt) / 1000);
+  process.stderr.write(`[bench +${String(Math.floor(elapsed / 60)).padStart(2, '0')}:${String(elapsed % 60).padStart(2, '0')}] ${message}\n`);
 }
 
 const fmt = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
 const fmtInt = (value) => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : '-');
+const fmtSize = (n) => (n >= 1_000_000 ? `${fmt(n / 1_000_000, n % 1_000_000 ? 2 : 0)}M` : n >= 1000 ? `${fmt(n / 1000, n % 1000 ? 1 : 0)}k` : String(n));
+const mib = (bytes) => fmt(bytes / 2 ** 20, 0);
+const pct = (x) => `${fmt(x * 100, 0)}%`;
 
 function table(headers, rows) {
   const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => String(row[i]).length)));
@@ -128,723 +152,604 @@ function table(headers, rows) {
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-function log(message) {
-  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Statements as the LRS stores them (mirrors StatementIngest.buildRecords / completeStatement and
-// MongoStatementStorage's toDocument layout).
-
-function storedStatement(statement, id, stored, authority) {
-  return { ...statement, id, timestamp: statement.timestamp ?? stored.toISOString(), stored: stored.toISOString(), authority, version: '1.0.0' };
-}
-
-function statementRecord(statement, id, stored, credential) {
-  const full = storedStatement(statement, id, stored, credential.authority);
-  return {
-    id,
-    statement: full,
-    stored,
-    fingerprint: statementFingerprint(statement),
-    views: ownFilterView(full),
-    voided: false,
-    credentialKey: credential.key,
-    attachmentHashes: [],
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Environment
-
-async function describeEnvironment(db) {
-  const info = await db.admin().command({ buildInfo: 1 });
-  const flavor = await detectServerFlavor(db.client);
-  const cpus = os.cpus();
-  return {
-    machine: {
-      cpuModel: cpus[0]?.model ?? 'unknown',
-      cpuCount: cpus.length,
-      totalMemoryGiB: Number((os.totalmem() / 2 ** 30).toFixed(1)),
-      platform: `${os.type()} ${os.release()} ${os.arch()}`,
-      loadAverageAtStart: os.loadavg().map((x) => Number(x.toFixed(2))),
-    },
-    node: process.version,
-    database: {
-      kind: flavor,
-      version: flavor === 'ferretdb' ? String(info.ferretdbVersion) : String(info.version),
-      compatibleWith: flavor === 'ferretdb' ? `MongoDB ${info.version}` : undefined,
-      backend: flavor === 'ferretdb' ? ferretBackend(info) : undefined,
-      embedded: !process.env.MONGODB_URI,
-    },
-  };
-}
-
-function ferretBackend(info) {
-  const features = info.ferretdbFeatures ?? info.ferretdb ?? {};
-  if (typeof features === 'object' && features !== null && 'handler' in features) return String(features.handler);
-  return process.env.MONGODB_URI ? 'unknown' : 'sqlite (embedded)';
-}
-
-// ---------------------------------------------------------------------------------------------
-// Ingest
-
-function runLoad(job) {
-  return new Promise((resolve, reject) => {
-    const child = fork(path.join(__dirname, 'load.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    let answered = false;
-    child.once('message', (message) => {
-      answered = true;
-      if (message.ok) resolve(message.result);
-      else reject(new Error(`load generator failed: ${message.error}`));
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      if (!answered) reject(new Error(`load generator exited with code ${code} without a result`));
-    });
-    child.send(job);
-  });
-}
-
-/** Waits until no statement batch is in flight (requests cut off when autocannon stopped). */
-async function drainBatches(db, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  while ((await db.collection('statement_batches').countDocuments({})) > 0) {
-    if (Date.now() > deadline) throw new Error('statement batches still in flight after the ingest run');
-    await sleep(100);
+const fileSize = (file) => {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
   }
-}
+};
 
-/**
- * Times, in this process, the StatementIngest.store calls and the storage calls requests make,
- * so the report can say where the time of a request goes. Wraps methods of the service instances.
- */
-class StorageTracer {
-  constructor(services) {
-    this.current = undefined;
-    this.wrap(services.ingest, 'ingest', 'store');
-    for (const method of ['consistentThrough', 'beginBatch', 'insert', 'commitBatch', 'findExisting', 'markVoided',
-      'waitingReferrers', 'clearWaitingReferrers', 'finishBatch', 'abortBatch', 'query']) {
-      this.wrap(services.statements, 'statements', method);
-    }
-    this.wrap(services.activities, 'activities', 'mergeDefinitions');
-    this.wrap(services.agents, 'agents', 'recordSeen');
+/** The run's state shared by the engines. */
+class Run {
+  constructor(options) {
+    this.options = options;
+    this.admin = { key: 'bench-admin', secret: randomBytes(18).toString('base64url') };
+    this.memory = new P.MemorySampler(250);
+    this.phases = [];
+    this.cleanups = [];
   }
 
-  /** Records calls of target[method] under "label.method"; absent services or methods are skipped. */
-  wrap(target, label, name) {
-    if (!target || typeof target[name] !== 'function') return;
-    const method = `${label}.${name}`;
-    const original = target[name].bind(target);
-    const tracer = this;
-    target[name] = async function traced(...args) {
-      const sink = tracer.current;
-      if (!sink) return original(...args);
-      const t0 = now();
-      try {
-        return await original(...args);
-      } finally {
-        const entry = (sink[method] ??= { calls: 0, ms: 0 });
-        entry.calls++;
-        entry.ms += now() - t0;
-      }
-    };
+  phase(name) {
+    this.memory.setPhase(name);
+    this.phases.push({ name, at: (now() - startedAt) / 1000, loadAverage: P.loadAverage() });
+    log(`${name} (load average ${P.loadAverage().join(' ')})`);
   }
 
-  start() {
-    this.current = {};
-  }
-
-  /** Milliseconds per method since start(), and starts again. */
-  take() {
-    const sink = this.current ?? {};
-    this.current = {};
-    return Object.fromEntries(Object.entries(sink).map(([method, entry]) => [method, entry.ms]));
-  }
-
-  stop() {
-    const sink = this.current ?? {};
-    this.current = undefined;
-    const posts = sink['ingest.store']?.calls ?? 0;
-    return Object.fromEntries(
-      Object.entries(sink).map(([method, { calls, ms }]) => [method, { calls, msPerCall: ms / calls, msPerPost: posts ? ms / posts : NaN }]),
-    );
-  }
-}
-
-async function freshCollection(db, name) {
-  await db.collection(name).drop().catch(() => {});
-  await db.collection(name).createIndexes(STATEMENT_INDEXES.map((index) => ({ ...index })));
-}
-
-async function ingestOurs(server, db, options, connections, admin, tracer) {
-  await freshCollection(db, 'statements');
-  const url = new URL(server.url);
-  tracer?.start();
-  const result = await runLoad({
-    url: url.origin,
-    path: '/xapi/statements',
-    connections,
-    seconds: options.seconds,
-    batchSize: options.batch,
-    headers: {
-      authorization: `Basic ${Buffer.from(`${admin.key}:${admin.secret}`).toString('base64')}`,
+  headers() {
+    return {
+      authorization: `Basic ${Buffer.from(`${this.admin.key}:${this.admin.secret}`).toString('base64')}`,
       'x-experience-api-version': '1.0.3',
       'content-type': 'application/json',
-    },
-  });
-  await drainBatches(db);
-  const breakdown = tracer?.stop();
-  const stored = await db.collection('statements').countDocuments({});
-  const seconds = result.durationSec || result.elapsedSec;
-  const failed = Object.entries(result.statusCounts).filter(([status]) => status !== '200');
+    };
+  }
+
+  /** POSTs through bench/load.js; the LRS's CPU time over the run from /proc. */
+  async httpIngest(lrs, { requests, seconds, seed }) {
+    const cpu0 = P.cpuTimeOf(lrs.pid);
+    const load0 = P.loadAverage()[0];
+    const result = await P.runChild('load.js', {
+      url: lrs.url,
+      path: '/xapi/statements',
+      connections: this.options.connections,
+      batchSize: this.options.batch,
+      requests,
+      seconds,
+      seed,
+      headers: this.headers(),
+    });
+    const cpuMs = P.cpuTimeOf(lrs.pid) - cpu0;
+    const { latencies, ...rest } = result;
+    if (result.ok !== result.requests) {
+      throw new Error(`HTTP ingest: ${result.requests - result.ok} of ${result.requests} POSTs failed: ${JSON.stringify(result.statusCounts)} ${result.errorSample ?? ''}`);
+    }
+    return {
+      ...rest,
+      statementsPerSecond: result.statements / result.seconds,
+      latencyMs: Q.summarize(latencies),
+      cpuUsPerStatement: (cpuMs * 1000) / result.statements,
+      loadAverage: [load0, P.loadAverage()[0]],
+    };
+  }
+
+  async authority(lrs) {
+    const client = Q.httpClient(lrs.url, this.admin);
+    try {
+      const { body } = await client.get('/xapi/statements?limit=1');
+      if (!body.statements[0]) throw new Error('no statement stored after the warm-up');
+      return body.statements[0].authority;
+    } finally {
+      client.close();
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// SQLite
+
+async function benchSqlite(run) {
+  const { options } = run;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keiko-bench-sqlite-'));
+  const dataDir = path.join(dir, 'data');
+  const dbFile = path.join(dataDir, 'keiko-lrs.db');
+  const rawFile = path.join(dir, 'raw', 'raw.db');
+  fs.mkdirSync(path.dirname(rawFile), { recursive: true });
+  const result = { engine: 'sqlite', directory: dir, sizes: [] };
+  let lrs;
+  let reader;
+  try {
+    run.phase('sqlite: starting the LRS');
+    lrs = await P.startLrs({ dataDir, admin: run.admin, logFile: path.join(dir, 'lrs.log'), logLevel: options.logLevel });
+    run.cleanups.push(() => lrs.stop());
+    run.memory.watch('sqlite LRS', lrs.pid);
+    result.command = `PORT=${new URL(lrs.url).port} HOST=127.0.0.1 DATA_DIR=${dataDir} LRS_ADMIN_KEY=… LRS_ADMIN_SECRET=… node dist/main.js`;
+    run.phase('sqlite: warm-up');
+    result.warmup = await run.httpIngest(lrs, { requests: options.warmupRequests });
+    const authority = await run.authority(lrs);
+    reader = new Database(dbFile, { readonly: true, fileMustExist: true });
+    reader.pragma('cache_size = -65536');
+    result.sqliteVersion = reader.prepare('SELECT sqlite_version()').pluck().get();
+    const count = () => reader.prepare('SELECT count(*) FROM statements').pluck().get();
+    const maxSeq = () => reader.prepare('SELECT max(seq) FROM statements').pluck().get();
+    const sampleRow = reader.prepare('SELECT id, stored, body FROM statements WHERE seq >= ? ORDER BY seq LIMIT 1');
+
+    for (const size of options.sqliteSizes) {
+      const entry = { size };
+      run.phase(`sqlite: growing to ${fmtSize(size)}`);
+      const missing = size - count();
+      if (missing > 0 && missing <= options.httpFillMax) {
+        entry.fill = { via: 'HTTP', ...(await run.httpIngest(lrs, { requests: Math.ceil(missing / options.batch) })) };
+      } else if (missing > 0) {
+        const fill = await P.runChild(
+          'sqlite-writer.js',
+          { mode: 'fill', file: dbFile, target: size, batch: options.fillBatch, authority, credentialKey: run.admin.key, seed: 7 + size, poolSize: 50_000 },
+          (progress) => log(`  filled ${fmtInt(progress.count)} (${fmt(progress.count / progress.seconds, 0)}/s overall)`),
+        );
+        entry.fill = { via: `SqliteStatementStorage.storeBatch, ${options.fillBatch} per call, second process`, ...fill, statementsPerSecond: fill.statements / fill.seconds };
+      }
+      if (entry.fill) log(`  ${fmtInt(entry.fill.statements)} statements via ${entry.fill.via} at ${fmtInt(entry.fill.statementsPerSecond)}/s`);
+
+      run.phase(`sqlite: space @${fmtSize(size)}`);
+      entry.space = sqliteSpace(dbFile, reader, options.dbstat);
+      entry.stored = entry.space.statements;
+      log(`  ${fmtInt(entry.stored)} statements, ${fmt(entry.space.bytesPerStatement, 0)} bytes each (db ${mib(entry.space.dbBytes)} MiB after a checkpoint)`);
+
+      run.phase(`sqlite: queries @${fmtSize(size)}`);
+      const top = maxSeq();
+      const sample = () => {
+        const row = sampleRow.get(1 + Math.floor(Math.random() * top));
+        return Q.sampleOf(row.body, row.stored);
+      };
+      const direct = new Q.SqliteDirect(reader);
+      const client = Q.httpClient(lrs.url, run.admin);
+      try {
+        entry.queries = await Q.runShapes({
+          client,
+          direct,
+          sample,
+          options: { queries: options.queries, pages: options.pages, unfilteredMore: options.unfilteredMore },
+          budgetSeconds: options.queryBudget,
+          log,
+        });
+      } finally {
+        client.close();
+      }
+      entry.plans = await Q.explainShapes({ direct, sample });
+      for (const q of entry.queries) log(`  ${q.shape}: p95 ${fmt(q.http.p95)} ms over HTTP, ${fmt(q.direct.p95, 2)} ms direct (n=${q.http.n})`);
+
+      run.phase(`sqlite: ingest @${fmtSize(size)}`);
+      // The raw baseline starts from a copy of the LRS's database: same schema, same rows.
+      sqliteCheckpoint(dbFile);
+      for (const suffix of ['', '-wal', '-shm']) fs.rmSync(rawFile + suffix, { force: true });
+      fs.copyFileSync(dbFile, rawFile);
+      entry.ingest = { rounds: [], startCount: count() };
+      for (let round = 0; round < options.ingestRounds; round++) {
+        const ours = await run.httpIngest(lrs, { requests: Math.ceil(options.ingestStatements / options.batch), seed: 1000 * size + round });
+        const load0 = P.loadAverage()[0];
+        const raw = await P.runChild('sqlite-writer.js', {
+          mode: 'raw',
+          file: rawFile,
+          statements: ours.statements,
+          batch: options.batch,
+          authority,
+          credentialKey: run.admin.key,
+          seed: 2000 * size + round,
+          poolSize: 5000,
+        });
+        const { latencies, ...rawRest } = raw;
+        const rawEntry = { ...rawRest, statementsPerSecond: raw.statements / raw.seconds, latencyMs: Q.summarize(latencies), cpuUsPerStatement: (raw.cpuMs * 1000) / raw.statements, loadAverage: [load0, P.loadAverage()[0]] };
+        entry.ingest.rounds.push({ ours, raw: rawEntry });
+        log(`  round ${round + 1}: HTTP ${fmtInt(ours.statementsPerSecond)}/s (p95 ${fmt(ours.latencyMs.p95, 0)} ms per POST), raw ${fmtInt(rawEntry.statementsPerSecond)}/s`);
+      }
+      entry.ingest.endCount = count();
+      entry.ingest.ours = combineRounds(entry.ingest.rounds.map((r) => r.ours));
+      entry.ingest.raw = combineRounds(entry.ingest.rounds.map((r) => r.raw));
+      entry.ingest.ratio = entry.ingest.ours.statementsPerSecond / entry.ingest.raw.statementsPerSecond;
+      result.sizes.push(entry);
+    }
+    run.phase('sqlite: final space');
+    result.final = sqliteSpace(dbFile, reader, false);
+  } finally {
+    reader?.close();
+    if (lrs) {
+      run.memory.sample();
+      result.memory = run.memory.summary('sqlite LRS');
+      result.exitCode = await lrs.stop();
+      run.memory.unwatch('sqlite LRS');
+    }
+    if (!options.keep) fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return result;
+}
+
+function sqliteCheckpoint(dbFile) {
+  const db = new Database(dbFile, { fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 10000');
+    return db.pragma('wal_checkpoint(TRUNCATE)')[0];
+  } finally {
+    db.close();
+  }
+}
+
+/** File sizes after a checkpoint, per statement; with `dbstat`, the bytes of each table and index. */
+function sqliteSpace(dbFile, reader, dbstat) {
+  const checkpoint = sqliteCheckpoint(dbFile);
+  const statements = reader.prepare('SELECT count(*) FROM statements').pluck().get();
+  const space = {
+    statements,
+    checkpoint,
+    dbBytes: fileSize(dbFile),
+    walBytes: fileSize(`${dbFile}-wal`),
+  };
+  space.bytesPerStatement = (space.dbBytes + space.walBytes) / statements;
+  // Average column sizes over the newest 10,000 rows (a rowid range: cheap at any size).
+  space.columns = reader.prepare(
+    `SELECT avg(length(body)) AS body, avg(length(views)) AS views, avg(length(fingerprint)) AS fingerprint,
+            avg(length(id)) AS id, avg(length(credential)) AS credential
+       FROM statements WHERE seq > (SELECT max(seq) FROM statements) - 10000`,
+  ).get();
+  if (dbstat) {
+    const t0 = now();
+    space.objects = reader.prepare("SELECT name, pgsize AS bytes FROM dbstat('main', 1) ORDER BY pgsize DESC").all()
+      .filter((row) => row.bytes > 64 * 1024)
+      .map((row) => ({ ...row, bytesPerStatement: row.bytes / statements }));
+    space.viewRows = reader.prepare('SELECT count(*) FROM statement_views').pluck().get();
+    space.dbstatSeconds = (now() - t0) / 1000;
+  }
+  return space;
+}
+
+function combineRounds(rounds) {
+  const statements = rounds.reduce((n, r) => n + r.statements, 0);
+  const seconds = rounds.reduce((n, r) => n + r.seconds, 0);
   return {
-    path: 'ours',
-    connections,
+    statements,
     seconds,
-    requests: result.ok,
-    statements: result.ok * options.batch,
-    statementsPerSecond: (result.ok * options.batch) / seconds,
-    latencyMs: summarize(result.latencies),
-    storedInCollection: stored,
-    non200: Object.fromEntries(failed),
-    errors: result.errors,
-    timeouts: result.timeouts,
-    errorSample: result.errorSample,
-    serverBreakdown: breakdown,
+    statementsPerSecond: statements / seconds,
+    perRound: rounds.map((r) => r.statementsPerSecond),
+    latencyMsP50: Math.max(...rounds.map((r) => r.latencyMs.p50)),
+    latencyMsP95: Math.max(...rounds.map((r) => r.latencyMs.p95)),
+    cpuUsPerStatement: rounds.reduce((n, r) => n + r.cpuUsPerStatement * r.statements, 0) / statements,
   };
 }
 
-function rawDocumentPool(credential, size = 2000) {
-  const pool = [];
-  for (let i = 0; i < size; i++) {
-    const { statement } = gen.makeStatement();
-    const record = statementRecord(statement, randomUUID(), new Date(), credential);
-    pool.push(statementDocument('', record));
+// ---------------------------------------------------------------------------------------------
+// MongoDB (FerretDB unless --mongo-uri)
+
+async function benchMongo(run) {
+  const { options } = run;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keiko-bench-mongo-'));
+  const dbName = `keiko_bench_${randomBytes(4).toString('hex')}`;
+  const result = { engine: 'mongo', directory: dir, sizes: [] };
+  let ferret;
+  let client;
+  let lrs;
+  try {
+    let uri = options.mongoUri;
+    if (!uri) {
+      if (!fs.existsSync(options.ferretdb)) throw new Error(`FerretDB not found at ${options.ferretdb} (--ferretdb PATH, or --mongo-uri URI)`);
+      run.phase('mongo: starting FerretDB');
+      ferret = await P.startFerretDb({ binary: options.ferretdb, dir: path.join(dir, 'ferretdb'), logFile: path.join(dir, 'ferretdb.log') });
+      run.cleanups.push(() => ferret.stop());
+      run.memory.watch('FerretDB', ferret.pid);
+      uri = ferret.uri;
+    }
+    client = await MongoClient.connect(uri);
+    const db = client.db(dbName);
+    const info = await db.admin().command({ buildInfo: 1 });
+    result.server = info.ferretdbVersion
+      ? { kind: 'FerretDB', version: String(info.ferretdbVersion), backend: 'SQLite', compatibleWith: `MongoDB ${info.version}` }
+      : { kind: 'MongoDB', version: String(info.version) };
+    run.phase(`mongo: starting the LRS on ${result.server.kind} ${result.server.version}`);
+    lrs = await P.startLrs({ dataDir: path.join(dir, 'data'), admin: run.admin, mongodbUri: uri, mongodbDb: dbName, logFile: path.join(dir, 'lrs.log'), logLevel: options.logLevel });
+    run.cleanups.push(() => lrs.stop());
+    run.memory.watch('mongo LRS', lrs.pid);
+    result.command = `PORT=${new URL(lrs.url).port} HOST=127.0.0.1 DATA_DIR=… MONGODB_URI=${uri} MONGODB_DB=${dbName} LRS_ADMIN_KEY=… LRS_ADMIN_SECRET=… node dist/main.js`;
+    run.phase('mongo: warm-up');
+    result.warmup = await run.httpIngest(lrs, { requests: options.mongoWarmupRequests });
+    const authority = await run.authority(lrs);
+    const statements = db.collection('statements');
+    const rawCollection = db.collection('bench_raw_statements');
+    await rawCollection.createIndexes(STATEMENT_INDEXES.map((index) => ({ ...index })));
+    const pool = recordPool({ size: 5000, seed: 11, authority });
+    const known = []; // samples for the query targets: the statements this process inserted
+    let next = 0;
+    const documents = (count, keep) => {
+      const out = [];
+      let stored = Date.now();
+      for (let i = 0; i < count; i++) {
+        if (i % 100 === 0) stored = Math.max(Date.now(), stored + 1);
+        const entry = pool[next];
+        next = (next + 1) % pool.length;
+        const record = storedRecord(entry, run.admin.key, new Date(stored));
+        if (keep) known.push({ statement: record.statement, stored });
+        out.push(toDocument('bench-fill', record));
+      }
+      return out;
+    };
+    const insertAll = async (collection, count, keep) => {
+      for (let done = 0; done < count; done += 1000) await collection.insertMany(documents(Math.min(1000, count - done), keep), { ordered: false });
+    };
+
+    for (const size of options.mongoSizes) {
+      const entry = { size };
+      run.phase(`mongo: growing to ${fmtSize(size)}`);
+      const missing = size - (await statements.countDocuments({}));
+      if (missing > 0) {
+        const t0 = now();
+        await insertAll(statements, missing, true);
+        entry.fill = { via: 'driver insertMany of toDocument() documents, 1000 per call', statements: missing, seconds: (now() - t0) / 1000 };
+      }
+      run.phase(`mongo: space @${fmtSize(size)}`);
+      entry.space = await mongoSpace(db, path.join(dir, 'ferretdb'), dbName);
+      entry.stored = entry.space.statements;
+      log(`  ${fmtInt(entry.stored)} statements, ${fmt(entry.space.bytesPerStatement, 0)} bytes each (dbStats)`);
+
+      run.phase(`mongo: queries @${fmtSize(size)}`);
+      const sample = () => {
+        const { statement, stored } = known[Math.floor(Math.random() * known.length)];
+        return Q.sampleOf(statement, stored);
+      };
+      const direct = new Q.MongoDirect(statements);
+      const http = Q.httpClient(lrs.url, run.admin);
+      try {
+        entry.queries = await Q.runShapes({
+          client: http,
+          direct,
+          sample,
+          options: { queries: options.mongoQueries, pages: options.mongoPages, unfilteredMore: Math.min(options.unfilteredMore, options.mongoPages) },
+          budgetSeconds: options.mongoQueryBudget,
+          log,
+        });
+      } finally {
+        http.close();
+      }
+      entry.plans = await Q.explainShapes({ direct, sample });
+      for (const q of entry.queries) log(`  ${q.shape}: p95 ${fmt(q.http.p95)} ms over HTTP, ${fmt(q.direct.p95, 1)} ms direct (n=${q.http.n})`);
+
+      run.phase(`mongo: ingest @${fmtSize(size)}`);
+      entry.ingest = { startCount: await statements.countDocuments({}) };
+      const ours = await run.httpIngest(lrs, { seconds: options.mongoIngestSeconds, seed: 3000 + size });
+      // The raw collection holds as many statements as the LRS's did when its run began.
+      const rawMissing = entry.ingest.startCount - (await rawCollection.countDocuments({}));
+      if (rawMissing > 0) await insertAll(rawCollection, rawMissing, false);
+      const load0 = P.loadAverage()[0];
+      const raw = await mongoRaw(rawCollection, options, documents);
+      entry.ingest.endCount = await statements.countDocuments({});
+      entry.ingest.ours = { ...ours, latencyMsP50: ours.latencyMs.p50, latencyMsP95: ours.latencyMs.p95 };
+      entry.ingest.raw = { ...raw, loadAverage: [load0, P.loadAverage()[0]] };
+      entry.ingest.ratio = ours.statementsPerSecond / raw.statementsPerSecond;
+      log(`  HTTP ${fmt(ours.statementsPerSecond, 1)}/s (p95 ${fmt(ours.latencyMs.p95, 0)} ms per POST), raw insertMany ${fmtInt(raw.statementsPerSecond)}/s`);
+      result.sizes.push(entry);
+    }
+  } finally {
+    if (lrs) {
+      run.memory.sample();
+      result.memory = run.memory.summary('mongo LRS');
+      result.exitCode = await lrs.stop();
+      run.memory.unwatch('mongo LRS');
+    }
+    if (ferret) result.ferretMemory = run.memory.summary('FerretDB');
+    if (client) {
+      await client.db(dbName).dropDatabase().catch(() => {});
+      await client.close();
+    }
+    if (ferret) {
+      await ferret.stop();
+      run.memory.unwatch('FerretDB');
+    }
+    if (!options.keep) fs.rmSync(dir, { recursive: true, force: true });
   }
-  return pool;
+  return result;
 }
 
-async function ingestRaw(db, options, connections, pool) {
-  await freshCollection(db, RAW_COLLECTION);
-  const collection = db.collection(RAW_COLLECTION);
+/** insertMany(batch) of documents in the storage's layout from `connections` concurrent loops, for `mongoRawSeconds`. */
+async function mongoRaw(collection, options, documents) {
   const latencies = [];
   let inserted = 0;
-  let next = 0;
-  const start = now();
-  const end = start + options.seconds * 1000;
+  const t0 = now();
+  const end = t0 + options.mongoRawSeconds * 1000;
   const loop = async () => {
     while (now() < end) {
-      const batchId = randomUUID();
-      const stored = new Date();
-      const documents = new Array(options.batch);
-      for (let i = 0; i < options.batch; i++) {
-        documents[i] = { ...pool[next], _id: randomUUID(), stored, b: batchId };
-        next = (next + 1) % pool.length;
-      }
-      const t0 = now();
-      await collection.insertMany(documents, { ordered: false });
-      latencies.push(now() - t0);
-      inserted += documents.length;
+      const batch = documents(options.batch, false);
+      const started = now();
+      await collection.insertMany(batch, { ordered: false });
+      latencies.push(now() - started);
+      inserted += batch.length;
     }
   };
-  await Promise.all(Array.from({ length: connections }, loop));
-  const seconds = (now() - start) / 1000;
-  return {
-    path: 'raw insertMany',
-    connections,
-    seconds,
-    requests: latencies.length,
-    statements: inserted,
-    statementsPerSecond: inserted / seconds,
-    latencyMs: summarize(latencies),
-  };
-}
-
-async function runIngest(server, db, options, admin, credential, tracer) {
-  const pool = rawDocumentPool(credential);
-  const results = [];
-  // A short warm-up (JIT, connection pools, SQLite pages) that is not reported.
-  log('ingest warm-up (5 s)');
-  await ingestOurs(server, db, { ...options, seconds: 3 }, 2, admin);
-  await ingestRaw(db, { ...options, seconds: 2 }, 2, pool);
-  for (const connections of options.connections) {
-    log(`ingest: ours, ${connections} connections, ${options.seconds} s`);
-    const ours = await ingestOurs(server, db, options, connections, admin, tracer);
-    log(`ingest: raw insertMany, ${connections} loops, ${options.seconds} s`);
-    const raw = await ingestRaw(db, options, connections, pool);
-    results.push({ connections, ours, raw, ratio: ours.statementsPerSecond / raw.statementsPerSecond });
-  }
-  await db.collection(RAW_COLLECTION).drop().catch(() => {});
-  return results;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Query: seeding
-
-/** What the seeded data holds, for choosing query targets with enough matches. */
-class SeedIndex {
-  constructor() {
-    this.agentCounts = new Uint32Array(gen.AGENT_COUNT);
-    this.relatedCounts = new Map(); // activity IRI (lesson or course) → count
-    this.verbStored = Array.from({ length: gen.VERB_COUNT }, () => []);
-    this.total = 0;
-  }
-
-  add(drawn, storedMs) {
-    this.agentCounts[drawn.agent]++;
-    for (const id of [gen.activityId(drawn.activity), gen.courseId(drawn.course)]) {
-      this.relatedCounts.set(id, (this.relatedCounts.get(id) ?? 0) + 1);
-    }
-    this.verbStored[drawn.verb].push(storedMs);
-    this.total++;
-  }
-}
-
-const SEED_SPAN_MS = 60 * 24 * 3600 * 1000;
-const SEED_CHUNK = 1000;
-
-async function seed(storage, db, target, index, credential, random) {
-  const statements = db.collection('statements');
-  const endMs = Date.now() - 60_000;
-  const startMs = endMs - SEED_SPAN_MS;
-  const t0 = now();
-  let lastReport = t0;
-  const writeChunk = async (count) => {
-    const records = [];
-    for (let i = 0; i < count; i++) {
-      const storedMs = Math.floor(startMs + random() * SEED_SPAN_MS);
-      const timestamp = new Date(storedMs - Math.floor(random() * 30 * 60_000));
-      const drawn = gen.makeStatement({ random, timestamp, registration: randomUUID() });
-      index.add(drawn, storedMs);
-      records.push(statementRecord(drawn.statement, randomUUID(), new Date(storedMs), credential));
-    }
-    // The storage's own batch protocol (begin → insert → commit → finish), 1000 at a time.
-    const batchId = randomUUID();
-    await storage.beginBatch({ id: batchId, statementIds: records.map((r) => r.id), startedAt: new Date(), state: 'pending' });
-    const { duplicateIds } = await storage.insert(batchId, records);
-    if (duplicateIds.length > 0) throw new Error(`seeding: ${duplicateIds.length} duplicate ids`);
-    if (!(await storage.commitBatch(batchId))) throw new Error('seeding: batch could not be committed');
-    await storage.finishBatch(batchId);
-  };
-  const inFlight = new Set();
-  while (index.total < target) {
-    const count = Math.min(SEED_CHUNK, target - index.total);
-    const job = writeChunk(count).finally(() => inFlight.delete(job));
-    inFlight.add(job);
-    if (inFlight.size >= 2) await Promise.race(inFlight);
-    if (now() - lastReport > 15_000) {
-      lastReport = now();
-      log(`seeding: ${index.total.toLocaleString('en-US')} / ${target.toLocaleString('en-US')}`);
-    }
-  }
-  await Promise.all(inFlight);
+  await Promise.all(Array.from({ length: options.connections }, loop));
   const seconds = (now() - t0) / 1000;
-  const count = await statements.countDocuments({});
-  if (count !== index.total) throw new Error(`seeding: collection holds ${count} statements, expected ${index.total}`);
-  return seconds;
+  const latencyMs = Q.summarize(latencies);
+  return { statements: inserted, seconds, statementsPerSecond: inserted / seconds, latencyMs, latencyMsP50: latencyMs.p50, latencyMsP95: latencyMs.p95 };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Query: shapes and targets
-
-/**
- * Each target is the HTTP query string and the filter MongoStatementStorage.query builds for it
- * (statementFilter: voided ≠ true, one view field, stored bounds; no `b` condition because no
- * batch is pending or aborted during the query phase), sorted by (stored, _id) descending.
- */
-function chooseTargets(shape, index, options, random) {
-  const needed = options.pages * 100 + 1;
-  const pick = (candidates) => {
-    const chosen = shuffle(candidates.slice(), random);
-    return Array.from({ length: options.reps }, (_, i) => chosen[i % chosen.length]);
-  };
-  /** Those with enough matches for every page; when fewer than `reps`, topped up with the next most frequent. */
-  const candidatesOf = (entries) => {
-    const sorted = entries.slice().sort((a, b) => b[1] - a[1]);
-    const enough = sorted.filter(([, count]) => count >= needed).length;
-    return sorted.slice(0, Math.max(enough, Math.min(options.reps, sorted.length)));
-  };
-  if (shape === 'agent') {
-    const candidates = candidatesOf([...index.agentCounts.entries()].filter(([, count]) => count > 0));
-    return pick(candidates).map(([agent, count]) => {
-      const mbox = gen.agentMbox(agent);
-      return {
-        label: mbox,
-        matches: count,
-        query: `agent=${encodeURIComponent(JSON.stringify({ objectType: 'Agent', mbox }))}&limit=100`,
-        filter: { voided: { $ne: true }, 'v.a': `mbox:${mbox}` },
-      };
-    });
+async function mongoSpace(db, ferretDir, dbName) {
+  const stats = await db.stats();
+  const collection = await db.command({ collStats: 'statements' }).catch(() => undefined);
+  const statements = collection?.count ?? (await db.collection('statements').countDocuments({}));
+  let fileBytes;
+  try {
+    fileBytes = fs.readdirSync(ferretDir).filter((name) => name.startsWith(dbName)).reduce((n, name) => n + fileSize(path.join(ferretDir, name)), 0);
+  } catch {
+    fileBytes = undefined;
   }
-  if (shape === 'activity+related') {
-    return pick(candidatesOf([...index.relatedCounts.entries()])).map(([activity, count]) => ({
-      label: activity,
-      matches: count,
-      query: `activity=${encodeURIComponent(activity)}&related_activities=true&limit=100`,
-      filter: { voided: { $ne: true }, 'v.ra': activity },
-    }));
-  }
-  if (shape === 'verb+since') {
-    const verbs = index.verbStored.map((stored, verb) => ({ verb, stored })).filter((entry) => entry.stored.length > 0);
-    for (const entry of verbs) entry.stored.sort((a, b) => b - a);
-    return pick(verbs).map(({ verb, stored }) => {
-      // `since` so that between `needed` and all of this verb's statements match.
-      const k = Math.min(stored.length - 1, needed + Math.floor(random() * Math.max(1, stored.length - needed)));
-      const since = new Date(stored[k]);
-      return {
-        label: `${gen.VERBS[verb].word} since ${since.toISOString().slice(0, 10)}`,
-        matches: stored.filter((ms) => ms > stored[k]).length,
-        query: `verb=${encodeURIComponent(gen.VERBS[verb].id)}&since=${encodeURIComponent(since.toISOString())}&limit=100`,
-        filter: { voided: { $ne: true }, 'v.vb': gen.VERBS[verb].id, stored: { $gt: since } },
-      };
-    });
-  }
-  throw new Error(`unknown shape ${shape}`);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Query: measuring
-
-function httpGetter(server, admin) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const url = new URL(server.url);
-  const headers = {
-    authorization: `Basic ${Buffer.from(`${admin.key}:${admin.secret}`).toString('base64')}`,
-    'x-experience-api-version': '1.0.3',
-  };
-  /** GET; resolves with the time until the whole body arrived, and the parsed body (any status when `anyStatus`). */
-  return (pathAndQuery, anyStatus = false) =>
-    new Promise((resolve, reject) => {
-      const t0 = now();
-      const request = http.request({ host: url.hostname, port: url.port, path: pathAndQuery, headers, agent }, (response) => {
-        const chunks = [];
-        response.on('data', (chunk) => chunks.push(chunk));
-        response.on('end', () => {
-          const ms = now() - t0;
-          const text = Buffer.concat(chunks).toString('utf8');
-          if (anyStatus) return resolve({ ms, status: response.statusCode });
-          if (response.statusCode !== 200) return reject(new Error(`GET ${pathAndQuery} → ${response.statusCode}: ${text.slice(0, 300)}`));
-          resolve({ ms, body: JSON.parse(text) });
-        });
-        response.on('error', reject);
-      });
-      request.on('error', reject);
-      request.end();
-    });
-}
-
-/**
- * Times the statements query inside the LRS: wraps `find` of the storage's statements collection
- * so the find → toArray of each request is timed. Requests run one at a time, so the time
- * recorded between sending a GET and receiving its body belongs to that GET; the rest of the
- * request's time is what our code adds (HTTP, auth, parsing, the batch-visibility and
- * consistent-through queries, rendering, JSON).
- */
-function traceStatementFinds(storage) {
-  const collection = storage.statements; // MongoStatementStorage's (TypeScript-private) collection
-  if (!collection || typeof collection.find !== 'function') return { take: () => NaN, restore: () => {} };
-  const original = collection.find.bind(collection);
-  const hadOwn = Object.prototype.hasOwnProperty.call(collection, 'find');
-  const previous = collection.find;
-  let ms = 0;
-  collection.find = (...args) => {
-    const cursor = original(...args);
-    const toArray = cursor.toArray.bind(cursor);
-    cursor.toArray = async () => {
-      const t0 = now();
-      try {
-        return await toArray();
-      } finally {
-        ms += now() - t0;
-      }
-    };
-    return cursor;
-  };
+  const statementsBytes = collection ? (collection.storageSize ?? collection.size) + (collection.totalIndexSize ?? 0) : undefined;
   return {
-    take() {
-      const taken = ms;
-      ms = 0;
-      return taken;
-    },
-    restore() {
-      if (hadOwn) collection.find = previous;
-      else delete collection.find;
-    },
+    statements,
+    dataSize: stats.dataSize,
+    storageSize: stats.storageSize,
+    indexSize: stats.indexSize,
+    collection: collection && { size: collection.size, storageSize: collection.storageSize, totalIndexSize: collection.totalIndexSize, avgObjSize: collection.avgObjSize },
+    fileBytes,
+    bytesPerStatement: (statementsBytes ?? stats.storageSize + stats.indexSize) / statements,
   };
-}
-
-/** Page-by-page walkers: ours over HTTP following `more`, and the same query through the driver. */
-const KEEP_WARM_AFTER_MS = 30_000;
-let lastGetAt = 0;
-
-/**
- * Before a timed GET that follows a long pause (a slow database), an untimed authenticated
- * request, so the verified-credential cache (60 s) has not expired: the figures are meant to
- * show the steady state, not a periodic scrypt verification.
- */
-async function keepWarm(get) {
-  if (now() - lastGetAt > KEEP_WARM_AFTER_MS) await get(`/xapi/statements?statementId=${randomUUID()}`, true);
-  lastGetAt = now();
-}
-
-function oursWalker(get, finds, tracer, target) {
-  let next = `/xapi/statements?${target.query}`;
-  return {
-    done: () => next === undefined,
-    async page() {
-      await keepWarm(get);
-      finds.take();
-      tracer.start();
-      const { ms, body } = await get(next);
-      const findMs = finds.take();
-      const calls = tracer.take();
-      tracer.stop();
-      lastGetAt = now();
-      next = body.more || undefined;
-      const storageOther = (calls['statements.query'] ?? 0) - findMs; // invisibleBatchIds + JSON.parse of the records
-      const consistent = calls['statements.consistentThrough'] ?? 0;
-      return { ms, findMs, consistent, storageOther, ids: body.statements.map((statement) => statement.id) };
-    },
-  };
-}
-
-function driverWalker(collection, target) {
-  let after;
-  let finished = false;
-  return {
-    done: () => finished,
-    async page() {
-      const filter = { ...target.filter };
-      if (after) filter.$or = [{ stored: { $lt: after.stored } }, { stored: after.stored, _id: { $lt: after.id } }];
-      const t0 = now();
-      const documents = await collection.find(filter).sort(SORT).limit(101).toArray();
-      const ms = now() - t0;
-      const page = documents.slice(0, 100);
-      if (documents.length <= 100) finished = true;
-      else after = { stored: page[page.length - 1].stored, id: page[page.length - 1]._id };
-      return { ms, ids: page.map((doc) => doc._id) };
-    },
-  };
-}
-
-const SHAPES = ['agent', 'activity+related', 'verb+since'];
-
-/**
- * One page of each shape, by us and by the driver, not recorded (JIT, connections, caches). Run
- * while the collection is still small: on FerretDB every page of the full collection is a scan.
- */
-async function warmUpQueries(server, db, options, admin, index, random, tracer) {
-  const get = httpGetter(server, admin);
-  const finds = traceStatementFinds(server.services.statements);
-  const collection = db.collection('statements');
-  for (const shape of SHAPES) {
-    const [target] = chooseTargets(shape, index, { ...options, reps: 1 }, random);
-    await oursWalker(get, finds, tracer, target).page();
-    await driverWalker(collection, target).page();
-  }
-  finds.restore();
-}
-
-/**
- * For each shape, `reps` queries of up to `pages` pages, each page fetched by us and by the
- * driver in turn (who goes first alternates). Runs round by round (every shape's rep 1, then
- * rep 2, …) and stops starting pages once the time budget is spent, after at least the first
- * page of one query per shape.
- */
-async function runQueries(server, db, options, admin, index, size, random, tracer) {
-  const get = httpGetter(server, admin);
-  const finds = traceStatementFinds(server.services.statements);
-  const collection = db.collection('statements');
-  const state = new Map();
-  for (const shape of SHAPES) {
-    const targets = chooseTargets(shape, index, options, random);
-    state.set(shape, {
-      targets,
-      ours: { first: [], followed: [] },
-      oursFind: { first: [], followed: [] },
-      oursAdded: { first: [], followed: [] },
-      addedParts: { consistentThrough: [], batchesAndParse: [], http: [] },
-      driver: { first: [], followed: [] },
-      mismatches: 0,
-      repsRun: 0,
-      seconds: 0,
-    });
-  }
-  const deadline = now() + options.queryBudget * 1000;
-  const pairMs = new Map(); // per shape, the last page pair's duration: whether another fits in the budget
-  let outOfTime = false;
-  for (let rep = 0; rep < options.reps && !outOfTime; rep++) {
-    const walks = SHAPES.map((shape) => {
-      const target = state.get(shape).targets[rep];
-      return { shape, s: state.get(shape), ours: oursWalker(get, finds, tracer, target), driver: driverWalker(collection, target), oursIds: [], driverIds: [] };
-    });
-    // Page by page across the shapes, so a tight budget still gives every shape its first pages.
-    for (let page = 0; page < options.pages && !outOfTime; page++) {
-      for (const walk of walks) {
-        const { s, ours, driver } = walk;
-        if (ours.done() && driver.done()) continue;
-        const mandatory = rep === 0 && page === 0;
-        if (!mandatory && now() + (pairMs.get(walk.shape) ?? 0) > deadline) {
-          outOfTime = true;
-          break;
-        }
-        const kind = page === 0 ? 'first' : 'followed';
-        const pairStart = now();
-        const runOurs = async () => {
-          if (ours.done()) return;
-          const p = await ours.page();
-          s.ours[kind].push(p.ms);
-          s.oursFind[kind].push(p.findMs);
-          s.oursAdded[kind].push(p.ms - p.findMs);
-          s.addedParts.consistentThrough.push(p.consistent);
-          s.addedParts.batchesAndParse.push(p.storageOther);
-          s.addedParts.http.push(p.ms - p.findMs - p.consistent - p.storageOther);
-          walk.oursIds.push(p.ids);
-        };
-        const runDriver = async () => {
-          if (driver.done()) return;
-          const p = await driver.page();
-          s.driver[kind].push(p.ms);
-          walk.driverIds.push(p.ids);
-        };
-        // Alternate who goes first, so neither profits systematically from the other's caching.
-        if ((rep + page) % 2 === 0) {
-          await runOurs();
-          await runDriver();
-        } else {
-          await runDriver();
-          await runOurs();
-        }
-        pairMs.set(walk.shape, now() - pairStart);
-        s.seconds += (now() - pairStart) / 1000;
-        if (page === 0) s.repsRun++;
-      }
-    }
-    for (const walk of walks) {
-      const pagesCompared = Math.min(walk.oursIds.length, walk.driverIds.length);
-      if (JSON.stringify(walk.oursIds.slice(0, pagesCompared)) !== JSON.stringify(walk.driverIds.slice(0, pagesCompared))) walk.s.mismatches++;
-    }
-  }
-
-  const rows = [];
-  for (const shape of SHAPES) {
-    const s = state.get(shape);
-    const run = s.targets.slice(0, s.repsRun);
-    const row = {
-      size,
-      shape,
-      reps: s.repsRun,
-      distinctTargets: new Set(run.map((t) => t.label)).size,
-      matchesMedian: percentile(Float64Array.from(run.map((t) => t.matches)).sort(), 50),
-      ours: { first: summarize(s.ours.first), followed: summarize(s.ours.followed) },
-      oursFind: { first: summarize(s.oursFind.first), followed: summarize(s.oursFind.followed) },
-      oursAdded: { first: summarize(s.oursAdded.first), followed: summarize(s.oursAdded.followed) },
-      driver: { first: summarize(s.driver.first), followed: summarize(s.driver.followed) },
-      addedParts: Object.fromEntries(Object.entries(s.addedParts).map(([part, values]) => [part, summarize(values)])),
-      sameResults: s.mismatches === 0,
-      mismatches: s.mismatches,
-      seconds: s.seconds,
-    };
-    row.oursMinusDriver = Object.fromEntries(
-      ['first', 'followed'].map((page) => [page, { p50: row.ours[page].p50 - row.driver[page].p50, p95: row.ours[page].p95 - row.driver[page].p95 }]),
-    );
-    log(`query ${shape} @ ${size.toLocaleString('en-US')}: ${s.repsRun} queries in ${fmt(s.seconds)} s`);
-    rows.push(row);
-  }
-  finds.restore();
-  return { shapes: rows, budgetExhausted: outOfTime };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Report
 
-const BREAKDOWN_ORDER = ['ingest.store', ...['consistentThrough', 'beginBatch', 'insert', 'commitBatch', 'findExisting', 'markVoided',
-  'waitingReferrers', 'clearWaitingReferrers', 'finishBatch', 'abortBatch'].map((m) => `statements.${m}`),
-'activities.mergeDefinitions', 'agents.recordSeen'];
+const GOALS = {
+  ingestRate: 3000,
+  ingestRatio: 0.5,
+  growth: 0.9,
+  p95Ms: 20,
+  p95Growth: 1.5,
+  rssMiB: 512,
+};
 
-function report(results, options) {
+function report(results) {
+  const { options } = results;
   const out = [];
-  const { environment: env } = results;
+  const m = results.machine;
+  const engines = results.engines;
+  const sqlite = engines.find((e) => e.engine === 'sqlite');
+  const mongo = engines.find((e) => e.engine === 'mongo');
   out.push('Keiko LRS benchmark');
   out.push('===================');
-  out.push(`Machine:   ${env.machine.cpuModel} × ${env.machine.cpuCount}, ${env.machine.totalMemoryGiB} GiB RAM, ${env.machine.platform}`);
-  out.push(`Node:      ${env.node}`);
-  const db = env.database;
-  out.push(`Database:  ${db.kind} ${db.version}${db.compatibleWith ? ` (wire-compatible with ${db.compatibleWith})` : ''}` +
-    `${db.backend ? `, backend ${db.backend}` : ''}${db.embedded ? ', embedded (started by the LRS)' : ', external (MONGODB_URI)'}`);
-  out.push(`Statement: ${fmtInt(results.statementBytes)} bytes of JSON on average as sent; LRS log level ${options.logLevel} (to a file)`);
+  out.push(`Machine:  ${m.cpuModel}, ${m.cores} cores, ${m.ramGiB} GiB RAM, ${m.platform}; Node ${m.node}`);
+  out.push(`Load:     load average ${results.loadAverage.start.join(' / ')} at start, ${results.loadAverage.end.join(' / ')} at end (1/5/15 min; ${m.cores} cores: above ${m.cores} other processes compete)`);
+  if (sqlite) out.push(`SQLite:   ${sqlite.sqliteVersion} (better-sqlite3), WAL, synchronous=FULL; LRS: ${sqlite.command}`);
+  if (mongo?.server) out.push(`MongoDB:  ${mongo.server.kind} ${mongo.server.version}${mongo.server.backend ? ` (${mongo.server.backend} backend, wire-compatible with ${mongo.server.compatibleWith})` : ''}; LRS: ${mongo.command}`);
+  out.push(`Run:      ${fmt(results.totalSeconds / 60, 1)} min; ${options.connections} connections, ${options.batch} statements per POST; LRS log level ${options.logLevel ?? 'info (default)'}, to a file`);
 
-  if (results.ingest) {
-    out.push('');
-    out.push(`Ingest: POST /xapi/statements with ${options.batch} statements per request (autocannon, fresh ids), ${options.seconds} s per run,`);
-    out.push(`        vs. raw driver insertMany(${options.batch}) of the same document layout into a collection with the same indexes;`);
-    out.push('        every run starts from an empty collection');
-    const rows = [];
-    for (const r of results.ingest) {
-      for (const x of [r.ours, r.raw]) {
-        rows.push([x.path, x.connections, fmtInt(x.statementsPerSecond), fmtInt(x.requests), fmt(x.latencyMs.p50), fmt(x.latencyMs.p95), fmt(x.latencyMs.p99),
-          x === r.ours ? `${fmt(r.ratio * 100, 0)}%` : '']);
-      }
-    }
-    out.push(table(['path', 'conc', 'statements/s', 'requests', 'p50 ms', 'p95 ms', 'p99 ms', 'ours/raw'], rows));
-    for (const r of results.ingest) {
-      const problems = [];
-      if (Object.keys(r.ours.non200).length) problems.push(`non-200 responses ${JSON.stringify(r.ours.non200)}${r.ours.errorSample ? `, e.g. ${r.ours.errorSample}` : ''}`);
-      if (r.ours.errors) problems.push(`${r.ours.errors} connection errors (${r.ours.timeouts} timeouts)`);
-      if (problems.length) out.push(`  ! ours @${r.connections}: ${problems.join('; ')}`);
-    }
-    const ratios = results.ingest.map((r) => r.ratio);
-    out.push(`Target ours/raw >= 50%: ${ratios.every((x) => x >= 0.5) ? 'met' : 'NOT met'} (${ratios.map((x) => `${fmt(x * 100, 0)}%`).join(', ')})`);
-    out.push('');
-    out.push('Where a POST spends its time inside the LRS (ms per POST, summed over the calls it makes; calls per POST):');
-    const methods = BREAKDOWN_ORDER.filter((m) => results.ingest.some((r) => r.ours.serverBreakdown?.[m]));
-    const breakdownRows = methods.map((method) => [
-      method === 'ingest.store' ? 'StatementIngest.store (whole)' : method,
-      ...results.ingest.flatMap((r) => {
-        const entry = r.ours.serverBreakdown?.[method];
-        const posts = r.ours.serverBreakdown?.['ingest.store']?.calls ?? 0;
-        return entry ? [fmt(entry.msPerPost), fmt(entry.calls / posts, 1)] : ['-', '-'];
-      }),
-    ]);
-    out.push(table(['', ...results.ingest.flatMap((r) => [`ms @${r.connections}`, `calls @${r.connections}`])], breakdownRows));
-  }
-
-  if (results.query) {
-    for (const q of results.query) {
-      out.push('');
-      out.push(`Query: ${fmtInt(q.size)} statements (seeded in ${fmt(q.seedSeconds)} s), GET with limit=100 following \`more\` up to ${options.pages} pages;`);
-      out.push(`       ${options.reps} queries per shape asked, query budget ${options.queryBudget} s${q.budgetExhausted ? ' (exhausted: fewer queries were run, see n)' : ''}; times in ms`);
-      if (q.warning) out.push(`  ! ${q.warning}`);
-      const rows = [];
-      for (const r of q.shapes) {
-        for (const page of ['first', 'followed']) {
-          rows.push([page === 'first' ? r.shape : '', page, r.ours[page].n,
-            fmt(r.ours[page].p50), fmt(r.ours[page].p95),
-            fmt(r.driver[page].p50), fmt(r.driver[page].p95),
-            fmt(r.oursMinusDriver[page].p50), fmt(r.oursMinusDriver[page].p95),
-            fmt(r.oursAdded[page].p50), fmt(r.oursAdded[page].p95)]);
-        }
-      }
-      out.push(table(['shape', 'page', 'n', 'ours p50', 'ours p95', 'driver p50', 'driver p95', 'ours-drv p50', 'ours-drv p95', 'added p50', 'added p95'], rows));
-      out.push('  ours = GET over HTTP until the whole body arrived; driver = the same find/sort/limit through the driver;');
-      out.push('  ours-drv = difference of those percentiles; added = per request, GET time minus the time of its statements find inside the LRS');
-      for (const r of q.shapes) {
-        out.push(`  ${r.shape}: ${r.reps} queries, ${r.distinctTargets} distinct targets, median ${fmtInt(r.matchesMedian)} matching statements; ` +
-          `pages ${r.sameResults ? 'identical to the driver query' : `DIFFER from the driver query in ${r.mismatches} of ${r.reps} queries`}`);
-      }
-      out.push('  "added" split (p50 / p95 over all pages): ' + q.shapes.map((r) =>
-        `${r.shape}: consistent-through query ${fmt(r.addedParts.consistentThrough.p50)} / ${fmt(r.addedParts.consistentThrough.p95)}, ` +
-        `batch-visibility query + JSON.parse ${fmt(r.addedParts.batchesAndParse.p50)} / ${fmt(r.addedParts.batchesAndParse.p95)}, ` +
-        `rest (HTTP, auth, render, client) ${fmt(r.addedParts.http.p50)} / ${fmt(r.addedParts.http.p95)}`).join(';\n    '));
-      const worst = Math.max(...q.shapes.flatMap((r) => [r.oursAdded.first.p95, r.oursAdded.followed.p95].filter(Number.isFinite)));
-      out.push(`Target: our code adds < 5 ms per page at p95: ${worst < 5 ? 'met' : 'NOT met'} (worst p95 of "added" ${fmt(worst)} ms)`);
-    }
-  }
+  // 1. Ingest
   out.push('');
-  out.push(`Total run time: ${fmt(results.totalSeconds)} s; machine load average (1/5/15 min) ${env.machine.loadAverageAtStart.join('/')} at start, ` +
-    `${env.machine.loadAverageAtEnd.join('/')} at end (other processes compete for the ${env.machine.cpuCount} CPUs when these exceed the bench's own load)`);
+  out.push(`1. Ingest: POST /xapi/statements, ${options.batch} per request, ${options.connections} connections, vs raw inserts of the same rows into the same engine`);
+  const ingestRows = [];
+  for (const e of engines) {
+    for (const s of e.sizes) {
+      if (!s.ingest) continue;
+      const label = e.engine === 'sqlite' ? 'SQLite' : mongo.server?.kind ?? 'MongoDB';
+      ingestRows.push([
+        label,
+        `${fmtSize(s.ingest.startCount)}→${fmtSize(s.ingest.endCount)}`,
+        fmtInt(s.ingest.ours.statements),
+        e.engine === 'sqlite' ? fmtInt(s.ingest.ours.statementsPerSecond) : fmt(s.ingest.ours.statementsPerSecond, 1),
+        fmtInt(s.ingest.raw.statementsPerSecond),
+        pct(s.ingest.ratio),
+        `${fmt(s.ingest.ours.latencyMsP50, 0)} / ${fmt(s.ingest.ours.latencyMsP95, 0)}`,
+        `${fmt(s.ingest.raw.latencyMsP50, 1)} / ${fmt(s.ingest.raw.latencyMsP95, 1)}`,
+        e.engine === 'sqlite' ? `${fmt(s.ingest.ours.cpuUsPerStatement, 0)} / ${fmt(s.ingest.raw.cpuUsPerStatement, 0)}` : `${fmt(s.ingest.ours.cpuUsPerStatement, 0)} / -`,
+        e.engine === 'sqlite' ? s.ingest.ours.perRound.map((x) => fmtInt(x)).join(', ') : '',
+      ]);
+    }
+  }
+  out.push(table(['engine', 'stored', 'posted', 'LRS st/s', 'raw st/s', 'LRS/raw', 'LRS ms/POST p50/p95', 'raw ms/batch p50/p95', 'CPU µs/st LRS/raw', 'LRS st/s per round'], ingestRows));
+  out.push('   raw: SQLite = prepared INSERTs (statements row + statement_views rows), one transaction per batch, one writer, into a copy of the LRS database;');
+  out.push(`        MongoDB = insertMany(${options.batch}) of toDocument() documents from ${options.connections} loops into a collection with the same indexes.`);
+  out.push('   CPU µs/st: CPU time of the LRS process (all its threads) / of the raw writer, per statement stored: less sensitive to other load than rates.');
+
+  // 2. Growth
+  out.push('');
+  out.push('2. Growth: ingest rate at the largest size vs the smallest');
+  for (const e of engines) {
+    const withIngest = e.sizes.filter((s) => s.ingest);
+    if (withIngest.length < 2) continue;
+    const first = withIngest[0];
+    const last = withIngest[withIngest.length - 1];
+    const ratio = last.ingest.ours.statementsPerSecond / first.ingest.ours.statementsPerSecond;
+    const rawRatio = last.ingest.raw.statementsPerSecond / first.ingest.raw.statementsPerSecond;
+    const cpuRatio = last.ingest.ours.cpuUsPerStatement / first.ingest.ours.cpuUsPerStatement;
+    out.push(`   ${e.engine === 'sqlite' ? 'SQLite' : mongo.server?.kind}: ${fmt(first.ingest.ours.statementsPerSecond, 1)}/s at ${fmtSize(first.size)} → ${fmt(last.ingest.ours.statementsPerSecond, 1)}/s at ${fmtSize(last.size)}: ${pct(ratio)}` +
+      ` (raw: ${pct(rawRatio)}; LRS CPU per statement ×${fmt(cpuRatio, 2)})`);
+  }
+
+  // 3. Queries
+  out.push('');
+  out.push('3. GET /xapi/statements, limit=100: ms per page, over HTTP (whole body received) vs the same indexed query run directly on the engine');
+  for (const e of engines) {
+    for (const s of e.sizes) {
+      if (!s.queries) continue;
+      out.push('');
+      out.push(`   ${e.engine === 'sqlite' ? 'SQLite' : mongo.server?.kind} @ ${fmtInt(s.stored)} statements`);
+      out.push(table(['   shape', 'n', 'HTTP p50', 'HTTP p95', 'HTTP max', 'direct p50', 'direct p95', 'rows/query p50', 'same ids', 'example target'], s.queries.map((q) => [
+        `   ${q.shape}`, q.http.n, fmt(q.http.p50), fmt(q.http.p95), fmt(q.http.max), fmt(q.direct.p50, 2), fmt(q.direct.p95, 2), fmtInt(q.rowsPerWalk.p50),
+        q.mismatches === 0 ? 'yes' : `NO (${q.mismatches})`, q.exampleTarget.slice(0, 60),
+      ])));
+      const unfiltered = s.queries.find((q) => q.httpFirstPage);
+      if (unfiltered) out.push(`   (unfiltered first page, not in the row above: HTTP p95 ${fmt(unfiltered.httpFirstPage.p95)} ms, direct p95 ${fmt(unfiltered.directFirstPage.p95, 2)} ms)`);
+    }
+  }
+  if (sqlite && sqlite.sizes.length >= 2) {
+    const first = sqlite.sizes[0];
+    const last = sqlite.sizes[sqlite.sizes.length - 1];
+    out.push('');
+    out.push(`   SQLite p95 at ${fmtSize(last.size)} vs ${fmtSize(first.size)} (goals: ≤ ${GOALS.p95Ms} ms, ≤ ${GOALS.p95Growth}× the small size's):`);
+    out.push(table(['   shape', `HTTP p95 @${fmtSize(first.size)}`, `HTTP p95 @${fmtSize(last.size)}`, 'ratio', `direct p95 @${fmtSize(first.size)}`, `direct p95 @${fmtSize(last.size)}`, '≤ 20 ms', '≤ 1.5×'],
+      last.queries.map((q, i) => {
+        const small = first.queries[i];
+        const ratio = q.http.p95 / small.http.p95;
+        return [`   ${q.shape}`, fmt(small.http.p95), fmt(q.http.p95), fmt(ratio, 2), fmt(small.direct.p95, 2), fmt(q.direct.p95, 2), q.http.p95 <= GOALS.p95Ms ? 'met' : 'MISSED', ratio <= GOALS.p95Growth ? 'met' : 'MISSED'];
+      })));
+  }
+
+  // 4. Memory and space
+  out.push('');
+  out.push(`4. Memory (RSS of the LRS process, sampled every 250 ms for the whole run; goal ≤ ${GOALS.rssMiB} MiB) and space`);
+  for (const e of engines) {
+    if (!e.memory) continue;
+    const name = e.engine === 'sqlite' ? 'SQLite' : mongo.server?.kind;
+    out.push(`   ${name} LRS: max sampled RSS ${mib(e.memory.maxRss)} MiB, peak (VmHWM) ${mib(e.memory.peakRss)} MiB over ${e.memory.samples} samples; by phase: ` +
+      e.memory.phases.map((p) => `${p.phase.replace(/^\w+: /, '')} ${mib(p.maxRss)}`).join(', '));
+    if (e.ferretMemory) out.push(`   FerretDB process (not the LRS): max RSS ${mib(e.ferretMemory.maxRss)} MiB`);
+  }
+  for (const e of engines) {
+    for (const s of e.sizes) {
+      if (!s.space) continue;
+      if (e.engine === 'sqlite') {
+        out.push(`   SQLite @ ${fmtInt(s.space.statements)}: ${fmt(s.space.bytesPerStatement, 0)} bytes per statement (db ${mib(s.space.dbBytes)} MiB + WAL ${mib(s.space.walBytes)} MiB after wal_checkpoint(TRUNCATE))` +
+          `; average column bytes: body ${fmt(s.space.columns.body, 0)}, views ${fmt(s.space.columns.views, 0)}, fingerprint ${fmt(s.space.columns.fingerprint, 0)}` +
+          (s.space.objects ? `; by table/index: ${s.space.objects.map((o) => `${o.name} ${fmt(o.bytesPerStatement, 0)}`).join(', ')}; ${fmt(s.space.viewRows / s.space.statements, 1)} statement_views rows per statement` : ''));
+      } else {
+        out.push(`   ${mongo.server?.kind} @ ${fmtInt(s.space.statements)}: ${fmt(s.space.bytesPerStatement, 0)} bytes per statement (collStats storage + indexes; dbStats dataSize ${mib(s.space.dataSize)} MiB, indexSize ${mib(s.space.indexSize)} MiB` +
+          `${s.space.fileBytes ? `, FerretDB's SQLite file ${mib(s.space.fileBytes)} MiB for the whole database` : ''})`);
+      }
+    }
+  }
+  if (sqlite?.final) out.push(`   SQLite at the end: ${fmtInt(sqlite.final.statements)} statements, ${fmt(sqlite.final.bytesPerStatement, 0)} bytes per statement`);
+
+  // 5. Plans
+  out.push('');
+  out.push('5. Query plans (the first page of one target per shape, at the largest size)');
+  for (const e of engines) {
+    const s = e.sizes[e.sizes.length - 1];
+    if (!s?.plans) continue;
+    out.push(`   ${e.engine === 'sqlite' ? 'SQLite EXPLAIN QUERY PLAN' : `${mongo.server?.kind} explain()`}:`);
+    for (const p of s.plans) {
+      if (e.engine === 'sqlite') {
+        out.push(`     ${p.shape}:`);
+        for (const line of p.first) out.push(`       ${line}`);
+        if (p.more && JSON.stringify(p.more) !== JSON.stringify(p.first)) {
+          out.push('       (`more` page:)');
+          for (const line of p.more) out.push(`       ${line}`);
+        }
+      } else {
+        out.push(`     ${p.shape}: ${p.plan.join('; ')}`);
+      }
+    }
+    if (e.engine === 'sqlite') {
+      const small = e.sizes[0];
+      const differ = small?.plans?.filter((p, i) => JSON.stringify(p.first) !== JSON.stringify(s.plans[i].first)).map((p) => p.shape) ?? [];
+      out.push(`     (plans at ${fmtSize(small.size)}: ${differ.length === 0 ? 'the same' : `differ for ${differ.join(', ')}`})`);
+    }
+  }
+
+  // Goals
+  out.push('');
+  out.push('Goals (SQLite, this machine):');
+  for (const goal of goals(results)) out.push(`   ${goal.met ? 'met   ' : 'MISSED'}  ${goal.text}`);
   return out.join('\n');
+}
+
+function goals(results) {
+  const sqlite = results.engines.find((e) => e.engine === 'sqlite');
+  const list = [];
+  if (!sqlite) return list;
+  const withIngest = sqlite.sizes.filter((s) => s.ingest);
+  for (const s of withIngest) {
+    list.push({ met: s.ingest.ours.statementsPerSecond >= GOALS.ingestRate, text: `ingest ≥ ${fmtInt(GOALS.ingestRate)} statements/s @${fmtSize(s.size)}: ${fmtInt(s.ingest.ours.statementsPerSecond)}/s` });
+    list.push({ met: s.ingest.ratio >= GOALS.ingestRatio, text: `ingest ≥ 50% of raw @${fmtSize(s.size)}: ${pct(s.ingest.ratio)} (${fmtInt(s.ingest.ours.statementsPerSecond)} vs ${fmtInt(s.ingest.raw.statementsPerSecond)}/s)` });
+  }
+  if (withIngest.length >= 2) {
+    const first = withIngest[0];
+    const last = withIngest[withIngest.length - 1];
+    const ratio = last.ingest.ours.statementsPerSecond / first.ingest.ours.statementsPerSecond;
+    list.push({ met: ratio >= GOALS.growth, text: `ingest rate @${fmtSize(last.size)} ≥ 90% of @${fmtSize(first.size)}: ${pct(ratio)}` });
+  }
+  const last = sqlite.sizes[sqlite.sizes.length - 1];
+  const first = sqlite.sizes[0];
+  if (last?.queries) {
+    const slow = last.queries.filter((q) => !(q.http.p95 <= GOALS.p95Ms));
+    list.push({ met: slow.length === 0, text: `GET p95 ≤ ${GOALS.p95Ms} ms per page @${fmtSize(last.size)} for every shape${slow.length ? `: missed by ${slow.map((q) => `${q.shape} ${fmt(q.http.p95)} ms`).join(', ')}` : `: worst ${fmt(Math.max(...last.queries.map((q) => q.http.p95)))} ms`}` });
+    if (first !== last && first?.queries) {
+      const grown = last.queries.filter((q, i) => !(q.http.p95 <= GOALS.p95Growth * first.queries[i].http.p95));
+      list.push({ met: grown.length === 0, text: `GET p95 @${fmtSize(last.size)} ≤ 1.5 × p95 @${fmtSize(first.size)} for every shape${grown.length ? `: missed by ${grown.map((q) => `${q.shape} ×${fmt(q.http.p95 / first.queries.find((f) => f.shape === q.shape).http.p95, 2)}`).join(', ')}` : ''}` });
+    }
+  }
+  if (sqlite.memory) list.push({ met: sqlite.memory.peakRss <= GOALS.rssMiB * 2 ** 20, text: `LRS RSS ≤ ${GOALS.rssMiB} MiB: peak ${mib(sqlite.memory.peakRss)} MiB` });
+  return list;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -852,103 +757,35 @@ function report(results, options) {
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
-  const startedAt = now();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keiko-bench-'));
-  const admin = { key: 'bench-admin', secret: randomBytes(18).toString('base64url') };
-  const external = Boolean(process.env.MONGODB_URI);
-  const env = {
-    DATA_DIR: dataDir,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LRS_ADMIN_KEY: admin.key,
-    LRS_ADMIN_SECRET: admin.secret,
-    LOG_LEVEL: options.logLevel,
-  };
-  if (external) {
-    env.MONGODB_URI = process.env.MONGODB_URI;
-    env.MONGODB_DB = `keiko_bench_${randomBytes(4).toString('hex')}`;
-  }
-  const config = loadConfig(env);
-  // The LRS's logger (src/logger.ts), written to a file so it does not mix with the report.
-  const logger = pino(
-    { level: config.logLevel, base: { service: 'keiko-lrs' }, redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.secret', 'secret'], censor: '[redacted]' } },
-    pino.destination({ dest: path.join(dataDir, 'lrs.log'), sync: true }),
-  );
-
-  let server;
-  let cleaned = false;
-  const cleanUp = async () => {
-    if (cleaned) return;
-    cleaned = true;
-    try {
-      if (server) {
-        if (external) await server.services.db.dropDatabase().catch(() => {});
-        await server.stop();
-      }
-    } finally {
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    }
-  };
+  const run = new Run(options);
+  const results = { options, machine: P.machine(), startedAt: new Date().toISOString(), loadAverage: { start: P.loadAverage() }, engines: [] };
+  let interrupted = false;
   const onSignal = () => {
-    log('interrupted; cleaning up');
-    cleanUp().finally(() => process.exit(130));
+    if (interrupted) return;
+    interrupted = true;
+    log('interrupted; stopping what this run started');
+    Promise.allSettled(run.cleanups.map((cleanup) => cleanup())).finally(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-
+  log(`machine: ${results.machine.cpuModel}, ${results.machine.cores} cores, ${results.machine.ramGiB} GiB, Node ${results.machine.node}`);
   try {
-    log(`starting the LRS (${external ? 'MONGODB_URI' : 'embedded database'}) in ${dataDir}`);
-    server = await startServer(config, logger);
-    const { db, statements: storage, credentials } = server.services;
-    const results = { options, environment: await describeEnvironment(db), startedAt: new Date().toISOString() };
-    const stored = await credentials.findActive(admin.key);
-    const credential = { key: admin.key, authority: stored.credential.authority };
-    const sizes = Array.from({ length: 200 }, () => Buffer.byteLength(JSON.stringify(gen.makeStatement().statement)));
-    results.statementBytes = sizes.reduce((a, b) => a + b, 0) / sizes.length;
-    const ferret = results.environment.database.kind === 'ferretdb';
-    const tracer = new StorageTracer(server.services);
-
-    if (options.phases.includes('ingest')) {
-      results.ingest = await runIngest(server, db, options, admin, credential, tracer);
-    }
-
-    if (options.phases.includes('query')) {
-      // Start from an empty statements collection: the seeded data set alone is queried.
-      await db.collection('statements').drop().catch(() => {});
-      await storage.ensureIndexes();
-      const index = new SeedIndex();
-      const random = gen.seededRandom(20_240_601);
-      results.query = [];
-      for (const size of options.sizes) {
-        const entry = { size };
-        if (ferret && size > 100_000) {
-          entry.warning = `FerretDB scans the whole collection for these queries: ${size.toLocaleString('en-US')} statements can take very long`;
-          log(`WARNING: ${entry.warning}`);
-        }
-        log(`seeding ${(size - index.total).toLocaleString('en-US')} statements (to ${size.toLocaleString('en-US')})`);
-        entry.seedSeconds = 0;
-        if (index.total === 0) {
-          entry.seedSeconds += await seed(storage, db, Math.min(size, 1000), index, credential, random);
-          await warmUpQueries(server, db, options, admin, index, random, tracer);
-        }
-        entry.seedSeconds += await seed(storage, db, size, index, credential, random);
-        Object.assign(entry, await runQueries(server, db, options, admin, index, size, random, tracer));
-        results.query.push(entry);
-      }
-    }
-
-    results.totalSeconds = (now() - startedAt) / 1000;
-    results.environment.machine.loadAverageAtEnd = os.loadavg().map((x) => Number(x.toFixed(2)));
-    const text = report(results, options);
-    console.log(text);
-    if (options.out) {
-      fs.mkdirSync(path.dirname(path.resolve(options.out)), { recursive: true });
-      fs.writeFileSync(options.out, `${JSON.stringify(results, null, 2)}\n`);
-      log(`results written to ${options.out}`);
+    for (const engine of options.engines) {
+      results.engines.push(engine === 'sqlite' ? await benchSqlite(run) : await benchMongo(run));
     }
   } finally {
-    await cleanUp();
+    run.memory.stop();
   }
+  results.totalSeconds = (now() - startedAt) / 1000;
+  results.loadAverage.end = P.loadAverage();
+  results.phases = run.phases;
+  results.goals = goals(results);
+  if (options.out) {
+    fs.mkdirSync(path.dirname(path.resolve(options.out)), { recursive: true });
+    fs.writeFileSync(options.out, `${JSON.stringify(results, null, 2)}\n`);
+    log(`results written to ${options.out}`);
+  }
+  console.log(report(results));
 }
 
 if (require.main === module) {
@@ -957,5 +794,3 @@ if (require.main === module) {
     process.exitCode = 1;
   });
 }
-
-module.exports = { ingestOurs, ingestRaw, rawDocumentPool, StorageTracer, summarize };
