@@ -196,11 +196,12 @@ export class MongoStatementStorage implements StatementStorage {
 
   private async storeUnderBatch(batchId: string, records: NewStatementRecord[]): Promise<StoredBatch> {
     const deadline = this.now() + IN_FLIGHT_WAIT_MS;
-    const alreadyStored = new Set(await this.settleExisting(records, records.map((record) => record.id), deadline));
-    const fresh = records.filter((record) => !alreadyStored.has(record.id));
-    const effects = planBatchEffects(fresh, await this.effectReads(fresh));
+    const alreadyStored = new Set<string>();
+    // Planned for every record: re-sent ones show up as duplicates of the insert, and applying
+    // their effects again changes nothing (they are idempotent).
+    const effects = planBatchEffects(records, await this.effectReads(records));
     // Stamped after the batch record exists, so Consistent-Through stays behind it until it commits.
-    let pending = stampRecords(fresh, this.clock.next()).map((record) => ({
+    let pending = stampRecords(records, this.clock.next()).map((record) => ({
       ...record,
       views: effects.views.get(record.id)!,
       voided: effects.voidedOnArrival.has(record.id),
@@ -338,12 +339,10 @@ export class MongoStatementStorage implements StatementStorage {
     }
   }
 
-  /** Point lookups by _id: the one query shape FerretDB answers without scanning. */
   private async findExisting(ids: string[]): Promise<Map<string, ExistingDocument>> {
-    const found = await Promise.all(
-      [...new Set(ids)].map((id) => this.statements.findOne({ _id: id }, { projection: EXISTING_PROJECTION })),
-    );
-    return new Map(found.filter((doc) => doc !== null).map((doc) => [doc._id, doc]));
+    if (ids.length === 0) return new Map();
+    const found = await this.statements.find({ _id: { $in: [...new Set(ids)] } }, { projection: EXISTING_PROJECTION }).toArray();
+    return new Map(found.map((doc) => [doc._id, doc]));
   }
 
   /**

@@ -38,8 +38,14 @@ export interface SqlQuery {
   params: (string | number)[];
 }
 
+/**
+ * The indexed fields: the filter view's, and `av`, each (agent, verb) pair of a statement, so that
+ * agent+verb — a common report — walks its own rows instead of checking an agent's every statement.
+ */
+type IndexedField = keyof FilterView | 'av';
+
 /** Filter parameters in the order they drive a query: the most selective first. */
-const DRIVING_ORDER: readonly (keyof FilterView)[] = ['rg', 'a', 'r', 'ac', 'ra', 'vb'];
+const DRIVING_ORDER: readonly IndexedField[] = ['rg', 'av', 'a', 'r', 'ac', 'ra', 'vb'];
 const INTERNED_CACHE_SIZE = 100_000;
 
 /**
@@ -55,6 +61,8 @@ export class SqliteStatementStorage implements StatementStorage {
   private readonly interned = new Map<string, number>();
   /** Queries are built per shape; a few dozen shapes exist, so their prepared forms are kept. */
   private readonly prepared = new Map<string, Prepared>();
+  /** Batches waiting for the next group commit. */
+  private readonly waiting: { records: NewStatementRecord[]; resolve(batch: StoredBatch): void; reject(error: unknown): void }[] = [];
   private readonly sql: Record<
     'byId' | 'existing' | 'referrers' | 'insert' | 'insertView' | 'valueId' | 'insertValue' | 'setVoided' | 'setViews' | 'seqOf',
     Prepared
@@ -84,11 +92,46 @@ export class SqliteStatementStorage implements StatementStorage {
     this.clock.observe((db.prepare('SELECT max(stored) FROM statements').pluck().get() as number | null) ?? 0);
   }
 
-  async storeBatch(records: NewStatementRecord[]): Promise<StoredBatch> {
+  /**
+   * Batches that reach the storage in the same turn of the event loop are committed together
+   * (group commit): one transaction, hence one fsync and one write of each index page they share,
+   * with each batch in a savepoint of its own, so a conflict rolls back only its batch.
+   */
+  storeBatch(records: NewStatementRecord[]): Promise<StoredBatch> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ records, resolve, reject });
+      if (this.waiting.length === 1) setImmediate(() => this.commitWaiting());
+    });
+  }
+
+  private commitWaiting(): void {
+    const group = this.waiting.splice(0);
+    const committedValues = new Map<string, number>();
+    let outcomes: ({ batch: StoredBatch } | { error: unknown })[];
+    try {
+      outcomes = this.db.transaction(() => group.map(({ records }) => this.storeInSavepoint(records, committedValues))).immediate();
+    } catch (error) {
+      group.forEach(({ reject }) => reject(error));
+      return;
+    }
+    for (const [key, id] of committedValues) this.remember(key, id);
+    group.forEach(({ resolve, reject }, index) => {
+      const outcome = outcomes[index]!;
+      if ('batch' in outcome) resolve(outcome.batch);
+      else reject(outcome.error);
+    });
+  }
+
+  /** Value ids a rolled-back savepoint created are dropped: SQLite may hand them out again. */
+  private storeInSavepoint(records: NewStatementRecord[], committedValues: Map<string, number>): { batch: StoredBatch } | { error: unknown } {
     const newValues = new Map<string, number>();
-    const result = this.db.transaction(() => this.storeInTransaction(records, newValues)).immediate();
-    for (const [key, id] of newValues) this.remember(key, id);
-    return result;
+    try {
+      const batch = this.db.transaction(() => this.storeInTransaction(records, newValues))();
+      for (const [key, id] of newValues) committedValues.set(key, id);
+      return { batch };
+    } catch (error) {
+      return { error };
+    }
   }
 
   async getById(id: string): Promise<StatementRecord | undefined> {
@@ -170,11 +213,9 @@ export class SqliteStatementStorage implements StatementStorage {
   }
 
   private insertViewRows(views: FilterView, stored: number, seq: number, newValues: Map<string, number>): void {
-    for (const field of VIEW_FIELDS) {
-      for (const value of views[field]) {
-        this.sql.insertView.run(this.internValue(field, value, newValues), stored, seq);
-      }
-    }
+    const rows: [IndexedField, string][] = VIEW_FIELDS.flatMap((field) => views[field].map((value): [IndexedField, string] => [field, value]));
+    for (const agent of views.a) for (const verb of views.vb) rows.push(['av', agentVerbValue(agent, verb)]);
+    for (const [field, value] of rows) this.sql.insertView.run(this.internValue(field, value, newValues), stored, seq);
   }
 
   /** Ids created in a transaction are cached only once it commits: a rollback may reuse them. */
@@ -204,7 +245,7 @@ export class SqliteStatementStorage implements StatementStorage {
 
 export interface QueryLookups {
   /** The interned id of a filter value; undefined when no statement ever had it. */
-  valueId(field: keyof FilterView, value: string): number | undefined;
+  valueId(field: IndexedField, value: string): number | undefined;
   /** The seq of a stored statement (keyset positions carry ids). */
   seqOf(id: string): number | undefined;
 }
@@ -286,16 +327,24 @@ function positionSeq(position: PagePosition, seqOf: QueryLookups['seqOf'], ascen
   return seqOf(position.id) ?? (ascending ? Number.MAX_SAFE_INTEGER : 0);
 }
 
-function viewConditions(query: StatementQuery): [keyof FilterView, string][] {
-  const conditions = new Map<keyof FilterView, string>();
-  if (query.agentKey !== undefined) conditions.set(query.relatedAgents ? 'r' : 'a', query.agentKey);
-  if (query.verb !== undefined) conditions.set('vb', query.verb);
+function viewConditions(query: StatementQuery): [IndexedField, string][] {
+  const conditions = new Map<IndexedField, string>();
+  if (query.agentKey !== undefined && query.verb !== undefined && !query.relatedAgents) {
+    conditions.set('av', agentVerbValue(query.agentKey, query.verb));
+  } else {
+    if (query.agentKey !== undefined) conditions.set(query.relatedAgents ? 'r' : 'a', query.agentKey);
+    if (query.verb !== undefined) conditions.set('vb', query.verb);
+  }
   if (query.activity !== undefined) conditions.set(query.relatedActivities ? 'ra' : 'ac', query.activity);
   if (query.registration !== undefined) conditions.set('rg', query.registration);
   return DRIVING_ORDER.flatMap((field) => (conditions.has(field) ? [[field, conditions.get(field)!]] : []));
 }
 
 /** The row of a statement record (shared with the migration, src/migrate). */
+function agentVerbValue(agentKey: string, verb: string): string {
+  return JSON.stringify([agentKey, verb]);
+}
+
 export function toRow(record: StatementRecord): Omit<StatementRow, 'seq'> {
   return {
     id: record.id,

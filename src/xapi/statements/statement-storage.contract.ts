@@ -52,6 +52,20 @@ export function describeStatementStorageContract(adapter: string, createStorage:
       expect((await storage.query(query({}))).records.map((r) => r.id)).toEqual([record.id]);
     });
 
+    it('stores a batch stored at the same time as a conflicting one, and nothing of the conflicting one', async () => {
+      const stored = recordOf();
+      await storeEach([stored]);
+      const [good, innocent] = [recordOf(), recordOf()];
+      const [accepted, refused] = await Promise.allSettled([
+        storage.storeBatch([good]),
+        storage.storeBatch([innocent, { ...stored, fingerprint: 'other' }]),
+      ]);
+      expect(accepted.status).toBe('fulfilled');
+      expect(refused.status === 'rejected' && (refused.reason as ConflictError).code).toBe('STATEMENT_CONFLICT');
+      expect(await storage.getById(good.id)).toBeDefined();
+      expect(await storage.getById(innocent.id)).toBeUndefined();
+    });
+
     it('stores each statement once when two requests store the same batch at the same time', async () => {
       const records = [recordOf(), recordOf(), recordOf()];
       const results = await Promise.all([storage.storeBatch(records), storage.storeBatch(records)]);
@@ -68,6 +82,7 @@ export function describeStatementStorageContract(adapter: string, createStorage:
       const second = await storage.query(query({ verb, limit: 2, after: first.next }));
       expect(second.records.map((r) => r.id)).toEqual([records[2]!.id, records[1]!.id]);
       const ascending = await storage.query(query({ verb, limit: 10, ascending: true, agentKey: 'mbox:odd' }));
+      expect((await storage.query(query({ verb: 'http://example.org/other', agentKey: 'mbox:odd' }))).records).toEqual([]);
       expect(ascending.records.map((r) => r.id)).toEqual([records[1]!.id, records[3]!.id]);
       expect(ascending.next).toBeUndefined();
       const since = await storage.query(query({ verb, limit: 10, since: times[3] }));
