@@ -16,7 +16,8 @@
  */
 const { openSqliteDatabase } = require('../dist/db/sqlite/database');
 const { SqliteStatementStorage } = require('../dist/xapi/statements/sqlite-statement-storage');
-const { recordPool, newRecord, sqliteRow, VIEW_FIELDS } = require('./records');
+const { recordPool, newRecord, sqliteRow } = require('./records');
+const { indexedValues } = require('../dist/xapi/statements/sqlite-statement-storage');
 
 process.once('message', (job) => {
   const run = job.mode === 'fill' ? fill : raw;
@@ -93,9 +94,7 @@ async function raw(job) {
       for (let i = 0; i < rows.length; i++) {
         const seq = Number(insert.run(rows[i]).lastInsertRowid);
         const views = entries[i].views;
-        for (const field of VIEW_FIELDS) {
-          for (const value of views[field]) insertView.run(valueId(field, value), rows[i].stored, seq);
-        }
+        for (const [field, value] of indexedValues(views)) insertView.run(valueId(field, value), rows[i].stored, seq);
       }
     });
     let lastStored = db.prepare('SELECT max(stored) FROM statements').pluck().get() ?? 0;
