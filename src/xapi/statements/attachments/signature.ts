@@ -16,7 +16,7 @@
  */
 import { verify, X509Certificate, type KeyObject } from 'node:crypto';
 import { BadRequestError, BadRequestCode } from '../../../errors';
-import { checkJsonText } from '../../../http/body';
+import { checkJsonText, type JsonTextProblem } from '../../../http/body';
 import { SIGNATURE_USAGE_TYPE, type Attachment, type Statement } from '../../types';
 import { stableStringify } from '../fingerprint';
 import { mediaTypeOf } from './multipart';
@@ -37,7 +37,6 @@ const HASH_BY_ALGORITHM: ReadonlyMap<unknown, string> = new Map([
   ['RS384', 'sha384'],
   ['RS512', 'sha512'],
 ]);
-const BASE64URL_SEGMENT = /^[A-Za-z0-9_-]+$/;
 
 function invalidSignature(message: string): BadRequestError {
   return new BadRequestError(BadRequestCode.InvalidSignature, message);
@@ -100,7 +99,7 @@ export async function verifyStatementSignature(statement: Statement, jwsCompact:
 
 function parseCompactJws(text: string): CompactJws {
   const segments = text.split('.');
-  if (segments.length !== 3 || !segments.every((segment) => BASE64URL_SEGMENT.test(segment))) {
+  if (segments.length !== 3 || !segments.every(isBase64UrlSegment)) {
     throw invalidSignature('the signature is not a JWS Compact Serialization (three base64url segments joined by ".")');
   }
   const [header, payload, signature] = segments;
@@ -110,6 +109,17 @@ function parseCompactJws(text: string): CompactJws {
     payload: Buffer.from(payload, 'base64url').toString('utf8'),
     signature: Buffer.from(signature, 'base64url'),
   };
+}
+
+/** A plain loop over a segment of up to megabytes that the client chose: linear, no regular-expression engine involved. */
+function isBase64UrlSegment(segment: string): boolean {
+  if (segment.length === 0) return false;
+  for (let i = 0; i < segment.length; i++) {
+    const c = segment.charCodeAt(i);
+    const valid = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x5f;
+    if (!valid) return false;
+  }
+  return true;
 }
 
 function parseHeader(json: string): JsonObject {
@@ -174,19 +184,23 @@ function parsePayload(payload: string): JsonObject {
 }
 
 /**
- * JSON.parse, then the limits every JSON from a client has (src/http/body.ts checkJsonText): at
- * most MAX_JSON_DEPTH levels, so that the canonical forms below (which recurse into nested
- * SubStatements) and error messages never exhaust the stack, and numbers a double holds exactly.
+ * The limits every JSON from a client has (src/http/body.ts checkJsonText), then JSON.parse: at
+ * most MAX_JSON_DEPTH levels, so that hostile nesting never reaches the parser, the canonical
+ * forms below (which recurse into nested SubStatements) or error messages, and numbers a double
+ * holds exactly, checked once the parse has shown the text is JSON. (The scans are linear and iterative.)
  */
 function parseJson(text: string, what: string, message: string): unknown {
+  const refuse = (problem: JsonTextProblem | undefined) => {
+    if (problem !== undefined) throw invalidSignature(`${what}: ${problem.path}: ${problem.message}`);
+  };
+  refuse(checkJsonText(text, { exactNumbers: false }));
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     throw invalidSignature(message);
   }
-  const problem = checkJsonText(text);
-  if (problem !== undefined) throw invalidSignature(`${what}: ${problem.path}: ${problem.message}`);
+  refuse(checkJsonText(text));
   return value;
 }
 
