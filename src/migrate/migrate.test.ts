@@ -166,6 +166,7 @@ const QUERIES: Partial<StatementQuery>[] = [
   { ascending: true },
   { verb: VERB },
   { agentKey: AGENT },
+  { agentKey: AGENT, verb: VERB },
   { agentKey: 'mbox:mailto:l2@example.org' },
   { agentKey: 'mbox:mailto:lrs@example.org', relatedAgents: true },
   { activity: ACTIVITY, relatedActivities: true, ascending: true },

@@ -13,8 +13,8 @@ import { databasePath, openSqliteDatabase, StorageOpenError, type SqliteDatabase
 import { DataDirLock } from '../db/sqlite/data-dir-lock';
 import type { BlobRow } from '../storage/sqlite-blob-store';
 import type { DocumentRow } from '../xapi/documents/sqlite-document-storage';
-import { VIEW_FIELDS, type FilterView } from '../xapi/statements/filter-view';
-import { toRecord as statementRecordOf, toRow as statementRowOf, type StatementRow } from '../xapi/statements/sqlite-statement-storage';
+import type { FilterView } from '../xapi/statements/filter-view';
+import { indexedValues, toRecord as statementRecordOf, toRow as statementRowOf, type StatementRow } from '../xapi/statements/sqlite-statement-storage';
 import {
   DEFAULT_PAGE_LIMITS,
   KeysetDumpReader,
@@ -326,22 +326,18 @@ export class SqliteDumpWriter implements DumpWriter {
     this.database.close();
   }
 
-  /** The interned ids of a view's (field, value) pairs, creating those not seen yet. */
+  /** The interned ids of what a statement is indexed by (the adapter's indexedValues), creating those not seen yet. */
   private viewValueIds(views: FilterView): number[] {
-    const ids: number[] = [];
-    for (const field of VIEW_FIELDS) {
-      for (const value of views[field]) {
-        const key = `${field}\n${value}`;
-        let id = this.interned.get(key) ?? this.pendingValues.get(key);
-        if (id === undefined) {
-          id = (this.selectValueId.get(field, value) as { value_id: number } | undefined)?.value_id;
-          id ??= Number(this.insertValue.run(field, value).lastInsertRowid);
-          this.pendingValues.set(key, id);
-        }
-        ids.push(id);
+    return indexedValues(views).map(([field, value]) => {
+      const key = `${field}\n${value}`;
+      let id = this.interned.get(key) ?? this.pendingValues.get(key);
+      if (id === undefined) {
+        id = (this.selectValueId.get(field, value) as { value_id: number } | undefined)?.value_id;
+        id ??= Number(this.insertValue.run(field, value).lastInsertRowid);
+        this.pendingValues.set(key, id);
       }
-    }
-    return ids;
+      return id;
+    });
   }
 
   private remember(key: string, id: number): void {
