@@ -11,7 +11,7 @@ export interface Config {
   host: string;
   /** The LRS's public base URL, recorded as the homePage of credential authorities. */
   publicUrl?: string;
-  /** When unset, an embedded MongoDB-compatible server is started under `dataDir`. */
+  /** When unset, the data is kept in a SQLite database under `dataDir`. */
   mongodbUri?: string;
   dbName: string;
   dataDir: string;

@@ -13,10 +13,6 @@ export class Lease {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  now(): Date {
-    return this.clock();
-  }
-
   /** Takes the lease, or renews it, for `durationMs` from now; true when this holder now holds it. */
   async acquire(durationMs: number): Promise<boolean> {
     const now = this.clock();

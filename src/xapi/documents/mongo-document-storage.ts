@@ -71,7 +71,7 @@ export interface MongoDocumentStorageOptions {
  * FerretDB v1 evaluates a write's filter and writes in separate steps, so two concurrent
  * conditional writes can both succeed; `put` and `delete` of one document are therefore also
  * serialized within this process, which makes them atomic on FerretDB too as long as one LRS
- * process uses the database (as with the embedded one).
+ * process uses the database.
  */
 export class MongoDocumentStorage implements DocumentStorage {
   private readonly records: Collection<DocumentRecord>;

@@ -293,8 +293,19 @@ export class MongoStatementStorage implements StatementStorage {
       })),
     ];
     if (updates.length > 0) await this.statements.bulkWrite(updates, { ordered: false });
+    const referrersByTarget = new Map<string, string[]>();
     for (const { t, r } of effects.unresolved) {
-      await this.waiting.updateOne({ _id: t }, { $addToSet: { referrers: r } }, { upsert: true });
+      if (!referrersByTarget.has(t)) referrersByTarget.set(t, []);
+      referrersByTarget.get(t)!.push(r);
+    }
+    if (referrersByTarget.size > 0) {
+      // One upsert per target: concurrent upserts of one _id can fail with a duplicate key.
+      await this.waiting.bulkWrite(
+        [...referrersByTarget].map(([t, referrers]) => ({
+          updateOne: { filter: { _id: t }, update: { $addToSet: { referrers: { $each: referrers } } }, upsert: true },
+        })),
+        { ordered: false },
+      );
     }
     if (effects.resolved.length > 0) await this.waiting.deleteMany({ _id: { $in: effects.resolved } });
   }

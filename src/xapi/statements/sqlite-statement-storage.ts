@@ -338,8 +338,7 @@ function viewConditions(query: StatementQuery): [IndexedField, string][] {
   return DRIVING_ORDER.flatMap((field) => (conditions.has(field) ? [[field, conditions.get(field)!]] : []));
 }
 
-/** The row of a statement record (shared with the migration, src/migrate). */
-/** The (field, value) pairs a statement with these views is indexed by; exported for the benchmark's raw baseline. */
+/** The (field, value) pairs a statement with these views is indexed by (shared with the migration and the benchmark's raw baseline). */
 export function indexedValues(views: FilterView): [IndexedField, string][] {
   const values: [IndexedField, string][] = VIEW_FIELDS.flatMap((field) => views[field].map((value): [IndexedField, string] => [field, value]));
   for (const agent of views.a) for (const verb of views.vb) values.push(['av', agentVerbValue(agent, verb)]);
@@ -350,6 +349,7 @@ function agentVerbValue(agentKey: string, verb: string): string {
   return JSON.stringify([agentKey, verb]);
 }
 
+/** The row of a statement record (shared with the migration, src/migrate). */
 export function toRow(record: StatementRecord): Omit<StatementRow, 'seq'> {
   return {
     id: record.id,
