@@ -1,5 +1,4 @@
-import os from 'node:os';
-import path from 'node:path';
+import { testToolOptions } from './database';
 
 /**
  * Tests that need a tool npm does not install (the Starknet toolchain, FerretDB, Docker Compose)
@@ -15,7 +14,7 @@ export const underCi = /^(true|1)$/i.test(process.env.CI?.trim() ?? '');
 
 /** Where Keiko's tools are installed: KEIKO_TOOLS_DIR, default ~/.cache/keiko-lrs. */
 export function keikoToolsDir(): string {
-  return path.resolve(process.env.KEIKO_TOOLS_DIR?.trim() || path.join(os.homedir(), '.cache', 'keiko-lrs'));
+  return testToolOptions().toolsDir;
 }
 
 export interface Requirement {

@@ -119,7 +119,9 @@ export function assertJsonTextWithinLimits(text: string, what: string, options: 
  * 4.1.s3.b2 otherwise leaves to the client: a value the LRS cannot store and give back as sent is
  * refused rather than stored changed.
  *
- * The text must be valid JSON (call after JSON.parse); the result is undefined when all is well.
+ * Numbers are judged reliably only in valid JSON (call after JSON.parse); the depth alone
+ * (`exactNumbers: false`) may be checked first, on text not yet parsed. The result is undefined
+ * when all is well.
  */
 export function checkJsonText(text: string, options: JsonTextOptions = {}): JsonTextProblem | undefined {
   const maxDepth = options.maxDepth ?? MAX_JSON_DEPTH;
