@@ -1,0 +1,121 @@
+/**
+ * The public plugin API: the only module of Keiko that a plugin (src/plugins/<name>/) imports.
+ * The import-graph test (.dependency-cruiser.cjs, run by `npm test`) fails when a plugin reaches
+ * deeper into the core, imports a database driver, or when the core imports a plugin.
+ *
+ * A plugin is a folder with an `index.ts` whose default export is a KeikoPlugin: a manifest (pure
+ * data, validated at start; a bad one stops the LRS with a message naming the plugin and the
+ * field) and `setup`, called once at start with the plugin's context, returning its hooks.
+ */
+import type { RequestHandler, Router } from 'express';
+import type { Logger } from 'pino';
+import type { Collection, CollectionDeclaration } from '../storage/collections/collection-store';
+import type { StoredStatement } from '../xapi/types';
+
+export type { Collection, CollectionDeclaration, FieldValue, FindQuery, IndexDeclaration, StoredDocument } from '../storage/collections/collection-store';
+export { UniqueIndexViolation } from '../storage/collections/collection-store';
+export type { StoredStatement } from '../xapi/types';
+export type { Logger } from 'pino';
+export { BadRequestError, ConflictError, ForbiddenError, HttpError, NotFoundError, ServiceUnavailableError } from '../errors';
+
+export interface PluginManifest {
+  /** [a-z][a-z0-9-]{1,30}: the folder, the route prefix /plugins/<name>/, the store namespace. */
+  name: string;
+  /** Semantic version of the plugin. */
+  version: string;
+  description: string;
+  /** xAPI Profiles (JSON-LD files, relative to the plugin's folder) this plugin defines. */
+  profiles: string[];
+  /**
+   * Scopes of its own, by short name ([a-z][a-z0-9-/]*) with what each allows. A credential holds
+   * them as `plugins/<name>/<short name>`; `all` holds every scope.
+   */
+  scopes: Record<string, string>;
+  /** Its stores: collection name → declared indexes. */
+  stores: Record<string, CollectionDeclaration>;
+  /** Its leased jobs: job name → cron schedule (node-cron syntax). One instance runs each at a time. */
+  jobs: Record<string, string>;
+  /** OpenAPI 3.1 fragment (YAML, relative to the plugin's folder) documenting its routes, paths relative to /plugins/<name>. */
+  openapi?: string;
+  /** Earlier mount points (e.g. `/anchoring`) that answer 308 to the same path under /plugins/<name>. */
+  formerPaths?: string[];
+}
+
+/** What the platform hands a plugin at start. */
+export interface PluginContext {
+  readonly name: string;
+  /** Its settings, as `settings(env)` of the plugin returned them. */
+  readonly settings: unknown;
+  readonly logger: Logger;
+  /** The LRS's public base URL (no trailing slash). */
+  readonly publicUrl: string;
+  /** A collection declared in the manifest's `stores` (others are refused). */
+  store<T extends object = Record<string, unknown>>(collection: string): Collection<T>;
+  readonly statements: StatementReader;
+  readonly http: PluginHttp;
+}
+
+/** Read access to stored statements, as every credential with `all/read` sees them. */
+export interface StatementReader {
+  /** A stored statement by id (voided ones included), with its record details. */
+  get(id: string): Promise<FeedStatement | undefined>;
+  /**
+   * Stored statements in feed order after `position` (exclusive), at most `limit`: what a plugin's
+   * job reads when it keeps its own pace rather than handling events (anchoring does).
+   */
+  readFeed(after: FeedPosition | undefined, limit: number): Promise<FeedStatement[]>;
+}
+
+/** A statement's place in the feed: a sequence assigned when its batch was stored, never a clock. */
+export type FeedPosition = number;
+
+export interface FeedStatement {
+  position: FeedPosition;
+  id: string;
+  statement: StoredStatement;
+  stored: Date;
+  voided: boolean;
+  /** Key of the credential that stored it. */
+  credentialKey: string;
+}
+
+/**
+ * Delivered to `onEvents` at least once, in feed order per plugin. Handlers must be idempotent by
+ * statement id. A voided statement counts nowhere: its `voided` event may arrive before or after
+ * (or instead of) its `stored` event; a `stored` event is never delivered for a statement already
+ * voided when it is delivered.
+ */
+export type FeedEvent =
+  | { type: 'stored'; position: FeedPosition; statement: FeedStatement }
+  | { type: 'voided'; position: FeedPosition; statementId: string; voidedBy: string };
+
+export interface PluginHttp {
+  /** Authenticates the request (HTTP Basic credentials or a signed-in session) or answers 401. */
+  authenticate: RequestHandler;
+  /** 403 unless the request's credential holds `plugins/<name>/<scope>` (or `all`). */
+  requireScope(scope: string): RequestHandler;
+  /** Parses a JSON request body (bounded size and depth) into `req.body`, or answers 400/413. */
+  jsonBody(): RequestHandler;
+}
+
+/** What a plugin's setup returns. Every hook is optional. */
+export interface PluginHooks {
+  /** Mounted under /plugins/<name>/. Every route must be in the manifest's OpenAPI fragment. */
+  routes?: Router;
+  /** Durable post-store events; never called inside the write of a batch. Throw to have the batch retried. */
+  onEvents?(events: FeedEvent[]): Promise<void>;
+  /** Implementations of the jobs declared in the manifest, by name. */
+  jobs?: Record<string, () => Promise<void>>;
+}
+
+export interface KeikoPlugin {
+  manifest: PluginManifest;
+  /** Reads and validates the plugin's settings once at start; returns problems to stop the LRS with. */
+  settings?(env: Readonly<Record<string, string | undefined>>): { settings: unknown; problems: string[] };
+  setup(context: PluginContext): PluginHooks | Promise<PluginHooks>;
+}
+
+/** Identity helper that keeps a plugin's definition typed. */
+export function definePlugin(plugin: KeikoPlugin): KeikoPlugin {
+  return plugin;
+}

@@ -1,0 +1,92 @@
+/**
+ * The generic document store that features and plugins keep their own data in: named collections
+ * of JSON documents with declared indexes, owned by a namespace (a plugin's name, or a core
+ * feature's such as `people`). Both engines implement it (SqliteCollectionStore, one table with
+ * partial expression indexes; MongoCollectionStore, one MongoDB collection per collection), and
+ * both pass describeCollectionStoreContract. There are no multi-document transactions (FerretDB
+ * has none): atomicity is per document, with optimistic concurrency through `revision`, and
+ * uniqueness through unique indexes.
+ */
+
+/** A top-level field value that can be indexed and compared. */
+export type FieldValue = string | number | boolean | null;
+
+export interface IndexDeclaration {
+  /** [a-z][a-z0-9_]{0,40}, unique within its collection. */
+  name: string;
+  /** Top-level field names, in index order. */
+  fields: string[];
+  /** Refuses a second document with the same values of every field (documents missing one are not constrained). */
+  unique?: boolean;
+}
+
+export interface CollectionDeclaration {
+  indexes?: IndexDeclaration[];
+}
+
+export interface StoredDocument<T> {
+  id: string;
+  value: T;
+  /** 1 when inserted, +1 on every update: what `update` compares. */
+  revision: number;
+}
+
+export interface RangeCondition {
+  gt?: FieldValue;
+  gte?: FieldValue;
+  lt?: FieldValue;
+  lte?: FieldValue;
+}
+
+export interface FindQuery {
+  /** Equality on top-level fields (a value `null` matches a missing field too), and/or ranges. */
+  where?: Record<string, FieldValue | RangeCondition | { in: FieldValue[] }>;
+  /** Sort keys, top-level fields; the document id is always the last tie-breaker. */
+  orderBy?: Array<{ field: string; descending?: boolean }>;
+  limit?: number;
+}
+
+/**
+ * One collection. Document values are JSON objects whose keys contain no `.` and do not start with
+ * `$` (refused with CollectionDocumentError on both engines, as FerretDB would). Ids are strings of
+ * at most 512 characters.
+ */
+export interface Collection<T extends object = Record<string, unknown>> {
+  get(id: string): Promise<StoredDocument<T> | undefined>;
+  /** false when the id exists; throws UniqueIndexViolation when a unique index refuses it. */
+  insert(id: string, value: T): Promise<boolean>;
+  /** Inserts or replaces, whatever the revision. Throws UniqueIndexViolation like insert. */
+  put(id: string, value: T): Promise<void>;
+  /** Replaces the document only while it still has `revision`; false otherwise (or when absent). */
+  update(id: string, value: T, revision: number): Promise<boolean>;
+  delete(id: string): Promise<boolean>;
+  find(query?: FindQuery): Promise<StoredDocument<T>[]>;
+  count(where?: FindQuery['where']): Promise<number>;
+  deleteMany(where?: FindQuery['where']): Promise<number>;
+}
+
+export interface CollectionStore {
+  /**
+   * The collection `name` of `owner` (both [a-z][a-z0-9_-]{0,40}), creating it and its declared
+   * indexes when missing (idempotent; indexes no longer declared are dropped).
+   */
+  open<T extends object = Record<string, unknown>>(owner: string, name: string, declaration?: CollectionDeclaration): Promise<Collection<T>>;
+  /** Deletes every document of every collection of `owner` (a plugin's rebuild). */
+  clearOwner(owner: string): Promise<void>;
+}
+
+/** A unique index refused a write. */
+export class UniqueIndexViolation extends Error {
+  constructor(readonly index: string) {
+    super(`unique index ${index} refuses a second document with these values`);
+    this.name = 'UniqueIndexViolation';
+  }
+}
+
+/** A document that cannot be stored: a key with `.` or a leading `$`, too deep, not an object. */
+export class CollectionDocumentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CollectionDocumentError';
+  }
+}
