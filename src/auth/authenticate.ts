@@ -4,7 +4,7 @@ import { BasicStrategy } from 'passport-http';
 import { ForbiddenError, UnauthorizedError } from '../errors';
 import type { Credential, CredentialStore } from './credential-store';
 import { CredentialVerifier } from './credential-verifier';
-import { authorize, scopesAllowing, type Operation } from './scopes';
+import { authorize, holdsScope, scopesAllowing, type Operation, type Scope } from './scopes';
 import { VerifiedCredentialCache } from './verified-cache';
 
 export const DEFAULT_CACHE_TTL_MS = 60_000;
@@ -65,6 +65,20 @@ export function requireScope(operation: Operation): RequestHandler {
       throw req.credential ? new ForbiddenError(forbiddenMessage(operation)) : new UnauthorizedError();
     }
     req.readMineOnly = decision === 'allow-mine';
+    next();
+  };
+}
+
+/**
+ * Middleware allowing the request only if its credential holds a Keiko or plugin scope (or
+ * `admin`): 401 without a credential, 403 FORBIDDEN naming the scope otherwise.
+ */
+export function requireGrant(scope: Scope): RequestHandler {
+  return (req, _res, next) => {
+    if (!req.credential) throw new UnauthorizedError();
+    if (!holdsScope(req.credential.scopes, scope)) {
+      throw new ForbiddenError(`This credential may not do this: that requires the scope ${scope} (or admin)`);
+    }
     next();
   };
 }

@@ -39,9 +39,9 @@ beforeEach(async () => {
 });
 
 describe('ensureAdminCredential', () => {
-  it('creates an all-scope credential named admin, logging its key but not its secret', async () => {
+  it('creates an all + admin credential named admin, logging its key but not its secret', async () => {
     await ensureAdminCredential(store, ADMIN, capturingLogger());
-    expect((await store.findActive(ADMIN.key))?.credential).toMatchObject({ name: 'admin', scopes: ['all'] });
+    expect((await store.findActive(ADMIN.key))?.credential).toMatchObject({ name: 'admin', scopes: ['all', 'admin'] });
     expect(await adminVerifies(ADMIN.secret)).toBe(true);
     expect(logLines.join('')).toContain(ADMIN.key);
     expect(logLines.join('')).not.toContain(ADMIN.secret);
@@ -51,7 +51,7 @@ describe('ensureAdminCredential', () => {
     await store.create({ name: 'renamed', scopes: ['state'], key: ADMIN.key, secret: 'old admin secret' });
     await store.revoke(ADMIN.key);
     await ensureAdminCredential(store, ADMIN, capturingLogger());
-    expect((await store.findActive(ADMIN.key))?.credential).toMatchObject({ name: 'admin', scopes: ['all'] });
+    expect((await store.findActive(ADMIN.key))?.credential).toMatchObject({ name: 'admin', scopes: ['all', 'admin'] });
     expect(await adminVerifies('old admin secret')).toBe(false);
     expect(await adminVerifies(ADMIN.secret)).toBe(true);
     expect(logLines.join('')).not.toContain(ADMIN.secret);

@@ -5,7 +5,7 @@ import type { CredentialStore } from './credential-store';
 export const ADMIN_CREDENTIAL_NAME = 'admin';
 
 /**
- * Makes the configured admin key an active `all`-scope credential named "admin" whose secret is
+ * Makes the configured admin key an active credential with scopes `all` and `admin` named "admin" whose secret is
  * the configured one: created if absent, otherwise renamed, rescoped, reactivated and given the
  * configured secret. The configuration is the source of truth: to disable the admin
  * credential, unset LRS_ADMIN_KEY/LRS_ADMIN_SECRET and revoke the key.
@@ -19,6 +19,6 @@ export async function ensureAdminCredential(
     logger.info('No admin credential configured (LRS_ADMIN_KEY/LRS_ADMIN_SECRET unset)');
     return;
   }
-  const { created } = await store.upsert(admin.key, admin.secret, ADMIN_CREDENTIAL_NAME, ['all']);
+  const { created } = await store.upsert(admin.key, admin.secret, ADMIN_CREDENTIAL_NAME, ['all', 'admin']);
   logger.info({ key: admin.key }, created ? 'Admin credential created' : 'Admin credential updated');
 }

@@ -2,6 +2,7 @@ import {
   DEFAULT_SCOPES,
   SCOPES,
   authorize,
+  holdsScope,
   isScope,
   parseScopes,
   scopesAllowing,
@@ -28,7 +29,7 @@ const OPERATIONS: Operation[] = RESOURCES.flatMap((resource) => [
 const label = (operation: Operation) => `${operation.write ? 'write' : 'read'} ${operation.resource}`;
 
 /** What a credential holding only this scope may do, besides reading /about (always allowed). */
-const EXPECTED: Record<Scope, Partial<Record<string, Decision>>> = {
+const EXPECTED: Record<(typeof SCOPES)[number], Partial<Record<string, Decision>>> = {
   'statements/write': { 'write statements': 'allow' },
   'statements/read': { 'read statements': 'allow', 'read activities': 'allow', 'read agents': 'allow' },
   'statements/read/mine': { 'read statements': 'allow-mine' },
@@ -42,6 +43,10 @@ const EXPECTED: Record<Scope, Partial<Record<string, Decision>>> = {
   },
   'all/read': Object.fromEntries(OPERATIONS.filter((op) => !op.write).map((op) => [label(op), 'allow'])),
   all: Object.fromEntries(OPERATIONS.map((op) => [label(op), 'allow'])),
+  // Keiko's own scopes grant nothing in the xAPI: the bootstrap admin holds `all` beside `admin`.
+  admin: {},
+  'people/links': {},
+  'people/login-links': {},
 };
 
 describe('authorize', () => {
@@ -124,9 +129,21 @@ describe('parseScopes', () => {
 });
 
 describe('isScope', () => {
-  it('recognizes exactly the xAPI scopes', () => {
+  it('recognizes the xAPI scopes, Keiko's own and well-formed plugin scopes, nothing else', () => {
     expect(SCOPES.every(isScope)).toBe(true);
     expect(isScope('All')).toBe(false);
     expect(isScope('statements')).toBe(false);
+    expect(isScope('plugins/passport/shares')).toBe(true);
+    expect(isScope('plugins/passport')).toBe(false);
+    expect(isScope('plugins/Passport/shares')).toBe(false);
+  });
+});
+
+describe('holdsScope', () => {
+  it('grants a Keiko or plugin scope to its holder and to admin only', () => {
+    expect(holdsScope(['people/login-links'], 'people/login-links')).toBe(true);
+    expect(holdsScope(['admin'], 'plugins/passport/shares')).toBe(true);
+    expect(holdsScope(['all'], 'plugins/passport/shares')).toBe(false);
+    expect(holdsScope(['people/links'], 'people/login-links')).toBe(false);
   });
 });

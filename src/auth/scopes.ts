@@ -5,7 +5,7 @@
  * The spec defines the scopes for OAuth but leaves their interpretation to the LRS (§5.0);
  * this LRS applies them to every credential, however it authenticates.
  */
-export const SCOPES = [
+export const XAPI_SCOPES = [
   'statements/write',
   'statements/read',
   'statements/read/mine',
@@ -16,7 +16,20 @@ export const SCOPES = [
   'all',
 ] as const;
 
-export type Scope = (typeof SCOPES)[number];
+/**
+ * Keiko's own scopes, outside the xAPI: `admin` administers the LRS (credentials, people and their
+ * roles, profiles, plugin events) and holds every other Keiko and plugin scope; `people/links` lets
+ * an institution link its own accounts to people; `people/login-links` lets it sign its learners in.
+ */
+export const KEIKO_SCOPES = ['admin', 'people/links', 'people/login-links'] as const;
+
+export const SCOPES = [...XAPI_SCOPES, ...KEIKO_SCOPES] as const;
+
+/** A plugin's scope: `plugins/<plugin name>/<short name>` (src/plugin-api). */
+export type PluginScope = `plugins/${string}/${string}`;
+const PLUGIN_SCOPE = /^plugins\/[a-z][a-z0-9-]{1,30}\/[a-z][a-z0-9-/]{0,60}$/;
+
+export type Scope = (typeof SCOPES)[number] | PluginScope;
 
 /** The scopes assumed when none are requested (§4.2.s5.b2). */
 export const DEFAULT_SCOPES: readonly Scope[] = ['statements/write', 'statements/read/mine'];
@@ -69,7 +82,12 @@ const GRANTS: Readonly<Record<Resource, Grant>> = {
 const READ_MINE_SCOPE: Scope = 'statements/read/mine';
 
 export function isScope(value: string): value is Scope {
-  return (SCOPES as readonly string[]).includes(value);
+  return (SCOPES as readonly string[]).includes(value) || PLUGIN_SCOPE.test(value);
+}
+
+/** Whether the scopes grant a Keiko or plugin scope: holding it, or holding `admin`. */
+export function holdsScope(scopes: readonly Scope[], scope: Scope): boolean {
+  return scopes.includes(scope) || scopes.includes('admin');
 }
 
 /**
@@ -81,7 +99,7 @@ export function parseScopes(text: string): Scope[] {
   if (names.length === 0) throw new Error(`No scopes given; known scopes: ${SCOPES.join(', ')}`);
   const unknown = names.filter((name) => !isScope(name));
   if (unknown.length > 0) {
-    throw new Error(`Unknown scope(s) ${unknown.join(', ')}; known scopes: ${SCOPES.join(', ')}`);
+    throw new Error(`Unknown scope(s) ${unknown.join(', ')}; known scopes: ${SCOPES.join(', ')}, plugins/<plugin>/<scope>`);
   }
   return [...new Set(names as Scope[])];
 }

@@ -28,7 +28,7 @@ export interface PluginManifest {
   profiles: string[];
   /**
    * Scopes of its own, by short name ([a-z][a-z0-9-/]*) with what each allows. A credential holds
-   * them as `plugins/<name>/<short name>`; `all` holds every scope.
+   * them as `plugins/<name>/<short name>`; `admin` holds every scope.
    */
   scopes: Record<string, string>;
   /** Its stores: collection name → declared indexes. */
@@ -92,7 +92,7 @@ export type FeedEvent =
 export interface PluginHttp {
   /** Authenticates the request (HTTP Basic credentials or a signed-in session) or answers 401. */
   authenticate: RequestHandler;
-  /** 403 unless the request's credential holds `plugins/<name>/<scope>` (or `all`). */
+  /** 403 unless the request's credential holds `plugins/<name>/<scope>` (or `admin`). */
   requireScope(scope: string): RequestHandler;
   /** Parses a JSON request body (bounded size and depth) into `req.body`, or answers 400/413. */
   jsonBody(): RequestHandler;
