@@ -129,7 +129,7 @@ describe('parseScopes', () => {
 });
 
 describe('isScope', () => {
-  it('recognizes the xAPI scopes, Keiko's own and well-formed plugin scopes, nothing else', () => {
+  it('recognizes the xAPI scopes, Keiko scopes and well-formed plugin scopes, nothing else', () => {
     expect(SCOPES.every(isScope)).toBe(true);
     expect(isScope('All')).toBe(false);
     expect(isScope('statements')).toBe(false);
