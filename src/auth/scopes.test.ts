@@ -9,7 +9,6 @@ import {
   type Decision,
   type Operation,
   type Resource,
-  type Scope,
 } from './scopes';
 
 const RESOURCES: Resource[] = [
