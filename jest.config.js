@@ -8,7 +8,7 @@
  */
 const common = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] },
+  transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] },
 };
 
 module.exports = {
@@ -20,7 +20,7 @@ module.exports = {
     {
       ...common,
       displayName: 'sqlite',
-      testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/conformance/**/*.test.ts', '<rootDir>/test-support/**/*.test.ts'],
+      testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/src/**/*.test.tsx', '<rootDir>/conformance/**/*.test.ts', '<rootDir>/test-support/**/*.test.ts'],
       setupFiles: ['<rootDir>/test-support/engine-sqlite.ts'],
     },
     {
