@@ -33,8 +33,8 @@ export interface PluginManifest {
   scopes: Record<string, string>;
   /** Its stores: collection name → declared indexes. */
   stores: Record<string, CollectionDeclaration>;
-  /** Its leased jobs: job name → cron schedule (node-cron syntax). One instance runs each at a time. */
-  jobs: Record<string, string>;
+  /** The names of its leased jobs ([a-z][a-z0-9-]*); `setup` returns their schedules and runs. */
+  jobs: string[];
   /** OpenAPI 3.1 fragment (YAML, relative to the plugin's folder) documenting its routes, paths relative to /plugins/<name>. */
   openapi?: string;
   /** Earlier mount points (e.g. `/anchoring`) that answer 308 to the same path under /plugins/<name>. */
@@ -104,8 +104,18 @@ export interface PluginHooks {
   routes?: Router;
   /** Durable post-store events; never called inside the write of a batch. Throw to have the batch retried. */
   onEvents?(events: FeedEvent[]): Promise<void>;
-  /** Implementations of the jobs declared in the manifest, by name. */
-  jobs?: Record<string, () => Promise<void>>;
+  /**
+   * Jobs declared in the manifest, by name (a plugin may leave some out, e.g. when a setting turns
+   * them off). Each runs under a lease, so one LRS instance runs it at a time, never overlapping.
+   */
+  jobs?: Record<string, PluginJob>;
+}
+
+export interface PluginJob {
+  /** A cron expression (node-cron syntax, seconds optional). */
+  schedule: string;
+  /** One run: a bounded amount of work, safe to stop at any point and to repeat. */
+  run(): Promise<void>;
 }
 
 export interface KeikoPlugin {
