@@ -1,0 +1,167 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Router, type RequestHandler } from 'express';
+import YAML from 'yaml';
+import { requireGrant } from '../../auth/authenticate';
+import type { Scope } from '../../auth/scopes';
+import { rawBody, readJsonBody } from '../../http/body';
+import type { Logger } from '../../logger';
+import type { Collection, FeedEvent, PluginContext, PluginHooks, PluginHttp, PluginJob, StatementReader } from '../../plugin-api';
+import type { CollectionStore } from '../../storage/collections/collection-store';
+import type { LoadedPlugin } from './load';
+import { PluginManifestError } from './manifest';
+
+/** A plugin once set up: what the platform mounts, schedules and feeds. */
+export interface RunningPlugin {
+  name: string;
+  version: string;
+  /** Mounted at /plugins/<name>. */
+  routes?: Router;
+  formerPaths: string[];
+  /** Its OpenAPI fragment with paths already under /plugins/<name>. */
+  openapi?: OpenApiFragment;
+  jobs: Array<{ name: string; job: PluginJob }>;
+  onEvents?: (events: FeedEvent[]) => Promise<void>;
+  /** Scopes it declared, in full (`plugins/<name>/<scope>`), with what each allows. */
+  scopes: Record<string, string>;
+}
+
+export interface OpenApiFragment {
+  paths: Record<string, unknown>;
+  components?: Record<string, Record<string, unknown>>;
+  tags?: Array<{ name: string; description?: string }>;
+}
+
+export interface PlatformDependencies {
+  collections: CollectionStore;
+  statements: StatementReader;
+  authenticate: RequestHandler;
+  logger: Logger;
+  publicUrl: string;
+  jsonBodyLimitBytes: number;
+}
+
+/**
+ * Sets up each loaded plugin: opens the stores its manifest declares (with their indexes), hands
+ * it its context and checks what its setup returns against its manifest.
+ */
+export async function setUpPlugins(loaded: LoadedPlugin[], dependencies: PlatformDependencies): Promise<RunningPlugin[]> {
+  const running: RunningPlugin[] = [];
+  for (const entry of loaded) running.push(await setUpPlugin(entry, dependencies));
+  return running;
+}
+
+async function setUpPlugin({ plugin, folder, settings }: LoadedPlugin, dependencies: PlatformDependencies): Promise<RunningPlugin> {
+  const { manifest } = plugin;
+  const stores = new Map<string, Collection>();
+  for (const [name, declaration] of Object.entries(manifest.stores)) {
+    stores.set(name, await dependencies.collections.open(manifest.name, name, declaration));
+  }
+  const context: PluginContext = {
+    name: manifest.name,
+    settings,
+    logger: dependencies.logger.child({ plugin: manifest.name }),
+    publicUrl: dependencies.publicUrl.replace(/\/+$/, ''),
+    store: <T extends object>(collection: string) => {
+      const store = stores.get(collection);
+      if (store === undefined) throw new PluginManifestError(manifest.name, 'manifest.stores', `does not declare the store "${collection}"`);
+      return store as unknown as Collection<T>;
+    },
+    statements: dependencies.statements,
+    http: pluginHttp(manifest.name, dependencies),
+  };
+  const hooks = await plugin.setup(context);
+  return {
+    name: manifest.name,
+    version: manifest.version,
+    routes: hooks.routes,
+    formerPaths: manifest.formerPaths ?? [],
+    openapi: manifest.openapi === undefined ? undefined : readFragment(manifest.name, path.join(folder, manifest.openapi)),
+    jobs: declaredJobs(manifest.name, manifest.jobs, hooks),
+    onEvents: hooks.onEvents?.bind(hooks),
+    scopes: Object.fromEntries(Object.entries(manifest.scopes).map(([scope, what]) => [`plugins/${manifest.name}/${scope}`, what])),
+  };
+}
+
+function pluginHttp(name: string, dependencies: PlatformDependencies): PluginHttp {
+  return {
+    authenticate: dependencies.authenticate,
+    requireScope: (scope) => requireGrant(`plugins/${name}/${scope}` as Scope),
+    jsonBody: () => {
+      const raw = rawBody(dependencies.jsonBodyLimitBytes);
+      return (req, res, next) =>
+        raw(req, res, (error?: unknown) => {
+          if (error !== undefined) return next(error);
+          req.body = readJsonBody(req, dependencies.jsonBodyLimitBytes);
+          next();
+        });
+    },
+  };
+}
+
+function declaredJobs(plugin: string, declared: string[], hooks: PluginHooks): RunningPlugin['jobs'] {
+  return Object.entries(hooks.jobs ?? {}).map(([name, job]) => {
+    if (!declared.includes(name)) throw new PluginManifestError(plugin, 'manifest.jobs', `does not declare the job "${name}" that setup returned`);
+    return { name, job };
+  });
+}
+
+/** Reads a plugin's OpenAPI fragment and moves its paths under /plugins/<name>. */
+function readFragment(plugin: string, file: string): OpenApiFragment {
+  let parsed: unknown;
+  try {
+    parsed = YAML.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new PluginManifestError(plugin, 'manifest.openapi', `is not valid YAML: ${(error as Error).message}`);
+  }
+  const fragment = parsed as Partial<OpenApiFragment> | null;
+  if (typeof fragment !== 'object' || fragment === null || typeof fragment.paths !== 'object' || fragment.paths === null) {
+    throw new PluginManifestError(plugin, 'manifest.openapi', 'must be a YAML object with "paths"');
+  }
+  const paths = Object.fromEntries(Object.entries(fragment.paths).map(([route, item]) => [`/plugins/${plugin}${route}`, item]));
+  return { paths, components: fragment.components, tags: fragment.tags };
+}
+
+/** The core OpenAPI document with every running plugin's fragment merged in. */
+export function mergeOpenApi(core: Record<string, unknown>, plugins: RunningPlugin[]): Record<string, unknown> {
+  const merged = structuredClone(core) as Record<string, unknown> & {
+    paths: Record<string, unknown>;
+    components?: Record<string, Record<string, unknown>>;
+    tags?: Array<{ name: string }>;
+  };
+  for (const plugin of plugins) {
+    if (plugin.openapi === undefined) continue;
+    for (const [route, item] of Object.entries(plugin.openapi.paths)) {
+      if (route in merged.paths) throw new PluginManifestError(plugin.name, 'manifest.openapi', `documents ${route}, which is already documented`);
+      merged.paths[route] = item;
+    }
+    mergeComponents(plugin.name, (merged.components ??= {}), plugin.openapi.components ?? {});
+    merged.tags = [...(merged.tags ?? []), ...(plugin.openapi.tags ?? []).filter((tag) => !merged.tags?.some((known) => known.name === tag.name))];
+  }
+  return merged;
+}
+
+function mergeComponents(plugin: string, target: Record<string, Record<string, unknown>>, source: Record<string, Record<string, unknown>>): void {
+  for (const [kind, entries] of Object.entries(source)) {
+    const existing = (target[kind] ??= {});
+    for (const [name, value] of Object.entries(entries)) {
+      if (name in existing && JSON.stringify(existing[name]) !== JSON.stringify(value)) {
+        throw new PluginManifestError(plugin, 'manifest.openapi', `defines components.${kind}.${name}, which the core or another plugin defines differently`);
+      }
+      existing[name] = value;
+    }
+  }
+}
+
+/** A router mounting every plugin's routes under /plugins/<name>, and its former paths as 308 redirects. */
+export function pluginRoutes(plugins: RunningPlugin[]): Router {
+  const router = Router();
+  for (const plugin of plugins) {
+    const base = `/plugins/${plugin.name}`;
+    for (const former of plugin.formerPaths) {
+      router.use(former, (req, res) => res.redirect(308, `${base}${req.url === '/' ? '' : req.url}`));
+    }
+    if (plugin.routes !== undefined) router.use(base, plugin.routes);
+  }
+  return router;
+}
