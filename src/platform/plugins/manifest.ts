@@ -95,11 +95,11 @@ export function validatePlugin(exported: unknown, folder: string): KeikoPlugin {
   return plugin as KeikoPlugin;
 }
 
-function schemaProblem(error: { keyword: string; message?: string; params: Record<string, unknown> } | undefined): string {
+function schemaProblem(error: { keyword: string; message?: string; params: Record<string, unknown>; propertyName?: string } | undefined): string {
   if (error === undefined) return 'is invalid';
+  if (error.propertyName !== undefined) return `has an invalid name "${error.propertyName}" (${error.message ?? 'not allowed'})`;
   if (error.keyword === 'required') return `is missing required property "${String(error.params.missingProperty)}"`;
   if (error.keyword === 'additionalProperties') return `has unknown property "${String(error.params.additionalProperty)}"`;
-  if (error.keyword === 'propertyNames') return `has an invalid name "${String(error.params.propertyName)}"`;
   return error.message ?? 'is invalid';
 }
 
