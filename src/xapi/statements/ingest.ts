@@ -40,6 +40,20 @@ export interface IngestDependencies {
   /** Throws a 400 unless every signature attachment signs its statement (Data 2.6). */
   verifySignatures(statements: Statement[], attachments: ReceivedAttachment[]): Promise<void>;
   logger: Logger;
+  /** Checks the complete records before anything is written (xAPI Profiles: src/profiles/enforcement.ts). */
+  batchCheck?: BatchCheck;
+}
+
+/** Runs once the batch is stored (e.g. keeping warn reports); reports its own failures, never throws. */
+export type AfterStore = () => Promise<void>;
+
+/**
+ * A check of a batch before it is written: throws an HttpError to refuse the whole batch (nothing
+ * is stored); may return what to do once the batch is stored. Returns synchronously when it has
+ * nothing to check, so a batch pays no extra turn of the event loop for it.
+ */
+export interface BatchCheck {
+  checkBatch(records: readonly NewStatementRecord[], credentialKey: string): AfterStore | undefined | Promise<AfterStore | undefined>;
 }
 
 const DEFAULT_VERSION = '1.0.0';
@@ -56,9 +70,13 @@ export class StatementIngest {
   async store(input: unknown[], submitter: Submitter, attachments: ReceivedAttachment[] = []): Promise<string[]> {
     const statements = await this.checkBatch(input, attachments);
     const ids = statements.map((statement) => statement.id?.toLowerCase() ?? randomUUID());
-    await this.saveAttachmentContent(attachments);
     const held = new Set(attachments.map((attachment) => attachment.sha2.toLowerCase()));
-    await this.deps.storage.storeBatch(statements.map((statement, index) => newRecord(statement, ids[index]!, submitter, held)));
+    const records = statements.map((statement, index) => newRecord(statement, ids[index]!, submitter, held));
+    const checked = this.deps.batchCheck?.checkBatch(records, submitter.credentialKey);
+    const afterStore = checked instanceof Promise ? await checked : checked;
+    await this.saveAttachmentContent(attachments);
+    await this.deps.storage.storeBatch(records);
+    await afterStore?.();
     await this.learnFrom(statements, submitter);
     return ids;
   }
