@@ -19,9 +19,9 @@
 const { randomUUID } = require('node:crypto');
 const { ec, encode } = require('starknet');
 
-const { digestBytes, statementDigest } = require('../dist/anchoring/core/digest');
-const { MerkleTree } = require('../dist/anchoring/core/merkle');
-const { buildReceipt, receiptSignerFromPrivateKey } = require('../dist/anchoring/core/receipt');
+const { digestBytes, statementDigest } = require('../dist/plugins/anchoring/core/digest');
+const { MerkleTree } = require('../dist/plugins/anchoring/core/merkle');
+const { buildReceipt, receiptSignerFromPrivateKey } = require('../dist/plugins/anchoring/core/receipt');
 const { makeStatement, seededRandom } = require('./statements');
 
 function option(name, fallback) {

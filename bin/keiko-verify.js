@@ -14,8 +14,8 @@
  */
 const fs = require('node:fs');
 
-const { verifyReceiptOffline } = require('../dist/anchoring/core/receipt');
-const { onChainRootChecker } = require('../dist/anchoring/chain/root-checker');
+const { verifyReceiptOffline } = require('../dist/plugins/anchoring/core/receipt');
+const { onChainRootChecker } = require('../dist/plugins/anchoring/chain/root-checker');
 
 const USAGE = 'usage: keiko-verify receipt.json [statement.json] [--rpc URL]';
 const EXIT = { verified: 0, failed: 1, usage: 2 };

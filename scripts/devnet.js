@@ -5,7 +5,7 @@
  * contract deployed from its committed artifacts, and the settings to put in .env so the LRS
  * anchors there. Runs until Ctrl-C. Install devnet once with scripts/install-starknet-tools.sh.
  */
-const { devnetBinary, startDevnet, deployRegistry } = require('../dist/anchoring/chain/devnet');
+const { devnetBinary, startDevnet, deployRegistry } = require('../dist/plugins/anchoring/chain/devnet');
 
 async function main() {
   const binary = devnetBinary(process.env.KEIKO_TOOLS_DIR || undefined);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { OnChainAnchor } from '../src/anchoring/batches/anchor-batch-store';
-import type { AnchorChain, AnchorOutcome, ChainIdentity } from '../src/anchoring/chain/anchor-chain';
+import type { OnChainAnchor } from '../src/plugins/anchoring/batches/anchor-batch-store';
+import type { AnchorChain, AnchorOutcome, ChainIdentity } from '../src/plugins/anchoring/chain/anchor-chain';
 
 /**
  * An in-memory chain that behaves like the AnchorRegistry contract (ids from 0, a root anchored

@@ -9,7 +9,7 @@ import { Account, RpcProvider } from 'starknet';
  * the AnchorRegistry contract from its committed artifacts (contracts/anchor_registry/target).
  */
 export const DEVNET_VERSION = '0.8.1';
-export const REGISTRY_ARTIFACTS = path.resolve(__dirname, '../../../contracts/anchor_registry/target');
+export const REGISTRY_ARTIFACTS = path.resolve(__dirname, '../../../../contracts/anchor_registry/target');
 
 export interface DevnetAccount {
   address: string;

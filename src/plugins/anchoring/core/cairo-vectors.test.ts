@@ -8,7 +8,7 @@ import path from 'node:path';
  *
  *   UPDATE_VECTORS=1 npx jest src/anchoring/core/cairo-vectors.test.ts
  */
-const ROOT = path.resolve(__dirname, '../../..');
+const ROOT = path.resolve(__dirname, '../../../..');
 const VECTORS = path.join(ROOT, 'contracts/test-vectors/merkle.json');
 const CAIRO = path.join(ROOT, 'contracts/anchor_registry/src/vectors.cairo');
 

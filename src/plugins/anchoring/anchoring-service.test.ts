@@ -1,9 +1,9 @@
 import pino from 'pino';
-import { createTestLrs, type TestLrs } from '../../test-support/app';
-import { sampleStatement } from '../../test-support/statements';
+import { createTestLrs, type TestLrs } from '../../../test-support/app';
+import { sampleStatement } from '../../../test-support/statements';
 import { AnchoringService } from './anchoring-service';
 import type { AnchorBatchStore } from './batches/anchor-batch-store';
-import { InMemoryChain } from '../../test-support/in-memory-chain';
+import { InMemoryChain } from '../../../test-support/in-memory-chain';
 import { statementDigest } from './core/digest';
 import { leafOfDigest, verifyProof } from './core/merkle';
 

@@ -1,6 +1,6 @@
 import { ec, encode, typedData } from 'starknet';
-import { sampleStoredStatement } from '../../../test-support/statements';
-import type { StoredStatement } from '../../xapi/types';
+import { sampleStoredStatement } from '../../../../test-support/statements';
+import type { StoredStatement } from '../../../xapi/types';
 import { digestBytes, statementDigest } from './digest';
 import { AnchoringError } from './errors';
 import { feltToHex } from './felt';

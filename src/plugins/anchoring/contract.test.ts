@@ -1,14 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { keikoToolsDir, requiring } from '../../test-support/requirements';
+import { keikoToolsDir, requiring } from '../../../test-support/requirements';
 
 /**
  * The AnchorRegistry contract: its Cairo tests pass (cairo-test, over the vectors shared with the
  * TypeScript Merkle code), and the committed artifacts are what its source compiles to. Runs
  * where the pinned toolchain is installed (scripts/install-starknet-tools.sh).
  */
-const ROOT = path.resolve(__dirname, '../..');
+const ROOT = path.resolve(__dirname, '../../..');
 const TOOLS = path.join(keikoToolsDir(), 'starknet');
 const CAIRO_TEST = path.join(TOOLS, 'cairo-2.16.0/bin/cairo-test');
 const COMPILERS = [path.join(TOOLS, 'cairo-2.16.0/bin/starknet-compile'), path.join(TOOLS, 'cairo-2.17.0/bin/starknet-sierra-compile')];

@@ -1,15 +1,15 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import { freePort } from '../../test-support/net';
+import { freePort } from '../../../test-support/net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pino from 'pino';
 import { Contract, RpcProvider } from 'starknet';
 import request from 'supertest';
-import { createTestLrs, XAPI_VERSION_HEADER, type TestLrs } from '../../test-support/app';
-import { keikoToolsDir, requiring } from '../../test-support/requirements';
-import { sampleStatement } from '../../test-support/statements';
+import { createTestLrs, XAPI_VERSION_HEADER, type TestLrs } from '../../../test-support/app';
+import { keikoToolsDir, requiring } from '../../../test-support/requirements';
+import { sampleStatement } from '../../../test-support/statements';
 import { AnchoringService } from './anchoring-service';
 import { deployRegistry, devnetBinary, startDevnet, type Devnet } from './chain/devnet';
 
@@ -82,7 +82,7 @@ withDevnet.describe('anchoring on starknet-devnet', () => {
     try {
       await writeFile(path.join(dir, 'receipt.json'), JSON.stringify(receipt));
       await writeFile(path.join(dir, 'statement.json'), JSON.stringify(statement));
-      const cli = path.resolve(__dirname, '../../bin/keiko-verify.js');
+      const cli = path.resolve(__dirname, '../../../bin/keiko-verify.js');
       const { stdout } = await promisify(execFile)(process.execPath, [cli, path.join(dir, 'receipt.json'), path.join(dir, 'statement.json'), '--rpc', devnet.rpcUrl]);
       expect(stdout).toMatch(/VERIFIED/);
     } finally {

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { hash } from 'starknet';
-import { FIXED_STORED_STATEMENT } from '../../../test-support/statements';
-import type { StoredStatement } from '../../xapi/types';
+import { FIXED_STORED_STATEMENT } from '../../../../test-support/statements';
+import type { StoredStatement } from '../../../xapi/types';
 import { canonicalize } from './canonical-json';
 import { digestHalves, statementDigest } from './digest';
 import { FIELD_PRIME, feltToHex } from './felt';
@@ -17,7 +17,7 @@ import { LEAF_DOMAIN_TAG, LEAF_DOMAIN_TAG_TEXT, MerkleTree, leafOfDigest, verify
  *
  *   UPDATE_VECTORS=1 npx jest src/anchoring/core/merkle-vectors.test.ts
  */
-const VECTORS_FILE = path.resolve(__dirname, '../../../contracts/test-vectors/merkle.json');
+const VECTORS_FILE = path.resolve(__dirname, '../../../../contracts/test-vectors/merkle.json');
 const TREE_SIZES = [1, 2, 3, 5, 8, 33];
 
 /** Leaf digest i of every tree: SHA-256 of the UTF-8 text `leaf <i>`. */

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { FIXED_STORED_STATEMENT, sampleStatement } from '../../../test-support/statements';
-import type { StoredStatement } from '../../xapi/types';
+import { FIXED_STORED_STATEMENT, sampleStatement } from '../../../../test-support/statements';
+import type { StoredStatement } from '../../../xapi/types';
 import { canonicalize } from './canonical-json';
 import { digestHalves, statementDigest } from './digest';
 import { AnchoringError } from './errors';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { hash, shortString } from 'starknet';
-import { sampleStoredStatement } from '../../../test-support/statements';
-import type { StoredStatement } from '../../xapi/types';
+import { sampleStoredStatement } from '../../../../test-support/statements';
+import type { StoredStatement } from '../../../xapi/types';
 import { digestBytes, digestHalves, statementDigest } from './digest';
 import { AnchoringError } from './errors';
 import { feltToHex } from './felt';
