@@ -120,4 +120,20 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'collection documents (the generic collection store of features and plugins)',
+    sql: `
+      -- Every collection's documents (SqliteCollectionStore). Declared indexes are partial
+      -- expression indexes on this table, one set per (owner, collection), named "cx:owner/collection/index".
+      CREATE TABLE collection_documents (
+        owner TEXT NOT NULL,
+        collection TEXT NOT NULL,
+        id TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (owner, collection, id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

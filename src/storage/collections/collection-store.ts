@@ -90,3 +90,19 @@ export class CollectionDocumentError extends Error {
     this.name = 'CollectionDocumentError';
   }
 }
+
+/** A collection's owner, name or declared indexes are malformed. */
+export class CollectionDeclarationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CollectionDeclarationError';
+  }
+}
+
+/** A find, count or deleteMany query is malformed (unknown operator, bad field name, limit out of range). */
+export class CollectionQueryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CollectionQueryError';
+  }
+}
