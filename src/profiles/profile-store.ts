@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Collection, CollectionStore } from '../storage/collections/collection-store';
+import type { Collection, CollectionDeclaration, CollectionStore } from '../storage/collections/collection-store';
 
 /** The collection-store namespace of the profile registry, its reports and pattern states. */
 export const PROFILES_OWNER = 'profiles';
@@ -56,22 +56,16 @@ const COUNTER_ID = 'registry';
  * points at it, and entries change by optimistic revision.
  */
 export class ProfileRegistryStore {
-  private constructor(
-    private readonly versions: Collection<StoredProfileVersion>,
-    private readonly entries: Collection<ProfileEntry>,
-    private readonly credentialModes: Collection<CredentialModeOverride>,
-    private readonly meta: Collection<RegistryCounter>,
-  ) {}
+  private readonly versions: Collection<StoredProfileVersion>;
+  private readonly entries: Collection<ProfileEntry>;
+  private readonly credentialModes: Collection<CredentialModeOverride>;
+  private readonly meta: Collection<RegistryCounter>;
 
-  static async open(collections: CollectionStore): Promise<ProfileRegistryStore> {
-    return new ProfileRegistryStore(
-      await collections.open<StoredProfileVersion>(PROFILES_OWNER, 'versions', { indexes: [{ name: 'by_profile', fields: ['profileId'] }] }),
-      await collections.open<ProfileEntry>(PROFILES_OWNER, 'entries'),
-      await collections.open<CredentialModeOverride>(PROFILES_OWNER, 'credential_modes', {
-        indexes: [{ name: 'by_credential', fields: ['credential'] }],
-      }),
-      await collections.open<RegistryCounter>(PROFILES_OWNER, 'meta'),
-    );
+  constructor(collections: CollectionStore) {
+    this.versions = lazyCollection(collections, 'versions', { indexes: [{ name: 'by_profile', fields: ['profileId'] }] });
+    this.entries = lazyCollection(collections, 'entries');
+    this.credentialModes = lazyCollection(collections, 'credential_modes');
+    this.meta = lazyCollection(collections, 'meta');
   }
 
   async version(versionId: string): Promise<StoredProfileVersion | undefined> {
@@ -137,6 +131,32 @@ export class ProfileRegistryStore {
       if (written) return counter;
     }
   }
+}
+
+/**
+ * A collection of the `profiles` owner, opened (created with its indexes) at its first use, so
+ * that the profile service can be assembled synchronously with the others. A failed open is tried
+ * again at the next use.
+ */
+export function lazyCollection<T extends object>(collections: CollectionStore, name: string, declaration?: CollectionDeclaration): Collection<T> {
+  let opened: Promise<Collection<T>> | undefined;
+  const collection = (): Promise<Collection<T>> => {
+    opened ??= collections.open<T>(PROFILES_OWNER, name, declaration).catch((error: unknown) => {
+      opened = undefined;
+      throw error;
+    });
+    return opened;
+  };
+  return {
+    get: async (id) => (await collection()).get(id),
+    insert: async (id, value) => (await collection()).insert(id, value),
+    put: async (id, value) => (await collection()).put(id, value),
+    update: async (id, value, revision) => (await collection()).update(id, value, revision),
+    delete: async (id) => (await collection()).delete(id),
+    find: async (query) => (await collection()).find(query),
+    count: async (where) => (await collection()).count(where),
+    deleteMany: async (where) => (await collection()).deleteMany(where),
+  };
 }
 
 /** A short stable document id for an IRI (ids are limited to 512 characters; IRIs are not). */

@@ -155,6 +155,12 @@ export class ProfileRegistry {
     return this.store.allCredentialModes();
   }
 
+  /** Any stored version, compiled (retired profiles' too). */
+  async compiledVersion(versionId: string): Promise<CompiledProfile | undefined> {
+    const version = await this.store.version(versionId);
+    return version === undefined ? undefined : this.compile(version);
+  }
+
   /** The JSON-LD text of a version of a profile (the latest by default). */
   async documentText(profileId: string, versionId?: string): Promise<string> {
     const entry = await this.store.entry(profileId);
@@ -237,13 +243,13 @@ export class ProfileRegistry {
 
   private async activeProfile(entry: ProfileEntry): Promise<ActiveProfile> {
     const versions = new Map<string, CompiledProfile>();
-    for (const version of await this.store.versionsOf(entry.profileId)) versions.set(version.versionId, this.compiledVersion(version));
+    for (const version of await this.store.versionsOf(entry.profileId)) versions.set(version.versionId, this.compile(version));
     const latest = versions.get(entry.latestVersionId);
     if (latest === undefined) throw new Error(`profile ${entry.profileId}: its latest version ${entry.latestVersionId} is not stored`);
     return { entry, latest, versions };
   }
 
-  private compiledVersion(version: StoredProfileVersion): CompiledProfile {
+  private compile(version: StoredProfileVersion): CompiledProfile {
     const cached = this.compiled.get(version.versionId);
     if (cached?.contentHash === version.contentHash) return cached.profile;
     const result = compileProfile(JSON.parse(version.documentText));

@@ -1,6 +1,6 @@
 import type { Collection, CollectionStore } from '../storage/collections/collection-store';
 import type { CompiledProfile, LanguageMap, StatementCheck } from './engine';
-import { PROFILES_OWNER } from './profile-store';
+import { lazyCollection } from './profile-store';
 
 /** Why a statement does not conform to a profile, as reported to the client. */
 export interface ReportedFailure {
@@ -97,10 +97,10 @@ interface StoredReport {
 
 /** Warn-mode reports in the collection store (owner `profiles`, collection `reports`, id: the statement id). */
 export class StatementReportStore {
-  private constructor(private readonly reports: Collection<StoredReport>) {}
+  private readonly reports: Collection<StoredReport>;
 
-  static async open(collections: CollectionStore): Promise<StatementReportStore> {
-    return new StatementReportStore(await collections.open<StoredReport>(PROFILES_OWNER, 'reports'));
+  constructor(collections: CollectionStore) {
+    this.reports = lazyCollection(collections, 'reports');
   }
 
   /** Idempotent: a statement sent again has the same report. */
