@@ -10,7 +10,7 @@ const database = useTestDatabase();
 
 describeStatementStorageContract('MongoStatementStorage', async () => {
   const db = database();
-  await Promise.all(['statements', 'statement_batches', 'statement_waiting_references'].map((name) => db.collection(name).deleteMany({})));
+  await Promise.all(['statements', 'statement_batches', 'statement_waiting_references', 'statement_positions'].map((name) => db.collection(name).deleteMany({})));
   const storage = new MongoStatementStorage(db, pino({ level: 'silent' }));
   await storage.ensureIndexes();
   return storage;

@@ -8,9 +8,12 @@ import type { Logger } from '../../logger';
 import type { StoredStatement } from '../types';
 import { planBatchEffects, type BatchEffects, type EffectReads } from './batch-effects';
 import { VIEW_FIELDS, type FilterView } from './filter-view';
+import { MongoFeedPositions } from './mongo-feed-positions';
 import { StoredClock, stampRecords } from './stamp';
 import type {
   ExistingStatement,
+  FeedPage,
+  FeedPosition,
   NewStatementRecord,
   PagePosition,
   StatementPage,
@@ -38,6 +41,8 @@ export interface StatementDocument {
   att: string[];
   /** The batch that wrote it; invisible while that batch is pending or aborted. */
   b: string;
+  /** Its feed position (mongo-feed-positions.ts); missing only until the next start when written by the migration. */
+  p?: number;
 }
 
 type BatchState = 'pending' | 'committed' | 'aborted';
@@ -74,6 +79,8 @@ interface WaitingDocument {
 type ExistingDocument = Pick<StatementDocument, '_id' | 'fp' | 'v' | 'vo' | 'b' | 't'>;
 
 const EXISTING_PROJECTION = { fp: 1, v: 1, vo: 1, b: 1, t: 1 } as const;
+/** Statements given a feed position per batch when positions are filled in at start. */
+const POSITIONING_BATCH = 1_000;
 /** A batch whose owner cannot be checked (another host) is taken as abandoned after this long. */
 export const ABANDONED_BATCH_MS = 60_000;
 /** How long a request waits for a live request that is storing the same statement. */
@@ -90,6 +97,7 @@ export const STATEMENT_INDEXES: readonly IndexDefinition[] = [
   { key: { 'v.rg': 1, stored: -1, _id: -1 }, name: 'registration_stored' },
   { key: { cred: 1, stored: -1, _id: -1 }, name: 'credential_stored' },
   { key: { t: 1 }, name: 'target' },
+  { key: { p: 1 }, name: 'position' },
 ];
 
 /**
@@ -104,13 +112,21 @@ export const STATEMENT_INDEXES: readonly IndexDefinition[] = [
  * periodically) or by the first request that meets one of its statements: pending → rolled back
  * (its client got no acknowledgement), committed → its recorded effects applied again (they are
  * idempotent). See docs/storage.md.
+ *
+ * Feed positions (readFeed) come from a sequence shared by every instance (MongoFeedPositions):
+ * a batch takes a range of positions, in flight from that moment, after its batch record exists
+ * and before it inserts its statements; the range is closed right after the commit point (or
+ * the rollback), and readers read only below the oldest range in flight.
  */
 export class MongoStatementStorage implements StatementStorage {
   private readonly statements: Collection<StatementDocument>;
   private readonly batches: Collection<BatchDocument>;
   private readonly waiting: Collection<WaitingDocument>;
+  private readonly positions: MongoFeedPositions;
   private readonly clock: StoredClock;
   private readonly owner: BatchOwner = { instance: randomUUID(), host: os.hostname(), pid: process.pid };
+  /** Batches this instance is storing now; any other batch of this instance was left unfinished. */
+  private readonly active = new Set<string>();
 
   constructor(
     db: Db,
@@ -120,15 +136,19 @@ export class MongoStatementStorage implements StatementStorage {
     this.statements = db.collection('statements');
     this.batches = db.collection('statement_batches');
     this.waiting = db.collection('statement_waiting_references');
+    this.positions = new MongoFeedPositions(db, now);
     this.clock = new StoredClock(now);
   }
 
+  /** Indexes; then feed positions for statements written without one (by the migration, or before the feed existed). */
   async ensureIndexes(): Promise<void> {
     await ensureIndexes(this.statements, STATEMENT_INDEXES);
     await ensureIndexes(this.batches, [{ key: { state: 1, startedAt: 1 }, name: 'state_started' }]);
+    await this.positions.ensureIndexes();
+    await this.positionUnpositioned();
   }
 
-  /** Completes the batches of owners that are gone; returns how many. */
+  /** Completes the batches of owners that are gone, closes position ranges they left open; returns how many batches. */
   async recover(): Promise<number> {
     const unfinished = await this.batches.find({}).toArray();
     let recovered = 0;
@@ -137,24 +157,47 @@ export class MongoStatementStorage implements StatementStorage {
       await this.recoverBatch(batch);
       recovered++;
     }
+    await this.releaseFinishedRanges();
+    await this.positions.prune();
     return recovered;
   }
 
   async storeBatch(records: NewStatementRecord[]): Promise<StoredBatch> {
     const batchId = randomUUID();
-    await this.batches.insertOne({
-      _id: batchId,
-      ids: records.map((record) => record.id),
-      startedAt: new Date(this.now()),
-      state: 'pending',
-      owner: this.owner,
-    });
+    this.active.add(batchId);
     try {
-      return await this.storeUnderBatch(batchId, records);
-    } catch (error) {
-      await this.abort(batchId, records.map((record) => record.id));
-      throw error;
+      await this.batches.insertOne({
+        _id: batchId,
+        ids: records.map((record) => record.id),
+        startedAt: new Date(this.now()),
+        state: 'pending',
+        owner: this.owner,
+      });
+      try {
+        return await this.storeUnderBatch(batchId, records);
+      } catch (error) {
+        await this.abort(batchId, records.map((record) => record.id));
+        throw error;
+      }
+    } finally {
+      this.active.delete(batchId);
     }
+  }
+
+  async readFeed(after: FeedPosition | undefined, limit: number): Promise<FeedPage> {
+    const from = after ?? 0;
+    const watermark = await this.positions.watermark();
+    const documents =
+      limit > 0 && watermark - 1 > from
+        ? await this.statements.find({ p: { $gt: from, $lt: watermark } }).sort({ p: 1 }).limit(limit).toArray()
+        : [];
+    const records = documents.map((document) => ({ ...toRecord(document), position: document.p! }));
+    const through = records.length === limit ? (records.at(-1)?.position ?? from) : Math.max(from, watermark - 1);
+    return { records, through };
+  }
+
+  async feedHead(): Promise<FeedPosition> {
+    return (await this.positions.watermark()) - 1;
   }
 
   async getById(id: string): Promise<StatementRecord | undefined> {
@@ -200,16 +243,18 @@ export class MongoStatementStorage implements StatementStorage {
     // Planned for every record: re-sent ones show up as duplicates of the insert, and applying
     // their effects again changes nothing (they are idempotent).
     const effects = planBatchEffects(records, await this.effectReads(records));
+    const firstPosition = await this.positions.take(batchId, records.length);
     // Stamped after the batch record exists, so Consistent-Through stays behind it until it commits.
-    let pending = stampRecords(records, this.clock.next()).map((record) => ({
+    let pending = stampRecords(records, this.clock.next()).map((record, index) => ({
       ...record,
       views: effects.views.get(record.id)!,
       voided: effects.voidedOnArrival.has(record.id),
+      position: firstPosition + index,
     }));
     const inserted: StatementRecord[] = [];
     while (pending.length > 0) {
       const duplicates = new Set(await this.insert(batchId, pending));
-      inserted.push(...pending.filter((record) => !duplicates.has(record.id)));
+      inserted.push(...pending.filter((record) => !duplicates.has(record.id)).map(({ position: _position, ...record }) => record));
       if (duplicates.size === 0) break;
       // Stored meanwhile by a concurrent request: settled like the others, inserted again if rolled back.
       const settled = new Set(await this.settleExisting(records, [...duplicates], deadline));
@@ -272,13 +317,14 @@ export class MongoStatementStorage implements StatementStorage {
       ? (await this.batches.updateOne(pending, { $set: { state: 'committed', effects: recorded } })).modifiedCount === 1
       : (await this.batches.deleteOne(pending)).deletedCount === 1;
     if (!won) throw new ServiceUnavailableError('The statements took too long to store and were rolled back; retry');
-    if (!hasEffects(recorded)) return;
     try {
+      await this.positions.release(batchId);
+      if (!hasEffects(recorded)) return;
       await this.applyEffects(recorded);
       await this.batches.deleteOne({ _id: batchId });
     } catch (error) {
-      // Committed: the statements are stored; recovery applies the recorded effects again.
-      this.logger.error({ err: error, batchId }, 'applying batch effects failed; recovery will retry');
+      // Committed: the statements are stored; recovery closes the range and applies the recorded effects again.
+      this.logger.error({ err: error, batchId }, 'finishing a committed batch failed; recovery will retry');
     }
   }
 
@@ -312,6 +358,7 @@ export class MongoStatementStorage implements StatementStorage {
 
   private async recoverBatch(batch: BatchDocument): Promise<void> {
     if (batch.state === 'committed') {
+      await this.positions.release(batch._id);
       await this.applyEffects(batch.effects ?? recordEffects(undefined));
       await this.batches.deleteOne({ _id: batch._id });
     } else {
@@ -320,7 +367,10 @@ export class MongoStatementStorage implements StatementStorage {
     this.logger.info({ batchId: batch._id, state: batch.state }, 'recovered an abandoned statement batch');
   }
 
-  /** Removes the statements this batch inserted; the batch is marked aborted first so readers ignore them. */
+  /**
+   * Removes the statements this batch inserted; the batch is marked aborted first so readers ignore
+   * them, and its positions are released only once they are gone (the feed leaves a gap).
+   */
   private async abort(batchId: string, ids: string[]): Promise<void> {
     await this.batches.updateOne({ _id: batchId }, { $set: { state: 'aborted' } });
     if (ids.length > 0) {
@@ -329,19 +379,76 @@ export class MongoStatementStorage implements StatementStorage {
         { ordered: false },
       );
     }
+    await this.positions.release(batchId);
     await this.batches.deleteOne({ _id: batchId });
+  }
+
+  /**
+   * Closes ranges still open whose batch record is gone: the batch committed (or rolled back) and
+   * its owner died before closing the range. The record existed before the range was taken, and
+   * is read after the range, so a missing record means a finished batch.
+   */
+  private async releaseFinishedRanges(): Promise<void> {
+    const open = await this.positions.openBatches();
+    if (open.length === 0) return;
+    const existing = await this.batches.find({ _id: { $in: open } }, { projection: { _id: 1 } }).toArray();
+    const unfinished = new Set(existing.map((batch) => batch._id));
+    for (const batchId of open) if (!unfinished.has(batchId)) await this.positions.release(batchId);
+  }
+
+  /**
+   * Gives feed positions to statements stored without one, oldest first, under a batch record of
+   * their own (committed, without effects) so that recovery closes the range if this process dies.
+   */
+  private async positionUnpositioned(): Promise<void> {
+    let after: PagePosition | undefined;
+    for (;;) {
+      const filter: Filter<StatementDocument> = { p: { $exists: false } };
+      if (after) filter.$or = afterPosition(after, true);
+      const documents = await this.statements
+        .find(filter, { projection: { _id: 1, stored: 1 } })
+        .sort({ stored: 1, _id: 1 })
+        .limit(POSITIONING_BATCH)
+        .toArray();
+      const last = documents.at(-1);
+      if (last === undefined) return;
+      await this.underOwnBatch(async (batchId) => {
+        const first = await this.positions.take(batchId, documents.length);
+        await this.statements.bulkWrite(
+          documents.map((document, index) => ({
+            updateOne: { filter: { _id: document._id, p: { $exists: false } }, update: { $set: { p: first + index } } },
+          })),
+          { ordered: false },
+        );
+        await this.positions.release(batchId);
+      });
+      after = { stored: last.stored, id: last._id };
+    }
+  }
+
+  private async underOwnBatch(work: (batchId: string) => Promise<void>): Promise<void> {
+    const batchId = randomUUID();
+    this.active.add(batchId);
+    try {
+      const batch = { _id: batchId, ids: [], startedAt: new Date(this.now()), state: 'committed' as const, owner: this.owner };
+      await this.batches.insertOne({ ...batch, effects: recordEffects(undefined) });
+      await work(batchId);
+      await this.batches.deleteOne({ _id: batchId });
+    } finally {
+      this.active.delete(batchId);
+    }
   }
 
   private isAbandoned(batch: BatchDocument): boolean {
     const { owner } = batch;
-    if (owner?.instance === this.owner.instance) return false;
+    if (owner?.instance === this.owner.instance) return !this.active.has(batch._id);
     if (owner?.host === this.owner.host && (owner.pid === process.pid || !isProcessAlive(owner.pid))) return true;
     return this.now() - batch.startedAt.getTime() > ABANDONED_BATCH_MS;
   }
 
   /** Inserts what it can; returns the ids that already exist (never overwritten). */
-  private async insert(batchId: string, records: StatementRecord[]): Promise<string[]> {
-    const documents = records.map((record) => toDocument(batchId, record));
+  private async insert(batchId: string, records: (StatementRecord & { position: FeedPosition })[]): Promise<string[]> {
+    const documents = records.map((record) => toDocument(batchId, record, record.position));
     try {
       await this.statements.insertMany(documents, { ordered: false });
       return [];
@@ -451,8 +558,11 @@ function afterPosition(after: PagePosition, ascending: boolean): Filter<Statemen
   return [{ stored: { [beyond]: after.stored } }, { stored: after.stored, _id: { [beyond]: after.id } }];
 }
 
-/** The stored form of a statement record; exported for the benchmark's raw-driver baseline and the migration. */
-export function toDocument(batchId: string, record: StatementRecord): StatementDocument {
+/**
+ * The stored form of a statement record; exported for the benchmark's raw-driver baseline and the
+ * migration (which write no position: the LRS gives them one when it next starts).
+ */
+export function toDocument(batchId: string, record: StatementRecord, position?: FeedPosition): StatementDocument {
   const document: StatementDocument = {
     _id: record.id,
     s: JSON.stringify(record.statement),
@@ -466,6 +576,7 @@ export function toDocument(batchId: string, record: StatementRecord): StatementD
   };
   if (record.targetId !== undefined) document.t = record.targetId;
   if (record.voidsId !== undefined) document.vo = record.voidsId;
+  if (position !== undefined) document.p = position;
   return document;
 }
 

@@ -7,6 +7,8 @@ import { VIEW_FIELDS, type FilterView } from './filter-view';
 import { StoredClock, stampRecords } from './stamp';
 import type {
   ExistingStatement,
+  FeedPage,
+  FeedPosition,
   NewStatementRecord,
   PagePosition,
   StatementPage,
@@ -64,7 +66,18 @@ export class SqliteStatementStorage implements StatementStorage {
   /** Batches waiting for the next group commit. */
   private readonly waiting: { records: NewStatementRecord[]; resolve(batch: StoredBatch): void; reject(error: unknown): void }[] = [];
   private readonly sql: Record<
-    'byId' | 'existing' | 'referrers' | 'insert' | 'insertView' | 'valueId' | 'insertValue' | 'setVoided' | 'setViews' | 'seqOf',
+    | 'byId'
+    | 'existing'
+    | 'referrers'
+    | 'insert'
+    | 'insertView'
+    | 'valueId'
+    | 'insertValue'
+    | 'setVoided'
+    | 'setViews'
+    | 'seqOf'
+    | 'feed'
+    | 'feedHead',
     Prepared
   >;
 
@@ -87,6 +100,8 @@ export class SqliteStatementStorage implements StatementStorage {
       setVoided: db.prepare('UPDATE statements SET voided = 1 WHERE id = ?'),
       setViews: db.prepare('UPDATE statements SET views = ? WHERE id = ? RETURNING seq, stored'),
       seqOf: db.prepare('SELECT seq FROM statements WHERE id = ?').pluck(),
+      feed: db.prepare('SELECT * FROM statements WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?'),
+      feedHead: db.prepare('SELECT coalesce(max(seq), 0) FROM statements').pluck(),
     };
     this.clock = new StoredClock(now);
     this.clock.observe((db.prepare('SELECT max(stored) FROM statements').pluck().get() as number | null) ?? 0);
@@ -160,6 +175,26 @@ export class SqliteStatementStorage implements StatementStorage {
   /** A batch commits before its `stored` time is visible to anyone, so everything before now is visible. */
   async consistentThrough(now: Date): Promise<Date> {
     return now;
+  }
+
+  /**
+   * The feed position is `seq`, the rowid, assigned inside the one write transaction: batches
+   * commit one at a time and each row gets max(seq) + 1, so commit order is position order and a
+   * reader never sees a position before one still to come. Rows of a rolled-back savepoint are
+   * gone before the transaction commits (their seqs are reused by the next savepoint), and
+   * statements are never deleted, so max(seq) never goes back.
+   */
+  async readFeed(after: FeedPosition | undefined, limit: number): Promise<FeedPage> {
+    const from = after ?? 0;
+    const head = this.sql.feedHead.get() as number;
+    const rows = this.sql.feed.all(from, head, limit) as StatementRow[];
+    const records = rows.map((row) => ({ ...toRecord(row), position: row.seq }));
+    const through = records.length === limit ? (records.at(-1)?.position ?? from) : Math.max(from, head);
+    return { records, through };
+  }
+
+  async feedHead(): Promise<FeedPosition> {
+    return this.sql.feedHead.get() as number;
   }
 
   private storeInTransaction(records: NewStatementRecord[], newValues: Map<string, number>): StoredBatch {

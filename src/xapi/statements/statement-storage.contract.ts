@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError } from '../../errors';
 import type { FilterView } from './filter-view';
-import type { NewStatementRecord, StatementStorage, UnstampedStatement } from './statement-storage';
+import type { FeedRecord, NewStatementRecord, StatementStorage, UnstampedStatement } from './statement-storage';
 
 /**
  * The behaviour every StatementStorage adapter must have. Each adapter's test calls this with a
@@ -169,6 +169,79 @@ export function describeStatementStorageContract(adapter: string, createStorage:
       expect((await storage.getById(record.id))?.statement.result).toEqual(record.statement.result);
     });
 
+    it('starts the feed empty, at position 0', async () => {
+      expect(await storage.feedHead()).toBe(0);
+      expect(await storage.readFeed(undefined, 10)).toEqual({ records: [], through: 0 });
+    });
+
+    it('feeds every stored statement in the order batches were stored, voided ones included, page by page to the head', async () => {
+      const [first, second, third] = [recordOf(), recordOf(), recordOf()];
+      await storage.storeBatch([first!]);
+      await storage.storeBatch([second!, third!]);
+      const voider = voiding(first!.id);
+      await storage.storeBatch([voider]);
+
+      const all = await storage.readFeed(undefined, 100);
+      expect(all.records[0]!.id).toBe(first!.id);
+      expect(all.records.slice(1, 3).map((r) => r.id).sort()).toEqual([second!.id, third!.id].sort());
+      expect(all.records[3]).toMatchObject({ id: voider.id, voidsId: first!.id, voided: false });
+      expect(all.records[0]!.voided).toBe(true);
+      expect(all.records[0]!.statement.id).toBe(first!.id);
+      expectIncreasing(all.records);
+      expect(all.through).toBe(await storage.feedHead());
+      expect(all.through).toBeGreaterThanOrEqual(all.records[3]!.position);
+
+      const paged = await followFeed(2);
+      expect(paged.map((r) => r.id)).toEqual(all.records.map((r) => r.id));
+      expect(await storage.readFeed(all.through, 100)).toEqual({ records: [], through: all.through });
+      const [, ...rest] = all.records;
+      expect((await storage.readFeed(all.records[0]!.position, 100)).records.map((r) => r.id)).toEqual(rest.map((r) => r.id));
+    });
+
+    it('feeds nothing of a refused batch, and reads on past the gap it may leave', async () => {
+      const stored = recordOf();
+      await storage.storeBatch([stored]);
+      const innocent = recordOf();
+      await expect(storage.storeBatch([innocent, { ...stored, fingerprint: 'other' }])).rejects.toBeInstanceOf(ConflictError);
+      const later = recordOf();
+      await storage.storeBatch([later]);
+      const page = await storage.readFeed(undefined, 100);
+      expect(page.records.map((r) => r.id)).toEqual([stored.id, later.id]);
+      expect(page.through).toBe(await storage.feedHead());
+    });
+
+    it('feeds each statement of concurrent batches exactly once, in increasing positions, to a reader following it meanwhile', async () => {
+      const batches = Array.from({ length: 12 }, () => [recordOf(), recordOf(), recordOf()]);
+      const stored = new Set(batches.flat().map((r) => r.id));
+      const seen: FeedRecord[] = [];
+      let through = 0;
+      let writing = true;
+      const reader = (async () => {
+        while (writing || through < (await storage.feedHead())) {
+          const page = await storage.readFeed(through, 5);
+          seen.push(...page.records);
+          through = page.through;
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      })();
+      await Promise.all(batches.map((records) => storage.storeBatch(records)));
+      writing = false;
+      await reader;
+      expectIncreasing(seen);
+      expect(seen.map((r) => r.id).sort()).toEqual([...stored].sort());
+    });
+
+    async function followFeed(limit: number): Promise<FeedRecord[]> {
+      const seen: FeedRecord[] = [];
+      let after: number | undefined;
+      for (;;) {
+        const page = await storage.readFeed(after, limit);
+        seen.push(...page.records);
+        if (page.through === after) return seen;
+        after = page.through;
+      }
+    }
+
     it('is consistent through a time no later than now, before which every stored statement is visible', async () => {
       const [stored] = await storeEach([recordOf()]);
       const through = await storage.consistentThrough(new Date());
@@ -176,6 +249,10 @@ export function describeStatementStorageContract(adapter: string, createStorage:
       expect(through.getTime()).toBeGreaterThanOrEqual(stored!.getTime());
     });
   });
+}
+
+function expectIncreasing(records: FeedRecord[]): void {
+  records.slice(1).forEach((record, index) => expect(record.position).toBeGreaterThan(records[index]!.position));
 }
 
 function voiding(targetId: string): NewStatementRecord {

@@ -27,6 +27,33 @@ export interface StatementStorage {
   scanStored(after: PagePosition | undefined, until: Date, limit: number): Promise<StatementRecord[]>;
   /** All statements stored before the returned time are visible to queries (2.1.3.s2.b5). */
   consistentThrough(now: Date): Promise<Date>;
+  /**
+   * The statement feed: every visible statement, voided ones included, in the order of a position
+   * assigned with its batch from a sequence (never a clock), after `after` (exclusive; undefined:
+   * from the start), at most `limit`. A reader that follows `through` from page to page never
+   * skips a statement, also while several LRS instances write to one database: a position is
+   * returned only once every position before it is visible or will never be (a rolled-back
+   * batch leaves a gap). What durable post-store events are built on (src/platform/events).
+   */
+  readFeed(after: FeedPosition | undefined, limit: number): Promise<FeedPage>;
+  /** The highest position readers can see now: `through` of a read that reaches the end (0 while empty). */
+  feedHead(): Promise<FeedPosition>;
+}
+
+/** A statement's place in the feed: positive integers, increasing in the order batches became visible. */
+export type FeedPosition = number;
+
+export interface FeedRecord extends StatementRecord {
+  position: FeedPosition;
+}
+
+export interface FeedPage {
+  records: FeedRecord[];
+  /**
+   * Where the next read starts: the last record's position when `limit` was reached, otherwise
+   * the head at the time of the read (every gap up to it is final), never less than `after`.
+   */
+  through: FeedPosition;
 }
 
 export interface StatementRecord {
