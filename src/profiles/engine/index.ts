@@ -4,149 +4,89 @@
  * profile's Statement Templates and advances its primary Patterns per registration (Part Three).
  * The registry, routes, modes and ingest integration build on this module only.
  */
+import { internalsOf } from './compile';
+import { isAccepting, step } from './patterns';
+import type { CompiledProfile, PatternResult, PatternState, StatementCheck } from './types';
 
-/** One thing wrong with a profile document; `path` is a JSON Pointer into it ("/templates/3/rules/0/location"). */
-export interface ProfileProblem {
-  path: string;
-  message: string;
-}
+export { compileProfile, PROFILES_1_0 } from './compile';
+export { ACTIVITY_CONTEXT, PROFILE_CONTEXT } from './jsonld';
+export { MAX_REFERENCE_DEPTH } from './templates';
+export type * from './types';
 
-export type LanguageMap = Record<string, string>;
-
-export type ConceptType =
-  | 'Verb'
-  | 'ActivityType'
-  | 'AttachmentUsageType'
-  | 'ContextExtension'
-  | 'ResultExtension'
-  | 'ActivityExtension'
-  | 'StateResource'
-  | 'AgentProfileResource'
-  | 'ActivityProfileResource'
-  | 'Activity';
-
-export interface CompiledConcept {
-  id: string;
-  type: ConceptType;
-  inScheme: string;
-  prefLabel?: LanguageMap;
-  deprecated: boolean;
-}
-
-export interface CompiledTemplate {
-  id: string;
-  inScheme: string;
-  prefLabel: LanguageMap;
-  deprecated: boolean;
-  /** True when matching needs a referenced statement (objectStatementRefTemplate / contextStatementRefTemplate). */
-  needsStatementRef: boolean;
-}
-
-export interface CompiledPattern {
-  id: string;
-  inScheme: string;
-  primary: boolean;
-  prefLabel?: LanguageMap;
-  deprecated: boolean;
-}
-
-export interface CompiledProfile {
-  /** The profile's IRI (`id`). */
-  id: string;
-  /** The current version's IRI (`versions[0].id`). */
-  versionId: string;
-  /** Every version IRI, newest first. */
-  versions: string[];
-  prefLabel: LanguageMap;
-  definition: LanguageMap;
-  concepts: CompiledConcept[];
-  templates: CompiledTemplate[];
-  patterns: CompiledPattern[];
-  /** The validated document, unchanged (what the registry serves). */
-  document: Record<string, unknown>;
-}
-
-export type CompileResult = { profile: CompiledProfile } | { problems: ProfileProblem[] };
-
-/** Why a statement does not fully match a template whose determining properties it has. */
-export interface TemplateFailure {
-  templateId: string;
-  /** The failing rule's `location` (with its `selector` after a space if any), or the determining property's name. */
-  location: string;
-  /** What the rule or property asks for, in words ("included", "any of [...]", "a statement matching one of [...]"). */
-  expected: string;
-  /** The values found there (an array of the JSONPath's values, or undefined when nothing is there). */
-  actual: unknown;
-}
-
-export interface StatementCheck {
-  profileId: string;
-  /** The statement is a subject of the profile: a category activity is one of its versions, or it has a template's determining properties. */
-  subject: boolean;
-  /** Ids of the templates the statement fully matches (determining properties and every rule). */
-  matched: string[];
-  /** For each template whose determining properties matched but which did not fully match: why. */
-  failures: TemplateFailure[];
+/**
+ * The statement ids `checkStatement` will ask `referenced` for (the StatementRefs of templates
+ * with objectStatementRefTemplate / contextStatementRefTemplate that apply); look them up first.
+ * A referenced statement may itself need others: call this on each found one too, up to
+ * MAX_REFERENCE_DEPTH levels.
+ */
+export function statementRefsNeeded(profile: CompiledProfile, statement: object): string[] {
+  return internalsOf(profile).templates.referencesNeeded(statement);
 }
 
 /**
- * Per-registration progress through a profile's primary patterns; small and JSON-serialisable, so
- * it can be persisted after every statement. Opaque: only this module reads it.
+ * Checks one statement against the profile's templates (Part Three §2.1). The statement is a
+ * subject of the profile when a category context activity is one of the profile's versions, or
+ * when it has the determining properties of a template that has some (a template without any
+ * applies to every statement, so it alone does not make one a subject; Part Two §5.0). For a
+ * subject, `matched` lists the templates it fully matches and `failures` why each other
+ * applicable template does not; a subject conforms when `matched` is not empty (`validates` of
+ * Part Three is stricter: it also wants `failures` empty). A non-subject gets empty lists.
  */
-export interface PatternState {
-  /** The profile version the positions refer to (positions are meaningless for another). */
-  readonly version: string;
-  /** Per primary pattern (in `CompiledProfile.patterns` primary order): the live automaton positions; empty = failed. */
-  readonly positions: number[][];
-}
-
-export type PatternStatus = 'matched' | 'in-progress' | 'failed';
-
-export interface PatternResult {
-  patternId: string;
-  status: PatternStatus;
-  /** The template ids this step consumed in this pattern (append them to the registration's trace). */
-  trace: string[];
-}
-
-const notYet = (): never => {
-  throw new Error('xAPI Profiles engine: not implemented yet');
-};
-
-/** Validates a profile document (Part Two) and compiles its templates and patterns for checking. */
-export function compileProfile(_document: unknown): CompileResult {
-  return notYet();
-}
-
-/** The statement ids `checkStatement` will ask `referenced` for (StatementRef templates); look them up first. */
-export function statementRefsNeeded(_profile: CompiledProfile, _statement: object): string[] {
-  return notYet();
-}
-
-/** Checks one statement against the profile's templates (Part Three, Statement Template validation). */
-export function checkStatement(
-  _profile: CompiledProfile,
-  _statement: object,
-  _referenced: (id: string) => object | undefined,
-): StatementCheck {
-  return notYet();
+export function checkStatement(profile: CompiledProfile, statement: object, referenced: (id: string) => object | undefined): StatementCheck {
+  return internalsOf(profile).templates.check(profile.id, statement, referenced);
 }
 
 /** The state of a registration that has seen no statement yet. */
-export function initialPatternStates(_profile: CompiledProfile): PatternState {
-  return notYet();
+export function initialPatternStates(profile: CompiledProfile): PatternState {
+  return { version: profile.versionId, positions: internalsOf(profile).primaryAutomata.map(() => [0]) };
 }
 
 /**
  * Feeds the next statement of a registration (given as the templates it fully matched, `matched`
  * of `checkStatement`) to every primary pattern (Part Three §2.2: statements in receipt order).
  * A statement matching no template of the profile fails every pattern still open, as `follows`
- * does; the caller chooses which statements of the registration to feed.
+ * does; the caller chooses which statements of the registration to feed. A state from another
+ * version of the profile (or damaged) starts over from the initial state.
  */
 export function advancePatterns(
-  _profile: CompiledProfile,
-  _state: PatternState,
-  _matchedTemplateIds: string[],
+  profile: CompiledProfile,
+  state: PatternState,
+  matchedTemplateIds: string[],
 ): { state: PatternState; results: PatternResult[] } {
-  return notYet();
+  const automata = internalsOf(profile).primaryAutomata;
+  const current = isStateOf(profile, state) ? state : initialPatternStates(profile);
+  const matched = new Set(matchedTemplateIds);
+  const positions: number[][] = [];
+  const results: PatternResult[] = automata.map((automaton, index) => {
+    const next = step(automaton, current.positions[index]!, matched);
+    positions.push(next.positions);
+    return { patternId: automaton.patternId, status: statusOf(automaton, next.positions), trace: next.consumed };
+  });
+  return { state: { version: profile.versionId, positions }, results };
+}
+
+/** Where each primary pattern stands in a state, without feeding a statement. */
+export function patternStatuses(profile: CompiledProfile, state: PatternState): Array<{ patternId: string; status: PatternResult['status'] }> {
+  const automata = internalsOf(profile).primaryAutomata;
+  const current = isStateOf(profile, state) ? state : initialPatternStates(profile);
+  return automata.map((automaton, index) => ({ patternId: automaton.patternId, status: statusOf(automaton, current.positions[index]!) }));
+}
+
+function statusOf(automaton: Parameters<typeof isAccepting>[0], positions: number[]): PatternResult['status'] {
+  if (positions.length === 0) return 'failed';
+  return isAccepting(automaton, positions) ? 'matched' : 'in-progress';
+}
+
+function isStateOf(profile: CompiledProfile, state: PatternState): boolean {
+  const automata = internalsOf(profile).primaryAutomata;
+  return (
+    state !== null &&
+    typeof state === 'object' &&
+    state.version === profile.versionId &&
+    Array.isArray(state.positions) &&
+    state.positions.length === automata.length &&
+    state.positions.every(
+      (list, index) => Array.isArray(list) && list.every((p) => Number.isInteger(p) && p >= 0 && p < automata[index]!.templates.length),
+    )
+  );
 }
