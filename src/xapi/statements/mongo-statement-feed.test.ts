@@ -133,7 +133,6 @@ it('closes a range whose batch committed without effects just before its process
 });
 
 it('gives positions at start to statements written without one (the migration), in stored order', async () => {
-  const instance = await openInstance();
   const records = stampRecords([recordOf(), recordOf(), recordOf()], new Date(Date.now() - 60_000));
   await db.collection('statements').insertMany(records.map((record) => toDocument('migrated', record)) as never);
   const restarted = await openInstance();
