@@ -1,0 +1,79 @@
+import type { RequestHandler, Response } from 'express';
+import type { ComponentChildren } from 'preact';
+import { renderToString } from 'preact-render-to-string';
+import { csrfToken } from './csrf';
+import { LANGUAGE_PARAMETER, LOCALES, type Locale } from './i18n';
+import { Layout } from './layout';
+import { PageContext, type PageContextValue } from './page-context';
+import { setSecurityHeaders } from './security-headers';
+import { i18n, webState, type NavItem } from './web-state';
+
+export interface PageOptions {
+  /** The page's h1 and <title>: already in the request's language (see i18n(res)). */
+  title: string;
+  /** The content of <main> after the h1. */
+  body: ComponentChildren;
+  /** Default 200. */
+  status?: number;
+  /** The page's <meta name="description">. */
+  description?: string;
+  /** Links of this page in the header, after the site's (webRoutes' siteNav). */
+  nav?: NavItem[];
+}
+
+/**
+ * Marks the routes after it as web pages: their errors become HTML error pages (webErrorHandler)
+ * and their responses carry the security headers even when an error answers them. Also resolves
+ * the language (remembering a `?lang=` choice in the cookie).
+ */
+export function webPage(): RequestHandler {
+  return (_req, res, next) => {
+    webState(res).isPage = true;
+    setSecurityHeaders(res);
+    i18n(res);
+    next();
+  };
+}
+
+/** Sends a whole HTML page: status, security headers, no caching, the layout around `body`. */
+export function renderPage(res: Response, options: PageOptions): void {
+  const state = webState(res);
+  state.isPage = true;
+  const { locale, t } = i18n(res);
+  const url = new URL(res.req.originalUrl, 'http://keiko.invalid');
+  const page: PageContextValue = {
+    locale,
+    t,
+    path: url.pathname,
+    languageLinks: languageLinks(url),
+    viewer: state.viewer,
+    csrfToken: state.viewer === undefined ? undefined : csrfToken(res),
+  };
+  const html = renderToString(
+    <PageContext.Provider value={page}>
+      <Layout title={options.title} description={options.description} nav={[...state.siteNav, ...(options.nav ?? [])]}>
+        {options.body}
+      </Layout>
+    </PageContext.Provider>,
+  );
+  setSecurityHeaders(res);
+  res
+    .status(options.status ?? 200)
+    .set({
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Vary: 'Accept-Language, Cookie',
+    })
+    .send(`<!DOCTYPE html>\n${html}`);
+}
+
+/** This request's URL (path and query) with `lang` set to each language. */
+function languageLinks(url: URL): Record<Locale, string> {
+  const links = {} as Record<Locale, string>;
+  for (const locale of LOCALES) {
+    url.searchParams.set(LANGUAGE_PARAMETER, locale);
+    // A path such as /.//host would otherwise become a link to another site.
+    links[locale] = `${url.pathname.replace(/^\/+/, '/')}${url.search}`;
+  }
+  return links;
+}

@@ -1,0 +1,111 @@
+import express, { Router, type Express } from 'express';
+import pino from 'pino';
+import { ForbiddenError } from '../src/errors';
+import { errorHandler, notFoundHandler } from '../src/http/error-handler';
+import {
+  BarChart,
+  CsrfField,
+  csrfToken,
+  i18n,
+  LineChart,
+  renderPage,
+  requireCsrfToken,
+  setSessionCsrfSecret,
+  setViewer,
+  webErrorHandler,
+  webNotFound,
+  webPage,
+  webRoutes,
+} from '../src/web';
+
+/**
+ * The web shell mounted as src/app.ts mounts it, around a JSON API stand-in (/xapi) and a few
+ * pages that exercise it: charts, a CSRF-protected form, a signed-in viewer, errors.
+ */
+export function webShellTestApp(): Express {
+  const logger = pino({ level: 'silent' });
+  const app = express();
+  app.set('query parser', 'simple');
+  app.get('/xapi/about', (_req, res) => {
+    res.json({ version: ['1.0.3'] });
+  });
+  app.use(webRoutes({ siteNav: [{ href: '/demo/charts', label: { en: 'Charts', es: 'Gráficos' } }] }));
+  app.use('/demo', demoPages());
+  app.use(webNotFound());
+  app.use(notFoundHandler());
+  app.use(webErrorHandler(logger));
+  app.use(errorHandler(logger));
+  return app;
+}
+
+/** The session secret of the demo's "signed-in" requests (?viewer=1). */
+export const DEMO_SESSION_CSRF_SECRET = 'demo-session-secret';
+
+function demoPages(): Router {
+  const router = Router();
+  router.use(webPage());
+  router.use((req, res, next) => {
+    if (req.query.viewer === '1') {
+      setViewer(res, { displayName: 'Ana <Pérez>' });
+      setSessionCsrfSecret(res, DEMO_SESSION_CSRF_SECRET);
+    }
+    next();
+  });
+  router.get('/charts', (_req, res) => {
+    const { locale } = i18n(res);
+    const spanish = locale === 'es';
+    renderPage(res, {
+      title: spanish ? 'Gráficos' : 'Charts',
+      body: (
+        <>
+          <BarChart
+            title={spanish ? 'Sentencias por verbo' : 'Statements by verb'}
+            description={spanish ? 'Completado es el verbo más frecuente.' : 'Completed is the most frequent verb.'}
+            categoryHeader={spanish ? 'Verbo' : 'Verb'}
+            valueHeader={spanish ? 'Sentencias' : 'Statements'}
+            data={[
+              { label: 'completed', value: 1250 },
+              { label: 'attempted', value: 830.5 },
+              { label: 'voided <script>', value: -12 },
+            ]}
+          />
+          <LineChart
+            title={spanish ? 'Sentencias por día' : 'Statements per day'}
+            description={spanish ? 'Las sentencias crecen durante la semana.' : 'Statements grow during the week.'}
+            labelHeader={spanish ? 'Día' : 'Day'}
+            labels={['Mon', 'Tue', 'Wed', 'Thu', 'Fri']}
+            series={[
+              { name: 'stored', values: [10, 20, 15, 40, 38] },
+              { name: 'voided', values: [0, 1, 0, 2, 1] },
+            ]}
+          />
+        </>
+      ),
+    });
+  });
+  router.get('/form', (_req, res) => {
+    renderPage(res, {
+      title: 'Form',
+      body: (
+        <form method="post" action="/demo/form">
+          <CsrfField token={csrfToken(res)} />
+          <div class="field">
+            <label for="demo-name">Name</label>
+            <input id="demo-name" name="name" />
+          </div>
+          <button type="submit">Send</button>
+        </form>
+      ),
+    });
+  });
+  router.post('/form', ...requireCsrfToken(), (req, res) => {
+    renderPage(res, { title: 'Sent', body: <p class="sent">{`Received ${String(req.body.name)}`}</p> });
+  });
+  router.get('/forbidden', () => {
+    throw new ForbiddenError('This page belongs to someone else');
+  });
+  router.get('/broken', () => {
+    throw new Error('a bug with a secret detail');
+  });
+  return router;
+}
