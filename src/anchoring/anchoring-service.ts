@@ -1,2 +1,150 @@
-// Temporary: the old wiring's import path, removed with it (issue 9: anchoring is a plugin now).
-export * from '../plugins/anchoring/anchoring-service';
+// Temporary: the old wiring's copy, removed with it (issue 9: anchoring is the plugin src/plugins/anchoring now).
+import type { Logger } from '../logger';
+import type { StatementStorage } from '../xapi/statements/statement-storage';
+import type { AnchorBatch, AnchorBatchStore, AnchorLeaf, OnChainAnchor } from './batches/anchor-batch-store';
+import type { AnchorChain } from '../plugins/anchoring/chain/anchor-chain';
+import { statementDigest } from '../plugins/anchoring/core/digest';
+import { MerkleTree } from '../plugins/anchoring/core/merkle';
+
+export interface AnchoringOptions {
+  statements: StatementStorage;
+  batches: AnchorBatchStore;
+  chain: AnchorChain;
+  maxBatch: number;
+  logger: Logger;
+  now?: () => Date;
+}
+
+const FIRST_RETRY_MS = 5_000;
+const FINALITY_CHECKS_PER_RUN = 20;
+const MAX_RETRY_MS = 10 * 60_000;
+
+/**
+ * One run of the anchoring job: first moves every unfinished batch one step further (send,
+ * confirm), then records the next batch when none is waiting. Every step is recorded before the
+ * next is taken, and each is safe to repeat, so a crash or an RPC failure at any point delays
+ * anchoring but never loses a batch or anchors one twice (the contract also refuses a root it holds).
+ */
+export class AnchoringService {
+  constructor(private readonly options: AnchoringOptions) {}
+
+  async run(): Promise<void> {
+    const unfinished = await this.options.batches.unfinished();
+    for (const batch of unfinished) await this.advance(batch);
+    if (unfinished.length === 0) {
+      const recorded = await this.recordNextBatch();
+      if (recorded) await this.advance(recorded);
+    }
+    await this.upgradeFinality();
+  }
+
+  /** Receipts report finality; an anchor accepted on L2 is checked again until it is on L1. */
+  private async upgradeFinality(): Promise<void> {
+    for (const batch of await this.options.batches.awaitingL1(FINALITY_CHECKS_PER_RUN)) {
+      try {
+        const outcome = await this.options.chain.outcome(batch.anchor!.transactionHash);
+        if (outcome.status === 'accepted' && outcome.finality === 'ACCEPTED_ON_L1') {
+          await this.options.batches.update(batch.seq, { anchor: { ...batch.anchor!, finality: 'ACCEPTED_ON_L1' } });
+        }
+      } catch (error) {
+        this.options.logger.warn({ seq: batch.seq, err: error }, 'finality check failed; the next run retries');
+      }
+    }
+  }
+
+  /** Hashes the statements stored since the last batch (up to maxBatch) into the next batch. */
+  async recordNextBatch(): Promise<AnchorBatch | undefined> {
+    const { statements, batches, maxBatch } = this.options;
+    const latest = await batches.latest();
+    const through = await statements.consistentThrough(this.now());
+    const records = await statements.scanStored(latest?.last, through, maxBatch);
+    if (records.length === 0) return undefined;
+    const digests = records.map((record) => statementDigest(record.statement).hex);
+    const tree = MerkleTree.fromDigests(digests.map((hex) => Buffer.from(hex, 'hex')));
+    const seq = (latest?.seq ?? -1) + 1;
+    const leaves: AnchorLeaf[] = records.map((record, index) => ({
+      statementId: record.id,
+      seq,
+      leafIndex: index,
+      digest: digests[index]!,
+      leaf: tree.leaf(index),
+      proof: tree.proof(index),
+    }));
+    const first = records[0]!;
+    const last = records[records.length - 1]!;
+    const batch: AnchorBatch = {
+      seq,
+      state: 'recorded',
+      first: { stored: first.stored, id: first.id },
+      last: { stored: last.stored, id: last.id },
+      count: records.length,
+      root: tree.root,
+      recordedAt: this.now(),
+      attempts: 0,
+      nextAttemptAt: this.now(),
+    };
+    if (!(await batches.record(batch, leaves))) return undefined; // another instance recorded it first
+    this.options.logger.info({ seq, count: batch.count, root: batch.root }, 'anchor batch recorded');
+    return batch;
+  }
+
+  private async advance(batch: AnchorBatch): Promise<void> {
+    if (batch.nextAttemptAt > this.now()) return;
+    try {
+      if (batch.state === 'recorded') await this.send(batch);
+      else if (batch.state === 'sent') await this.confirm(batch);
+    } catch (error) {
+      await this.retryLater(batch, error);
+    }
+  }
+
+  /** Sends the anchor, unless the root is already on chain (sent before a crash, hash unrecorded). */
+  private async send(batch: AnchorBatch): Promise<void> {
+    const { chain, batches, logger } = this.options;
+    if (await this.adoptExistingAnchor(batch)) return;
+    const transactionHash = await chain.sendAnchor(batch.root, batch.count);
+    await batches.update(batch.seq, { state: 'sent', transactionHash, lastError: undefined });
+    logger.info({ seq: batch.seq, transactionHash }, 'anchor transaction sent');
+  }
+
+  private async confirm(batch: AnchorBatch): Promise<void> {
+    const outcome = await this.options.chain.outcome(batch.transactionHash!);
+    if (outcome.status === 'pending') return;
+    if (outcome.status === 'accepted') {
+      const { status: _status, ...anchor } = outcome;
+      await this.markAnchored(batch, { ...anchor, transactionHash: batch.transactionHash! });
+      return;
+    }
+    if (await this.adoptExistingAnchor(batch)) return;
+    // Gone (e.g. a devnet restart) or reverted, and the root is not on chain: send it again.
+    await this.options.batches.update(batch.seq, { state: 'recorded', lastError: outcome.reason });
+    this.options.logger.warn({ seq: batch.seq, reason: outcome.reason }, 'anchor transaction failed; it will be sent again');
+  }
+
+  private async adoptExistingAnchor(batch: AnchorBatch): Promise<boolean> {
+    const existing = await this.options.chain.findAnchor(batch.root);
+    if (existing !== undefined) await this.markAnchored(batch, existing);
+    return existing !== undefined;
+  }
+
+  private async markAnchored(batch: AnchorBatch, anchor: OnChainAnchor): Promise<void> {
+    await this.options.batches.update(batch.seq, { state: 'anchored', anchor, transactionHash: anchor.transactionHash, lastError: undefined });
+    this.options.logger.info({ seq: batch.seq, onChainBatchId: anchor.onChainBatchId, block: anchor.blockNumber }, 'batch anchored');
+  }
+
+  private async retryLater(batch: AnchorBatch, error: unknown): Promise<void> {
+    const attempts = batch.attempts + 1;
+    const delay = Math.min(FIRST_RETRY_MS * 2 ** (attempts - 1), MAX_RETRY_MS);
+    const message = error instanceof Error ? error.message : String(error);
+    await this.options.batches.update(batch.seq, {
+      attempts,
+      nextAttemptAt: new Date(this.now().getTime() + delay),
+      lastError: message,
+    });
+    this.options.logger.warn({ seq: batch.seq, attempts, retryInMs: delay, err: error }, 'anchoring step failed; retrying later');
+  }
+
+  private now(): Date {
+    return (this.options.now ?? (() => new Date()))();
+  }
+}

@@ -7,8 +7,9 @@
  * data, validated at start; a bad one stops the LRS with a message naming the plugin and the
  * field) and `setup`, called once at start with the plugin's context, returning its hooks.
  */
-import type { RequestHandler, Router } from 'express';
+import type { Request, RequestHandler, Router } from 'express';
 import type { Logger } from 'pino';
+import { requireScope } from '../auth/authenticate';
 import type { Collection, CollectionDeclaration } from '../storage/collections/collection-store';
 import type { StoredStatement } from '../xapi/types';
 
@@ -16,7 +17,30 @@ export type { Collection, CollectionDeclaration, FieldValue, FindQuery, IndexDec
 export { UniqueIndexViolation } from '../storage/collections/collection-store';
 export type { StoredStatement } from '../xapi/types';
 export type { Logger } from 'pino';
-export { BadRequestError, ConflictError, ForbiddenError, HttpError, NotFoundError, ServiceUnavailableError } from '../errors';
+export { BadRequestCode, BadRequestError, ConflictError, ForbiddenError, HttpError, NotFoundError, ServiceUnavailableError } from '../errors';
+/** Request parameters: a UUID path parameter (400 INVALID_PARAMETER otherwise), and query parameters given at most once. */
+export { parseUuidParameter } from '../xapi/parameters';
+export { singleParameters } from '../http/parameters';
+/** The period of a cron expression in ms (the gap between its next two firings). */
+export { cronPeriodMs } from '../jobs/cron-period';
+
+/**
+ * 403 unless the request's credential may read statements, as the xAPI Statement resource asks
+ * (`statements/read`, `all/read`, `all`, or `statements/read/mine`: then `ownStatementsOnly`
+ * names the credential whose statements alone it may see). After `http.authenticate`.
+ */
+export function requireStatementRead(): RequestHandler {
+  return requireScope({ resource: 'statements', write: false });
+}
+
+/**
+ * After `requireStatementRead`: the key of the request's credential when it may read only the
+ * statements it stored (`statements/read/mine`; compare with FeedStatement.credentialKey),
+ * undefined when it may read every statement.
+ */
+export function ownStatementsOnly(req: Request): string | undefined {
+  return req.readMineOnly ? (req.credential?.key ?? '') : undefined;
+}
 
 export interface PluginManifest {
   /** [a-z][a-z0-9-]{1,30}: the folder, the route prefix /plugins/<name>/, the store namespace. */

@@ -1,2 +1,67 @@
-// Temporary: the old wiring's import path, removed with it (issue 9: anchoring is a plugin now).
-export * from '../../plugins/anchoring/batches/anchor-batch-store';
+// Temporary: the old wiring's copy, removed with it (issue 9: anchoring is the plugin src/plugins/anchoring now).
+import type { PagePosition } from '../../xapi/statements/statement-storage';
+import type { FinalityStatus } from '../../plugins/anchoring/core/receipt-format';
+
+export type AnchorBatchState = 'recorded' | 'sent' | 'anchored';
+
+/** Where an anchored batch landed on chain. */
+export interface OnChainAnchor {
+  onChainBatchId: string;
+  transactionHash: string;
+  blockNumber: number;
+  blockHash: string;
+  finality: FinalityStatus;
+}
+
+/**
+ * A batch of statements, in stored order, hashed into one Merkle root. Recorded (with every
+ * statement's leaf and proof) before its transaction is sent; the transaction hash is recorded
+ * as soon as it is known; so a crash at any point neither loses a batch nor anchors one twice.
+ */
+export interface AnchorBatch {
+  seq: number;
+  state: AnchorBatchState;
+  /** The first and last statements of the batch, in stored order. */
+  first: PagePosition;
+  last: PagePosition;
+  count: number;
+  root: string;
+  transactionHash?: string;
+  anchor?: OnChainAnchor;
+  recordedAt: Date;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError?: string;
+}
+
+/** One statement's place in its batch's tree. */
+export interface AnchorLeaf {
+  statementId: string;
+  seq: number;
+  leafIndex: number;
+  digest: string;
+  leaf: string;
+  proof: string[];
+}
+
+/**
+ * Adapters: MongoAnchorBatchStore, SqliteAnchorBatchStore; each must pass
+ * describeAnchorBatchStoreContract (anchor-batch-store.contract.ts).
+ */
+export interface AnchorBatchStore {
+  /** Creates the indexes the queries need, idempotently (nothing to do on SQLite: its migrations do). */
+  ensureIndexes(): Promise<void>;
+  /** The batch with the highest sequence number, if any. */
+  latest(): Promise<AnchorBatch | undefined>;
+  /** Batches not yet anchored, oldest first. */
+  unfinished(): Promise<AnchorBatch[]>;
+  /** Anchored batches still only accepted on L2, oldest first. */
+  awaitingL1(limit: number): Promise<AnchorBatch[]>;
+  /** Records a new batch and its leaves; false when a batch with this sequence number exists. */
+  record(batch: AnchorBatch, leaves: AnchorLeaf[]): Promise<boolean>;
+  update(seq: number, changes: Partial<Omit<AnchorBatch, 'seq'>>): Promise<void>;
+  leafOf(statementId: string): Promise<AnchorLeaf | undefined>;
+  get(seq: number): Promise<AnchorBatch | undefined>;
+  /** Newest first, before the given sequence number. */
+  list(limit: number, beforeSeq?: number): Promise<AnchorBatch[]>;
+}

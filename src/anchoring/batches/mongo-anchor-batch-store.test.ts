@@ -1,5 +1,5 @@
 import { useTestDatabase } from '../../../test-support/database';
-import { describeAnchorBatchStoreContract } from '../../plugins/anchoring/batches/anchor-batch-store.contract';
+import { describeAnchorBatchStoreContract } from './anchor-batch-store.contract';
 import { MongoAnchorBatchStore } from './mongo-anchor-batch-store';
 
 const database = useTestDatabase();

@@ -1,5 +1,5 @@
 import { useTestSqliteDatabase } from '../../../test-support/sqlite';
-import { describeAnchorBatchStoreContract } from '../../plugins/anchoring/batches/anchor-batch-store.contract';
+import { describeAnchorBatchStoreContract } from './anchor-batch-store.contract';
 import { SqliteAnchorBatchStore } from './sqlite-anchor-batch-store';
 
 const database = useTestSqliteDatabase();

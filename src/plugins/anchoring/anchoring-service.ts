@@ -1,12 +1,11 @@
-import type { Logger } from '../../logger';
-import type { StatementStorage } from '../../xapi/statements/statement-storage';
+import type { Logger, StatementReader } from '../../plugin-api';
 import type { AnchorBatch, AnchorBatchStore, AnchorLeaf, OnChainAnchor } from './batches/anchor-batch-store';
 import type { AnchorChain } from './chain/anchor-chain';
 import { statementDigest } from './core/digest';
 import { MerkleTree } from './core/merkle';
 
 export interface AnchoringOptions {
-  statements: StatementStorage;
+  statements: StatementReader;
   batches: AnchorBatchStore;
   chain: AnchorChain;
   maxBatch: number;
@@ -51,12 +50,11 @@ export class AnchoringService {
     }
   }
 
-  /** Hashes the statements stored since the last batch (up to maxBatch) into the next batch. */
+  /** Hashes the statements after the last batch in the feed (up to maxBatch) into the next batch. */
   async recordNextBatch(): Promise<AnchorBatch | undefined> {
     const { statements, batches, maxBatch } = this.options;
     const latest = await batches.latest();
-    const through = await statements.consistentThrough(this.now());
-    const records = await statements.scanStored(latest?.last, through, maxBatch);
+    const records = await statements.readFeed(latest?.last.position, maxBatch);
     if (records.length === 0) return undefined;
     const digests = records.map((record) => statementDigest(record.statement).hex);
     const tree = MerkleTree.fromDigests(digests.map((hex) => Buffer.from(hex, 'hex')));
@@ -74,8 +72,8 @@ export class AnchoringService {
     const batch: AnchorBatch = {
       seq,
       state: 'recorded',
-      first: { stored: first.stored, id: first.id },
-      last: { stored: last.stored, id: last.id },
+      first: { position: first.position, id: first.id },
+      last: { position: last.position, id: last.id },
       count: records.length,
       root: tree.root,
       recordedAt: this.now(),

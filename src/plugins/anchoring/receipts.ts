@@ -1,5 +1,4 @@
-import { NotFoundError } from '../../errors';
-import type { StoredStatement } from '../../xapi/types';
+import { NotFoundError, type StoredStatement } from '../../plugin-api';
 import type { AnchorBatchStore } from './batches/anchor-batch-store';
 import type { AnchorChain, ChainIdentity } from './chain/anchor-chain';
 import type { XapiStarknetAnchorReceipt } from './core/receipt-format';
@@ -11,10 +10,7 @@ export interface ReceiptServiceOptions {
   starknet?: { chain: AnchorChain; signer: ReceiptSigner };
   /** The LRS's public base URL, named in receipts as their issuer. */
   lrsUrl: string;
-  /**
-   * The anchoring job's period, `cronPeriodMs(config.anchoring.cron)` (src/jobs/cron-period.ts):
-   * a statement not anchored yet is expected to be within two periods.
-   */
+  /** The anchoring job's period, `cronPeriodMs(ANCHOR_CRON)`: a statement not anchored yet is expected to be within two periods. */
   anchoringPeriodMs: number;
 }
 

@@ -1,10 +1,16 @@
-import { Router, type RequestHandler } from 'express';
-import { requireScope } from '../../auth/authenticate';
-import { BadRequestCode, BadRequestError, NotFoundError } from '../../errors';
-import { rawBody, readJsonBody } from '../../http/body';
-import { singleParameters } from '../../http/parameters';
-import { parseUuidParameter } from '../../xapi/parameters';
-import type { StoredStatement } from '../../xapi/types';
+import { Router } from 'express';
+import {
+  BadRequestCode,
+  BadRequestError,
+  NotFoundError,
+  ownStatementsOnly,
+  parseUuidParameter,
+  requireStatementRead,
+  singleParameters,
+  type PluginHttp,
+  type StatementReader,
+  type StoredStatement,
+} from '../../plugin-api';
 import type { AnchorBatch, AnchorBatchStore } from './batches/anchor-batch-store';
 import { receiptVerified } from './core/receipt';
 import type { ReceiptService } from './receipts';
@@ -14,27 +20,22 @@ const BATCH_PAGE = 50;
 export interface AnchoringRoutesOptions {
   receipts: ReceiptService;
   batches: AnchorBatchStore;
-  /**
-   * The key of the credential that stored a statement, undefined when no statement has this id
-   * (voided statements included): `(await statements.getById(id))?.credentialKey`.
-   */
-  statementCredential(statementId: string): Promise<string | undefined>;
-  authenticate: RequestHandler;
-  bodyLimitBytes: number;
+  /** Who stored a statement (voided statements included). */
+  statements: Pick<StatementReader, 'get'>;
+  http: PluginHttp;
 }
 
 /**
- * /anchoring: receipts of anchored statements (reading them needs statement read scope; with
- * `statements/read/mine`, only of the credential's own statements), verification of a receipt
- * against the chain (open to anyone), and the list of batches.
+ * Mounted at /plugins/anchoring: receipts of anchored statements (reading them needs statement
+ * read scope; with `statements/read/mine`, only of the credential's own statements),
+ * verification of a receipt against the chain (open to anyone), and the list of batches.
  */
 export function anchoringRoutes(options: AnchoringRoutesOptions): Router {
-  const { receipts, batches } = options;
+  const { receipts, batches, http } = options;
   const router = Router();
-  router.use('/anchoring', rawBody(options.bodyLimitBytes));
 
-  router.post('/anchoring/verify', async (req, res) => {
-    const body = readJsonBody(req) as { receipt?: unknown; statement?: StoredStatement };
+  router.post('/verify', http.jsonBody(), async (req, res) => {
+    const body = req.body as { receipt?: unknown; statement?: StoredStatement };
     if (typeof body !== 'object' || body === null || body.receipt === undefined) {
       throw new BadRequestError(BadRequestCode.InvalidParameter, 'Send {"receipt": {...}, "statement": {...}?}');
     }
@@ -42,21 +43,22 @@ export function anchoringRoutes(options: AnchoringRoutesOptions): Router {
     res.json({ verified: receiptVerified(checks), checks });
   });
 
-  router.use('/anchoring', options.authenticate);
+  router.use(http.authenticate);
 
-  router.get('/anchoring/receipts/:statementId', requireScope({ resource: 'statements', write: false }), async (req, res) => {
+  router.get('/receipts/:statementId', requireStatementRead(), async (req, res) => {
     const statementId = parseUuidParameter('statementId', String(req.params.statementId));
     receipts.assertAnchoringOn();
-    const storedBy = await options.statementCredential(statementId);
+    const stored = await options.statements.get(statementId);
+    const owner = ownStatementsOnly(req);
     // Another credential's statement looks exactly like one that does not exist.
-    if (storedBy === undefined || (req.readMineOnly && storedBy !== req.credential?.key)) {
+    if (stored === undefined || (owner !== undefined && stored.credentialKey !== owner)) {
       throw new NotFoundError(`No statement found for statementId=${statementId}`);
     }
     res.json(await receipts.receiptFor(statementId));
   });
 
-  router.get('/anchoring/batches', requireScope({ resource: 'statements', write: false }), async (req, res) => {
-    const { before } = singleParameters(req.query, { optional: ['before'], resource: 'GET anchoring/batches' });
+  router.get('/batches', requireStatementRead(), async (req, res) => {
+    const { before } = singleParameters(req.query, { optional: ['before'], resource: 'GET plugins/anchoring/batches' });
     if (before !== undefined && !/^\d+$/.test(before)) {
       throw new BadRequestError(BadRequestCode.InvalidParameter, `before must be a batch sequence number, got "${before}"`);
     }

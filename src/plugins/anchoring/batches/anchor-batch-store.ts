@@ -1,4 +1,4 @@
-import type { PagePosition } from '../../../xapi/statements/statement-storage';
+import type { FeedPosition } from '../../../plugin-api';
 import type { FinalityStatus } from '../core/receipt-format';
 
 export type AnchorBatchState = 'recorded' | 'sent' | 'anchored';
@@ -12,17 +12,23 @@ export interface OnChainAnchor {
   finality: FinalityStatus;
 }
 
+/** A batch's first or last statement: its id and its position in the statement feed. */
+export interface BatchEdge {
+  id: string;
+  position: FeedPosition;
+}
+
 /**
- * A batch of statements, in stored order, hashed into one Merkle root. Recorded (with every
+ * A batch of statements, in feed order, hashed into one Merkle root. Recorded (with every
  * statement's leaf and proof) before its transaction is sent; the transaction hash is recorded
  * as soon as it is known; so a crash at any point neither loses a batch nor anchors one twice.
  */
 export interface AnchorBatch {
   seq: number;
   state: AnchorBatchState;
-  /** The first and last statements of the batch, in stored order. */
-  first: PagePosition;
-  last: PagePosition;
+  /** The first and last statements of the batch, in feed order. */
+  first: BatchEdge;
+  last: BatchEdge;
   count: number;
   root: string;
   transactionHash?: string;
@@ -44,12 +50,10 @@ export interface AnchorLeaf {
 }
 
 /**
- * Adapters: MongoAnchorBatchStore, SqliteAnchorBatchStore; each must pass
- * describeAnchorBatchStoreContract (anchor-batch-store.contract.ts).
+ * Implemented by CollectionAnchorBatchStore over the plugin's collections, on either engine; it
+ * must pass describeAnchorBatchStoreContract (anchor-batch-store.contract.ts).
  */
 export interface AnchorBatchStore {
-  /** Creates the indexes the queries need, idempotently (nothing to do on SQLite: its migrations do). */
-  ensureIndexes(): Promise<void>;
   /** The batch with the highest sequence number, if any. */
   latest(): Promise<AnchorBatch | undefined>;
   /** Batches not yet anchored, oldest first. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { StoredStatement } from '../../../xapi/types';
+import type { StoredStatement } from '../../../plugin-api';
 import { canonicalize } from './canonical-json';
 import { AnchoringError } from './errors';
 

@@ -1,5 +1,5 @@
 import { ec, typedData, type TypedData } from 'starknet';
-import type { StoredStatement } from '../../../xapi/types';
+import type { StoredStatement } from '../../../plugin-api';
 import { CANONICALIZATION, DIGEST_ALGORITHM, digestHalves, statementDigest } from './digest';
 import { AnchoringError } from './errors';
 import { feltToHex, parseFelt } from './felt';
