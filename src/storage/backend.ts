@@ -6,6 +6,7 @@ import type { AgentStore } from '../xapi/agents/agent-store';
 import type { DocumentStorage } from '../xapi/documents/document-storage';
 import type { StatementStorage } from '../xapi/statements/statement-storage';
 import type { BlobStore } from './blob-store';
+import type { CollectionStore } from './collections/collection-store';
 
 export type StorageEngine = 'sqlite' | 'mongodb';
 
@@ -27,6 +28,8 @@ export interface StorageBackend {
   readonly agents: AgentStore;
   readonly anchorBatches: AnchorBatchStore;
   readonly leases: LeaseStore;
+  /** The documents of core features (people, sessions, profiles, events) and of plugins. */
+  readonly collections: CollectionStore;
   /**
    * Creates or upgrades the schema (tables, indexes) and completes whatever a process that died
    * left unfinished, so that the LRS serves only once its data is whole. Idempotent.

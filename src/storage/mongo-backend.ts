@@ -9,6 +9,7 @@ import { MongoAgentStore } from '../xapi/agents/mongo-agent-store';
 import { MongoDocumentStorage } from '../xapi/documents/mongo-document-storage';
 import { MongoStatementStorage } from '../xapi/statements/mongo-statement-storage';
 import type { BackendOptions, StorageBackend } from './backend';
+import { MongoCollectionStore } from './collections/mongo-collection-store';
 import { MongoBlobStore } from './mongo-blob-store';
 
 export interface MongoBackendOptions extends BackendOptions {
@@ -35,6 +36,7 @@ export class MongoBackend implements StorageBackend {
   readonly agents: MongoAgentStore;
   readonly anchorBatches: MongoAnchorBatchStore;
   readonly leases: MongoLeaseStore;
+  readonly collections: MongoCollectionStore;
   private recovery?: NodeJS.Timeout;
 
   private constructor(
@@ -51,6 +53,7 @@ export class MongoBackend implements StorageBackend {
     this.agents = new MongoAgentStore(db);
     this.anchorBatches = new MongoAnchorBatchStore(db);
     this.leases = new MongoLeaseStore(db);
+    this.collections = new MongoCollectionStore(db);
   }
 
   static async open(options: MongoBackendOptions): Promise<MongoBackend> {

@@ -8,6 +8,7 @@ import { SqliteAgentStore } from '../xapi/agents/sqlite-agent-store';
 import { SqliteDocumentStorage } from '../xapi/documents/sqlite-document-storage';
 import { SqliteStatementStorage } from '../xapi/statements/sqlite-statement-storage';
 import type { BackendOptions, StorageBackend } from './backend';
+import { SqliteCollectionStore } from './collections/sqlite-collection-store';
 import { SqliteBlobStore } from './sqlite-blob-store';
 
 export interface SqliteBackendOptions extends BackendOptions {
@@ -35,6 +36,7 @@ export class SqliteBackend implements StorageBackend {
   readonly agents: SqliteAgentStore;
   readonly anchorBatches: SqliteAnchorBatchStore;
   readonly leases: SqliteLeaseStore;
+  readonly collections: SqliteCollectionStore;
 
   private constructor(
     private readonly db: SqliteDatabase,
@@ -50,6 +52,7 @@ export class SqliteBackend implements StorageBackend {
     this.agents = new SqliteAgentStore(db);
     this.anchorBatches = new SqliteAnchorBatchStore(db);
     this.leases = new SqliteLeaseStore(db);
+    this.collections = new SqliteCollectionStore(db);
   }
 
   /** Opens the data directory's database, creating or upgrading its schema. */

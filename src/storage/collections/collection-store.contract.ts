@@ -12,9 +12,18 @@ import {
 
 /**
  * The behaviour every CollectionStore adapter must have. An adapter's test calls this with a
- * factory returning a store over empty storage.
+ * factory returning a store over empty storage, and one returning another store over the same
+ * storage (as another instance of the LRS would have).
  */
-export function describeCollectionStoreContract(adapterName: string, createStore: () => Promise<CollectionStore>): void {
+export function describeCollectionStoreContract(
+  adapterName: string,
+  createStore: () => Promise<CollectionStore>,
+  anotherStore: () => CollectionStore,
+  options: {
+    /** False where stores in one process are only atomic among themselves (MongoCollectionStore on FerretDB v1). */
+    atomicAcrossStores?: boolean;
+  } = {},
+): void {
   describe(`${adapterName} (CollectionStore contract)`, () => {
     let store: CollectionStore;
 
@@ -81,6 +90,18 @@ export function describeCollectionStoreContract(adapterName: string, createStore
         expect(stored?.revision).toBe(2);
         expect(stored?.value).toEqual({ n: results[0] ? 1 : 2 });
       });
+
+      // Registered only where the engine promises it: FerretDB v1's conditional updates are not atomic.
+      if (options.atomicAcrossStores ?? true) {
+        it('lets exactly one of concurrent updates at one revision through two stores win', async () => {
+          const people = await store.open('people', 'people');
+          const samePeople = await anotherStore().open('people', 'people');
+          await people.insert('ada', { n: 0 });
+          const results = await Promise.all([1, 2, 3, 4].map((n) => (n % 2 ? people : samePeople).update('ada', { n }, 1)));
+          expect(results.filter(Boolean)).toHaveLength(1);
+          expect(await people.get('ada')).toEqual({ id: 'ada', value: { n: results.indexOf(true) + 1 }, revision: 2 });
+        });
+      }
 
       it('lets exactly one of concurrent inserts of one id win', async () => {
         const people = await store.open('people', 'people');

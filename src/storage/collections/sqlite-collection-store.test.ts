@@ -13,7 +13,7 @@ async function emptyStore(): Promise<SqliteCollectionStore> {
   return new SqliteCollectionStore(db);
 }
 
-describeCollectionStoreContract('SqliteCollectionStore', emptyStore);
+describeCollectionStoreContract('SqliteCollectionStore', emptyStore, () => new SqliteCollectionStore(database()));
 
 describe('SqliteCollectionStore query plans', () => {
   const INDEXES = {
@@ -24,7 +24,7 @@ describe('SqliteCollectionStore query plans', () => {
   };
 
   /** The plan of the query statement a call runs (find by default), captured as it is prepared. */
-  async function planOf(query: FindQuery, call = (collection: Collection) => collection.find(query)): Promise<string[]> {
+  async function planOf(query: FindQuery, call: (collection: Collection) => Promise<unknown> = (collection) => collection.find(query)): Promise<string[]> {
     const db = database();
     const store = await emptyStore();
     const collection = await store.open('plugin-x', 'items', INDEXES);

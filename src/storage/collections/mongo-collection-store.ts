@@ -1,0 +1,268 @@
+import { MongoServerError, type Collection as MongoCollection, type Db, type Filter } from 'mongodb';
+import { isDuplicateKeyError } from '../../db/mongo';
+import { KeyedSerializer } from '../keyed-serializer';
+import {
+  assertCollectionName,
+  assertId,
+  assertOwner,
+  checkedIndexes,
+  checkedQuery,
+  checkedWhere,
+  encodeDocument,
+  type Condition,
+} from './collection-rules';
+import {
+  UniqueIndexViolation,
+  type Collection,
+  type CollectionDeclaration,
+  type CollectionStore,
+  type FindQuery,
+  type IndexDeclaration,
+  type StoredDocument,
+} from './collection-store';
+
+/**
+ * A stored document: the value under `v` (so that its keys never meet ours), the revision `r`, and
+ * under `u` one key per unique index (uniqueKey), which that index's MongoDB unique index is on.
+ */
+interface DocumentRecord {
+  _id: string;
+  r: number;
+  v: Record<string, unknown>;
+  u?: Record<string, string>;
+}
+
+/** Names cannot hold a `.`, so this is unambiguous. */
+const COLLECTION_PREFIX = 'collections.';
+const QUERY_INDEX_PREFIX = 'x_';
+const UNIQUE_INDEX_PREFIX = 'u_';
+/** A write refused by a unique index whose conflicting document was gone when looked for is tried again this often. */
+const WRITE_ATTEMPTS = 3;
+
+/**
+ * One MongoDB collection per (owner, collection), named `collections.<owner>.<collection>`.
+ *
+ * A declared index is a MongoDB index `x_<name>` on `v.<field>...`, for queries. A unique one is
+ * enforced through a second index, `u_<name>`, unique on `u.<name>`: the JSON of the document's
+ * values of the index's fields, or, when one is missing or null, `#` and the document's id, which
+ * no other document has. Neither sparse nor partial indexes could do this on both MongoDB and
+ * FerretDB v1 (which has no partial indexes and treats a missing field as null), and this keeps
+ * SQLite's rule: documents missing a field, or holding null in it, are not constrained.
+ *
+ * Each write is one single-document operation, atomic on MongoDB across processes. FerretDB v1
+ * evaluates a write's filter and writes in separate steps, so two concurrent updates at one
+ * revision could both succeed: writes of one document are therefore also serialized within the
+ * process, which makes them atomic on FerretDB too as long as one LRS process uses the database.
+ */
+export class MongoCollectionStore implements CollectionStore {
+  private readonly writes = new KeyedSerializer();
+
+  constructor(private readonly db: Db) {}
+
+  async open<T extends object = Record<string, unknown>>(owner: string, name: string, declaration?: CollectionDeclaration): Promise<Collection<T>> {
+    assertOwner(owner);
+    assertCollectionName(name);
+    const indexes = checkedIndexes(declaration);
+    const collection = this.db.collection<DocumentRecord>(collectionName(owner, name));
+    await reconcileIndexes(collection, indexes);
+    return new MongoCollectionOfDocuments<T>(collection, indexes.filter((index) => index.unique), this.writes);
+  }
+
+  async clearOwner(owner: string): Promise<void> {
+    assertOwner(owner);
+    const prefix = `${COLLECTION_PREFIX}${owner}.`;
+    const collections = await this.db.listCollections({}, { nameOnly: true }).toArray();
+    for (const { name } of collections) {
+      if (name.startsWith(prefix)) await this.db.collection(name).deleteMany({});
+    }
+  }
+}
+
+function collectionName(owner: string, name: string): string {
+  return `${COLLECTION_PREFIX}${owner}.${name}`;
+}
+
+class MongoCollectionOfDocuments<T extends object> implements Collection<T> {
+  constructor(
+    private readonly collection: MongoCollection<DocumentRecord>,
+    private readonly uniqueIndexes: IndexDeclaration[],
+    private readonly writes: KeyedSerializer,
+  ) {}
+
+  async get(id: string): Promise<StoredDocument<T> | undefined> {
+    assertId(id);
+    const record = await this.collection.findOne({ _id: id }, { projection: { r: 1, v: 1 } });
+    return record ? toStoredDocument<T>(record) : undefined;
+  }
+
+  async insert(id: string, value: T): Promise<boolean> {
+    assertId(id);
+    const record = this.record(id, value);
+    return this.write(id, record, async () => {
+      await this.collection.insertOne({ _id: id, r: 1, ...record });
+      return true;
+    }, async () => ((await this.collection.countDocuments({ _id: id }, { limit: 1 })) > 0 ? false : undefined));
+  }
+
+  async put(id: string, value: T): Promise<void> {
+    assertId(id);
+    const record = this.record(id, value);
+    await this.write(id, record, async () => {
+      await this.collection.updateOne({ _id: id }, { $set: record, $inc: { r: 1 } }, { upsert: true });
+      return true;
+    });
+  }
+
+  async update(id: string, value: T, revision: number): Promise<boolean> {
+    assertId(id);
+    const record = this.record(id, value);
+    if (!Number.isSafeInteger(revision)) return false;
+    return this.write(id, record, async () => {
+      const result = await this.collection.updateOne({ _id: id, r: revision }, { $set: record, $inc: { r: 1 } });
+      return result.matchedCount === 1;
+    });
+  }
+
+  async delete(id: string): Promise<boolean> {
+    assertId(id);
+    return this.writes.run(this.writeKey(id), async () => (await this.collection.deleteOne({ _id: id })).deletedCount === 1);
+  }
+
+  async find(query?: FindQuery): Promise<StoredDocument<T>[]> {
+    const { conditions, orderBy, idDescending, limit } = checkedQuery(query);
+    const sort: Record<string, 1 | -1> = {};
+    for (const { field, descending } of orderBy) sort[`v.${field}`] = descending ? -1 : 1;
+    sort._id = idDescending ? -1 : 1;
+    const records = await this.collection.find(filterOf(conditions), { projection: { r: 1, v: 1 }, sort, limit }).toArray();
+    return records.map((record) => toStoredDocument<T>(record));
+  }
+
+  async count(where?: FindQuery['where']): Promise<number> {
+    return this.collection.countDocuments(filterOf(checkedWhere(where)));
+  }
+
+  async deleteMany(where?: FindQuery['where']): Promise<number> {
+    return (await this.collection.deleteMany(filterOf(checkedWhere(where)))).deletedCount;
+  }
+
+  /** What a write sets: the value, as JSON makes it, and its unique keys. */
+  private record(id: string, value: T): Pick<DocumentRecord, 'v' | 'u'> {
+    const v = encodeDocument(value).value;
+    if (this.uniqueIndexes.length === 0) return { v };
+    return { v, u: Object.fromEntries(this.uniqueIndexes.map((index) => [index.name, uniqueKey(index, v, id)])) };
+  }
+
+  /**
+   * Runs a write, turning a duplicate key into UniqueIndexViolation of the index whose key another
+   * document holds. FerretDB names no index in its duplicate key errors (and reports one on update
+   * as a generic error), so the conflicting document is looked for; when there is none (it went
+   * meanwhile, or two upserts of one id raced) the write is tried again. `duplicateId` answers a
+   * duplicate `_id` (insert), undefined to go on.
+   */
+  private write(id: string, record: Pick<DocumentRecord, 'u'>, attempt: () => Promise<boolean>, duplicateId?: () => Promise<boolean | undefined>): Promise<boolean> {
+    return this.writes.run(this.writeKey(id), () => this.attemptWrite(record, attempt, duplicateId));
+  }
+
+  private async attemptWrite(record: Pick<DocumentRecord, 'u'>, attempt: () => Promise<boolean>, duplicateId?: () => Promise<boolean | undefined>): Promise<boolean> {
+    for (let attempts = 1; ; attempts++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!mayBeDuplicateKey(error)) throw error;
+        const answer = await duplicateId?.();
+        if (answer !== undefined) return answer;
+        const index = await this.conflictingIndex(record);
+        if (index) throw new UniqueIndexViolation(index);
+        if (attempts >= WRITE_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /** Collection names hold no `/`. */
+  private writeKey(id: string): string {
+    return `${this.collection.collectionName}/${id}`;
+  }
+
+  private async conflictingIndex(record: Pick<DocumentRecord, 'u'>): Promise<string | undefined> {
+    for (const index of this.uniqueIndexes) {
+      const key = record.u?.[index.name];
+      if (key === undefined || key.startsWith('#')) continue;
+      if ((await this.collection.countDocuments({ [`u.${index.name}`]: key }, { limit: 1 })) > 0) return index.name;
+    }
+    return undefined;
+  }
+}
+
+/** FerretDB v1 reports a unique index refusing an update as error 1 with SQLite's message. */
+function mayBeDuplicateKey(error: unknown): boolean {
+  return isDuplicateKeyError(error) || (error instanceof MongoServerError && /UNIQUE constraint failed/.test(error.message));
+}
+
+function toStoredDocument<T>(record: Pick<DocumentRecord, '_id' | 'r' | 'v'>): StoredDocument<T> {
+  return { id: record._id, revision: record.r, value: record.v as T };
+}
+
+/** The key the unique index `u_<name>` compares: the values' JSON, or one only this document has. */
+export function uniqueKey(index: IndexDeclaration, value: Record<string, unknown>, id: string): string {
+  const values = index.fields.map((field) => value[field] ?? null);
+  return values.includes(null) ? `#${id}` : JSON.stringify(values);
+}
+
+function filterOf(conditions: Condition[]): Filter<DocumentRecord> {
+  const filter: Record<string, unknown> = {};
+  for (const condition of conditions) {
+    const path = `v.${condition.field}`;
+    if (condition.kind === 'eq') filter[path] = condition.value;
+    else if (condition.kind === 'in') filter[path] = { $in: condition.values };
+    else filter[path] = { ...(filter[path] as object | undefined), [`$${condition.operator}`]: condition.value };
+  }
+  return filter as Filter<DocumentRecord>;
+}
+
+interface MongoIndex {
+  name: string;
+  key: Record<string, 1>;
+  unique: boolean;
+}
+
+function mongoIndexes(index: IndexDeclaration): MongoIndex[] {
+  const query: MongoIndex = { name: `${QUERY_INDEX_PREFIX}${index.name}`, key: Object.fromEntries(index.fields.map((field) => [`v.${field}`, 1])), unique: false };
+  if (!index.unique) return [query];
+  return [query, { name: `${UNIQUE_INDEX_PREFIX}${index.name}`, key: { [`u.${index.name}`]: 1 }, unique: true }];
+}
+
+/**
+ * Creates the declared indexes the collection lacks, replaces changed ones and drops those no
+ * longer declared. Before a unique index is created every document gets its key; a process
+ * still writing with the former declaration meanwhile can leave a document without one.
+ */
+async function reconcileIndexes(collection: MongoCollection<DocumentRecord>, indexes: IndexDeclaration[]): Promise<void> {
+  const wanted = new Map(indexes.flatMap((index) => mongoIndexes(index).map((mongoIndex) => [mongoIndex.name, { index, mongoIndex }] as const)));
+  const existing = await collection.listIndexes().toArray().catch(() => []);
+  for (const { name, key, unique } of existing as Array<{ name: string; key: Record<string, unknown>; unique?: boolean }>) {
+    if (!name.startsWith(QUERY_INDEX_PREFIX) && !name.startsWith(UNIQUE_INDEX_PREFIX)) continue;
+    const declared = wanted.get(name)?.mongoIndex;
+    if (declared && JSON.stringify(declared.key) === JSON.stringify(key) && declared.unique === (unique === true)) {
+      wanted.delete(name);
+      continue;
+    }
+    await collection.dropIndex(name);
+    if (name.startsWith(UNIQUE_INDEX_PREFIX)) await collection.updateMany({}, { $unset: { [`u.${name.slice(UNIQUE_INDEX_PREFIX.length)}`]: '' } });
+  }
+  for (const { index, mongoIndex } of wanted.values()) {
+    if (mongoIndex.unique) await writeUniqueKeys(collection, index);
+    try {
+      await collection.createIndex(mongoIndex.key, { name: mongoIndex.name, unique: mongoIndex.unique });
+    } catch (error) {
+      if (mayBeDuplicateKey(error)) throw new UniqueIndexViolation(index.name);
+      throw error;
+    }
+  }
+}
+
+async function writeUniqueKeys(collection: MongoCollection<DocumentRecord>, index: IndexDeclaration): Promise<void> {
+  const projection = Object.fromEntries(index.fields.map((field) => [`v.${field}`, 1]));
+  for await (const record of collection.find({}, { projection })) {
+    await collection.updateOne({ _id: record._id }, { $set: { [`u.${index.name}`]: uniqueKey(index, record.v ?? {}, record._id) } });
+  }
+}
