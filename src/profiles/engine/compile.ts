@@ -86,7 +86,12 @@ export function compileProfile(document: unknown): CompileResult {
 }
 
 function pointer(...parts: Array<string | number>): string {
-  return parts.map((part) => `/${String(part).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+  let path = '';
+  for (const part of parts) {
+    const text = String(part);
+    path += `/${text.includes('~') || text.includes('/') ? text.replace(/~/g, '~0').replace(/\//g, '~1') : text}`;
+  }
+  return path;
 }
 
 const IRI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`]+$/;
@@ -154,19 +159,21 @@ class ProfileCompiler {
 
   /** §4.0: no empty objects, null, empty strings or empty arrays anywhere (statement values in any/all/none aside). */
   private checkNoEmptyValues(document: Json): void {
-    const stack: Array<{ value: unknown; path: string; ruleValues: boolean }> = [{ value: document, path: '', ruleValues: false }];
+    const stack: Array<{ value: unknown; parent: string; key: string | undefined; ruleValues: boolean }> = [{ value: document, parent: '', key: undefined, ruleValues: false }];
     while (stack.length > 0) {
-      const { value, path, ruleValues } = stack.pop()!;
+      const { value, parent, key: own, ruleValues } = stack.pop()!;
+      if (value !== null && typeof value !== 'object' && value !== '') continue;
+      const path = own === undefined ? parent : parent + pointer(own);
       if (value === null) this.problem(path, 'must not be null (Part Two §4.0)');
       else if (value === '') this.problem(path, 'must not be an empty string (Part Two §4.0)');
       else if (Array.isArray(value)) {
         if (value.length === 0) this.problem(path, 'must not be an empty array (Part Two §4.0)');
-        if (!ruleValues) value.forEach((member, index) => stack.push({ value: member, path: `${path}/${index}`, ruleValues: false }));
+        if (!ruleValues) value.forEach((member, index) => stack.push({ value: member, parent: path, key: String(index), ruleValues: false }));
       } else if (isObject(value)) {
         const keys = Object.keys(value);
         if (keys.length === 0) this.problem(path, 'must not be an empty object (Part Two §4.0)');
         for (const key of keys) {
-          stack.push({ value: value[key], path: path + pointer(key), ruleValues: key === 'any' || key === 'all' || key === 'none' });
+          stack.push({ value: value[key], parent: path, key, ruleValues: key === 'any' || key === 'all' || key === 'none' });
         }
       }
     }
