@@ -6,6 +6,16 @@
  * both pass describeCollectionStoreContract. There are no multi-document transactions (FerretDB
  * has none): atomicity is per document, with optimistic concurrency through `revision`, and
  * uniqueness through unique indexes.
+ *
+ * Both engines accept and refuse the same things (collection-rules.ts) and store a value as what
+ * JSON makes of it: `undefined` properties are dropped, `-0` becomes `0`, dates become strings.
+ * Limits: documents of at most 2 MiB of JSON nested at most 100 deep; find returns at most 1000.
+ *
+ * Comparisons (where, orderBy, unique indexes) are meant for fields holding one type of scalar:
+ * a value only equals, or falls in a range bound by, values of its own type (`1` is not `true`,
+ * nor `"1"`). Fields that hold several types sort in an engine's own order; fields holding arrays
+ * or objects should not be compared (MongoDB matches an array by its elements, SQLite by its JSON).
+ * Strings compare by their UTF-8 bytes on both engines.
  */
 
 /** A top-level field value that can be indexed and compared. */
@@ -14,9 +24,12 @@ export type FieldValue = string | number | boolean | null;
 export interface IndexDeclaration {
   /** [a-z][a-z0-9_]{0,40}, unique within its collection. */
   name: string;
-  /** Top-level field names, in index order. */
+  /** Top-level field names ([A-Za-z_][A-Za-z0-9_-]{0,63}), in index order; 1 to 8 of them. At most 16 indexes. */
   fields: string[];
-  /** Refuses a second document with the same values of every field (documents missing one are not constrained). */
+  /**
+   * Refuses a second document with the same values of every field. Documents missing one of the
+   * fields, or holding null in it, are not constrained.
+   */
   unique?: boolean;
 }
 
@@ -39,17 +52,30 @@ export interface RangeCondition {
 }
 
 export interface FindQuery {
-  /** Equality on top-level fields (a value `null` matches a missing field too), and/or ranges. */
+  /**
+   * Conditions on top-level fields, all of which a document meets: equality (a value `null`
+   * matches a missing field too), a range (bounds not null), or `{ in: [...] }` (at most 1000
+   * values; `null` among them matches a missing field). Field names as in IndexDeclaration.
+   */
   where?: Record<string, FieldValue | RangeCondition | { in: FieldValue[] }>;
-  /** Sort keys, top-level fields; the document id is always the last tie-breaker. */
+  /**
+   * Sort keys, top-level fields (null and missing first when ascending); the document id is always
+   * the last tie-breaker, in the direction of the last key (ascending without keys), so that one
+   * index serves a descending order too.
+   */
   orderBy?: Array<{ field: string; descending?: boolean }>;
+  /** 1 to 1000 (the default); more is refused with CollectionQueryError. */
   limit?: number;
 }
 
 /**
- * One collection. Document values are JSON objects whose keys contain no `.` and do not start with
- * `$` (refused with CollectionDocumentError on both engines, as FerretDB would). Ids are strings of
- * at most 512 characters.
+ * One collection. Document values are JSON objects whose keys contain no `.` or NUL and do not
+ * start with `$`, with no array directly inside an array and no lone surrogate (refused with
+ * CollectionDocumentError on both engines, as FerretDB would). Ids are non-empty strings of at most
+ * 512 characters, any but lone surrogates. A malformed query throws CollectionQueryError.
+ *
+ * A Collection keeps the declaration it was opened with: after the collection is opened again
+ * with another one, use the new handle.
  */
 export interface Collection<T extends object = Record<string, unknown>> {
   get(id: string): Promise<StoredDocument<T> | undefined>;
@@ -68,7 +94,9 @@ export interface Collection<T extends object = Record<string, unknown>> {
 export interface CollectionStore {
   /**
    * The collection `name` of `owner` (both [a-z][a-z0-9_-]{0,40}), creating it and its declared
-   * indexes when missing (idempotent; indexes no longer declared are dropped).
+   * indexes when missing (idempotent; indexes no longer declared, or declared differently, are
+   * dropped). Throws CollectionDeclarationError for malformed names or indexes, and
+   * UniqueIndexViolation when a new unique index finds documents it would refuse.
    */
   open<T extends object = Record<string, unknown>>(owner: string, name: string, declaration?: CollectionDeclaration): Promise<Collection<T>>;
   /** Deletes every document of every collection of `owner` (a plugin's rebuild). */
