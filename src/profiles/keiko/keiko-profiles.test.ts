@@ -228,3 +228,65 @@ describe.each(PROFILES)('Keiko %s profile', (name) => {
     });
   });
 });
+
+/** Statements other systems send, with verbs and activity types the Keiko profiles also use. */
+function foreignStatements(): object[] {
+  const learner = { objectType: 'Agent', account: { homePage: 'https://lms.example', name: 'learner-1' } };
+  const tutor = { objectType: 'Agent', account: { homePage: 'https://lms.example', name: 'tutor-1' } };
+  const activity = (id: string, type: string) => ({ objectType: 'Activity', id: `https://lms.example/${id}`, definition: { type } });
+  const statement = (verb: string, object: object, extra: object = {}) => ({
+    actor: learner,
+    verb: { id: verb, display: { en: verb.split('/').pop() } },
+    object,
+    timestamp: '2026-03-01T10:00:00Z',
+    ...extra,
+  });
+  const session = activity('sessions/1', 'http://id.tincanapi.com/activitytype/tutor-session');
+  return [
+    statement('http://adlnet.gov/expapi/verbs/completed', activity('courses/algebra', 'http://adlnet.gov/expapi/activities/course'), {
+      context: { registration: 'a1b2c3d4-0000-4000-8000-000000000001' },
+    }),
+    statement('http://adlnet.gov/expapi/verbs/completed', activity('quizzes/1', 'http://adlnet.gov/expapi/activities/assessment')),
+    statement('http://adlnet.gov/expapi/verbs/shared', activity('files/notes', 'http://adlnet.gov/expapi/activities/file')),
+    statement('http://adlnet.gov/expapi/verbs/attended', session),
+    statement('http://activitystrea.ms/schema/1.0/create', activity('groups/1', 'http://activitystrea.ms/schema/1.0/group')),
+    statement('http://activitystrea.ms/schema/1.0/join', activity('groups/1', 'http://activitystrea.ms/schema/1.0/group')),
+    statement('http://activitystrea.ms/schema/1.0/approve', { objectType: 'StatementRef', id: 'a1b2c3d4-0000-4000-8000-000000000002' }),
+    statement('http://activitystrea.ms/schema/1.0/cancel', activity('events/1', 'http://activitystrea.ms/schema/1.0/event')),
+    statement('http://id.tincanapi.com/verb/earned', activity('badges/1', 'http://activitystrea.ms/schema/1.0/badge')),
+    statement('http://id.tincanapi.com/verb/rated', activity('courses/algebra', 'http://adlnet.gov/expapi/activities/course'), {
+      result: { score: { raw: 9, min: 0, max: 10 } },
+    }),
+    statement('http://id.tincanapi.com/verb/replied', activity('discussions/1', 'http://id.tincanapi.com/activitytype/discussion'), {
+      context: { contextActivities: { parent: [session] } },
+    }),
+    statement('http://adlnet.gov/expapi/verbs/voided', { objectType: 'StatementRef', id: 'a1b2c3d4-0000-4000-8000-000000000003' }, {
+      actor: tutor,
+    }),
+  ];
+}
+
+describe('the four Keiko profiles side by side', () => {
+  const profiles = PROFILES.map((name) => ({ name, profile: compiled(loadProfile(name).document) }));
+  const nothing = () => undefined;
+
+  it.each(PROFILES)('leave statements of other systems alone: none is a subject of the %s profile', (name) => {
+    const { profile } = profiles.find((entry) => entry.name === name)!;
+    for (const statement of foreignStatements()) {
+      expect({ statement, check: checkStatement(profile, statement, nothing) }).toEqual({
+        statement,
+        check: expect.objectContaining({ subject: false, matched: [], failures: [] }),
+      });
+    }
+  });
+
+  it.each(PROFILES)('claim none of the %s examples for another profile', (name) => {
+    const { index, example } = loadProfile(name);
+    for (const other of profiles.filter((entry) => entry.name !== name)) {
+      for (const [, entry] of Object.entries(index)) {
+        const check = checkStatement(other.profile, example(entry.valid), nothing);
+        expect({ file: entry.valid, profile: other.name, subject: check.subject }).toEqual({ file: entry.valid, profile: other.name, subject: false });
+      }
+    }
+  });
+});
