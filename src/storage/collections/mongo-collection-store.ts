@@ -204,7 +204,7 @@ function toStoredDocument<T>(record: Pick<DocumentRecord, '_id' | 'r' | 'v'>): S
 
 /** The key the unique index `u_<name>` compares: the values' JSON, or one only this document has. */
 export function uniqueKey(index: IndexDeclaration, value: Record<string, unknown>, id: string): string {
-  const values = index.fields.map((field) => value[field] ?? null);
+  const values = index.fields.map((field) => (Object.hasOwn(value, field) ? value[field] : null) ?? null);
   return values.includes(null) ? `#${id}` : JSON.stringify(values);
 }
 
