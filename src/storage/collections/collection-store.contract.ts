@@ -331,10 +331,12 @@ export function describeCollectionStoreContract(
       it('treats fields named like Object properties as any other', async () => {
         const things = await store.open('plugin-x', 'things', { indexes: [{ name: 'by_constructor', fields: ['constructor', '__proto__'], unique: true }] });
         await things.insert('1', {});
+        await things.insert('1b', {});
         await things.insert('2', { constructor: 'x' });
+        await things.insert('2b', { constructor: 'x' });
         await things.insert('3', JSON.parse('{"constructor": "x", "__proto__": "y"}'));
         expect(await rejection(things.insert('4', JSON.parse('{"constructor": "x", "__proto__": "y"}')))).toMatchObject({ index: 'by_constructor' });
-        expect(await ids(things, { where: { constructor: null } })).toEqual(['1']);
+        expect(await ids(things, { where: { constructor: null } })).toEqual(['1', '1b']);
         expect(await ids(things, { where: JSON.parse('{"__proto__": "y"}') })).toEqual(['3']);
       });
 
