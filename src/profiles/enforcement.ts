@@ -2,8 +2,9 @@ import { BadRequestError } from '../errors';
 import type { Logger } from '../logger';
 import type { AfterStore, BatchCheck } from '../xapi/statements/ingest';
 import type { NewStatementRecord, StatementStorage } from '../xapi/statements/statement-storage';
-import { checkStatement, statementRefsNeeded, type CompiledProfile } from './engine';
+import { checkStatement, type CompiledProfile } from './engine';
 import { ProfileErrorCode } from './errors';
+import { referencedStatements } from './references';
 import type { ActiveProfile, ProfileRegistry, RegistrySnapshot } from './registry';
 import { describeNonConformance, nonConformance, type ProfileReport, type StatementReport, type StatementReportStore } from './statement-reports';
 
@@ -54,7 +55,7 @@ export class ProfileEnforcement implements BatchCheck {
     const reports: StatementReport[] = [];
     const recordedAt = new Date(this.now()).toISOString();
     records.forEach((record, index) => {
-      const referenced = (id: string) => earlier.get(id) ?? fetched.get(id);
+      const referenced = (id: string) => earlier.get(id.toLowerCase()) ?? fetched.get(id.toLowerCase());
       const warned: ProfileReport[] = [];
       for (const { profile, mode } of plans[index]!) {
         const report = nonConformance(profile, checkStatement(profile, record.statement, referenced));
@@ -68,21 +69,11 @@ export class ProfileEnforcement implements BatchCheck {
     return reports.length === 0 ? undefined : () => this.keep(reports);
   }
 
-  /** The stored statements the batch's StatementRef templates need that are not in the batch before the statement needing them. */
-  private async referencedElsewhere(records: readonly NewStatementRecord[], plans: Array<Array<{ profile: CompiledProfile }>>): Promise<Map<string, object>> {
-    const earlierIds = new Set<string>();
-    const needed = new Set<string>();
-    records.forEach((record, index) => {
-      for (const { profile } of plans[index]!) {
-        for (const id of statementRefsNeeded(profile, record.statement)) {
-          const normalized = id.toLowerCase();
-          if (!earlierIds.has(normalized)) needed.add(normalized);
-        }
-      }
-      earlierIds.add(record.id);
-    });
-    const found = await Promise.all([...needed].map(async (id) => [id, (await this.options.statements.getById(id))?.statement] as const));
-    return new Map(found.filter((pair): pair is readonly [string, NonNullable<(typeof pair)[1]>] => pair[1] !== undefined));
+  /** The stored statements the batch's StatementRef templates need (statements of the batch itself are taken from it). */
+  private referencedElsewhere(records: readonly NewStatementRecord[], plans: Array<Array<{ profile: CompiledProfile }>>): Promise<Map<string, object>> {
+    const inBatch = new Set(records.map((record) => record.id));
+    const needs = records.flatMap((record, index) => plans[index]!.map(({ profile }) => ({ profile, statement: record.statement })));
+    return referencedStatements(needs, (id) => inBatch.has(id), async (id) => (await this.options.statements.getById(id))?.statement);
   }
 
   private async keep(reports: StatementReport[]): Promise<void> {

@@ -5,7 +5,6 @@ import {
   advancePatterns,
   checkStatement,
   initialPatternStates,
-  statementRefsNeeded,
   type CompiledProfile,
   type LanguageMap,
   type PatternState,
@@ -13,6 +12,7 @@ import {
 } from './engine';
 import { versionClaimed } from './enforcement';
 import { lazyCollection } from './profile-store';
+import { referencedStatements } from './references';
 import type { ProfileRegistry, RegistrySnapshot } from './registry';
 
 /** Template uses kept in each pattern's trace; older ones are counted in `traceDropped`. */
@@ -146,8 +146,7 @@ export class PatternTracker {
     for (;;) {
       const current = await this.states.get(registration);
       let state: RegistrationState = current?.value ?? { registration, lastPosition: 0, profiles: [] };
-      for (const event of events) {
-        if (event.position <= state.lastPosition) continue;
+      for (const event of inLearnerOrder(events.filter((fresh) => fresh.position > state.lastPosition))) {
         state =
           event.type === 'stored'
             ? await this.applied(state, event.statement, snapshot)
@@ -175,7 +174,7 @@ export class PatternTracker {
       if (index === -1) profiles.push(next);
       else profiles[index] = next;
     }
-    return { registration: state.registration, lastPosition: fed.position, profiles };
+    return { registration: state.registration, lastPosition: Math.max(state.lastPosition, fed.position), profiles };
   }
 
   /**
@@ -192,21 +191,17 @@ export class PatternTracker {
       relatedAgents: false,
       relatedActivities: false,
     };
+    const { records } = await this.options.statements.query(query);
+    const replayed = records
+      .filter((record) => !record.voided)
+      .map((record, index): FeedEvent => ({ type: 'stored', position: index + 1, statement: { ...record, position: index + 1 } }));
     let state: RegistrationState = { registration, lastPosition: 0, profiles: [] };
-    for (const record of (await this.options.statements.query(query)).records) {
-      if (!record.voided) state = await this.applied(state, { ...record, position: voiding.position }, snapshot);
-    }
+    for (const event of inLearnerOrder(replayed)) if (event.type === 'stored') state = await this.applied(state, event.statement, snapshot);
     return { ...state, lastPosition: voiding.position };
   }
 
   private async referencedBy(profile: CompiledProfile, statement: object): Promise<(id: string) => object | undefined> {
-    const ids = statementRefsNeeded(profile, statement);
-    if (ids.length === 0) return () => undefined;
-    const found = new Map<string, object>();
-    for (const id of ids) {
-      const record = await this.options.statements.getById(id.toLowerCase());
-      if (record !== undefined) found.set(id.toLowerCase(), record.statement);
-    }
+    const found = await referencedStatements([{ profile, statement }], () => false, async (id) => (await this.options.statements.getById(id))?.statement);
     return (id) => found.get(id.toLowerCase());
   }
 }
@@ -232,6 +227,26 @@ function advanced(profile: CompiledProfile, tracked: TrackedProfile, matched: st
     return { status: result.status, trace: trace.slice(dropped), traceDropped: pattern.traceDropped + dropped };
   });
   return { ...tracked, stateText: JSON.stringify(state), patterns };
+}
+
+/**
+ * Feed order, except among statements stored together (one batch: the same `stored` time), which
+ * are taken by `timestamp`, then feed order: within a batch the feed follows statement ids, which
+ * say nothing of the order in which things happened.
+ */
+export function inLearnerOrder(events: readonly FeedEvent[]): FeedEvent[] {
+  let batchStart = 0;
+  const keyed = events.map((event, index) => {
+    const previous = events[index - 1];
+    if (previous === undefined || !storedTogether(previous, event)) batchStart = index;
+    return { event, index, batchStart, time: event.type === 'stored' ? Date.parse(event.statement.statement.timestamp) || 0 : 0 };
+  });
+  keyed.sort((a, b) => a.batchStart - b.batchStart || a.time - b.time || a.index - b.index);
+  return keyed.map(({ event }) => event);
+}
+
+function storedTogether(a: FeedEvent, b: FeedEvent): boolean {
+  return a.type === 'stored' && b.type === 'stored' && a.statement.stored.getTime() === b.statement.stored.getTime();
 }
 
 function hasPrimaryPattern(profile: CompiledProfile): boolean {
