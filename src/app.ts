@@ -1,21 +1,18 @@
 import express, { Router, type Express, type RequestHandler } from 'express';
 import pinoHttp from 'pino-http';
-import type { AnchorChain } from './anchoring/chain/anchor-chain';
-import { StarknetAnchorChain } from './anchoring/chain/starknet-anchor-chain';
-import { receiptSignerFromPrivateKey } from './anchoring/core/receipt';
-import { ReceiptService } from './anchoring/receipts';
-import { anchoringRoutes } from './anchoring/routes';
 import { authenticate } from './auth/authenticate';
 import type { Config } from './config';
 import { alternateRequestSyntax } from './http/alternate-request';
 import { rawBody } from './http/body';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { requireXapiVersion, sendXapiVersion } from './http/xapi-version';
-import { cronPeriodMs } from './jobs/cron-period';
 import type { Logger } from './logger';
-import { apiDocsRoutes } from './ops/api-docs';
+import { apiDocsRoutes, loadOpenApiDocument } from './ops/api-docs';
 import { Metrics } from './ops/metrics';
 import { operationsRoutes } from './ops/routes';
+import type { LoadedPlugin } from './platform/plugins/load';
+import { mergeOpenApi, pluginRoutes, setUpPlugins, type RunningPlugin } from './platform/plugins/platform';
+import { pluginStatementReader } from './platform/plugins/statement-reader';
 import type { StorageBackend } from './storage/backend';
 import { aboutRoutes } from './xapi/about/routes';
 import { activityRoutes } from './xapi/activities/routes';
@@ -36,9 +33,10 @@ export interface Services {
   ingest: StatementIngest;
   reader: StatementReader;
   metrics: Metrics;
-  /** Absent while anchoring is off (no Starknet settings). */
-  anchorChain?: AnchorChain;
-  receipts: ReceiptService;
+  /** HTTP Basic authentication against the credential store, with one verified-credential cache. */
+  authenticate: RequestHandler;
+  /** The plugins set up for this app (PLUGINS), in load order. */
+  plugins: RunningPlugin[];
 }
 
 export type AppOptions = Pick<
@@ -47,20 +45,19 @@ export type AppOptions = Pick<
 >;
 
 export interface ServiceOptions {
-  /** The LRS's public base URL: the issuer of receipts. */
+  /** The LRS's public base URL, handed to plugins (anchoring's receipts name it as their issuer). */
   lrsHomePage: string;
-  anchoring: Config['anchoring'];
-  /** Replaces the Starknet adapter (tests use an in-memory chain). */
-  anchorChain?: AnchorChain;
+  /** The plugins to set up (loadPlugins), with their settings. */
+  plugins: LoadedPlugin[];
+  jsonBodyLimitBytes: number;
 }
 
-export function createServices(storage: StorageBackend, logger: Logger, options: ServiceOptions): Services {
-  const { lrsHomePage, anchoring } = options;
-  const { starknet } = anchoring;
-  const anchorChain = starknet === undefined ? undefined : (options.anchorChain ?? new StarknetAnchorChain(starknet));
+export async function createServices(storage: StorageBackend, logger: Logger, options: ServiceOptions): Promise<Services> {
   const validator = createStatementValidator();
+  const authenticateCredentials = authenticate({ store: storage.credentials });
   return {
     storage,
+    authenticate: authenticateCredentials,
     ingest: new StatementIngest({
       storage: storage.statements,
       blobs: storage.attachments,
@@ -73,15 +70,13 @@ export function createServices(storage: StorageBackend, logger: Logger, options:
     }),
     reader: new StatementReader(storage.statements, storage.attachments, storage.activities),
     metrics: new Metrics(),
-    anchorChain,
-    receipts: new ReceiptService({
-      batches: storage.anchorBatches,
-      starknet:
-        starknet && anchorChain
-          ? { chain: anchorChain, signer: receiptSignerFromPrivateKey(starknet.privateKey, starknet.accountAddress) }
-          : undefined,
-      lrsUrl: lrsHomePage,
-      anchoringPeriodMs: cronPeriodMs(anchoring.cron),
+    plugins: await setUpPlugins(options.plugins, {
+      collections: storage.collections,
+      statements: pluginStatementReader(storage.statements),
+      authenticate: authenticateCredentials,
+      logger,
+      publicUrl: options.lrsHomePage,
+      jsonBodyLimitBytes: options.jsonBodyLimitBytes,
     }),
   };
 }
@@ -93,19 +88,9 @@ export function buildApp(services: Services, options: AppOptions, logger: Logger
   app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/health' } }));
   app.use(services.metrics.middleware());
   app.use(operationsRoutes(services.storage, services.metrics));
-  app.use(apiDocsRoutes());
-  const { storage } = services;
-  const authenticateCredentials = authenticate({ store: storage.credentials });
-  app.use(XAPI_BASE_PATH, xapiRouter(services, options, authenticateCredentials));
-  app.use(
-    anchoringRoutes({
-      receipts: services.receipts,
-      batches: storage.anchorBatches,
-      statementCredential: async (id) => (await storage.statements.getById(id))?.credentialKey,
-      authenticate: authenticateCredentials,
-      bodyLimitBytes: options.jsonBodyLimitBytes,
-    }),
-  );
+  app.use(apiDocsRoutes(mergeOpenApi(loadOpenApiDocument(), services.plugins)));
+  app.use(XAPI_BASE_PATH, xapiRouter(services, options, services.authenticate));
+  app.use(pluginRoutes(services.plugins));
   app.use(notFoundHandler());
   app.use(errorHandler(logger));
   return app;

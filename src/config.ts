@@ -27,21 +27,8 @@ export interface Config {
   statementsPageSize: number;
   /** Time allowed for in-flight requests to finish on SIGTERM/SIGINT. */
   shutdownTimeoutMs: number;
-  anchoring: AnchoringConfig;
-}
-
-/** Anchoring on Starknet: on when every Starknet setting is given, off otherwise. */
-export interface AnchoringConfig {
-  /** When anchoring runs (cron expression). */
-  cron: string;
-  /** Most statements in one anchored batch. */
-  maxBatch: number;
-  starknet?: {
-    rpcUrl: string;
-    accountAddress: string;
-    privateKey: string;
-    contractAddress: string;
-  };
+  /** PLUGINS: the built-in plugins to run, `all` (the default) or a list (`none` for none). */
+  plugins: 'all' | string[];
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -83,36 +70,9 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     documentBodyLimitBytes: read.integer('DOCUMENT_BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024),
     statementsPageSize: read.integer('STATEMENTS_PAGE_SIZE', 100, 1, 10_000),
     shutdownTimeoutMs: read.integer('SHUTDOWN_TIMEOUT_MS', 10_000, 0),
-    anchoring: readAnchoring(read, problems),
+    plugins: read.pluginSelection('PLUGINS'),
   };
   if (problems.length > 0) throw new ConfigError(problems);
-  return config;
-}
-
-const STARKNET_SETTINGS = ['STARKNET_RPC_URL', 'STARKNET_ACCOUNT_ADDRESS', 'STARKNET_PRIVATE_KEY', 'STARKNET_CONTRACT_ADDRESS'] as const;
-const FELT = /^0x[0-9a-fA-F]{1,64}$/;
-
-function readAnchoring(read: EnvReader, problems: string[]): AnchoringConfig {
-  const config: AnchoringConfig = {
-    cron: read.cron('ANCHOR_CRON', '*/10 * * * *'),
-    maxBatch: read.integer('ANCHOR_MAX_BATCH', 10_000, 1, 1_000_000),
-  };
-  const values = Object.fromEntries(STARKNET_SETTINGS.map((name) => [name, read.string(name)]));
-  const missing = STARKNET_SETTINGS.filter((name) => values[name] === undefined);
-  if (missing.length > 0 && missing.length < STARKNET_SETTINGS.length) {
-    problems.push(`Anchoring needs all of ${STARKNET_SETTINGS.join(', ')}; missing ${missing.join(', ')}`);
-  }
-  for (const name of STARKNET_SETTINGS.slice(1)) {
-    if (values[name] !== undefined && !FELT.test(values[name])) problems.push(`${name} must be a 0x-prefixed hex felt`);
-  }
-  if (missing.length === 0) {
-    config.starknet = {
-      rpcUrl: values.STARKNET_RPC_URL!,
-      accountAddress: values.STARKNET_ACCOUNT_ADDRESS!,
-      privateKey: values.STARKNET_PRIVATE_KEY!,
-      contractAddress: values.STARKNET_CONTRACT_ADDRESS!,
-    };
-  }
   return config;
 }
 
@@ -136,6 +96,17 @@ class EnvReader {
       return fallback;
     }
     return value;
+  }
+
+  /** `all` when unset; `none` is the empty list; otherwise names separated by commas or spaces. */
+  pluginSelection(name: string): 'all' | string[] {
+    const raw = this.string(name);
+    if (raw === undefined || raw === 'all') return 'all';
+    if (raw === 'none') return [];
+    const names = [...new Set(raw.split(/[\s,]+/).filter((entry) => entry !== ''))];
+    const malformed = names.filter((entry) => !/^[a-z][a-z0-9-]{1,30}$/.test(entry));
+    if (malformed.length > 0) this.problems.push(`${name} must be all, none or plugin names separated by commas, got "${raw}"`);
+    return names;
   }
 
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {

@@ -1,12 +1,15 @@
 import { ConfigError, loadConfig } from './config';
 import { StorageOpenError } from './db/sqlite/database';
 import { createLogger } from './logger';
+import { loadPlugins, PluginSettingsError } from './platform/plugins/load';
+import { PluginManifestError } from './platform/plugins/manifest';
 import { startServer } from './server';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
+  const plugins = loadPlugins(config.plugins, process.env);
   const logger = createLogger(config.logLevel);
-  const server = await startServer(config, logger);
+  const server = await startServer(config, logger, plugins);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -25,7 +28,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof StorageOpenError) console.error(error.message);
+  const explained = [ConfigError, StorageOpenError, PluginManifestError, PluginSettingsError].some((type) => error instanceof type);
+  if (explained) console.error((error as Error).message);
   else console.error('Keiko LRS failed to start:', error);
   process.exit(1);
 });

@@ -4,10 +4,10 @@ import { buildApp, createServices, type Services } from './app';
 import { authorityHomePage } from './auth/credential-store';
 import { ensureAdminCredential } from './auth/bootstrap';
 import type { Config } from './config';
-import { AnchoringService } from './anchoring/anchoring-service';
 import { Lease } from './jobs/lease';
 import { ScheduledJob } from './jobs/scheduled-job';
 import type { Logger } from './logger';
+import type { LoadedPlugin } from './platform/plugins/load';
 import type { StorageBackend } from './storage/backend';
 import { openStorage } from './storage/open';
 
@@ -23,13 +23,18 @@ export interface RunningServer {
  * HTTP server. `stop()` lets in-flight requests finish (up to the shutdown timeout) before
  * closing the storage.
  */
-export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+export async function startServer(config: Config, logger: Logger, plugins: LoadedPlugin[] = []): Promise<RunningServer> {
   const homePage = authorityHomePage(config);
   const storage = await openStorage(config, { authorityHomePage: homePage, logger, exclusive: true });
   logger.info({ engine: storage.engine, location: storage.location }, `Storage: ${storage.engine} at ${storage.location}`);
-  const services = createServices(storage, logger, { lrsHomePage: homePage, anchoring: config.anchoring });
+  const services = await createServices(storage, logger, {
+    lrsHomePage: homePage,
+    plugins,
+    jsonBodyLimitBytes: config.jsonBodyLimitBytes,
+  });
+  if (plugins.length > 0) logger.info({ plugins: services.plugins.map(({ name, version }) => `${name}@${version}`) }, 'Plugins set up');
   await ensureAdminCredential(storage.credentials, config.admin, logger);
-  const jobs = backgroundJobs(services, config, logger);
+  const jobs = backgroundJobs(services, logger);
   jobs.forEach((job) => job.start());
 
   const server = http.createServer(buildApp(services, config, logger));
@@ -49,36 +54,25 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 /** Content of replaced or deleted large documents is kept this long before it may be swept. */
 const CONTENT_SWEEP_GRACE_MS = 60 * 60_000;
 
-function backgroundJobs(services: Services, config: Config, logger: Logger): ScheduledJob[] {
+function backgroundJobs(services: Services, logger: Logger): ScheduledJob[] {
   const instance = randomUUID();
-  return [contentSweepJob(services, instance, logger), ...anchoringJob(services, config, instance, logger)];
+  return [contentSweepJob(services, instance, logger), ...pluginJobs(services, instance, logger)];
 }
 
-function anchoringJob(services: Services, config: Config, instance: string, logger: Logger): ScheduledJob[] {
-  if (services.anchorChain === undefined) {
-    logger.info(
-      'Anchoring is off: set STARKNET_RPC_URL, STARKNET_ACCOUNT_ADDRESS, STARKNET_PRIVATE_KEY and STARKNET_CONTRACT_ADDRESS to turn it on',
-    );
-    return [];
-  }
-  const { storage } = services;
-  const anchoring = new AnchoringService({
-    statements: storage.statements,
-    batches: storage.anchorBatches,
-    chain: services.anchorChain,
-    maxBatch: config.anchoring.maxBatch,
-    logger,
-  });
-  logger.info({ cron: config.anchoring.cron, maxBatch: config.anchoring.maxBatch }, 'Anchoring is on');
-  return [
-    new ScheduledJob({
-      name: 'anchoring',
-      schedule: config.anchoring.cron,
-      lease: new Lease(storage.leases, 'anchoring', instance),
-      logger,
-      run: () => anchoring.run(),
+/** Each plugin job under its own lease (`plugin:<plugin>:<job>`), so one instance runs it at a time. */
+function pluginJobs(services: Services, instance: string, logger: Logger): ScheduledJob[] {
+  return services.plugins.flatMap((plugin) =>
+    plugin.jobs.map(({ name, job }) => {
+      const jobName = `plugin:${plugin.name}:${name}`;
+      return new ScheduledJob({
+        name: jobName,
+        schedule: job.schedule,
+        lease: new Lease(services.storage.leases, jobName, instance),
+        logger: logger.child({ plugin: plugin.name }),
+        run: () => job.run(),
+      });
     }),
-  ];
+  );
 }
 
 function contentSweepJob(services: Services, instance: string, logger: Logger): ScheduledJob {

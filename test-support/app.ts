@@ -1,9 +1,9 @@
 import type { Express } from 'express';
 import pino from 'pino';
-import type { AnchorChain } from '../src/anchoring/chain/anchor-chain';
 import { buildApp, createServices, type Services } from '../src/app';
 import type { Scope } from '../src/auth/scopes';
 import { loadConfig } from '../src/config';
+import { loadPlugins, type LoadedPlugin } from '../src/platform/plugins/load';
 import type { StorageBackend } from '../src/storage/backend';
 import { openTestBackend } from './backends';
 
@@ -19,12 +19,19 @@ export interface TestLrs {
 
 export const XAPI_VERSION_HEADER = { 'X-Experience-API-Version': '1.0.3' };
 
-/** The full app on fresh storage of the engine under test (test-support/backends.ts). */
-export async function createTestLrs(env: Record<string, string> = {}, anchorChain?: AnchorChain): Promise<TestLrs> {
+/**
+ * The full app on fresh storage of the engine under test (test-support/backends.ts), with the
+ * plugins PLUGINS selects in `env` (all built-in ones by default) unless `plugins` are given.
+ */
+export async function createTestLrs(env: Record<string, string> = {}, plugins?: LoadedPlugin[]): Promise<TestLrs> {
   const { backend: storage, dispose } = await openTestBackend();
   const logger = pino({ level: 'silent' });
   const config = loadConfig(env);
-  const services = createServices(storage, logger, { lrsHomePage: 'http://lrs.test/', anchoring: config.anchoring, anchorChain });
+  const services = await createServices(storage, logger, {
+    lrsHomePage: 'http://lrs.test/',
+    plugins: plugins ?? loadPlugins(config.plugins, env),
+    jsonBodyLimitBytes: config.jsonBodyLimitBytes,
+  });
   const app = buildApp(services, config, logger);
   const credential = async (scopes: Scope[], name = 'test client') => {
     const issued = await storage.credentials.create({ name, scopes });

@@ -38,9 +38,17 @@ import {
   isUuid,
 } from '../xapi/statements/validation/validate-statement';
 import { loadOpenApiDocument } from './api-docs';
-import pino from 'pino';
-import { AnchoringService } from '../anchoring/anchoring-service';
 import { InMemoryChain } from '../../test-support/in-memory-chain';
+import { loadPlugins } from '../platform/plugins/load';
+import { mergeOpenApi, pluginOpenApi } from '../platform/plugins/platform';
+import { createAnchoringPlugin } from '../plugins/anchoring';
+
+const ANCHORING_ON = {
+  STARKNET_RPC_URL: 'http://127.0.0.1:9/rpc',
+  STARKNET_ACCOUNT_ADDRESS: '0x3456',
+  STARKNET_PRIVATE_KEY: '0x1234567890abcdef',
+  STARKNET_CONTRACT_ADDRESS: '0x1234',
+};
 
 // ---------------------------------------------------------------------------------------------
 // The document, as plain JSON
@@ -49,7 +57,16 @@ import { InMemoryChain } from '../../test-support/in-memory-chain';
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
-const doc = loadOpenApiDocument() as JsonObject;
+/** The plugins of the app under test: every built-in one, anchoring on an in-memory chain. */
+const PLUGINS = loadPlugins('all', ANCHORING_ON).map((loaded) =>
+  loaded.plugin.manifest.name === 'anchoring' ? { ...loaded, plugin: createAnchoringPlugin({ chain: () => new InMemoryChain() }) } : loaded,
+);
+
+/** The document the app serves: the core's, with the plugins' fragments. */
+const doc = mergeOpenApi(
+  loadOpenApiDocument(),
+  PLUGINS.map((loaded) => ({ name: loaded.plugin.manifest.name, openapi: pluginOpenApi(loaded) })),
+) as JsonObject;
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -786,15 +803,7 @@ describe('the routes the app serves and the document agree', () => {
   beforeAll(async () => {
     // Anchoring on, with an in-memory chain, and the document's example statement anchored, so
     // that every documented operation can answer with its documented success.
-    lrs = await createTestLrs(
-      {
-        STARKNET_RPC_URL: 'http://127.0.0.1:9/rpc',
-        STARKNET_ACCOUNT_ADDRESS: '0x3456',
-        STARKNET_PRIVATE_KEY: '0x1234567890abcdef',
-        STARKNET_CONTRACT_ADDRESS: '0x1234',
-      },
-      new InMemoryChain(),
-    );
+    lrs = await createTestLrs(ANCHORING_ON, PLUGINS);
     await anchorExampleStatement(lrs);
     served = servedEndpoints(lrs.app);
   });
@@ -1129,13 +1138,7 @@ const EXAMPLE_STATEMENT_ID = 'de8e6b31-3a73-4c0c-8671-c225fcb1fc33';
 async function anchorExampleStatement(lrs: TestLrs): Promise<void> {
   const submitter = { credentialKey: 'openapi-test', authority: { objectType: 'Agent' as const, mbox: 'mailto:lrs@example.org' }, mayDefine: false };
   await lrs.services.ingest.store([sampleStatement({ id: EXAMPLE_STATEMENT_ID })], submitter);
-  const anchoring = new AnchoringService({
-    statements: lrs.storage.statements,
-    batches: lrs.storage.anchorBatches,
-    chain: lrs.services.anchorChain!,
-    maxBatch: 1000,
-    logger: pino({ level: 'silent' }),
-  });
+  const anchoring = lrs.services.plugins.find((plugin) => plugin.name === 'anchoring')!.jobs[0]!.job;
   await anchoring.run(); // records and sends
   await anchoring.run(); // confirms
 }

@@ -82,7 +82,7 @@ export interface PluginContext {
 /** Read access to stored statements, as every credential with `all/read` sees them. */
 export interface StatementReader {
   /** A stored statement by id (voided ones included), with its record details. */
-  get(id: string): Promise<FeedStatement | undefined>;
+  get(id: string): Promise<StatementRecordView | undefined>;
   /**
    * Stored statements in feed order after `position` (exclusive), at most `limit`: what a plugin's
    * job reads when it keeps its own pace rather than handling events (anchoring does).
@@ -93,14 +93,17 @@ export interface StatementReader {
 /** A statement's place in the feed: a sequence assigned when its batch was stored, never a clock. */
 export type FeedPosition = number;
 
-export interface FeedStatement {
-  position: FeedPosition;
+export interface StatementRecordView {
   id: string;
   statement: StoredStatement;
   stored: Date;
   voided: boolean;
   /** Key of the credential that stored it. */
   credentialKey: string;
+}
+
+export interface FeedStatement extends StatementRecordView {
+  position: FeedPosition;
 }
 
 /**

@@ -1,4 +1,3 @@
-import type { AnchorBatchStore } from '../anchoring/batches/anchor-batch-store';
 import type { CredentialStore } from '../auth/credential-store';
 import type { LeaseStore } from '../jobs/lease-store';
 import type { ActivityStore } from '../xapi/activities/activity-store';
@@ -26,7 +25,6 @@ export interface StorageBackend {
   readonly credentials: CredentialStore;
   readonly activities: ActivityStore;
   readonly agents: AgentStore;
-  readonly anchorBatches: AnchorBatchStore;
   readonly leases: LeaseStore;
   /** The documents of core features (people, sessions, profiles, events) and of plugins. */
   readonly collections: CollectionStore;

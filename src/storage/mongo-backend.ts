@@ -1,5 +1,4 @@
 import { MongoClient, type Db } from 'mongodb';
-import { MongoAnchorBatchStore } from '../anchoring/batches/mongo-anchor-batch-store';
 import { MongoCredentialStore } from '../auth/mongo-credential-store';
 import { connectMongo } from '../db/mongo';
 import { MongoLeaseStore } from '../jobs/mongo-lease-store';
@@ -34,7 +33,6 @@ export class MongoBackend implements StorageBackend {
   readonly credentials: MongoCredentialStore;
   readonly activities: MongoActivityStore;
   readonly agents: MongoAgentStore;
-  readonly anchorBatches: MongoAnchorBatchStore;
   readonly leases: MongoLeaseStore;
   readonly collections: MongoCollectionStore;
   private recovery?: NodeJS.Timeout;
@@ -51,7 +49,6 @@ export class MongoBackend implements StorageBackend {
     this.credentials = new MongoCredentialStore(db, { authorityHomePage: options.authorityHomePage });
     this.activities = new MongoActivityStore(db);
     this.agents = new MongoAgentStore(db);
-    this.anchorBatches = new MongoAnchorBatchStore(db);
     this.leases = new MongoLeaseStore(db);
     this.collections = new MongoCollectionStore(db);
   }
@@ -64,7 +61,6 @@ export class MongoBackend implements StorageBackend {
   /** Indexes, then the batches of instances that died; then recovery keeps running while this one does. */
   async prepare(): Promise<void> {
     await this.statements.ensureIndexes();
-    await this.anchorBatches.ensureIndexes();
     await this.documents.ensureIndexes();
     await this.recoverAbandoned();
     this.recovery ??= setInterval(() => void this.recoverAbandoned(), RECOVERY_INTERVAL_MS).unref();

@@ -1,4 +1,3 @@
-import { SqliteAnchorBatchStore } from '../anchoring/batches/sqlite-anchor-batch-store';
 import { SqliteCredentialStore } from '../auth/sqlite-credential-store';
 import { databasePath, openSqliteDatabase, type SqliteDatabase } from '../db/sqlite/database';
 import { DataDirLock } from '../db/sqlite/data-dir-lock';
@@ -34,7 +33,6 @@ export class SqliteBackend implements StorageBackend {
   readonly credentials: SqliteCredentialStore;
   readonly activities: SqliteActivityStore;
   readonly agents: SqliteAgentStore;
-  readonly anchorBatches: SqliteAnchorBatchStore;
   readonly leases: SqliteLeaseStore;
   readonly collections: SqliteCollectionStore;
 
@@ -50,7 +48,6 @@ export class SqliteBackend implements StorageBackend {
     this.credentials = new SqliteCredentialStore(db, { authorityHomePage: options.authorityHomePage });
     this.activities = new SqliteActivityStore(db);
     this.agents = new SqliteAgentStore(db);
-    this.anchorBatches = new SqliteAnchorBatchStore(db);
     this.leases = new SqliteLeaseStore(db);
     this.collections = new SqliteCollectionStore(db);
   }

@@ -76,7 +76,7 @@ async function setUpPlugin({ plugin, folder, settings }: LoadedPlugin, dependenc
     version: manifest.version,
     routes: hooks.routes,
     formerPaths: manifest.formerPaths ?? [],
-    openapi: manifest.openapi === undefined ? undefined : readFragment(manifest.name, path.join(folder, manifest.openapi)),
+    openapi: pluginOpenApi({ plugin, folder, settings }),
     jobs: declaredJobs(manifest.name, manifest.jobs, hooks),
     onEvents: hooks.onEvents?.bind(hooks),
     scopes: Object.fromEntries(Object.entries(manifest.scopes).map(([scope, what]) => [`plugins/${manifest.name}/${scope}`, what])),
@@ -106,7 +106,12 @@ function declaredJobs(plugin: string, declared: string[], hooks: PluginHooks): R
   });
 }
 
-/** Reads a plugin's OpenAPI fragment and moves its paths under /plugins/<name>. */
+/** A plugin's OpenAPI fragment (manifest.openapi), its paths moved under /plugins/<name>. */
+export function pluginOpenApi({ plugin, folder }: LoadedPlugin): OpenApiFragment | undefined {
+  const { name, openapi } = plugin.manifest;
+  return openapi === undefined ? undefined : readFragment(name, path.join(folder, openapi));
+}
+
 function readFragment(plugin: string, file: string): OpenApiFragment {
   let parsed: unknown;
   try {
@@ -122,8 +127,8 @@ function readFragment(plugin: string, file: string): OpenApiFragment {
   return { paths, components: fragment.components, tags: fragment.tags };
 }
 
-/** The core OpenAPI document with every running plugin's fragment merged in. */
-export function mergeOpenApi(core: Record<string, unknown>, plugins: RunningPlugin[]): Record<string, unknown> {
+/** The core OpenAPI document with every plugin's fragment merged in. */
+export function mergeOpenApi(core: Record<string, unknown>, plugins: Array<Pick<RunningPlugin, 'name' | 'openapi'>>): Record<string, unknown> {
   const merged = structuredClone(core) as Record<string, unknown> & {
     paths: Record<string, unknown>;
     components?: Record<string, Record<string, unknown>>;

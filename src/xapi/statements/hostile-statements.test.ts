@@ -1,4 +1,4 @@
-import { canonicalize } from '../../anchoring/core/canonical-json';
+import { canonicalize } from '../../plugins/anchoring/core/canonical-json';
 import { agentsIn } from '../actors';
 import type { Statement } from '../types';
 import { ownFilterView } from './filter-view';

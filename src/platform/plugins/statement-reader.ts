@@ -1,0 +1,17 @@
+import type { StatementReader, StatementRecordView } from '../../plugin-api';
+import type { StatementRecord, StatementStorage } from '../../xapi/statements/statement-storage';
+
+/** What plugins read of the statements: records by id and the feed, in the plugin API's shape. */
+export function pluginStatementReader(statements: StatementStorage): StatementReader {
+  return {
+    get: async (id) => {
+      const record = await statements.getById(id);
+      return record === undefined ? undefined : recordView(record);
+    },
+    readFeed: async (after, limit) => (await statements.readFeed(after, limit)).records.map((record) => ({ ...recordView(record), position: record.position })),
+  };
+}
+
+function recordView({ id, statement, stored, voided, credentialKey }: StatementRecord): StatementRecordView {
+  return { id, statement, stored, voided, credentialKey };
+}

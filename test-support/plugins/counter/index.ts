@@ -1,0 +1,45 @@
+/**
+ * A plugin for tests of the plugin platform: it counts the statements stored per verb, through the
+ * public plugin API only. Its projection is idempotent by statement id (one document per counted
+ * statement; the counts are read from them), so a redelivered event changes nothing.
+ */
+import { Router } from 'express';
+import { definePlugin, type FeedEvent, type PluginContext } from '../../../src/plugin-api';
+
+interface Counted {
+  verb: string;
+}
+
+export default definePlugin({
+  manifest: {
+    name: 'counter',
+    version: '1.0.0',
+    description: 'Counts stored statements per verb (a test plugin)',
+    profiles: [],
+    scopes: { read: 'Read the counts' },
+    stores: { counted: { indexes: [{ name: 'by_verb', fields: ['verb'] }] }, runs: {} },
+    jobs: ['tick'],
+    openapi: 'openapi.yaml',
+    formerPaths: ['/counting'],
+  },
+  setup(context: PluginContext) {
+    const counted = context.store<Counted>('counted');
+    const runs = context.store<{ at: string }>('runs');
+    const routes = Router();
+    routes.use(context.http.authenticate);
+    routes.get('/count', context.http.requireScope('read'), async (req, res) => {
+      const verb = typeof req.query.verb === 'string' ? req.query.verb : undefined;
+      res.json({ count: await counted.count(verb === undefined ? undefined : { verb }) });
+    });
+    return {
+      routes,
+      async onEvents(events: FeedEvent[]) {
+        for (const event of events) {
+          if (event.type === 'stored') await counted.put(event.statement.id, { verb: event.statement.statement.verb.id });
+          else await counted.delete(event.statementId);
+        }
+      },
+      jobs: { tick: { schedule: '* * * * * *', run: async () => void (await runs.put('last', { at: new Date().toISOString() })) } },
+    };
+  },
+});
