@@ -360,6 +360,7 @@ export function describeCollectionStoreContract(
         people = await store.open('people', 'people', declaration);
         expect(await rejection(people.insert('3', { email: 'x' }))).toMatchObject({ index: 'by_email' });
         people = await store.open('people', 'people', { indexes: [{ name: 'by_email', fields: ['a'], unique: true }] });
+        expect(await rejection(people.insert('4', { a: 1 }))).toMatchObject({ index: 'by_email' });
         await people.insert('4', { email: 'x', a: 2 });
         expect(await rejection(people.insert('5', { a: 2 }))).toMatchObject({ index: 'by_email' });
         people = await store.open('people', 'people', { indexes: [{ name: 'by_email', fields: ['a'] }] });

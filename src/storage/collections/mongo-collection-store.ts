@@ -233,31 +233,55 @@ function mongoIndexes(index: IndexDeclaration): MongoIndex[] {
 
 /**
  * Creates the declared indexes the collection lacks, replaces changed ones and drops those no
- * longer declared. Before a unique index is created every document gets its key; a process
- * still writing with the former declaration meanwhile can leave a document without one.
+ * longer declared. The unique index of a declaration whose fields changed is rebuilt too (its key
+ * path names no fields): every document gets its key before it is created. A process still
+ * writing with the former declaration meanwhile can leave a document with a stale key.
  */
 async function reconcileIndexes(collection: MongoCollection<DocumentRecord>, indexes: IndexDeclaration[]): Promise<void> {
-  const wanted = new Map(indexes.flatMap((index) => mongoIndexes(index).map((mongoIndex) => [mongoIndex.name, { index, mongoIndex }] as const)));
-  const existing = await collection.listIndexes().toArray().catch(() => []);
-  for (const { name, key, unique } of existing as Array<{ name: string; key: Record<string, unknown>; unique?: boolean }>) {
-    if (!name.startsWith(QUERY_INDEX_PREFIX) && !name.startsWith(UNIQUE_INDEX_PREFIX)) continue;
-    const declared = wanted.get(name)?.mongoIndex;
-    if (declared && JSON.stringify(declared.key) === JSON.stringify(key) && declared.unique === (unique === true)) {
-      wanted.delete(name);
-      continue;
-    }
+  const existing = ((await collection.listIndexes().toArray().catch(() => [])) as ExistingIndex[]).filter(
+    ({ name }) => name.startsWith(QUERY_INDEX_PREFIX) || name.startsWith(UNIQUE_INDEX_PREFIX),
+  );
+  const kept = unchangedIndexes(existing, indexes);
+  for (const { name } of existing) {
+    if (kept.has(name)) continue;
     await collection.dropIndex(name);
     if (name.startsWith(UNIQUE_INDEX_PREFIX)) await collection.updateMany({}, { $unset: { [`u.${name.slice(UNIQUE_INDEX_PREFIX.length)}`]: '' } });
   }
-  for (const { index, mongoIndex } of wanted.values()) {
-    if (mongoIndex.unique) await writeUniqueKeys(collection, index);
-    try {
-      await collection.createIndex(mongoIndex.key, { name: mongoIndex.name, unique: mongoIndex.unique });
-    } catch (error) {
-      if (mayBeDuplicateKey(error)) throw new UniqueIndexViolation(index.name);
-      throw error;
+  for (const index of indexes) {
+    for (const mongoIndex of mongoIndexes(index)) {
+      if (kept.has(mongoIndex.name)) continue;
+      if (mongoIndex.unique) await writeUniqueKeys(collection, index);
+      try {
+        await collection.createIndex(mongoIndex.key, { name: mongoIndex.name, unique: mongoIndex.unique });
+      } catch (error) {
+        if (mayBeDuplicateKey(error)) throw new UniqueIndexViolation(index.name);
+        throw error;
+      }
     }
   }
+}
+
+interface ExistingIndex {
+  name: string;
+  key: Record<string, unknown>;
+  unique?: boolean;
+}
+
+/** The names of the existing indexes that are as declared: a unique one only while its query index (which names the fields) is. */
+function unchangedIndexes(existing: ExistingIndex[], indexes: IndexDeclaration[]): Set<string> {
+  const byName = new Map(existing.map((index) => [index.name, index]));
+  const isCurrent = ({ name, key, unique }: MongoIndex) => {
+    const found = byName.get(name);
+    return found !== undefined && JSON.stringify(found.key) === JSON.stringify(key) && (found.unique === true) === unique;
+  };
+  const kept = new Set<string>();
+  for (const index of indexes) {
+    const [query, unique] = mongoIndexes(index);
+    if (!isCurrent(query!)) continue;
+    kept.add(query!.name);
+    if (unique && isCurrent(unique)) kept.add(unique.name);
+  }
+  return kept;
 }
 
 async function writeUniqueKeys(collection: MongoCollection<DocumentRecord>, index: IndexDeclaration): Promise<void> {
