@@ -3,6 +3,7 @@ import pino from 'pino';
 import { ForbiddenError } from '../src/errors';
 import { errorHandler, notFoundHandler } from '../src/http/error-handler';
 import {
+  allowFormTarget,
   BarChart,
   CsrfField,
   csrfToken,
@@ -100,6 +101,14 @@ function demoPages(): Router {
   });
   router.post('/form', ...requireCsrfToken(), (req, res) => {
     renderPage(res, { title: 'Sent', body: <p class="sent">{`Received ${String(req.body.name)}`}</p> });
+  });
+  router.get('/provider-form', (_req, res) => {
+    allowFormTarget(res, 'https://id.example.org:8443/authorize?client=keiko');
+    renderPage(res, { title: 'Sign in elsewhere', body: <p>A form whose handler redirects to a provider.</p> });
+  });
+  router.get('/bad-form-target', (_req, res) => {
+    allowFormTarget(res, 'javascript:alert(1)');
+    renderPage(res, { title: 'Never', body: null });
   });
   router.get('/forbidden', () => {
     throw new ForbiddenError('This page belongs to someone else');

@@ -10,5 +10,6 @@ export { SIGN_IN_PATH, SIGN_OUT_PATH } from './layout';
 export { usePage, type PageContextValue } from './page-context';
 export { renderPage, webPage, type PageOptions } from './render-page';
 export { webRoutes, type WebOptions } from './routes';
-export { CONTENT_SECURITY_POLICY } from './security-headers';
+export { allowFormTarget, CONTENT_SECURITY_POLICY } from './security-headers';
+export { requestCookies } from './cookies';
 export { i18n, setViewer, type NavItem, type Viewer } from './web-state';

@@ -1,25 +1,43 @@
 import type { Response } from 'express';
+import { webState } from './web-state';
 
 /**
  * The Content-Security-Policy of every web response: only this origin's stylesheet and images (and
- * data: images), no script at all, forms post only here, never framed. Style attributes are
- * blocked too (style-src without 'unsafe-inline'): style with classes in keiko.css.
+ * data: images), no script at all, forms post only here (and to the origins a page allowed with
+ * allowFormTarget), never framed. Style attributes are blocked too (style-src without
+ * 'unsafe-inline'): style with classes in keiko.css.
  */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-].join('; ');
+export function contentSecurityPolicy(formTargets: readonly string[] = []): string {
+  return [
+    "default-src 'none'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    ["form-action 'self'", ...formTargets].join(' '),
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+}
+
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
+
+/**
+ * Lets this response's forms lead to `origin` too: browsers apply form-action to the redirects
+ * after a submission, so a form whose handler redirects to another site (an OpenID Connect
+ * provider) needs it. Only the origin of the URL is used (scheme, host, port).
+ */
+export function allowFormTarget(res: Response, url: string): void {
+  const { protocol, origin } = new URL(url);
+  if (protocol !== 'https:' && protocol !== 'http:') throw new TypeError(`A form target must be an http(s) URL, not ${protocol}`);
+  const state = webState(res);
+  if (!state.formTargets.includes(origin)) state.formTargets.push(origin);
+  if (res.hasHeader('Content-Security-Policy')) res.setHeader('Content-Security-Policy', contentSecurityPolicy(state.formTargets));
+}
 
 /**
  * Set on pages, web error pages and static files. A constant table rather than helmet: these are
  * fixed values, and one list is easier to review than a library's defaults with overrides.
  */
 const SECURITY_HEADERS: Record<string, string> = {
-  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'X-Frame-Options': 'DENY',
@@ -30,4 +48,5 @@ const SECURITY_HEADERS: Record<string, string> = {
 
 export function setSecurityHeaders(res: Response): void {
   res.set(SECURITY_HEADERS);
+  res.set('Content-Security-Policy', contentSecurityPolicy(webState(res).formTargets));
 }

@@ -105,6 +105,23 @@ describe('web pages', () => {
   });
 });
 
+describe('form targets', () => {
+  it('lets a page allow its forms to lead to another origin, and only that page', async () => {
+    const response = await page('/demo/provider-form');
+    expect(response.headers['content-security-policy']).toBe(
+      "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self' https://id.example.org:8443; frame-ancestors 'none'; base-uri 'none'",
+    );
+    const other = await page('/demo/form');
+    expect(other.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+  });
+
+  it('refuses a form target that is not an http(s) URL (a bug of the page: 500)', async () => {
+    const response = await page('/demo/bad-form-target');
+    expect(response.status).toBe(500);
+    expect(response.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+  });
+});
+
 describe('the stylesheet', () => {
   it('is linked by its content version and cached for good at that URL', async () => {
     const home = await page('/');

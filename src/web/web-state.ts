@@ -21,13 +21,15 @@ interface WebState {
   viewer?: Viewer;
   /** The secret forms of this request carry: the session's, or the visitor cookie's once created. */
   csrfSecret?: string;
+  /** Origins this response's forms may lead to besides Keiko (allowFormTarget). */
+  formTargets: string[];
 }
 
 const ONE_YEAR_MS = 365 * 24 * 3600 * 1000;
 
 export function webState(res: Response): WebState {
   const locals = res.locals as { keikoWeb?: WebState };
-  locals.keikoWeb ??= { isPage: false, siteNav: [] };
+  locals.keikoWeb ??= { isPage: false, siteNav: [], formTargets: [] };
   return locals.keikoWeb;
 }
 
