@@ -92,7 +92,8 @@ export class PeopleService implements LinkedPeople {
       await this.people.delete(id);
       throw error;
     }
-    return { ...record(id, document), identities: linked.map((keyed) => keyed.identity) };
+    const identitiesByKey = linked.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return { ...record(id, document), identities: identitiesByKey.map((keyed) => keyed.identity) };
   }
 
   async get(id: string): Promise<PersonRecord | undefined> {
@@ -135,8 +136,9 @@ export class PeopleService implements LinkedPeople {
     return person && { name: person.name, identities: await this.identitiesOf(person.id) };
   }
 
+  /** The person's identities in the order of their keys: accounts, then mboxes, openids, SHA-1 sums. */
   async identitiesOf(personId: string): Promise<Identity[]> {
-    const links = await this.identities.find({ where: { personId }, orderBy: [{ field: 'linkedAt' }] });
+    const links = await this.identities.find({ where: { personId }, orderBy: [{ field: 'key' }] });
     return links.map((link) => link.value.identity);
   }
 

@@ -2,8 +2,7 @@ import type { CookieOptions, NextFunction, Request, RequestHandler, Response } f
 import { HttpError } from '../errors';
 import type { CollectionStore } from '../storage/collections/collection-store';
 import { requestCookies } from '../web/cookies';
-import { newCsrfSecret, setSessionCsrfSecret } from '../web/csrf';
-import { setViewer } from '../web/web-state';
+import { newCsrfSecret, setSessionCsrfSecret, setViewer, SIGN_IN_PATH } from '../web';
 import type { PeopleService, PersonRecord } from './people-service';
 import type { Role } from './roles';
 import { TokenCollection } from './token-collection';
@@ -11,7 +10,6 @@ import { TokenCollection } from './token-collection';
 export const SESSION_COOKIE = 'keiko_session';
 /** How long a session lasts from sign-in (the seeds' 24 h); it is not extended by use. */
 export const SESSION_LIFETIME_MS = 24 * 3600 * 1000;
-export const SIGN_IN_PATH = '/sign-in';
 
 interface SessionValue {
   personId: string;
@@ -77,8 +75,8 @@ export class Sessions {
     await this.endCurrent(req);
     await this.tokens.purgeExpired();
     const csrfSecret = newCsrfSecret();
-    const { token, expiresAt } = await this.tokens.issue({ personId, csrfSecret }, SESSION_LIFETIME_MS);
-    res.cookie(SESSION_COOKIE, token, { ...this.cookieOptions(), expires: expiresAt });
+    const { token } = await this.tokens.issue({ personId, csrfSecret }, SESSION_LIFETIME_MS);
+    res.cookie(SESSION_COOKIE, token, { ...this.cookieOptions(), maxAge: SESSION_LIFETIME_MS });
     setSessionCsrfSecret(res, csrfSecret);
   }
 

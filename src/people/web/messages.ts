@@ -1,6 +1,5 @@
 import type { Response } from 'express';
-import type { Locale } from '../../web/i18n';
-import { i18n } from '../../web/web-state';
+import { i18n, type Locale } from '../../web';
 import type { Role } from '../roles';
 
 /** The people feature's texts; Spanish is typed by the English, so neither can miss a key. */

@@ -1,11 +1,9 @@
-import { CsrfField } from '../../web/csrf';
+import { CsrfField, SIGN_IN_PATH, SIGN_OUT_PATH } from '../../web';
 import type { Identity } from '../identities';
 import type { PersonWithIdentities } from '../people-service';
 import type { PeopleMessages } from './messages';
 
-export const SIGN_IN_START_PATH = '/sign-in';
 export const LOGIN_LINK_PATH = '/sign-in/link';
-export const SIGN_OUT_PATH = '/sign-out';
 
 /** The sign-in page: the provider's button (a POST form), or why there is none. */
 export function SignInPage(props: { p: PeopleMessages; csrfToken: string; provider?: string; notice?: string; returnTo?: string }) {
@@ -21,7 +19,7 @@ export function SignInPage(props: { p: PeopleMessages; csrfToken: string; provid
       {provider === undefined ? (
         <p>{p.signIn.notConfigured}</p>
       ) : (
-        <form method="post" action={SIGN_IN_START_PATH}>
+        <form method="post" action={SIGN_IN_PATH}>
           <CsrfField token={csrfToken} />
           {returnTo && <input type="hidden" name="return" value={returnTo} />}
           <button class="button" type="submit">

@@ -1,15 +1,14 @@
 import { Router, type Response } from 'express';
 import type { Logger } from '../../logger';
 import { requestCookies } from '../../web/cookies';
-import { csrfToken, requireCsrfToken } from '../../web/csrf';
-import { renderPage, webPage } from '../../web/render-page';
+import { csrfToken, renderPage, requireCsrfToken, SIGN_IN_PATH, SIGN_OUT_PATH, webPage } from '../../web';
 import type { ActorValidator } from '../../xapi/parameters';
 import { keyedIdentity, parseAgent, type KeyedIdentity } from '../identities';
 import type { OidcIdentity } from '../oidc';
 import { SIGN_IN_TRANSACTION_LIFETIME_MS, type People } from '../people';
 import { requireSignIn } from '../sessions';
 import { peopleMessages, type PeopleMessages } from './messages';
-import { AccountPage, LOGIN_LINK_PATH, LoginLinkPage, MessagePage, SIGN_IN_START_PATH, SIGN_OUT_PATH, SignInPage } from './pages';
+import { AccountPage, LOGIN_LINK_PATH, LoginLinkPage, MessagePage, SignInPage } from './pages';
 
 export const ACCOUNT_PATH = '/me';
 const CALLBACK_PATH = '/sign-in/callback';
@@ -30,11 +29,11 @@ export function signInRoutes(people: People, options: SignInRouteOptions): Route
   const router = Router();
   const { oidc, sessions, signInTransactions, service } = people;
 
-  router.get(SIGN_IN_START_PATH, webPage(), async (req, res) => {
+  router.get(SIGN_IN_PATH, webPage(), async (req, res) => {
     await renderSignIn(res, { returnTo: returnPath(req.query.return) });
   });
 
-  router.post(SIGN_IN_START_PATH, webPage(), ...requireCsrfToken(), async (req, res) => {
+  router.post(SIGN_IN_PATH, webPage(), ...requireCsrfToken(), async (req, res) => {
     if (oidc === undefined) return renderSignIn(res, {});
     let started;
     try {
@@ -45,13 +44,13 @@ export function signInRoutes(people: People, options: SignInRouteOptions): Route
     }
     const returnTo = returnPath((req.body as Record<string, unknown>).return);
     const { token } = await signInTransactions.issue({ ...started.transaction, ...(returnTo && { returnTo }) }, SIGN_IN_TRANSACTION_LIFETIME_MS);
-    res.cookie(TRANSACTION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: people.secureCookies, path: SIGN_IN_START_PATH, maxAge: SIGN_IN_TRANSACTION_LIFETIME_MS });
+    res.cookie(TRANSACTION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: people.secureCookies, path: SIGN_IN_PATH, maxAge: SIGN_IN_TRANSACTION_LIFETIME_MS });
     res.redirect(303, started.url);
   });
 
   router.get(CALLBACK_PATH, webPage(), async (req, res) => {
     const token = requestCookies(req)[TRANSACTION_COOKIE];
-    res.clearCookie(TRANSACTION_COOKIE, { path: SIGN_IN_START_PATH });
+    res.clearCookie(TRANSACTION_COOKIE, { path: SIGN_IN_PATH });
     const transaction = token === undefined ? undefined : await signInTransactions.take(token);
     if (oidc === undefined || transaction === undefined) return renderSignIn(res, { status: 400, notice: (p) => p.signIn.expired });
     if (req.query.error !== undefined) {
@@ -87,7 +86,7 @@ export function signInRoutes(people: People, options: SignInRouteOptions): Route
 
   router.post(SIGN_OUT_PATH, webPage(), ...requireCsrfToken(), async (req, res) => {
     await sessions.signOut(req, res);
-    res.redirect(303, SIGN_IN_START_PATH);
+    res.redirect(303, SIGN_IN_PATH);
   });
 
   router.get(ACCOUNT_PATH, webPage(), requireSignIn(), async (req, res) => {
