@@ -225,10 +225,11 @@ interface MongoIndex {
   unique: boolean;
 }
 
-function mongoIndexes(index: IndexDeclaration): MongoIndex[] {
+/** A declared index's MongoDB indexes: the one queries use, and for a unique one the one that enforces it. */
+function mongoIndexes(index: IndexDeclaration): { query: MongoIndex; unique?: MongoIndex } {
   const query: MongoIndex = { name: `${QUERY_INDEX_PREFIX}${index.name}`, key: Object.fromEntries(index.fields.map((field) => [`v.${field}`, 1])), unique: false };
-  if (!index.unique) return [query];
-  return [query, { name: `${UNIQUE_INDEX_PREFIX}${index.name}`, key: { [`u.${index.name}`]: 1 }, unique: true }];
+  if (!index.unique) return { query };
+  return { query, unique: { name: `${UNIQUE_INDEX_PREFIX}${index.name}`, key: { [`u.${index.name}`]: 1 }, unique: true } };
 }
 
 /**
@@ -248,7 +249,8 @@ async function reconcileIndexes(collection: MongoCollection<DocumentRecord>, ind
     if (name.startsWith(UNIQUE_INDEX_PREFIX)) await collection.updateMany({}, { $unset: { [`u.${name.slice(UNIQUE_INDEX_PREFIX.length)}`]: '' } });
   }
   for (const index of indexes) {
-    for (const mongoIndex of mongoIndexes(index)) {
+    const { query, unique } = mongoIndexes(index);
+    for (const mongoIndex of unique ? [query, unique] : [query]) {
       if (kept.has(mongoIndex.name)) continue;
       if (mongoIndex.unique) await writeUniqueKeys(collection, index);
       try {
@@ -276,9 +278,9 @@ function unchangedIndexes(existing: ExistingIndex[], indexes: IndexDeclaration[]
   };
   const kept = new Set<string>();
   for (const index of indexes) {
-    const [query, unique] = mongoIndexes(index);
-    if (!isCurrent(query!)) continue;
-    kept.add(query!.name);
+    const { query, unique } = mongoIndexes(index);
+    if (!isCurrent(query)) continue;
+    kept.add(query.name);
     if (unique && isCurrent(unique)) kept.add(unique.name);
   }
   return kept;
