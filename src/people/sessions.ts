@@ -1,8 +1,7 @@
 import type { CookieOptions, NextFunction, Request, RequestHandler, Response } from 'express';
 import { HttpError } from '../errors';
 import type { CollectionStore } from '../storage/collections/collection-store';
-import { requestCookies } from '../web/cookies';
-import { newCsrfSecret, setSessionCsrfSecret, setViewer, SIGN_IN_PATH } from '../web';
+import { newCsrfSecret, requestCookies, setSessionCsrfSecret, setViewer, SIGN_IN_PATH } from '../web';
 import type { PeopleService, PersonRecord } from './people-service';
 import type { Role } from './roles';
 import { TokenCollection } from './token-collection';

@@ -1,7 +1,6 @@
 import { Router, type Response } from 'express';
 import type { Logger } from '../../logger';
-import { requestCookies } from '../../web/cookies';
-import { csrfToken, renderPage, requireCsrfToken, SIGN_IN_PATH, SIGN_OUT_PATH, webPage } from '../../web';
+import { allowFormTarget, csrfToken, renderPage, requestCookies, requireCsrfToken, SIGN_IN_PATH, SIGN_OUT_PATH, webPage } from '../../web';
 import type { ActorValidator } from '../../xapi/parameters';
 import { keyedIdentity, parseAgent, type KeyedIdentity } from '../identities';
 import type { OidcIdentity } from '../oidc';
@@ -104,7 +103,7 @@ export function signInRoutes(people: People, options: SignInRouteOptions): Route
     if (oidc !== undefined) {
       try {
         const origin = await oidc.authorizationOrigin();
-        allowFormRedirectTo(res, origin);
+        allowFormTarget(res, origin);
         provider = new URL(origin).host;
       } catch (error) {
         options.logger.warn({ err: error }, 'the OpenID Connect provider could not be reached');
@@ -147,18 +146,4 @@ export function signInIdentities(identity: OidcIdentity, validateActor: ActorVal
 function returnPath(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length > MAX_RETURN_PATH_LENGTH) return undefined;
   return /^\/(?![/\\])[^\s\\]*$/.test(value) ? value : undefined;
-}
-
-/**
- * The site's CSP lets forms post to this origin only, and Chromium applies form-action to the
- * redirects that follow a submission too: the sign-in form, redirected to the provider, needs the
- * provider's origin in this page's policy. renderPage sets the header; this widens it as it is set.
- */
-function allowFormRedirectTo(res: Response, origin: string): void {
-  const setHeader = res.setHeader.bind(res);
-  res.setHeader = ((name: string, value: string | number | readonly string[]) =>
-    setHeader(
-      name,
-      name.toLowerCase() === 'content-security-policy' ? String(value).replace("form-action 'self'", `form-action 'self' ${origin}`) : value,
-    )) as Response['setHeader'];
 }
