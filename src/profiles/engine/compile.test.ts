@@ -211,6 +211,23 @@ describe('compileProfile', () => {
       );
     });
 
+    it('bounds the work of building the automata of all primary patterns', () => {
+      const many = Array.from({ length: 500 }, (_, i) => ({ id: t(`w${i}`), verb: verb.id }));
+      const document = profileDocument({
+        concepts: [verb],
+        templates: many,
+        patterns: [
+          { id: p('any'), alternates: many.map((template) => template.id) },
+          { id: p('loop'), zeroOrMore: p('any') },
+          { id: p('first'), primary: true, sequence: [p('loop'), p('loop')] },
+          { id: p('second'), primary: true, sequence: [p('loop'), p('loop')] },
+        ],
+      });
+      const started = Date.now();
+      expectProblem(document, '/patterns/3', /too large to match: more than 1000000 links/);
+      expect(Date.now() - started).toBeLessThan(5000);
+    });
+
     it('refuses primary patterns too large to match once expanded', () => {
       const doubling = Array.from({ length: 12 }, (_, i) => ({ id: p(`d${i}`), sequence: i === 0 ? [t('a'), t('b')] : [p(`d${i - 1}`), p(`d${i - 1}`)] }));
       const document = profileDocument(parts({ patterns: [...doubling, { id: p('top'), primary: true, sequence: [p('d11'), t('a')] }] }));
@@ -233,6 +250,13 @@ describe('compileProfile', () => {
       const video = compileProfile(published('video/video.jsonld'));
       expect('profile' in video && video.profile.templates).toHaveLength(9);
     });
+  });
+
+  it('lists the first 100 problems and counts the others', () => {
+    const templates = Array.from({ length: 150 }, (_, i) => template(`t${i}`, { inScheme: ex('v9') }));
+    const problems = problemsOf(profileDocument({ concepts: [verb], templates }));
+    expect(problems).toHaveLength(101);
+    expect(problems[100]).toEqual({ path: '', message: 'and 50 more problems' });
   });
 
   it('answers a non-object with one problem', () => {

@@ -5,12 +5,14 @@
  */
 import { ACTIVITY_CONTEXT, ACTIVITY_TERMS, PROFILE_CONTEXT, PROFILE_TERMS, isIriProperty, resolveContext } from './jsonld';
 import { CompiledPath, JsonPathError, parseJsonPath } from './jsonpath';
-import { PatternAutomaton, PatternNode, PatternTooLarge, buildAutomaton, findCycle } from './patterns';
+import { MAX_LINKS, PatternAutomaton, PatternNode, PatternTooLarge, buildAutomaton, findCycle } from './patterns';
 import { ContextActivityKind, Presence, RuleMatcher, TemplateIndex, TemplateMatcher } from './templates';
 import type { CompileResult, CompiledConcept, CompiledPattern, CompiledProfile, CompiledTemplate, ConceptType, LanguageMap, ProfileProblem } from './types';
 import { JsonValueSet } from './values';
 
 export const PROFILES_1_0 = 'https://w3id.org/xapi/profiles#1.0';
+/** Problems listed at most; the rest are counted in a last one. */
+export const MAX_PROBLEMS = 100;
 
 /** What checking statements needs beyond the public description of a profile. */
 export interface ProfileInternals {
@@ -134,6 +136,10 @@ class ProfileCompiler {
     const templateMatchers = this.checkTemplateReferences(document, templates);
     const automata = this.checkPatternGraph(document);
 
+    if (this.problems.length > MAX_PROBLEMS) {
+      const more = this.problems.length - MAX_PROBLEMS;
+      return { problems: [...this.problems.slice(0, MAX_PROBLEMS), { path: '', message: `and ${more} more problem${more === 1 ? '' : 's'}` }] };
+    }
     if (this.problems.length > 0) return { problems: this.problems };
     const profile: CompiledProfile = {
       id: document.id as string,
@@ -628,6 +634,8 @@ class ProfileCompiler {
       if (isObject(template) && typeof template.id === 'string') nodes.set(template.id, { kind: 'template', id: template.id });
     }
     const patterns = this.array(document, 'patterns', '');
+    const byId = new Map<string, Json>();
+    for (const pattern of patterns) if (isObject(pattern) && typeof pattern.id === 'string') byId.set(pattern.id, pattern);
     const usedIn = new Map<string, number>();
     patterns.forEach((pattern) => {
       if (!isObject(pattern)) return;
@@ -646,7 +654,7 @@ class ProfileCompiler {
       }
       if (kind === 'alternates') {
         members.forEach((member, memberIndex) => {
-          const inner = patterns.find((other) => isObject(other) && other.id === member) as Json | undefined;
+          const inner = byId.get(member);
           if (inner && (inner.optional !== undefined || inner.zeroOrMore !== undefined)) {
             this.problem(path + pointer('alternates', memberIndex), `${member} is an ${inner.optional !== undefined ? 'optional' : 'zeroOrMore'} Pattern: those must not be directly inside alternates (Part Two §9.0)`);
           }
@@ -663,10 +671,11 @@ class ProfileCompiler {
     }
     if (this.problems.length > 0) return [];
     const automata: PatternAutomaton[] = [];
+    const budget = { links: MAX_LINKS };
     patterns.forEach((pattern, index) => {
-      if (!isObject(pattern) || pattern.primary !== true) return;
+      if (!isObject(pattern) || pattern.primary !== true || budget.links < 0) return;
       try {
-        automata.push(buildAutomaton(pattern.id as string, nodes));
+        automata.push(buildAutomaton(pattern.id as string, nodes, budget));
       } catch (error) {
         if (!(error instanceof PatternTooLarge)) throw error;
         this.problem(pointer('patterns', index), `this primary Pattern is too large to match: ${error.message}`);

@@ -19,14 +19,21 @@ export interface PatternAutomaton {
   patternId: string;
   /** The template id at each position; position 0 is the start (no template). */
   templates: string[];
-  /** `follows[p]`: the positions that may come right after position p. */
-  follows: number[][];
+  /** `follows[p]`: the positions that may come right after position p, by their template. */
+  follows: Array<Map<string, number[]>>;
   /** `accepting[p]`: the pattern is complete after position p. */
   accepting: boolean[];
 }
 
 /** Upper bound on positions per primary pattern (sub-patterns are expanded at every use). */
 export const MAX_POSITIONS = 2000;
+/** Upper bound on the work of linking positions, over all the primary patterns of a profile. */
+export const MAX_LINKS = 1_000_000;
+
+/** What is left of a profile's allowance for building automata (shared by its primary patterns). */
+export interface AutomatonBudget {
+  links: number;
+}
 /** Upper bound on how deeply patterns nest. */
 export const MAX_PATTERN_DEPTH = 64;
 
@@ -42,11 +49,13 @@ export class PatternTooLarge extends Error {}
  * Builds the automaton of `rootId`. `nodes` holds every pattern and template by id; the caller has
  * checked that every reference resolves and that there are no cycles.
  */
-export function buildAutomaton(rootId: string, nodes: ReadonlyMap<string, PatternNode>): PatternAutomaton {
+export function buildAutomaton(rootId: string, nodes: ReadonlyMap<string, PatternNode>, budget: AutomatonBudget = { links: MAX_LINKS }): PatternAutomaton {
   const templates: string[] = [''];
   const follows: Array<Set<number>> = [new Set()];
 
   const link = (from: number[], to: number[]) => {
+    budget.links -= from.length * to.length;
+    if (budget.links < 0) throw new PatternTooLarge(`more than ${MAX_LINKS} links between template uses`);
     for (const p of from) for (const q of to) follows[p]!.add(q);
   };
 
@@ -104,14 +113,26 @@ export function buildAutomaton(rootId: string, nodes: ReadonlyMap<string, Patter
   const accepting = templates.map(() => false);
   for (const p of root.last) accepting[p] = true;
   if (root.nullable) accepting[0] = true;
-  return { patternId: rootId, templates, follows: follows.map((set) => [...set].sort((a, b) => a - b)), accepting };
+  const byTemplate = follows.map((set) => {
+    const map = new Map<string, number[]>();
+    for (const q of [...set].sort((a, b) => a - b)) {
+      const template = templates[q]!;
+      const list = map.get(template);
+      if (list) list.push(q);
+      else map.set(template, [q]);
+    }
+    return map;
+  });
+  return { patternId: rootId, templates, follows: byTemplate, accepting };
 }
 
 /** The positions after one statement that matched `matched` templates, and the templates consumed. */
 export function step(automaton: PatternAutomaton, positions: readonly number[], matched: ReadonlySet<string>): { positions: number[]; consumed: string[] } {
   const next = new Set<number>();
   for (const p of positions) {
-    for (const q of automaton.follows[p] ?? []) if (matched.has(automaton.templates[q]!)) next.add(q);
+    const follows = automaton.follows[p];
+    if (!follows) continue;
+    for (const template of matched) for (const q of follows.get(template) ?? []) next.add(q);
   }
   const sorted = [...next].sort((a, b) => a - b);
   return { positions: sorted, consumed: [...new Set(sorted.map((q) => automaton.templates[q]!))] };
