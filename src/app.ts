@@ -14,6 +14,7 @@ import type { LoadedPlugin } from './platform/plugins/load';
 import { mergeOpenApi, pluginRoutes, setUpPlugins, type RunningPlugin } from './platform/plugins/platform';
 import { pluginStatementReader } from './platform/plugins/statement-reader';
 import type { StorageBackend } from './storage/backend';
+import { webErrorHandler, webNotFound, webRoutes } from './web';
 import { aboutRoutes } from './xapi/about/routes';
 import { activityRoutes } from './xapi/activities/routes';
 import { agentRoutes } from './xapi/agents/routes';
@@ -90,8 +91,11 @@ export function buildApp(services: Services, options: AppOptions, logger: Logger
   app.use(operationsRoutes(services.storage, services.metrics));
   app.use(apiDocsRoutes(mergeOpenApi(loadOpenApiDocument(), services.plugins)));
   app.use(XAPI_BASE_PATH, xapiRouter(services, options, services.authenticate));
+  app.use(webRoutes());
   app.use(pluginRoutes(services.plugins));
+  app.use(webNotFound());
   app.use(notFoundHandler());
+  app.use(webErrorHandler(logger));
   app.use(errorHandler(logger));
   return app;
 }

@@ -1,3 +1,4 @@
+import { createTestLrs, type TestLrs } from '../../test-support/app';
 import { browserTests, expectAccessible, MOBILE, useBrowser } from '../../test-support/browser';
 import { webShellTestApp } from '../../test-support/web-pages';
 
@@ -105,5 +106,32 @@ describeInBrowser('the web shell in chromium', () => {
     await page.waitForTimeout(100);
     expect(await page.title()).toBe('Keiko LRS · Keiko');
     expect(problems().join('\n')).toMatch(/Content Security Policy/);
+  });
+});
+
+describeInBrowser('the LRS’s own pages in chromium', () => {
+  let lrs: TestLrs | undefined;
+  const browser = useBrowser(async () => {
+    lrs = await createTestLrs();
+    return lrs.app;
+  });
+
+  afterAll(async () => {
+    await lrs?.close();
+  });
+
+  it('serves its home and 404 pages in both languages, clean for axe and the CSP', async () => {
+    for (const [path, locale, heading] of [
+      ['/', 'en', 'Keiko LRS'],
+      ['/', 'es', 'Keiko LRS'],
+      ['/missing', 'en', 'Page not found'],
+      ['/missing', 'es', 'Página no encontrada'],
+    ] as const) {
+      const { page, problems } = await browser.open(path, { locale });
+      expect(await page.getAttribute('html', 'lang')).toBe(locale);
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(heading);
+      await expectAccessible(page);
+      expect(problems()).toEqual([]);
+    }
   });
 });
