@@ -3,6 +3,7 @@ import express from 'express';
 import pino from 'pino';
 import request from 'supertest';
 import { rawBody, readJsonBody } from './body';
+import { CollectionDocumentError, CollectionQueryError, UniqueIndexViolation } from '../storage/collections/collection-store';
 import { errorHandler, notFoundHandler } from './error-handler';
 
 /** Spec references are to xAPI-Communication.md (1.0.3). */
@@ -101,5 +102,25 @@ describe('errorHandler: anything else', () => {
     const response = await request(app()).get('/boom');
     expect(response.status).toBe(500);
     expect(response.body).toEqual({ code: 'INTERNAL_ERROR', message: 'Internal server error' });
+  });
+});
+
+describe('errorHandler: what the collection store refuses is the client\'s to fix', () => {
+  function refusing(error: Error): express.Express {
+    const server = express();
+    server.get('/store', () => {
+      throw error;
+    });
+    server.use(errorHandler(pino({ level: 'silent' })));
+    return server;
+  }
+
+  it.each([
+    [new UniqueIndexViolation('by_email'), 409, 'ALREADY_EXISTS', 'Something with these values already exists (by_email)'],
+    [new CollectionDocumentError('the key "a.b" contains a dot'), 400, 'UNSTORABLE_VALUE', 'the key "a.b" contains a dot'],
+    [new CollectionQueryError('limit must be from 1 to 1000'), 400, 'INVALID_PARAMETER', 'limit must be from 1 to 1000'],
+  ])('%s → %i %s', async (error, status, code, message) => {
+    const response = await request(refusing(error)).get('/store');
+    expect({ status: response.status, body: response.body }).toEqual({ status, body: { code, message } });
   });
 });

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { BadRequestCode, HttpError, NotFoundError } from '../errors';
+import { BadRequestCode, ConflictError, HttpError, NotFoundError } from '../errors';
+import { CollectionDocumentError, CollectionQueryError, UniqueIndexViolation } from '../storage/collections/collection-store';
 import type { Logger } from '../logger';
 
 /**
@@ -45,6 +46,8 @@ export function notFoundHandler(): RequestHandler {
  */
 function toHttpError(error: unknown, contentEncoding: string | undefined): HttpError | undefined {
   if (error instanceof HttpError) return error;
+  const collectionError = fromCollectionStore(error);
+  if (collectionError !== undefined) return collectionError;
   if (error instanceof URIError) {
     return new HttpError(400, BadRequestCode.InvalidParameter, `The request URL is not valid percent-encoded UTF-8: ${error.message}`);
   }
@@ -60,6 +63,18 @@ function toHttpError(error: unknown, contentEncoding: string | undefined): HttpE
           ? 'NOT_FOUND'
           : 'INVALID_BODY';
   return new HttpError(status, code, bodyErrorMessage(statusError, contentEncoding));
+}
+
+/**
+ * What the collection store refuses comes from what a request asked to store or to find (a field
+ * name with a dot, a value it cannot keep, a second document a unique index forbids), so it is the
+ * client's to fix: a 400 or a 409 that says what is wrong, never a 500.
+ */
+function fromCollectionStore(error: unknown): HttpError | undefined {
+  if (error instanceof UniqueIndexViolation) return new ConflictError('ALREADY_EXISTS', `Something with these values already exists (${error.index})`);
+  if (error instanceof CollectionDocumentError) return new HttpError(400, 'UNSTORABLE_VALUE', error.message);
+  if (error instanceof CollectionQueryError) return new HttpError(400, BadRequestCode.InvalidParameter, error.message);
+  return undefined;
 }
 
 /** The 4xx status an error carries (`status` or `statusCode`, as http-errors sets both). */
