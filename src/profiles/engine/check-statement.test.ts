@@ -57,6 +57,12 @@ describe('determining properties (Part Two §8.0)', () => {
     expect(checkStatement(both, statement('did', single), none).matched).toEqual([ex('templates/g')]);
   });
 
+  it('normalises the context activities of a SubStatement object too', () => {
+    const sub = build({ templates: [{ id: ex('templates/sub'), verb: ex('verbs/did'), rules: [{ location: '$.object.context.contextActivities.parent[0].id', presence: 'included' }] }] });
+    const object = { objectType: 'SubStatement', actor: { mbox: 'mailto:b@example.org' }, verb: { id: ex('verbs/will') }, object: { id: ex('activities/one') }, context: { contextActivities: { parent: { id: ex('activities/course') } } } };
+    expect(checkStatement(sub, statement('did', { object }), none).matched).toEqual([ex('templates/sub')]);
+  });
+
   it('matches attachment usage types', () => {
     const attachments = [{ usageType: ex('usage/signature'), display: { en: 's' }, contentType: 'application/octet-stream', length: 1, sha2: 'ab' }];
     expect(checkStatement(profile, statement('other', { attachments }), none).matched).toEqual([ex('templates/attached')]);

@@ -36,6 +36,29 @@ export function checkStatement(profile: CompiledProfile, statement: object, refe
   return internalsOf(profile).templates.check(profile.id, statement, referenced);
 }
 
+export const SUBREGISTRATION_EXTENSION = 'https://w3id.org/xapi/profiles/extensions/subregistration';
+
+/**
+ * Which run of the profile's primary patterns a statement belongs to (Part Two §9.0): its
+ * registration, or its registration and subregistration when the subregistration extension has
+ * an entry for one of the profile's versions ("<registration> <subregistration>"). Undefined
+ * without a registration: such statements follow no pattern.
+ */
+export function registrationKey(profile: CompiledProfile, statement: object): string | undefined {
+  const context = (statement as { context?: { registration?: unknown; extensions?: Record<string, unknown> } }).context;
+  const registration = context?.registration;
+  if (typeof registration !== 'string') return undefined;
+  const entries = context?.extensions?.[SUBREGISTRATION_EXTENSION];
+  if (!Array.isArray(entries)) return registration;
+  for (const entry of entries) {
+    const { profile: version, subregistration } = (entry ?? {}) as { profile?: unknown; subregistration?: unknown };
+    if (typeof version === 'string' && typeof subregistration === 'string' && profile.versions.includes(version)) {
+      return `${registration} ${subregistration.toLowerCase()}`;
+    }
+  }
+  return registration;
+}
+
 /** The state of a registration that has seen no statement yet. */
 export function initialPatternStates(profile: CompiledProfile): PatternState {
   return { version: profile.versionId, positions: internalsOf(profile).primaryAutomata.map(() => [0]) };

@@ -6,7 +6,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Cmi5Verb, cmi5Statement } from '../published/cmi5/statements';
 import { profileDocument } from './document-builder';
-import { CompiledProfile, PatternState, PatternStatus, advancePatterns, checkStatement, compileProfile, initialPatternStates, patternStatuses } from './index';
+import {
+  CompiledProfile,
+  PatternState,
+  PatternStatus,
+  SUBREGISTRATION_EXTENSION,
+  advancePatterns,
+  checkStatement,
+  compileProfile,
+  initialPatternStates,
+  patternStatuses,
+  registrationKey,
+} from './index';
+import { EXAMPLE_VERSION_ID } from './document-builder';
 
 const ex = (name: string) => `https://example.org/profiles/example/${name}`;
 const t = (name: string) => ex(`templates/${name}`);
@@ -182,5 +194,23 @@ describe('cmi5 sessions against the cmi5 primary pattern', () => {
     const { statuses, largest } = session(verbs);
     expect(statuses.at(-1)).toBe('matched');
     expect(largest).toBeLessThanOrEqual(1024);
+  });
+});
+
+describe('registrations and subregistrations (Part Two §9.0)', () => {
+  const profile = withPrimary({ oneOrMore: t('a') });
+  const registration = 'ec231277-b27b-4c15-8291-d29225b2b8f7';
+  const sub = 'C44A3A9F-2A4E-4E49-8C8B-5A1B7E2C9D01';
+  const withContext = (context: object) => ({ actor: { mbox: 'mailto:a@example.org' }, verb: { id: ex('verbs/a') }, object: { id: ex('x') }, context });
+
+  it('keys statements by registration, and by subregistration when it names a version of this profile', () => {
+    expect(registrationKey(profile, withContext({}))).toBeUndefined();
+    expect(registrationKey(profile, withContext({ registration }))).toBe(registration);
+    const entries = [
+      { profile: 'https://example.org/other/v1', subregistration: '11111111-2a4e-4e49-8c8b-5a1b7e2c9d01' },
+      { profile: EXAMPLE_VERSION_ID, subregistration: sub },
+    ];
+    expect(registrationKey(profile, withContext({ registration, extensions: { [SUBREGISTRATION_EXTENSION]: entries } }))).toBe(`${registration} ${sub.toLowerCase()}`);
+    expect(registrationKey(profile, withContext({ registration, extensions: { [SUBREGISTRATION_EXTENSION]: entries.slice(0, 1) } }))).toBe(registration);
   });
 });

@@ -175,11 +175,21 @@ interface Statement {
 
 /**
  * Part Two §8.1: rules see contextActivities normalised (a single activity becomes an array of
- * one). Copies only what changes.
+ * one), in the statement and in a SubStatement object. Copies only what changes.
  */
 function normalized(raw: object): Statement {
-  const statement = raw as Statement & Record<string, unknown>;
-  const activities = statement.context?.contextActivities as Record<string, unknown> | undefined;
+  let statement = withArrayContextActivities(raw as Record<string, unknown>);
+  const object = statement.object as Record<string, unknown> | undefined;
+  if (object && typeof object === 'object' && object.objectType === 'SubStatement') {
+    const sub = withArrayContextActivities(object);
+    if (sub !== object) statement = { ...statement, object: sub };
+  }
+  return statement as Statement;
+}
+
+function withArrayContextActivities(statement: Record<string, unknown>): Record<string, unknown> {
+  const context = statement.context as Record<string, unknown> | undefined;
+  const activities = context?.contextActivities as Record<string, unknown> | undefined;
   if (!activities || typeof activities !== 'object') return statement;
   let copy: Record<string, unknown> | undefined;
   for (const kind of CONTEXT_ACTIVITY_KINDS) {
@@ -190,7 +200,7 @@ function normalized(raw: object): Statement {
     }
   }
   if (!copy) return statement;
-  return { ...statement, context: { ...statement.context, contextActivities: copy } } as Statement;
+  return { ...statement, context: { ...context, contextActivities: copy } };
 }
 
 function hasDeterminingProperties(template: TemplateMatcher, statement: Statement): boolean {
