@@ -12,6 +12,7 @@ import type { Scope } from '../src/auth/scopes';
 import { rawBody } from '../src/http/body';
 import { errorHandler, notFoundHandler } from '../src/http/error-handler';
 import { requireXapiVersion } from '../src/http/xapi-version';
+import { feedEvents } from '../src/platform/events/feed-events';
 import type { FeedEvent } from '../src/plugin-api';
 import { createProfileService, profilePatternSubscriber, profileRouter, type ProfileService } from '../src/profiles';
 import quizProfile from '../src/profiles/test-fixtures/quiz-profile.json';
@@ -130,12 +131,7 @@ function profileLrs(storage: StorageBackend): ProfileLrs {
   const deliverFeed = async () => {
     for (;;) {
       const page = await storage.statements.readFeed(delivered, 50);
-      const events: FeedEvent[] = page.records.flatMap((record): FeedEvent[] => {
-        const { position, id, statement, stored, voided, credentialKey } = record;
-        const storedEvent: FeedEvent[] = voided ? [] : [{ type: 'stored', position, statement: { position, id, statement, stored, voided, credentialKey } }];
-        const voidedEvent: FeedEvent[] = record.voidsId ? [{ type: 'voided', position, statementId: record.voidsId, voidedBy: id }] : [];
-        return [...storedEvent, ...voidedEvent];
-      });
+      const events = await feedEvents(page.records, (id) => storage.statements.getById(id));
       if (events.length > 0) await subscriber.onEvents(events);
       if (page.through === delivered) return;
       delivered = page.through;
@@ -486,6 +482,19 @@ describe('xAPI Profiles service', () => {
         status: 'matched',
         trace: [template('quiz-started'), template('question-answered'), template('quiz-finished')],
       });
+    });
+
+    it("a registration's stored state stays under 1 KB however many statements it has (the trace keeps the last 40)", async () => {
+      const registration = randomUUID();
+      const start = started(registration);
+      const answers = Array.from({ length: 60 }, () => answered(registration, { response: 'C', success: true, duration: 'PT5S' }));
+      expect((await post([...answers, start])).status).toBe(200);
+      await lrs.deliverFeed();
+      expect(await attempt(registration)).toMatchObject({ status: 'in-progress', traceDropped: 21 });
+      expect((await attempt(registration))?.trace).toHaveLength(40);
+      const states = await backend.backend.collections.open('profile-patterns', 'registrations');
+      const stored = await states.get(registration);
+      expect(JSON.stringify(stored?.value).length).toBeLessThan(1024);
     });
 
     it('needs statements/read (not only …/mine) or admin', async () => {

@@ -12,7 +12,7 @@ import type { FeedEvent } from '../plugin-api';
 import type { CollectionStore } from '../storage/collections/collection-store';
 import type { StatementStorage } from '../xapi/statements/statement-storage';
 import { ProfileEnforcement } from './enforcement';
-import { PatternTracker } from './pattern-tracker';
+import { PATTERNS_OWNER, PatternTracker } from './pattern-tracker';
 import { ProfileRegistryStore } from './profile-store';
 import { ProfileRegistry } from './registry';
 import { profileRoutes } from './routes';
@@ -54,16 +54,15 @@ export function createProfileService(options: ProfileServiceOptions): ProfileSer
   };
 }
 
-/** A subscriber of the durable post-store event feed (src/platform/events): what moves pattern states. */
+/** A subscriber of the durable post-store event feed (src/platform/events EventSubscriber): what moves pattern states. */
 export interface FeedSubscriber {
   name: string;
   onEvents(events: FeedEvent[]): Promise<void>;
 }
 
-export const PROFILE_PATTERNS_SUBSCRIBER = 'profile-patterns';
-
+/** Its name is also the collection-store owner of the pattern states, which a rebuild of the subscriber clears. */
 export function profilePatternSubscriber(service: Pick<ProfileService, 'patterns'>): FeedSubscriber {
-  return { name: PROFILE_PATTERNS_SUBSCRIBER, onEvents: (events) => service.patterns.onEvents(events) };
+  return { name: PATTERNS_OWNER, onEvents: (events) => service.patterns.onEvents(events) };
 }
 
 export interface ProfileRouterOptions {

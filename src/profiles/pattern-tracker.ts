@@ -1,6 +1,6 @@
 import type { FeedEvent, FeedStatement } from '../plugin-api';
 import type { Collection, CollectionStore } from '../storage/collections/collection-store';
-import type { StatementQuery, StatementStorage } from '../xapi/statements/statement-storage';
+import type { StatementQuery, StatementRecord, StatementStorage } from '../xapi/statements/statement-storage';
 import {
   advancePatterns,
   checkStatement,
@@ -14,6 +14,12 @@ import { versionClaimed } from './enforcement';
 import { lazyCollection } from './profile-store';
 import { referencedStatements } from './references';
 import type { ProfileRegistry, RegistrySnapshot } from './registry';
+
+/**
+ * The feed subscriber's name and the owner of the pattern states: rebuilding the subscriber
+ * (`npm run plugins -- rebuild profile-patterns`) clears that owner and replays the feed.
+ */
+export const PATTERNS_OWNER = 'profile-patterns';
 
 /** Template uses kept in each pattern's trace; older ones are counted in `traceDropped`. */
 export const TRACE_KEPT = 40;
@@ -36,12 +42,18 @@ interface TrackedProfile {
   patterns: TrackedPattern[];
 }
 
-/** A registration's progress through every profile it has statements of, as stored (collection `registrations`, id: the registration). */
+/** A registration's progress through every profile it has statements of, as stored (owner `profile-patterns`, collection `registrations`, id: the registration). */
 interface RegistrationState {
   registration: string;
   /** Feed position of the last statement applied: a statement delivered again is not applied twice. */
   lastPosition: number;
   profiles: TrackedProfile[];
+  /**
+   * A batch (statements stored together: one `stored` time) that a delivery ended in the middle
+   * of: all its statements of the registration were applied then, and these ids, still to be
+   * delivered, are skipped when they are.
+   */
+  pending?: { stored: number; ids: string[] };
 }
 
 export interface PatternConformance {
@@ -76,6 +88,11 @@ export interface PatternTrackerOptions {
  * subjects of the profile do not move that profile's patterns. Profiles are tracked whatever their
  * enforcement mode; a retired profile's patterns stop moving (their last state is still reported).
  *
+ * Order: the feed's, except within a batch (statements stored by one request share their `stored`
+ * time, and the feed orders them by id), whose statements count in `timestamp` order. A delivery
+ * that ends inside a batch has the registration's rest of that batch read from the store and
+ * applied at once; those ids are kept as pending and skipped when the next delivery brings them.
+ *
  * Idempotent by statement: each registration keeps the feed position of the last statement applied
  * and ignores a statement delivered again. When a statement of a tracked registration is voided,
  * the registration's state is recomputed from its statements that are not voided and were stored
@@ -92,7 +109,7 @@ export class PatternTracker {
     collections: CollectionStore,
     private readonly options: PatternTrackerOptions,
   ) {
-    this.states = lazyCollection(collections, 'registrations');
+    this.states = lazyCollection(collections, 'registrations', undefined, PATTERNS_OWNER);
   }
 
   /** The feed subscriber's hook: events in feed order, at least once. */
@@ -106,7 +123,9 @@ export class PatternTracker {
       list.push(event);
       byRegistration.set(registration, list);
     }
-    for (const [registration, list] of byRegistration) await this.applyAll(registration, list, snapshot);
+    let mayGoOn: number | undefined;
+    for (const event of events) if (event.type === 'stored') mayGoOn = event.statement.stored.getTime();
+    for (const [registration, list] of byRegistration) await this.applyAll(registration, list, snapshot, mayGoOn);
   }
 
   async conformance(registration: string): Promise<RegistrationConformance> {
@@ -142,23 +161,64 @@ export class PatternTracker {
     return voided === undefined ? undefined : registrationIn(voided.statement);
   }
 
-  private async applyAll(registration: string, events: FeedEvent[], snapshot: RegistrySnapshot): Promise<void> {
+  /**
+   * Applies a registration's events and stores its state (optimistically: on a concurrent change it
+   * reads the state again and starts over). `mayGoOn`: the `stored` time of the delivery's last
+   * batch, which the next delivery may continue.
+   */
+  private async applyAll(registration: string, events: FeedEvent[], snapshot: RegistrySnapshot, mayGoOn: number | undefined): Promise<void> {
     for (;;) {
       const current = await this.states.get(registration);
       let state: RegistrationState = current?.value ?? { registration, lastPosition: 0, profiles: [] };
-      for (const event of inLearnerOrder(events.filter((fresh) => fresh.position > state.lastPosition))) {
-        state =
-          event.type === 'stored'
-            ? await this.applied(state, event.statement, snapshot)
-            : state.profiles.length === 0
-              ? { ...state, lastPosition: event.position }
-              : await this.recomputed(registration, event, snapshot);
+      for (const group of batches(events.filter((fresh) => fresh.position > state.lastPosition))) {
+        if (group.type === 'voided') {
+          state = state.profiles.length === 0 ? { ...state, lastPosition: group.event.position } : await this.recomputed(registration, group.event, snapshot);
+        } else {
+          state = await this.appliedBatch(state, group.statements, snapshot, mayGoOn);
+        }
       }
       if (current === undefined && state.profiles.length === 0) return;
       if (current?.value === state) return;
       const written = current === undefined ? await this.states.insert(registration, state) : await this.states.update(registration, state, current.revision);
       if (written) return;
     }
+  }
+
+  /**
+   * Applies the statements of one batch in the order they happened (`timestamp`, then feed order):
+   * the feed orders a batch by statement id, which says nothing of that order. When the delivery
+   * may have cut the batch (it ends with it), the registration's other statements of the batch are
+   * read and applied now, and remembered as pending.
+   */
+  private async appliedBatch(state: RegistrationState, delivered: FeedStatement[], snapshot: RegistrySnapshot, mayGoOn: number | undefined): Promise<RegistrationState> {
+    const stored = delivered[0]!.stored.getTime();
+    const lastPosition = Math.max(...delivered.map((statement) => statement.position));
+    const alreadyApplied = new Set(state.pending?.stored === stored ? state.pending.ids : []);
+    const deliveredIds = new Set(delivered.map((statement) => statement.id));
+    let toApply = delivered.filter((statement) => !alreadyApplied.has(statement.id));
+    let pending = [...alreadyApplied].filter((id) => !deliveredIds.has(id));
+    if (stored === mayGoOn && state.pending?.stored !== stored) {
+      const rest = (await this.storedTogether(state.registration, delivered[0]!.stored)).filter((record) => !deliveredIds.has(record.id));
+      toApply = [...toApply, ...rest.map((record) => ({ ...record, position: lastPosition }))];
+      pending = rest.map((record) => record.id);
+    }
+    let next: RegistrationState = { ...state, pending: pending.length > 0 ? { stored, ids: pending } : undefined };
+    for (const statement of inOrderOfTimestamp(toApply)) next = await this.applied(next, statement, snapshot);
+    return { ...next, lastPosition: Math.max(next.lastPosition, lastPosition) };
+  }
+
+  /** The registration's statements stored at `stored` (one batch), not voided. */
+  private async storedTogether(registration: string, stored: Date): Promise<StatementRecord[]> {
+    const query: StatementQuery = {
+      registration,
+      since: new Date(stored.getTime() - 1),
+      until: stored,
+      ascending: true,
+      limit: RECOMPUTE_LIMIT,
+      relatedAgents: false,
+      relatedActivities: false,
+    };
+    return (await this.options.statements.query(query)).records.filter((record) => !record.voided);
   }
 
   private async applied(state: RegistrationState, fed: FeedStatement, snapshot: RegistrySnapshot): Promise<RegistrationState> {
@@ -174,7 +234,7 @@ export class PatternTracker {
       if (index === -1) profiles.push(next);
       else profiles[index] = next;
     }
-    return { registration: state.registration, lastPosition: Math.max(state.lastPosition, fed.position), profiles };
+    return { ...state, lastPosition: Math.max(state.lastPosition, fed.position), profiles };
   }
 
   /**
@@ -192,12 +252,12 @@ export class PatternTracker {
       relatedActivities: false,
     };
     const { records } = await this.options.statements.query(query);
-    const replayed = records
-      .filter((record) => !record.voided)
-      .map((record, index): FeedEvent => ({ type: 'stored', position: index + 1, statement: { ...record, position: index + 1 } }));
+    const replayed = records.filter((record) => !record.voided).map((record, index) => ({ ...record, position: index + 1 }));
     let state: RegistrationState = { registration, lastPosition: 0, profiles: [] };
-    for (const event of inLearnerOrder(replayed)) if (event.type === 'stored') state = await this.applied(state, event.statement, snapshot);
-    return { ...state, lastPosition: voiding.position };
+    for (const group of batches(replayed.map((statement): FeedEvent => ({ type: 'stored', position: statement.position, statement })))) {
+      if (group.type === 'stored') for (const statement of inOrderOfTimestamp(group.statements)) state = await this.applied(state, statement, snapshot);
+    }
+    return { registration, profiles: state.profiles, lastPosition: voiding.position };
   }
 
   private async referencedBy(profile: CompiledProfile, statement: object): Promise<(id: string) => object | undefined> {
@@ -229,24 +289,27 @@ function advanced(profile: CompiledProfile, tracked: TrackedProfile, matched: st
   return { ...tracked, stateText: JSON.stringify(state), patterns };
 }
 
-/**
- * Feed order, except among statements stored together (one batch: the same `stored` time), which
- * are taken by `timestamp`, then feed order: within a batch the feed follows statement ids, which
- * say nothing of the order in which things happened.
- */
-export function inLearnerOrder(events: readonly FeedEvent[]): FeedEvent[] {
-  let batchStart = 0;
-  const keyed = events.map((event, index) => {
-    const previous = events[index - 1];
-    if (previous === undefined || !storedTogether(previous, event)) batchStart = index;
-    return { event, index, batchStart, time: event.type === 'stored' ? Date.parse(event.statement.statement.timestamp) || 0 : 0 };
-  });
-  keyed.sort((a, b) => a.batchStart - b.batchStart || a.time - b.time || a.index - b.index);
-  return keyed.map(({ event }) => event);
+type EventGroup = { type: 'stored'; statements: FeedStatement[] } | { type: 'voided'; event: Extract<FeedEvent, { type: 'voided' }> };
+
+/** Events in feed order, consecutive statements stored together (one batch: the same `stored` time) grouped. */
+function batches(events: readonly FeedEvent[]): EventGroup[] {
+  const groups: EventGroup[] = [];
+  for (const event of events) {
+    const last = groups.at(-1);
+    if (event.type === 'voided') groups.push({ type: 'voided', event });
+    else if (last?.type === 'stored' && last.statements[0]!.stored.getTime() === event.statement.stored.getTime()) last.statements.push(event.statement);
+    else groups.push({ type: 'stored', statements: [event.statement] });
+  }
+  return groups;
 }
 
-function storedTogether(a: FeedEvent, b: FeedEvent): boolean {
-  return a.type === 'stored' && b.type === 'stored' && a.statement.stored.getTime() === b.statement.stored.getTime();
+/** By `timestamp`, then feed position, then as given. */
+function inOrderOfTimestamp(statements: readonly FeedStatement[]): FeedStatement[] {
+  const time = (statement: FeedStatement) => Date.parse(statement.statement.timestamp) || 0;
+  return statements
+    .map((statement, index) => ({ statement, index }))
+    .sort((a, b) => time(a.statement) - time(b.statement) || a.statement.position - b.statement.position || a.index - b.index)
+    .map(({ statement }) => statement);
 }
 
 function hasPrimaryPattern(profile: CompiledProfile): boolean {

@@ -134,14 +134,14 @@ export class ProfileRegistryStore {
 }
 
 /**
- * A collection of the `profiles` owner, opened (created with its indexes) at its first use, so
+ * A collection (of the `profiles` owner unless said otherwise), opened (created with its indexes) at its first use, so
  * that the profile service can be assembled synchronously with the others. A failed open is tried
  * again at the next use.
  */
-export function lazyCollection<T extends object>(collections: CollectionStore, name: string, declaration?: CollectionDeclaration): Collection<T> {
+export function lazyCollection<T extends object>(collections: CollectionStore, name: string, declaration?: CollectionDeclaration, owner = PROFILES_OWNER): Collection<T> {
   let opened: Promise<Collection<T>> | undefined;
   const collection = (): Promise<Collection<T>> => {
-    opened ??= collections.open<T>(PROFILES_OWNER, name, declaration).catch((error: unknown) => {
+    opened ??= collections.open<T>(owner, name, declaration).catch((error: unknown) => {
       opened = undefined;
       throw error;
     });
