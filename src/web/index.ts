@@ -5,7 +5,7 @@
 export { BarChart, LineChart, MAX_LINE_SERIES, type BarChartProps, type LineChartProps, type LineSeries } from './charts';
 export { CSRF_FIELD, CSRF_HEADER, CsrfField, csrfToken, csrfTokensMatch, newCsrfSecret, requireCsrfToken, setSessionCsrfSecret } from './csrf';
 export { renderNotFound, webErrorHandler, webNotFound, type WebNotFoundOptions } from './error-pages';
-export { DEFAULT_LOCALE, LOCALES, type Locale, type LocalizedText, type Messages } from './i18n';
+export { DEFAULT_LOCALE, defineMessages, LOCALES, type Locale, type LocalizedText, type Messages } from './i18n';
 export { SIGN_IN_PATH, SIGN_OUT_PATH } from './layout';
 export { usePage, type PageContextValue } from './page-context';
 export { renderPage, webPage, type PageOptions } from './render-page';

@@ -39,3 +39,13 @@ export function resolveLocale(req: Request, cookies: Record<string, string | und
   const accepted = req.acceptsLanguages([...LOCALES]);
   return { locale: isLocale(accepted) ? accepted : DEFAULT_LOCALE, chosenInQuery: false };
 }
+
+/**
+ * A feature's own messages in both languages, Spanish checked against the English shape:
+ *   const passportMessages = defineMessages({ title: 'Passport' }, { title: 'Pasaporte' });
+ *   const m = passportMessages(i18n(res).locale);   // or usePage().locale in a component
+ */
+export function defineMessages<M>(english: M, spanish: NoInfer<M>): (locale: Locale) => M {
+  const byLocale: Record<Locale, M> = { en: english, es: spanish };
+  return (locale) => byLocale[locale];
+}
