@@ -38,6 +38,7 @@ export function peopleRoutes(people: People, options: PeopleRouteOptions): Route
     const { agent } = fieldsOf(json(req), ['agent'], ['agent']);
     const keyed = await ownAccount(req, agentIn(agent, 'agent'));
     const person = await service.findOrCreate([keyed], nameFor(keyed), 'login-link');
+    await people.loginLinks.purgeExpired();
     const { token, expiresAt } = await people.loginLinks.issue({ personId: person.id }, people.loginLinkLifetimeMs);
     res.status(201).json({ url: `${people.publicUrl}${LOGIN_LINK_PATH}/${token}`, expiresAt: expiresAt.toISOString() });
   });
@@ -145,8 +146,9 @@ function linkSource(req: Request): `institution:${string}` | 'admin' {
   return req.credential!.scopes.includes('admin') ? 'admin' : `institution:${req.credential!.key}`;
 }
 
-/** The name a person created for an identity starts with: the account's name (an institution's learner id). */
-function nameFor({ identity }: KeyedIdentity): string {
+/** The name a person created for an identity starts with: the agent's, else its identifier (an account's name). */
+function nameFor({ identity, name }: KeyedIdentity & { name?: string }): string {
+  if (name !== undefined && name.trim() !== '') return name;
   if ('account' in identity) return identity.account.name;
   if ('mbox' in identity) return identity.mbox.replace(/^mailto:/i, '');
   return 'openid' in identity ? identity.openid : identity.mbox_sha1sum;

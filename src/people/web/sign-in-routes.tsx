@@ -42,6 +42,7 @@ export function signInRoutes(people: People, options: SignInRouteOptions): Route
       return renderSignIn(res, { status: 503, notice: (p) => p.signIn.providerUnavailable });
     }
     const returnTo = returnPath((req.body as Record<string, unknown>).return);
+    await signInTransactions.purgeExpired();
     const { token } = await signInTransactions.issue({ ...started.transaction, ...(returnTo && { returnTo }) }, SIGN_IN_TRANSACTION_LIFETIME_MS);
     res.cookie(TRANSACTION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: people.secureCookies, path: SIGN_IN_PATH, maxAge: SIGN_IN_TRANSACTION_LIFETIME_MS });
     res.redirect(303, started.url);
