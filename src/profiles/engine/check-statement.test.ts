@@ -57,6 +57,12 @@ describe('determining properties (Part Two §8.0)', () => {
     expect(checkStatement(both, statement('did', single), none).matched).toEqual([ex('templates/g')]);
   });
 
+  it('finds templates without a verb by their object activity type', () => {
+    const byType = build({ templates: [{ id: ex('templates/lesson'), objectActivityType: ex('types/lesson') }, { id: ex('templates/quiz'), objectActivityType: ex('types/quiz') }] });
+    expect(checkStatement(byType, statement('anything'), none).matched).toEqual([ex('templates/lesson')]);
+    expect(checkStatement(byType, statement('anything', { object: { id: ex('activities/x') } }), none).subject).toBe(false);
+  });
+
   it('normalises the context activities of a SubStatement object too', () => {
     const sub = build({ templates: [{ id: ex('templates/sub'), verb: ex('verbs/did'), rules: [{ location: '$.object.context.contextActivities.parent[0].id', presence: 'included' }] }] });
     const object = { objectType: 'SubStatement', actor: { mbox: 'mailto:b@example.org' }, verb: { id: ex('verbs/will') }, object: { id: ex('activities/one') }, context: { contextActivities: { parent: { id: ex('activities/course') } } } };

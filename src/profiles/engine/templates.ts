@@ -36,22 +36,23 @@ export interface TemplateMatcher {
   determining: boolean;
 }
 
-/** The profile's templates, indexed for checking statements. */
+/**
+ * The profile's templates, indexed for checking statements: by verb, then (for templates without
+ * one) by object activity type; only the rest are compared with every statement.
+ */
 export class TemplateIndex {
   private readonly byVerb = new Map<string, TemplateMatcher[]>();
-  private readonly anyVerb: TemplateMatcher[] = [];
+  private readonly byObjectType = new Map<string, TemplateMatcher[]>();
+  private readonly others: TemplateMatcher[] = [];
 
   constructor(
     readonly templates: readonly TemplateMatcher[],
     private readonly versions: ReadonlySet<string>,
   ) {
     for (const template of templates) {
-      if (template.verb === undefined) this.anyVerb.push(template);
-      else {
-        const list = this.byVerb.get(template.verb);
-        if (list) list.push(template);
-        else this.byVerb.set(template.verb, [template]);
-      }
+      if (template.verb !== undefined) append(this.byVerb, template.verb, template);
+      else if (template.objectActivityType !== undefined) append(this.byObjectType, template.objectActivityType, template);
+      else this.others.push(template);
     }
   }
 
@@ -59,9 +60,15 @@ export class TemplateIndex {
   applicable(statement: Statement): TemplateMatcher[] {
     const found: TemplateMatcher[] = [];
     const verb = statement.verb?.id;
-    const withVerb = typeof verb === 'string' ? this.byVerb.get(verb) : undefined;
-    if (withVerb) for (const template of withVerb) if (hasDeterminingProperties(template, statement)) found.push(template);
-    for (const template of this.anyVerb) if (hasDeterminingProperties(template, statement)) found.push(template);
+    const objectType = statement.object?.definition?.type;
+    const lists = [
+      typeof verb === 'string' ? this.byVerb.get(verb) : undefined,
+      typeof objectType === 'string' ? this.byObjectType.get(objectType) : undefined,
+      this.others,
+    ];
+    for (const list of lists) {
+      if (list) for (const template of list) if (hasDeterminingProperties(template, statement)) found.push(template);
+    }
     return found;
   }
 
@@ -161,6 +168,12 @@ export class TemplateIndex {
 }
 
 export const MAX_REFERENCE_DEPTH = 4;
+
+function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
 
 /** The parts of a statement the matcher reads, every one possibly absent or malformed. */
 interface Statement {
