@@ -17,8 +17,12 @@ export function webNotFound(options: WebNotFoundOptions = {}): RequestHandler {
   const apiPrefixes = options.apiPrefixes ?? ['/xapi'];
   return (req, res, next) => {
     const isApiPath = apiPrefixes.some((prefix) => req.path === prefix || req.path.startsWith(`${prefix}/`));
-    const wantsHtml = req.accepts(['application/json', 'text/html']) === 'text/html';
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || isApiPath || !wantsHtml) {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || isApiPath) {
+      next();
+      return;
+    }
+    res.vary('Accept');
+    if (req.accepts(['application/json', 'text/html']) !== 'text/html') {
       next();
       return;
     }

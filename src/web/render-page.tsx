@@ -57,13 +57,10 @@ export function renderPage(res: Response, options: PageOptions): void {
     </PageContext.Provider>,
   );
   setSecurityHeaders(res);
+  res.vary('Accept-Language').vary('Cookie');
   res
     .status(options.status ?? 200)
-    .set({
-      'Content-Type': 'text/html; charset=utf-8',
-      'Cache-Control': 'no-store',
-      Vary: 'Accept-Language, Cookie',
-    })
+    .set({ 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' })
     .send(`<!DOCTYPE html>\n${html}`);
 }
 

@@ -150,12 +150,14 @@ describe('errors', () => {
     expect(response.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
     expect(response.text).toContain('<html lang="es">');
     expect(response.text).toContain('<h1>Página no encontrada</h1>');
+    expect(response.headers.vary).toBe('Accept, Accept-Language, Cookie');
   });
 
   it('keeps JSON 404s for API clients and API paths', async () => {
     const apiClient = await request(app).get('/no/such/page');
     expect(apiClient.status).toBe(404);
     expect(apiClient.body).toEqual({ code: 'NO_SUCH_RESOURCE', message: 'No resource at GET /no/such/page' });
+    expect(apiClient.headers.vary).toBe('Accept');
     const apiPath = await page('/xapi/nothing');
     expect(apiPath.status).toBe(404);
     expect(apiPath.body.code).toBe('NO_SUCH_RESOURCE');
