@@ -252,6 +252,21 @@ describe('compileProfile', () => {
     });
   });
 
+  it('refuses documents nested more than 100 levels deep, rule values included, without recursing', () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 20_000; i += 1) deep = [deep];
+    const document = profileDocument({ concepts: [verb], templates: [template('a', { rules: [{ location: '$.result.response', any: [deep] }] })] });
+    const problems = problemsOf(document);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.path).toMatch(/^\/templates\/0\/rules\/0\/any\/0(\/0)+$/);
+    expect(problems[0]!.message).toBe('nested more than 100 levels deep');
+  });
+
+  it('accepts any JSON value in any/all/none, empty ones included (they are statement values)', () => {
+    const rules = [{ location: '$.result.response', none: ['', {}, [], null, { a: [1, { b: '' }] }] }];
+    expect(problemsOf(profileDocument({ concepts: [verb], templates: [template('a', { rules })] }))).toEqual([]);
+  });
+
   it('lists the first 100 problems and counts the others', () => {
     const templates = Array.from({ length: 150 }, (_, i) => template(`t${i}`, { inScheme: ex('v9') }));
     const problems = problemsOf(profileDocument({ concepts: [verb], templates }));

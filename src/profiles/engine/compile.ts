@@ -13,6 +13,8 @@ import { JsonValueSet } from './values';
 export const PROFILES_1_0 = 'https://w3id.org/xapi/profiles#1.0';
 /** Problems listed at most; the rest are counted in a last one. */
 export const MAX_PROBLEMS = 100;
+/** Deepest nesting of a profile document (as deep as the LRS allows statements to be). */
+export const MAX_DEPTH = 100;
 
 /** What checking statements needs beyond the public description of a profile. */
 export interface ProfileInternals {
@@ -115,7 +117,7 @@ class ProfileCompiler {
 
   compile(document: unknown): CompileResult {
     if (!isObject(document)) return { problems: [{ path: '', message: 'a profile is a JSON object' }] };
-    this.checkNoEmptyValues(document);
+    if (!this.checkValues(document)) return { problems: this.problems };
     const rootTerms = this.contextTerms(document, '', PROFILE_CONTEXT, PROFILE_TERMS, true);
     this.checkProperties(document, '', 'Profile', rootTerms);
     if (document.type !== 'Profile') this.problem('/type', 'must be "Profile"');
@@ -163,26 +165,45 @@ class ProfileCompiler {
   // -------------------------------------------------------------------------------------------
   // General restrictions (§4.0) and JSON-LD (§2.0, §10.0)
 
-  /** §4.0: no empty objects, null, empty strings or empty arrays anywhere (statement values in any/all/none aside). */
-  private checkNoEmptyValues(document: Json): void {
-    const stack: Array<{ value: unknown; parent: string; key: string | undefined; ruleValues: boolean }> = [{ value: document, parent: '', key: undefined, ruleValues: false }];
+  /**
+   * §4.0: no empty objects, null, empty strings or empty arrays anywhere (statement values in
+   * any/all/none aside). Also bounds the nesting, so later walks of values may recurse. Returns
+   * false when the document is nested too deeply to look at further.
+   */
+  private checkValues(document: Json): boolean {
+    const stack: Array<{ value: unknown; parent: string; key: string | undefined; ruleValue: boolean; depth: number }> = [
+      { value: document, parent: '', key: undefined, ruleValue: false, depth: 0 },
+    ];
     while (stack.length > 0) {
-      const { value, parent, key: own, ruleValues } = stack.pop()!;
+      const { value, parent, key: own, ruleValue, depth } = stack.pop()!;
       if (value !== null && typeof value !== 'object' && value !== '') continue;
       const path = own === undefined ? parent : parent + pointer(own);
-      if (value === null) this.problem(path, 'must not be null (Part Two §4.0)');
+      if (depth > MAX_DEPTH) {
+        this.problem(path, `nested more than ${MAX_DEPTH} levels deep`);
+        return false;
+      }
+      if (ruleValue && value !== null && typeof value === 'object') {
+        for (const [key, member] of Object.entries(value)) stack.push({ value: member, parent: path, key, ruleValue, depth: depth + 1 });
+      } else if (ruleValue) continue;
+      else if (value === null) this.problem(path, 'must not be null (Part Two §4.0)');
       else if (value === '') this.problem(path, 'must not be an empty string (Part Two §4.0)');
       else if (Array.isArray(value)) {
         if (value.length === 0) this.problem(path, 'must not be an empty array (Part Two §4.0)');
-        if (!ruleValues) value.forEach((member, index) => stack.push({ value: member, parent: path, key: String(index), ruleValues: false }));
+        value.forEach((member, index) => stack.push({ value: member, parent: path, key: String(index), ruleValue: false, depth: depth + 1 }));
       } else if (isObject(value)) {
         const keys = Object.keys(value);
         if (keys.length === 0) this.problem(path, 'must not be an empty object (Part Two §4.0)');
         for (const key of keys) {
-          stack.push({ value: value[key], parent: path, key, ruleValues: key === 'any' || key === 'all' || key === 'none' });
+          const ofRule = (key === 'any' || key === 'all' || key === 'none') && Array.isArray(value[key]);
+          if (ofRule) {
+            const list = value[key] as unknown[];
+            if (list.length === 0) this.problem(path + pointer(key), 'must not be an empty array (Part Two §4.0)');
+            list.forEach((member, index) => stack.push({ value: member, parent: path + pointer(key), key: String(index), ruleValue: true, depth: depth + 2 }));
+          } else stack.push({ value: value[key], parent: path, key, ruleValue: false, depth: depth + 1 });
         }
       }
     }
+    return true;
   }
 
   /** The terms available in `object`: its own `@context` (when it has one) on top of `inherited`. */
