@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import request from 'supertest';
-import { requireRole } from '../src/people/sessions';
+import { requireRole } from '../src/people';
 import { createTestLrs, XAPI_VERSION_HEADER, type TestLrs } from '../test-support/app';
 import { signInAtProvider, startTestOidcProvider, type TestOidcProvider } from '../test-support/oidc/test-provider';
 import { createPeopleTestApp, csrfFieldOf, setCookie, type PeopleTestApp } from '../test-support/people';

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { i18n, type Locale } from '../../web';
+import { defineMessages, i18n, type Locale } from '../../web';
 import type { Role } from '../roles';
 
 /** The people feature's texts; Spanish is typed by the English, so neither can miss a key. */
@@ -91,10 +91,10 @@ const es: PeopleMessages = {
   },
 };
 
-const catalogues: Record<Locale, PeopleMessages> = { en, es };
+const messagesIn = defineMessages(en, es);
 
 /** The request's language (the web shell's choice) and the people feature's texts in it. */
 export function peopleMessages(res: Response): { locale: Locale; p: PeopleMessages } {
   const { locale } = i18n(res);
-  return { locale, p: catalogues[locale] };
+  return { locale, p: messagesIn(locale) };
 }
