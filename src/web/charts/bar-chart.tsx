@@ -15,12 +15,13 @@ export interface BarChartProps {
   format?: (value: number) => string;
 }
 
-const WIDTH = 600;
-const ROW = 46;
-const LABEL_HEIGHT = 16;
-const BAR_HEIGHT = 18;
-const AXIS_HEIGHT = 24;
-const VALUE_ROOM = 64;
+// Small enough that 15px text stays readable when the SVG is scaled down to a phone's width.
+const WIDTH = 420;
+const ROW = 52;
+const LABEL_HEIGHT = 20;
+const BAR_HEIGHT = 20;
+const AXIS_HEIGHT = 26;
+const VALUE_ROOM = 60;
 
 /**
  * Horizontal bars (labels above their bars, so long labels fit a phone's width), a zero line,
@@ -46,7 +47,7 @@ export function BarChart({ title, description, data, categoryHeader, valueHeader
         {scale.ticks.map((tick) => (
           <g key={tick}>
             <line class="chart__grid" x1={x(tick)} x2={x(tick)} y1={0} y2={plotBottom} />
-            <text class="chart__tick" x={x(tick)} y={plotBottom + 16} text-anchor="middle">
+            <text class="chart__tick" x={x(tick)} y={plotBottom + 19} text-anchor="middle">
               {formatValue(tick)}
             </text>
           </g>
@@ -58,14 +59,14 @@ export function BarChart({ title, description, data, categoryHeader, valueHeader
           const negative = bar.value < 0;
           return (
             <g key={index}>
-              <text class="chart__label" x={left} y={top + LABEL_HEIGHT - 3}>
+              <text class="chart__label" x={left} y={top + LABEL_HEIGHT - 5}>
                 {bar.label}
               </text>
               <rect class="chart__bar" x={start} y={top + LABEL_HEIGHT} width={Math.max(roundPixel(end - start), 1)} height={BAR_HEIGHT} />
               <text
                 class="chart__value"
                 x={negative ? start - 4 : end + 4}
-                y={top + LABEL_HEIGHT + BAR_HEIGHT - 4}
+                y={top + LABEL_HEIGHT + BAR_HEIGHT - 5}
                 text-anchor={negative ? 'end' : 'start'}
               >
                 {formatValue(bar.value)}

@@ -24,10 +24,11 @@ export interface LineChartProps {
 
 export const MAX_LINE_SERIES = 6;
 
-const WIDTH = 600;
-const HEIGHT = 280;
-const MARGIN = { top: 12, right: 16, bottom: 36, left: 56 };
-const MAX_AXIS_LABELS = 6;
+// Small enough that 15px text stays readable when the SVG is scaled down to a phone's width.
+const WIDTH = 420;
+const HEIGHT = 240;
+const MARGIN = { top: 12, right: 24, bottom: 34, left: 48 };
+const MAX_AXIS_LABELS = 5;
 
 /** Lines over a shared category axis, a legend when there are several, gridlines at round values. */
 export function LineChart({ title, description, labels, series, labelHeader, format }: LineChartProps) {
@@ -71,7 +72,7 @@ export function LineChart({ title, description, labels, series, labelHeader, for
         {scale.ticks.map((tick) => (
           <g key={tick}>
             <line class="chart__grid" x1={plot.left} x2={plot.right} y1={y(tick)} y2={y(tick)} />
-            <text class="chart__tick" x={plot.left - 6} y={y(tick) + 4} text-anchor="end">
+            <text class="chart__tick" x={plot.left - 6} y={y(tick) + 5} text-anchor="end">
               {formatValue(tick)}
             </text>
           </g>
@@ -79,7 +80,7 @@ export function LineChart({ title, description, labels, series, labelHeader, for
         <line class="chart__axis" x1={plot.left} x2={plot.right} y1={y(0)} y2={y(0)} />
         {labels.map((label, index) =>
           index % labelEvery === 0 ? (
-            <text key={index} class="chart__label" x={x(index)} y={plot.bottom + 22} text-anchor="middle">
+            <text key={index} class="chart__label" x={x(index)} y={plot.bottom + 24} text-anchor="middle">
               {label}
             </text>
           ) : null,
