@@ -279,14 +279,14 @@ export function ruleFailure(rule: RuleMatcher, statement: object): Omit<Template
   const applies = strict || values.length > 0;
   if (!applies) return undefined;
   if (rule.any && !matchable.some((value) => rule.any!.has(value))) {
-    return fail(`any of ${JSON.stringify(rule.any.values)}`);
+    return fail(`any of ${rule.any.text}`);
   }
   if (rule.all) {
-    if (someUnmatchable) return fail(`only values from ${JSON.stringify(rule.all.values)}, with a value at the selector for every value at the location`);
-    if (!matchable.every((value) => rule.all!.has(value))) return fail(`only values from ${JSON.stringify(rule.all.values)}`);
+    if (someUnmatchable) return fail(`only values from ${rule.all.text}, with a value at the selector for every value at the location`);
+    if (!matchable.every((value) => rule.all!.has(value))) return fail(`only values from ${rule.all.text}`);
   }
   if (rule.none && matchable.some((value) => rule.none!.has(value))) {
-    return fail(`none of ${JSON.stringify(rule.none.values)}`);
+    return fail(`none of ${rule.none.text}`);
   }
   return undefined;
 }

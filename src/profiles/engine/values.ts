@@ -15,6 +15,14 @@ export class JsonValueSet {
     }
   }
 
+  private json: string | undefined;
+
+  /** The values as JSON, for messages (computed once). */
+  get text(): string {
+    this.json ??= JSON.stringify(this.values);
+    return this.json;
+  }
+
   has(value: unknown): boolean {
     if (value !== null && typeof value === 'object') return this.composites.size > 0 && this.composites.has(canonicalJson(value));
     return this.primitives.has(value);
