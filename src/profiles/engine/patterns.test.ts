@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Cmi5Verb, cmi5Statement } from '../published/cmi5/statements';
+import { VideoVerb, videoStatement } from '../published/video/statements';
 import { profileDocument } from './document-builder';
 import {
   CompiledProfile,
@@ -212,5 +213,44 @@ describe('registrations and subregistrations (Part Two §9.0)', () => {
     ];
     expect(registrationKey(profile, withContext({ registration, extensions: { [SUBREGISTRATION_EXTENSION]: entries } }))).toBe(`${registration} ${sub.toLowerCase()}`);
     expect(registrationKey(profile, withContext({ registration, extensions: { [SUBREGISTRATION_EXTENSION]: entries.slice(0, 1) } }))).toBe(registration);
+  });
+});
+
+describe('the video profile (ADL, v1.0.2)', () => {
+  const video = compiled(JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'published', 'video', 'video.jsonld'), 'utf8')));
+  const none = () => undefined;
+  const v = (name: string) => `https://w3id.org/xapi/video/templates#${name}`;
+
+  function watch(steps: Array<[VideoVerb, number]>) {
+    let state = initialPatternStates(video);
+    return steps.map(([verb, time]) => {
+      const check = checkStatement(video, videoStatement(verb, time), none);
+      const next = advancePatterns(video, state, check.matched);
+      state = next.state;
+      return { matched: check.matched, failures: check.failures, status: next.results[0]!.status };
+    });
+  }
+
+  it('a viewing session matches its templates and the general pattern', () => {
+    const steps = watch([['initialized', 0], ['played', 0], ['paused', 120], ['seeked', 300], ['played', 300], ['completed', 600], ['terminated', 600]]);
+    expect(steps.map((step) => step.matched)).toEqual([[v('initialized')], [v('played')], [v('paused')], [v('seeked')], [v('played')], [v('completed')], [v('terminated')]]);
+    expect(steps.map((step) => step.status)).toEqual(['in-progress', 'in-progress', 'in-progress', 'in-progress', 'in-progress', 'in-progress', 'matched']);
+  });
+
+  it('a played statement without the time breaks the played template; one after terminated fails the pattern', () => {
+    const statement = videoStatement('played', 10);
+    delete statement.result;
+    expect(checkStatement(video, statement, none).failures).toEqual([
+      { templateId: v('played'), location: "$.result.extensions['https://w3id.org/xapi/video/extensions/time']", expected: 'included', actual: undefined },
+    ]);
+    expect(watch([['initialized', 0], ['terminated', 0], ['played', 5]]).map((step) => step.status)).toEqual(['in-progress', 'matched', 'failed']);
+  });
+
+  it("the video profile's initialized template has only a verb, so a cmi5 initialized statement is a video subject too", () => {
+    const check = checkStatement(video, cmi5Statement('initialized'), none);
+    expect(check.subject).toBe(true);
+    expect(check.failures).toEqual([
+      { templateId: v('initialized'), location: "$.context.extensions['https://w3id.org/xapi/video/extensions/length']", expected: 'included', actual: undefined },
+    ]);
   });
 });
