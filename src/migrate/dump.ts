@@ -1,4 +1,4 @@
-import { keyOf, type Kind, type Position, type RecordOf } from './records';
+import { keyOf, type Kind, type Position, type RecordOf, type TableKind } from './records';
 
 /**
  * One engine's side of a migration. A DumpReader streams a kind's engine-neutral records in key
@@ -68,9 +68,13 @@ export class MigrationError extends Error {
 export type PageFetcher<K extends Kind> = (after: Position | undefined, limits: PageLimits) => Promise<RecordOf[K][]> | RecordOf[K][];
 export type PageFetchers = { [K in Kind]: PageFetcher<K> };
 
-/** How a writer stores a page of a kind's records (synchronously on SQLite, inside its transaction). */
+/**
+ * How a writer stores a page of a kind's records (synchronously on SQLite, inside its
+ * transaction). The collection kinds are written through the engine's collection store instead
+ * (collections.ts: CollectionPages).
+ */
 export type PageWriter<K extends Kind, Result = Promise<void>> = (records: RecordOf[K][]) => Result;
-export type PageWriters<Result = Promise<void>> = { [K in Kind]: PageWriter<K, Result> };
+export type PageWriters<Result = Promise<void>> = { [K in TableKind]: PageWriter<K, Result> };
 
 /**
  * A DumpReader made of one page fetcher per kind, walked by key (keysetPages); `release` is called

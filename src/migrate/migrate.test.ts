@@ -5,10 +5,10 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { MongoClient } from 'mongodb';
 import pino from 'pino';
-import type { AnchorBatch, AnchorLeaf } from '../anchoring/batches/anchor-batch-store';
 import { verifySecret } from '../auth/secret-hash';
 import { databasePath } from '../db/sqlite/database';
 import type { StorageBackend } from '../storage/backend';
+import { UniqueIndexViolation, type CollectionDeclaration, type CollectionStore, type FindQuery } from '../storage/collections/collection-store';
 import { MongoBackend } from '../storage/mongo-backend';
 import { SqliteBackend } from '../storage/sqlite-backend';
 import type { DocumentKey, DocumentQuery } from '../xapi/documents/document-storage';
@@ -17,6 +17,7 @@ import { recordOf } from '../xapi/statements/statement-storage.contract';
 import type { NewStatementRecord, StatementQuery } from '../xapi/statements/statement-storage';
 import { openTestBackend } from '../../test-support/backends';
 import { dropTestDatabase, testDatabase, type TestDatabase } from '../../test-support/database';
+import type { CollectionDumpStore } from './collections';
 import { MigrationError } from './dump';
 import type { Endpoint } from './endpoint';
 import { runMigration, type MigrationResult } from './migrate';
@@ -40,7 +41,6 @@ interface Filled {
   attachmentHash: string;
   activityIds: string[];
   agentKeys: string[];
-  anchoredIds: string[];
 }
 
 function documentKeys(): DocumentKey[] {
@@ -115,32 +115,7 @@ async function fill(backend: StorageBackend): Promise<Filled> {
   ]);
 
   const scanned = await statements.scanStored(undefined, new Date(Date.now() + 60_000), 4);
-  const anchorBatch: AnchorBatch = {
-    seq: 0,
-    state: 'recorded',
-    first: { stored: scanned[0]!.stored, id: scanned[0]!.id },
-    last: { stored: scanned[3]!.stored, id: scanned[3]!.id },
-    count: 4,
-    root: '0x1234',
-    recordedAt: new Date('2024-05-01T10:10:00.000Z'),
-    attempts: 0,
-    nextAttemptAt: new Date('2024-05-01T10:10:00.000Z'),
-  };
-  const leaves: AnchorLeaf[] = scanned.map((record, leafIndex) => ({
-    statementId: record.id,
-    seq: 0,
-    leafIndex,
-    digest: `digest-${leafIndex}`,
-    leaf: `0x${leafIndex}`,
-    proof: [`0xa${leafIndex}`, '0xb'],
-  }));
-  await backend.anchorBatches.record(anchorBatch, leaves);
-  await backend.anchorBatches.update(0, {
-    state: 'anchored',
-    transactionHash: '0xfeed',
-    anchor: { onChainBatchId: '0x0', transactionHash: '0xfeed', blockNumber: 7, blockHash: '0xbeef', finality: 'ACCEPTED_ON_L2' },
-  });
-  await backend.anchorBatches.record({ ...anchorBatch, seq: 1, state: 'sent', attempts: 2, lastError: 'timeout', count: 0 }, []);
+  await fillCollections(backend.collections, scanned.map((record) => record.id));
 
   return {
     statementIds,
@@ -157,8 +132,99 @@ async function fill(backend: StorageBackend): Promise<Filled> {
     attachmentHash,
     activityIds: [ACTIVITY, 'http://example.org/activities/other', 'http://example.org/activities/unknown'],
     agentKeys: [AGENT, 'mbox:mailto:nameless@example.org', ...[1, 2, 3, 4].map((n) => `account:http://lms.example.org|u-${n}`)],
-    anchoredIds: scanned.map((record) => record.id),
   };
+}
+
+/** Collections of the collection store as core features and plugins declare them. */
+const COLLECTIONS: Array<{ owner: string; name: string; declaration: CollectionDeclaration; queries: FindQuery[] }> = [
+  {
+    owner: 'anchoring',
+    name: 'batches',
+    declaration: { indexes: [{ name: 'seq', fields: ['seq'], unique: true }, { name: 'state_seq', fields: ['state', 'seq'] }] },
+    queries: [{ orderBy: [{ field: 'seq', descending: true }], limit: 1 }, { where: { state: { in: ['recorded', 'sent'] } }, orderBy: [{ field: 'seq' }] }],
+  },
+  { owner: 'anchoring', name: 'leaves', declaration: {}, queries: [{ where: { seq: 0 }, orderBy: [{ field: 'leafIndex' }] }] },
+  {
+    owner: 'people',
+    name: 'people',
+    declaration: { indexes: [{ name: 'by_email', fields: ['email'], unique: true }, { name: 'by_group_name', fields: ['group', 'name'] }] },
+    queries: [{ where: { email: 'ana@example.org' } }, { where: { email: null } }, { where: { group: 'staff' }, orderBy: [{ field: 'name', descending: true }] }],
+  },
+  { owner: 'events', name: 'checkpoints', declaration: {}, queries: [{ where: { position: { gte: 2 } } }] },
+  // Declared and empty: only its indexes are copied.
+  { owner: 'profiles', name: 'registry', declaration: { indexes: [{ name: 'by_iri', fields: ['iri', 'version'], unique: true }] }, queries: [] },
+];
+
+/**
+ * Documents in every collection: revisions above 1, documents a unique index does not constrain
+ * (field missing or null), ids whose UTF-8 and UTF-16 orders differ, values of every JSON type,
+ * and documents large enough that pages are cut by bytes.
+ */
+async function fillCollections(store: CollectionStore, anchoredIds: string[]): Promise<void> {
+  const [batches, leaves, people, checkpoints] = await Promise.all(COLLECTIONS.map(({ owner, name, declaration }) => store.open(owner, name, declaration)));
+  await batches!.insert('0', { seq: 0, state: 'recorded', root: '0x1234', recordedAt: '2024-05-01T10:10:00.000Z', attempts: 0 });
+  const recorded = (await batches!.get('0'))!;
+  await batches!.update('0', { ...recorded.value, state: 'sent', attempts: 1 }, 1);
+  await batches!.update('0', { ...recorded.value, state: 'anchored', attempts: 1, finality: 'ACCEPTED_ON_L2', anchor: { blockNumber: 7 } }, 2);
+  await batches!.insert('1', { seq: 1, state: 'sent', attempts: 2, lastError: 'timeout', count: 0 });
+  for (const [leafIndex, id] of anchoredIds.entries()) {
+    await leaves!.put(id, { seq: 0, leafIndex, digest: `digest-${leafIndex}`, proof: [`0xa${leafIndex}`, '0xb'] });
+  }
+  await people!.insert('ana', { email: 'ana@example.org', name: 'Ana', group: 'staff', roles: ['admin'] });
+  await people!.insert('bea', { email: 'bea@example.org', name: 'Bea', group: 'staff' });
+  await people!.put('bea', { email: 'bea@example.org', name: 'Beatriz', group: 'staff', verified: true });
+  await people!.insert('zoë', { name: 'Zoë', group: 'students' });
+  await people!.insert('\uE000', { email: null, name: 'Private use', group: 'students' });
+  await people!.insert('😀', { name: 'Emoji', group: 'students', score: 1.5, big: 2 ** 40, negative: -3, nested: { list: [{ a: [1, 'two', false, null] }] } });
+  for (let n = 1; n <= 5; n++) await checkpoints!.put('anchoring', { position: n, updatedAt: `2024-05-01T10:0${n}:00.000Z` });
+  await checkpoints!.put('log-a', { position: 1, text: 'a'.repeat(40 * 1024) });
+  await checkpoints!.put('log-b', { position: 1, text: 'b'.repeat(40 * 1024) });
+}
+
+/** What features and plugins read from the collection store: its listing (declarations and counts), every document, queries. */
+async function observeCollections(store: CollectionStore) {
+  const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const listing = (await (store as unknown as CollectionDumpStore).listCollections())
+    .map((listed) => ({ ...listed, indexes: [...listed.indexes].sort(byName) }))
+    .sort((a, b) => (a.owner < b.owner ? -1 : a.owner > b.owner ? 1 : byName(a, b)));
+  const collections = [];
+  for (const { owner, name, declaration, queries } of COLLECTIONS) {
+    const collection = await store.open(owner, name, declaration);
+    const all = await collection.find();
+    collections.push({
+      owner,
+      name,
+      all,
+      byId: await Promise.all(all.map((document) => collection.get(document.id))),
+      count: await collection.count(),
+      queries: await Promise.all(queries.map((query) => collection.find(query))),
+    });
+  }
+  return { listing, collections };
+}
+
+/**
+ * On a target, the unique indexes refuse what they refused on the source and conditional updates
+ * compare the copied revisions; with `update`, one succeeds (and changes the target).
+ */
+async function expectIndexesAndRevisionsHold(store: CollectionStore, update: boolean): Promise<void> {
+  const people = await store.open('people', 'people', COLLECTIONS[2]!.declaration);
+  await expect(people.insert('ana-2', { email: 'ana@example.org' })).rejects.toEqual(new UniqueIndexViolation('by_email'));
+  await people.insert('nobody-2', { name: 'No email' }); // a missing field is not constrained
+  await people.delete('nobody-2');
+  const bea = (await people.get('bea'))!;
+  expect(bea.revision).toBe(2);
+  expect(await people.update('bea', { ...bea.value, name: 'B' }, 1)).toBe(false);
+  if (update) {
+    expect(await people.update('bea', { ...bea.value, name: 'B' }, 2)).toBe(true);
+    expect((await people.get('bea'))?.revision).toBe(3);
+  }
+  const batches = await store.open('anchoring', 'batches', COLLECTIONS[0]!.declaration);
+  await expect(batches.insert('2', { seq: 1 })).rejects.toEqual(new UniqueIndexViolation('seq'));
+  const registry = await store.open('profiles', 'registry', COLLECTIONS[4]!.declaration);
+  await registry.insert('a', { iri: 'http://example.org/p', version: 1 });
+  await expect(registry.insert('b', { iri: 'http://example.org/p', version: 1 })).rejects.toEqual(new UniqueIndexViolation('by_iri'));
+  await registry.delete('a');
 }
 
 const QUERIES: Partial<StatementQuery>[] = [
@@ -218,11 +284,7 @@ async function observe(backend: StorageBackend, filled: Filled) {
     credentials,
     activities: [...(await backend.activities.getMany(filled.activityIds))],
     agents: await Promise.all(filled.agentKeys.map((key) => backend.agents.namesOf(key))),
-    anchorLatest: await backend.anchorBatches.latest(),
-    anchorList: await backend.anchorBatches.list(10),
-    anchorUnfinished: await backend.anchorBatches.unfinished(),
-    anchorAwaitingL1: await backend.anchorBatches.awaitingL1(10),
-    leaves: await Promise.all(filled.statementIds.map((id) => backend.anchorBatches.leafOf(id))),
+    collections: await observeCollections(backend.collections),
   };
 }
 
@@ -287,6 +349,10 @@ describe('migrate: SQLite → MongoDB → SQLite', () => {
     expect(toSqlite.rows.map((row) => [row.kind, row.targetCount, row.targetDigest])).toEqual(
       toMongo.rows.map((row) => [row.kind, row.sourceCount, row.sourceDigest]),
     );
+    // Ids in UTF-8 byte order on both engines (U+E000 before U+1F600, unlike UTF-16), revisions as on the source.
+    const people = expected.collections.collections.find((collection) => collection.name === 'people')!;
+    expect(people.all.map((document) => [document.id, document.revision])).toEqual([['ana', 1], ['bea', 2], ['zoë', 1], ['\uE000', 1], ['😀', 1]]);
+    expect(expected.collections.collections[0]!.all.map((document) => document.revision)).toEqual([3, 1]);
     const counts = Object.fromEntries(toMongo.rows.map((row) => [row.kind, row.sourceCount]));
     expect(counts).toEqual({
       credentials: 3,
@@ -296,8 +362,8 @@ describe('migrate: SQLite → MongoDB → SQLite', () => {
       documents: 5,
       statements: 12,
       waitingReferences: 1,
-      anchorBatches: 2,
-      anchorLeaves: 4,
+      collections: 3,
+      collectionDocuments: 14,
     });
   });
 
@@ -305,6 +371,11 @@ describe('migrate: SQLite → MongoDB → SQLite', () => {
 
   it('answers every read on MongoDB as on the source', async () => {
     await withBackend(openMongo(mongo), async (backend) => expect(await observe(backend, filled)).toEqual(expected));
+  });
+
+  it('keeps the collection store unique indexes and revisions on MongoDB', async () => {
+    // Leaves the data as it was: the tests below migrate from this MongoDB again.
+    await withBackend(openMongo(mongo), (backend) => expectIndexesAndRevisionsHold(backend.collections, false));
   });
 
   it('answers every read on the SQLite it came back to as on the source', async () => {
@@ -323,6 +394,7 @@ describe('migrate: SQLite → MongoDB → SQLite', () => {
         if (stored) expect(await verifySecret(secret, stored.secretHash)).toBe(true);
       }
       expect(await backend.credentials.findActive('retired')).toBeNull();
+      await expectIndexesAndRevisionsHold(backend.collections, true);
       // A statement stored after the migration gets a later stored time than every migrated one.
       const later = (await backend.statements.storeBatch([recordOf()])).stored[0]!;
       expect(later.stored.getTime()).toBeGreaterThan(expected.scan[expected.scan.length - 1]!.stored.getTime());

@@ -7,12 +7,11 @@ import {
   type MongoClient,
 } from 'mongodb';
 import pino from 'pino';
-import type { AnchorBatch, AnchorLeaf } from '../anchoring/batches/anchor-batch-store';
-import { MongoAnchorBatchStore } from '../anchoring/batches/mongo-anchor-batch-store';
 import { storedCredential, type Credential, type StoredCredential } from '../auth/credential-store';
 import { CREDENTIALS_COLLECTION } from '../auth/mongo-credential-store';
 import type { SecretHash } from '../auth/secret-hash';
 import { connectMongo, isDuplicateKeyError, refusedDuplicates } from '../db/mongo';
+import { MongoCollectionStore } from '../storage/collections/mongo-collection-store';
 import { MongoBlobStore } from '../storage/mongo-blob-store';
 import { redactedUri } from '../storage/mongo-backend';
 import type { DocumentKind } from '../xapi/documents/document-storage';
@@ -46,19 +45,26 @@ import {
   type PageWriter,
   type PageWriters,
 } from './dump';
+import { CollectionPages } from './collections';
 import {
+  isCollectionKind,
   isKind,
+  type CollectionKind,
   type AgentRecord,
   type BlobRecord,
   type DocumentRecord,
   type Kind,
   type Position,
   type RecordOf,
+  type TableKind,
   type WaitingReferenceRecord,
 } from './records';
 
-/** Collections holding each kind (attachment content also lives in `attachment_blob_chunks`). */
-const COLLECTIONS: Record<Kind, string> = {
+/**
+ * Collections holding each kind (attachment content also lives in `attachment_blob_chunks`; the
+ * collection kinds are in the collection store's `collections.<owner>.<collection>`).
+ */
+const COLLECTIONS: Record<TableKind, string> = {
   credentials: CREDENTIALS_COLLECTION,
   activities: 'activities',
   agents: 'agents',
@@ -66,8 +72,6 @@ const COLLECTIONS: Record<Kind, string> = {
   documents: DOCUMENTS_COLLECTION,
   statements: 'statements',
   waitingReferences: 'statement_waiting_references',
-  anchorBatches: 'anchor_batches',
-  anchorLeaves: 'anchor_leaves',
 };
 
 const PROGRESS_COLLECTION = 'migration_progress';
@@ -147,7 +151,7 @@ export class MongoDumpDatabase {
     }
   }
 
-  collection<T extends Document>(kind: Kind): Collection<T> {
+  collection<T extends Document>(kind: TableKind): Collection<T> {
     return this.db.collection<T>(COLLECTIONS[kind]);
   }
 
@@ -199,15 +203,20 @@ async function checkNotInUse(db: Db, role: 'source' | 'target', location: string
 
 /** Reads every kind from a Keiko MongoDB database, in key order; statements of unfinished batches are skipped. */
 export class MongoDumpReader extends KeysetDumpReader {
+  private readonly collections: CollectionPages;
+
   constructor(
     private readonly database: MongoDumpDatabase,
     limits: PageLimits = DEFAULT_PAGE_LIMITS,
     closeDatabase = true,
   ) {
-    super(database.location, mongoFetchers(database), limits, closeDatabase ? () => database.close() : undefined);
+    const collections = new CollectionPages(new MongoCollectionStore(database.db));
+    super(database.location, { ...mongoFetchers(database), ...collections.fetchers }, limits, closeDatabase ? () => database.close() : undefined);
+    this.collections = collections;
   }
 
   async count(kind: Kind): Promise<number> {
+    if (isCollectionKind(kind)) return this.collections.count(kind);
     if (kind === 'statements' && this.database.invisibleBatches.length > 0) {
       return this.database.collection<StatementDocument>(kind).countDocuments({ b: { $nin: this.database.invisibleBatches } });
     }
@@ -215,11 +224,11 @@ export class MongoDumpReader extends KeysetDumpReader {
   }
 }
 
-/** Each kind's page of records from the database, in key order. */
-function mongoFetchers(database: MongoDumpDatabase): PageFetchers {
+/** Each kind's page of records from the database's own collections, in key order. */
+function mongoFetchers(database: MongoDumpDatabase): Omit<PageFetchers, CollectionKind> {
   const attachmentBlobs = new MongoBlobStore(database.db, 'attachment');
   const documentBlobs = new MongoBlobStore(database.db, 'document');
-  const byId = <T extends KeyedDocument>(kind: Kind, after: Position | undefined, limit: number, filter: Filter<T> = {}) =>
+  const byId = <T extends KeyedDocument>(kind: TableKind, after: Position | undefined, limit: number, filter: Filter<T> = {}) =>
     database
       .collection<T>(kind)
       .find(after === undefined ? filter : ({ ...filter, _id: { $gt: after } } as Filter<T>))
@@ -287,12 +296,6 @@ function mongoFetchers(database: MongoDumpDatabase): PageFetchers {
       (await byId<{ _id: string; referrers: string[] }>('waitingReferences', after, records)).map(
         (document): WaitingReferenceRecord => ({ targetId: document._id, referrers: [...document.referrers].sort() }),
       ),
-    anchorBatches: async (after, { records }) =>
-      (await byId<KeyedDocument>('anchorBatches', after, records)).map(({ _id, ...rest }) => ({ seq: _id, ...rest }) as AnchorBatch),
-    anchorLeaves: async (after, { records }) =>
-      (await byId<KeyedDocument>('anchorLeaves', after, records)).map(
-        ({ _id, ...rest }) => ({ statementId: _id, ...rest }) as AnchorLeaf,
-      ),
   };
 }
 
@@ -309,6 +312,7 @@ export class MongoDumpWriter implements DumpWriter {
   private readonly attachmentBlobs: MongoBlobStore;
   private readonly documentBlobs: MongoBlobStore;
   private readonly writers: PageWriters;
+  private readonly collections: CollectionPages;
 
   private constructor(
     private readonly database: MongoDumpDatabase,
@@ -318,8 +322,8 @@ export class MongoDumpWriter implements DumpWriter {
     this.progress = database.db.collection<ProgressDocument>(PROGRESS_COLLECTION);
     this.attachmentBlobs = new MongoBlobStore(database.db, 'attachment', { now: () => this.blobTime });
     this.documentBlobs = new MongoBlobStore(database.db, 'document');
-    const replace = (kind: Kind, documents: KeyedDocument[]) => upsertAll(database.collection<KeyedDocument>(kind), documents);
-    const replaceAll = <K extends Kind>(kind: K, records: RecordOf[K][], documentOf: (record: RecordOf[K]) => KeyedDocument) =>
+    const replace = (kind: TableKind, documents: KeyedDocument[]) => upsertAll(database.collection<KeyedDocument>(kind), documents);
+    const replaceAll = <K extends TableKind>(kind: K, records: RecordOf[K][], documentOf: (record: RecordOf[K]) => KeyedDocument) =>
       replace(kind, records.map(documentOf));
     this.writers = {
       credentials: (records) => replaceAll('credentials', records, credentialDocumentOf),
@@ -339,16 +343,14 @@ export class MongoDumpWriter implements DumpWriter {
       statements: (records) => replaceAll('statements', records, (record) => statementDocumentOf(MIGRATED_BATCH, record)),
       waitingReferences: (records) =>
         replaceAll('waitingReferences', records, (record) => ({ _id: record.targetId, referrers: record.referrers })),
-      anchorBatches: (records) => replaceAll('anchorBatches', records, ({ seq, ...rest }) => ({ _id: seq, ...rest })),
-      anchorLeaves: (records) => replaceAll('anchorLeaves', records, ({ statementId, ...rest }) => ({ _id: statementId, ...rest })),
     };
+    this.collections = new CollectionPages(new MongoCollectionStore(database.db));
   }
 
   /** The writer of a target, its indexes created as the LRS creates them. */
   static async open(database: MongoDumpDatabase, limits: PageLimits = DEFAULT_PAGE_LIMITS): Promise<MongoDumpWriter> {
     const { db } = database;
     await new MongoStatementStorage(db, pino({ level: 'silent' })).ensureIndexes();
-    await new MongoAnchorBatchStore(db).ensureIndexes();
     await new MongoDocumentStorage(db, new MongoBlobStore(db, 'document')).ensureIndexes();
     return new MongoDumpWriter(database, limits);
   }
@@ -376,11 +378,13 @@ export class MongoDumpWriter implements DumpWriter {
   }
 
   async holdsAny(kind: Kind): Promise<boolean> {
+    if (isCollectionKind(kind)) return this.collections.holdsAny(kind);
     return (await this.database.collection(kind).findOne({}, { projection: { _id: 1 } })) !== null;
   }
 
   async write<K extends Kind>(kind: K, records: RecordOf[K][], checkpoint: Checkpoint): Promise<void> {
-    await (this.writers[kind] as PageWriter<K>)(records);
+    if (isCollectionKind(kind)) await this.collections.write(kind, records as RecordOf[CollectionKind][]);
+    else await (this.writers[kind as TableKind] as PageWriter<K>)(records);
     const source = (await this.migrationSource()) ?? '';
     const position = positionText(checkpoint);
     const progress: ProgressDocument = {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { AnchorBatch, AnchorLeaf } from '../anchoring/batches/anchor-batch-store';
 import type { StoredCredential } from '../auth/credential-store';
+import type { IndexDeclaration } from '../storage/collections/collection-store';
 import { stableStringify } from '../xapi/statements/fingerprint';
 import type { DocumentKind } from '../xapi/documents/document-storage';
 import type { StatementRecord } from '../xapi/statements/statement-storage';
@@ -9,7 +9,7 @@ import type { StatementRecord } from '../xapi/statements/statement-storage';
  * The engine-neutral records a migration carries from a dump reader to a dump writer, one type per
  * kind of data. Each engine's reader turns its rows or documents into these and its writer turns
  * them back; nothing in between knows an engine. Where a port already has the type (statements,
- * credentials with their secret hash, anchoring batches and leaves) it is reused.
+ * credentials with their secret hash, collection declarations) it is reused.
  */
 export interface RecordOf {
   credentials: StoredCredential;
@@ -19,8 +19,8 @@ export interface RecordOf {
   documents: DocumentRecord;
   statements: StatementRecord;
   waitingReferences: WaitingReferenceRecord;
-  anchorBatches: AnchorBatch;
-  anchorLeaves: AnchorLeaf;
+  collections: CollectionRecord;
+  collectionDocuments: CollectionDocumentRecord;
 }
 
 export type Kind = keyof RecordOf;
@@ -28,7 +28,9 @@ export type AnyRecord = RecordOf[Kind];
 
 /**
  * The kinds, in the order they are copied: statements after the attachments they refer to, the
- * StatementRef bookkeeping after the statements, anchoring (which refers to statements) last.
+ * StatementRef bookkeeping after the statements, the collection store (core features' and
+ * plugins' data, which may refer to statements) last, each collection's indexes before its
+ * documents so that the target's unique indexes hold them as they arrive.
  */
 export const KINDS: readonly Kind[] = [
   'credentials',
@@ -38,9 +40,18 @@ export const KINDS: readonly Kind[] = [
   'documents',
   'statements',
   'waitingReferences',
-  'anchorBatches',
-  'anchorLeaves',
+  'collections',
+  'collectionDocuments',
 ];
+
+/** The kinds kept in the collection store (CollectionStore), the same way on every engine. */
+export type CollectionKind = 'collections' | 'collectionDocuments';
+/** The kinds each engine keeps in tables or collections of their own. */
+export type TableKind = Exclude<Kind, CollectionKind>;
+
+export function isCollectionKind(kind: Kind): kind is CollectionKind {
+  return kind === 'collections' || kind === 'collectionDocuments';
+}
 
 export function isKind(value: string): value is Kind {
   return (KINDS as readonly string[]).includes(value);
@@ -108,8 +119,37 @@ export interface WaitingReferenceRecord {
   referrers: string[];
 }
 
+/**
+ * A collection of the collection store with its declared indexes (sorted by name). Collections
+ * without indexes have no record: they exist through their documents alone.
+ */
+export interface CollectionRecord {
+  owner: string;
+  collection: string;
+  indexes: IndexDeclaration[];
+}
+
+/** A document of the collection store, with its revision (what optimistic updates compare). */
+export interface CollectionDocumentRecord {
+  owner: string;
+  collection: string;
+  id: string;
+  revision: number;
+  value: Record<string, unknown>;
+}
+
+/**
+ * Where in the collection store: a collection (by owner, then name), or a document in it (then by
+ * id, compared as UTF-8 bytes as both engines do).
+ */
+export interface CollectionPosition {
+  owner: string;
+  collection: string;
+  id?: string;
+}
+
 /** Where a kind's records are ordered: a record's key, compared as the databases compare it. */
-export type Position = string | number | { stored: number; id: string };
+export type Position = string | number | { stored: number; id: string } | CollectionPosition;
 
 const KEYS: { [K in Kind]: (record: RecordOf[K]) => Position } = {
   credentials: (record) => record.credential.key,
@@ -119,8 +159,8 @@ const KEYS: { [K in Kind]: (record: RecordOf[K]) => Position } = {
   documents: (record) => record.recordId,
   statements: (record) => ({ stored: record.stored.getTime(), id: record.id }),
   waitingReferences: (record) => record.targetId,
-  anchorBatches: (record) => record.seq,
-  anchorLeaves: (record) => record.statementId,
+  collections: ({ owner, collection }) => ({ owner, collection }),
+  collectionDocuments: ({ owner, collection, id }) => ({ owner, collection, id }),
 };
 
 export function keyOf<K extends Kind>(kind: K, record: RecordOf[K]): Position {

@@ -1,16 +1,9 @@
 import { existsSync } from 'node:fs';
 import type { Statement } from 'better-sqlite3';
-import {
-  anchorBatchOf,
-  anchorBatchRowOf,
-  anchorLeafOf,
-  anchorLeafRowOf,
-  type AnchorBatchRow,
-  type AnchorLeafRow,
-} from '../anchoring/batches/sqlite-anchor-batch-store';
 import { credentialRowOf, storedCredentialOf, type CredentialRow } from '../auth/sqlite-credential-store';
 import { databasePath, openSqliteDatabase, StorageOpenError, type SqliteDatabase } from '../db/sqlite/database';
 import { DataDirLock } from '../db/sqlite/data-dir-lock';
+import { SqliteCollectionStore } from '../storage/collections/sqlite-collection-store';
 import type { BlobRow } from '../storage/sqlite-blob-store';
 import type { DocumentRow } from '../xapi/documents/sqlite-document-storage';
 import type { FilterView } from '../xapi/statements/filter-view';
@@ -30,15 +23,19 @@ import {
   type PageWriter,
   type PageWriters,
 } from './dump';
+import { CollectionPages } from './collections';
 import {
+  isCollectionKind,
   isKind,
   type ActivityRecord,
+  type CollectionKind,
   type AgentRecord,
   type BlobRecord,
   type DocumentRecord,
   type Kind,
   type Position,
   type RecordOf,
+  type TableKind,
   type WaitingReferenceRecord,
 } from './records';
 
@@ -53,13 +50,16 @@ const PROGRESS_TABLE = `
     updated_at INTEGER NOT NULL
   )`;
 const MIGRATION_ROW = '*';
-/** Before any key: keys are non-empty text, sequence numbers and stored times are not negative. */
+/** Before any key: keys are non-empty text, stored times are not negative. */
 const NO_TEXT = '';
 const NO_NUMBER = -1;
 const INTERNED_CACHE_SIZE = 100_000;
 
-/** Tables holding each kind (waiting references are derived from `statements`). */
-const TABLES: Record<Kind, string> = {
+/**
+ * Tables holding each kind (waiting references are derived from `statements`; the collection
+ * kinds are in `collection_documents` and its indexes, read through SqliteCollectionStore).
+ */
+const TABLES: Record<TableKind, string> = {
   credentials: 'credentials',
   activities: 'activities',
   agents: 'agent_names',
@@ -67,8 +67,6 @@ const TABLES: Record<Kind, string> = {
   documents: 'documents',
   statements: 'statements',
   waitingReferences: 'statements',
-  anchorBatches: 'anchor_batches',
-  anchorLeaves: 'anchor_leaves',
 };
 
 /** Stored statements whose StatementRef target is not stored (what SQLite's target_id index answers at ingest). */
@@ -120,15 +118,20 @@ export class SqliteDumpDatabase {
 
 /** Reads every kind from a Keiko SQLite database, in key order. */
 export class SqliteDumpReader extends KeysetDumpReader {
+  private readonly collections: CollectionPages;
+
   constructor(
     private readonly database: SqliteDumpDatabase,
     limits: PageLimits = DEFAULT_PAGE_LIMITS,
     closeDatabase = true,
   ) {
-    super(database.location, sqliteFetchers(database.db), limits, closeDatabase ? () => database.close() : undefined);
+    const collections = new CollectionPages(new SqliteCollectionStore(database.db));
+    super(database.location, { ...sqliteFetchers(database.db), ...collections.fetchers }, limits, closeDatabase ? () => database.close() : undefined);
+    this.collections = collections;
   }
 
   async count(kind: Kind): Promise<number> {
+    if (isCollectionKind(kind)) return this.collections.count(kind);
     const { db } = this.database;
     const sql =
       kind === 'agents'
@@ -140,8 +143,8 @@ export class SqliteDumpReader extends KeysetDumpReader {
   }
 }
 
-/** Each kind's page of records from the database, in key order. */
-function sqliteFetchers(db: SqliteDatabase): PageFetchers {
+/** Each kind's page of records from the database's own tables, in key order. */
+function sqliteFetchers(db: SqliteDatabase): Omit<PageFetchers, CollectionKind> {
   const byKey = <Row>(sql: string) => db.prepare<[string, number], Row>(sql);
   const credentials = byKey<CredentialRow>('SELECT * FROM credentials WHERE key > ? ORDER BY key LIMIT ?');
   const activities = byKey<ActivityRecord>('SELECT id, definition FROM activities WHERE id > ? ORDER BY id LIMIT ?');
@@ -156,8 +159,6 @@ function sqliteFetchers(db: SqliteDatabase): PageFetchers {
     'SELECT * FROM statements WHERE (stored, id) > (?, ?) ORDER BY stored, id LIMIT ?',
   );
   const waiting = db.prepare<[string], { target_id: string; id: string }>(WAITING_ROWS);
-  const anchorBatches = db.prepare<[number, number], AnchorBatchRow>('SELECT * FROM anchor_batches WHERE seq > ? ORDER BY seq LIMIT ?');
-  const anchorLeaves = byKey<AnchorLeafRow>('SELECT * FROM anchor_leaves WHERE statement_id > ? ORDER BY statement_id LIMIT ?');
   return {
     credentials: (after, { records: limit }) => credentials.all(textAfter(after), limit).map(storedCredentialOf),
     activities: (after, { records: limit }) => activities.all(textAfter(after), limit),
@@ -177,8 +178,6 @@ function sqliteFetchers(db: SqliteDatabase): PageFetchers {
         targetId,
         referrers: rows.map((row) => row.id),
       })),
-    anchorBatches: (after, { records: limit }) => anchorBatches.all((after as number | undefined) ?? NO_NUMBER, limit).map(anchorBatchOf),
-    anchorLeaves: (after, { records: limit }) => anchorLeaves.all(textAfter(after), limit).map(anchorLeafOf),
   };
 }
 
@@ -191,6 +190,7 @@ function sqliteFetchers(db: SqliteDatabase): PageFetchers {
 export class SqliteDumpWriter implements DumpWriter {
   readonly location: string;
   private readonly writers: PageWriters<void>;
+  private readonly collections: CollectionPages;
   private readonly saveCheckpoint: Statement<[string, string, string | null, number, number, number]>;
   private readonly interned = new Map<string, number>();
   /** Value ids created by the transaction under way, cached once it commits (a rollback may reuse them). */
@@ -236,16 +236,6 @@ export class SqliteDumpWriter implements DumpWriter {
       `INSERT INTO statements (id, stored, body, fingerprint, views, target_id, voids_id, voided, credential, attachments)
        VALUES (@id, @stored, @body, @fingerprint, @views, @target_id, @voids_id, @voided, @credential, @attachments)`,
     );
-    const anchorBatch = db.prepare<AnchorBatchRow>(
-      `INSERT INTO anchor_batches (seq, state, finality, batch) VALUES (@seq, @state, @finality, @batch)
-       ON CONFLICT (seq) DO UPDATE SET state = excluded.state, finality = excluded.finality, batch = excluded.batch`,
-    );
-    const anchorLeaf = db.prepare<AnchorLeafRow>(
-      `INSERT INTO anchor_leaves (statement_id, seq, leaf_index, digest, leaf, proof)
-       VALUES (@statement_id, @seq, @leaf_index, @digest, @leaf, @proof)
-       ON CONFLICT (statement_id) DO UPDATE SET seq = excluded.seq, leaf_index = excluded.leaf_index,
-         digest = excluded.digest, leaf = excluded.leaf, proof = excluded.proof`,
-    );
     this.selectValueId = db.prepare('SELECT value_id FROM view_values WHERE field = ? AND value = ?');
     this.insertValue = db.prepare('INSERT INTO view_values (field, value) VALUES (?, ?)');
     const viewRow = db.prepare<[number, number, number]>('INSERT OR IGNORE INTO statement_views (value_id, stored, seq) VALUES (?, ?, ?)');
@@ -263,9 +253,8 @@ export class SqliteDumpWriter implements DumpWriter {
       },
       // SQLite finds them through statements.target_id: nothing to write.
       waitingReferences: () => undefined,
-      anchorBatches: (records) => records.forEach((record) => anchorBatch.run(anchorBatchRowOf(record))),
-      anchorLeaves: (records) => records.forEach((record) => anchorLeaf.run(anchorLeafRowOf(record))),
     };
+    this.collections = new CollectionPages(new SqliteCollectionStore(db));
   }
 
   async migrationSource(): Promise<string | undefined> {
@@ -294,17 +283,22 @@ export class SqliteDumpWriter implements DumpWriter {
   }
 
   async holdsAny(kind: Kind): Promise<boolean> {
+    if (isCollectionKind(kind)) return this.collections.holdsAny(kind);
     if (kind === 'waitingReferences') return false;
     return this.database.db.prepare(`SELECT EXISTS (SELECT 1 FROM ${TABLES[kind]})`).pluck().get() === 1;
   }
 
   async write<K extends Kind>(kind: K, records: RecordOf[K][], checkpoint: Checkpoint): Promise<void> {
     const { db } = this.database;
-    const write = this.writers[kind] as PageWriter<K, void>;
+    let write: PageWriter<K, void> | undefined;
+    // The collection store writes a page in a transaction of its own, before the checkpoint's
+    // (rewriting it on resume changes nothing).
+    if (isCollectionKind(kind)) await this.collections.write(kind, records as RecordOf[CollectionKind][]);
+    else write = this.writers[kind as TableKind] as PageWriter<K, void>;
     const source = (await this.migrationSource()) ?? '';
     this.pendingValues = new Map();
     db.transaction(() => {
-      write(records);
+      write?.(records);
       this.saveCheckpoint.run(
         kind,
         source,

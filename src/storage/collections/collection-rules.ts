@@ -78,6 +78,11 @@ export function assertId(id: string): void {
   }
 }
 
+/** A revision to restore, as the store counts them: from 1. */
+export function assertRevision(revision: number): void {
+  if (!Number.isSafeInteger(revision) || revision < 1) throw new CollectionDocumentError(`a revision must be a whole number from 1, got ${revision}`);
+}
+
 export interface EncodedDocument {
   /** The document's JSON text (what SQLite stores). */
   json: string;

@@ -103,6 +103,36 @@ export interface CollectionStore {
   clearOwner(owner: string): Promise<void>;
 }
 
+/**
+ * What copying a store's collections to another engine needs (`npm run migrate`, src/migrate),
+ * beside `open`; both adapters have it. Documents are read and written as stored, revisions
+ * included. Not for features or plugins.
+ */
+export interface CollectionDump {
+  /** Every collection holding documents or declared indexes, in no particular order. */
+  listCollections(): Promise<ListedCollection[]>;
+  /**
+   * The collection's documents with ids after `afterId` (from the first when undefined), in id
+   * order (UTF-8 bytes): at most `limit`, and within `maxBytes` of JSON beyond the first.
+   */
+  documentsAfter(owner: string, name: string, afterId: string | undefined, limit: number, maxBytes: number): Promise<StoredDocument<Record<string, unknown>>[]>;
+  /**
+   * Stores the documents with their ids and revisions, replacing those with the same ids; checked
+   * like any write, under the unique indexes the collection was last opened with.
+   */
+  restore(owner: string, name: string, documents: StoredDocument<Record<string, unknown>>[]): Promise<void>;
+}
+
+/** A collection as CollectionDump lists it. */
+export interface ListedCollection {
+  owner: string;
+  name: string;
+  /** As declared when it was last opened (none for a collection that only holds documents). */
+  indexes: IndexDeclaration[];
+  /** How many documents it holds. */
+  documents: number;
+}
+
 /** A unique index refused a write. */
 export class UniqueIndexViolation extends Error {
   constructor(readonly index: string) {

@@ -1,10 +1,11 @@
 import { MongoServerError, type Collection as MongoCollection, type Db, type Filter } from 'mongodb';
-import { isDuplicateKeyError } from '../../db/mongo';
+import { isDuplicateKeyError, refusedDuplicates } from '../../db/mongo';
 import { KeyedSerializer } from '../keyed-serializer';
 import {
   assertCollectionName,
   assertId,
   assertOwner,
+  assertRevision,
   checkedIndexes,
   checkedQuery,
   checkedWhere,
@@ -15,9 +16,11 @@ import {
   UniqueIndexViolation,
   type Collection,
   type CollectionDeclaration,
+  type CollectionDump,
   type CollectionStore,
   type FindQuery,
   type IndexDeclaration,
+  type ListedCollection,
   type StoredDocument,
 } from './collection-store';
 
@@ -54,7 +57,7 @@ const WRITE_ATTEMPTS = 3;
  * revision could both succeed: writes of one document are therefore also serialized within the
  * process, which makes them atomic on FerretDB too as long as one LRS process uses the database.
  */
-export class MongoCollectionStore implements CollectionStore {
+export class MongoCollectionStore implements CollectionStore, CollectionDump {
   private readonly writes = new KeyedSerializer();
 
   constructor(private readonly db: Db) {}
@@ -76,7 +79,56 @@ export class MongoCollectionStore implements CollectionStore {
       if (name.startsWith(prefix)) await this.db.collection(name).deleteMany({});
     }
   }
+
+  /**
+   * Every collection there is, with its declaration as its indexes tell it and how many documents
+   * it holds, in no particular order: for dumps (`npm run migrate`).
+   */
+  async listCollections(): Promise<ListedCollection[]> {
+    const listed: ListedCollection[] = [];
+    for (const { name: collectionName } of await this.db.listCollections({}, { nameOnly: true }).toArray()) {
+      if (!collectionName.startsWith(COLLECTION_PREFIX)) continue;
+      const [owner, name, ...rest] = collectionName.slice(COLLECTION_PREFIX.length).split('.');
+      if (owner === undefined || name === undefined || rest.length > 0) continue;
+      const collection = this.db.collection<DocumentRecord>(collectionName);
+      listed.push({ owner, name, indexes: await declaredIndexes(collection), documents: await collection.countDocuments({}) });
+    }
+    return listed;
+  }
+
+  /**
+   * A collection's documents in id order after `afterId`, revisions included, at most `limit` and,
+   * beyond the first, at most `maxBytes` of JSON: for dumps.
+   */
+  async documentsAfter(owner: string, name: string, afterId: string | undefined, limit: number, maxBytes: number): Promise<StoredDocument<Record<string, unknown>>[]> {
+    assertOwner(owner);
+    assertCollectionName(name);
+    const filter = afterId === undefined ? {} : { _id: { $gt: afterId } };
+    const cursor = this.db.collection<DocumentRecord>(collectionName(owner, name)).find(filter, { projection: { r: 1, v: 1 }, sort: { _id: 1 }, limit });
+    const documents: StoredDocument<Record<string, unknown>>[] = [];
+    let bytes = 0;
+    for await (const record of cursor) {
+      bytes += Buffer.byteLength(JSON.stringify(record.v));
+      if (documents.length > 0 && bytes > maxBytes) break;
+      documents.push(toStoredDocument(record));
+    }
+    return documents;
+  }
+
+  /**
+   * Stores the documents as they are, revisions included, replacing those with the same ids (for
+   * restoring a dump: the collection is opened with its declaration first, so that its unique
+   * indexes, and the keys they compare, hold). Throws UniqueIndexViolation like insert.
+   */
+  async restore(owner: string, name: string, documents: StoredDocument<Record<string, unknown>>[]): Promise<void> {
+    assertOwner(owner);
+    assertCollectionName(name);
+    const collection = this.db.collection<DocumentRecord>(collectionName(owner, name));
+    const uniqueIndexes = (await declaredIndexes(collection)).filter((index) => index.unique);
+    await new MongoCollectionOfDocuments<Record<string, unknown>>(collection, uniqueIndexes, this.writes).restore(documents);
+  }
 }
+
 
 function collectionName(owner: string, name: string): string {
   return `${COLLECTION_PREFIX}${owner}.${name}`;
@@ -143,6 +195,29 @@ class MongoCollectionOfDocuments<T extends object> implements Collection<T> {
 
   async deleteMany(where?: FindQuery['where']): Promise<number> {
     return (await this.collection.deleteMany(filterOf(checkedWhere(where)))).deletedCount;
+  }
+
+  /** MongoCollectionStore.restore: inserted at once, and those whose ids exist replaced one by one. */
+  async restore(documents: StoredDocument<T>[]): Promise<void> {
+    const records: DocumentRecord[] = documents.map(({ id, revision, value }) => {
+      assertId(id);
+      assertRevision(revision);
+      return { _id: id, r: revision, ...this.record(id, value) };
+    });
+    if (records.length === 0) return;
+    let refused: DocumentRecord[];
+    try {
+      await this.collection.insertMany(records, { ordered: false });
+      return;
+    } catch (error) {
+      refused = refusedDuplicates(error, records);
+    }
+    for (const { _id, ...replacement } of refused) {
+      await this.write(_id, replacement, async () => {
+        await this.collection.replaceOne({ _id }, replacement, { upsert: true });
+        return true;
+      });
+    }
   }
 
   /** What a write sets: the value, as JSON makes it, and its unique keys. */
@@ -267,6 +342,18 @@ interface ExistingIndex {
   name: string;
   key: Record<string, unknown>;
   unique?: boolean;
+}
+
+/** The declaration a collection's indexes were created from (mongoIndexes), by their names and keys. */
+async function declaredIndexes(collection: MongoCollection<DocumentRecord>): Promise<IndexDeclaration[]> {
+  const existing = (await collection.listIndexes().toArray().catch(() => [])) as ExistingIndex[];
+  const uniqueKeys = new Set(existing.filter((index) => index.unique === true && index.name.startsWith(UNIQUE_INDEX_PREFIX)).map((index) => index.name));
+  return existing
+    .filter((index) => index.name.startsWith(QUERY_INDEX_PREFIX))
+    .map(({ name: queryName, key }) => {
+      const name = queryName.slice(QUERY_INDEX_PREFIX.length);
+      return { name, fields: Object.keys(key).map((path) => path.slice('v.'.length)), unique: uniqueKeys.has(`${UNIQUE_INDEX_PREFIX}${name}`) };
+    });
 }
 
 /** The names of the existing indexes that are as declared: a unique one only while its query index (which names the fields) is. */

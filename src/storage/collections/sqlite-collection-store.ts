@@ -4,6 +4,7 @@ import {
   assertCollectionName,
   assertId,
   assertOwner,
+  assertRevision,
   checkedIndexes,
   checkedQuery,
   checkedWhere,
@@ -17,10 +18,12 @@ import {
   UniqueIndexViolation,
   type Collection,
   type CollectionDeclaration,
+  type CollectionDump,
   type CollectionStore,
   type FieldValue,
   type FindQuery,
   type IndexDeclaration,
+  type ListedCollection,
   type StoredDocument,
 } from './collection-store';
 
@@ -39,7 +42,7 @@ const STATEMENT_CACHE_SIZE = 256;
  * tell a partial index applies; typed guards (json_type) make comparisons agree with MongoDB's,
  * which only compares values of one type. Each call is one statement, atomic in SQLite.
  */
-export class SqliteCollectionStore implements CollectionStore {
+export class SqliteCollectionStore implements CollectionStore, CollectionDump {
   private readonly statements = new Map<string, Statement>();
 
   constructor(private readonly db: SqliteDatabase) {}
@@ -55,6 +58,80 @@ export class SqliteCollectionStore implements CollectionStore {
   async clearOwner(owner: string): Promise<void> {
     assertOwner(owner);
     this.statement('DELETE FROM collection_documents WHERE owner = ?').run(owner);
+  }
+
+  /**
+   * Every collection there is (holding documents or declared indexes), with its declaration, which
+   * is its indexes, and how many documents it holds, in no particular order: for dumps
+   * (`npm run migrate`).
+   */
+  async listCollections(): Promise<ListedCollection[]> {
+    const listed = new Map<string, ListedCollection>();
+    const entry = (owner: string, name: string) => {
+      const key = `${owner}/${name}`;
+      let found = listed.get(key);
+      if (found === undefined) listed.set(key, (found = { owner, name, indexes: [], documents: 0 }));
+      return found;
+    };
+    const counts = this.db.prepare('SELECT owner, collection, count(*) AS n FROM collection_documents GROUP BY owner, collection').all() as Array<{
+      owner: string;
+      collection: string;
+      n: number;
+    }>;
+    for (const { owner, collection, n } of counts) entry(owner, collection).documents = n;
+    const indexes = this.db
+      .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'collection_documents' AND substr(name, 1, 3) = 'cx:'")
+      .all() as Array<{ name: string; sql: string }>;
+    for (const { name, sql } of indexes) {
+      const [owner, collection, index] = name.slice('cx:'.length).split('/') as [string, string, string];
+      const fields = [...sql.matchAll(FIELD_EXPRESSION)].map((match) => match[1]!);
+      entry(owner, collection).indexes.push({ name: index, fields, unique: sql.startsWith('CREATE UNIQUE ') });
+    }
+    return [...listed.values()];
+  }
+
+  /**
+   * A collection's documents in id order after `afterId`, revisions included, at most `limit` and,
+   * beyond the first, at most `maxBytes` of JSON: for dumps.
+   */
+  async documentsAfter(owner: string, name: string, afterId: string | undefined, limit: number, maxBytes: number): Promise<StoredDocument<Record<string, unknown>>[]> {
+    const rows = this.statement('SELECT id, revision, body FROM collection_documents WHERE owner = ? AND collection = ? AND id > ? ORDER BY id').iterate(
+      owner,
+      name,
+      afterId ?? '',
+    ) as IterableIterator<DocumentRow>;
+    const documents: StoredDocument<Record<string, unknown>>[] = [];
+    let bytes = 0;
+    for (const row of rows) {
+      bytes += Buffer.byteLength(row.body);
+      if (documents.length === limit || (documents.length > 0 && bytes > maxBytes)) break;
+      documents.push(toStoredDocument(row));
+    }
+    return documents;
+  }
+
+  /**
+   * Stores the documents as they are, revisions included, replacing those with the same ids (for
+   * restoring a dump: the collection is opened with its declaration first, so that its unique
+   * indexes hold). One transaction.
+   */
+  async restore(owner: string, name: string, documents: StoredDocument<Record<string, unknown>>[]): Promise<void> {
+    assertOwner(owner);
+    assertCollectionName(name);
+    const write = this.statement(
+      `INSERT INTO collection_documents (owner, collection, id, revision, body) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (owner, collection, id) DO UPDATE SET revision = excluded.revision, body = excluded.body`,
+    );
+    const rows = documents.map(({ id, revision, value }) => {
+      assertId(id);
+      assertRevision(revision);
+      return [owner, name, id, revision, encodeDocument(value).json];
+    });
+    try {
+      this.db.transaction(() => rows.forEach((row) => write.run(...row)))();
+    } catch (error) {
+      throw writeError(error, owner, name);
+    }
   }
 
   /** A prepared statement for this SQL, reused. */
@@ -181,12 +258,11 @@ class SqliteCollection<T extends object> implements Collection<T> {
     try {
       return this.store.statement(sql).run(...parameters).changes === 1;
     } catch (error) {
-      const index = isUniqueConstraintError(error) ? violatedIndex(error as Error, indexPrefix(this.owner, this.name)) : undefined;
-      if (index !== undefined) throw new UniqueIndexViolation(index);
-      throw error;
+      throw writeError(error, this.owner, this.name);
     }
   }
 }
+
 
 interface DocumentRow {
   id: string;
@@ -235,6 +311,9 @@ function createIndexSql(owner: string, name: string, index: IndexDeclaration): s
     `ON collection_documents (${columns}) WHERE owner = ${quoteLiteral(owner)} AND collection = ${quoteLiteral(name)}`
   );
 }
+
+/** A field in an index's SQL, as fieldExpression writes it. */
+const FIELD_EXPRESSION = /json_extract\(body, '\$\."([A-Za-z0-9_-]+)"'\)/g;
 
 /** Field names are validated (collection-rules FIELD_NAME): no quote can reach the JSON path. */
 function fieldExpression(field: string): string {
@@ -296,6 +375,12 @@ function quoteIdentifier(name: string): string {
 
 function isUniqueConstraintError(error: unknown): boolean {
   return (error as { code?: unknown })?.code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+/** A write's error, as UniqueIndexViolation when one of the collection's unique indexes refused it. */
+function writeError(error: unknown, owner: string, name: string): unknown {
+  const index = isUniqueConstraintError(error) ? violatedIndex(error as Error, indexPrefix(owner, name)) : undefined;
+  return index === undefined ? error : new UniqueIndexViolation(index);
 }
 
 /** The declared index named in SQLite's "UNIQUE constraint failed: index 'cx:owner/collection/name'". */
