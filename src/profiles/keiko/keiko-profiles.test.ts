@@ -184,7 +184,7 @@ describe.each(PROFILES)('Keiko %s profile', (name) => {
   describe('posted to the LRS (no plugins, so no profile is enforced)', () => {
     let lrs: TestLrs;
     beforeAll(async () => {
-      lrs = await createTestLrs({}, undefined, []);
+      lrs = await createTestLrs({}, []);
     });
     afterAll(() => lrs.close());
 
