@@ -236,7 +236,7 @@ describe.each(TEST_ENGINES)('event delivery on %s', (engine) => {
     const status = await rebuilder.rebuild('counting');
     expect(status).toMatchObject({ name: 'counting', lag: 0, parked: 0 });
     expect(await counting.projection()).toEqual(incremental);
-    await expect(rebuilder.rebuild('nobody')).rejects.toThrow('No event subscriber is named "nobody"');
+    await expect(rebuilder.rebuild('nobody')).rejects.toThrow('No plugin receiving events is named "nobody"');
   });
 
   it('refuses two subscribers with one name', async () => {

@@ -57,7 +57,7 @@ export type ReplayOutcome = { delivered: true } | { delivered: false; parked: Pa
 /** A rebuild or a replay names a subscriber this delivery does not have. */
 export class UnknownSubscriberError extends Error {
   constructor(readonly subscriber: string) {
-    super(`No event subscriber is named "${subscriber}"`);
+    super(`No plugin receiving events is named "${subscriber}"`);
     this.name = 'UnknownSubscriberError';
   }
 }

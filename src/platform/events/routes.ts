@@ -40,7 +40,7 @@ export function eventAdminRoutes(options: EventAdminRouteOptions): Router {
       res.json({ parked: await delivery.listParked(params.subscriber, limit) });
     } catch (error) {
       if (error instanceof UnknownSubscriberError) {
-        throw new NotFoundError(`No event subscriber is named "${error.subscriber}"`, EventErrorCode.UnknownSubscriber);
+        throw new NotFoundError(`No plugin receiving events is named "${error.subscriber}"`, EventErrorCode.UnknownSubscriber);
       }
       throw error;
     }
