@@ -17,7 +17,7 @@ export async function referencedStatements(
   fetch: (id: string) => Promise<object | undefined>,
 ): Promise<Map<string, object>> {
   const found = new Map<string, object>();
-  let frontier: ReferenceNeed[] = [...needs];
+  let frontier: ReferenceNeed[] = needs.filter(({ profile }) => hasStatementRefTemplates(profile));
   for (let depth = 0; depth < MAX_REFERENCE_DEPTH && frontier.length > 0; depth++) {
     const wanted = new Map<string, CompiledProfile[]>();
     for (const { profile, statement } of frontier) {
@@ -38,4 +38,16 @@ export async function referencedStatements(
     }
   }
   return found;
+}
+
+const withStatementRefTemplates = new WeakMap<CompiledProfile, boolean>();
+
+/** Most profiles have no StatementRef template: their statements need no look-up at all. */
+function hasStatementRefTemplates(profile: CompiledProfile): boolean {
+  let has = withStatementRefTemplates.get(profile);
+  if (has === undefined) {
+    has = profile.templates.some((template) => template.needsStatementRef);
+    withStatementRefTemplates.set(profile, has);
+  }
+  return has;
 }
