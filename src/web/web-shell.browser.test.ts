@@ -98,12 +98,13 @@ describeInBrowser('the web shell in chromium', () => {
 
   it('reports a violation of its CSP on the console (the check that the others rely on)', async () => {
     const { page, problems } = await browser.open('/');
+    const reported = page.waitForEvent('console', { predicate: (message) => message.text().includes('Content Security Policy') });
     await page.evaluate(() => {
       const script = document.createElement('script');
       script.textContent = 'document.title = "injected"';
       document.body.append(script);
     });
-    await page.waitForTimeout(100);
+    await reported;
     expect(await page.title()).toBe('Keiko LRS · Keiko');
     expect(problems().join('\n')).toMatch(/Content Security Policy/);
   });
