@@ -446,6 +446,20 @@ describe('Sign-in with OpenID Connect (a real provider)', () => {
     expect(setCookie(response.headers, 'keiko_session')).toBeUndefined();
   });
 
+  it('refuses a callback whose state was changed (400), logging neither state', async () => {
+    const browser = request.agent(harness.app);
+    const page = await browser.get('/sign-in').expect(200);
+    const started = await browser.post('/sign-in').type('form').send({ _csrf: csrfFieldOf(page.text) }).expect(303);
+    const callback = await signInAtProvider(started.headers.location as string, 'ana');
+    const state = callback.searchParams.get('state')!;
+    callback.searchParams.set('state', 'forged-state-value');
+    const response = await browser.get(`${callback.pathname}${callback.search}`).expect(400);
+    expect(setCookie(response.headers, 'keiko_session')).toBeUndefined();
+    expect(harness.log()).toContain('state mismatch');
+    expect(harness.log()).not.toContain(state);
+    expect(harness.log()).not.toContain('forged-state-value');
+  });
+
   it('lets the sign-in form post to the provider (form-action) and nowhere else', async () => {
     const page = await request(harness.app).get('/sign-in').expect(200);
     expect(page.headers['content-security-policy']).toContain(`form-action 'self' ${provider.issuer}`);

@@ -16,7 +16,7 @@ describe('redactUrl', () => {
 });
 
 describe('request logs', () => {
-  it('carry no login-link token, session cookie, CSRF cookie or authorization', async () => {
+  it('carry no login-link token, OIDC code or state, session cookie, CSRF cookie or authorization', async () => {
     const lines: string[] = [];
     const destination = new Writable({
       write(chunk: Buffer, _encoding, done) {
@@ -28,15 +28,20 @@ describe('request logs', () => {
       .use(pinoHttp({ logger: createLogger('info', destination) }))
       .get('/sign-in/link/:token', (_req, res) => {
         res.cookie('keiko_session', 'session-secret-value').send('ok');
+      })
+      .get('/sign-in/callback', (_req, res) => {
+        res.send('ok');
       });
     await request(app)
       .get('/sign-in/link/login-link-secret-token')
       .set('Cookie', 'keiko_session=old-session-secret; keiko_csrf=csrf-secret')
       .set('Authorization', 'Basic a2V5OnNlY3JldA==')
       .expect(200);
+    await request(app).get('/sign-in/callback?code=secret-code&state=secret-state&iss=x').expect(200);
     const log = lines.join('');
     expect(log).toContain('/sign-in/link/[redacted]');
-    for (const secret of ['login-link-secret-token', 'session-secret-value', 'old-session-secret', 'csrf-secret', 'a2V5OnNlY3JldA==']) {
+    expect(log).toContain('"iss":"x"');
+    for (const secret of ['login-link-secret-token', 'session-secret-value', 'old-session-secret', 'csrf-secret', 'a2V5OnNlY3JldA==', 'secret-code', 'secret-state']) {
       expect(log).not.toContain(secret);
     }
   });

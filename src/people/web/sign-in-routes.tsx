@@ -61,7 +61,7 @@ export function signInRoutes(people: People, options: SignInRouteOptions): Route
     try {
       identity = await oidc.finish(req, transaction);
     } catch (error) {
-      options.logger.warn({ err: { name: (error as Error).name, message: (error as Error).message } }, 'an OpenID Connect sign-in failed');
+      options.logger.warn({ err: withoutValues(error) }, 'an OpenID Connect sign-in failed');
       return renderSignIn(res, { status: 400, notice: (p) => p.signIn.failed });
     }
     const person = await service.findOrCreate(signInIdentities(identity, options.validateActor), identity.displayName, 'sign-in');
@@ -141,6 +141,12 @@ export function signInIdentities(identity: OidcIdentity, validateActor: ActorVal
     }
   }
   return identities;
+}
+
+/** openid-client's messages quote what they compared ("state mismatch, expected …, got: …"): logged without those values. */
+function withoutValues(error: unknown): { name: string; message: string } {
+  const { name, message } = error instanceof Error ? error : new Error(String(error));
+  return { name, message: message.replace(/,? expected [\s\S]*$/, '') };
 }
 
 /** A path on this site (never another origin: no `//host`, no backslash tricks), else undefined. */
