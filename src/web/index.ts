@@ -3,6 +3,7 @@
  * the files behind it.
  */
 export { BarChart, LineChart, MAX_LINE_SERIES, type BarChartProps, type LineChartProps, type LineSeries } from './charts';
+export { requestCookies } from './cookies';
 export { CSRF_FIELD, CSRF_HEADER, CsrfField, csrfToken, csrfTokensMatch, newCsrfSecret, requireCsrfToken, setSessionCsrfSecret } from './csrf';
 export { renderNotFound, webErrorHandler, webNotFound, type WebNotFoundOptions } from './error-pages';
 export { DEFAULT_LOCALE, defineMessages, LOCALES, type Locale, type LocalizedText, type Messages } from './i18n';
@@ -11,5 +12,4 @@ export { usePage, type PageContextValue } from './page-context';
 export { renderPage, webPage, type PageOptions } from './render-page';
 export { webRoutes, type WebOptions } from './routes';
 export { allowFormTarget, CONTENT_SECURITY_POLICY } from './security-headers';
-export { requestCookies } from './cookies';
 export { i18n, setViewer, type NavItem, type Viewer } from './web-state';
