@@ -136,6 +136,12 @@ describe('compileProfile', () => {
       expectProblem(profileDocument({ concepts: [activity] }), '/concepts/0/activityDefinition/@context', /required/);
       const withContext = { ...activity, activityDefinition: { '@context': 'https://w3id.org/xapi/profiles/activity-context', name: { en: 'One' }, extensions: { 'https://example.org/x': { a: 1 } } } };
       expectProblem(profileDocument({ concepts: [withContext] }), '/concepts/0/activityDefinition/extensions/https:~1~1example.org~1x', /@context/);
+      const context = 'https://w3id.org/xapi/profiles/activity-context';
+      const illegal = (definition: object) => profileDocument({ concepts: [{ ...activity, activityDefinition: { '@context': context, ...definition } }] });
+      expectProblem(illegal({ interactionType: 'bogus' }), '/concepts/0/activityDefinition/interactionType', /legal xAPI Activity Definition.*must be one of true-false/);
+      expectProblem(illegal({ interactionType: 'choice', choices: [{ description: { en: 'A' } }] }), '/concepts/0/activityDefinition/choices/0/id', /legal xAPI Activity Definition.*required/);
+      expectProblem(illegal({ name: 'One' }), '/concepts/0/activityDefinition/name', /legal xAPI Activity Definition/);
+      expect(problemsOf(illegal({ name: { en: 'One' }, type: 'https://example.org/types/thing', interactionType: 'choice', choices: [{ id: 'a', description: { en: 'A' } }] }))).toEqual([]);
     });
   });
 

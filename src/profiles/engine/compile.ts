@@ -3,6 +3,8 @@
  * it for checking statements. Every problem found is reported with a JSON Pointer to it; the
  * document is only compiled when there is none.
  */
+import { BadRequestError } from '../../errors';
+import { createStatementValidator } from '../../xapi/statements/validation/validate-statement';
 import { ACTIVITY_CONTEXT, ACTIVITY_TERMS, PROFILE_CONTEXT, PROFILE_TERMS, isIriProperty, resolveContext } from './jsonld';
 import { CompiledPath, JsonPathError, parseJsonPath } from './jsonpath';
 import { MAX_LINKS, PatternAutomaton, PatternNode, PatternTooLarge, buildAutomaton, findCycle } from './patterns';
@@ -83,7 +85,6 @@ const CONTEXT_TYPE_PROPERTIES: Array<[string, ContextActivityKind]> = [
   ['contextCategoryActivityType', 'category'],
 ];
 
-const INTERACTION_TYPES = new Set(['true-false', 'choice', 'fill-in', 'long-fill-in', 'matching', 'performance', 'sequencing', 'likert', 'numeric', 'other']);
 
 export function compileProfile(document: unknown): CompileResult {
   return new ProfileCompiler().compile(document);
@@ -421,27 +422,14 @@ class ProfileCompiler {
       this.problem(path, 'activityDefinition must be an object');
       return;
     }
-    const terms = this.contextTerms(definition, path, ACTIVITY_CONTEXT, ACTIVITY_TERMS, true);
-    for (const key of Object.keys(definition)) {
-      if (key.startsWith('@') || terms.has(key) || isIriProperty(key)) continue;
-      this.problem(path + pointer(key), `${key} is not a property of an xAPI Activity Definition`);
-    }
-    this.languageMap(definition, 'name', path);
-    this.languageMap(definition, 'description', path);
-    this.iri(definition, 'type', path);
-    this.iri(definition, 'moreInfo', path);
-    if (definition.interactionType !== undefined && !INTERACTION_TYPES.has(definition.interactionType as string)) {
-      this.problem(path + pointer('interactionType'), `interactionType must be one of ${[...INTERACTION_TYPES].join(', ')}`);
-    }
+    this.contextTerms(definition, path, ACTIVITY_CONTEXT, ACTIVITY_TERMS, true);
+    const xapiDefinition = Object.fromEntries(Object.entries(definition).filter(([key]) => key !== '@context'));
+    const failure = activityDefinitionProblem(xapiDefinition);
+    if (failure) this.problem(path + failure.subpath, `not a legal xAPI Activity Definition (Part Two §7.4): ${failure.message}`);
     const extensions = definition.extensions;
-    if (extensions === undefined) return;
-    if (!isObject(extensions)) {
-      this.problem(path + pointer('extensions'), 'extensions must be an object');
-      return;
-    }
+    if (!isObject(extensions)) return;
     for (const [key, value] of Object.entries(extensions)) {
       const at = path + pointer('extensions', key);
-      if (!IRI.test(key)) this.problem(at, 'extension keys must be absolute IRIs');
       const objects = Array.isArray(value) ? value.filter(isObject) : isObject(value) ? [value] : [];
       if (objects.some((object) => object['@context'] === undefined)) {
         this.problem(at, 'object-valued extensions must carry a JSON-LD @context in every top-level object (Part Two §7.4)');
@@ -718,4 +706,28 @@ function membersOf(pattern: Json): string[] {
 
 function kindName(kind: string): string {
   return { VerbLike: 'Verb, ActivityType or AttachmentUsageType', Extension: 'extension', Resource: 'document resource', Version: 'profile version', Rule: 'rule' }[kind] ?? kind;
+}
+
+const statementValidator = createStatementValidator();
+const DEFINITION_PATH = 'statement.object.definition';
+
+/**
+ * The LRS's own statement validation applied to an activity definition (wrapped in a minimal
+ * statement), with where it failed as a JSON Pointer below the definition when it can be told.
+ */
+function activityDefinitionProblem(definition: Json): { subpath: string; message: string } | undefined {
+  const statement = { actor: { mbox: 'mailto:profile@example.org' }, verb: { id: 'https://example.org/verb' }, object: { id: 'https://example.org/activity', definition } };
+  try {
+    statementValidator.validateStatement(statement);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof BadRequestError)) throw error;
+    const separator = error.message.indexOf(': ');
+    const where = separator > 0 ? error.message.slice(0, separator) : '';
+    const message = separator > 0 ? error.message.slice(separator + 2) : error.message;
+    const tail = where.startsWith(DEFINITION_PATH) ? where.slice(DEFINITION_PATH.length) : '';
+    const simple = /^(\.[A-Za-z]+|\[\d+\])*$/.test(tail);
+    const subpath = simple ? tail.replace(/\.([A-Za-z]+)|\[(\d+)\]/g, (_, name: string | undefined, index: string | undefined) => `/${name ?? index}`) : '';
+    return { subpath, message: simple ? message : error.message.replace(/^statement\.object\.definition/, 'activityDefinition') };
+  }
 }
