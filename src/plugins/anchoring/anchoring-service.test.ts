@@ -1,16 +1,18 @@
 import pino from 'pino';
+import { openAnchorBatchStore } from '../../../test-support/anchoring';
 import { createTestLrs, type TestLrs } from '../../../test-support/app';
+import { InMemoryChain } from '../../../test-support/in-memory-chain';
 import { sampleStatement } from '../../../test-support/statements';
+import { pluginStatementReader } from '../../platform/plugins/statement-reader';
 import { AnchoringService } from './anchoring-service';
 import type { AnchorBatchStore } from './batches/anchor-batch-store';
-import { InMemoryChain } from '../../../test-support/in-memory-chain';
 import { statementDigest } from './core/digest';
 import { leafOfDigest, verifyProof } from './core/merkle';
 
 /**
- * The job's crash-safety and retry logic against the real database, with an in-memory chain that
- * behaves like the AnchorRegistry contract. The end-to-end run against starknet-devnet is in
- * devnet.e2e.test.ts.
+ * The job's crash-safety and retry logic against the real database (the plugin's collections,
+ * the statement feed), with an in-memory chain that behaves like the AnchorRegistry contract.
+ * The end-to-end run against starknet-devnet is in devnet.e2e.test.ts.
  */
 let lrs: TestLrs;
 let chain: InMemoryChain;
@@ -19,12 +21,12 @@ let batches: AnchorBatchStore;
 let clock: Date;
 
 beforeEach(async () => {
-  lrs = await createTestLrs();
+  lrs = await createTestLrs({ PLUGINS: 'none' });
   chain = new InMemoryChain();
-  batches = lrs.storage.anchorBatches;
+  batches = await openAnchorBatchStore(lrs.storage.collections);
   clock = new Date(Date.now() + 1000);
   service = new AnchoringService({
-    statements: lrs.storage.statements,
+    statements: pluginStatementReader(lrs.storage.statements),
     batches,
     chain,
     maxBatch: 5,
@@ -36,13 +38,14 @@ afterEach(async () => {
   await lrs.close();
 });
 
+const SUBMITTER = { credentialKey: 'test', authority: { objectType: 'Agent' as const, mbox: 'mailto:lrs@example.org' }, mayDefine: true };
+
 async function storeStatements(count: number): Promise<string[]> {
-  const submitter = { credentialKey: 'test', authority: { objectType: 'Agent' as const, mbox: 'mailto:lrs@example.org' }, mayDefine: true };
-  return lrs.services.ingest.store(Array.from({ length: count }, () => sampleStatement()), submitter);
+  return lrs.services.ingest.store(Array.from({ length: count }, () => sampleStatement()), SUBMITTER);
 }
 
 describe('anchoring job', () => {
-  it('anchors statements in stored order, in batches of at most maxBatch, with proofs to the root', async () => {
+  it('anchors statements in feed order, in batches of at most maxBatch, with proofs to the root', async () => {
     const ids = await storeStatements(7);
     await service.run();
     await service.run();
@@ -50,6 +53,14 @@ describe('anchoring job', () => {
     const [second, first] = await batches.list(10);
     expect([first!.count, second!.count]).toEqual([5, 2]);
     expect(first!.state).toBe('anchored');
+    const feed = (await lrs.storage.statements.readFeed(undefined, 10)).records;
+    expect(feed.map((record) => record.id).sort()).toEqual([...ids].sort());
+    expect([first!.first, first!.last, second!.first, second!.last]).toEqual(
+      [feed[0]!, feed[4]!, feed[5]!, feed[6]!].map(({ id, position }) => ({ id, position })),
+    );
+    for (const [index, { id }] of feed.entries()) {
+      expect(await batches.leafOf(id)).toMatchObject({ seq: index < 5 ? first!.seq : second!.seq, leafIndex: index % 5 });
+    }
     expect(chain.anchored.map((entry) => entry.root)).toEqual([first!.root, second!.root]);
     for (const id of ids) {
       const leaf = (await batches.leafOf(id))!;
@@ -63,7 +74,28 @@ describe('anchoring job', () => {
   it('does nothing when no statement was stored since the last batch', async () => {
     await service.run();
     expect(await batches.latest()).toBeUndefined();
-    expect(chain.anchored).toHaveLength(0);
+    await storeStatements(2);
+    await service.run();
+    await service.run();
+    await service.run();
+    expect(await batches.list(10)).toHaveLength(1);
+    expect(chain.anchored).toHaveLength(1);
+  });
+
+  it("puts statements stored after a batch in the next one (a voiding statement too), keeping the voided statement's leaf", async () => {
+    const [voided] = await storeStatements(2);
+    await service.run(); // records and sends
+    await service.run(); // confirms
+    const voiding = {
+      actor: { objectType: 'Agent', mbox: 'mailto:admin@example.org' },
+      verb: { id: 'http://adlnet.gov/expapi/verbs/voided' },
+      object: { objectType: 'StatementRef', id: voided! },
+    };
+    const [voidingId] = await lrs.services.ingest.store([voiding], SUBMITTER);
+    await service.run();
+    const [next] = await batches.list(1);
+    expect(next).toMatchObject({ seq: 1, count: 1, first: { id: voidingId }, last: { id: voidingId } });
+    expect((await batches.leafOf(voided!))?.seq).toBe(0);
   });
 
   it('retries with backoff when the RPC fails, and anchors once it answers', async () => {

@@ -1,15 +1,18 @@
-import { SqliteCollectionStore } from '../../../storage/collections/sqlite-collection-store';
-import { useTestSqliteDatabase } from '../../../../test-support/sqlite';
+import { openAnchorBatchStore } from '../../../../test-support/anchoring';
+import { openTestBackend, TEST_ENGINES, type TestBackend } from '../../../../test-support/backends';
 import { describeAnchorBatchStoreContract } from './anchor-batch-store.contract';
-import { ANCHORING_STORES, CollectionAnchorBatchStore, type BatchDocument, type LeafDocument } from './collection-anchor-batch-store';
 
-const database = useTestSqliteDatabase();
+describe.each(TEST_ENGINES)('on %s', (engine) => {
+  let opened: TestBackend;
+  beforeAll(async () => {
+    opened = await openTestBackend(engine);
+  });
+  afterAll(async () => {
+    await opened.dispose();
+  });
 
-describeAnchorBatchStoreContract('CollectionAnchorBatchStore on SQLite', async () => {
-  const collections = new SqliteCollectionStore(database());
-  await collections.clearOwner('anchoring');
-  return new CollectionAnchorBatchStore(
-    await collections.open<BatchDocument>('anchoring', 'batches', ANCHORING_STORES.batches),
-    await collections.open<LeafDocument>('anchoring', 'leaves', ANCHORING_STORES.leaves),
-  );
+  describeAnchorBatchStoreContract('CollectionAnchorBatchStore', async () => {
+    await opened.backend.collections.clearOwner('anchoring');
+    return openAnchorBatchStore(opened.backend.collections);
+  });
 });
