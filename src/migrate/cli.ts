@@ -12,8 +12,9 @@ const USAGE = `Usage: npm run migrate -- --from <data dir | mongodb://…> --to 
 
 Copies everything a Keiko LRS stores (statements with their stored times, voiding and
 StatementRef state, attachments, documents with their ETags, credentials with their secret
-hashes, activities, agents, anchoring batches and leaves) from the source to the target, so
-that an LRS on the target answers exactly as one on the source did; then verifies both sides.
+hashes, activities, agents, and the collections of core features and plugins with their
+indexes and document revisions) from the source to the target, so that an LRS on the target
+answers exactly as one on the source did; then verifies both sides.
 
 A data directory means the SQLite database of that DATA_DIR; a mongodb:// (or mongodb+srv://)
 URI means that MongoDB, the database named in the URI's path, or by --from-db / --to-db, or
