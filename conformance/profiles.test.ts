@@ -12,6 +12,7 @@ import type { Scope } from '../src/auth/scopes';
 import { rawBody } from '../src/http/body';
 import { errorHandler, notFoundHandler } from '../src/http/error-handler';
 import { requireXapiVersion } from '../src/http/xapi-version';
+import { EventDelivery } from '../src/platform/events/delivery';
 import { feedEvents } from '../src/platform/events/feed-events';
 import type { FeedEvent } from '../src/plugin-api';
 import { createProfileService, profilePatternSubscriber, profileRouter, type ProfileService } from '../src/profiles';
@@ -495,6 +496,23 @@ describe('xAPI Profiles service', () => {
       const states = await backend.backend.collections.open('profile-patterns', 'registrations');
       const stored = await states.get(registration);
       expect(JSON.stringify(stored?.value).length).toBeLessThan(1024);
+    });
+
+    it("a rebuild through the platform's event delivery gives the same states as the incremental ones", async () => {
+      const registrations = [matchedRun, unfinished, brokenRun];
+      const incremental = await Promise.all(registrations.map((registration) => conformance(registration)));
+      const states = await backend.backend.collections.open('profile-patterns', 'registrations');
+      await states.put(matchedRun, { registration: matchedRun, lastPosition: 1e9, profiles: [] });
+      expect((await conformance(matchedRun)).profiles).toEqual([]);
+      const delivery = await EventDelivery.open({
+        statements: backend.backend.statements,
+        collections: backend.backend.collections,
+        leases: backend.backend.leases,
+        subscribers: [profilePatternSubscriber(lrs.profiles)],
+        logger: pino({ level: 'silent' }),
+      });
+      expect(await delivery.rebuild('profile-patterns')).toMatchObject({ lag: 0, parked: 0 });
+      expect(await Promise.all(registrations.map((registration) => conformance(registration)))).toEqual(incremental);
     });
 
     it('needs statements/read (not only …/mine) or admin', async () => {
