@@ -403,9 +403,11 @@ describe('Sessions', () => {
 
 describe('Sign-in with OpenID Connect (a real provider)', () => {
   /** /sign-in → the provider (as `login`) → the callback: what a browser does. */
-  async function signIn(login: string, browser = request.agent(harness.app)) {
-    const page = await browser.get('/sign-in').expect(200);
-    const started = await browser.post('/sign-in').type('form').send({ _csrf: csrfFieldOf(page.text) }).expect(303);
+  async function signIn(login: string, browser = request.agent(harness.app), signInPath = '/sign-in') {
+    const page = await browser.get(signInPath).expect(200);
+    const returnTo = /name="return" value="([^"]+)"/.exec(page.text)?.[1];
+    const form = { _csrf: csrfFieldOf(page.text), ...(returnTo && { return: returnTo.replace(/&amp;/g, '&') }) };
+    const started = await browser.post('/sign-in').type('form').send(form).expect(303);
     expect(setCookie(started.headers, 'keiko_oidc')).toMatch(/HttpOnly; SameSite=Lax/);
     const callback = await signInAtProvider(started.headers.location as string, login);
     expect(callback.href.startsWith(REDIRECT_URI)).toBe(true);
@@ -425,6 +427,13 @@ describe('Sign-in with OpenID Connect (a real provider)', () => {
     expect(people).toEqual([expect.objectContaining({ name: 'Ana Pérez', identities: [{ objectType: 'Agent', account: { homePage: provider.issuer, name: 'ana' } }, { objectType: 'Agent', mbox: 'mailto:ana@example.org' }] })]);
     await signIn('ana');
     expect((await api().get(`/people${q({ agent: JSON.stringify({ mbox: 'mailto:ana@example.org' }) })}`).expect(200)).body.people.map((p: { id: string }) => p.id)).toEqual([people[0].id]);
+  });
+
+  it('returns to the page that sent the browser to sign in, never to another site', async () => {
+    expect((await signIn('ana', undefined, `/sign-in${q({ return: '/me?lang=es' })}`)).response.headers.location).toBe('/me?lang=es');
+    for (const elsewhere of ['//evil.example/', '/\\evil.example', 'https://evil.example/', 'me']) {
+      expect((await signIn('ana', undefined, `/sign-in${q({ return: elsewhere })}`)).response.headers.location).toBe('/me');
+    }
   });
 
   it('does not link an unverified email, nor sign in as the person who has it', async () => {
