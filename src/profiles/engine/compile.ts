@@ -4,7 +4,7 @@
  * document is only compiled when there is none.
  */
 import { BadRequestError } from '../../errors';
-import { createStatementValidator } from '../../xapi/statements/validation/validate-statement';
+import { createStatementValidator, isIri, isIsoTimestamp, isLanguageTag } from '../../xapi/statements/validation/validate-statement';
 import { ACTIVITY_CONTEXT, ACTIVITY_TERMS, PROFILE_CONTEXT, PROFILE_TERMS, isIriProperty, resolveContext } from './jsonld';
 import { CompiledPath, JsonPathError, parseJsonPath } from './jsonpath';
 import { MAX_LINKS, PatternAutomaton, PatternNode, PatternTooLarge, buildAutomaton, findCycle } from './patterns';
@@ -99,9 +99,6 @@ function pointer(...parts: Array<string | number>): string {
   return path;
 }
 
-const IRI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`]+$/;
-const LANGUAGE_TAG = /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/;
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 function isObject(value: unknown): value is Json {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -242,7 +239,7 @@ class ProfileCompiler {
   private iri(object: Json, key: string, path: string): string | undefined {
     const value = object[key];
     if (value === undefined) return undefined; // checkProperties reports the missing required ones
-    if (typeof value !== 'string' || !IRI.test(value)) {
+    if (typeof value !== 'string' || !isIri(value)) {
       this.problem(path + pointer(key), `${key} must be an absolute IRI`);
       return undefined;
     }
@@ -257,9 +254,9 @@ class ProfileCompiler {
       return undefined;
     }
     value.forEach((member, index) => {
-      if (typeof member !== 'string' || !IRI.test(member)) this.problem(path + pointer(key, index), `${key} must hold absolute IRIs`);
+      if (typeof member !== 'string' || !isIri(member)) this.problem(path + pointer(key, index), `${key} must hold absolute IRIs`);
     });
-    return value.filter((member): member is string => typeof member === 'string' && IRI.test(member));
+    return value.filter((member): member is string => typeof member === 'string' && isIri(member));
   }
 
   private languageMap(object: Json, key: string, path: string): void {
@@ -270,7 +267,7 @@ class ProfileCompiler {
       return;
     }
     for (const [tag, text] of Object.entries(value)) {
-      if (!LANGUAGE_TAG.test(tag)) this.problem(path + pointer(key, tag), `"${tag}" is not a language tag`);
+      if (!isLanguageTag(tag)) this.problem(path + pointer(key, tag), `"${tag}" is not a language tag`);
       else if (typeof text !== 'string') this.problem(path + pointer(key, tag), 'language map values must be strings');
     }
   }
@@ -340,7 +337,7 @@ class ProfileCompiler {
       this.checkProperties(version, path, 'Version', terms);
       const id = this.define(version, path, 'Version');
       this.iris(version, 'wasRevisionOf', path);
-      const time = typeof version.generatedAtTime === 'string' && TIMESTAMP.test(version.generatedAtTime) ? Date.parse(version.generatedAtTime) : NaN;
+      const time = typeof version.generatedAtTime === 'string' && isIsoTimestamp(version.generatedAtTime) ? Date.parse(version.generatedAtTime) : NaN;
       if (version.generatedAtTime !== undefined && Number.isNaN(time)) this.problem(path + pointer('generatedAtTime'), 'must be an ISO 8601 timestamp');
       if (id === undefined) return;
       this.versions.add(id);
