@@ -11,7 +11,7 @@ export function SignInPage(props: { p: PeopleMessages; csrfToken: string; provid
   return (
     <>
       {notice && (
-        <p class="notice" role="alert">
+        <p class="error-text" role="alert">
           {notice}
         </p>
       )}
@@ -66,7 +66,7 @@ export function AccountPage(props: { p: PeopleMessages; person: PersonWithIdenti
         {person.identities.length === 0 ? (
           <p>{p.me.noIdentities}</p>
         ) : (
-          <dl class="identities">
+          <dl>
             {person.identities.map((identity) => (
               <IdentityItem p={p} identity={identity} key={JSON.stringify(identity)} />
             ))}
@@ -78,7 +78,7 @@ export function AccountPage(props: { p: PeopleMessages; person: PersonWithIdenti
         {person.roles.length === 0 ? (
           <p>{p.me.noRoles}</p>
         ) : (
-          <ul class="roles">
+          <ul>
             {person.roles.map((role) => (
               <li key={role}>{p.roles[role]}</li>
             ))}

@@ -93,9 +93,12 @@ describeInBrowser('Signing in, in a real browser', () => {
     expect(problems).toEqual([]);
   });
 
-  it.each(['en', 'es'])('has no serious or critical axe-core violations on /sign-in and /me (%s)', async (lang) => {
+  it.each(['en', 'es'])('has no serious or critical axe-core violations on /sign-in (with and without a notice), a login link and /me (%s)', async (lang) => {
     const { page } = await open(`/sign-in?lang=${lang}`);
     expect(await page.getAttribute('html', 'lang')).toBe(lang);
+    await expectAccessible(page);
+    await page.goto('/sign-in/callback');
+    expect(await page.locator('[role="alert"]').count()).toBe(1);
     await expectAccessible(page);
     await page.goto(new URL(await loginLinkFor(`axe-${lang}`)).pathname);
     await expectAccessible(page);
