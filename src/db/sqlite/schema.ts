@@ -136,4 +136,29 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    description: "anchoring batches and leaves into the anchoring plugin's collections",
+    sql: `
+      -- Anchoring became the plugin "anchoring" (src/plugins/anchoring), which keeps its batches and
+      -- leaves in the collection store, in the documents CollectionAnchorBatchStore writes. A batch
+      -- names its first and last statements by feed position (statements.seq) instead of stored time.
+      INSERT INTO collection_documents (owner, collection, id, revision, body)
+        SELECT 'anchoring', 'batches', CAST(seq AS TEXT), 1,
+          json_patch(batch, json_object(
+            'seq', seq,
+            'finality', finality,
+            'first', json_object('stored', NULL, 'position',
+              (SELECT statements.seq FROM statements WHERE statements.id = json_extract(batch, '$.first.id'))),
+            'last', json_object('stored', NULL, 'position',
+              (SELECT statements.seq FROM statements WHERE statements.id = json_extract(batch, '$.last.id')))))
+        FROM anchor_batches;
+      INSERT INTO collection_documents (owner, collection, id, revision, body)
+        SELECT 'anchoring', 'leaves', statement_id, 1,
+          json_object('seq', seq, 'leafIndex', leaf_index, 'digest', digest, 'leaf', leaf, 'proof', json(proof))
+        FROM anchor_leaves;
+      DROP TABLE anchor_leaves;
+      DROP TABLE anchor_batches;
+    `,
+  },
 ];
