@@ -99,7 +99,6 @@ function pointer(...parts: Array<string | number>): string {
   return path;
 }
 
-
 function isObject(value: unknown): value is Json {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
@@ -119,7 +118,6 @@ class ProfileCompiler {
     const rootTerms = this.contextTerms(document, '', PROFILE_CONTEXT, PROFILE_TERMS, true);
     this.checkProperties(document, '', 'Profile', rootTerms);
     if (document.type !== 'Profile') this.problem('/type', 'must be "Profile"');
-    this.iri(document, 'id', '');
     if (document.conformsTo !== undefined && document.conformsTo !== PROFILES_1_0) {
       this.problem('/conformsTo', `must be "${PROFILES_1_0}", the version of the specification this processor implements`);
     }
@@ -127,6 +125,7 @@ class ProfileCompiler {
     this.languageMap(document, 'definition', '');
     if (document.seeAlso !== undefined) this.iri(document, 'seeAlso', '');
     this.checkAuthor(document.author, rootTerms);
+    this.define(document, '', 'Profile');
     const current = this.checkVersions(document, rootTerms);
 
     const concepts = this.array(document, 'concepts', '').map((concept, index) => this.checkConcept(concept, pointer('concepts', index), rootTerms));
@@ -187,11 +186,11 @@ class ProfileCompiler {
       else if (value === '') this.problem(path, 'must not be an empty string (Part Two §4.0)');
       else if (Array.isArray(value)) {
         if (value.length === 0) this.problem(path, 'must not be an empty array (Part Two §4.0)');
-        value.forEach((member, index) => stack.push({ value: member, parent: path, key: String(index), ruleValue: false, depth: depth + 1 }));
+        for (let index = value.length - 1; index >= 0; index -= 1) stack.push({ value: value[index], parent: path, key: String(index), ruleValue: false, depth: depth + 1 });
       } else if (isObject(value)) {
         const keys = Object.keys(value);
         if (keys.length === 0) this.problem(path, 'must not be an empty object (Part Two §4.0)');
-        for (const key of keys) {
+        for (const key of keys.reverse()) {
           const ofRule = (key === 'any' || key === 'all' || key === 'none') && Array.isArray(value[key]);
           if (ofRule) {
             const list = value[key] as unknown[];
@@ -238,7 +237,7 @@ class ProfileCompiler {
 
   private iri(object: Json, key: string, path: string): string | undefined {
     const value = object[key];
-    if (value === undefined) return undefined; // checkProperties reports the missing required ones
+    if (value === undefined || value === '') return undefined; // checkProperties and checkValues report these
     if (typeof value !== 'string' || !isIri(value)) {
       this.problem(path + pointer(key), `${key} must be an absolute IRI`);
       return undefined;
@@ -254,7 +253,7 @@ class ProfileCompiler {
       return undefined;
     }
     value.forEach((member, index) => {
-      if (typeof member !== 'string' || !isIri(member)) this.problem(path + pointer(key, index), `${key} must hold absolute IRIs`);
+      if (member !== '' && (typeof member !== 'string' || !isIri(member))) this.problem(path + pointer(key, index), `${key} must hold absolute IRIs`);
     });
     return value.filter((member): member is string => typeof member === 'string' && isIri(member));
   }
@@ -325,7 +324,6 @@ class ProfileCompiler {
 
   /** §6.1; returns the current version: the newest by generatedAtTime. */
   private checkVersions(document: Json, terms: ReadonlySet<string>): string | undefined {
-    this.define(document, '', 'Profile');
     const versions = this.array(document, 'versions', '');
     let current: { id: string; time: number } | undefined;
     versions.forEach((version, index) => {
