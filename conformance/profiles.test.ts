@@ -515,6 +515,23 @@ describe('xAPI Profiles service', () => {
       expect(await Promise.all(registrations.map((registration) => conformance(registration)))).toEqual(incremental);
     });
 
+    it('a subregistration for the profile is followed apart from the registration', async () => {
+      const registration = randomUUID();
+      const [first, second] = [randomUUID(), randomUUID()];
+      const inRun = <T extends { context: object }>(statement: T, subregistration: string): T => ({
+        ...statement,
+        context: { ...statement.context, extensions: { 'https://w3id.org/xapi/profiles/extensions/subregistration': [{ profile: V2, subregistration }] } },
+      });
+      const answer = () => answered(registration, { response: 'A', success: true, duration: 'PT1M' });
+      const batch = [inRun(started(registration), first), inRun(started(registration), second), inRun(answer(), first), inRun(finished(registration), first)];
+      expect((await post(batch)).status).toBe(200);
+      await lrs.deliverFeed();
+      const { profiles } = await conformance(registration);
+      const statusOf = (subregistration: string) => profiles.find((p) => (p as { subregistration?: string }).subregistration === subregistration)?.patterns[0]?.status;
+      expect(profiles).toHaveLength(2);
+      expect([statusOf(first), statusOf(second)]).toEqual(['matched', 'in-progress']);
+    });
+
     it('needs statements/read (not only …/mine) or admin', async () => {
       const mine = (await credential(['statements/read/mine'])).auth;
       const response = await request(lrs.app).get('/profiles/conformance').query({ registration: matchedRun }).set('Authorization', mine);

@@ -5,6 +5,7 @@ import {
   advancePatterns,
   checkStatement,
   initialPatternStates,
+  registrationKey,
   type CompiledProfile,
   type LanguageMap,
   type PatternState,
@@ -36,6 +37,8 @@ interface TrackedPattern {
 interface TrackedProfile {
   profileId: string;
   versionId: string;
+  /** The profile's own run within the registration (Part Two §9.0, the subregistration extension), when the statements name one. */
+  subregistration?: string;
   /** The engine's PatternState as JSON text (opaque to us). */
   stateText: string;
   /** One per primary pattern, in the version's order. */
@@ -68,7 +71,7 @@ export interface PatternConformance {
 
 export interface RegistrationConformance {
   registration: string;
-  profiles: Array<{ id: string; version: string; prefLabel: LanguageMap; patterns: PatternConformance[] }>;
+  profiles: Array<{ id: string; subregistration?: string; version: string; prefLabel: LanguageMap; patterns: PatternConformance[] }>;
 }
 
 export interface PatternTrackerOptions {
@@ -82,6 +85,9 @@ export interface PatternTrackerOptions {
  * fed by the durable post-store event feed (so the state is never ahead of or behind the stored
  * statements) and persisted in the collection store after every delivery (a restart changes
  * nothing).
+ *
+ * A statement naming a subregistration for the profile (Part Two §9.0: the subregistration
+ * extension) moves that run of the profile's patterns, kept apart from the registration's others.
  *
  * A registration starts being tracked for a profile with its first statement that is a subject
  * of that profile (in the version it claims, else the latest); its statements that are not
@@ -136,6 +142,7 @@ export class PatternTracker {
         const primary = (profile?.patterns ?? []).filter((pattern) => pattern.primary);
         return {
           id: tracked.profileId,
+          ...(tracked.subregistration === undefined ? {} : { subregistration: tracked.subregistration }),
           version: tracked.versionId,
           prefLabel: profile?.prefLabel ?? {},
           patterns: tracked.patterns.map((pattern, index) => ({
@@ -224,13 +231,15 @@ export class PatternTracker {
   private async applied(state: RegistrationState, fed: FeedStatement, snapshot: RegistrySnapshot): Promise<RegistrationState> {
     const profiles = [...state.profiles];
     for (const active of snapshot.active) {
-      const index = profiles.findIndex((tracked) => tracked.profileId === active.entry.profileId);
+      const claimed = versionClaimed(active, fed.statement);
+      const subregistration = subregistrationIn(claimed, fed.statement);
+      const index = profiles.findIndex((tracked) => tracked.profileId === active.entry.profileId && tracked.subregistration === subregistration);
       const tracked = profiles[index];
-      const profile = tracked === undefined ? versionClaimed(active, fed.statement) : active.versions.get(tracked.versionId);
+      const profile = tracked === undefined ? claimed : active.versions.get(tracked.versionId);
       if (profile === undefined || !hasPrimaryPattern(profile)) continue;
       const check = checkStatement(profile, fed.statement, await this.referencedBy(profile, fed.statement));
       if (!check.subject) continue;
-      const next = advanced(profile, tracked ?? initial(profile), check.matched);
+      const next = advanced(profile, tracked ?? initial(profile, subregistration), check.matched);
       if (index === -1) profiles.push(next);
       else profiles[index] = next;
     }
@@ -266,11 +275,12 @@ export class PatternTracker {
   }
 }
 
-function initial(profile: CompiledProfile): TrackedProfile {
+function initial(profile: CompiledProfile, subregistration: string | undefined): TrackedProfile {
   const primary = profile.patterns.filter((pattern) => pattern.primary);
   return {
     profileId: profile.id,
     versionId: profile.versionId,
+    ...(subregistration === undefined ? {} : { subregistration }),
     stateText: JSON.stringify(initialPatternStates(profile)),
     patterns: primary.map(() => ({ status: 'in-progress', trace: [], traceDropped: 0 })),
   };
@@ -314,6 +324,13 @@ function inOrderOfTimestamp(statements: readonly FeedStatement[]): FeedStatement
 
 function hasPrimaryPattern(profile: CompiledProfile): boolean {
   return profile.patterns.some((pattern) => pattern.primary);
+}
+
+/** The subregistration a statement names for this profile (lower-case), if any. */
+function subregistrationIn(profile: CompiledProfile, statement: object): string | undefined {
+  const key = registrationKey(profile, statement);
+  const separator = key?.indexOf(' ') ?? -1;
+  return separator === -1 ? undefined : key!.slice(separator + 1);
 }
 
 function registrationIn(statement: { context?: { registration?: string } }): string | undefined {
