@@ -75,7 +75,7 @@ export class TemplateIndex {
   check(profileId: string, raw: object, referenced: (id: string) => object | undefined): StatementCheck {
     const statement = normalized(raw);
     const applicable = this.applicable(statement);
-    const subject = applicable.some((template) => template.determining) || this.namesVersionInCategory(statement);
+    const subject = this.isSubject(statement, applicable);
     if (!subject) return { profileId, subject, matched: [], failures: [] };
     const matched: string[] = [];
     const failures: TemplateFailure[] = [];
@@ -87,11 +87,13 @@ export class TemplateIndex {
     return { profileId, subject, matched, failures };
   }
 
-  /** Ids of the statements the applicable StatementRef templates point at. */
+  /** Ids of the statements the applicable StatementRef templates point at (none for a statement that is not a subject). */
   referencesNeeded(raw: object): string[] {
     const statement = normalized(raw);
+    const applicable = this.applicable(statement);
+    if (!this.isSubject(statement, applicable)) return [];
     const ids = new Set<string>();
-    for (const template of this.applicable(statement)) {
+    for (const template of applicable) {
       if (template.objectStatementRefTemplates) {
         const id = statementRefId(statement.object);
         if (id) ids.add(id);
@@ -102,6 +104,10 @@ export class TemplateIndex {
       }
     }
     return [...ids];
+  }
+
+  private isSubject(statement: Statement, applicable: TemplateMatcher[]): boolean {
+    return applicable.some((template) => template.determining) || this.namesVersionInCategory(statement);
   }
 
   private namesVersionInCategory(statement: Statement): boolean {
