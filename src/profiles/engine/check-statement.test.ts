@@ -134,7 +134,9 @@ describe('StatementRef templates (Part Two §8.0, Part Three §2.1 follows_rules
     expect(statementRefsNeeded(profile, statement('commented', { object: ref('a1') }))).toEqual(['a1']);
     expect(statementRefsNeeded(profile, statement('replied', { object: ref('a1'), context: { statement: ref('c1') } }))).toEqual(['c1']);
     expect(statementRefsNeeded(profile, statement('answered'))).toEqual([]);
-    expect(statementRefsNeeded(profile, statement('unrelated', { object: ref('a1') }))).toEqual([]);
+    const anyRef = build({ templates: [{ id: ex('templates/t'), verb: ex('verbs/x') }, { id: ex('templates/any-ref'), objectStatementRefTemplate: [ex('templates/t')] }] });
+    expect(statementRefsNeeded(anyRef, statement('unrelated', { object: ref('a1') }))).toEqual([]);
+    expect(statementRefsNeeded(anyRef, statement('x', { object: ref('a1') }))).toEqual(['a1']);
   });
 
   it('matches when the referenced statement matches one of the listed templates', () => {
