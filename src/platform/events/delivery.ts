@@ -291,16 +291,17 @@ export class EventDelivery {
     }
   }
 
-  /** Waits for the poll interval, a notify() or stop(). */
-  private async pause(): Promise<void> {
-    let wake!: () => void;
-    const woken = new Promise<void>((resolve) => (wake = resolve));
-    this.wakers.add(wake);
-    try {
-      await Promise.race([woken, sleep(this.pollIntervalMs, undefined, { signal: this.stopSignal.signal }).catch(() => undefined)]);
-    } finally {
-      this.wakers.delete(wake);
-    }
+  /** Waits for the poll interval, a notify() or stop() (which notifies). */
+  private pause(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, this.pollIntervalMs);
+      this.wakers.add(done);
+    });
   }
 
   private async sleepUnlessStopped(ms: number): Promise<void> {
