@@ -493,7 +493,7 @@ describe('migrate: SQLite → MongoDB → SQLite', () => {
 });
 
 describe('migrate: MongoDB → MongoDB', () => {
-  it('answers every read as on the source, and keeps the readable key parts of documents', async () => {
+  it('answers every read as on the source, keeps the readable key parts of documents, and notes pre-plugin anchoring', async () => {
     const source = await openTestBackend('mongodb', HOME_PAGE);
     const to = testDatabase();
     // The test backend's database, named in its location.
@@ -502,12 +502,21 @@ describe('migrate: MongoDB → MongoDB', () => {
       const filled = await fill(source.backend);
       const expected = await observe(source.backend, filled);
       await source.backend.close();
+      const legacy = await MongoClient.connect(from.uri);
+      try {
+        await legacy.db(from.dbName).collection('anchor_leaves').insertMany([{ _id: 'a', seq: 0 }, { _id: 'b', seq: 0 }] as never[]);
+      } finally {
+        await legacy.close();
+      }
+      const logs: string[] = [];
       const result = await runMigration({
         from: { engine: 'mongodb', uri: from.uri, dbName: from.dbName },
         to: { engine: 'mongodb', uri: to.uri, dbName: to.dbName },
         limits: LIMITS,
+        log: (line) => logs.push(line),
       });
       expectVerified(result);
+      expect(logs.filter((line) => line.startsWith('Note:'))).toEqual([expect.stringMatching(/^Note: the source holds 0 anchoring batch\(es\) in anchor_batches and 2 leaf record\(s\) in anchor_leaves/)]);
       const target = await openMongo(to);
       try {
         expect(await observe(target, filled)).toEqual(expected);

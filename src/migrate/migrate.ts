@@ -50,6 +50,7 @@ export async function runMigration(options: MigrationOptions): Promise<Migration
     const target = await openTarget(options.to, limits);
     try {
       log(`Migrating from ${source.location} to ${target.location}`);
+      for (const note of await source.leftBehind()) log(`Note: ${note}`);
       await startOrResume(target, sourceId, log);
       const checkpoints = await target.checkpoints();
       for (const kind of KINDS) {

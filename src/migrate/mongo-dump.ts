@@ -33,6 +33,8 @@ import {
 import {
   DEFAULT_PAGE_LIMITS,
   KeysetDumpReader,
+  LEGACY_ANCHORING,
+  legacyAnchoringNote,
   MigrationError,
   positionText,
   storedCheckpoint,
@@ -221,6 +223,11 @@ export class MongoDumpReader extends KeysetDumpReader {
       return this.database.collection<StatementDocument>(kind).countDocuments({ b: { $nin: this.database.invisibleBatches } });
     }
     return this.database.collection(kind).countDocuments({});
+  }
+
+  async leftBehind(): Promise<string[]> {
+    const documentsIn = (name: string) => this.database.db.collection(name).countDocuments({});
+    return legacyAnchoringNote(await documentsIn(LEGACY_ANCHORING.batches), await documentsIn(LEGACY_ANCHORING.leaves));
   }
 }
 

@@ -141,7 +141,11 @@ export class SqliteDumpReader extends KeysetDumpReader {
           : `SELECT count(*) FROM ${TABLES[kind]}`;
     return db.prepare(sql).pluck().get() as number;
   }
-}
+
+  /** Nothing: SQLite migration 3 moved the anchoring tables of earlier versions into the collection store when the database was opened. */
+  async leftBehind(): Promise<string[]> {
+    return [];
+  }}
 
 /** Each kind's page of records from the database's own tables, in key order. */
 function sqliteFetchers(db: SqliteDatabase): Omit<PageFetchers, CollectionKind> {
