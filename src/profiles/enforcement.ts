@@ -42,13 +42,16 @@ export class ProfileEnforcement implements BatchCheck {
   checkBatch(records: readonly NewStatementRecord[], credentialKey: string): AfterStore | undefined | Promise<AfterStore | undefined> {
     const snapshot = this.options.registry.current();
     if (snapshot instanceof Promise) return snapshot.then((fresh) => this.checkWith(fresh, records, credentialKey));
-    if (snapshot.active.length === 0) return undefined;
     return this.checkWith(snapshot, records, credentialKey);
   }
 
-  private async checkWith(snapshot: RegistrySnapshot, records: readonly NewStatementRecord[], credentialKey: string): Promise<AfterStore | undefined> {
+  /** Synchronous (undefined) when no profile is enforced for the credential. */
+  private checkWith(snapshot: RegistrySnapshot, records: readonly NewStatementRecord[], credentialKey: string): Promise<AfterStore | undefined> | undefined {
     const enforced = snapshot.enforcedFor(credentialKey);
-    if (enforced.length === 0) return undefined;
+    return enforced.length === 0 ? undefined : this.check(enforced, records);
+  }
+
+  private async check(enforced: ReturnType<RegistrySnapshot['enforcedFor']>, records: readonly NewStatementRecord[]): Promise<AfterStore | undefined> {
     const plans = records.map((record) => enforced.map(({ profile, mode }) => ({ profile: versionClaimed(profile, record.statement), mode })));
     const fetched = await this.referencedElsewhere(records, plans);
     const earlier = new Map<string, object>();

@@ -25,7 +25,6 @@ export interface ActiveProfile {
 export class RegistrySnapshot {
   readonly active: readonly ActiveProfile[];
   private readonly byCredential: ReadonlyMap<string, { all?: ProfileMode; byProfile: Map<string, ProfileMode> }>;
-  private readonly activeById: ReadonlyMap<string, ActiveProfile>;
 
   constructor(
     readonly counter: number,
@@ -33,7 +32,6 @@ export class RegistrySnapshot {
     overrides: CredentialModeOverride[],
   ) {
     this.active = active;
-    this.activeById = new Map(active.map((profile) => [profile.entry.profileId, profile]));
     const byCredential = new Map<string, { all?: ProfileMode; byProfile: Map<string, ProfileMode> }>();
     for (const override of overrides) {
       const modes = byCredential.get(override.credential) ?? { byProfile: new Map<string, ProfileMode>() };
@@ -42,10 +40,6 @@ export class RegistrySnapshot {
       byCredential.set(override.credential, modes);
     }
     this.byCredential = byCredential;
-  }
-
-  activeProfile(profileId: string): ActiveProfile | undefined {
-    return this.activeById.get(profileId);
   }
 
   /** The mode a credential's statements are checked in: its override for the profile, else its override for all, else the profile's. */
