@@ -222,3 +222,29 @@ describe('the cmi5 profile (ADL, v1.0 with template definitions added)', () => {
     expect(check(statement('did'))).toEqual({ profileId: 'https://w3id.org/xapi/cmi5', subject: false, matched: [], failures: [] });
   });
 });
+
+describe('wide statements', () => {
+  it('checks a statement of 100,000 grouping activities in linear time, listing 10 values of a failure', () => {
+    const profile = build({
+      templates: [
+        {
+          id: ex('templates/wide'),
+          verb: ex('verbs/did'),
+          rules: [
+            { location: '$.context.contextActivities.grouping[*]', selector: '$.definition.extensions', any: [{ level: 3, tags: ['a'] }] },
+            { location: '$.context.contextActivities.grouping[*].id', all: [ex('activities/allowed')] },
+          ],
+        },
+      ],
+    });
+    const grouping = Array.from({ length: 100_000 }, (_, i) => ({ id: ex(`activities/g${i}`), definition: { extensions: { level: i % 5, tags: ['a'] } } }));
+    const started = Date.now();
+    const check = checkStatement(profile, statement('did', { context: { contextActivities: { grouping } } }), none);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(check.failures).toHaveLength(1);
+    const failure = check.failures[0]!;
+    expect(failure.location).toBe('$.context.contextActivities.grouping[*].id');
+    expect(failure.actual).toHaveLength(11);
+    expect((failure.actual as unknown[])[10]).toBe('… and 99990 more');
+  });
+});

@@ -258,6 +258,15 @@ function describeRefTarget(target: unknown): string {
 
 const UNMATCHABLE = Symbol('unmatchable');
 
+/** Values listed in a failure's `actual` at most; more are counted in a last string entry. */
+export const ACTUAL_VALUES_SHOWN = 10;
+
+function shown(values: unknown[]): unknown[] | undefined {
+  if (values.length === 0) return undefined;
+  if (values.length <= ACTUAL_VALUES_SHOWN) return values;
+  return [...values.slice(0, ACTUAL_VALUES_SHOWN), `… and ${values.length - ACTUAL_VALUES_SHOWN} more`];
+}
+
 /** Part Three §2.1 `follows_rule`, returning why the rule is not followed (or undefined). */
 export function ruleFailure(rule: RuleMatcher, statement: object): Omit<TemplateFailure, 'templateId'> | undefined {
   const located = evaluateJsonPath(rule.location, statement);
@@ -272,7 +281,7 @@ export function ruleFailure(rule: RuleMatcher, statement: object): Omit<Template
   }
   const matchable = values.filter((value) => value !== UNMATCHABLE);
   const someUnmatchable = matchable.length < values.length;
-  const fail = (expected: string) => ({ location: rule.where, expected, actual: matchable.length > 0 ? matchable : undefined });
+  const fail = (expected: string) => ({ location: rule.where, expected, actual: shown(matchable) });
 
   let strict = true;
   if (rule.presence === 'included') {

@@ -70,7 +70,10 @@ export interface TemplateFailure {
   location: string;
   /** What the rule or property asks for, in words ("included", "any of [...]", "a statement matching one of [...]"). */
   expected: string;
-  /** The values found there (an array of the JSONPath's values, or undefined when nothing is there). */
+  /**
+   * Rules: the matchable values found there (the first 10, then "… and N more"), or undefined when
+   * there is none. StatementRef properties: what the reference is or points at, in words.
+   */
   actual: unknown;
 }
 
