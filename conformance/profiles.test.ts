@@ -192,10 +192,16 @@ describe('xAPI Profiles service', () => {
       expect((await request(lrs.app).get('/profiles')).body.profiles).toEqual([]);
     });
 
-    it('refuses a body that is not JSON', async () => {
+    it('refuses a body that is not JSON, or not a JSON object', async () => {
       const response = await request(lrs.app).post('/admin/profiles').set('Authorization', admin).type('application/json').send('{"id": ');
       expect(response.status).toBe(400);
       expect(response.body.code).toBe('INVALID_JSON');
+      const array = await upload([quizProfile]);
+      expect(array.status).toBe(400);
+      expect(array.body.code).toBe('PROFILE_INVALID');
+      const deep = await request(lrs.app).post('/admin/profiles').set('Authorization', admin).type('application/json').send(`${'['.repeat(5000)}${']'.repeat(5000)}`);
+      expect(deep.status).toBe(400);
+      expect(deep.body.code).toBe('JSON_TOO_DEEP');
     });
 
     it('stores a valid profile in warn mode; the same upload again changes nothing; other content under the same version is a conflict', async () => {
