@@ -172,7 +172,7 @@ describe('badly percent-encoded URLs', () => {
   });
 
   it('a path parameter is 400 INVALID_PARAMETER, not 500', async () => {
-    const response = await request(lrs.app).get('/anchoring/receipts/%ZZ').set('Authorization', lrs.auth);
+    const response = await request(lrs.app).get('/plugins/anchoring/receipts/%ZZ').set('Authorization', lrs.auth);
     expectError(response, 400, 'INVALID_PARAMETER', /not valid percent-encoded UTF-8/);
   });
 });
