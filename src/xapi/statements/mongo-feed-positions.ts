@@ -49,6 +49,7 @@ export class MongoFeedPositions {
 
   /** Takes `count` (≥ 1) consecutive positions for `batchId`, in flight until released; returns the first. */
   take(batchId: string, count: number): Promise<number> {
+    if (!Number.isInteger(count) || count < 1) throw new RangeError(`a range of positions holds at least one, not ${count}`);
     const taken = this.taking.then(() => this.insertRange(batchId, count));
     this.taking = taken.catch(() => undefined);
     return taken;

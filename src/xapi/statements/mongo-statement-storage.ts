@@ -243,7 +243,7 @@ export class MongoStatementStorage implements StatementStorage {
     // Planned for every record: re-sent ones show up as duplicates of the insert, and applying
     // their effects again changes nothing (they are idempotent).
     const effects = planBatchEffects(records, await this.effectReads(records));
-    const firstPosition = await this.positions.take(batchId, records.length);
+    const firstPosition = records.length === 0 ? 0 : await this.positions.take(batchId, records.length);
     // Stamped after the batch record exists, so Consistent-Through stays behind it until it commits.
     let pending = stampRecords(records, this.clock.next()).map((record, index) => ({
       ...record,
@@ -401,9 +401,12 @@ export class MongoStatementStorage implements StatementStorage {
    * their own (committed, without effects) so that recovery closes the range if this process dies.
    */
   private async positionUnpositioned(): Promise<void> {
+    // Statements of batches not committed are left to their recovery (a rollback deletes them).
+    const invisible = await this.invisibleBatchIds();
     let after: PagePosition | undefined;
     for (;;) {
       const filter: Filter<StatementDocument> = { p: { $exists: false } };
+      if (invisible.length > 0) filter.b = { $nin: invisible };
       if (after) filter.$or = afterPosition(after, true);
       const documents = await this.statements
         .find(filter, { projection: { _id: 1, stored: 1 } })

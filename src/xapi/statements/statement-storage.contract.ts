@@ -198,6 +198,13 @@ export function describeStatementStorageContract(adapter: string, createStorage:
       expect((await storage.readFeed(all.records[0]!.position, 100)).records.map((r) => r.id)).toEqual(rest.map((r) => r.id));
     });
 
+    it('stores nothing for an empty batch, and the feed goes on after it', async () => {
+      expect(await storage.storeBatch([])).toEqual({ stored: [], alreadyStored: [] });
+      const record = recordOf();
+      await storage.storeBatch([record]);
+      expect((await storage.readFeed(undefined, 10)).records.map((r) => r.id)).toEqual([record.id]);
+    });
+
     it('feeds nothing of a refused batch, and reads on past the gap it may leave', async () => {
       const stored = recordOf();
       await storage.storeBatch([stored]);
