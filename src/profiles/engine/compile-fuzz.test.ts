@@ -1,11 +1,13 @@
 /**
  * compileProfile never throws on a malformed document: every mutation of a real profile (cmi5,
  * video) gives a profile or a list of problems with JSON Pointer paths. (An exception here would
- * be a 500 at the registry's upload route.)
+ * be a 500 at the registry's upload route.) Nor does checking odd statements.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { compileProfile } from './index';
+import { cmi5Statement } from '../published/cmi5/statements';
+import { profileDocument } from './document-builder';
+import { checkStatement, compileProfile, registrationKey, statementRefsNeeded } from './index';
 
 const profiles = ['cmi5/cmi5-v1.0-keiko.jsonld', 'video/video.jsonld'].map(
   (file) => JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'published', file), 'utf8')) as Record<string, unknown>,
@@ -41,21 +43,27 @@ function slots(document: unknown): Array<{ container: Record<string, unknown> | 
   return found;
 }
 
+/** Replaces or deletes 1–3 random members anywhere in `document`. */
+function mutate(document: object, random: () => number): void {
+  const mutations = 1 + Math.floor(random() * 3);
+  for (let m = 0; m < mutations; m += 1) {
+    const all = slots(document);
+    if (all.length === 0) return;
+    const { container, key } = all[Math.floor(random() * all.length)]!;
+    const choice = Math.floor(random() * (REPLACEMENTS.length + 1));
+    if (choice === REPLACEMENTS.length) {
+      if (Array.isArray(container)) container.splice(key as number, 1);
+      else delete container[key as string];
+    } else (container as Record<string | number, unknown>)[key] = structuredClone(REPLACEMENTS[choice]);
+  }
+}
+
 describe('compileProfile on mutated published profiles', () => {
   it.each([1, 2, 3])('never throws (seed %i, 150 documents of 1–3 mutations)', (seed) => {
     const random = seeded(seed);
     for (let run = 0; run < 150; run += 1) {
       const document = structuredClone(profiles[run % profiles.length]!);
-      const mutations = 1 + Math.floor(random() * 3);
-      for (let m = 0; m < mutations; m += 1) {
-        const all = slots(document);
-        const { container, key } = all[Math.floor(random() * all.length)]!;
-        const choice = Math.floor(random() * (REPLACEMENTS.length + 1));
-        if (choice === REPLACEMENTS.length) {
-          if (Array.isArray(container)) container.splice(key as number, 1);
-          else delete container[key as string];
-        } else (container as Record<string | number, unknown>)[key] = structuredClone(REPLACEMENTS[choice]);
-      }
+      mutate(document, random);
       let result: ReturnType<typeof compileProfile> | undefined;
       expect(() => (result = compileProfile(document))).not.toThrow();
       if (result && 'problems' in result) {
@@ -65,6 +73,56 @@ describe('compileProfile on mutated published profiles', () => {
           expect(typeof problem.message).toBe('string');
         }
       }
+    }
+  });
+});
+
+describe('checkStatement on mutated cmi5 statements', () => {
+  const result = compileProfile(profiles[0]);
+  const cmi5 = 'profile' in result ? result.profile : undefined;
+  const verbs = ['launched', 'initialized', 'completed', 'passed', 'failed', 'terminated', 'abandoned', 'waived', 'satisfied'] as const;
+
+  const ex = (name: string) => `https://example.org/profiles/example/${name}`;
+  const built = compileProfile(
+    profileDocument({
+      templates: [
+        { id: ex('t/a'), verb: ex('v/a'), objectActivityType: ex('types/x'), contextParentActivityType: [ex('types/p')], attachmentUsageType: [ex('u/s')] },
+        { id: ex('t/ref'), objectStatementRefTemplate: [ex('t/a')], contextStatementRefTemplate: [ex('t/ref')], rules: [{ location: '$.context.contextActivities.*[*]', selector: 'definition.type', all: [ex('types/p')] }] },
+      ],
+    }),
+  );
+  const refs = 'profile' in built ? built.profile : undefined;
+  const richStatement = () => ({
+    verb: { id: ex('v/a') },
+    object: { objectType: 'StatementRef', id: 's1' },
+    attachments: [{ usageType: ex('u/s') }],
+    context: { statement: { objectType: 'StatementRef', id: 's2' }, contextActivities: { parent: { id: ex('p'), definition: { type: ex('types/p') } } } },
+  });
+
+  it('never throws on StatementRef templates and determining properties either', () => {
+    const random = seeded(12);
+    for (let run = 0; run < 1000; run += 1) {
+      const statement = richStatement();
+      const other = richStatement();
+      mutate(statement, random);
+      mutate(other, random);
+      expect(() => {
+        statementRefsNeeded(refs!, statement);
+        checkStatement(refs!, statement, () => other);
+      }).not.toThrow();
+    }
+  });
+
+  it('never throws, whatever the shape of the statement', () => {
+    const random = seeded(11);
+    for (let run = 0; run < 1000; run += 1) {
+      const statement = cmi5Statement(verbs[run % verbs.length]!);
+      mutate(statement, random);
+      expect(() => {
+        statementRefsNeeded(cmi5!, statement);
+        checkStatement(cmi5!, statement, () => ({ verb: null, object: [] }));
+        registrationKey(cmi5!, statement);
+      }).not.toThrow();
     }
   });
 });
