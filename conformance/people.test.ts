@@ -119,9 +119,11 @@ describe('People: identity links (admin routes)', () => {
     expect((await api().get(`/people/${person.id}`).expect(200)).body.identities).toEqual([]);
   });
 
-  it('answers 404 PERSON_NOT_FOUND for an unknown or malformed person id', async () => {
+  it('answers 404 PERSON_NOT_FOUND for an unknown person id, NO_SUCH_RESOURCE for what is no person id', async () => {
     expect((await api().get(`/people/${randomUUID()}`).expect(404)).body.code).toBe('PERSON_NOT_FOUND');
-    expect((await api().get('/people/not-a-uuid').expect(404)).body.code).toBe('PERSON_NOT_FOUND');
+    expect((await api().get('/people/not-a-uuid').expect(404)).body.code).toBe('NO_SUCH_RESOURCE');
+    expect((await api().get('/people/login-links').expect(404)).body.code).toBe('NO_SUCH_RESOURCE');
+    expect((await api().get(`/people${q({ after: 'not-a-uuid' })}`).expect(404)).body.code).toBe('PERSON_NOT_FOUND');
   });
 
   it('needs the admin scope: 401 without a credential, 403 with another scope', async () => {

@@ -101,29 +101,29 @@ export function peopleRoutes(people: People, options: PeopleRouteOptions): Route
     res.json({ people: await Promise.all(found.map(async (person) => personView(await service.withIdentities(person)))) });
   });
 
-  router.get('/people/:id', ...admin, async (req, res) => {
-    const person = await service.require(personId(req.params.id));
+  router.get('/people/:personId', personRoute, ...admin, async (req, res) => {
+    const person = await service.require(personId(req.params.personId));
     res.json(personView(await service.withIdentities(person)));
   });
 
-  router.post('/people/:id/identities', ...admin, body, async (req, res) => {
+  router.post('/people/:personId/identities', personRoute, ...admin, body, async (req, res) => {
     const { agent } = fieldsOf(json(req), ['agent'], ['agent']);
-    const outcome = await service.link(personId(req.params.id), agentIn(agent, 'agent'), 'admin');
-    res.status(outcome === 'linked' ? 201 : 200).json(personView(await service.withIdentities(await service.require(personId(req.params.id)))));
+    const outcome = await service.link(personId(req.params.personId), agentIn(agent, 'agent'), 'admin');
+    res.status(outcome === 'linked' ? 201 : 200).json(personView(await service.withIdentities(await service.require(personId(req.params.personId)))));
   });
 
-  router.delete('/people/:id/identities', ...admin, async (req, res) => {
-    await service.unlink(personId(req.params.id), agentParameter(req, agentIn).key);
+  router.delete('/people/:personId/identities', personRoute, ...admin, async (req, res) => {
+    await service.unlink(personId(req.params.personId), agentParameter(req, agentIn).key);
     res.status(204).end();
   });
 
-  router.put('/people/:id/roles/:role', ...admin, async (req, res) => {
-    await service.grant(personId(req.params.id), parseRole(String(req.params.role)));
+  router.put('/people/:personId/roles/:role', personRoute, ...admin, async (req, res) => {
+    await service.grant(personId(req.params.personId), parseRole(String(req.params.role)));
     res.status(204).end();
   });
 
-  router.delete('/people/:id/roles/:role', ...admin, async (req, res) => {
-    await service.revoke(personId(req.params.id), parseRole(String(req.params.role)));
+  router.delete('/people/:personId/roles/:role', personRoute, ...admin, async (req, res) => {
+    await service.revoke(personId(req.params.personId), parseRole(String(req.params.role)));
     res.status(204).end();
   });
 
@@ -198,7 +198,10 @@ function parseLimit(text: string | undefined): number {
   return limit;
 }
 
-/** A person id (a UUID) from the URL, or 404 PERSON_NOT_FOUND: nothing else names a person. */
+/** Routes of /people/{personId} match person ids (UUIDs) only: /people/links is not a person, and is not found. */
+const personRoute: RequestHandler = (req, _res, next) => next(isUuid(String(req.params.personId)) ? undefined : 'route');
+
+/** A person id (a UUID, as personRoute let through; `after` checked here), or 404 PERSON_NOT_FOUND. */
 function personId(value: unknown): string {
   const text = String(value);
   if (!isUuid(text)) throw new NotFoundError(`No person with id ${text}`, PeopleErrorCode.PersonNotFound);
