@@ -1,7 +1,7 @@
 /**
  * Statement Template matching (Part Two §8, Part Three §2.1): determining properties, StatementRef
- * templates and rules. Templates are indexed by verb so a statement is only compared with the
- * templates that can apply to it.
+ * templates and rules. Templates are indexed by verb and object activity type, so a statement is
+ * only compared with the templates that can apply to it.
  */
 import { CompiledPath, evaluateJsonPath } from './jsonpath';
 import type { StatementCheck, TemplateFailure } from './types';
