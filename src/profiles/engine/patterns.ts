@@ -4,10 +4,11 @@
  * state of a registration is the set of positions its last statement may have matched. A statement
  * moves each position to the positions that may follow it whose template the statement matched.
  *
- * This accepts exactly the statement sequences the pattern describes as a regular expression. The
- * specification's greedy reading can reject some of those (e.g. `sequence[zeroOrMore(A), A]`); it
- * never accepts more. Patterns where the two differ break the spec's own authoring rule ("MUST make
- * sure their primary Patterns behave appropriately given the greedy matching rules").
+ * This accepts exactly the statement sequences the pattern describes as a regular expression.
+ * Part Three's greedy `matches` pseudocode differs at the edges: it rejects some of those sequences
+ * (`sequence[zeroOrMore(A), A]` never matches greedily) and, through how its loops treat running
+ * out of statements, accepts some unfinished ones (`zeroOrMore(sequence[A, B])` after A alone).
+ * Part Two §9.0 asks authors to write primary patterns for which greediness does not matter.
  */
 
 export type PatternNode =
@@ -29,13 +30,13 @@ export interface PatternAutomaton {
 export const MAX_POSITIONS = 2000;
 /** Upper bound on the work of linking positions, over all the primary patterns of a profile. */
 export const MAX_LINKS = 1_000_000;
+/** Upper bound on how deeply patterns nest. */
+export const MAX_PATTERN_DEPTH = 64;
 
 /** What is left of a profile's allowance for building automata (shared by its primary patterns). */
 export interface AutomatonBudget {
   links: number;
 }
-/** Upper bound on how deeply patterns nest. */
-export const MAX_PATTERN_DEPTH = 64;
 
 interface Fragment {
   nullable: boolean;
