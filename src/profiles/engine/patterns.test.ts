@@ -130,6 +130,11 @@ describe('pattern combinators (Part Two §9.0)', () => {
     expect(run(profile, ['a', 'a']).statuses).toEqual(['matched', 'matched']);
   });
 
+  it('an unfinished repetition is in progress, not matched (zeroOrMore(sequence[a, b]) after a)', () => {
+    const profile = withPrimary({ zeroOrMore: p('ab') }, { id: p('ab'), sequence: [t('a'), t('b')] });
+    expect(run(profile, ['a', 'b', 'a']).statuses).toEqual(['in-progress', 'matched', 'in-progress']);
+  });
+
   it('starts over from a state of another profile version or a damaged one', () => {
     const profile = withPrimary({ sequence: [t('a'), t('b')] });
     const foreign = { version: 'https://example.org/other', positions: [[1]] };
