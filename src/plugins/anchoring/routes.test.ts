@@ -29,8 +29,8 @@ interface AnchoringLrs {
   close(): Promise<void>;
 }
 
-async function anchoringLrs(options: { anchoring: boolean; cron?: string }): Promise<AnchoringLrs> {
-  const env = { ...(options.anchoring ? TEST_STARKNET_ENV : {}), ANCHOR_CRON: options.cron ?? FAST_CRON };
+async function anchoringLrs(options: { anchoring: boolean; cron?: string; env?: Record<string, string> }): Promise<AnchoringLrs> {
+  const env = { ...(options.anchoring ? TEST_STARKNET_ENV : {}), ANCHOR_CRON: options.cron ?? FAST_CRON, ...options.env };
   const lrs = await createTestLrs(env, [loadAnchoringPlugin(env, { chain: new InMemoryChain() })]);
   const auth = {
     admin: lrs.auth,
@@ -146,6 +146,18 @@ describe('the anchoring plugin with anchoring on', () => {
     it('answers 200 with a failed format check for something that is not a receipt', async () => {
       const response = await request(on.lrs.app).post(`${BASE}/verify`).send({ receipt: { type: 'nope' } }).expect(200);
       expect(response.body).toMatchObject({ verified: false, checks: [{ name: 'format', status: 'fail' }] });
+    });
+
+    it('answers 413 to a body over JSON_BODY_LIMIT_BYTES and 415 to a Content-Encoding it cannot decode', async () => {
+      const small = await anchoringLrs({ anchoring: true, env: { JSON_BODY_LIMIT_BYTES: '1024' } });
+      try {
+        const large = await request(small.lrs.app).post(`${BASE}/verify`).send({ receipt: 'x'.repeat(2000) }).expect(413);
+        expect(large.body.code).toBe('PAYLOAD_TOO_LARGE');
+        const encoded = await request(small.lrs.app).post(`${BASE}/verify`).set('Content-Type', 'application/json').set('Content-Encoding', 'compress').send('{}').expect(415);
+        expect(encoded.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+      } finally {
+        await small.close();
+      }
     });
 
     it.each([
