@@ -121,7 +121,7 @@ function profileLrs(storage: StorageBackend): ProfileLrs {
       credentials: storage.credentials,
       statements: storage.statements,
       authenticate: authenticateCredentials,
-      bodyLimitBytes: 1_000_000,
+      bodyLimitBytes: 4_000_000,
     }),
   );
   app.use(notFoundHandler());
@@ -202,6 +202,16 @@ describe('xAPI Profiles service', () => {
       const deep = await request(lrs.app).post('/admin/profiles').set('Authorization', admin).type('application/json').send(`${'['.repeat(5000)}${']'.repeat(5000)}`);
       expect(deep.status).toBe(400);
       expect(deep.body.code).toBe('JSON_TOO_DEEP');
+    });
+
+    it('refuses a profile too large to be stored as one document (413), storing nothing', async () => {
+      const large = structuredClone(quizProfile);
+      large.definition = { en: 'x'.repeat(2_100_000) };
+      const response = await upload(large);
+      expect(response.status).toBe(413);
+      expect(response.body.code).toBe('PAYLOAD_TOO_LARGE');
+      expect(response.body.message).toContain('one document');
+      expect((await request(lrs.app).get('/profiles')).body.profiles).toEqual([]);
     });
 
     it('stores a valid profile in warn mode; the same upload again changes nothing; other content under the same version is a conflict', async () => {

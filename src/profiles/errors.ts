@@ -9,6 +9,7 @@ export const ProfileErrorCode = {
   NotFound: 'PROFILE_NOT_FOUND',
   ReportNotFound: 'PROFILE_REPORT_NOT_FOUND',
   CredentialNotFound: 'CREDENTIAL_NOT_FOUND',
+  RegistryFull: 'PROFILE_REGISTRY_FULL',
 } as const;
 
 /** Problems listed in the message at most; the count of the others follows. */
@@ -33,4 +34,8 @@ export function versionConflict(versionId: string, profileId: string): ConflictE
     ProfileErrorCode.VersionConflict,
     `Version ${versionId} is already stored (of profile ${profileId}) with other content; a changed profile needs a new version id`,
   );
+}
+
+export function registryFull(what: string, most: number): ConflictError {
+  return new ConflictError(ProfileErrorCode.RegistryFull, `This LRS's profile registry holds at most ${most} ${what}`);
 }

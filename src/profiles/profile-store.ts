@@ -105,6 +105,14 @@ export class ProfileRegistryStore {
     }
   }
 
+  async countEntries(): Promise<number> {
+    return this.entries.count();
+  }
+
+  async countCredentialModes(): Promise<number> {
+    return this.credentialModes.count();
+  }
+
   async allCredentialModes(): Promise<CredentialModeOverride[]> {
     return (await this.credentialModes.find()).map((document) => document.value);
   }

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { compileProfile, type CompiledProfile, type LanguageMap } from './engine';
-import { profileNotFound, ProfileInvalidError, versionConflict } from './errors';
+import { PayloadTooLargeError } from '../errors';
+import { MAX_DOCUMENT_BYTES } from '../storage/collections/collection-rules';
+import { profileNotFound, ProfileInvalidError, registryFull, versionConflict } from './errors';
 import {
   ProfileRegistryStore,
   type CredentialModeOverride,
@@ -9,6 +11,9 @@ import {
   type ProfileStatus,
   type StoredProfileVersion,
 } from './profile-store';
+
+/** Most profiles, versions of one profile, and credential overrides the registry holds (what one read of a collection returns). */
+export const MAX_REGISTERED = 1000;
 
 /** How long a registry snapshot is used before the change counter is read again (other instances' changes). */
 export const DEFAULT_REGISTRY_REFRESH_MS = 2_000;
@@ -134,6 +139,7 @@ export class ProfileRegistry {
       contentHash,
       uploadedAt: new Date(this.now()).toISOString(),
     };
+    await this.assertRoomFor(version);
     if (!(await this.store.insertVersion(version))) return this.upload(document);
     await this.changeEntry(profile.id, (entry) => withVersion(entry, profile, version.uploadedAt));
     return { outcome: 'created', profileId: profile.id, versionId: profile.versionId };
@@ -175,9 +181,24 @@ export class ProfileRegistry {
   /** Sets (or with mode null, removes) a credential's own mode for one profile or, with profileId null, for all. */
   async setCredentialMode(credential: string, profileId: string | null, mode: ProfileMode | null): Promise<void> {
     if (profileId !== null && (await this.store.entry(profileId)) === undefined) throw profileNotFound(profileId);
+    if (mode !== null && (await this.store.countCredentialModes()) >= MAX_REGISTERED) {
+      const exists = (await this.store.allCredentialModes()).some((override) => override.credential === credential && override.profileId === profileId);
+      if (!exists) throw registryFull('credential overrides', MAX_REGISTERED);
+    }
     if (mode === null) await this.store.deleteCredentialMode(credential, profileId);
     else await this.store.putCredentialMode({ credential, profileId, mode });
     await this.changed();
+  }
+
+  /** A version is one stored document (at most MAX_DOCUMENT_BYTES); profiles, versions of one, overrides: at most MAX_REGISTERED each. */
+  private async assertRoomFor(version: StoredProfileVersion): Promise<void> {
+    const bytes = Buffer.byteLength(JSON.stringify(version));
+    if (bytes > MAX_DOCUMENT_BYTES - 1024) {
+      throw new PayloadTooLargeError(`A profile version is stored as one document of at most ${MAX_DOCUMENT_BYTES - 1024} bytes; this one takes ${bytes}`);
+    }
+    const entry = await this.store.entry(version.profileId);
+    if (entry === undefined && (await this.store.countEntries()) >= MAX_REGISTERED) throw registryFull('profiles', MAX_REGISTERED);
+    if (entry !== undefined && entry.versionIds.length >= MAX_REGISTERED) throw registryFull(`versions of ${version.profileId}`, MAX_REGISTERED);
   }
 
   private async listing(entry: ProfileEntry): Promise<ProfileListing> {
