@@ -5,7 +5,7 @@ import { statementDigest } from './core/digest';
 import { MerkleTree } from './core/merkle';
 
 export interface AnchoringOptions {
-  statements: StatementReader;
+  statements: Pick<StatementReader, 'readFeed'>;
   batches: AnchorBatchStore;
   chain: AnchorChain;
   maxBatch: number;
