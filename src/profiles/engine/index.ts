@@ -88,13 +88,6 @@ export function advancePatterns(
   return { state: { version: profile.versionId, positions }, results };
 }
 
-/** Where each primary pattern stands in a state, without feeding a statement. */
-export function patternStatuses(profile: CompiledProfile, state: PatternState): Array<{ patternId: string; status: PatternResult['status'] }> {
-  const automata = internalsOf(profile).primaryAutomata;
-  const current = isStateOf(profile, state) ? state : initialPatternStates(profile);
-  return automata.map((automaton, index) => ({ patternId: automaton.patternId, status: statusOf(automaton, current.positions[index]!) }));
-}
-
 function statusOf(automaton: Parameters<typeof isAccepting>[0], positions: number[]): PatternResult['status'] {
   if (positions.length === 0) return 'failed';
   return isAccepting(automaton, positions) ? 'matched' : 'in-progress';
