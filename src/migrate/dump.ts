@@ -16,6 +16,8 @@ export interface DumpReader {
   pages<K extends Kind>(kind: K, after?: Position, limits?: PageLimits): AsyncIterable<RecordOf[K][]>;
   /** What the database holds that no kind copies, one sentence each (the migration notes them). */
   leftBehind(): Promise<string[]>;
+  /** The last position of the statement feed (`through` of a read that reaches its end). */
+  feedHead(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -33,6 +35,12 @@ export interface DumpWriter {
    * in one transaction. Re-writing a page already written changes nothing.
    */
   write<K extends Kind>(kind: K, records: RecordOf[K][], checkpoint: Checkpoint): Promise<void>;
+  /**
+   * Makes the target's statement feed continue after the source's `head`, so that positions
+   * saved on the source (checkpoints of event subscribers and plugins) stay behind every
+   * statement stored from now on. Idempotent.
+   */
+  continueFeed(head: number): Promise<void>;
   /** A reader of what the target now holds, for the verification. */
   reader(): DumpReader;
   close(): Promise<void>;
@@ -93,6 +101,8 @@ export abstract class KeysetDumpReader implements DumpReader {
   abstract count(kind: Kind): Promise<number>;
 
   abstract leftBehind(): Promise<string[]>;
+
+  abstract feedHead(): Promise<number>;
 
   pages<K extends Kind>(kind: K, after?: Position, limits: PageLimits = this.limits): AsyncIterable<RecordOf[K][]> {
     const fetch = this.fetchers[kind] as PageFetcher<K>;

@@ -265,6 +265,8 @@ async function observe(backend: StorageBackend, filled: Filled) {
     since: await statements.query({ relatedAgents: false, relatedActivities: false, ascending: true, limit: 100, since: middle }),
     until: await statements.query({ relatedAgents: false, relatedActivities: false, ascending: false, limit: 100, until: middle }),
     scan: await statements.scanStored(undefined, new Date(Date.now() + 60_000), 100),
+    // Positions that event subscribers and plugins save.
+    feed: await statements.readFeed(undefined, 100),
     attachment: await backend.attachments.get(filled.attachmentHash),
     // Content by its hash: jest compares large Buffers byte by byte, slowly.
     documents: await Promise.all(
@@ -492,15 +494,38 @@ describe('migrate: SQLite → MongoDB → SQLite', () => {
   });
 });
 
+/**
+ * Moves the feed positions of a MongoDB database's statements 100 further and ends its feed 100
+ * after the last one, as batches rolled back or made only of statements stored before leave
+ * positions unused.
+ */
+async function spreadFeed(database: TestDatabase): Promise<void> {
+  const client = await MongoClient.connect(database.uri);
+  try {
+    const db = client.db(database.dbName);
+    const statements = db.collection<{ _id: string; p: number }>('statements');
+    for (const { _id, p } of await statements.find({}, { projection: { p: 1 } }).toArray()) await statements.updateOne({ _id }, { $set: { p: p + 100 } });
+    const ranges = db.collection<{ _id: number; n: number }>('statement_positions');
+    const last = (await ranges.find({}).sort({ _id: -1 }).limit(1).next())!;
+    await ranges.insertOne({ _id: last._id + last.n, n: 200, b: 'unused', open: false, at: new Date() } as never);
+  } finally {
+    await client.close();
+  }
+}
+
 describe('migrate: MongoDB → MongoDB', () => {
-  it('answers every read as on the source, keeps the readable key parts of documents, and notes pre-plugin anchoring', async () => {
+  it('answers every read as on the source (feed positions too), keeps the readable key parts of documents, and notes pre-plugin anchoring', async () => {
     const source = await openTestBackend('mongodb', HOME_PAGE);
     const to = testDatabase();
     // The test backend's database, named in its location.
     const from = { uri: to.uri, dbName: /\(database (\S+)\)$/.exec(source.backend.location)![1]! };
+    const sqliteDir = await mkdtemp(path.join(os.tmpdir(), 'keiko-migrate-from-mongo-'));
     try {
       const filled = await fill(source.backend);
+      await spreadFeed({ uri: from.uri, dbName: from.dbName });
       const expected = await observe(source.backend, filled);
+      expect(expected.feed.records.map((record) => record.position)).toEqual(Array.from({ length: 12 }, (_, n) => 101 + n));
+      expect(expected.feed.through).toBe(212);
       await source.backend.close();
       const legacy = await MongoClient.connect(from.uri);
       try {
@@ -520,9 +545,30 @@ describe('migrate: MongoDB → MongoDB', () => {
       const target = await openMongo(to);
       try {
         expect(await observe(target, filled)).toEqual(expected);
+        // A statement stored now comes after every position saved on the source.
+        await target.statements.storeBatch([recordOf()]);
+        expect((await target.statements.readFeed(212, 10)).records.map((record) => record.position)).toEqual([213]);
       } finally {
         await target.close();
       }
+
+      // SQLite numbers the feed in stored order: the same statements, renumbered, and a note.
+      const toSqliteLogs: string[] = [];
+      const sqliteResult = await runMigration({
+        from: { engine: 'mongodb', uri: from.uri, dbName: from.dbName },
+        to: { engine: 'sqlite', dataDir: sqliteDir },
+        log: (line) => toSqliteLogs.push(line),
+      });
+      expectVerified(sqliteResult);
+      expect(toSqliteLogs).toContainEqual(expect.stringMatching(/^Note: SQLite numbers the statement feed in stored order, MongoDB in commit order/));
+      await withBackend(SqliteBackend.open({ dataDir: sqliteDir, exclusive: true, authorityHomePage: HOME_PAGE }), async (backend) => {
+        const { feed, ...rest } = await observe(backend, filled);
+        const { feed: _sourceFeed, ...sourceRest } = expected;
+        expect(rest).toEqual(sourceRest);
+        expect(feed.records.map((record) => record.position)).toEqual(Array.from({ length: 12 }, (_, n) => 1 + n));
+        // In (stored, id) order, where MongoDB numbered a batch's statements in the order they came.
+        expect(feed.records.map((record) => record.id)).toEqual(expected.scan.map((record) => record.id));
+      });
       const client = await MongoClient.connect(to.uri);
       try {
         const projection = { _id: 0, kind: 1, activityId: 1, agentKey: 1 };
@@ -535,6 +581,7 @@ describe('migrate: MongoDB → MongoDB', () => {
     } finally {
       await source.dispose();
       await dropTestDatabase(to);
+      await rm(sqliteDir, { recursive: true, force: true });
     }
   }, 120_000);
 });

@@ -31,6 +31,11 @@ export interface MigrationResult {
 }
 
 export const DEFAULT_PROGRESS_EVERY = 10_000;
+
+const RENUMBERED_FEED =
+  'SQLite numbers the statement feed in stored order, MongoDB in commit order: the statements get new feed positions, ' +
+  "and positions saved by event subscribers and plugins (their checkpoints, the anchoring plugin's batches) refer to " +
+  "the source's numbering. Event subscribers may receive statements again or miss some.";
 export const DEFAULT_PROGRESS_INTERVAL_MS = 5_000;
 
 /**
@@ -51,11 +56,13 @@ export async function runMigration(options: MigrationOptions): Promise<Migration
     try {
       log(`Migrating from ${source.location} to ${target.location}`);
       for (const note of await source.leftBehind()) log(`Note: ${note}`);
+      if (options.from.engine === 'mongodb' && options.to.engine === 'sqlite') log(`Note: ${RENUMBERED_FEED}`);
       await startOrResume(target, sourceId, log);
       const checkpoints = await target.checkpoints();
       for (const kind of KINDS) {
         await copyKind(kind, source, target, checkpoints.get(kind), options, log);
       }
+      await target.continueFeed(await source.feedHead());
       log('Copied; verifying (count and digest of every kind on both sides)');
       return await verify(source, target.reader(), { ...limits, records: Math.max(limits.records, DEFAULT_PAGE_LIMITS.records) });
     } finally {

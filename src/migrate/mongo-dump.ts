@@ -23,6 +23,7 @@ import {
   placeDocumentContent,
   type DocumentRecord as DocumentDocument,
 } from '../xapi/documents/mongo-document-storage';
+import { MongoFeedPositions } from '../xapi/statements/mongo-feed-positions';
 import {
   ABANDONED_BATCH_MS,
   MongoStatementStorage,
@@ -229,6 +230,10 @@ export class MongoDumpReader extends KeysetDumpReader {
     const documentsIn = (name: string) => this.database.db.collection(name).countDocuments({});
     return legacyAnchoringNote(await documentsIn(LEGACY_ANCHORING.batches), await documentsIn(LEGACY_ANCHORING.leaves));
   }
+
+  async feedHead(): Promise<number> {
+    return (await new MongoFeedPositions(this.database.db).watermark()) - 1;
+  }
 }
 
 /** Each kind's page of records from the database's own collections, in key order. */
@@ -297,7 +302,7 @@ function mongoFetchers(database: MongoDumpDatabase): Omit<PageFetchers, Collecti
         .sort({ stored: 1, _id: 1 })
         .limit(limit)
         .toArray();
-      return documents.map(statementRecordOf);
+      return documents.map((document) => ({ ...statementRecordOf(document), ...(document.p === undefined ? {} : { position: document.p }) }));
     },
     waitingReferences: async (after, { records }) =>
       (await byId<{ _id: string; referrers: string[] }>('waitingReferences', after, records)).map(
@@ -347,7 +352,7 @@ export class MongoDumpWriter implements DumpWriter {
         for (const record of records) documents.push(await this.documentDocumentOf(record));
         await replace('documents', documents);
       },
-      statements: (records) => replaceAll('statements', records, (record) => statementDocumentOf(MIGRATED_BATCH, record)),
+      statements: (records) => replaceAll('statements', records, (record) => statementDocumentOf(MIGRATED_BATCH, record, record.position)),
       waitingReferences: (records) =>
         replaceAll('waitingReferences', records, (record) => ({ _id: record.targetId, referrers: record.referrers })),
     };
@@ -412,6 +417,15 @@ export class MongoDumpWriter implements DumpWriter {
 
   async close(): Promise<void> {
     await this.database.close();
+  }
+
+  /** Takes the positions up to `head` (MongoFeedPositions hands out positions after its last range). */
+  async continueFeed(head: number): Promise<void> {
+    const positions = new MongoFeedPositions(this.database.db);
+    const next = await positions.watermark();
+    if (head < next) return;
+    await positions.take(MIGRATED_BATCH, head - next + 1);
+    await positions.release(MIGRATED_BATCH);
   }
 
   /** The documents collection's layout (MongoDocumentStorage): large content in the document blob store. */

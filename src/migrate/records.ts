@@ -3,7 +3,7 @@ import type { StoredCredential } from '../auth/credential-store';
 import type { IndexDeclaration } from '../storage/collections/collection-store';
 import { stableStringify } from '../xapi/statements/fingerprint';
 import type { DocumentKind } from '../xapi/documents/document-storage';
-import type { StatementRecord } from '../xapi/statements/statement-storage';
+import type { FeedPosition, StatementRecord } from '../xapi/statements/statement-storage';
 
 /**
  * The engine-neutral records a migration carries from a dump reader to a dump writer, one type per
@@ -17,7 +17,7 @@ export interface RecordOf {
   agents: AgentRecord;
   attachments: BlobRecord;
   documents: DocumentRecord;
-  statements: StatementRecord;
+  statements: MigratedStatement;
   waitingReferences: WaitingReferenceRecord;
   collections: CollectionRecord;
   collectionDocuments: CollectionDocumentRecord;
@@ -55,6 +55,17 @@ export function isCollectionKind(kind: Kind): kind is CollectionKind {
 
 export function isKind(value: string): value is Kind {
   return (KINDS as readonly string[]).includes(value);
+}
+
+/**
+ * A statement with its feed position (SQLite's seq, MongoDB's p), which event subscribers and
+ * plugins save in the collection store (checkpoints, anchoring batch edges). MongoDB keeps it as
+ * it is. SQLite numbers its feed in (stored, id) order, as statements are copied: that keeps a
+ * SQLite source's positions, not a MongoDB source's, which follow commit order.
+ */
+export interface MigratedStatement extends StatementRecord {
+  /** Absent on MongoDB until the LRS numbers the statements written without one (at its start). */
+  position?: FeedPosition;
 }
 
 /** A canonical Activity definition, as the JSON text both engines store. */
@@ -172,13 +183,17 @@ export function keyOf<K extends Kind>(kind: K, record: RecordOf[K]): Position {
  * The canonical serialisation of a record, the same on every engine for the same data: JSON with
  * object members in code-unit order and undefined members left out (stableStringify, the form
  * statement fingerprints use, which walks any depth), Dates as ISO-8601 text, Buffers as base64
- * (`{"$base64": …}`). What a kind does not keep on every engine (document labels) is left out;
- * what is a set (waiting referrers) is sorted.
+ * (`{"$base64": …}`). What a kind does not keep on every engine (document labels, feed
+ * positions) is left out; what is a set (waiting referrers) is sorted.
  */
 export function canonicalRecord<K extends Kind>(kind: K, record: RecordOf[K]): string {
   switch (kind) {
     case 'documents': {
       const { labels: _labels, ...rest } = record as DocumentRecord;
+      return canonicalJson(rest);
+    }
+    case 'statements': {
+      const { position: _position, ...rest } = record as MigratedStatement;
       return canonicalJson(rest);
     }
     case 'waitingReferences': {

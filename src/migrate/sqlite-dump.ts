@@ -145,6 +145,10 @@ export class SqliteDumpReader extends KeysetDumpReader {
   /** Nothing: SQLite migration 3 moved the anchoring tables of earlier versions into the collection store when the database was opened. */
   async leftBehind(): Promise<string[]> {
     return [];
+  }
+
+  async feedHead(): Promise<number> {
+    return this.database.db.prepare('SELECT coalesce(max(seq), 0) FROM statements').pluck().get() as number;
   }}
 
 /** Each kind's page of records from the database's own tables, in key order. */
@@ -175,7 +179,7 @@ function sqliteFetchers(db: SqliteDatabase): Omit<PageFetchers, CollectionKind> 
     documents: (after, limits) => withinBudget(documents.iterate(textAfter(after)), (row) => row.content.length, limits).map(documentOf),
     statements: (after, { records: limit }) => {
       const position = after as { stored: number; id: string } | undefined;
-      return statements.all(position?.stored ?? NO_NUMBER, position?.id ?? NO_TEXT, limit).map(statementRecordOf);
+      return statements.all(position?.stored ?? NO_NUMBER, position?.id ?? NO_TEXT, limit).map((row) => ({ ...statementRecordOf(row), position: row.seq }));
     },
     waitingReferences: (after, { records: limit }) =>
       grouped(waiting.iterate(textAfter(after)), (row) => row.target_id, limit, (targetId, rows): WaitingReferenceRecord => ({
@@ -188,8 +192,10 @@ function sqliteFetchers(db: SqliteDatabase): Omit<PageFetchers, CollectionKind> 
 /**
  * Writes pages into a Keiko SQLite database, each page and its checkpoint in one transaction, so
  * a crash loses no more than the page being written and never writes one twice. Statements are
- * inserted in the order they come, (stored, id), so `seq` (the rowid) follows that order as the
- * adapter requires; their filter-view rows are interned as the adapter does.
+ * inserted in the order they come, (stored, id), so `seq` (the rowid, their feed position) follows
+ * that order as the adapter requires: positions from a MongoDB source, which numbers its feed in
+ * commit order, are not kept (runMigration notes it); their filter-view rows are interned as the
+ * adapter does.
  */
 export class SqliteDumpWriter implements DumpWriter {
   readonly location: string;
@@ -315,6 +321,12 @@ export class SqliteDumpWriter implements DumpWriter {
     for (const [key, id] of this.pendingValues) this.remember(key, id);
     this.pendingValues = new Map();
   }
+
+  /**
+   * Nothing can be done: SQLite's feed continues after its last statement (max(seq) + 1), which
+   * reaches a SQLite source's head; a MongoDB source's positions are not kept anyway.
+   */
+  async continueFeed(): Promise<void> {}
 
   reader(): DumpReader {
     return new SqliteDumpReader(this.database, this.limits, false);
