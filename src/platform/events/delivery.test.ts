@@ -220,6 +220,17 @@ describe.each(TEST_ENGINES)('event delivery on %s', (engine) => {
     expect((await delivery.status())[0]).toMatchObject({ checkpoint: 0, parked: 0 });
   });
 
+  it('does not let a handler that never returns hold up stop() beyond its timeout', async () => {
+    const hung: EventSubscriber = { name: 'hung', onEvents: () => new Promise(() => undefined) };
+    await store([recordOf()]);
+    const delivery = await start([hung], { stopTimeoutMs: 200 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const stopping = Date.now();
+    await delivery.stop();
+    expect(Date.now() - stopping).toBeLessThan(1_000);
+    expect((await delivery.status())[0]!.checkpoint).toBe(0);
+  });
+
   it('rebuilds a projection from the whole feed equal to the one built incrementally', async () => {
     const counting = await countingSubscriber(storage.collections);
     const delivery = await start([counting]);

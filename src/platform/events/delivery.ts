@@ -38,6 +38,8 @@ export interface EventDeliveryOptions {
   pageSize?: number;
   /** How long a subscriber's lease lasts unless renewed (default 15 s); it is renewed every third of that. */
   leaseMs?: number;
+  /** How long stop() waits for handler calls under way (default 10 s); a handler still running then is left behind. */
+  stopTimeoutMs?: number;
   retry?: RetryPolicy;
 }
 
@@ -130,11 +132,25 @@ export class EventDelivery {
     for (const wake of [...this.wakers]) wake();
   }
 
-  /** Lets each handler call under way finish (no checkpoint moves after it), then gives the leases up. */
+  /**
+   * Lets each handler call under way finish (no checkpoint moves after it), then gives the leases
+   * up; waits at most stopTimeoutMs, so that a hung handler does not hold up the shutdown.
+   */
   async stop(): Promise<void> {
     this.stopSignal.abort();
     this.notify();
-    await Promise.all(this.running);
+    const stopped = Promise.all(this.running).then(() => true);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.options.stopTimeoutMs ?? 10_000)));
+    if (!(await Promise.race([stopped, timedOut]))) {
+      this.options.logger.warn('event delivery stopped without waiting for a handler that is still running');
+    }
+    clearTimeout(timer);
+  }
+
+  /** The feed's head: the highest position readable now. */
+  feedHead(): Promise<number> {
+    return this.options.statements.feedHead();
   }
 
   async status(): Promise<SubscriberStatus[]> {
@@ -284,6 +300,7 @@ export class EventDelivery {
         })
         .catch((error: unknown) => this.options.logger.warn({ err: error, lease: lease.name }, 'could not renew the event delivery lease; retrying'));
     }, Math.max(1, Math.floor(this.leaseMs / 3)));
+    timer.unref();
     try {
       return await work();
     } finally {

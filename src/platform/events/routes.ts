@@ -30,7 +30,7 @@ export function eventAdminRoutes(options: EventAdminRouteOptions): Router {
   router.get('/admin/events', ...admin, async (req, res) => {
     singleParameters(req.query, { resource: 'GET /admin/events' });
     const subscribers = await delivery.status();
-    res.json({ head: subscribers[0]?.head ?? 0, subscribers });
+    res.json({ head: subscribers[0]?.head ?? (await delivery.feedHead()), subscribers });
   });
 
   router.get('/admin/events/parked', ...admin, async (req, res) => {
@@ -46,8 +46,8 @@ export function eventAdminRoutes(options: EventAdminRouteOptions): Router {
     }
   });
 
-  router.post('/admin/events/parked/:id/replay', ...admin, async (req, res) => {
-    const id = String(req.params.id);
+  router.post('/admin/events/parked/:parkedEventId/replay', ...admin, async (req, res) => {
+    const id = String(req.params.parkedEventId);
     let outcome;
     try {
       outcome = await delivery.replay(id);
