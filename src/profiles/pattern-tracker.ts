@@ -24,6 +24,8 @@ export const PATTERNS_OWNER = 'profile-patterns';
 
 /** Template uses kept in each pattern's trace; older ones are counted in `traceDropped`. */
 export const TRACE_KEPT = 40;
+/** Most runs (profile, subregistration) followed per registration: its state stays one small document. */
+export const MAX_RUNS = 100;
 /** Most statements of a registration replayed when one of them is voided. */
 export const RECOMPUTE_LIMIT = 2_000;
 
@@ -87,7 +89,8 @@ export interface PatternTrackerOptions {
  * nothing).
  *
  * A statement naming a subregistration for the profile (Part Two §9.0: the subregistration
- * extension) moves that run of the profile's patterns, kept apart from the registration's others.
+ * extension) moves that run of the profile's patterns, kept apart from the registration's others
+ * (at most MAX_RUNS runs per registration; statements starting more are not followed).
  *
  * A registration starts being tracked for a profile with its first statement that is a subject
  * of that profile (in the version it claims, else the latest); its statements that are not
@@ -239,6 +242,7 @@ export class PatternTracker {
       if (profile === undefined || !hasPrimaryPattern(profile)) continue;
       const check = checkStatement(profile, fed.statement, await this.referencedBy(profile, fed.statement));
       if (!check.subject) continue;
+      if (tracked === undefined && profiles.length >= MAX_RUNS) continue;
       const next = advanced(profile, tracked ?? initial(profile, subregistration), check.matched);
       if (index === -1) profiles.push(next);
       else profiles[index] = next;
