@@ -10,9 +10,15 @@ import type { Logger } from './logger';
 import { apiDocsRoutes, loadOpenApiDocument } from './ops/api-docs';
 import { Metrics } from './ops/metrics';
 import { operationsRoutes } from './ops/routes';
+import { EventDelivery } from './platform/events/delivery';
+import { registerEventMetrics } from './platform/events/metrics';
+import { pluginSubscribers } from './platform/events/plugin-subscribers';
+import { eventAdminRoutes } from './platform/events/routes';
 import type { LoadedPlugin } from './platform/plugins/load';
 import { mergeOpenApi, pluginRoutes, setUpPlugins, type RunningPlugin } from './platform/plugins/platform';
 import { pluginStatementReader } from './platform/plugins/statement-reader';
+import { createProfileService, profilePatternSubscriber, profileRouter, type ProfileService } from './profiles';
+import { registerPluginProfiles } from './platform/plugins/profiles';
 import type { StorageBackend } from './storage/backend';
 import { webErrorHandler, webNotFound, webRoutes } from './web';
 import { aboutRoutes } from './xapi/about/routes';
@@ -38,6 +44,10 @@ export interface Services {
   authenticate: RequestHandler;
   /** The plugins set up for this app (PLUGINS), in load order. */
   plugins: RunningPlugin[];
+  /** xAPI Profiles: the registry, enforcement on ingest, patterns per registration. */
+  profiles: ProfileService;
+  /** Durable post-store events to the plugins' handlers and the profile patterns (started by the server). */
+  events: EventDelivery;
 }
 
 export type AppOptions = Pick<
@@ -56,6 +66,25 @@ export interface ServiceOptions {
 export async function createServices(storage: StorageBackend, logger: Logger, options: ServiceOptions): Promise<Services> {
   const validator = createStatementValidator();
   const authenticateCredentials = authenticate({ store: storage.credentials });
+  const metrics = new Metrics();
+  const profiles = createProfileService({ collections: storage.collections, statements: storage.statements, logger });
+  const plugins = await setUpPlugins(options.plugins, {
+    collections: storage.collections,
+    statements: pluginStatementReader(storage.statements),
+    authenticate: authenticateCredentials,
+    logger,
+    publicUrl: options.lrsHomePage,
+    jsonBodyLimitBytes: options.jsonBodyLimitBytes,
+  });
+  await registerPluginProfiles(options.plugins, profiles.registry, logger);
+  const events = await EventDelivery.open({
+    statements: storage.statements,
+    collections: storage.collections,
+    leases: storage.leases,
+    subscribers: [...pluginSubscribers(plugins), profilePatternSubscriber(profiles)],
+    logger,
+  });
+  registerEventMetrics(metrics.registry, events, logger);
   return {
     storage,
     authenticate: authenticateCredentials,
@@ -68,17 +97,13 @@ export async function createServices(storage: StorageBackend, logger: Logger, op
       matchAttachments,
       verifySignatures: verifySignedStatements,
       logger,
+      batchCheck: profiles.enforcement,
     }),
     reader: new StatementReader(storage.statements, storage.attachments, storage.activities),
-    metrics: new Metrics(),
-    plugins: await setUpPlugins(options.plugins, {
-      collections: storage.collections,
-      statements: pluginStatementReader(storage.statements),
-      authenticate: authenticateCredentials,
-      logger,
-      publicUrl: options.lrsHomePage,
-      jsonBodyLimitBytes: options.jsonBodyLimitBytes,
-    }),
+    metrics,
+    plugins,
+    profiles,
+    events,
   };
 }
 
@@ -92,6 +117,15 @@ export function buildApp(services: Services, options: AppOptions, logger: Logger
   app.use(apiDocsRoutes(mergeOpenApi(loadOpenApiDocument(), services.plugins)));
   app.use(XAPI_BASE_PATH, xapiRouter(services, options, services.authenticate));
   app.use(webRoutes());
+  app.use(
+    profileRouter(services.profiles, {
+      credentials: services.storage.credentials,
+      statements: services.storage.statements,
+      authenticate: services.authenticate,
+      bodyLimitBytes: options.jsonBodyLimitBytes,
+    }),
+  );
+  app.use(eventAdminRoutes({ delivery: services.events, authenticate: services.authenticate }));
   app.use(pluginRoutes(services.plugins));
   app.use(webNotFound());
   app.use(notFoundHandler());
@@ -120,7 +154,10 @@ function xapiRouter(services: Services, options: AppOptions, authenticateCredent
       validateActor,
       maxPageSize: options.statementsPageSize,
       jsonBodyLimitBytes: options.jsonBodyLimitBytes,
-      onStored: (count) => services.metrics.statementsStored.inc(count),
+      onStored: (count) => {
+        services.metrics.statementsStored.inc(count);
+        services.events.notify();
+      },
     }),
   );
   router.use(activityRoutes(storage.activities));

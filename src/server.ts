@@ -8,7 +8,6 @@ import { Lease } from './jobs/lease';
 import { ScheduledJob } from './jobs/scheduled-job';
 import type { Logger } from './logger';
 import type { LoadedPlugin } from './platform/plugins/load';
-import type { StorageBackend } from './storage/backend';
 import { openStorage } from './storage/open';
 
 export interface RunningServer {
@@ -36,6 +35,7 @@ export async function startServer(config: Config, logger: Logger, plugins: Loade
   await ensureAdminCredential(storage.credentials, config.admin, logger);
   const jobs = backgroundJobs(services, logger);
   jobs.forEach((job) => job.start());
+  services.events.start();
 
   const server = http.createServer(buildApp(services, config, logger));
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
@@ -47,7 +47,7 @@ export async function startServer(config: Config, logger: Logger, plugins: Loade
   return {
     url,
     services,
-    stop: () => stopServer({ server, storage, jobs, timeoutMs: config.shutdownTimeoutMs, logger }),
+    stop: () => stopServer({ server, services, jobs, timeoutMs: config.shutdownTimeoutMs, logger }),
   };
 }
 
@@ -90,17 +90,17 @@ function contentSweepJob(services: Services, instance: string, logger: Logger): 
 
 async function stopServer(parts: {
   server: http.Server;
-  storage: StorageBackend;
+  services: Services;
   jobs: ScheduledJob[];
   timeoutMs: number;
   logger: Logger;
 }): Promise<void> {
-  await Promise.all(parts.jobs.map((job) => job.stop()));
+  await Promise.all([...parts.jobs.map((job) => job.stop()), parts.services.events.stop()]);
   const closed = new Promise<void>((resolve) => parts.server.close(() => resolve()));
   parts.server.closeIdleConnections();
   const forced = setTimeout(() => parts.server.closeAllConnections(), parts.timeoutMs);
   await closed;
   clearTimeout(forced);
-  await parts.storage.close();
+  await parts.services.storage.close();
   parts.logger.info('Keiko LRS stopped');
 }

@@ -11,7 +11,7 @@ export interface TestLrs {
   app: Express;
   services: Services;
   storage: StorageBackend;
-  /** Basic auth header value of an `all`-scope credential. */
+  /** Basic auth header value of a credential holding `all` and `admin`, like the bootstrap admin. */
   auth: string;
   credential(scopes: Scope[], name?: string): Promise<string>;
   close(): Promise<void>;
@@ -41,7 +41,7 @@ export async function createTestLrs(env: Record<string, string> = {}, plugins?: 
     app,
     services,
     storage,
-    auth: await credential(['all'], 'test admin'),
+    auth: await credential(['all', 'admin'], 'test admin'),
     credential,
     close: dispose,
   };

@@ -39,6 +39,7 @@ import {
 } from '../xapi/statements/validation/validate-statement';
 import { loadOpenApiDocument } from './api-docs';
 import { InMemoryChain } from '../../test-support/in-memory-chain';
+import { EventStore } from '../platform/events/event-store';
 import { loadPlugins } from '../platform/plugins/load';
 import { mergeOpenApi, pluginOpenApi } from '../platform/plugins/platform';
 import { createAnchoringPlugin } from '../plugins/anchoring';
@@ -805,6 +806,7 @@ describe('the routes the app serves and the document agree', () => {
     // that every documented operation can answer with its documented success.
     lrs = await createTestLrs(ANCHORING_ON, PLUGINS);
     await anchorExampleStatement(lrs);
+    await seedAdministrationExamples(lrs);
     served = servedEndpoints(lrs.app);
   });
 
@@ -1134,6 +1136,18 @@ describe('the routes the app serves and the document agree', () => {
 });
 
 const EXAMPLE_STATEMENT_ID = 'de8e6b31-3a73-4c0c-8671-c225fcb1fc33';
+
+/**
+ * What the administration examples name: the credential `test-client`, and the example statement's
+ * event (feed position 1) parked for the profile-pattern subscriber.
+ */
+async function seedAdministrationExamples(lrs: TestLrs): Promise<void> {
+  await lrs.storage.credentials.create({ key: 'test-client', name: 'test client', scopes: ['statements/write'] });
+  const [record] = (await lrs.storage.statements.readFeed(undefined, 1)).records;
+  expect(record).toMatchObject({ id: EXAMPLE_STATEMENT_ID, position: 1 });
+  const events = await EventStore.open(lrs.storage.collections);
+  await events.park('profile-patterns', { type: 'stored', position: 1, statement: record! }, new Error('the example failure'), 6);
+}
 
 /** Stores the document's example statement id and anchors it on the LRS's (in-memory) chain. */
 async function anchorExampleStatement(lrs: TestLrs): Promise<void> {

@@ -109,10 +109,11 @@ function declaredJobs(plugin: string, declared: string[], hooks: PluginHooks): R
 /** A plugin's OpenAPI fragment (manifest.openapi), its paths moved under /plugins/<name>. */
 export function pluginOpenApi({ plugin, folder }: LoadedPlugin): OpenApiFragment | undefined {
   const { name, openapi } = plugin.manifest;
-  return openapi === undefined ? undefined : readFragment(name, path.join(folder, openapi));
+  return openapi === undefined ? undefined : readOpenApiFragment(name, path.join(folder, openapi), `/plugins/${name}`);
 }
 
-function readFragment(plugin: string, file: string): OpenApiFragment {
+/** An OpenAPI fragment file (YAML with `paths`, optional `components` and `tags`), its paths under `prefix`. */
+export function readOpenApiFragment(plugin: string, file: string, prefix: string): OpenApiFragment {
   let parsed: unknown;
   try {
     parsed = YAML.parse(fs.readFileSync(file, 'utf8'));
@@ -123,7 +124,7 @@ function readFragment(plugin: string, file: string): OpenApiFragment {
   if (typeof fragment !== 'object' || fragment === null || typeof fragment.paths !== 'object' || fragment.paths === null) {
     throw new PluginManifestError(plugin, 'manifest.openapi', 'must be a YAML object with "paths"');
   }
-  const paths = Object.fromEntries(Object.entries(fragment.paths).map(([route, item]) => [`/plugins/${plugin}${route}`, item]));
+  const paths = Object.fromEntries(Object.entries(fragment.paths).map(([route, item]) => [`${prefix}${route}`, item]));
   return { paths, components: fragment.components, tags: fragment.tags };
 }
 
