@@ -3,7 +3,8 @@
  * Ingest throughput with an xAPI Profile enforced in reject mode, against the same LRS with the
  * profile's mode `off` as the baseline, in the same run: `npm run build && node bench/profile-ingest.js`.
  *
- * The LRS runs as users start it (dist/main.js, SQLite in a temporary DATA_DIR). A profile of 60
+ * The LRS runs as users start it (dist/main.js, SQLite in a temporary DATA_DIR); the profiles its
+ * plugins register at start are set to `off`, so the baseline enforces nothing. A profile of 60
  * Statement Templates is uploaded (bench/profile-ingest.js builds it: one template per verb the
  * bench's statements use, each with seven rules, among them `any`/`all`/`none` and a `|`
  * alternative, plus 40 templates for verbs they never use, whose determining properties are checked
@@ -210,6 +211,9 @@ async function main() {
   let lrs;
   try {
     lrs = await P.startLrs({ dataDir: path.join(dir, 'data'), admin, logFile: path.join(dir, 'lrs.log'), logLevel: 'warn' });
+    // The profiles the plugins register at start are set off: the baseline is an LRS enforcing nothing.
+    const registered = await adminRequest(lrs, admin, 'GET', '/admin/profiles');
+    for (const { id } of registered.profiles) await adminRequest(lrs, admin, 'PUT', '/admin/profiles/mode', { profile: id, mode: 'off' });
     const profile = benchProfile();
     const uploaded = await adminRequest(lrs, admin, 'POST', '/admin/profiles', profile);
     process.stderr.write(`profile ${uploaded.id} (${profile.templates.length} templates) uploaded\n`);
