@@ -14,9 +14,9 @@ import { JsonValueSet } from './values';
 
 export const PROFILES_1_0 = 'https://w3id.org/xapi/profiles#1.0';
 /** Problems listed at most; the rest are counted in a last one. */
-export const MAX_PROBLEMS = 100;
+const MAX_PROBLEMS = 100;
 /** Deepest nesting of a profile document (as deep as the LRS allows statements to be). */
-export const MAX_DEPTH = 100;
+const MAX_DEPTH = 100;
 
 /** What checking statements needs beyond the public description of a profile. */
 export interface ProfileInternals {

@@ -5,7 +5,7 @@
 import { PROFILES_1_0 } from './compile';
 import { PROFILE_CONTEXT } from './jsonld';
 
-export const EXAMPLE_PROFILE_ID = 'https://example.org/profiles/example';
+const EXAMPLE_PROFILE_ID = 'https://example.org/profiles/example';
 export const EXAMPLE_VERSION_ID = 'https://example.org/profiles/example/v1';
 
 type Part = Record<string, unknown>;

@@ -8,8 +8,7 @@ import { internalsOf } from './compile';
 import { isAccepting, step } from './patterns';
 import type { CompiledProfile, PatternResult, PatternState, StatementCheck } from './types';
 
-export { compileProfile, PROFILES_1_0 } from './compile';
-export { ACTIVITY_CONTEXT, PROFILE_CONTEXT } from './jsonld';
+export { compileProfile } from './compile';
 export { MAX_REFERENCE_DEPTH } from './templates';
 export type * from './types';
 

@@ -27,11 +27,11 @@ export interface PatternAutomaton {
 }
 
 /** Upper bound on positions per primary pattern (sub-patterns are expanded at every use). */
-export const MAX_POSITIONS = 2000;
+const MAX_POSITIONS = 2000;
 /** Upper bound on the work of linking positions, over all the primary patterns of a profile. */
 export const MAX_LINKS = 1_000_000;
 /** Upper bound on how deeply patterns nest. */
-export const MAX_PATTERN_DEPTH = 64;
+const MAX_PATTERN_DEPTH = 64;
 
 /** What is left of a profile's allowance for building automata (shared by its primary patterns). */
 export interface AutomatonBudget {

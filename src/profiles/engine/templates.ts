@@ -20,7 +20,7 @@ export interface RuleMatcher {
   none?: JsonValueSet;
 }
 
-export const CONTEXT_ACTIVITY_KINDS = ['grouping', 'parent', 'other', 'category'] as const;
+const CONTEXT_ACTIVITY_KINDS = ['grouping', 'parent', 'other', 'category'] as const;
 export type ContextActivityKind = (typeof CONTEXT_ACTIVITY_KINDS)[number];
 
 export interface TemplateMatcher {
@@ -259,7 +259,7 @@ function describeRefTarget(target: unknown): string {
 const UNMATCHABLE = Symbol('unmatchable');
 
 /** Values listed in a failure's `actual` at most; more are counted in a last string entry. */
-export const ACTUAL_VALUES_SHOWN = 10;
+const ACTUAL_VALUES_SHOWN = 10;
 
 function shown(values: unknown[]): unknown[] | undefined {
   if (values.length === 0) return undefined;
