@@ -1,6 +1,7 @@
 import { MongoClient, type Db } from 'mongodb';
 import { MongoCredentialStore } from '../auth/mongo-credential-store';
 import { connectMongo } from '../db/mongo';
+import { moveLegacyAnchoring } from './mongo-legacy-anchoring';
 import { MongoLeaseStore } from '../jobs/mongo-lease-store';
 import type { Logger } from '../logger';
 import { MongoActivityStore } from '../xapi/activities/mongo-activity-store';
@@ -62,6 +63,8 @@ export class MongoBackend implements StorageBackend {
   async prepare(): Promise<void> {
     await this.statements.ensureIndexes();
     await this.documents.ensureIndexes();
+    const moved = await moveLegacyAnchoring(this.db, this.collections);
+    if (moved.batches + moved.leaves > 0) this.options.logger.info(moved, "anchoring batches moved into the anchoring plugin's collections");
     await this.recoverAbandoned();
     this.recovery ??= setInterval(() => void this.recoverAbandoned(), RECOVERY_INTERVAL_MS).unref();
   }

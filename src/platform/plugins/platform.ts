@@ -92,7 +92,11 @@ function pluginHttp(name: string, dependencies: PlatformDependencies): PluginHtt
       return (req, res, next) =>
         raw(req, res, (error?: unknown) => {
           if (error !== undefined) return next(error);
-          req.body = readJsonBody(req, dependencies.jsonBodyLimitBytes);
+          try {
+            req.body = readJsonBody(req, dependencies.jsonBodyLimitBytes);
+          } catch (parseError) {
+            return next(parseError);
+          }
           next();
         });
     },
