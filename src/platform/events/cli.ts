@@ -5,7 +5,7 @@ import { loadPlugins } from '../plugins/load';
 import { setUpPlugins } from '../plugins/platform';
 import { pluginStatementReader } from '../plugins/statement-reader';
 import { runEventsCommand } from './commands';
-import { pluginSubscribers } from './plugin-subscribers';
+import { pluginEventDelivery } from './plugin-subscribers';
 
 /** `npm run plugins -- <command>`: rebuilds a plugin's stores from every statement, or shows event delivery. */
 
@@ -17,7 +17,7 @@ void runEventsCommand(process.argv.slice(2), {
   logger,
   out: (line) => console.log(line),
   err: (line) => console.error(line),
-  subscribers: async (storage, config) => {
+  delivery: async (storage, config) => {
     const plugins = await setUpPlugins(loadPlugins(config.plugins, process.env), {
       collections: storage.collections,
       statements: pluginStatementReader(storage.statements),
@@ -26,7 +26,7 @@ void runEventsCommand(process.argv.slice(2), {
       publicUrl: authorityHomePage(config),
       jsonBodyLimitBytes: config.jsonBodyLimitBytes,
     });
-    return pluginSubscribers(plugins);
+    return pluginEventDelivery(storage, plugins, logger);
   },
 }).then((code) => {
   process.exitCode = code;

@@ -30,7 +30,14 @@ async function run(...argv: string[]): Promise<{ code: number; out: string; err:
   const code = await runEventsCommand(argv, {
     env: { DATA_DIR: dataDir },
     logger,
-    subscribers: async (opened) => [await countingSubscriber(opened.collections)],
+    delivery: async (opened) =>
+      EventDelivery.open({
+        statements: opened.statements,
+        collections: opened.collections,
+        leases: opened.leases,
+        subscribers: [await countingSubscriber(opened.collections)],
+        logger,
+      }),
     out: (line) => out.push(line),
     err: (line) => err.push(line),
   });

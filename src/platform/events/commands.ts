@@ -4,7 +4,7 @@ import { loadConfig, type Config } from '../../config';
 import type { Logger } from '../../logger';
 import type { StorageBackend } from '../../storage/backend';
 import { openStorage } from '../../storage/open';
-import { EventDelivery, SubscriberBusyError, UnknownSubscriberError, type EventSubscriber, type SubscriberStatus } from './delivery';
+import { SubscriberBusyError, UnknownSubscriberError, type EventDelivery, type SubscriberStatus } from './delivery';
 
 const USAGE = `Usage: npm run plugins -- <command>
 
@@ -26,8 +26,8 @@ const EXIT_USAGE = 2;
 export interface EventsCommandDependencies {
   env: Readonly<Record<string, string | undefined>>;
   logger: Logger;
-  /** The event subscribers, set up on the opened storage (the CLI: the plugins PLUGINS selects). */
-  subscribers(storage: StorageBackend, config: Config): Promise<EventSubscriber[]>;
+  /** Event delivery to the subscribers the LRS has, on the opened storage; not started. */
+  delivery(storage: StorageBackend, config: Config): Promise<EventDelivery>;
   out(line: string): void;
   err(line: string): void;
 }
@@ -54,13 +54,7 @@ export async function runEventsCommand(argv: string[], deps: EventsCommandDepend
     const config = loadConfig(deps.env);
     // Without DATA_DIR's lock: SQLite lets the CLI and a running LRS share the database safely.
     storage = await openStorage(config, { authorityHomePage: authorityHomePage(config), logger: deps.logger, exclusive: false });
-    const delivery = await EventDelivery.open({
-      statements: storage.statements,
-      collections: storage.collections,
-      leases: storage.leases,
-      subscribers: await deps.subscribers(storage, config),
-      logger: deps.logger,
-    });
+    const delivery = await deps.delivery(storage, config);
     if (command === 'status') return status(await delivery.status(), deps);
     const rebuilt = await delivery.rebuild(positionals[0]!);
     deps.out(`Rebuilt ${rebuilt.name}: events delivered through position ${rebuilt.checkpoint} (head ${rebuilt.head}), ${rebuilt.parked} parked.`);
