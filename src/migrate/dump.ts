@@ -14,8 +14,6 @@ export interface DumpReader {
   count(kind: Kind): Promise<number>;
   /** The kind's records in key order, strictly after `after`, in pages of bounded size (the reader's limits by default). */
   pages<K extends Kind>(kind: K, after?: Position, limits?: PageLimits): AsyncIterable<RecordOf[K][]>;
-  /** What the database holds that no kind copies, one sentence each (the migration notes them). */
-  leftBehind(): Promise<string[]>;
   /** The last position of the statement feed (`through` of a read that reaches its end). */
   feedHead(): Promise<number>;
   close(): Promise<void>;
@@ -100,8 +98,6 @@ export abstract class KeysetDumpReader implements DumpReader {
 
   abstract count(kind: Kind): Promise<number>;
 
-  abstract leftBehind(): Promise<string[]>;
-
   abstract feedHead(): Promise<number>;
 
   pages<K extends Kind>(kind: K, after?: Position, limits: PageLimits = this.limits): AsyncIterable<RecordOf[K][]> {
@@ -112,23 +108,6 @@ export abstract class KeysetDumpReader implements DumpReader {
   async close(): Promise<void> {
     await this.release?.();
   }
-}
-
-/**
- * Anchoring data of a Keiko from before anchoring became a plugin, in MongoDB collections named
- * `anchor_batches` and `anchor_leaves` (SQLite migration 3 moves the tables of those names into
- * the collection store): the anchoring plugin keeps its data in the collection store, which is
- * what is copied.
- */
-export const LEGACY_ANCHORING = { batches: 'anchor_batches', leaves: 'anchor_leaves' } as const;
-
-export function legacyAnchoringNote(batches: number, leaves: number): string[] {
-  if (batches === 0 && leaves === 0) return [];
-  return [
-    `the source holds ${batches} anchoring batch(es) in ${LEGACY_ANCHORING.batches} and ${leaves} leaf record(s) in ` +
-      `${LEGACY_ANCHORING.leaves}, written before anchoring became a plugin: they are not copied (the anchoring ` +
-      "plugin's collections are).",
-  ];
 }
 
 /** A checkpoint as a target keeps it: its position as JSON text (positionText), absent when it has none. */

@@ -55,7 +55,6 @@ export async function runMigration(options: MigrationOptions): Promise<Migration
     const target = await openTarget(options.to, limits);
     try {
       log(`Migrating from ${source.location} to ${target.location}`);
-      for (const note of await source.leftBehind()) log(`Note: ${note}`);
       if (options.from.engine === 'mongodb' && options.to.engine === 'sqlite') log(`Note: ${RENUMBERED_FEED}`);
       await startOrResume(target, sourceId, log);
       const checkpoints = await target.checkpoints();

@@ -34,8 +34,6 @@ import {
 import {
   DEFAULT_PAGE_LIMITS,
   KeysetDumpReader,
-  LEGACY_ANCHORING,
-  legacyAnchoringNote,
   MigrationError,
   positionText,
   storedCheckpoint,
@@ -78,6 +76,8 @@ const COLLECTIONS: Record<TableKind, string> = {
 };
 
 const PROGRESS_COLLECTION = 'migration_progress';
+/** Where a Keiko from before anchoring became a plugin kept its batches and leaves (mongo-legacy-anchoring.ts moves them). */
+const LEGACY_ANCHORING = ['anchor_batches', 'anchor_leaves'] as const;
 const MIGRATION_ID = '*';
 /**
  * The batch (`b`) of migrated statements. No batch record has this id (batch ids are UUIDs), so
@@ -167,7 +167,8 @@ export class MongoDumpDatabase {
  * Refuses a database an LRS is writing to: one with a statement batch younger than a minute (the
  * time after which the LRS itself deems a batch abandoned), or, for a target, a job lease still
  * held. Refuses a source with committed batches whose effects were not applied (voiding,
- * StatementRef views): the LRS completes them when it starts. Returns the batches whose statements
+ * StatementRef views), or with anchoring data from before anchoring became a plugin: the LRS
+ * completes the former and moves the latter into the collection store when it starts. Returns the batches whose statements
  * must be skipped (pending or aborted: never acknowledged).
  */
 async function checkNotInUse(db: Db, role: 'source' | 'target', location: string, now: number): Promise<string[]> {
@@ -201,6 +202,14 @@ async function checkNotInUse(db: Db, role: 'source' | 'target', location: string
         'stop it, then run the migration again.',
     );
   }
+  const [legacyBatches, legacyLeaves] = await Promise.all(LEGACY_ANCHORING.map((name) => db.collection(name).countDocuments({})));
+  if (legacyBatches! + legacyLeaves! > 0) {
+    throw new MigrationError(
+      `The source, ${location}, holds ${legacyBatches} anchoring batch(es) and ${legacyLeaves} leaf record(s) in ` +
+        `${LEGACY_ANCHORING.join(' and ')}, from before anchoring became a plugin. Start the LRS (this version) on it once: it ` +
+        "moves them into the anchoring plugin's collections. Stop it, then run the migration again.",
+    );
+  }
   return batches.map((batch) => batch._id);
 }
 
@@ -224,11 +233,6 @@ export class MongoDumpReader extends KeysetDumpReader {
       return this.database.collection<StatementDocument>(kind).countDocuments({ b: { $nin: this.database.invisibleBatches } });
     }
     return this.database.collection(kind).countDocuments({});
-  }
-
-  async leftBehind(): Promise<string[]> {
-    const documentsIn = (name: string) => this.database.db.collection(name).countDocuments({});
-    return legacyAnchoringNote(await documentsIn(LEGACY_ANCHORING.batches), await documentsIn(LEGACY_ANCHORING.leaves));
   }
 
   async feedHead(): Promise<number> {

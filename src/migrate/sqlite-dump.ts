@@ -142,11 +142,6 @@ export class SqliteDumpReader extends KeysetDumpReader {
     return db.prepare(sql).pluck().get() as number;
   }
 
-  /** Nothing: SQLite migration 3 moved the anchoring tables of earlier versions into the collection store when the database was opened. */
-  async leftBehind(): Promise<string[]> {
-    return [];
-  }
-
   async feedHead(): Promise<number> {
     return this.database.db.prepare('SELECT coalesce(max(seq), 0) FROM statements').pluck().get() as number;
   }}
