@@ -79,7 +79,7 @@ it('two instances writing at once: a reader following the feed sees every stored
   };
   let writing = true;
   const reader = follow(first, () => !writing);
-  await Promise.all([writer(first, 40), writer(first, 40), writer(second, 40), writer(second, 40)]);
+  await Promise.all([writer(first, 30), writer(first, 30), writer(second, 30), writer(second, 30)]);
   writing = false;
   const seen = await reader;
 
