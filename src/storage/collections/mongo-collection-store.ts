@@ -129,7 +129,6 @@ export class MongoCollectionStore implements CollectionStore, CollectionDump {
   }
 }
 
-
 function collectionName(owner: string, name: string): string {
   return `${COLLECTION_PREFIX}${owner}.${name}`;
 }
