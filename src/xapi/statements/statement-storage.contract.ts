@@ -215,6 +215,19 @@ export function describeStatementStorageContract(adapter: string, createStorage:
       const page = await storage.readFeed(undefined, 100);
       expect(page.records.map((r) => r.id)).toEqual([stored.id, later.id]);
       expect(page.through).toBe(await storage.feedHead());
+
+      // Refused among batches stored at the same time (on SQLite: a rolled-back savepoint of one group commit).
+      const [before, after] = [recordOf(), recordOf()];
+      const outcomes = await Promise.allSettled([
+        storage.storeBatch([before]),
+        storage.storeBatch([recordOf(), { ...stored, fingerprint: 'other' }]),
+        storage.storeBatch([after]),
+      ]);
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      const rest = await storage.readFeed(page.through, 100);
+      expect(rest.records.map((r) => r.id).sort()).toEqual([before.id, after.id].sort());
+      expectIncreasing(rest.records);
+      expect(rest.through).toBe(await storage.feedHead());
     });
 
     it('feeds each statement of concurrent batches exactly once, in increasing positions, to a reader following it meanwhile', async () => {
