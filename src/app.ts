@@ -10,6 +10,7 @@ import type { Logger } from './logger';
 import { apiDocsRoutes, loadOpenApiDocument } from './ops/api-docs';
 import { Metrics } from './ops/metrics';
 import { operationsRoutes } from './ops/routes';
+import { openPeople, peopleForPlugins, peopleRoutes, signInRoutes, type People } from './people';
 import { EventDelivery } from './platform/events/delivery';
 import { registerEventMetrics } from './platform/events/metrics';
 import { pluginSubscribers } from './platform/events/plugin-subscribers';
@@ -48,6 +49,8 @@ export interface Services {
   profiles: ProfileService;
   /** Durable post-store events to the plugins' handlers and the profile patterns (started by the server). */
   events: EventDelivery;
+  /** People, their identities and roles, sessions and sign-in (docs/people.md). */
+  people: People;
 }
 
 export type AppOptions = Pick<
@@ -61,6 +64,8 @@ export interface ServiceOptions {
   /** The plugins to set up (loadPlugins), with their settings. */
   plugins: LoadedPlugin[];
   jsonBodyLimitBytes: number;
+  /** OpenID Connect sign-in; without it people sign in with login links only. */
+  oidc?: Config['oidc'];
 }
 
 export async function createServices(storage: StorageBackend, logger: Logger, options: ServiceOptions): Promise<Services> {
@@ -68,6 +73,7 @@ export async function createServices(storage: StorageBackend, logger: Logger, op
   const authenticateCredentials = authenticate({ store: storage.credentials });
   const metrics = new Metrics();
   const profiles = createProfileService({ collections: storage.collections, statements: storage.statements, logger });
+  const people = await openPeople(storage.collections, { publicUrl: options.lrsHomePage.replace(/\/+$/, ''), oidc: options.oidc });
   const plugins = await setUpPlugins(options.plugins, {
     collections: storage.collections,
     statements: pluginStatementReader(storage.statements),
@@ -75,6 +81,7 @@ export async function createServices(storage: StorageBackend, logger: Logger, op
     logger,
     publicUrl: options.lrsHomePage,
     jsonBodyLimitBytes: options.jsonBodyLimitBytes,
+    people: peopleForPlugins(people),
   });
   await registerPluginProfiles(options.plugins, profiles.registry, logger);
   const events = await EventDelivery.open({
@@ -104,6 +111,7 @@ export async function createServices(storage: StorageBackend, logger: Logger, op
     plugins,
     profiles,
     events,
+    people,
   };
 }
 
@@ -115,8 +123,13 @@ export function buildApp(services: Services, options: AppOptions, logger: Logger
   app.use(services.metrics.middleware());
   app.use(operationsRoutes(services.storage, services.metrics));
   app.use(apiDocsRoutes(mergeOpenApi(loadOpenApiDocument(), services.plugins)));
-  app.use(XAPI_BASE_PATH, xapiRouter(services, options, services.authenticate));
+  const validator = createStatementValidator();
+  const validateActor = (actor: unknown, path: string) => validator.validateActor(actor, path);
+  app.use(XAPI_BASE_PATH, xapiRouter(services, options, validateActor));
+  app.use(peopleRoutes(services.people, { authenticate: services.authenticate, validateActor, jsonBodyLimitBytes: options.jsonBodyLimitBytes }));
+  app.use(services.people.sessions.middleware());
   app.use(webRoutes());
+  app.use(signInRoutes(services.people, { validateActor, logger }));
   app.use(
     profileRouter(services.profiles, {
       credentials: services.storage.credentials,
@@ -134,9 +147,7 @@ export function buildApp(services: Services, options: AppOptions, logger: Logger
   return app;
 }
 
-function xapiRouter(services: Services, options: AppOptions, authenticateCredentials: RequestHandler): Router {
-  const validator = createStatementValidator();
-  const validateActor = (actor: unknown, path: string) => validator.validateActor(actor, path);
+function xapiRouter(services: Services, options: AppOptions, validateActor: (actor: unknown, path: string) => void): Router {
   const router = Router();
   router.use(sendXapiVersion());
   const { storage } = services;
@@ -145,7 +156,7 @@ function xapiRouter(services: Services, options: AppOptions, authenticateCredent
   router.use(alternateRequestSyntax());
   router.use(aboutRoutes({}));
   router.use(requireXapiVersion());
-  router.use(authenticateCredentials);
+  router.use(services.authenticate);
   router.use(
     statementRoutes({
       ingest: services.ingest,
@@ -161,7 +172,7 @@ function xapiRouter(services: Services, options: AppOptions, authenticateCredent
     }),
   );
   router.use(activityRoutes(storage.activities));
-  router.use(agentRoutes(storage.agents, validateActor));
+  router.use(agentRoutes(storage.agents, validateActor, services.people.service));
   router.use(
     documentRoutes({
       storage: storage.documents,

@@ -29,6 +29,14 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** PLUGINS: the built-in plugins to run, `all` (the default) or a list (`none` for none). */
   plugins: 'all' | string[];
+  /** OpenID Connect sign-in (docs/people.md): on when OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are all set. */
+  oidc?: OidcConfig;
+}
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -71,9 +79,26 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     statementsPageSize: read.integer('STATEMENTS_PAGE_SIZE', 100, 1, 10_000),
     shutdownTimeoutMs: read.integer('SHUTDOWN_TIMEOUT_MS', 10_000, 0),
     plugins: read.pluginSelection('PLUGINS'),
+    oidc: readOidc(read, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+const OIDC_SETTINGS = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
+
+function readOidc(read: EnvReader, problems: string[]): OidcConfig | undefined {
+  const [issuer, clientId, clientSecret] = [read.url('OIDC_ISSUER'), read.string('OIDC_CLIENT_ID'), read.string('OIDC_CLIENT_SECRET')];
+  const missing = OIDC_SETTINGS.filter((_name, index) => [issuer, clientId, clientSecret][index] === undefined);
+  if (missing.length === OIDC_SETTINGS.length) return undefined;
+  if (missing.length > 0) {
+    problems.push(`OpenID Connect sign-in needs all of ${OIDC_SETTINGS.join(', ')}; missing ${missing.join(', ')}`);
+    return undefined;
+  }
+  if (read.string('PUBLIC_URL') === undefined) {
+    problems.push('OIDC_ISSUER needs PUBLIC_URL: the provider sends browsers back to PUBLIC_URL/sign-in/callback');
+  }
+  return { issuer: issuer!, clientId: clientId!, clientSecret: clientSecret! };
 }
 
 class EnvReader {

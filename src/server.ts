@@ -30,6 +30,7 @@ export async function startServer(config: Config, logger: Logger, plugins: Loade
     lrsHomePage: homePage,
     plugins,
     jsonBodyLimitBytes: config.jsonBodyLimitBytes,
+    oidc: config.oidc,
   });
   if (plugins.length > 0) logger.info({ plugins: services.plugins.map(({ name, version }) => `${name}@${version}`) }, 'Plugins set up');
   await ensureAdminCredential(storage.credentials, config.admin, logger);

@@ -10,6 +10,7 @@
 import type { Request, RequestHandler, Router } from 'express';
 import type { Logger } from 'pino';
 import { requireScope } from '../auth/authenticate';
+import type { PeopleForPlugins } from '../people';
 import type { Collection, CollectionDeclaration } from '../storage/collections/collection-store';
 import type { StoredStatement } from '../xapi/types';
 
@@ -20,6 +21,25 @@ export type { Logger } from 'pino';
 export { BadRequestCode, BadRequestError, ConflictError, ForbiddenError, HttpError, NotFoundError, ServiceUnavailableError } from '../errors';
 /** Request parameters: a UUID path parameter (400 INVALID_PARAMETER otherwise), and query parameters given at most once. */
 export { parseUuidParameter } from '../xapi/parameters';
+export type { PeopleForPlugins, Role, SignedIn } from '../people';
+/** The web shell (docs/web.md): pages, their language, forms with CSRF tokens, charts. */
+export {
+  allowFormTarget,
+  BarChart,
+  CsrfField,
+  csrfToken,
+  defineMessages,
+  i18n,
+  LineChart,
+  renderPage,
+  requireCsrfToken,
+  usePage,
+  webPage,
+  type LocalizedText,
+  type Locale,
+  type NavItem,
+  type PageOptions,
+} from '../web';
 export { singleParameters } from '../http/parameters';
 /** The period of a cron expression in ms (the gap between its next two firings). */
 export { cronPeriodMs } from '../jobs/cron-period';
@@ -77,6 +97,8 @@ export interface PluginContext {
   store<T extends object = Record<string, unknown>>(collection: string): Collection<T>;
   readonly statements: StatementReader;
   readonly http: PluginHttp;
+  /** Who is signed in, their roles and linked identities (src/people). */
+  readonly people: PeopleForPlugins;
 }
 
 /** Read access to stored statements, as every credential with `all/read` sees them. */

@@ -1,11 +1,8 @@
 import pino from 'pino';
-import { authenticate } from '../../auth/authenticate';
+import { createServices } from '../../app';
 import { authorityHomePage } from '../../auth/credential-store';
 import { loadPlugins } from '../plugins/load';
-import { setUpPlugins } from '../plugins/platform';
-import { pluginStatementReader } from '../plugins/statement-reader';
 import { runEventsCommand } from './commands';
-import { pluginEventDelivery } from './plugin-subscribers';
 
 /** `npm run plugins -- <command>`: rebuilds a plugin's stores from every statement, or shows event delivery. */
 
@@ -17,16 +14,15 @@ void runEventsCommand(process.argv.slice(2), {
   logger,
   out: (line) => console.log(line),
   err: (line) => console.error(line),
+  // The same subscribers as the LRS itself: the plugins' onEvents and the profile patterns.
   delivery: async (storage, config) => {
-    const plugins = await setUpPlugins(loadPlugins(config.plugins, process.env), {
-      collections: storage.collections,
-      statements: pluginStatementReader(storage.statements),
-      authenticate: authenticate({ store: storage.credentials }),
-      logger,
-      publicUrl: authorityHomePage(config),
+    const services = await createServices(storage, logger, {
+      lrsHomePage: authorityHomePage(config),
+      plugins: loadPlugins(config.plugins, process.env),
       jsonBodyLimitBytes: config.jsonBodyLimitBytes,
+      oidc: config.oidc,
     });
-    return pluginEventDelivery(storage, plugins, logger);
+    return services.events;
   },
 }).then((code) => {
   process.exitCode = code;

@@ -6,7 +6,7 @@ import { requireGrant } from '../../auth/authenticate';
 import type { Scope } from '../../auth/scopes';
 import { rawBody, readJsonBody } from '../../http/body';
 import type { Logger } from '../../logger';
-import type { Collection, FeedEvent, PluginContext, PluginHooks, PluginHttp, PluginJob, StatementReader } from '../../plugin-api';
+import type { Collection, FeedEvent, PeopleForPlugins, PluginContext, PluginHooks, PluginHttp, PluginJob, StatementReader } from '../../plugin-api';
 import type { CollectionStore } from '../../storage/collections/collection-store';
 import type { LoadedPlugin } from './load';
 import { PluginManifestError } from './manifest';
@@ -39,6 +39,7 @@ export interface PlatformDependencies {
   logger: Logger;
   publicUrl: string;
   jsonBodyLimitBytes: number;
+  people: PeopleForPlugins;
 }
 
 /**
@@ -69,6 +70,7 @@ async function setUpPlugin({ plugin, folder, settings }: LoadedPlugin, dependenc
     },
     statements: dependencies.statements,
     http: pluginHttp(manifest.name, dependencies),
+    people: dependencies.people,
   };
   const hooks = await plugin.setup(context);
   return {
