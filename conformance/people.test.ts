@@ -128,7 +128,7 @@ describe('People: identity links (admin routes)', () => {
 
   it('needs the admin scope: 401 without a credential, 403 with another scope', async () => {
     await request(harness.app).post('/people').send({ name: 'X' }).expect(401);
-    const response = await api(lrs.auth).post('/people').send({ name: 'X' }).expect(403);
+    const response = await api(await lrs.credential(['all'], 'xAPI only')).post('/people').send({ name: 'X' }).expect(403);
     expect(response.body.code).toBe('FORBIDDEN');
     await api(schoolLinks).get('/people').expect(403);
   });

@@ -60,6 +60,7 @@ describe('loadPlugins', () => {
     ['a missing field', { ...VALID_MANIFEST, version: undefined }, 'Plugin "counter": manifest is missing required property "version"'],
     ['a bad version', { ...VALID_MANIFEST, version: 'one' }, 'Plugin "counter": manifest.version must match pattern'],
     ['an unknown field', { ...VALID_MANIFEST, colour: 'red' }, 'Plugin "counter": manifest has unknown property "colour"'],
+    ['a name the core reserves', { ...VALID_MANIFEST, name: 'people' }, 'Plugin "counter": manifest.name "people" is reserved for the core'],
     ['a name other than its folder', { ...VALID_MANIFEST, name: 'counted' }, 'Plugin "counter": manifest.name must be the plugin\'s folder name "counter", got "counted"'],
     ['a bad index name', { ...VALID_MANIFEST, stores: { counts: { indexes: [{ name: 'By Verb', fields: ['verb'] }] } } }, 'Plugin "counter": manifest.stores.counts.indexes.0.name must match pattern'],
     ['an index declared twice', { ...VALID_MANIFEST, stores: { counts: { indexes: [{ name: 'a', fields: ['x'] }, { name: 'a', fields: ['y'] }] } } }, 'Plugin "counter": manifest.stores.counts.indexes declares the index "a" twice'],

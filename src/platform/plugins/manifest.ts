@@ -16,6 +16,11 @@ export class PluginManifestError extends Error {
 }
 
 const NAME = '^[a-z][a-z0-9-]{1,30}$';
+/**
+ * Owners of core data in the collection store (a plugin's name is its owner there, and a rebuild
+ * clears everything its owner holds), so no plugin may take them.
+ */
+const RESERVED_NAMES = ['events', 'people', 'profiles', 'profile-patterns'];
 const INDEX_NAME = '^[a-z][a-z0-9_]{0,40}$';
 const FIELD_NAME = '^[A-Za-z_][A-Za-z0-9_]{0,63}$';
 
@@ -81,6 +86,9 @@ export function validatePlugin(exported: unknown, folder: string): KeikoPlugin {
     throw new PluginManifestError(label, field, schemaProblem(error));
   }
   const manifest = plugin.manifest;
+  if (RESERVED_NAMES.includes(manifest.name)) {
+    throw new PluginManifestError(label, 'manifest.name', `"${manifest.name}" is reserved for the core (${RESERVED_NAMES.join(', ')})`);
+  }
   if (manifest.name !== label) {
     throw new PluginManifestError(label, 'manifest.name', `must be the plugin's folder name "${label}", got "${manifest.name}"`);
   }

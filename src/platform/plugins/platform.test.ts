@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import request from 'supertest';
-import { createTestLrs, type TestLrs } from '../../../test-support/app';
+import { createTestLrs, XAPI_VERSION_HEADER, type TestLrs } from '../../../test-support/app';
 import { loadPlugins } from './load';
 
 const TEST_PLUGINS = path.resolve(__dirname, '../../../test-support/plugins');
@@ -65,6 +65,35 @@ describe('a plugin route', () => {
     expect(response.body.code).toBe('NO_SUCH_RESOURCE');
   });
 });
+
+describe('a plugin\'s event handler', () => {
+  it('receives what is stored, through the durable event delivery, and voiding takes it back', async () => {
+    const statement = { actor: { mbox: 'mailto:ana@example.org' }, verb: { id: 'http://adlnet.gov/expapi/verbs/completed' }, object: { id: 'http://example.org/course' } };
+    const stored = await request(lrs.app).post('/xapi/statements').set(XAPI_VERSION_HEADER).set('Authorization', lrs.auth).send(statement);
+    expect(stored.status).toBe(200);
+    const count = async () => (await request(lrs.app).get('/plugins/counter/count').set('Authorization', lrs.auth)).body.count as number;
+    lrs.services.events.start();
+    try {
+      await waitFor(async () => (await count()) === 1);
+      const voiding = { ...statement, verb: { id: 'http://adlnet.gov/expapi/verbs/voided' }, object: { objectType: 'StatementRef', id: stored.body[0] } };
+      await request(lrs.app).post('/xapi/statements').set(XAPI_VERSION_HEADER).set('Authorization', lrs.auth).send(voiding).expect(200);
+      lrs.services.events.notify();
+      // The voiding statement counts, the voided one no longer does.
+      await waitFor(async () => (await request(lrs.app).get('/plugins/counter/count?verb=http://adlnet.gov/expapi/verbs/completed').set('Authorization', lrs.auth)).body.count === 0);
+      expect(await count()).toBe(1);
+    } finally {
+      await lrs.services.events.stop();
+    }
+  });
+});
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for event delivery');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 describe('a plugin job', () => {
   it('is set up with the schedule its setup returned', () => {
