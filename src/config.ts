@@ -1,5 +1,5 @@
 import path from 'node:path';
-import cron from 'node-cron';
+import { SettingsReader, type Env } from './settings-reader';
 
 /**
  * Configuration, read from the environment once at start-up and validated as a whole,
@@ -49,11 +49,9 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Record<string, string | undefined>;
-
 export function loadConfig(env: Env, cwd = process.cwd()): Config {
   const problems: string[] = [];
-  const read = new EnvReader(env, problems);
+  const read = new SettingsReader(env, problems);
 
   const adminKey = read.string('LRS_ADMIN_KEY');
   const adminSecret = read.string('LRS_ADMIN_SECRET');
@@ -87,7 +85,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
 
 const OIDC_SETTINGS = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
 
-function readOidc(read: EnvReader, problems: string[]): OidcConfig | undefined {
+function readOidc(read: SettingsReader, problems: string[]): OidcConfig | undefined {
   const [issuer, clientId, clientSecret] = [read.url('OIDC_ISSUER'), read.string('OIDC_CLIENT_ID'), read.string('OIDC_CLIENT_SECRET')];
   const missing = OIDC_SETTINGS.filter((_name, index) => [issuer, clientId, clientSecret][index] === undefined);
   if (missing.length === OIDC_SETTINGS.length) return undefined;
@@ -99,74 +97,4 @@ function readOidc(read: EnvReader, problems: string[]): OidcConfig | undefined {
     problems.push('OIDC_ISSUER needs PUBLIC_URL: the provider sends browsers back to PUBLIC_URL/sign-in/callback');
   }
   return { issuer: issuer!, clientId: clientId!, clientSecret: clientSecret! };
-}
-
-class EnvReader {
-  constructor(
-    private readonly env: Env,
-    private readonly problems: string[],
-  ) {}
-
-  string(name: string): string | undefined {
-    const value = this.env[name]?.trim();
-    return value === undefined || value === '' ? undefined : value;
-  }
-
-  integer(name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
-    const raw = this.string(name);
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!/^\d+$/.test(raw) || value < min || value > max) {
-      this.problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-      return fallback;
-    }
-    return value;
-  }
-
-  /** `all` when unset; `none` is the empty list; otherwise names separated by commas or spaces. */
-  pluginSelection(name: string): 'all' | string[] {
-    const raw = this.string(name);
-    if (raw === undefined || raw === 'all') return 'all';
-    if (raw === 'none') return [];
-    const names = [...new Set(raw.split(/[\s,]+/).filter((entry) => entry !== ''))];
-    const malformed = names.filter((entry) => !/^[a-z][a-z0-9-]{1,30}$/.test(entry));
-    if (malformed.length > 0) this.problems.push(`${name} must be all, none or plugin names separated by commas, got "${raw}"`);
-    return names;
-  }
-
-  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
-    const raw = this.string(name);
-    if (raw === undefined) return fallback;
-    if (!(allowed as readonly string[]).includes(raw)) {
-      this.problems.push(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
-      return fallback;
-    }
-    return raw as T;
-  }
-
-  url(name: string): string | undefined {
-    const raw = this.string(name);
-    if (raw !== undefined && !/^https?:\/\/[^\s/]+/.test(raw)) {
-      this.problems.push(`${name} must be an http(s) URL, got "${raw}"`);
-    }
-    return raw;
-  }
-
-  cron(name: string, fallback: string): string {
-    const raw = this.string(name);
-    if (raw === undefined) return fallback;
-    if (!cron.validate(raw)) {
-      this.problems.push(`${name} must be a cron expression such as "*/10 * * * *", got "${raw}"`);
-      return fallback;
-    }
-    return raw;
-  }
-
-  mongoUri(name: string): string | undefined {
-    const raw = this.string(name);
-    if (raw !== undefined && !/^mongodb(\+srv)?:\/\//.test(raw)) {
-      this.problems.push(`${name} must start with mongodb:// or mongodb+srv://`);
-    }
-    return raw;
-  }
 }

@@ -11,6 +11,7 @@ import type { Request, RequestHandler, Router } from 'express';
 import type { Logger } from 'pino';
 import { requireScope } from '../auth/authenticate';
 import type { PeopleForPlugins } from '../people';
+import type { Env } from '../settings-reader';
 import type { Collection, CollectionDeclaration } from '../storage/collections/collection-store';
 import type { StoredStatement } from '../xapi/types';
 
@@ -43,6 +44,8 @@ export {
 export { singleParameters } from '../http/parameters';
 /** The period of a cron expression in ms (the gap between its next two firings). */
 export { cronPeriodMs } from '../jobs/cron-period';
+/** What `settings(env)` reads with: every problem collected, each naming its variable. */
+export { SettingsReader, type Env } from '../settings-reader';
 
 /**
  * 403 unless the request's credential may read statements, as the xAPI Statement resource asks
@@ -170,7 +173,7 @@ export interface PluginJob {
 export interface KeikoPlugin {
   manifest: PluginManifest;
   /** Reads and validates the plugin's settings once at start; returns problems to stop the LRS with. */
-  settings?(env: Readonly<Record<string, string | undefined>>): { settings: unknown; problems: string[] };
+  settings?(env: Env): { settings: unknown; problems: string[] };
   setup(context: PluginContext): PluginHooks | Promise<PluginHooks>;
 }
 
