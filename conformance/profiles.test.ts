@@ -266,6 +266,9 @@ describe('xAPI Profiles service', () => {
       const extra = await request(lrs.app).put('/admin/profiles/mode').set('Authorization', admin).send({ profile: PROFILE, mode: 'off', force: true });
       expect(extra.status).toBe(400);
       expect(extra.body.message).toContain('force');
+      const inherited = await request(lrs.app).put('/admin/profiles/mode').set('Authorization', admin).type('application/json').send(`{"profile": "${PROFILE}", "mode": "off", "constructor": 1}`);
+      expect(inherited.status).toBe(400);
+      expect(inherited.body.message).toContain('constructor');
     });
   });
 

@@ -123,7 +123,7 @@ function fields(value: unknown, allowed: Record<string, 'required' | 'optional'>
   const expected = Object.keys(allowed).join(', ');
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(`The body must be a JSON object with ${expected}`);
   const body = value as Body;
-  for (const name of Object.keys(body)) if (!(name in allowed)) throw invalid(`Unknown field "${name}"; expected ${expected}`);
+  for (const name of Object.keys(body)) if (!Object.hasOwn(allowed, name)) throw invalid(`Unknown field "${name}"; expected ${expected}`);
   for (const [name, presence] of Object.entries(allowed)) if (presence === 'required' && body[name] === undefined) throw invalid(`Missing field "${name}"`);
   return body;
 }
