@@ -4,26 +4,18 @@
  * pattern conformance per registration fed by the statement feed, surviving a restart.
  */
 import { randomUUID } from 'node:crypto';
-import express, { Router, type Express } from 'express';
 import pino from 'pino';
+import type { Express } from 'express';
 import request from 'supertest';
-import { authenticate } from '../src/auth/authenticate';
 import type { Scope } from '../src/auth/scopes';
-import { rawBody } from '../src/http/body';
-import { errorHandler, notFoundHandler } from '../src/http/error-handler';
-import { requireXapiVersion } from '../src/http/xapi-version';
 import { EventDelivery } from '../src/platform/events/delivery';
 import { feedEvents } from '../src/platform/events/feed-events';
 import type { FeedEvent } from '../src/plugin-api';
-import { createProfileService, profilePatternSubscriber, profileRouter, type ProfileService } from '../src/profiles';
+import { buildApp, createServices } from '../src/app';
+import { loadConfig } from '../src/config';
+import { profilePatternSubscriber, type ProfileService } from '../src/profiles';
 import quizProfile from '../src/profiles/test-fixtures/quiz-profile.json';
 import type { StorageBackend } from '../src/storage/backend';
-import { matchAttachments } from '../src/xapi/statements/attachments/statement-request';
-import { verifySignedStatements } from '../src/xapi/statements/attachments/signature';
-import { StatementIngest } from '../src/xapi/statements/ingest';
-import { StatementReader } from '../src/xapi/statements/reader';
-import { statementRoutes } from '../src/xapi/statements/routes';
-import { createStatementValidator } from '../src/xapi/statements/validation/validate-statement';
 import { basicAuth, XAPI_VERSION_HEADER } from '../test-support/app';
 import { openTestBackend, type TestBackend } from '../test-support/backends';
 
@@ -85,47 +77,12 @@ interface ProfileLrs {
   deliverFeed(): Promise<void>;
 }
 
-function profileLrs(storage: StorageBackend): ProfileLrs {
+async function profileLrs(storage: StorageBackend): Promise<ProfileLrs> {
   const logger = pino({ level: 'silent' });
-  const profiles = createProfileService({ collections: storage.collections, statements: storage.statements, logger });
-  const validator = createStatementValidator();
-  const ingest = new StatementIngest({
-    storage: storage.statements,
-    blobs: storage.attachments,
-    activities: storage.activities,
-    agents: storage.agents,
-    validateStatement: (statement, path) => validator.validateStatement(statement, path),
-    matchAttachments,
-    verifySignatures: verifySignedStatements,
-    logger,
-    batchCheck: profiles.enforcement,
-  });
-  const authenticateCredentials = authenticate({ store: storage.credentials });
-  const xapi = Router();
-  xapi.use(rawBody(1_000_000), requireXapiVersion(), authenticateCredentials);
-  xapi.use(
-    statementRoutes({
-      ingest,
-      reader: new StatementReader(storage.statements, storage.attachments, storage.activities),
-      storage: storage.statements,
-      validateActor: (value, path) => validator.validateActor(value, path),
-      maxPageSize: 100,
-      jsonBodyLimitBytes: 1_000_000,
-    }),
-  );
-  const app = express();
-  app.set('query parser', 'simple');
-  app.use('/xapi', xapi);
-  app.use(
-    profileRouter(profiles, {
-      credentials: storage.credentials,
-      statements: storage.statements,
-      authenticate: authenticateCredentials,
-      bodyLimitBytes: 4_000_000,
-    }),
-  );
-  app.use(notFoundHandler());
-  app.use(errorHandler(logger));
+  const config = loadConfig({ JSON_BODY_LIMIT_BYTES: '4000000' });
+  const services = await createServices(storage, logger, { lrsHomePage: 'http://lrs.test/', plugins: [], jsonBodyLimitBytes: config.jsonBodyLimitBytes });
+  const { profiles } = services;
+  const app = buildApp(services, config, logger);
 
   const subscriber = profilePatternSubscriber(profiles);
   let delivered = 0;
@@ -163,7 +120,7 @@ describe('xAPI Profiles service', () => {
 
   beforeAll(async () => {
     backend = await openTestBackend();
-    lrs = profileLrs(backend.backend);
+    lrs = await profileLrs(backend.backend);
     admin = (await credential(['admin'])).auth;
     ({ auth: writer, key: writerKey } = await credential(['statements/write', 'statements/read']));
     ({ auth: other, key: otherKey } = await credential(['statements/write']));
@@ -480,7 +437,7 @@ describe('xAPI Profiles service', () => {
     });
 
     it('survives a restart: a new app on the same storage reports the same and goes on from there', async () => {
-      const restarted = profileLrs(backend.backend);
+      const restarted = await profileLrs(backend.backend);
       expect(await attempt(matchedRun, restarted.app)).toEqual(await attempt(matchedRun));
       expect((await post(finished(unfinished))).status).toBe(200);
       await restarted.deliverFeed();
