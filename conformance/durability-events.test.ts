@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +7,7 @@ import { EventDelivery } from '../src/platform/events/delivery';
 import type { StorageBackend } from '../src/storage/backend';
 import { openStorage } from '../src/storage/open';
 import { testEngine } from '../test-support/backends';
+import { sleep, startChildLrs } from '../test-support/child-lrs';
 import { countingSubscriber } from '../test-support/counting-subscriber';
 import { dropTestDatabase, testDatabase } from '../test-support/database';
 import { freePort } from '../test-support/net';
@@ -138,38 +139,16 @@ function nextBatch(storedIds: string[]): Array<Record<string, unknown>> {
   });
 }
 
-async function startLrs(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test-support/events-lrs.ts'], {
-    cwd: path.resolve(__dirname, '..'),
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      ...(mongo ? { MONGODB_URI: mongo.uri, MONGODB_DB: mongo.dbName } : {}),
-      LRS_ADMIN_KEY: KEY,
-      LRS_ADMIN_SECRET: SECRET,
-      LOG_LEVEL: 'warn',
-      // Delivery at each poll, a few events per page: kills land while events wait and while they are delivered.
-      EVENTS_POLL_MS: '200',
-      EVENTS_PAGE_SIZE: '5',
-      EVENTS_LEASE_MS: '1500',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
+function startLrs(port: number): Promise<ChildProcess> {
+  return startChildLrs('test-support/events-lrs.ts', {
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    ...(mongo ? { MONGODB_URI: mongo.uri, MONGODB_DB: mongo.dbName } : {}),
+    LRS_ADMIN_KEY: KEY,
+    LRS_ADMIN_SECRET: SECRET,
+    // Delivery at each poll, a few events per page: kills land while events wait and while they are delivered.
+    EVENTS_POLL_MS: '200',
+    EVENTS_PAGE_SIZE: '5',
+    EVENTS_LEASE_MS: '1500',
   });
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the LRS exited with code ${child.exitCode} while starting`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/ready`)).status === 200) return child;
-    } catch {
-      // not listening yet
-    }
-    await sleep(50);
-  }
-  throw new Error('the LRS did not become ready within 60 s');
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { testEngine } from '../test-support/backends';
+import { sleep, startChildLrs } from '../test-support/child-lrs';
 import { dropTestDatabase, testDatabase } from '../test-support/database';
 import { freePort } from '../test-support/net';
 import { sampleStatement } from '../test-support/statements';
@@ -114,32 +115,14 @@ function idOf(statement: unknown): string {
   return (statement as { id: string }).id;
 }
 
-async function startLrs(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: path.resolve(__dirname, '..'),
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      ...(mongo ? { MONGODB_URI: mongo.uri, MONGODB_DB: mongo.dbName } : {}),
-      LRS_ADMIN_KEY: KEY,
-      LRS_ADMIN_SECRET: SECRET,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
+function startLrs(port: number): Promise<ChildProcess> {
+  return startChildLrs('src/main.ts', {
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    ...(mongo ? { MONGODB_URI: mongo.uri, MONGODB_DB: mongo.dbName } : {}),
+    LRS_ADMIN_KEY: KEY,
+    LRS_ADMIN_SECRET: SECRET,
   });
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the LRS exited with code ${child.exitCode} while starting`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/ready`)).status === 200) return child;
-    } catch {
-      // not listening yet
-    }
-    await sleep(50);
-  }
-  throw new Error('the LRS did not become ready within 60 s');
 }
 
 /** 200 when the statement is found by statementId, or (voided since) by voidedStatementId. */
@@ -147,8 +130,4 @@ async function statusOf(url: string, voidedParameter: string): Promise<number> {
   const status = (await fetch(url, { headers: HEADERS })).status;
   if (status !== 404) return status;
   return (await fetch(url.replace('statementId=', `${voidedParameter}=`), { headers: HEADERS })).status;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
