@@ -20,6 +20,7 @@ import { mergeOpenApi, pluginRoutes, setUpPlugins, type RunningPlugin } from './
 import { pluginStatementReader } from './platform/plugins/statement-reader';
 import { createProfileService, profilePatternSubscriber, profileRouter, type ProfileService } from './profiles';
 import { registerPluginProfiles } from './platform/plugins/profiles';
+import { registerKeikoProfiles } from './profiles/built-in';
 import type { StorageBackend } from './storage/backend';
 import { webErrorHandler, webNotFound, webRoutes } from './web';
 import { aboutRoutes } from './xapi/about/routes';
@@ -83,6 +84,7 @@ export async function createServices(storage: StorageBackend, logger: Logger, op
     jsonBodyLimitBytes: options.jsonBodyLimitBytes,
     people: peopleForPlugins(people),
   });
+  await registerKeikoProfiles(profiles.registry, logger);
   await registerPluginProfiles(options.plugins, profiles.registry, logger);
   const events = await EventDelivery.open({
     statements: storage.statements,

@@ -4,8 +4,13 @@
  * the plugin's OpenAPI fragment merged into /openapi.json, its routes labelled in /metrics, its
  * stores opened with their declared indexes.
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import pino from 'pino';
 import request from 'supertest';
+import { createServices } from '../../app';
+import { openTestBackend } from '../../../test-support/backends';
 import { createTestLrs, XAPI_VERSION_HEADER, type TestLrs } from '../../../test-support/app';
 import { loadPlugins } from './load';
 
@@ -94,6 +99,31 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): P
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+describe('profiles', () => {
+  it('serves Keiko\'s own profiles from the first start', async () => {
+    const listed = await request(lrs.app).get('/profiles');
+    expect(listed.body.profiles.map((profile: { id: string }) => profile.id)).toEqual(
+      expect.arrayContaining(['passport', 'reputation', 'marketplace', 'governance'].map((name) => `https://w3id.org/keiko/profiles/${name}`)),
+    );
+  });
+
+  it('stop the LRS when a plugin defines one the registry refuses, naming the plugin and the field', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keiko-plugin-profile-'));
+    const { backend, dispose } = await openTestBackend();
+    try {
+      fs.mkdirSync(path.join(dir, 'broken'));
+      const manifest = { name: 'broken', version: '1.0.0', description: 'x', profiles: ['broken.jsonld'], scopes: {}, stores: {}, jobs: [] };
+      fs.writeFileSync(path.join(dir, 'broken', 'index.js'), `exports.default = { manifest: ${JSON.stringify(manifest)}, setup: () => ({}) };\n`);
+      fs.writeFileSync(path.join(dir, 'broken', 'broken.jsonld'), JSON.stringify({ id: 'not a profile' }));
+      const starting = createServices(backend, pino({ level: 'silent' }), { lrsHomePage: 'http://lrs.test/', plugins: loadPlugins('all', {}, dir), jsonBodyLimitBytes: 1_000_000 });
+      await expect(starting).rejects.toThrow(/^Plugin "broken": manifest\.profiles\[0\] names "broken\.jsonld", which cannot be registered: /);
+    } finally {
+      await dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('a plugin job', () => {
   it('is set up with the schedule its setup returned', () => {
