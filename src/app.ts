@@ -130,7 +130,7 @@ export function buildApp(services: Services, options: AppOptions, logger: Logger
   app.use(XAPI_BASE_PATH, xapiRouter(services, options, validateActor));
   app.use(peopleRoutes(services.people, { authenticate: services.authenticate, validateActor, jsonBodyLimitBytes: options.jsonBodyLimitBytes }));
   app.use(services.people.sessions.middleware());
-  app.use(webRoutes());
+  app.use(webRoutes({ siteNav: services.plugins.flatMap((plugin) => plugin.nav) }));
   app.use(signInRoutes(services.people, { validateActor, logger }));
   app.use(
     profileRouter(services.profiles, {

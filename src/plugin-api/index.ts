@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import { requireScope } from '../auth/authenticate';
 import type { PeopleForPlugins } from '../people';
 import type { Env } from '../settings-reader';
+import type { NavItem } from '../web';
 import type { Collection, CollectionDeclaration } from '../storage/collections/collection-store';
 import type { StoredStatement } from '../xapi/types';
 
@@ -154,6 +155,8 @@ export interface PluginHttp {
 export interface PluginHooks {
   /** Mounted under /plugins/<name>/. Every route must be in the manifest's OpenAPI fragment. */
   routes?: Router;
+  /** Links to its pages (under /plugins/<name>/) in the web shell's header, in English and Spanish. */
+  nav?: NavItem[];
   /** Durable post-store events; never called inside the write of a batch. Throw to have the batch retried. */
   onEvents?(events: FeedEvent[]): Promise<void>;
   /**

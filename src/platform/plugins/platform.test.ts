@@ -109,21 +109,40 @@ describe('profiles', () => {
   });
 
   it('stop the LRS when a plugin defines one the registry refuses, naming the plugin and the field', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keiko-plugin-profile-'));
-    const { backend, dispose } = await openTestBackend();
-    try {
-      fs.mkdirSync(path.join(dir, 'broken'));
-      const manifest = { name: 'broken', version: '1.0.0', description: 'x', profiles: ['broken.jsonld'], scopes: {}, stores: {}, jobs: [] };
-      fs.writeFileSync(path.join(dir, 'broken', 'index.js'), `exports.default = { manifest: ${JSON.stringify(manifest)}, setup: () => ({}) };\n`);
-      fs.writeFileSync(path.join(dir, 'broken', 'broken.jsonld'), JSON.stringify({ id: 'not a profile' }));
-      const starting = createServices(backend, pino({ level: 'silent' }), { lrsHomePage: 'http://lrs.test/', plugins: loadPlugins('all', {}, dir), jsonBodyLimitBytes: 1_000_000 });
-      await expect(starting).rejects.toThrow(/^Plugin "broken": manifest\.profiles\[0\] names "broken\.jsonld", which cannot be registered: /);
-    } finally {
-      await dispose();
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const starting = startingWithPlugin({ profiles: ['broken.jsonld'] }, '{}', { 'broken.jsonld': JSON.stringify({ id: 'not a profile' }) });
+    await expect(starting).rejects.toThrow(/^Plugin "broken": manifest\.profiles\[0\] names "broken\.jsonld", which cannot be registered: /);
   });
 });
+
+describe('a plugin\'s pages', () => {
+  it('are linked from the web shell\'s header in the page\'s language', async () => {
+    const english = await request(lrs.app).get('/').set('Accept', 'text/html');
+    expect(english.text).toContain('<a href="/plugins/counter/count">Counts</a>');
+    const spanish = await request(lrs.app).get('/?lang=es').set('Accept', 'text/html');
+    expect(spanish.text).toContain('<a href="/plugins/counter/count">Recuentos</a>');
+  });
+
+  it('must be its own: a link outside /plugins/<name>/ stops the LRS', async () => {
+    const setup = "{ nav: [{ href: '/admin', label: { en: 'Admin', es: 'Admin' } }] }";
+    await expect(startingWithPlugin({}, setup)).rejects.toThrow('Plugin "broken": setup().nav links to "/admin", outside /plugins/broken/');
+  });
+});
+
+/** Sets the LRS up with one plugin "broken" written to a temporary folder: its manifest changes, what its setup returns (source) and files. */
+async function startingWithPlugin(manifestChanges: Record<string, unknown>, setupResult: string, files: Record<string, string> = {}): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keiko-plugin-'));
+  const { backend, dispose } = await openTestBackend();
+  try {
+    const manifest = { name: 'broken', version: '1.0.0', description: 'x', profiles: [], scopes: {}, stores: {}, jobs: [], ...manifestChanges };
+    fs.mkdirSync(path.join(dir, 'broken'));
+    fs.writeFileSync(path.join(dir, 'broken', 'index.js'), `exports.default = { manifest: ${JSON.stringify(manifest)}, setup: () => (${setupResult}) };\n`);
+    for (const [file, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, 'broken', file), content);
+    await createServices(backend, pino({ level: 'silent' }), { lrsHomePage: 'http://lrs.test/', plugins: loadPlugins('all', {}, dir), jsonBodyLimitBytes: 1_000_000 });
+  } finally {
+    await dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 describe('a plugin job', () => {
   it('is set up with the schedule its setup returned', () => {

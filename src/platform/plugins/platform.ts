@@ -8,6 +8,7 @@ import { rawBody, readJsonBody } from '../../http/body';
 import type { Logger } from '../../logger';
 import type { Collection, FeedEvent, PeopleForPlugins, PluginContext, PluginHooks, PluginHttp, PluginJob, StatementReader } from '../../plugin-api';
 import type { CollectionStore } from '../../storage/collections/collection-store';
+import type { NavItem } from '../../web';
 import type { LoadedPlugin } from './load';
 import { PluginManifestError } from './manifest';
 
@@ -18,6 +19,8 @@ export interface RunningPlugin {
   /** Mounted at /plugins/<name>. */
   routes?: Router;
   formerPaths: string[];
+  /** Its links in the web shell's header. */
+  nav: NavItem[];
   /** Its OpenAPI fragment with paths already under /plugins/<name>. */
   openapi?: OpenApiFragment;
   jobs: Array<{ name: string; job: PluginJob }>;
@@ -78,6 +81,7 @@ async function setUpPlugin({ plugin, folder, settings }: LoadedPlugin, dependenc
     version: manifest.version,
     routes: hooks.routes,
     formerPaths: manifest.formerPaths ?? [],
+    nav: checkedNav(manifest.name, hooks.nav ?? []),
     openapi: pluginOpenApi({ plugin, folder, settings }),
     jobs: declaredJobs(manifest.name, manifest.jobs, hooks),
     onEvents: hooks.onEvents?.bind(hooks),
@@ -103,6 +107,12 @@ function pluginHttp(name: string, dependencies: PlatformDependencies): PluginHtt
         });
     },
   };
+}
+
+function checkedNav(plugin: string, nav: NavItem[]): NavItem[] {
+  const outside = nav.find((item) => !item.href.startsWith(`/plugins/${plugin}/`));
+  if (outside !== undefined) throw new PluginManifestError(plugin, 'setup().nav', `links to "${outside.href}", outside /plugins/${plugin}/`);
+  return nav;
 }
 
 function declaredJobs(plugin: string, declared: string[], hooks: PluginHooks): RunningPlugin['jobs'] {

@@ -33,6 +33,7 @@ export default definePlugin({
     });
     return {
       routes,
+      nav: [{ href: '/plugins/counter/count', label: { en: 'Counts', es: 'Recuentos' } }],
       async onEvents(events: FeedEvent[]) {
         for (const event of events) {
           if (event.type === 'stored') await counted.put(event.statement.id, { verb: event.statement.statement.verb.id });
