@@ -1,4 +1,7 @@
-import { ConfigError, loadConfig } from './config';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig, malformedEnvLine, readEnvironment } from './config';
 
 describe('configuration', () => {
   it('has working defaults', () => {
@@ -29,5 +32,87 @@ describe('configuration', () => {
     expect(problems).toMatch(/LRS_ADMIN_KEY and LRS_ADMIN_SECRET/);
     expect(problems).toMatch(/MONGODB_URI/);
     expect(problems).toMatch(/LOG_LEVEL/);
+  });
+
+  it('refuses an unspecified HOST without PUBLIC_URL, saying to set it to the address clients reach', () => {
+    for (const host of ['0.0.0.0', '::']) {
+      expect(() => loadConfig({ HOST: host })).toThrow(
+        new RegExp(`HOST=${host.replace(/\./g, '\\.')} listens on every interface, so PUBLIC_URL must be set to the address clients reach`),
+      );
+    }
+    expect(loadConfig({ HOST: '0.0.0.0', PUBLIC_URL: 'https://lrs.example.org/' })).toMatchObject({
+      host: '0.0.0.0',
+      publicUrl: 'https://lrs.example.org/',
+    });
+    expect(loadConfig({ HOST: '192.0.2.7' }).host).toBe('192.0.2.7');
+  });
+});
+
+describe('readEnvironment (.env file)', () => {
+  let dir: string;
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keiko-env-'));
+  });
+
+  afterEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  function writeEnv(text: string, name = '.env'): string {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    return file;
+  }
+
+  it('is the process environment alone when there is no .env file', () => {
+    expect(readEnvironment({ PORT: '9000' }, dir)).toEqual({ PORT: '9000' });
+  });
+
+  it('adds the .env variables, the process environment winning over the file', () => {
+    writeEnv('# the LRS\nPORT=9000\nexport LOG_LEVEL=debug\nPUBLIC_URL="https://lrs.example.org/" # public\n\nMONGODB_DB = lrs\n');
+    expect(readEnvironment({ PORT: '9100', HOME: '/home/keiko', UNSET: undefined }, dir)).toEqual({
+      PORT: '9100',
+      HOME: '/home/keiko',
+      LOG_LEVEL: 'debug',
+      PUBLIC_URL: 'https://lrs.example.org/',
+      MONGODB_DB: 'lrs',
+    });
+  });
+
+  it('reads the file ENV_FILE names instead, relative to the working directory', () => {
+    writeEnv('PORT=9000\n');
+    writeEnv('PORT=9200\n', 'production.env');
+    expect(readEnvironment({ ENV_FILE: 'production.env' }, dir).PORT).toBe('9200');
+    expect(() => readEnvironment({ ENV_FILE: 'missing.env' }, dir)).toThrow(
+      new ConfigError([`${path.join(dir, 'missing.env')} cannot be read (ENOENT)`]),
+    );
+  });
+
+  it('refuses a malformed file, naming the file and the line', () => {
+    const file = writeEnv('PORT=9000\n# fine\nLOG_LEVEL debug\n');
+    expect(() => readEnvironment({}, dir)).toThrow(ConfigError);
+    expect(() => readEnvironment({}, dir)).toThrow(`${file}:3: expected NAME=value (or a # comment)`);
+  });
+
+  it('feeds loadConfig, which names a bad value from the file like one from the environment', () => {
+    writeEnv('PORT=eighty\nDATA_DIR=lrs-data\n');
+    expect(() => loadConfig(readEnvironment({}, dir), dir)).toThrow(/PORT must be an integer from 0 to 65535, got "eighty"/);
+    expect(loadConfig(readEnvironment({ PORT: '81' }, dir), dir)).toMatchObject({ port: 81, dataDir: path.join(dir, 'lrs-data') });
+  });
+});
+
+describe('malformedEnvLine', () => {
+  it('accepts assignments, comments, blank lines and quoted values over several lines', () => {
+    expect(malformedEnvLine('A=1\n\n  # note\nexport B=two\nC="line 1\nline 2"\nD=\'x\'\nE=\n')).toBeUndefined();
+  });
+
+  it('names the first line that is not NAME=value', () => {
+    expect(malformedEnvLine('A=1\nnot a setting\nB\n')).toEqual({ line: 2, problem: 'expected NAME=value (or a # comment)' });
+    expect(malformedEnvLine('A=1\n1X=2\n')?.line).toBe(2);
+  });
+
+  it('names the line of a quote that is never closed', () => {
+    expect(malformedEnvLine('A=1\nKEY="unterminated\nB=2\n')).toEqual({ line: 2, problem: 'the value\'s opening " is never closed' });
   });
 });

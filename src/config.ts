@@ -1,10 +1,13 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import { parseEnv } from 'node:util';
 import { SettingsReader, type Env } from './settings-reader';
 
 /**
- * Configuration, read from the environment once at start-up and validated as a whole,
- * so a misconfigured deployment fails fast with every problem listed. Everything else
- * receives the resulting object; nothing below this module reads `process.env`.
+ * Configuration, read from the environment (and a `.env` file, see readEnvironment) once at
+ * start-up and validated as a whole, so a misconfigured deployment fails fast with every problem
+ * listed. Everything else receives the resulting object; nothing below this module reads
+ * `process.env` or the `.env` file.
  */
 export interface Config {
   port: number;
@@ -49,6 +52,62 @@ export class ConfigError extends Error {
   }
 }
 
+/** The file readEnvironment reads unless ENV_FILE names another, relative to the working directory. */
+export const DEFAULT_ENV_FILE = '.env';
+
+/**
+ * The settings the LRS and its plugins read: the variables of the `.env` file in `cwd` (or of the
+ * file ENV_FILE names) overlaid by the process environment, which wins. A missing default file is
+ * no error; a missing ENV_FILE, an unreadable file or a line that is not `NAME=value` is a
+ * ConfigError naming the file (and line).
+ */
+export function readEnvironment(processEnv: Env, cwd = process.cwd()): Env {
+  const named = processEnv.ENV_FILE?.trim() || undefined;
+  const file = path.resolve(cwd, named ?? DEFAULT_ENV_FILE);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && named === undefined) return processEnv;
+    throw new ConfigError([`${file} cannot be read (${code ?? (error as Error).message})`]);
+  }
+  const malformed = malformedEnvLine(text);
+  if (malformed !== undefined) {
+    throw new ConfigError([`${file}:${malformed.line}: ${malformed.problem}`]);
+  }
+  return { ...parseEnv(text), ...definedOnly(processEnv) };
+}
+
+const ENV_ASSIGNMENT = /^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_.-]*\s*=(.*)$/;
+const ENV_QUOTES = ['"', "'", '`'];
+
+/**
+ * The first line of a `.env` text that is neither blank, a comment nor `NAME=value`, or whose
+ * quoted value is never closed. util.parseEnv itself skips such lines silently, which would hide
+ * a typo in a setting.
+ */
+export function malformedEnvLine(text: string): { line: number; problem: string } | undefined {
+  const lines = text.split(/\r?\n/);
+  let open: { quote: string; line: number } | undefined;
+  for (const [index, line] of lines.entries()) {
+    if (open) {
+      if (line.includes(open.quote)) open = undefined;
+      continue;
+    }
+    if (/^\s*(?:#|$)/.test(line)) continue;
+    const value = ENV_ASSIGNMENT.exec(line)?.[1]?.trimStart();
+    if (value === undefined) return { line: index + 1, problem: 'expected NAME=value (or a # comment)' };
+    const quote = value[0];
+    if (quote !== undefined && ENV_QUOTES.includes(quote) && !value.includes(quote, 1)) open = { quote, line: index + 1 };
+  }
+  return open && { line: open.line, problem: `the value's opening ${open.quote} is never closed` };
+}
+
+function definedOnly(env: Env): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
 export function loadConfig(env: Env, cwd = process.cwd()): Config {
   const problems: string[] = [];
   const read = new SettingsReader(env, problems);
@@ -79,8 +138,19 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     plugins: read.pluginSelection('PLUGINS'),
     oidc: readOidc(read, problems),
   };
+  if (isUnspecifiedAddress(config.host) && config.publicUrl === undefined) {
+    problems.push(
+      `HOST=${config.host} listens on every interface, so PUBLIC_URL must be set to the address clients reach ` +
+        '(e.g. https://lrs.example.org/): authority homePages and sign-in link URLs are built from it',
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** 0.0.0.0 and :: mean "every interface": no address a client could be given. */
+function isUnspecifiedAddress(host: string): boolean {
+  return ['0.0.0.0', '::', '[::]', '::0', '0:0:0:0:0:0:0:0'].includes(host);
 }
 
 const OIDC_SETTINGS = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
