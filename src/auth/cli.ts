@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { loadConfig, type Config } from '../config';
+import { loadConfig, readEnvironment, type Config } from '../config';
 import type { Logger } from '../logger';
 import { openStorage } from '../storage/open';
 import { DEFAULT_CACHE_TTL_MS } from './authenticate';
@@ -24,8 +24,12 @@ Commands:
       Lists all credentials, without secrets.
   revoke KEY
       Revokes a credential. A running LRS stops accepting it within ${DEFAULT_CACHE_TTL_MS / 1000} s.
+  rehome
+      Makes PUBLIC_URL the authority homePage of every credential (after PUBLIC_URL changed, or
+      credentials were created without it). Statements already stored keep their authority.
 
-Uses MONGODB_URI (database MONGODB_DB) when set, else the SQLite database in DATA_DIR (also while the LRS runs).`;
+Uses MONGODB_URI (database MONGODB_DB) when set, else the SQLite database in DATA_DIR (also while the LRS runs).
+Settings come from the environment and the .env file, like the LRS's.`;
 
 const EXIT_OK = 0;
 const EXIT_FAILURE = 1;
@@ -34,9 +38,9 @@ const EXIT_USAGE = 2;
 class UsageError extends Error {}
 
 /** Parses the command's arguments (throwing UsageError) and returns what to run against the store. */
-type Command = (args: string[]) => (store: CredentialStore) => Promise<number>;
+type Command = (args: string[], config: Config) => (store: CredentialStore) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = { create, list, revoke };
+const COMMANDS: Record<string, Command> = { create, list, revoke, rehome };
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
@@ -48,8 +52,9 @@ async function main(argv: string[]): Promise<number> {
   const command = COMMANDS[name];
   if (!command) return usageError(`Unknown command "${name}"`);
   try {
-    const run = command(args);
-    return await withStore(loadConfig(process.env), cliLogger(), run);
+    const config = loadConfig(readEnvironment(process.env));
+    const run = command(args, config);
+    return await withStore(config, cliLogger(), run);
   } catch (error) {
     if (error instanceof UsageError) return usageError(error.message);
     console.error(`Error: ${error instanceof Error ? error.message : String(error)}`);
@@ -105,6 +110,18 @@ function revoke(args: string[]) {
     }
     console.error(`No active credential with key ${key}.`);
     return EXIT_FAILURE;
+  };
+}
+
+function rehome(args: string[], config: Config) {
+  parseOptions(args, {}, 0);
+  if (config.publicUrl === undefined) throw new Error('rehome needs PUBLIC_URL, the address clients reach the LRS at (in the environment or .env)');
+  const homePage = authorityHomePage(config);
+  return async (store: CredentialStore) => {
+    const changed = await store.rehomeAuthorities(homePage);
+    const total = (await store.list()).length;
+    console.log(`Set the authority homePage of ${changed} of ${total} credential(s) to ${homePage}.`);
+    return EXIT_OK;
   };
 }
 

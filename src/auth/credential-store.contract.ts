@@ -146,6 +146,33 @@ export function describeCredentialStoreContract(
       });
     });
 
+    describe('rehomeAuthorities', () => {
+      const NEW_HOME_PAGE = 'https://lrs.school.example/';
+
+      it('moves every credential, revoked ones included, to the new home page, counting those that changed', async () => {
+        await store.create({ name: 'Moodle', scopes: ['statements/write'], key: 'moodle' });
+        await store.create({ name: 'Old', scopes: ['state'], key: 'old' });
+        await store.revoke('old');
+
+        expect(await store.rehomeAuthorities(NEW_HOME_PAGE)).toBe(2);
+        expect((await store.list()).map((credential) => credential.authority.account)).toEqual([
+          { homePage: NEW_HOME_PAGE, name: 'moodle' },
+          { homePage: NEW_HOME_PAGE, name: 'old' },
+        ]);
+        expect((await store.findActive('moodle'))?.credential.authority.account.homePage).toBe(NEW_HOME_PAGE);
+        expect(await store.rehomeAuthorities(NEW_HOME_PAGE)).toBe(0);
+      });
+
+      it('leaves everything else of a credential as it was', async () => {
+        const issued = await store.create({ name: 'Moodle', scopes: ['statements/write'], key: 'moodle', secret: SECRET });
+        await store.rehomeAuthorities(NEW_HOME_PAGE);
+        const [credential] = await store.list();
+        expect(credential).toMatchObject({ key: 'moodle', name: 'Moodle', scopes: ['statements/write'], createdAt: issued.credential.createdAt });
+        expect(credential!.authority).toEqual({ objectType: 'Agent', name: 'Moodle', account: { homePage: NEW_HOME_PAGE, name: 'moodle' } });
+        expect(await verifiesWith('moodle', SECRET)).toBe(true);
+      });
+    });
+
     describe('upsert', () => {
       it('creates the credential when absent', async () => {
         const result = await store.upsert('admin-key', SECRET, 'admin', ['all']);

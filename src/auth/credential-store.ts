@@ -21,6 +21,12 @@ export interface CredentialStore {
   list(): Promise<Credential[]>;
   /** Revokes an active credential; false when the key is unknown or already revoked. */
   revoke(key: string): Promise<boolean>;
+  /**
+   * Makes `homePage` the authority homePage of every credential, revoked ones included (for an LRS
+   * whose public URL changed); returns how many credentials changed. Statements already stored
+   * keep the authority they were stored with.
+   */
+  rehomeAuthorities(homePage: string): Promise<number>;
 }
 
 export interface Credential {

@@ -97,6 +97,14 @@ export class MongoCredentialStore implements CredentialStore {
     );
     return result.modifiedCount === 1;
   }
+
+  async rehomeAuthorities(homePage: string): Promise<number> {
+    const result = await this.collection.updateMany(
+      { 'authority.account.homePage': { $ne: homePage } },
+      { $set: { 'authority.account.homePage': homePage, updatedAt: new Date() } },
+    );
+    return result.modifiedCount;
+  }
 }
 
 function toCredential(document: Omit<CredentialDocument, 'secretHash'>): Credential {

@@ -39,6 +39,7 @@ export class SqliteCredentialStore implements CredentialStore {
   private readonly selectActive: Statement<[string], CredentialRow>;
   private readonly selectAll: Statement<[], CredentialRow>;
   private readonly revokeRow: Statement<[number, number, string]>;
+  private readonly rehomeRows: Statement<{ homePage: string; now: number }>;
 
   constructor(
     db: SqliteDatabase,
@@ -61,6 +62,10 @@ export class SqliteCredentialStore implements CredentialStore {
     this.selectActive = db.prepare('SELECT * FROM credentials WHERE key = ? AND revoked_at IS NULL');
     this.selectAll = db.prepare('SELECT * FROM credentials ORDER BY created_at, key');
     this.revokeRow = db.prepare('UPDATE credentials SET revoked_at = ?, updated_at = ? WHERE key = ? AND revoked_at IS NULL');
+    this.rehomeRows = db.prepare(
+      `UPDATE credentials SET authority = json_set(authority, '$.account.homePage', @homePage), updated_at = @now
+       WHERE json_extract(authority, '$.account.homePage') IS NOT @homePage`,
+    );
   }
 
   async create(input: CreateCredentialInput): Promise<IssuedCredential> {
@@ -86,6 +91,10 @@ export class SqliteCredentialStore implements CredentialStore {
   async revoke(key: string): Promise<boolean> {
     const now = Date.now();
     return this.revokeRow.run(now, now, key).changes === 1;
+  }
+
+  async rehomeAuthorities(homePage: string): Promise<number> {
+    return this.rehomeRows.run({ homePage, now: Date.now() }).changes;
   }
 
   /** The validated credential, created now, with its plain secret (to hand back) and the secret's hash (to store). */
