@@ -1,6 +1,8 @@
 import express, { Router, type Express, type RequestHandler } from 'express';
 import pinoHttp from 'pino-http';
-import { authenticate } from './auth/authenticate';
+import { credentialAdminRoutes } from './auth/admin-routes';
+import { authenticate, verifiedCredentialCache } from './auth/authenticate';
+import type { VerifiedCredentialCache } from './auth/verified-cache';
 import type { Config } from './config';
 import { alternateRequestSyntax } from './http/alternate-request';
 import { rawBody } from './http/body';
@@ -44,6 +46,8 @@ export interface Services {
   metrics: Metrics;
   /** HTTP Basic authentication against the credential store, with one verified-credential cache. */
   authenticate: RequestHandler;
+  /** The cache `authenticate` trusts for up to 60 s: revoking a credential in this process invalidates its key at once. */
+  credentialCache: VerifiedCredentialCache;
   /** The plugins set up for this app (PLUGINS), in load order. */
   plugins: RunningPlugin[];
   /** xAPI Profiles: the registry, enforcement on ingest, patterns per registration. */
@@ -56,7 +60,7 @@ export interface Services {
 
 export type AppOptions = Pick<
   Config,
-  'jsonBodyLimitBytes' | 'multipartBodyLimitBytes' | 'documentBodyLimitBytes' | 'statementsPageSize'
+  'jsonBodyLimitBytes' | 'multipartBodyLimitBytes' | 'documentBodyLimitBytes' | 'statementsPageSize' | 'metricsToken'
 >;
 
 export interface ServiceOptions {
@@ -71,7 +75,8 @@ export interface ServiceOptions {
 
 export async function createServices(storage: StorageBackend, logger: Logger, options: ServiceOptions): Promise<Services> {
   const validator = createStatementValidator();
-  const authenticateCredentials = authenticate({ store: storage.credentials });
+  const credentialCache = verifiedCredentialCache();
+  const authenticateCredentials = authenticate({ store: storage.credentials, cache: credentialCache });
   const metrics = new Metrics();
   const profiles = createProfileService({ collections: storage.collections, statements: storage.statements, logger });
   const people = await openPeople(storage.collections, { publicUrl: options.lrsHomePage.replace(/\/+$/, ''), oidc: options.oidc });
@@ -83,6 +88,7 @@ export async function createServices(storage: StorageBackend, logger: Logger, op
     publicUrl: options.lrsHomePage,
     jsonBodyLimitBytes: options.jsonBodyLimitBytes,
     people: peopleForPlugins(people),
+    metrics: metrics.registry,
   });
   await registerKeikoProfiles(profiles.registry, logger);
   await registerPluginProfiles(options.plugins, profiles.registry, logger);
@@ -97,6 +103,7 @@ export async function createServices(storage: StorageBackend, logger: Logger, op
   return {
     storage,
     authenticate: authenticateCredentials,
+    credentialCache,
     ingest: new StatementIngest({
       storage: storage.statements,
       blobs: storage.attachments,
@@ -123,7 +130,7 @@ export function buildApp(services: Services, options: AppOptions, logger: Logger
   app.set('query parser', 'simple');
   app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/health' } }));
   app.use(services.metrics.middleware());
-  app.use(operationsRoutes(services.storage, services.metrics));
+  app.use(operationsRoutes(services.storage, services.metrics, { metricsToken: options.metricsToken }));
   app.use(apiDocsRoutes(mergeOpenApi(loadOpenApiDocument(), services.plugins)));
   const validator = createStatementValidator();
   const validateActor = (actor: unknown, path: string) => validator.validateActor(actor, path);
@@ -138,6 +145,14 @@ export function buildApp(services: Services, options: AppOptions, logger: Logger
       statements: services.storage.statements,
       authenticate: services.authenticate,
       bodyLimitBytes: options.jsonBodyLimitBytes,
+    }),
+  );
+  app.use(
+    credentialAdminRoutes({
+      store: services.storage.credentials,
+      cache: services.credentialCache,
+      authenticate: services.authenticate,
+      jsonBodyLimitBytes: options.jsonBodyLimitBytes,
     }),
   );
   app.use(eventAdminRoutes({ delivery: services.events, authenticate: services.authenticate }));

@@ -34,6 +34,8 @@ export interface Config {
   plugins: 'all' | string[];
   /** OpenID Connect sign-in (docs/people.md): on when OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are all set. */
   oidc?: OidcConfig;
+  /** METRICS_TOKEN: when set, /metrics needs `Authorization: Bearer <token>`; unset, it is open (scrapers on a private network). */
+  metricsToken?: string;
 }
 
 export interface OidcConfig {
@@ -137,6 +139,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     shutdownTimeoutMs: read.integer('SHUTDOWN_TIMEOUT_MS', 10_000, 0),
     plugins: read.pluginSelection('PLUGINS'),
     oidc: readOidc(read, problems),
+    metricsToken: read.string('METRICS_TOKEN'),
   };
   if (isUnspecifiedAddress(config.host) && config.publicUrl === undefined) {
     problems.push(

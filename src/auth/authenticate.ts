@@ -24,6 +24,8 @@ export interface AuthenticateOptions {
   cacheMaxEntries?: number;
   /** Clock for the cache, in milliseconds (tests). */
   now?: () => number;
+  /** A cache made by `verifiedCredentialCache`, kept by the caller to invalidate revoked keys at once. */
+  cache?: VerifiedCredentialCache;
 }
 
 /**
@@ -32,12 +34,7 @@ export interface AuthenticateOptions {
  * `WWW-Authenticate: Basic realm="xAPI"` challenge). No session is used.
  */
 export function authenticate(options: AuthenticateOptions): RequestHandler {
-  const cache = new VerifiedCredentialCache({
-    ttlMs: options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS,
-    maxEntries: options.cacheMaxEntries ?? DEFAULT_CACHE_MAX_ENTRIES,
-    now: options.now,
-  });
-  const verifier = new CredentialVerifier(options.store, cache);
+  const verifier = new CredentialVerifier(options.store, options.cache ?? verifiedCredentialCache(options));
   const authenticator = new passport.Passport();
   authenticator.use(STRATEGY, basicStrategy(verifier));
 
@@ -50,6 +47,15 @@ export function authenticate(options: AuthenticateOptions): RequestHandler {
     };
     authenticator.authenticate(STRATEGY, { session: false }, onResult)(req, res, next);
   };
+}
+
+/** The verified-credential cache `authenticate` uses, with the default TTL and size unless given. */
+export function verifiedCredentialCache(options: Pick<AuthenticateOptions, 'cacheTtlMs' | 'cacheMaxEntries' | 'now'> = {}): VerifiedCredentialCache {
+  return new VerifiedCredentialCache({
+    ttlMs: options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS,
+    maxEntries: options.cacheMaxEntries ?? DEFAULT_CACHE_MAX_ENTRIES,
+    now: options.now,
+  });
 }
 
 /**

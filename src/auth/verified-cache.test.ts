@@ -53,6 +53,14 @@ describe('VerifiedCredentialCache', () => {
     expect(cache.get('a', 'secret-a')).toBeUndefined();
   });
 
+  it('forgets an invalidated key at once, keeping the others', () => {
+    cache.set('a', 'secret-a', credential('a'));
+    cache.set('b', 'secret-b', credential('b'));
+    cache.invalidate('a');
+    expect(cache.get('a', 'secret-a')).toBeUndefined();
+    expect(cache.get('b', 'secret-b')?.key).toBe('b');
+  });
+
   it('drops the least recently used entry beyond its capacity', () => {
     cache.set('a', 'secret-a', credential('a'));
     cache.set('b', 'secret-b', credential('b'));

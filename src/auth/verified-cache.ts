@@ -23,7 +23,8 @@ interface Entry {
  * Only a keyed digest of the secret is kept (HMAC-SHA-256 under a random per-process key, so a
  * memory dump does not give offline-guessable hashes) and it is compared in constant time.
  * Consequence: revoking a credential, rotating its secret or changing its scopes takes effect
- * within `ttlMs` (the cached credential, scopes included, is served until then).
+ * within `ttlMs` (the cached credential, scopes included, is served until then), unless done
+ * through this process, which calls `invalidate` (other instances keep their cache until then).
  */
 export class VerifiedCredentialCache {
   private readonly entries = new Map<string, Entry>();
@@ -51,6 +52,11 @@ export class VerifiedCredentialCache {
     this.entries.delete(key);
     this.entries.set(key, { digest: this.digest(secret), credential, expiresAt: this.now() + this.options.ttlMs });
     this.evictBeyondCapacity();
+  }
+
+  /** Forgets the key, so its next request is checked against the store again. */
+  invalidate(key: string): void {
+    this.entries.delete(key);
   }
 
   private digest(secret: string): Buffer {

@@ -1147,11 +1147,12 @@ describe('the routes the app serves and the document agree', () => {
 const EXAMPLE_STATEMENT_ID = 'de8e6b31-3a73-4c0c-8671-c225fcb1fc33';
 
 /**
- * What the administration examples name: the credential `test-client`, and the example statement's
+ * What the administration examples name: the credentials `test-client` and `departing-client` (revoked by its example), and the example statement's
  * event (feed position 1) parked for the profile-pattern subscriber.
  */
 async function seedAdministrationExamples(lrs: TestLrs): Promise<void> {
   await lrs.storage.credentials.create({ key: 'test-client', name: 'test client', scopes: ['statements/write'] });
+  await lrs.storage.credentials.create({ key: 'departing-client', name: 'departing client', scopes: ['statements/write'] });
   const [record] = (await lrs.storage.statements.readFeed(undefined, 1)).records;
   expect(record).toMatchObject({ id: EXAMPLE_STATEMENT_ID, position: 1 });
   const events = await EventStore.open(lrs.storage.collections);

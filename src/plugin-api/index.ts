@@ -103,6 +103,35 @@ export interface PluginContext {
   readonly http: PluginHttp;
   /** Who is signed in, their roles and linked identities (src/people). */
   readonly people: PeopleForPlugins;
+  /** Its Prometheus metrics, served with the LRS's at /metrics. */
+  readonly metrics: PluginMetrics;
+}
+
+/**
+ * Prometheus metrics of a plugin. Every name must start with `keiko_plugin_<name>_` (its name with
+ * `-` as `_`), so plugins cannot clash with each other or with the core; another name stops the LRS.
+ */
+export interface PluginMetrics {
+  /** A gauge whose samples `collect` gives at every scrape (e.g. counted in the plugin's store). */
+  gauge(definition: MetricDefinition & { collect(): Promise<MetricSample[]> | MetricSample[] }): void;
+  /** A counter the plugin increments as things happen (since the process started). */
+  counter(definition: MetricDefinition): PluginCounter;
+}
+
+export interface MetricDefinition {
+  name: string;
+  help: string;
+  labelNames?: string[];
+}
+
+export interface MetricSample {
+  /** Values of the metric's labelNames (none for a metric without labels). */
+  labels?: Record<string, string>;
+  value: number;
+}
+
+export interface PluginCounter {
+  inc(labels?: Record<string, string>, amount?: number): void;
 }
 
 /** Read access to stored statements, as every credential with `all/read` sees them. */
@@ -114,6 +143,8 @@ export interface StatementReader {
    * job reads when it keeps its own pace rather than handling events (anchoring does).
    */
   readFeed(after: FeedPosition | undefined, limit: number): Promise<FeedStatement[]>;
+  /** The position of the newest statement readers can see now (0 while there is none). */
+  feedHead(): Promise<FeedPosition>;
 }
 
 /** A statement's place in the feed: a sequence assigned when its batch was stored, never a clock. */

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Router, type RequestHandler } from 'express';
+import type { Registry } from 'prom-client';
 import YAML from 'yaml';
 import { requireGrant } from '../../auth/authenticate';
 import type { Scope } from '../../auth/scopes';
@@ -11,6 +12,7 @@ import type { CollectionStore } from '../../storage/collections/collection-store
 import type { NavItem } from '../../web';
 import type { LoadedPlugin } from './load';
 import { PluginManifestError } from './manifest';
+import { pluginMetrics } from './plugin-metrics';
 
 /** A plugin once set up: what the platform mounts, schedules and feeds. */
 export interface RunningPlugin {
@@ -43,6 +45,8 @@ export interface PlatformDependencies {
   publicUrl: string;
   jsonBodyLimitBytes: number;
   people: PeopleForPlugins;
+  /** The app's Prometheus registry (/metrics), where plugins' metrics go. */
+  metrics: Registry;
 }
 
 /**
@@ -74,6 +78,7 @@ async function setUpPlugin({ plugin, folder, settings }: LoadedPlugin, dependenc
     statements: dependencies.statements,
     http: pluginHttp(manifest.name, dependencies),
     people: dependencies.people,
+    metrics: pluginMetrics(manifest.name, dependencies.metrics),
   };
   const hooks = await plugin.setup(context);
   return {

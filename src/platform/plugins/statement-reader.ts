@@ -9,6 +9,7 @@ export function pluginStatementReader(statements: StatementStorage): StatementRe
       return record === undefined ? undefined : recordView(record);
     },
     readFeed: async (after, limit) => (await statements.readFeed(after, limit)).records.map((record) => ({ ...recordView(record), position: record.position })),
+    feedHead: () => statements.feedHead(),
   };
 }
 

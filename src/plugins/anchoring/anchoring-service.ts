@@ -1,4 +1,4 @@
-import type { Logger, StatementReader } from '../../plugin-api';
+import type { Logger, PluginCounter, StatementReader } from '../../plugin-api';
 import type { AnchorBatch, AnchorBatchStore, AnchorLeaf, OnChainAnchor } from './batches/anchor-batch-store';
 import type { AnchorChain } from './chain/anchor-chain';
 import { statementDigest } from './core/digest';
@@ -10,6 +10,8 @@ export interface AnchoringOptions {
   chain: AnchorChain;
   maxBatch: number;
   logger: Logger;
+  /** Counts failed steps: an RPC error, a reverted or vanished transaction. */
+  failures?: PluginCounter;
   now?: () => Date;
 }
 
@@ -114,6 +116,7 @@ export class AnchoringService {
     }
     if (await this.adoptExistingAnchor(batch)) return;
     // Gone (e.g. a devnet restart) or reverted, and the root is not on chain: send it again.
+    this.options.failures?.inc();
     await this.options.batches.update(batch.seq, { state: 'recorded', lastError: outcome.reason });
     this.options.logger.warn({ seq: batch.seq, reason: outcome.reason }, 'anchor transaction failed; it will be sent again');
   }
@@ -125,7 +128,13 @@ export class AnchoringService {
   }
 
   private async markAnchored(batch: AnchorBatch, anchor: OnChainAnchor): Promise<void> {
-    await this.options.batches.update(batch.seq, { state: 'anchored', anchor, transactionHash: anchor.transactionHash, lastError: undefined });
+    await this.options.batches.update(batch.seq, {
+      state: 'anchored',
+      anchor,
+      transactionHash: anchor.transactionHash,
+      anchoredAt: this.now(),
+      lastError: undefined,
+    });
     this.options.logger.info({ seq: batch.seq, onChainBatchId: anchor.onChainBatchId, block: anchor.blockNumber }, 'batch anchored');
   }
 
@@ -133,6 +142,7 @@ export class AnchoringService {
     const attempts = batch.attempts + 1;
     const delay = Math.min(FIRST_RETRY_MS * 2 ** (attempts - 1), MAX_RETRY_MS);
     const message = error instanceof Error ? error.message : String(error);
+    this.options.failures?.inc();
     await this.options.batches.update(batch.seq, {
       attempts,
       nextAttemptAt: new Date(this.now().getTime() + delay),

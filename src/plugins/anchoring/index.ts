@@ -4,6 +4,7 @@ import { ANCHORING_STORES, CollectionAnchorBatchStore, type BatchDocument, type 
 import type { AnchorChain } from './chain/anchor-chain';
 import { StarknetAnchorChain, type StarknetSettings } from './chain/starknet-anchor-chain';
 import { receiptSignerFromPrivateKey } from './core/receipt';
+import { registerAnchoringMetrics } from './metrics';
 import { ReceiptService } from './receipts';
 import { anchoringRoutes } from './routes';
 import { readAnchoringSettings, type AnchoringSettings } from './settings';
@@ -63,6 +64,7 @@ function setUpAnchoring(context: PluginContext, options: AnchoringPluginOptions)
     chain,
     maxBatch: settings.maxBatch,
     logger: context.logger,
+    failures: registerAnchoringMetrics(context.metrics, batches, context.statements),
     now: options.now,
   });
   context.logger.info({ cron: settings.cron, maxBatch: settings.maxBatch }, 'Anchoring is on');

@@ -34,6 +34,8 @@ export interface AnchorBatch {
   transactionHash?: string;
   anchor?: OnChainAnchor;
   recordedAt: Date;
+  /** When it was found anchored (absent on batches anchored before this was recorded). */
+  anchoredAt?: Date;
   attempts: number;
   nextAttemptAt: Date;
   lastError?: string;
@@ -56,6 +58,10 @@ export interface AnchorLeaf {
 export interface AnchorBatchStore {
   /** The batch with the highest sequence number, if any. */
   latest(): Promise<AnchorBatch | undefined>;
+  /** The anchored batch with the highest sequence number, if any. */
+  latestAnchored(): Promise<AnchorBatch | undefined>;
+  /** How many batches are in each state. */
+  countByState(): Promise<Record<AnchorBatchState, number>>;
   /** Batches not yet anchored, oldest first. */
   unfinished(): Promise<AnchorBatch[]>;
   /** Anchored batches still only accepted on L2, oldest first. */

@@ -1,5 +1,5 @@
 import type { Collection, CollectionDeclaration } from '../../../plugin-api';
-import type { AnchorBatch, AnchorBatchStore, AnchorLeaf } from './anchor-batch-store';
+import type { AnchorBatch, AnchorBatchState, AnchorBatchStore, AnchorLeaf } from './anchor-batch-store';
 
 /**
  * The plugin's stores, as its manifest declares them. `batches`: one document per batch, id its
@@ -19,9 +19,10 @@ export const ANCHORING_STORES = {
 } satisfies Record<string, CollectionDeclaration>;
 
 /** A batch as stored: JSON, so its times are ISO strings. */
-export type BatchDocument = Omit<AnchorBatch, 'recordedAt' | 'nextAttemptAt'> & {
+export type BatchDocument = Omit<AnchorBatch, 'recordedAt' | 'nextAttemptAt' | 'anchoredAt'> & {
   recordedAt: string;
   nextAttemptAt: string;
+  anchoredAt?: string;
   finality?: string;
 };
 export type LeafDocument = Omit<AnchorLeaf, 'statementId'>;
@@ -47,6 +48,18 @@ export class CollectionAnchorBatchStore implements AnchorBatchStore {
   async latest(): Promise<AnchorBatch | undefined> {
     const [found] = await this.batches.find({ orderBy: [{ field: 'seq', descending: true }], limit: 1 });
     return found === undefined ? undefined : batchOf(found.value);
+  }
+
+  async latestAnchored(): Promise<AnchorBatch | undefined> {
+    const [found] = await this.batches.find({ where: { state: 'anchored' }, orderBy: [{ field: 'seq', descending: true }], limit: 1 });
+    return found === undefined ? undefined : batchOf(found.value);
+  }
+
+  async countByState(): Promise<Record<AnchorBatchState, number>> {
+    const [recorded, sent, anchored] = await Promise.all(
+      (['recorded', 'sent', 'anchored'] as const).map((state) => this.batches.count({ state })),
+    );
+    return { recorded: recorded!, sent: sent!, anchored: anchored! };
   }
 
   async unfinished(): Promise<AnchorBatch[]> {
@@ -112,6 +125,7 @@ function documentOf(batch: AnchorBatch): BatchDocument {
     ...batch,
     recordedAt: batch.recordedAt.toISOString(),
     nextAttemptAt: batch.nextAttemptAt.toISOString(),
+    anchoredAt: batch.anchoredAt?.toISOString(),
     finality: batch.anchor?.finality,
   };
   return JSON.parse(JSON.stringify(document)) as BatchDocument;
@@ -119,10 +133,11 @@ function documentOf(batch: AnchorBatch): BatchDocument {
 
 /** Batches copied from MongoDB by the upgrade may hold fields that were changed to undefined as null: those read as absent. */
 function batchOf({ finality: _finality, ...stored }: BatchDocument): AnchorBatch {
-  const document = Object.fromEntries(Object.entries(stored).filter(([, value]) => value !== null)) as typeof stored;
+  const { anchoredAt, ...document } = Object.fromEntries(Object.entries(stored).filter(([, value]) => value !== null)) as typeof stored;
   return {
     ...document,
     recordedAt: new Date(document.recordedAt),
     nextAttemptAt: new Date(document.nextAttemptAt),
+    ...(anchoredAt !== undefined && { anchoredAt: new Date(anchoredAt) }),
   };
 }
