@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import YAML from 'yaml';
 import { ConfigError, loadConfig, malformedEnvLine, readEnvironment } from './config';
 
 describe('configuration', () => {
@@ -114,5 +115,36 @@ describe('malformedEnvLine', () => {
 
   it('names the line of a quote that is never closed', () => {
     expect(malformedEnvLine('A=1\nKEY="unterminated\nB=2\n')).toEqual({ line: 2, problem: 'the value\'s opening " is never closed' });
+  });
+});
+
+describe('the documented settings', () => {
+  const root = path.resolve(__dirname, '..');
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  const lrsTable = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('Read by scripts, not by the LRS'));
+  const documented = [...lrsTable.matchAll(/^\| ([^|]+) \|/gm)].flatMap((row) => [...row[1]!.matchAll(/`([A-Z_]+)`/g)].map((name) => name[1]!));
+  const example = fs.readFileSync(path.join(root, '.env.example'), 'utf8');
+
+  it('are every setting the configuration reads, in the README table', () => {
+    const read = fs.readFileSync(path.join(__dirname, 'config.ts'), 'utf8');
+    const names = [...read.matchAll(/read\.\w+\('([A-Z_]+)'/g)].map((match) => match[1]!);
+    expect(names.length).toBeGreaterThan(10);
+    expect(documented).toEqual(expect.arrayContaining([...names, 'ENV_FILE', 'STARKNET_RPC_URL', 'ANCHOR_CRON', 'ANCHOR_MAX_BATCH']));
+  });
+
+  it('are each listed in .env.example, which is itself a valid .env file', () => {
+    for (const name of documented.filter((entry) => entry !== 'ENV_FILE')) {
+      expect(example).toMatch(new RegExp(`^(# )?${name}=`, 'm'));
+    }
+    expect(malformedEnvLine(example)).toBeUndefined();
+  });
+
+  it('are each passed through to the LRS by docker-compose.yml, PUBLIC_URL with a default', () => {
+    const compose = YAML.parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'));
+    const environment = compose.services.lrs.environment as Record<string, unknown>;
+    const insideTheContainer = ['ENV_FILE', 'DATA_DIR'];
+    expect(Object.keys(environment)).toEqual(expect.arrayContaining(documented.filter((entry) => !insideTheContainer.includes(entry))));
+    expect(environment.PUBLIC_URL).toBe('${PUBLIC_URL:-http://localhost:8080/}');
+    expect(compose).not.toHaveProperty('version');
   });
 });
