@@ -44,7 +44,7 @@ function setUpAnchoring(context: PluginContext, options: AnchoringPluginOptions)
   const settings = context.settings as AnchoringSettings;
   const batches = new CollectionAnchorBatchStore(context.store<BatchDocument>('batches'), context.store<LeafDocument>('leaves'));
   const { starknet } = settings;
-  const chain = starknet === undefined ? undefined : (options.chain ?? ((given) => new StarknetAnchorChain(given)))(starknet);
+  const chain = starknet === undefined ? undefined : (options.chain ?? ((given) => new StarknetAnchorChain(given, context.logger)))(starknet);
   const receipts = new ReceiptService({
     batches,
     starknet: starknet && chain && { chain, signer: receiptSignerFromPrivateKey(starknet.privateKey, starknet.accountAddress) },

@@ -1,4 +1,5 @@
-import { Account, RpcProvider, hash, num } from 'starknet';
+import { Account, RpcProvider, hash, logger as starknetLogger, num } from 'starknet';
+import type { Logger } from '../../../plugin-api';
 import type { OnChainAnchor } from '../batches/anchor-batch-store';
 import type { FinalityStatus } from '../core/receipt-format';
 import type { AnchorChain, AnchorOutcome, ChainIdentity } from './anchor-chain';
@@ -12,6 +13,8 @@ export interface StarknetSettings {
 
 const ANCHORED_SELECTOR = hash.getSelectorFromName('Anchored');
 const EVENT_PAGE = 100;
+/** starknet.js's default of TipAnalysisOptions.minTxsNecessary: fewer tipped transactions in recent blocks, and it tips 0. */
+const MIN_TIPPED_TRANSACTIONS = 10;
 
 /**
  * The AnchorRegistry contract (contracts/anchor_registry) through starknet.js over JSON-RPC.
@@ -22,7 +25,14 @@ export class StarknetAnchorChain implements AnchorChain {
   private readonly provider: RpcProvider;
   private readonly account: Account;
 
-  constructor(private readonly settings: StarknetSettings) {
+  constructor(
+    private readonly settings: StarknetSettings,
+    private readonly logger?: Logger,
+  ) {
+    // starknet.js writes its warnings with console.warn, outside the LRS's JSON log. The one on
+    // this adapter's path, "Insufficient transaction data" from the tip estimate (a devnet, a quiet
+    // chain), is told in the log by recommendedTip instead; failures reach us as thrown errors.
+    starknetLogger.setLogLevel('ERROR');
     this.provider = new RpcProvider({ nodeUrl: settings.rpcUrl });
     this.account = new Account({ provider: this.provider, address: settings.accountAddress, signer: settings.privateKey });
   }
@@ -67,12 +77,19 @@ export class StarknetAnchorChain implements AnchorChain {
   }
 
   async sendAnchor(root: string, count: number): Promise<string> {
-    const { transaction_hash } = await this.account.execute({
-      contractAddress: this.settings.contractAddress,
-      entrypoint: 'anchor',
-      calldata: [num.toHex(root), num.toHex(count)],
-    });
+    const call = { contractAddress: this.settings.contractAddress, entrypoint: 'anchor', calldata: [num.toHex(root), num.toHex(count)] };
+    const { transaction_hash } = await this.account.execute(call, { tip: await this.recommendedTip() });
     return num.toHex(transaction_hash);
+  }
+
+  /** The tip starknet.js recommends from recent blocks: 0 when too few of their transactions tipped. */
+  async recommendedTip(): Promise<bigint> {
+    const estimate = await this.provider.getEstimateTip();
+    const tipped = estimate.metrics?.transactionsTipsFound.length ?? 0;
+    if (tipped < MIN_TIPPED_TRANSACTIONS) {
+      this.logger?.debug({ tippedTransactions: tipped, blocks: estimate.metrics?.blocksAnalyzed }, 'too few tipped transactions in recent blocks to estimate a tip; tipping 0');
+    }
+    return estimate.recommendedTip;
   }
 
   async outcome(transactionHash: string): Promise<AnchorOutcome> {
