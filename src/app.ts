@@ -8,7 +8,7 @@ import { alternateRequestSyntax } from './http/alternate-request';
 import { rawBody } from './http/body';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { requireXapiVersion, sendXapiVersion } from './http/xapi-version';
-import type { Logger } from './logger';
+import { requestLogSerializers, type Logger } from './logger';
 import { apiDocsRoutes, loadOpenApiDocument } from './ops/api-docs';
 import { Metrics } from './ops/metrics';
 import { operationsRoutes } from './ops/routes';
@@ -128,7 +128,7 @@ export function buildApp(services: Services, options: AppOptions, logger: Logger
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/health' } }));
+  app.use(pinoHttp({ logger, serializers: requestLogSerializers, autoLogging: { ignore: (req) => req.url === '/health' } }));
   app.use(services.metrics.middleware());
   app.use(operationsRoutes(services.storage, services.metrics, { metricsToken: options.metricsToken }));
   app.use(apiDocsRoutes(mergeOpenApi(loadOpenApiDocument(), services.plugins)));

@@ -1,17 +1,27 @@
 import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
 import type { LogLevel } from './config';
 
 export type { Logger };
 
+/** `pretty`: one readable line per entry, for people at a terminal; `json`: one JSON object per line, for machines. */
+export type LogFormat = 'json' | 'pretty';
+
 /**
- * JSON logs on stdout (or `destination`). Secrets are redacted wherever they appear: authorization
- * headers, cookies (session ids, CSRF secrets) and the secrets some URLs carry (see redactUrl), in
- * requests (URL, parsed query and path parameters) and in redirects (Location).
+ * Logs on stdout (or `destination`) with ISO times: readable lines when stdout is a terminal, JSON
+ * otherwise. Secrets are redacted wherever they appear: authorization headers, cookies (session
+ * ids, CSRF secrets) and the secrets some URLs carry (see redactUrl), in requests (URL, parsed
+ * query and path parameters) and in redirects (Location).
  */
-export function createLogger(level: LogLevel, destination?: pino.DestinationStream): Logger {
+export function createLogger(
+  level: LogLevel,
+  destination?: pino.DestinationStream,
+  format: LogFormat = destination === undefined && process.stdout.isTTY ? 'pretty' : 'json',
+): Logger {
   const options: pino.LoggerOptions = {
     level,
     base: { service: 'keiko-lrs' },
+    timestamp: pino.stdTimeFunctions.isoTime,
     redact: {
       paths: [
         'req.headers.authorization',
@@ -29,8 +39,30 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
       censor: (value, path) => (URL_FIELDS.has(path[path.length - 1]!) && typeof value === 'string' ? redactUrl(value) : '[redacted]'),
     },
   };
-  return destination === undefined ? pino(options) : pino(options, destination);
+  const stream = format === 'pretty' ? prettyStream(destination) : destination;
+  return stream === undefined ? pino(options) : pino(options, stream);
 }
+
+/** Synchronous, so nothing is lost when the process exits right after logging (a failed start). */
+function prettyStream(destination: pino.DestinationStream | undefined): pino.DestinationStream {
+  return pretty({
+    destination: destination ?? 1,
+    sync: true,
+    colorize: destination === undefined && pretty.isColorSupported,
+    singleLine: true,
+    translateTime: "UTC:yyyy-mm-dd'T'HH:MM:ss.l'Z'",
+    ignore: 'service',
+  });
+}
+
+/**
+ * pino-http's request line: method, URL (its secrets redacted by the logger), status and, beside
+ * them, responseTime; no headers, whose cookies and credentials have no place in logs.
+ */
+export const requestLogSerializers = {
+  req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+  res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+};
 
 /** Fields holding URLs, whose secrets only are redacted. */
 const URL_FIELDS = new Set(['url', 'location']);

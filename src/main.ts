@@ -1,9 +1,10 @@
 import { ConfigError, loadConfig } from './config';
+import { MongoUnreachableError } from './db/mongo';
 import { StorageOpenError } from './db/sqlite/database';
 import { createLogger } from './logger';
 import { loadPlugins, PluginSettingsError } from './platform/plugins/load';
 import { PluginManifestError } from './platform/plugins/manifest';
-import { startServer } from './server';
+import { ListenError, startServer } from './server';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -28,7 +29,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const explained = [ConfigError, StorageOpenError, PluginManifestError, PluginSettingsError].some((type) => error instanceof type);
+  const explained = [ConfigError, StorageOpenError, MongoUnreachableError, ListenError, PluginManifestError, PluginSettingsError].some(
+    (type) => error instanceof type,
+  );
   if (explained) console.error((error as Error).message);
   else console.error('Keiko LRS failed to start:', error);
   process.exit(1);

@@ -16,8 +16,7 @@ export class DataDirLock {
   private constructor(private readonly db: Database.Database) {}
 
   static acquire(dataDir: string): DataDirLock {
-    mkdirSync(dataDir, { recursive: true });
-    const db = new Database(path.join(dataDir, LOCK_FILE));
+    const db = openLockFile(dataDir);
     try {
       db.pragma('busy_timeout = 0');
       db.pragma('locking_mode = EXCLUSIVE');
@@ -37,6 +36,35 @@ export class DataDirLock {
     if (!this.db.open) return;
     this.db.exec('ROLLBACK');
     this.db.close();
+  }
+}
+
+/** The first use of DATA_DIR, so a directory that cannot be used is reported here, with what to do. */
+function openLockFile(dataDir: string): Database.Database {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    return new Database(path.join(dataDir, LOCK_FILE));
+  } catch (error) {
+    throw new StorageOpenError(
+      `The data directory ${dataDir} cannot be used: ${unusableReason(error)}. Set DATA_DIR to a directory this user can write to.`,
+    );
+  }
+}
+
+function unusableReason(error: unknown): string {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'EEXIST':
+    case 'ENOTDIR':
+      return 'it, or a folder on its path, is a file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'SQLITE_CANTOPEN':
+      return 'files cannot be created in it';
+    default:
+      return (error as Error).message;
   }
 }
 
