@@ -54,6 +54,8 @@ export function describeAnchorBatchStoreContract(
 
     it('has nothing before the first batch', async () => {
       expect(await store.latest()).toBeUndefined();
+      expect(await store.latestAnchored()).toBeUndefined();
+      expect(await store.countByState()).toEqual({ recorded: 0, sent: 0, anchored: 0 });
       expect(await store.unfinished()).toEqual([]);
       expect(await store.awaitingL1(10)).toEqual([]);
       expect(await store.list(10)).toEqual([]);
@@ -121,6 +123,21 @@ export function describeAnchorBatchStoreContract(
       it('lists the anchored batches still only accepted on L2, oldest first, at most the limit', async () => {
         expect(seqs(await store.awaitingL1(10))).toEqual([3, 5]);
         expect(seqs(await store.awaitingL1(1))).toEqual([3]);
+      });
+
+      it('gives the anchored batch with the highest sequence number, whatever came after', async () => {
+        expect((await store.latestAnchored())?.seq).toBe(5);
+        await store.update(5, { state: 'sent' });
+        expect((await store.latestAnchored())?.seq).toBe(3);
+      });
+
+      it('counts the batches in each state', async () => {
+        expect(await store.countByState()).toEqual({ recorded: 2, sent: 1, anchored: 3 });
+      });
+
+      it('keeps the time a batch was found anchored', async () => {
+        await store.update(3, { anchoredAt: at(90_000) });
+        expect((await store.get(3))?.anchoredAt).toEqual(at(90_000));
       });
 
       it('lists batches newest first, before a sequence number, at most the limit', async () => {
