@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, readEnvironment } from './config';
 import { MongoUnreachableError } from './db/mongo';
 import { StorageOpenError } from './db/sqlite/database';
 import { createLogger } from './logger';
@@ -7,8 +7,9 @@ import { PluginManifestError } from './platform/plugins/manifest';
 import { ListenError, startServer } from './server';
 
 async function main(): Promise<void> {
-  const config = loadConfig(process.env);
-  const plugins = loadPlugins(config.plugins, process.env);
+  const env = readEnvironment(process.env);
+  const config = loadConfig(env);
+  const plugins = loadPlugins(config.plugins, env);
   const logger = createLogger(config.logLevel);
   const server = await startServer(config, logger, plugins);
   let stopping = false;
