@@ -102,11 +102,23 @@ describe('a DATA_DIR that cannot be used', () => {
     expect(await runLrs({ PORT: '0', DATA_DIR: dir })).toEqual({ code: 1, stdout: '', stderr: refusal(dir, 'it, or a folder on its path, is a file') });
   });
 
-  // root may write anywhere, so a read-only directory refuses only other users.
-  itWhere(process.getuid?.() !== 0)('read-only: one line saying so, exit code 1', async () => {
+  // root may write anywhere, so read-only files and directories refuse only other users.
+  const itNotRoot = itWhere(process.getuid?.() !== 0);
+
+  itNotRoot('read-only: one line saying so, exit code 1', async () => {
     const dir = await dataDir('read-only');
     await chmod(dir, 0o500);
-    expect(await runLrs({ PORT: '0', DATA_DIR: dir })).toEqual({ code: 1, stdout: '', stderr: refusal(dir, 'files cannot be created in it') });
+    expect(await runLrs({ PORT: '0', DATA_DIR: dir })).toEqual({ code: 1, stdout: '', stderr: refusal(dir, 'permission denied') });
+  });
+
+  itNotRoot('its database read-only (another user’s): one line naming the file, exit code 1', async () => {
+    const dir = await dataDir('read-only-database');
+    await writeFile(path.join(dir, 'keiko-lrs.db'), '', { mode: 0o444 });
+    expect(await runLrs({ PORT: '0', DATA_DIR: dir })).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: refusal(dir, 'this user may not read and write keiko-lrs.db in it'),
+    });
   });
 });
 

@@ -1,10 +1,11 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { StorageOpenError } from './database';
 
 const LOCK_FILE = 'keiko-lrs.lock';
 const OWNER_FILE = 'keiko-lrs.lock.owner';
+const KEIKO_FILE_PREFIX = 'keiko-lrs.';
 
 /**
  * Ties a data directory to one running LRS. The lock is an exclusive SQLite lock on a file of its
@@ -39,30 +40,40 @@ export class DataDirLock {
   }
 }
 
-/** The first use of DATA_DIR, so a directory that cannot be used is reported here, with what to do. */
+/**
+ * The first use of DATA_DIR, so a directory that cannot be used (a file, not writable, its Keiko
+ * files another user's) is reported here, with what to do, before anything is written.
+ */
 function openLockFile(dataDir: string): Database.Database {
   try {
     mkdirSync(dataDir, { recursive: true });
+    for (const file of [dataDir, ...keikoFiles(dataDir)]) accessSync(file, constants.R_OK | constants.W_OK);
     return new Database(path.join(dataDir, LOCK_FILE));
   } catch (error) {
     throw new StorageOpenError(
-      `The data directory ${dataDir} cannot be used: ${unusableReason(error)}. Set DATA_DIR to a directory this user can write to.`,
+      `The data directory ${dataDir} cannot be used: ${unusableReason(error, dataDir)}. Set DATA_DIR to a directory this user can write to.`,
     );
   }
 }
 
-function unusableReason(error: unknown): string {
-  switch ((error as NodeJS.ErrnoException).code) {
+/** The database, its WAL files and the lock files. */
+function keikoFiles(dataDir: string): string[] {
+  return readdirSync(dataDir)
+    .filter((name) => name.startsWith(KEIKO_FILE_PREFIX))
+    .map((name) => path.join(dataDir, name));
+}
+
+function unusableReason(error: unknown, dataDir: string): string {
+  const { code, path: file } = error as NodeJS.ErrnoException;
+  switch (code) {
     case 'EEXIST':
     case 'ENOTDIR':
       return 'it, or a folder on its path, is a file';
     case 'EACCES':
     case 'EPERM':
-      return 'permission denied';
+      return file && file !== dataDir ? `this user may not read and write ${path.basename(file)} in it` : 'permission denied';
     case 'EROFS':
       return 'the file system is read-only';
-    case 'SQLITE_CANTOPEN':
-      return 'files cannot be created in it';
     default:
       return (error as Error).message;
   }
