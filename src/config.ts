@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
+import type { LogFormat } from './logger';
 import { SettingsReader, type Env } from './settings-reader';
 
 /**
@@ -20,6 +21,8 @@ export interface Config {
   dataDir: string;
   admin?: { key: string; secret: string };
   logLevel: LogLevel;
+  /** LOG_FORMAT: `auto` (readable lines when stdout is a terminal, JSON otherwise), `json` or `pretty`. */
+  logFormat: 'auto' | LogFormat;
   /** Largest JSON request body accepted, in bytes. */
   jsonBodyLimitBytes: number;
   /** Largest multipart (statements with attachments) request body accepted, in bytes. */
@@ -46,6 +49,7 @@ export interface OidcConfig {
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -132,6 +136,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     dataDir: path.resolve(cwd, read.string('DATA_DIR') ?? 'data'),
     admin: adminKey && adminSecret ? { key: adminKey, secret: adminSecret } : undefined,
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    logFormat: read.oneOf('LOG_FORMAT', LOG_FORMATS, 'auto'),
     jsonBodyLimitBytes: read.integer('JSON_BODY_LIMIT_BYTES', 10 * 1024 * 1024, 1024),
     multipartBodyLimitBytes: read.integer('MULTIPART_BODY_LIMIT_BYTES', 64 * 1024 * 1024, 1024),
     documentBodyLimitBytes: read.integer('DOCUMENT_BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024),

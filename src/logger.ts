@@ -8,16 +8,12 @@ export type { Logger };
 export type LogFormat = 'json' | 'pretty';
 
 /**
- * Logs on stdout (or `destination`) with ISO times: readable lines when stdout is a terminal, JSON
- * otherwise. Secrets are redacted wherever they appear: authorization headers, cookies (session
+ * Logs on stdout (or `destination`) with ISO times, as JSON or readable lines (`auto`: readable
+ * when stdout is a terminal). Secrets are redacted wherever they appear: authorization headers, cookies (session
  * ids, CSRF secrets) and the secrets some URLs carry (see redactUrl), in requests (URL, parsed
  * query and path parameters) and in redirects (Location).
  */
-export function createLogger(
-  level: LogLevel,
-  destination?: pino.DestinationStream,
-  format: LogFormat = destination === undefined && process.stdout.isTTY ? 'pretty' : 'json',
-): Logger {
+export function createLogger(level: LogLevel, destination?: pino.DestinationStream, format: 'auto' | LogFormat = 'auto'): Logger {
   const options: pino.LoggerOptions = {
     level,
     base: { service: 'keiko-lrs' },
@@ -39,7 +35,8 @@ export function createLogger(
       censor: (value, path) => (URL_FIELDS.has(path[path.length - 1]!) && typeof value === 'string' ? redactUrl(value) : '[redacted]'),
     },
   };
-  const stream = format === 'pretty' ? prettyStream(destination) : destination;
+  const readable = format === 'auto' ? destination === undefined && process.stdout.isTTY : format === 'pretty';
+  const stream = readable ? prettyStream(destination) : destination;
   return stream === undefined ? pino(options) : pino(options, stream);
 }
 

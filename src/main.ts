@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const env = readEnvironment(process.env);
   const config = loadConfig(env);
   const plugins = loadPlugins(config.plugins, env);
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, config.logFormat);
   const server = await startServer(config, logger, plugins);
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -137,3 +137,21 @@ describe('a MongoDB that does not answer', () => {
     expect(Date.now() - started).toBeLessThan(15_000);
   });
 });
+
+describe('start-up logs', () => {
+  const ISO_TIME = '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z';
+
+  it('are JSON lines with ISO times when stdout is not a terminal', async () => {
+    const dir = await dataDir('logs-json');
+    const exit = await runLrs({ PORT: String(heldPort), DATA_DIR: dir, LOG_LEVEL: 'info' });
+    const first = JSON.parse(exit.stdout.split('\n')[0]!);
+    expect(first).toMatchObject({ level: 30, msg: `Storage: sqlite at ${path.join(dir, 'keiko-lrs.db')}` });
+    expect(first.time).toMatch(new RegExp(`^${ISO_TIME}$`));
+  });
+
+  it('are readable lines with LOG_FORMAT=pretty', async () => {
+    const dir = await dataDir('logs-pretty');
+    const exit = await runLrs({ PORT: String(heldPort), DATA_DIR: dir, LOG_LEVEL: 'info', LOG_FORMAT: 'pretty' });
+    expect(exit.stdout.split('\n')[0]).toMatch(new RegExp(`^\\[${ISO_TIME}\\] INFO: Storage: sqlite at ${path.join(dir, 'keiko-lrs.db')}$`));
+  });
+});
