@@ -54,11 +54,12 @@ export async function deployRegistry(rpcUrl: string, owner: DevnetAccount): Prom
   const provider = new RpcProvider({ nodeUrl: rpcUrl });
   const account = new Account({ provider, address: owner.address, signer: owner.privateKey });
   const read = (suffix: string) => JSON.parse(readFileSync(path.join(REGISTRY_ARTIFACTS, `anchor_registry_AnchorRegistry.${suffix}`), 'utf8'));
-  const result = await account.declareAndDeploy({
-    contract: read('contract_class.json'),
-    casm: read('compiled_contract_class.json'),
-    constructorCalldata: [owner.address],
-  });
+  // A devnet has no fee market to tip into; leaving the tip to starknet.js makes it estimate one
+  // from blocks that hold too few transactions, and warn on the console.
+  const result = await account.declareAndDeploy(
+    { contract: read('contract_class.json'), casm: read('compiled_contract_class.json'), constructorCalldata: [owner.address] },
+    { tip: 0 },
+  );
   return { address: String(result.deploy.contract_address), classHash: String(result.declare.class_hash) };
 }
 
