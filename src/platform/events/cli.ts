@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { createServices } from '../../app';
 import { authorityHomePage } from '../../auth/credential-store';
+import { ConfigError, readEnvironment } from '../../config';
 import { loadPlugins } from '../plugins/load';
 import { runEventsCommand } from './commands';
 
@@ -9,8 +10,21 @@ import { runEventsCommand } from './commands';
 /** Warnings and errors only, on stderr, so that stdout carries just the command's output. */
 const logger = pino({ level: 'warn', base: { service: 'keiko-plugins' } }, pino.destination(2));
 
+function settings(): ReturnType<typeof readEnvironment> | undefined {
+  try {
+    return readEnvironment(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    return undefined;
+  }
+}
+
+const env = settings();
+if (env === undefined) process.exit(1);
+
 void runEventsCommand(process.argv.slice(2), {
-  env: process.env,
+  env,
   logger,
   out: (line) => console.log(line),
   err: (line) => console.error(line),
@@ -18,7 +32,7 @@ void runEventsCommand(process.argv.slice(2), {
   delivery: async (storage, config) => {
     const services = await createServices(storage, logger, {
       lrsHomePage: authorityHomePage(config),
-      plugins: loadPlugins(config.plugins, process.env),
+      plugins: loadPlugins(config.plugins, env),
       jsonBodyLimitBytes: config.jsonBodyLimitBytes,
       oidc: config.oidc,
     });
