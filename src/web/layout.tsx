@@ -91,7 +91,7 @@ function Account() {
     );
   }
   return (
-    <form class="account" method="post" action={SIGN_OUT_PATH}>
+    <form class="account" method="post" action={viewer.signOutPath ?? SIGN_OUT_PATH}>
       <span class="account__name">{t.site.signedInAs(viewer.displayName)}</span>
       <CsrfField token={csrfToken} />
       <button class="button button--secondary" type="submit">

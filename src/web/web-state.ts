@@ -11,6 +11,8 @@ export interface NavItem {
 /** The signed-in person the header shows (set by the session middleware of the people feature). */
 export interface Viewer {
   displayName: string;
+  /** Where the header's sign-out form posts (default SIGN_OUT_PATH, the people's sign-out). */
+  signOutPath?: string;
 }
 
 /** What the web shell keeps about one request, in res.locals (read and written only through this module). */

@@ -1,0 +1,31 @@
+import { Router } from 'express';
+import type { CredentialStore } from '../auth/credential-store';
+import type { VerifiedCredentialCache } from '../auth/verified-cache';
+import type { Logger } from '../logger';
+import type { EventDelivery } from '../platform/events/delivery';
+import type { RunningPlugin } from '../platform/plugins/platform';
+import type { ProfileService } from '../profiles';
+import type { StorageBackend } from '../storage/backend';
+import type { StatementReader } from '../xapi/statements/reader';
+import type { ConsoleShell } from './shell';
+
+/** What the console's pages read and change. */
+export interface ConsoleServices {
+  credentials: CredentialStore;
+  /** The cache `authenticate` trusts: revoking in the console invalidates the key at once. */
+  cache: VerifiedCredentialCache;
+  reader: StatementReader;
+  events: EventDelivery;
+  profiles: ProfileService;
+  /** The storage engine and the statement feed's head (the overview). */
+  storage: Pick<StorageBackend, 'engine' | 'statements'>;
+  /** The plugins set up: the overview lists them, the credential form offers their scopes. */
+  plugins: Array<Pick<RunningPlugin, 'name' | 'version' | 'scopes'>>;
+  logger: Logger;
+}
+
+/** Every console page: sign-in and sign-out, then the sections. Mount before webNotFound. */
+export function consoleRoutes(_shell: ConsoleShell, _services: ConsoleServices): Router {
+  const router = Router();
+  return router;
+}
