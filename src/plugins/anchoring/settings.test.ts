@@ -1,4 +1,7 @@
-import { readAnchoringSettings } from './settings';
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { explorerTransactionUrl, readAnchoringSettings } from './settings';
 
 const STARKNET = {
   STARKNET_RPC_URL: 'http://127.0.0.1:5050/rpc',
@@ -52,5 +55,41 @@ describe('anchoring settings', () => {
 
   it.each(['1.5', '-3', '1e3', '1000001'])('refuse ANCHOR_MAX_BATCH=%s', (value) => {
     expect(readAnchoringSettings({ ANCHOR_MAX_BATCH: value }).problems).toEqual([`ANCHOR_MAX_BATCH must be an integer from 1 to 1000000, got "${value}"`]);
+  });
+
+  it('take a block explorer\'s transaction page with {tx} for the hash, STARKNET_EXPLORER_TX_URL', () => {
+    const { settings, problems } = readAnchoringSettings({ STARKNET_EXPLORER_TX_URL: ' https://sepolia.voyager.online/tx/{tx} ' });
+    expect(problems).toEqual([]);
+    expect(settings.explorerTxUrl).toBe('https://sepolia.voyager.online/tx/{tx}');
+    expect(explorerTransactionUrl(settings.explorerTxUrl, '0xabc')).toBe('https://sepolia.voyager.online/tx/0xabc');
+    expect(explorerTransactionUrl(undefined, '0xabc')).toBeUndefined();
+  });
+
+  it.each([
+    ['sepolia.voyager.online/tx/{tx}', 'STARKNET_EXPLORER_TX_URL must be an http(s) URL, got "sepolia.voyager.online/tx/{tx}"'],
+    ['https://sepolia.voyager.online/tx/', 'STARKNET_EXPLORER_TX_URL must contain {tx} where the transaction hash goes, got "https://sepolia.voyager.online/tx/"'],
+  ])('refuse STARKNET_EXPLORER_TX_URL=%s', (value, problem) => {
+    expect(readAnchoringSettings({ STARKNET_EXPLORER_TX_URL: value }).problems).toEqual([problem]);
+  });
+});
+
+describe('the anchoring settings in the deployment files', () => {
+  const root = path.resolve(__dirname, '../../..');
+  const read = (file: string) => fs.readFileSync(path.join(root, file), 'utf8');
+  const names = [...read('src/plugins/anchoring/settings.ts').matchAll(/'((?:STARKNET|ANCHOR)_[A-Z_]+)'/g)].map((match) => match[1]!);
+
+  it('are found in settings.ts (sanity check of the search)', () => {
+    expect(names).toEqual(expect.arrayContaining(['ANCHOR_CRON', 'ANCHOR_MAX_BATCH', 'STARKNET_RPC_URL', 'STARKNET_CONTRACT_ADDRESS', 'STARKNET_EXPLORER_TX_URL']));
+  });
+
+  it('are each in the README\'s configuration table, in .env.example and passed through by docker-compose.yml', () => {
+    const readme = read('README.md');
+    const table = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('Read by scripts, not by the LRS'));
+    const environment = YAML.parse(read('docker-compose.yml')).services.lrs.environment as Record<string, unknown>;
+    for (const name of names) {
+      expect(table).toMatch(new RegExp(`^\\|[^\\n]*\`${name}\``, 'm'));
+      expect(read('.env.example')).toMatch(new RegExp(`^(# )?${name}=`, 'm'));
+      expect(environment).toHaveProperty(name);
+    }
   });
 });
