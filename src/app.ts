@@ -4,6 +4,7 @@ import { credentialAdminRoutes } from './auth/admin-routes';
 import { authenticate, verifiedCredentialCache } from './auth/authenticate';
 import type { VerifiedCredentialCache } from './auth/verified-cache';
 import type { Config } from './config';
+import { consoleRoutes, createConsoleShell, type ConsoleShell } from './console';
 import { alternateRequestSyntax } from './http/alternate-request';
 import { rawBody } from './http/body';
 import { errorHandler, notFoundHandler } from './http/error-handler';
@@ -56,6 +57,8 @@ export interface Services {
   events: EventDelivery;
   /** People, their identities and roles, sessions and sign-in (docs/people.md). */
   people: People;
+  /** The admin console's shell: its sessions, and the sections plugins add (docs/console.md). */
+  console: ConsoleShell;
 }
 
 export type AppOptions = Pick<
@@ -80,6 +83,12 @@ export async function createServices(storage: StorageBackend, logger: Logger, op
   const metrics = new Metrics();
   const profiles = createProfileService({ collections: storage.collections, statements: storage.statements, logger });
   const people = await openPeople(storage.collections, { publicUrl: options.lrsHomePage.replace(/\/+$/, ''), oidc: options.oidc });
+  const consoleShell = await createConsoleShell({
+    credentials: storage.credentials,
+    collections: storage.collections,
+    secureCookies: options.lrsHomePage.startsWith('https://'),
+    logger,
+  });
   const plugins = await setUpPlugins(options.plugins, {
     collections: storage.collections,
     statements: pluginStatementReader(storage.statements),
@@ -89,7 +98,9 @@ export async function createServices(storage: StorageBackend, logger: Logger, op
     jsonBodyLimitBytes: options.jsonBodyLimitBytes,
     people: peopleForPlugins(people),
     metrics: metrics.registry,
+    console: consoleShell,
   });
+  consoleShell.addSections(plugins.flatMap((plugin) => plugin.console));
   await registerKeikoProfiles(profiles.registry, logger);
   await registerPluginProfiles(options.plugins, profiles.registry, logger);
   const events = await EventDelivery.open({
@@ -121,6 +132,7 @@ export async function createServices(storage: StorageBackend, logger: Logger, op
     profiles,
     events,
     people,
+    console: consoleShell,
   };
 }
 
@@ -157,6 +169,18 @@ export function buildApp(services: Services, options: AppOptions, logger: Logger
   );
   app.use(eventAdminRoutes({ delivery: services.events, authenticate: services.authenticate }));
   app.use(pluginRoutes(services.plugins));
+  app.use(
+    consoleRoutes(services.console, {
+      credentials: services.storage.credentials,
+      cache: services.credentialCache,
+      reader: services.reader,
+      events: services.events,
+      profiles: services.profiles,
+      storage: services.storage,
+      plugins: services.plugins,
+      logger,
+    }),
+  );
   app.use(webNotFound());
   app.use(notFoundHandler());
   app.use(webErrorHandler(logger));

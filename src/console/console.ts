@@ -7,7 +7,13 @@ import type { RunningPlugin } from '../platform/plugins/platform';
 import type { ProfileService } from '../profiles';
 import type { StorageBackend } from '../storage/backend';
 import type { StatementReader } from '../xapi/statements/reader';
+import { credentialPages } from './credentials';
+import { eventPages } from './events';
+import { overviewPages } from './overview';
+import { profilePages } from './profiles';
 import type { ConsoleShell } from './shell';
+import { signInPages } from './sign-in';
+import { statementPages } from './statements';
 
 /** What the console's pages read and change. */
 export interface ConsoleServices {
@@ -25,7 +31,17 @@ export interface ConsoleServices {
 }
 
 /** Every console page: sign-in and sign-out, then the sections. Mount before webNotFound. */
-export function consoleRoutes(_shell: ConsoleShell, _services: ConsoleServices): Router {
+export function consoleRoutes(shell: ConsoleShell, services: ConsoleServices): Router {
   const router = Router();
+  router.use(signInPages(shell, { credentials: services.credentials, cache: services.cache, logger: services.logger }));
+  router.use(overviewPages(shell, { storage: services.storage, plugins: services.plugins }));
+  router.use(credentialPages(shell, { store: services.credentials, cache: services.cache, pluginScopes: pluginScopes(services.plugins) }));
+  router.use(statementPages(shell, { reader: services.reader }));
+  router.use(eventPages(shell, { events: services.events }));
+  router.use(profilePages(shell, { profiles: services.profiles }));
   return router;
+}
+
+function pluginScopes(plugins: ConsoleServices['plugins']): Record<string, string> {
+  return Object.assign({}, ...plugins.map((plugin) => plugin.scopes)) as Record<string, string>;
 }

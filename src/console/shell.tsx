@@ -31,13 +31,17 @@ export interface ConsoleShell {
    * Middleware list for console pages: marks them as web pages, resolves the console session from
    * the cookie (sets req.consoleAdmin, the page's CSRF secret and header viewer) and, without one,
    * redirects GET/HEAD to /console/sign-in?next=<path> (303) and answers other methods 403
-   * CONSOLE_SIGN_IN_REQUIRED.
+   * CONSOLE_SIGN_IN_REQUIRED. Put it on each route (`router.get(path, ...shell.requireAdmin(), handler)`),
+   * not `router.use(path, …)`: there it would answer every other method on the path too (403
+   * rather than the app's 404), which the OpenAPI route test (src/ops/openapi-routes.test.ts) refuses.
    */
   requireAdmin(): RequestHandler[];
   /** renderPage (src/web) with the console's sections (core, then plugins') as the page's `nav`. */
   renderPage(res: Response, options: PageOptions): void;
   /** Sections contributed by plugins (set once, after the plugins' setup). */
   addSections(sections: NavItem[]): void;
+  /** Every section, core then plugins'. */
+  sections(): NavItem[];
   /** The sessions behind requireAdmin (the sign-in and sign-out routes start and end them). */
   readonly sessions: ConsoleSessions;
 }
@@ -81,6 +85,7 @@ export async function createConsoleShell(options: ConsoleShellOptions): Promise<
     addSections: (sections) => {
       pluginSections.push(...sections);
     },
+    sections: () => [...CORE_SECTIONS, ...pluginSections],
   };
 }
 

@@ -8,7 +8,7 @@ import { mergeOpenApi, readOpenApiFragment } from '../platform/plugins/platform'
 export const OPENAPI_PATH = path.resolve(__dirname, '../../openapi/openapi.yaml');
 
 /** Core features outside the xAPI that document their routes beside their code (paths as served). */
-const FEATURE_FRAGMENTS = { profiles: '../profiles/openapi.yaml', events: '../platform/events/openapi.yaml', people: '../people/openapi.yaml', credentials: '../auth/openapi.yaml' };
+const FEATURE_FRAGMENTS = { profiles: '../profiles/openapi.yaml', events: '../platform/events/openapi.yaml', people: '../people/openapi.yaml', credentials: '../auth/openapi.yaml', console: '../console/openapi.yaml' };
 
 /** The core document: openapi/openapi.yaml with the core features' fragments (plugins' come on top). */
 export function loadOpenApiDocument(file = OPENAPI_PATH): Record<string, unknown> {

@@ -7,12 +7,12 @@
  * data, validated at start; a bad one stops the LRS with a message naming the plugin and the
  * field) and `setup`, called once at start with the plugin's context, returning its hooks.
  */
-import type { Request, RequestHandler, Router } from 'express';
+import type { Request, RequestHandler, Response, Router } from 'express';
 import type { Logger } from 'pino';
 import { requireScope } from '../auth/authenticate';
 import type { PeopleForPlugins } from '../people';
 import type { Env } from '../settings-reader';
-import type { NavItem } from '../web';
+import type { NavItem, PageOptions } from '../web';
 import type { Collection, CollectionDeclaration } from '../storage/collections/collection-store';
 import type { StoredStatement } from '../xapi/types';
 
@@ -105,6 +105,25 @@ export interface PluginContext {
   readonly people: PeopleForPlugins;
   /** Its Prometheus metrics, served with the LRS's at /metrics. */
   readonly metrics: PluginMetrics;
+  /** Pages of its own in the admin console (docs/console.md), listed by setup's `console`. */
+  readonly console: PluginConsole;
+}
+
+/**
+ * The admin console for a plugin's pages (mounted in its routes, under /plugins/<name>/):
+ * `router.get('/console', ...context.console.requireAdmin(), handler)` and, in the handler,
+ * `context.console.renderPage(res, { title, body })`.
+ */
+export interface PluginConsole {
+  /**
+   * Middleware list: only operators signed in to the console (with a credential holding `admin`)
+   * pass, with `req.consoleAdmin` set and forms checked against their session; others are sent to
+   * /console/sign-in and back (303, GET/HEAD) or get 403 CONSOLE_SIGN_IN_REQUIRED. Put it on each
+   * route rather than `router.use`, before any `http.authenticate`.
+   */
+  requireAdmin(): RequestHandler[];
+  /** renderPage with the console's section navigation. */
+  renderPage(res: Response, options: PageOptions): void;
 }
 
 /**
@@ -188,6 +207,8 @@ export interface PluginHooks {
   routes?: Router;
   /** Links to its pages (under /plugins/<name>/) in the web shell's header, in English and Spanish. */
   nav?: NavItem[];
+  /** Its sections of the admin console (pages under /plugins/<name>/ behind `context.console.requireAdmin()`). */
+  console?: NavItem[];
   /** Durable post-store events; never called inside the write of a batch. Throw to have the batch retried. */
   onEvents?(events: FeedEvent[]): Promise<void>;
   /**

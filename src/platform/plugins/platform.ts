@@ -7,7 +7,7 @@ import { requireGrant } from '../../auth/authenticate';
 import type { Scope } from '../../auth/scopes';
 import { rawBody, readJsonBody } from '../../http/body';
 import type { Logger } from '../../logger';
-import type { Collection, FeedEvent, PeopleForPlugins, PluginContext, PluginHooks, PluginHttp, PluginJob, StatementReader } from '../../plugin-api';
+import type { Collection, FeedEvent, PeopleForPlugins, PluginConsole, PluginContext, PluginHooks, PluginHttp, PluginJob, StatementReader } from '../../plugin-api';
 import type { CollectionStore } from '../../storage/collections/collection-store';
 import type { NavItem } from '../../web';
 import type { LoadedPlugin } from './load';
@@ -23,6 +23,8 @@ export interface RunningPlugin {
   formerPaths: string[];
   /** Its links in the web shell's header. */
   nav: NavItem[];
+  /** Its sections of the admin console. */
+  console: NavItem[];
   /** Its OpenAPI fragment with paths already under /plugins/<name>. */
   openapi?: OpenApiFragment;
   jobs: Array<{ name: string; job: PluginJob }>;
@@ -47,6 +49,8 @@ export interface PlatformDependencies {
   people: PeopleForPlugins;
   /** The app's Prometheus registry (/metrics), where plugins' metrics go. */
   metrics: Registry;
+  /** The admin console's shell (src/console). */
+  console: PluginConsole;
 }
 
 /**
@@ -79,6 +83,7 @@ async function setUpPlugin({ plugin, folder, settings }: LoadedPlugin, dependenc
     http: pluginHttp(manifest.name, dependencies),
     people: dependencies.people,
     metrics: pluginMetrics(manifest.name, dependencies.metrics),
+    console: { requireAdmin: () => dependencies.console.requireAdmin(), renderPage: (res, options) => dependencies.console.renderPage(res, options) },
   };
   const hooks = await plugin.setup(context);
   return {
@@ -86,7 +91,8 @@ async function setUpPlugin({ plugin, folder, settings }: LoadedPlugin, dependenc
     version: manifest.version,
     routes: hooks.routes,
     formerPaths: manifest.formerPaths ?? [],
-    nav: checkedNav(manifest.name, hooks.nav ?? []),
+    nav: checkedLinks(manifest.name, 'setup().nav', hooks.nav ?? []),
+    console: checkedLinks(manifest.name, 'setup().console', hooks.console ?? []),
     openapi: pluginOpenApi({ plugin, folder, settings }),
     jobs: declaredJobs(manifest.name, manifest.jobs, hooks),
     onEvents: hooks.onEvents?.bind(hooks),
@@ -114,10 +120,10 @@ function pluginHttp(name: string, dependencies: PlatformDependencies): PluginHtt
   };
 }
 
-function checkedNav(plugin: string, nav: NavItem[]): NavItem[] {
-  const outside = nav.find((item) => !item.href.startsWith(`/plugins/${plugin}/`));
-  if (outside !== undefined) throw new PluginManifestError(plugin, 'setup().nav', `links to "${outside.href}", outside /plugins/${plugin}/`);
-  return nav;
+function checkedLinks(plugin: string, field: string, links: NavItem[]): NavItem[] {
+  const outside = links.find((item) => !item.href.startsWith(`/plugins/${plugin}/`));
+  if (outside !== undefined) throw new PluginManifestError(plugin, field, `links to "${outside.href}", outside /plugins/${plugin}/`);
+  return links;
 }
 
 function declaredJobs(plugin: string, declared: string[], hooks: PluginHooks): RunningPlugin['jobs'] {
