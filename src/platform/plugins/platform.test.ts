@@ -126,6 +126,11 @@ describe('a plugin\'s pages', () => {
     const setup = "{ nav: [{ href: '/admin', label: { en: 'Admin', es: 'Admin' } }] }";
     await expect(startingWithPlugin({}, setup)).rejects.toThrow('Plugin "broken": setup().nav links to "/admin", outside /plugins/broken/');
   });
+
+  it('and so must its console sections', async () => {
+    const setup = "{ console: [{ href: '/console/credentials', label: { en: 'Mine', es: 'Mío' } }] }";
+    await expect(startingWithPlugin({}, setup)).rejects.toThrow('Plugin "broken": setup().console links to "/console/credentials", outside /plugins/broken/');
+  });
 });
 
 /** Sets the LRS up with one plugin "broken" written to a temporary folder: its manifest changes, what its setup returns (source) and files. */

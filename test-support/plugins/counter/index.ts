@@ -26,6 +26,10 @@ export default definePlugin({
     const counted = context.store<Counted>('counted');
     const runs = context.store<{ at: string }>('runs');
     const routes = Router();
+    // A console page (before `authenticate`: console pages take the console session, not HTTP Basic).
+    routes.get('/console', ...context.console.requireAdmin(), async (_req, res) => {
+      context.console.renderPage(res, { title: 'Counter', body: `Statements counted: ${await counted.count()}` });
+    });
     routes.use(context.http.authenticate);
     routes.get('/count', context.http.requireScope('read'), async (req, res) => {
       const verb = typeof req.query.verb === 'string' ? req.query.verb : undefined;
@@ -34,6 +38,7 @@ export default definePlugin({
     return {
       routes,
       nav: [{ href: '/plugins/counter/count', label: { en: 'Counts', es: 'Recuentos' } }],
+      console: [{ href: '/plugins/counter/console', label: { en: 'Counter', es: 'Contador' } }],
       async onEvents(events: FeedEvent[]) {
         for (const event of events) {
           if (event.type === 'stored') await counted.put(event.statement.id, { verb: event.statement.statement.verb.id });
