@@ -9,7 +9,9 @@ describe('redactUrl', () => {
     ['/sign-in/link/abcDEF123_-x', '/sign-in/link/[redacted]'],
     ['/sign-in/link/abc?lang=es', '/sign-in/link/[redacted]?lang=es'],
     ['/sign-in/callback?code=c0de&state=s7&iss=http%3A%2F%2Fidp', '/sign-in/callback?code=[redacted]&state=[redacted]&iss=http%3A%2F%2Fidp'],
-    ['/xapi/statements?agent=%7B%7D', '/xapi/statements?agent=%7B%7D'],
+    ['/xapi/statements?agent=%7B%22mbox%22%3A%22mailto%3Aa%40b.c%22%7D&limit=5', '/xapi/statements?agent=[redacted]&limit=5'],
+    ['/xapi/activities/state?activityId=x&agent=a&stateId=s', '/xapi/activities/state?activityId=[redacted]&agent=[redacted]&stateId=[redacted]'],
+    ['/xapi/statements?verb=http%3A%2F%2Fv&since=2026-01-01&ascending=true', '/xapi/statements?verb=http%3A%2F%2Fv&since=2026-01-01&ascending=true'],
   ])('%s → %s', (url, redacted) => {
     expect(redactUrl(url)).toBe(redacted);
   });
@@ -54,7 +56,7 @@ describe('request logs', () => {
     await request(app).get('/xapi/about?x=1').set('X-Experience-API-Version', '1.0.3').expect(200);
     expect(lines).toHaveLength(1);
     const entry = JSON.parse(lines[0]!);
-    expect(entry).toMatchObject({ level: 30, req: { method: 'GET', url: '/xapi/about?x=1' }, res: { statusCode: 200 }, msg: 'request completed' });
+    expect(entry).toMatchObject({ level: 30, req: { method: 'GET', url: '/xapi/about?x=[redacted]' }, res: { statusCode: 200 }, msg: 'request completed' });
     expect(entry.responseTime).toEqual(expect.any(Number));
     expect(lines[0]).not.toMatch(/headers|X-Experience-API-Version|1\.0\.3/i);
   });

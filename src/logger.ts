@@ -28,7 +28,7 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
         'secret',
         'req.url',
         'url',
-        ...SECRET_QUERY_PARAMETERS.map((name) => `req.query.${name}`),
+        'req.query',
         'req.params.token',
         'res.headers.location',
       ],
@@ -61,15 +61,31 @@ export const requestLogSerializers = {
   res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
 };
 
-/** Fields holding URLs, whose secrets only are redacted. */
+/** Fields holding URLs, whose secrets and personal data only are redacted. */
 const URL_FIELDS = new Set(['url', 'location']);
 /** Path segments that are secrets: the token of a login link (/sign-in/link/{token}). */
 const SECRET_PATH = /^(\/sign-in\/link\/)[^/?#]+/;
-/** Query parameters that are secrets: OpenID Connect's code, state and nonce (callbacks, redirects to the provider), any token. */
-const SECRET_QUERY_PARAMETERS = ['code', 'state', 'nonce', 'token', 'session_state'];
-const SECRET_PARAMETERS = new RegExp(`([?&](?:${SECRET_QUERY_PARAMETERS.join('|')})=)[^&#]*`, 'gi');
+/**
+ * Query parameters whose values may be logged: they name no person and hold no secret. Every other
+ * value (an xAPI `agent` filter's email, an OpenID Connect `code`, a document id…) is redacted, so
+ * request logs carry no personal data or secrets; the parameter names stay, for debugging.
+ */
+const LOGGABLE_QUERY_PARAMETERS = new Set(['limit', 'format', 'ascending', 'attachments', 'since', 'until', 'verb', 'lang', 'method', 'iss']);
+const QUERY_PARAMETER = /([?&])([^=&#]*)=([^&#]*)/g;
 
-/** The URL (path and query) with its secrets replaced by [redacted]. */
+/** The URL (path and query) with its secrets and personal data replaced by [redacted]. */
 export function redactUrl(url: string): string {
-  return url.replace(SECRET_PATH, '$1[redacted]').replace(SECRET_PARAMETERS, '$1[redacted]');
+  return url
+    .replace(SECRET_PATH, '$1[redacted]')
+    .replace(QUERY_PARAMETER, (parameter, separator: string, name: string) =>
+      LOGGABLE_QUERY_PARAMETERS.has(decodedName(name)) ? parameter : `${separator}${name}=[redacted]`,
+    );
+}
+
+function decodedName(name: string): string {
+  try {
+    return decodeURIComponent(name).toLowerCase();
+  } catch {
+    return name;
+  }
 }
