@@ -143,12 +143,10 @@ export class AnchoringService {
     const delay = Math.min(FIRST_RETRY_MS * 2 ** (attempts - 1), MAX_RETRY_MS);
     const message = error instanceof Error ? error.message : String(error);
     this.options.failures?.inc();
-    await this.options.batches.update(batch.seq, {
-      attempts,
-      nextAttemptAt: new Date(this.now().getTime() + delay),
-      lastError: message,
-    });
-    this.options.logger.warn({ seq: batch.seq, attempts, retryInMs: delay, err: error }, 'anchoring step failed; retrying later');
+    const nextAttemptAt = new Date(this.now().getTime() + delay);
+    await this.options.batches.update(batch.seq, { attempts, nextAttemptAt, lastError: message });
+    // The job's schedule (ANCHOR_CRON) decides when it runs again: the first run after notBefore.
+    this.options.logger.warn({ seq: batch.seq, attempts, notBefore: nextAttemptAt.toISOString(), err: error }, 'anchoring step failed; retrying at the first anchoring run after notBefore');
   }
 
   private now(): Date {
