@@ -8,25 +8,47 @@ const ROOT = path.resolve(__dirname, '..');
  * Starts an LRS in a child process (the durability tests kill it with SIGKILL): `entry` run with
  * tsx from the repository root, with PATH, HOME, LOG_LEVEL=warn and `env`, and without the
  * checkout's .env file (unless `env` names an ENV_FILE). Resolves once its /ready on `port`
- * (default env.PORT) answers 200; rejects if it exits first or is not ready within 60 s.
+ * (default env.PORT) answers 200; rejects if it exits first or is not ready within `readyWithinMs`
+ * (60 s), after killing it and whatever it started (it leads its own process group).
  */
-export async function startChildLrs(entry: string, env: Record<string, string>, port = env.PORT): Promise<ChildProcess> {
+export async function startChildLrs(entry: string, env: Record<string, string>, port = env.PORT, readyWithinMs = 60_000): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ENV_FILE: os.devNull, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
+    detached: true,
   });
-  const deadline = Date.now() + 60_000;
+  try {
+    await waitUntilReady(child, port, readyWithinMs);
+    return child;
+  } catch (error) {
+    killProcessGroup(child);
+    throw error;
+  }
+}
+
+async function waitUntilReady(child: ChildProcess, port: string | undefined, readyWithinMs: number): Promise<void> {
+  const deadline = Date.now() + readyWithinMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the LRS exited with code ${child.exitCode} while starting`);
     try {
-      if ((await fetch(`http://127.0.0.1:${port}/ready`)).status === 200) return child;
+      if ((await fetch(`http://127.0.0.1:${port}/ready`)).status === 200) return;
     } catch {
       // not listening yet
     }
     await sleep(50);
   }
-  throw new Error('the LRS did not become ready within 60 s');
+  throw new Error(`the LRS did not become ready within ${readyWithinMs / 1000} s`);
+}
+
+/** SIGKILL to the child's process group (its own: it was spawned detached), so nothing it started stays. */
+function killProcessGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL'); // the group is gone already
+  }
 }
 
 export function sleep(ms: number): Promise<void> {
