@@ -4,14 +4,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Express } from 'express';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { createTestLrs, XAPI_VERSION_HEADER, type TestLrs } from '../../test-support/app';
 import { TEST_ENGINES } from '../../test-support/backends';
+import { fragilePlugin, idOf, storeEach } from '../../test-support/console-pages';
 import { csrfFieldOf } from '../../test-support/people';
-import { definePlugin } from '../plugin-api';
-import type { LoadedPlugin } from '../platform/plugins/load';
 import { KEIKO_PROFILE_FILES } from '../profiles/built-in';
 import { compileProfile } from '../profiles/engine';
 
@@ -54,8 +52,6 @@ const COMPLETED = { id: 'http://adlnet.gov/expapi/verbs/completed', display: { '
 const ATTEMPTED = { id: 'http://adlnet.gov/expapi/verbs/attempted', display: { 'en-US': 'attempted' } };
 const ALGEBRA = { id: 'http://example.org/algebra', definition: { name: { 'en-US': 'Algebra', es: 'Álgebra' } } };
 
-/** Ids in the order they are stored, so that ties of `stored` still order them the same. */
-const idOf = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const DATASET = [
   { id: idOf(1), actor: ANA, verb: COMPLETED, object: ALGEBRA },
   { id: idOf(2), actor: BEN, verb: ATTEMPTED, object: ALGEBRA },
@@ -63,13 +59,6 @@ const DATASET = [
   { id: idOf(4), actor: ANA, verb: COMPLETED, object: { id: 'http://example.org/geometry' } },
   { id: idOf(5), actor: BEN, verb: COMPLETED, object: ALGEBRA },
 ];
-
-async function storeEach(app: Express, auth: string, statements: object[]): Promise<void> {
-  for (const statement of statements) {
-    await request(app).post('/xapi/statements').set(XAPI_VERSION_HEADER).set('Authorization', auth).send(statement).expect(200);
-    await new Promise((resolve) => setTimeout(resolve, 3)); // distinct `stored` times, for `since`
-  }
-}
 
 describe.each(TEST_ENGINES)('the console statement browser on %s', (engine) => {
   let lrs: TestLrs;
@@ -199,19 +188,7 @@ describe('the console events page', () => {
   let browser: Agent;
   let healed = false;
   const poison = idOf(42);
-  /** A plugin whose projection refuses one statement until it is "fixed". */
-  const fragile: LoadedPlugin = {
-    plugin: definePlugin({
-      manifest: { name: 'fragile', version: '1.0.0', description: 'Refuses one statement (a test plugin)', profiles: [], scopes: {}, stores: {}, jobs: [] },
-      setup: () => ({
-        async onEvents(events) {
-          if (!healed && events.some((event) => event.type === 'stored' && event.statement.id === poison)) throw new Error('the projection refuses this statement');
-        },
-      }),
-    }),
-    folder: __dirname,
-    settings: undefined,
-  };
+  const fragile = fragilePlugin(poison, () => !healed);
 
   beforeAll(async () => {
     lrs = await createTestLrs({}, [fragile]);
