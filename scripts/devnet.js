@@ -16,7 +16,7 @@ async function main() {
   const port = Number(process.env.DEVNET_PORT || 5050);
   const devnet = await startDevnet({ binary, port, seed: 42 });
   const [owner] = devnet.accounts;
-  const registry = await deployRegistry(devnet.rpcUrl, owner);
+  const registry = await deployOrStop(devnet, owner);
   console.log(`starknet-devnet at ${devnet.rpcUrl}; AnchorRegistry (class ${registry.classHash}) deployed.`);
   console.log('Put these in your environment (or .env) and start the LRS:\n');
   console.log(`STARKNET_RPC_URL=${devnet.rpcUrl}`);
@@ -27,6 +27,16 @@ async function main() {
   const stop = () => devnet.stop().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/** Deploys AnchorRegistry; if that fails, stops devnet first, so the failure leaves nothing running. */
+async function deployOrStop(devnet, owner) {
+  try {
+    return await deployRegistry(devnet.rpcUrl, owner);
+  } catch (error) {
+    await devnet.stop();
+    throw error;
+  }
 }
 
 main().catch((error) => {
