@@ -26,7 +26,7 @@ export interface ConsoleServices {
   /** The storage engine and the statement feed's head (the overview). */
   storage: Pick<StorageBackend, 'engine' | 'statements'>;
   /** The plugins set up: the overview lists them, the credential form offers their scopes. */
-  plugins: Array<Pick<RunningPlugin, 'name' | 'version' | 'scopes'>>;
+  plugins: Array<Pick<RunningPlugin, 'name' | 'version' | 'scopes' | 'profileIds'>>;
   logger: Logger;
 }
 
@@ -38,8 +38,13 @@ export function consoleRoutes(shell: ConsoleShell, services: ConsoleServices): R
   router.use(credentialPages(shell, { store: services.credentials, cache: services.cache, pluginScopes: pluginScopes(services.plugins) }));
   router.use(statementPages(shell, { reader: services.reader }));
   router.use(eventPages(shell, { events: services.events }));
-  router.use(profilePages(shell, { profiles: services.profiles }));
+  router.use(profilePages(shell, { profiles: services.profiles, pluginProfiles: pluginProfiles(services.plugins) }));
   return router;
+}
+
+/** Each plugin's profiles, by profile id: the plugin's name. */
+function pluginProfiles(plugins: ConsoleServices['plugins']): Map<string, string> {
+  return new Map(plugins.flatMap((plugin) => plugin.profileIds.map((id) => [id, plugin.name] as const)));
 }
 
 function pluginScopes(plugins: ConsoleServices['plugins']): Record<string, string> {

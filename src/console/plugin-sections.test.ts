@@ -3,6 +3,8 @@
  * `context.console.requireAdmin()`, rendered with the console's navigation, listed by setup's
  * `console` after the core sections.
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { createTestLrs, type TestLrs } from '../../test-support/app';
@@ -52,5 +54,28 @@ describe("a plugin's console section", () => {
     expect(page.text).toContain('<a href="/console/credentials">Credentials</a>');
     expect(page.text).toContain('aria-current="page">Counter</a>');
     expect(page.text).toContain('Signed in as Operator');
+  });
+});
+
+describe("a plugin's xAPI Profiles", () => {
+  it('show the plugin as their source in the console\'s profile registry', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keiko-plugin-'));
+    const manifest = { name: 'quizzes', version: '1.0.0', description: 'x', profiles: ['quiz.jsonld'], scopes: {}, stores: {}, jobs: [] };
+    fs.mkdirSync(path.join(dir, 'quizzes'));
+    fs.writeFileSync(path.join(dir, 'quizzes', 'index.js'), `exports.default = { manifest: ${JSON.stringify(manifest)}, setup: () => ({}) };\n`);
+    fs.copyFileSync(path.resolve(__dirname, '../profiles/test-fixtures/quiz-profile.json'), path.join(dir, 'quizzes', 'quiz.jsonld'));
+    const withProfile = await createTestLrs({}, loadPlugins(['quizzes'], {}, dir));
+    try {
+      const agent = request.agent(withProfile.app);
+      const form = await agent.get('/console/sign-in').expect(200);
+      const operator = await withProfile.storage.credentials.create({ name: 'Operator', scopes: ['admin'] });
+      await agent.post('/console/sign-in').type('form').send({ _csrf: csrfFieldOf(form.text), key: operator.key, secret: operator.secret }).expect(303);
+      const registry = await agent.get('/console/profiles').expect(200);
+      const row = registry.text.split('<tr').find((cells) => cells.includes('https://keiko.test/profiles/quiz'));
+      expect(row).toContain('Plugin quizzes');
+    } finally {
+      await withProfile.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

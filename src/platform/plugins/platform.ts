@@ -31,6 +31,8 @@ export interface RunningPlugin {
   onEvents?: (events: FeedEvent[]) => Promise<void>;
   /** Scopes it declared, in full (`plugins/<name>/<scope>`), with what each allows. */
   scopes: Record<string, string>;
+  /** The ids of the xAPI Profiles its manifest names (registered by registerPluginProfiles). */
+  profileIds: string[];
 }
 
 export interface OpenApiFragment {
@@ -97,7 +99,18 @@ async function setUpPlugin({ plugin, folder, settings }: LoadedPlugin, dependenc
     jobs: declaredJobs(manifest.name, manifest.jobs, hooks),
     onEvents: hooks.onEvents?.bind(hooks),
     scopes: Object.fromEntries(Object.entries(manifest.scopes).map(([scope, what]) => [`plugins/${manifest.name}/${scope}`, what])),
+    profileIds: manifest.profiles.flatMap((file) => profileIdIn(path.join(folder, file))),
   };
+}
+
+/** The `id` of a profile file; none when it cannot be read (registering it then stops the LRS, naming the plugin). */
+function profileIdIn(file: string): string[] {
+  try {
+    const { id } = JSON.parse(fs.readFileSync(file, 'utf8')) as { id?: unknown };
+    return typeof id === 'string' ? [id] : [];
+  } catch {
+    return [];
+  }
 }
 
 function pluginHttp(name: string, dependencies: PlatformDependencies): PluginHttp {
