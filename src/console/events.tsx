@@ -3,7 +3,8 @@ import type { EventDelivery, ReplayOutcome, SubscriberStatus } from '../platform
 import { UnknownSubscriberError } from '../platform/events/delivery';
 import type { ParkedEvent } from '../platform/events/event-store';
 import { CsrfField, csrfToken, i18n, requireCsrfToken, usePage } from '../web';
-import { consolePageMessages, formatNumber, formatTime } from './messages-pages';
+import { consolePageMessages, formatNumber, formatTime, type ConsolePageMessages } from './messages-pages';
+import { ScrollTable, type Column } from './scroll-table';
 import { CONSOLE_PATH, type ConsoleShell } from './shell';
 import { CONSOLE_STATEMENTS_PATH } from './statements';
 
@@ -91,30 +92,18 @@ function SubscriberTable({ subscribers }: { subscribers: SubscriberStatus[] }) {
   const { locale } = usePage();
   const e = consolePageMessages(locale).events;
   if (subscribers.length === 0) return <p>{e.noSubscribers}</p>;
-  // Focusable: on a phone the table scrolls sideways, and it holds nothing else to focus (axe: scrollable-region-focusable).
+  const columns = [{ label: e.name }, { label: e.checkpoint, numeric: true }, { label: e.lag, numeric: true }, { label: e.parkedCount, numeric: true }];
   return (
-    <div class="table-scroll" role="region" aria-labelledby="subscribers-title" tabindex={0}>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{e.name}</th>
-            <th scope="col" class="number">{e.checkpoint}</th>
-            <th scope="col" class="number">{e.lag}</th>
-            <th scope="col" class="number">{e.parkedCount}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {subscribers.map((subscriber) => (
-            <tr key={subscriber.name}>
-              <th scope="row">{subscriber.name}</th>
-              <td class="number">{formatNumber(subscriber.checkpoint, locale)}</td>
-              <td class="number">{formatNumber(subscriber.lag, locale)}</td>
-              <td class="number">{formatNumber(subscriber.parked, locale)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <ScrollTable columns={columns} labelledBy="subscribers-title">
+      {subscribers.map((subscriber) => (
+        <tr key={subscriber.name}>
+          <th scope="row">{subscriber.name}</th>
+          <td class="number">{formatNumber(subscriber.checkpoint, locale)}</td>
+          <td class="number">{formatNumber(subscriber.lag, locale)}</td>
+          <td class="number">{formatNumber(subscriber.parked, locale)}</td>
+        </tr>
+      ))}
+    </ScrollTable>
   );
 }
 
@@ -125,47 +114,44 @@ function ParkedTable({ parked, csrfToken }: { parked: ParkedEvent[]; csrfToken: 
   return (
     <>
       {parked.length === PARKED_SHOWN && <p>{e.parkedShown(PARKED_SHOWN)}</p>}
-      <div class="table-scroll">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{e.name}</th>
-              <th scope="col" class="number">{e.position}</th>
-              <th scope="col">{e.type}</th>
-              <th scope="col">{e.statement}</th>
-              <th scope="col">{e.error}</th>
-              <th scope="col" class="number">{e.attempts}</th>
-              <th scope="col">{e.parkedAt}</th>
-              <th scope="col">{e.actions}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {parked.map((event) => (
-              <tr key={event.id}>
-                <td>{event.subscriber}</td>
-                <td class="number">{formatNumber(event.position, locale)}</td>
-                <td>{event.type}</td>
-                <td>
-                  <a href={`${CONSOLE_STATEMENTS_PATH}/${event.statementId}`}>{event.statementId}</a>
-                </td>
-                <td>{event.reason}</td>
-                <td class="number">{formatNumber(event.attempts, locale)}</td>
-                <td>
-                  <time dateTime={event.parkedAt}>{formatTime(event.parkedAt, locale)}</time>
-                </td>
-                <td>
-                  <form method="post" action={`${CONSOLE_EVENTS_PATH}/parked/${encodeURIComponent(event.id)}/replay`}>
-                    <CsrfField token={csrfToken} />
-                    <button type="submit" aria-label={e.replayLabel(event.id)}>
-                      {e.replay}
-                    </button>
-                  </form>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ScrollTable columns={parkedColumns(e)}>
+        {parked.map((event) => (
+          <tr key={event.id}>
+            <td>{event.subscriber}</td>
+            <td class="number">{formatNumber(event.position, locale)}</td>
+            <td>{event.type}</td>
+            <td>
+              <a href={`${CONSOLE_STATEMENTS_PATH}/${event.statementId}`}>{event.statementId}</a>
+            </td>
+            <td>{event.reason}</td>
+            <td class="number">{formatNumber(event.attempts, locale)}</td>
+            <td>
+              <time dateTime={event.parkedAt}>{formatTime(event.parkedAt, locale)}</time>
+            </td>
+            <td>
+              <form method="post" action={`${CONSOLE_EVENTS_PATH}/parked/${encodeURIComponent(event.id)}/replay`}>
+                <CsrfField token={csrfToken} />
+                <button type="submit" aria-label={e.replayLabel(event.id)}>
+                  {e.replay}
+                </button>
+              </form>
+            </td>
+          </tr>
+        ))}
+      </ScrollTable>
     </>
   );
+}
+
+function parkedColumns(e: ConsolePageMessages['events']): Column[] {
+  return [
+    { label: e.name },
+    { label: e.position, numeric: true },
+    { label: e.type },
+    { label: e.statement },
+    { label: e.error },
+    { label: e.attempts, numeric: true },
+    { label: e.parkedAt },
+    { label: e.actions },
+  ];
 }

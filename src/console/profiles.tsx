@@ -8,6 +8,7 @@ import type { ProfileListing } from '../profiles/registry';
 import { i18n, usePage, type Locale } from '../web';
 import { pickLanguage } from '../xapi/statements/format';
 import { consolePageMessages, formatNumber, formatTime, type ConsolePageMessages } from './messages-pages';
+import { ScrollTable } from './scroll-table';
 import { CONSOLE_PATH, type ConsoleShell } from './shell';
 
 export const CONSOLE_PROFILES_PATH = `${CONSOLE_PATH}/profiles`;
@@ -90,36 +91,21 @@ function ProfileList({ profiles, sourceOf }: { profiles: ProfileListing[]; sourc
       {profiles.length === 0 ? (
         <p>{p.none}</p>
       ) : (
-        <div class="table-scroll">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{p.name}</th>
-                <th scope="col">{p.id}</th>
-                <th scope="col">{p.latestVersion}</th>
-                <th scope="col" class="number">{p.versionCount}</th>
-                <th scope="col">{p.source}</th>
-                <th scope="col">{p.status}</th>
-                <th scope="col">{p.mode}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {profiles.map((profile) => (
-                <tr key={profile.id}>
-                  <th scope="row">
-                    <a href={profileHref(profile.id)}>{prefLabel(profile, locale)}</a>
-                  </th>
-                  <td>{profile.id}</td>
-                  <td>{profile.latestVersion}</td>
-                  <td class="number">{formatNumber(profile.versions.length, locale)}</td>
-                  <td>{sourceText(sourceOf(profile.id), m)}</td>
-                  <td>{p.statuses[profile.status]}</td>
-                  <td>{p.modes[profile.mode]}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ScrollTable columns={[{ label: p.name }, { label: p.id }, { label: p.latestVersion }, { label: p.versionCount, numeric: true }, { label: p.source }, { label: p.status }, { label: p.mode }]}>
+          {profiles.map((profile) => (
+            <tr key={profile.id}>
+              <th scope="row">
+                <a href={profileHref(profile.id)}>{prefLabel(profile, locale)}</a>
+              </th>
+              <td>{profile.id}</td>
+              <td>{profile.latestVersion}</td>
+              <td class="number">{formatNumber(profile.versions.length, locale)}</td>
+              <td>{sourceText(sourceOf(profile.id), m)}</td>
+              <td>{p.statuses[profile.status]}</td>
+              <td>{p.modes[profile.mode]}</td>
+            </tr>
+          ))}
+        </ScrollTable>
       )}
     </>
   );
@@ -143,33 +129,22 @@ function ProfileView({ profile, source, versions }: { profile: ProfileListing; s
       </dl>
       <section aria-labelledby="versions-title">
         <h2 id="versions-title">{p.versions}</h2>
-        {/* Focusable: on a phone the table scrolls sideways and holds no link (axe: scrollable-region-focusable). */}
-        <div class="table-scroll" role="region" aria-labelledby="versions-title" tabindex={0}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{p.version}</th>
-                <th scope="col">{p.uploadedAt}</th>
-                <th scope="col" class="number">{p.concepts}</th>
-                <th scope="col" class="number">{p.templates}</th>
-                <th scope="col" class="number">{p.patterns}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {versions.map((version) => (
-                <tr key={version.id}>
-                  <th scope="row">
-                    {version.id} {version.id === profile.latestVersion && p.latest}
-                  </th>
-                  <td>{version.uploadedAt === '' ? '' : <time dateTime={version.uploadedAt}>{formatTime(version.uploadedAt, locale)}</time>}</td>
-                  <td class="number">{formatNumber(version.concepts, locale)}</td>
-                  <td class="number">{formatNumber(version.templates, locale)}</td>
-                  <td class="number">{formatNumber(version.patterns, locale)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ScrollTable
+          columns={[{ label: p.version }, { label: p.uploadedAt }, { label: p.concepts, numeric: true }, { label: p.templates, numeric: true }, { label: p.patterns, numeric: true }]}
+          labelledBy="versions-title"
+        >
+          {versions.map((version) => (
+            <tr key={version.id}>
+              <th scope="row">
+                {version.id} {version.id === profile.latestVersion && p.latest}
+              </th>
+              <td>{version.uploadedAt === '' ? '' : <time dateTime={version.uploadedAt}>{formatTime(version.uploadedAt, locale)}</time>}</td>
+              <td class="number">{formatNumber(version.concepts, locale)}</td>
+              <td class="number">{formatNumber(version.templates, locale)}</td>
+              <td class="number">{formatNumber(version.patterns, locale)}</td>
+            </tr>
+          ))}
+        </ScrollTable>
       </section>
       <p>
         <a href={CONSOLE_PROFILES_PATH}>{p.back}</a>

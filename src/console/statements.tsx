@@ -8,6 +8,7 @@ import type { StatementReader } from '../xapi/statements/reader';
 import { createStatementValidator } from '../xapi/statements/validation/validate-statement';
 import type { Activity, Actor, LanguageMap, StatementObject, StoredStatement, Verb } from '../xapi/types';
 import { consolePageMessages, formatTime, type ConsolePageMessages } from './messages-pages';
+import { ScrollTable } from './scroll-table';
 import { CONSOLE_PATH, type ConsoleShell } from './shell';
 
 export const CONSOLE_STATEMENTS_PATH = `${CONSOLE_PATH}/statements`;
@@ -178,34 +179,21 @@ function StatementTable({ statements, moreHref, m }: { statements: StoredStateme
   return (
     <section aria-labelledby="results-title">
       <h2 id="results-title">{s.results(statements.length)}</h2>
-      <div class="table-scroll">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{s.stored}</th>
-              <th scope="col">{s.actor}</th>
-              <th scope="col">{s.verbColumn}</th>
-              <th scope="col">{s.object}</th>
-              <th scope="col">{s.authority}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {statements.map((statement) => (
-              <tr key={statement.id}>
-                <td>
-                  <a href={`${CONSOLE_STATEMENTS_PATH}/${statement.id}`}>
-                    <time dateTime={statement.stored}>{formatTime(statement.stored, locale)}</time>
-                  </a>
-                </td>
-                <td>{actorLabel(statement.actor)}</td>
-                <td>{verbLabel(statement.verb, locale)}</td>
-                <td>{objectLabel(statement.object, locale)}</td>
-                <td>{actorLabel(statement.authority)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ScrollTable columns={[{ label: s.stored }, { label: s.actor }, { label: s.verbColumn }, { label: s.object }, { label: s.authority }]}>
+        {statements.map((statement) => (
+          <tr key={statement.id}>
+            <td>
+              <a href={`${CONSOLE_STATEMENTS_PATH}/${statement.id}`}>
+                <time dateTime={statement.stored}>{formatTime(statement.stored, locale)}</time>
+              </a>
+            </td>
+            <td>{actorLabel(statement.actor)}</td>
+            <td>{verbLabel(statement.verb, locale)}</td>
+            <td>{objectLabel(statement.object, locale)}</td>
+            <td>{actorLabel(statement.authority)}</td>
+          </tr>
+        ))}
+      </ScrollTable>
       {moreHref !== undefined && (
         <p>
           <a class="button" href={moreHref} rel="next">
