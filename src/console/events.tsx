@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { EventDelivery, ReplayOutcome, SubscriberStatus } from '../platform/events/delivery';
 import { UnknownSubscriberError } from '../platform/events/delivery';
 import type { ParkedEvent } from '../platform/events/event-store';
+import { CollectionDocumentError } from '../storage/collections/collection-store';
 import { CsrfField, csrfToken, i18n, requireCsrfToken, usePage } from '../web';
 import { consolePageMessages, formatNumber, formatTime, type ConsolePageMessages } from './messages-pages';
 import { ScrollTable, type Column } from './scroll-table';
@@ -57,6 +58,8 @@ async function replay(events: EventPagesOptions['events'], id: string): Promise<
   } catch (error) {
     // Parked by a subscriber that is no longer installed: nothing can handle it here.
     if (error instanceof UnknownSubscriberError) return 'unknown';
+    // An id the store cannot hold (too long, a lone surrogate) names no parked event.
+    if (error instanceof CollectionDocumentError) return 'missing';
     throw error;
   }
   if (outcome === undefined) return 'missing';

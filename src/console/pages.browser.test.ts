@@ -40,7 +40,7 @@ describeInBrowser('the console’s statement, event and profile pages in chromiu
   }
 
   it('browses statements with the filter form, in English and Spanish, clean for axe and the CSP', async () => {
-    for (const [locale, heading, search] of [['en', 'Statements', 'Show statements'], ['es', 'Declaraciones', 'Mostrar declaraciones']] as const) {
+    for (const [locale, heading, search] of [['en', 'Statements', 'Show statements'], ['es', 'Sentencias', 'Mostrar sentencias']] as const) {
       const { page, problems } = await openSignedIn('/console/statements', { locale });
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(heading);
       expect(await page.locator('tbody tr').count()).toBe(2);

@@ -149,7 +149,7 @@ describe.each(TEST_ENGINES)('the console statement browser on %s', (engine) => {
     const response = await browser.get('/console/statements?agent=&verb=&since=&limit=&lang=es').expect(200);
     expect(listedIds(response.text)).toHaveLength(5);
     expect(response.text).toContain('<html lang="es">');
-    expect(response.text).toContain('5 declaraciones en esta página');
+    expect(response.text).toContain('5 sentencias en esta página');
     await browser.get('/console/statements?lang=en').expect(200); // the language is remembered: back to English
   });
 
@@ -235,14 +235,17 @@ describe('the console events page', () => {
     expect(after.text).not.toContain(`/console/statements/${poison}`);
     expect(await lrs.services.events.listParked(undefined, 10)).toEqual([]);
 
-    const again = await replay('fragile.2.stored', csrf);
-    expect(again.headers.location).toBe('/console/events?replay=missing#parked-title');
+    for (const unknown of ['fragile.2.stored', 'x'.repeat(600)]) {
+      const again = await replay(unknown, csrf);
+      expect(again.headers.location).toBe('/console/events?replay=missing#parked-title');
+    }
+    expect((await browser.get('/console/events?replay=missing').expect(200)).text).toContain('That event is no longer parked.');
   });
 
   it('is in Spanish too', async () => {
     const page = await browser.get('/console/events?lang=es').expect(200);
     expect(page.text).toContain('<h1>Eventos</h1>');
-    expect(page.text).toContain('El flujo de declaraciones está en la posición 2.');
+    expect(page.text).toContain('El flujo de sentencias está en la posición 2.');
   });
 });
 
