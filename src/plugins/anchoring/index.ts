@@ -3,6 +3,7 @@ import { AnchoringService } from './anchoring-service';
 import { ANCHORING_STORES, CollectionAnchorBatchStore, type BatchDocument, type LeafDocument } from './batches/collection-anchor-batch-store';
 import type { AnchorChain } from './chain/anchor-chain';
 import { StarknetAnchorChain, type StarknetSettings } from './chain/starknet-anchor-chain';
+import { ANCHORING_CONSOLE_SECTION, anchoringConsolePages } from './console';
 import { receiptSignerFromPrivateKey } from './core/receipt';
 import { registerAnchoringMetrics } from './metrics';
 import { ReceiptService } from './receipts';
@@ -19,8 +20,8 @@ export interface AnchoringPluginOptions {
 /**
  * Starknet anchoring of stored statements (docs/anchoring.md): a leased job hashes the statement
  * feed, batch by batch, into Merkle roots it records on the AnchorRegistry contract; routes give
- * signed receipts, verify them and list the batches. The default export anchors on Starknet;
- * `createAnchoringPlugin({ chain })` lets tests anchor elsewhere.
+ * signed receipts, verify them and list the batches; the admin console shows every batch. The
+ * default export anchors on Starknet; `createAnchoringPlugin({ chain })` lets tests anchor elsewhere.
  */
 export function createAnchoringPlugin(options: AnchoringPluginOptions = {}): KeikoPlugin {
   return definePlugin({
@@ -51,12 +52,20 @@ function setUpAnchoring(context: PluginContext, options: AnchoringPluginOptions)
     lrsUrl: context.publicUrl,
     anchoringPeriodMs: cronPeriodMs(settings.cron),
   });
-  const routes = anchoringRoutes({ receipts, batches, statements: context.statements, http: context.http });
+  const consolePages = anchoringConsolePages({
+    console: context.console,
+    batches,
+    statements: context.statements,
+    anchoringOn: chain !== undefined,
+    explorerTxUrl: settings.explorerTxUrl,
+  });
+  const routes = anchoringRoutes({ receipts, batches, statements: context.statements, http: context.http, consolePages });
+  const consoleSections = [ANCHORING_CONSOLE_SECTION];
   if (chain === undefined) {
     context.logger.info(
       'Anchoring is off: set STARKNET_RPC_URL, STARKNET_ACCOUNT_ADDRESS, STARKNET_PRIVATE_KEY and STARKNET_CONTRACT_ADDRESS to turn it on',
     );
-    return { routes };
+    return { routes, console: consoleSections };
   }
   const service = new AnchoringService({
     statements: context.statements,
@@ -68,7 +77,7 @@ function setUpAnchoring(context: PluginContext, options: AnchoringPluginOptions)
     now: options.now,
   });
   context.logger.info({ cron: settings.cron, maxBatch: settings.maxBatch }, 'Anchoring is on');
-  return { routes, jobs: { anchor: { schedule: settings.cron, run: () => service.run() } } };
+  return { routes, console: consoleSections, jobs: { anchor: { schedule: settings.cron, run: () => service.run() } } };
 }
 
 export default createAnchoringPlugin();

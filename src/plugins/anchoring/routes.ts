@@ -23,12 +23,15 @@ export interface AnchoringRoutesOptions {
   /** Who stored a statement (voided statements included). */
   statements: Pick<StatementReader, 'get'>;
   http: PluginHttp;
+  /** The plugin's admin console pages, mounted at /console (they sign operators in themselves). */
+  consolePages?: Router;
 }
 
 /**
  * Mounted at /plugins/anchoring: receipts of anchored statements (reading them needs statement
  * read scope; with `statements/read/mine`, only of the credential's own statements),
- * verification of a receipt against the chain (open to anyone), and the list of batches.
+ * verification of a receipt against the chain (open to anyone), the list of batches, and the
+ * admin console's anchoring page.
  */
 export function anchoringRoutes(options: AnchoringRoutesOptions): Router {
   const { receipts, batches, http } = options;
@@ -42,6 +45,8 @@ export function anchoringRoutes(options: AnchoringRoutesOptions): Router {
     const checks = await receipts.verify(body.receipt, body.statement);
     res.json({ verified: receiptVerified(checks), checks });
   });
+
+  if (options.consolePages !== undefined) router.use('/console', options.consolePages);
 
   router.use(http.authenticate);
 

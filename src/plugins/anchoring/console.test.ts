@@ -1,0 +1,256 @@
+/**
+ * The anchoring page of the admin console over HTTP, in the whole app with the in-memory chain,
+ * signed in to the console as an operator would be: the summary, each batch's status, root, times,
+ * transaction (linked to the explorer when STARKNET_EXPLORER_TX_URL is set) and error, paging,
+ * and who may see it.
+ */
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent';
+import { loadAnchoringPlugin, openAnchorBatchStore, TEST_STARKNET_ENV } from '../../../test-support/anchoring';
+import { createTestLrs, XAPI_VERSION_HEADER, type TestLrs } from '../../../test-support/app';
+import { InMemoryChain } from '../../../test-support/in-memory-chain';
+import { csrfFieldOf } from '../../../test-support/people';
+import { sampleStatement } from '../../../test-support/statements';
+import type { AnchorBatch } from './batches/anchor-batch-store';
+import type { CollectionAnchorBatchStore } from './batches/collection-anchor-batch-store';
+import { ANCHORING_CONSOLE_PATH, batchStatus, CONSOLE_BATCH_PAGE } from './console';
+
+type Agent = InstanceType<typeof TestAgent>;
+
+const EXPLORER = 'https://explorer.test/tx/{tx}';
+
+interface ConsoleLrs {
+  lrs: TestLrs;
+  chain: InMemoryChain;
+  batches: CollectionAnchorBatchStore;
+  /** One run of the anchoring job. */
+  runJob(): Promise<void>;
+  store(count: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function consoleLrs(env: Record<string, string>): Promise<ConsoleLrs> {
+  const chain = new InMemoryChain();
+  const lrs = await createTestLrs(env, [loadAnchoringPlugin(env, { chain })]);
+  const job = lrs.services.plugins.find((plugin) => plugin.name === 'anchoring')?.jobs.find((entry) => entry.name === 'anchor')?.job;
+  return {
+    lrs,
+    chain,
+    batches: await openAnchorBatchStore(lrs.storage.collections),
+    runJob: () => job!.run(),
+    store: async (count) => {
+      const statements = Array.from({ length: count }, () => sampleStatement());
+      await request(lrs.app).post('/xapi/statements').set(XAPI_VERSION_HEADER).set('Authorization', lrs.auth).send(statements).expect(200);
+    },
+    close: () => lrs.close(),
+  };
+}
+
+/** A browser signed in to the console with a new admin credential. */
+async function signedIn(lrs: TestLrs): Promise<Agent> {
+  const { key, secret } = await lrs.storage.credentials.create({ name: 'Console Admin', scopes: ['admin'] });
+  const agent = request.agent(lrs.app);
+  const form = await agent.get('/console/sign-in').expect(200);
+  await agent.post('/console/sign-in').type('form').send({ _csrf: csrfFieldOf(form.text), key, secret }).expect(303);
+  return agent;
+}
+
+function decode(html: string): string {
+  return html.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+}
+
+const textOf = (html: string) => decode(html.replace(/<[^>]+>/g, '')).trim();
+
+/** The cells' text of each row of the batch table, keyed by batch number. */
+function batchRows(html: string): Map<number, string[]> {
+  const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? '';
+  const rows = [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) => [...row[1]!.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((cell) => cell[1]!));
+  return new Map(rows.map((cells) => [Number(textOf(cells[0]!)), cells]));
+}
+
+/** The summary's definitions, term → text. */
+function summaryOf(html: string): Record<string, string> {
+  const list = /<dl>([\s\S]*?)<\/dl>/.exec(html)![1]!;
+  const terms = [...list.matchAll(/<dt>([\s\S]*?)<\/dt>\s*<dd>([\s\S]*?)<\/dd>/g)];
+  return Object.fromEntries(terms.map((match) => [textOf(match[1]!), textOf(match[2]!)]));
+}
+
+describe('the anchoring page of the admin console', () => {
+  describe('with anchoring on and a block explorer', () => {
+    let on: ConsoleLrs;
+    let agent: Agent;
+    beforeAll(async () => {
+      const env = { ...TEST_STARKNET_ENV, ANCHOR_MAX_BATCH: '3', STARKNET_EXPLORER_TX_URL: EXPLORER };
+      on = await consoleLrs(env);
+      agent = await signedIn(on.lrs);
+      await on.store(3);
+      await on.runJob(); // batch 0: recorded and sent
+      await on.runJob(); // batch 0: anchored
+      await on.store(2);
+      await on.runJob(); // batch 1: recorded and sent (submitted)
+      await on.store(1);
+    });
+    afterAll(() => on.close());
+
+    it('is listed among the console\'s sections, after the core ones', async () => {
+      const overview = await agent.get('/console').expect(200);
+      const links = [...overview.text.matchAll(/<li><a href="(\/console[^"]*|\/plugins\/[^"]*)"/g)].map((match) => match[1]);
+      expect(links).toContain(ANCHORING_CONSOLE_PATH);
+      expect(links.indexOf(ANCHORING_CONSOLE_PATH)).toBeGreaterThan(links.indexOf('/console/profiles'));
+      expect(overview.text).toContain(`<a href="${ANCHORING_CONSOLE_PATH}">Anchoring</a>`);
+    });
+
+    it('shows each batch, newest first, with its status, count, root, times and transaction linked to the explorer', async () => {
+      const page = await agent.get(ANCHORING_CONSOLE_PATH).expect(200).expect('Content-Type', /text\/html/);
+      const [anchored, submitted] = [(await on.batches.get(0))!, (await on.batches.get(1))!];
+      const rows = batchRows(page.text);
+      expect([...rows.keys()]).toEqual([1, 0]);
+
+      const [, status0, count0, root0, created0, anchoredAt0, transaction0, error0] = rows.get(0)!.map(textOf);
+      expect([status0, count0, root0, transaction0, error0]).toEqual(['Anchored', '3', anchored.root, anchored.transactionHash, '—']);
+      expect(created0).toMatch(/ UTC$/);
+      expect(anchoredAt0).toMatch(/ UTC$/);
+      expect(rows.get(0)![4]).toContain(`datetime="${anchored.recordedAt.toISOString()}"`);
+      expect(rows.get(0)![5]).toContain(`datetime="${anchored.anchoredAt!.toISOString()}"`);
+      expect(rows.get(0)![6]).toContain(`href="https://explorer.test/tx/${anchored.transactionHash}"`);
+
+      const [, status1, count1, root1, , anchoredAt1, transaction1] = rows.get(1)!.map(textOf);
+      expect([status1, count1, root1, anchoredAt1, transaction1]).toEqual(['Submitted', '2', submitted.root, '—', submitted.transactionHash]);
+    });
+
+    it('sums up: statements waiting, when the last batch was anchored, no failures', async () => {
+      const page = await agent.get(ANCHORING_CONSOLE_PATH).expect(200);
+      const anchored = (await on.batches.get(0))!;
+      expect(summaryOf(page.text)).toEqual({
+        'Statements waiting to be anchored': '3', // batch 1 (2, not anchored yet) and 1 not in a batch
+        'Last batch anchored': expect.stringMatching(/ UTC$/),
+        'Failing batches': 'None',
+      });
+      expect(/<dt>Last batch anchored<\/dt>\s*<dd>([\s\S]*?)<\/dd>/.exec(page.text)?.[1]).toContain(`datetime="${anchored.anchoredAt!.toISOString()}"`);
+      expect(page.text).toContain('Anchoring is on');
+    });
+
+    it('shows a failed step with its error and the next attempt, in Spanish too', async () => {
+      await on.runJob(); // batch 1 anchored
+      on.chain.failNextSends = 1;
+      await on.runJob(); // batch 2: recorded, its send fails
+      const failed = (await on.batches.get(2))!;
+      expect(failed.lastError).toBe('RPC unreachable');
+
+      const page = await agent.get(ANCHORING_CONSOLE_PATH).expect(200);
+      const [, status, count, , , , transaction, error] = batchRows(page.text).get(2)!.map(textOf);
+      expect([status, count, transaction]).toEqual(['Failed', '1', '—']);
+      expect(error).toMatch(/^RPC unreachable\s*Attempt 1 failed; next attempt at .+ UTC$/);
+      expect(summaryOf(page.text)['Failing batches']).toBe('Batch 2 (retried by the anchoring job)');
+
+      const spanish = await agent.get(`${ANCHORING_CONSOLE_PATH}?lang=es`).expect(200);
+      expect(spanish.text).toMatch(/<h1[^>]*>Anclaje<\/h1>/);
+      expect(batchRows(spanish.text).get(2)!.map(textOf)[1]).toBe('Fallido');
+      expect(summaryOf(spanish.text)['Lotes con fallos']).toBe('Lote 2 (la tarea de anclaje los reintenta)');
+    });
+
+    it('sends visitors without a console session to sign in, HTTP Basic credentials included', async () => {
+      for (const visitor of [request(on.lrs.app).get(ANCHORING_CONSOLE_PATH), request(on.lrs.app).get(ANCHORING_CONSOLE_PATH).set('Authorization', on.lrs.auth)]) {
+        const response = await visitor.expect(303);
+        expect(response.headers.location).toBe(`/console/sign-in?next=${encodeURIComponent(ANCHORING_CONSOLE_PATH)}`);
+        expect(response.text).not.toContain('Merkle');
+      }
+    });
+
+    it('answers a bad `before` with a 400 page naming it, changing nothing', async () => {
+      for (const before of ['abc', '-1', '1e3']) {
+        const response = await agent.get(`${ANCHORING_CONSOLE_PATH}?before=${before}`).expect(400).expect('Content-Type', /text\/html/);
+        expect(decode(response.text)).toContain(`"before" must be one batch number, got "${before}"`);
+      }
+      const twice = await agent.get(`${ANCHORING_CONSOLE_PATH}?before=1&before=2`).expect(400);
+      expect(decode(twice.text)).toContain('"before" must be one batch number, got ["1","2"]');
+    });
+
+    it('leaves other methods to the plugin\'s API routes (404 NO_SUCH_RESOURCE)', async () => {
+      const response = await request(on.lrs.app).post(ANCHORING_CONSOLE_PATH).set('Authorization', on.lrs.auth).expect(404);
+      expect(response.body.code).toBe('NO_SUCH_RESOURCE');
+    });
+  });
+
+  describe('paging', () => {
+    let lrs: ConsoleLrs;
+    let agent: Agent;
+    const total = CONSOLE_BATCH_PAGE + 5;
+    beforeAll(async () => {
+      lrs = await consoleLrs(TEST_STARKNET_ENV);
+      agent = await signedIn(lrs.lrs);
+      for (let seq = 0; seq < total; seq++) await lrs.batches.record(recordedBatch(seq), []);
+    });
+    afterAll(() => lrs.close());
+
+    it('shows the newest batches first, then older ones through a link, and back', async () => {
+      const first = await agent.get(ANCHORING_CONSOLE_PATH).expect(200);
+      const firstSeqs = [...batchRows(first.text).keys()];
+      expect(firstSeqs).toEqual(Array.from({ length: CONSOLE_BATCH_PAGE }, (_, index) => total - 1 - index));
+      const older = /<a href="([^"]+)">Older batches<\/a>/.exec(first.text)?.[1];
+      expect(decode(older!)).toBe(`${ANCHORING_CONSOLE_PATH}?before=${firstSeqs.at(-1)}`);
+      expect(first.text).not.toContain('Newest batches');
+
+      const second = await agent.get(decode(older!)).expect(200);
+      expect([...batchRows(second.text).keys()]).toEqual([4, 3, 2, 1, 0]);
+      expect(second.text).not.toContain('Older batches');
+      expect(second.text).toContain(`<a href="${ANCHORING_CONSOLE_PATH}">Newest batches</a>`);
+
+      const beyond = await agent.get(`${ANCHORING_CONSOLE_PATH}?before=0`).expect(200);
+      expect(batchRows(beyond.text).size).toBe(0);
+      expect(beyond.text).toContain('No older batches.');
+    });
+
+    it('shows pending batches (recorded, not sent) as pending, without a transaction', async () => {
+      const page = await agent.get(ANCHORING_CONSOLE_PATH).expect(200);
+      const [, status, , , , anchoredAt, transaction] = batchRows(page.text).get(total - 1)!.map(textOf);
+      expect([status, anchoredAt, transaction]).toEqual(['Pending', '—', '—']);
+    });
+  });
+
+  describe('with anchoring off', () => {
+    let off: ConsoleLrs;
+    beforeAll(async () => {
+      off = await consoleLrs({});
+    });
+    afterAll(() => off.close());
+
+    it('says how to turn it on, and that there is no batch yet', async () => {
+      const agent = await signedIn(off.lrs);
+      const page = await agent.get(ANCHORING_CONSOLE_PATH).expect(200);
+      expect(decode(page.text)).toContain('Anchoring is off on this LRS: set STARKNET_RPC_URL');
+      expect(page.text).toContain('No batch yet');
+      expect(summaryOf(page.text)).toEqual({ 'Statements waiting to be anchored': '0', 'Last batch anchored': 'Never', 'Failing batches': 'None' });
+      expect(page.text).not.toContain('<table');
+    });
+  });
+});
+
+describe('batchStatus', () => {
+  const base = recordedBatch(0);
+  it.each([
+    ['pending', 'recorded, not sent', base],
+    ['submitted', 'sent', { ...base, state: 'sent' as const, transactionHash: '0x1' }],
+    ['anchored', 'anchored', { ...base, state: 'anchored' as const, transactionHash: '0x1' }],
+    ['failed', 'recorded, its send failed', { ...base, lastError: 'RPC unreachable' }],
+    ['failed', 'sent, its confirmation failed', { ...base, state: 'sent' as const, transactionHash: '0x1', lastError: 'RPC unreachable' }],
+    ['anchored', 'anchored, an error kept', { ...base, state: 'anchored' as const, lastError: 'an old error' }],
+  ])('is %s for a batch %s', (status, _what, batch) => {
+    expect(batchStatus(batch)).toBe(status);
+  });
+});
+
+function recordedBatch(seq: number): AnchorBatch {
+  const at = new Date(Date.UTC(2026, 0, 1, 0, seq));
+  return {
+    seq,
+    state: 'recorded',
+    first: { id: `first-${seq}`, position: seq * 10 + 1 },
+    last: { id: `last-${seq}`, position: seq * 10 + 10 },
+    count: 10,
+    root: `0x${(seq + 1).toString(16).padStart(64, '0')}`,
+    recordedAt: at,
+    attempts: 0,
+    nextAttemptAt: at,
+  };
+}
