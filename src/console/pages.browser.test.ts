@@ -46,6 +46,8 @@ describeInBrowser('the console’s statement, event and profile pages in chromiu
       expect(await page.locator('tbody tr').count()).toBe(2);
       await expectAccessible(page);
 
+      expect(await page.getByRole('button', { name: search }).isVisible()).toBe(false); // the filters are folded until used
+      await page.getByText(locale === 'en' ? 'Filters' : 'Filtros', { exact: true }).click();
       await page.getByLabel(locale === 'en' ? 'Agent (JSON)' : 'Agente (JSON)').fill(JSON.stringify({ mbox: ANA.mbox }));
       await page.getByRole('button', { name: search }).click();
       await page.waitForURL(/agent=/);

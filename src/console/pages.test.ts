@@ -92,6 +92,7 @@ describe.each(TEST_ENGINES)('the console statement browser on %s', (engine) => {
     expect(response.text).toContain('<td>http://example.org/geometry</td>');
     expect(response.text).toContain('<td>test admin</td>'); // the authority: the credential that stored them
     expect(response.text).toContain('5 statements on this page');
+    expect(response.text).toContain('<details><summary id="filters-title">Filters</summary>'); // folded: no filter is in use
   });
 
   it('filters by agent and verb, keeping the filters in the form', async () => {
@@ -100,6 +101,7 @@ describe.each(TEST_ENGINES)('the console statement browser on %s', (engine) => {
     expect(listedIds(response.text)).toEqual([idOf(4), idOf(1)]);
     expect(response.text).toContain('value="{&quot;mbox&quot;:&quot;mailto:ana@example.org&quot;}"');
     expect(response.text).toContain(`value="${COMPLETED.id}"`);
+    expect(response.text).toContain('<details open><summary id="filters-title">');
   });
 
   it('filters by activity, since, and shows the oldest first with ascending', async () => {

@@ -123,17 +123,18 @@ function StatementBrowser(props: { values: FilterValues; problem?: string; state
     <>
       <p class="lead">{m.statements.lead}</p>
       {props.problem !== undefined && (
-        <p class="error-text" role="alert" id="filters-problem">
+        <p class="error-text" role="alert">
           {m.statements.invalid(props.problem)}
         </p>
       )}
-      <FilterForm values={props.values} m={m} />
+      <FilterForm values={props.values} m={m} open={props.problem !== undefined || Object.keys(props.values).length > 0} />
       {props.statements !== undefined && <StatementTable statements={props.statements} moreHref={props.moreHref} m={m} />}
     </>
   );
 }
 
-function FilterForm({ values, m }: { values: FilterValues; m: ConsolePageMessages }) {
+/** Folded away (without script: a <details>) until filters are in use, so that the statements come first. */
+function FilterForm({ values, m, open }: { values: FilterValues; m: ConsolePageMessages; open: boolean }) {
   const s = m.statements;
   const text = (field: FilterField, label: string, hint?: string) => (
     <div class="field">
@@ -150,25 +151,27 @@ function FilterForm({ values, m }: { values: FilterValues; m: ConsolePageMessage
     </div>
   );
   return (
-    <form method="get" action={CONSOLE_STATEMENTS_PATH} aria-labelledby="filters-title">
-      <h2 id="filters-title">{s.filters}</h2>
-      {text('agent', s.agent, s.agentHint)}
-      {text('verb', s.verb)}
-      {text('activity', s.activity)}
-      {text('registration', s.registration)}
-      {text('since', s.since, s.timeHint)}
-      {text('until', s.until, s.timeHint)}
-      <div class="field">
-        <label for="filter-limit">{s.limit}</label>
-        <input id="filter-limit" name="limit" type="number" min="0" max={String(CONSOLE_MAX_PAGE_SIZE)} value={values.limit ?? String(CONSOLE_PAGE_SIZE)} />
-      </div>
-      {checkbox('related_agents', s.relatedAgents)}
-      {checkbox('related_activities', s.relatedActivities)}
-      {checkbox('ascending', s.ascending)}
-      <p>
-        <button type="submit">{s.search}</button> <a href={CONSOLE_STATEMENTS_PATH}>{s.clear}</a>
-      </p>
-    </form>
+    <details open={open}>
+      <summary id="filters-title">{s.filters}</summary>
+      <form method="get" action={CONSOLE_STATEMENTS_PATH} aria-labelledby="filters-title">
+        {text('agent', s.agent, s.agentHint)}
+        {text('verb', s.verb)}
+        {text('activity', s.activity)}
+        {text('registration', s.registration)}
+        {text('since', s.since, s.timeHint)}
+        {text('until', s.until, s.timeHint)}
+        <div class="field">
+          <label for="filter-limit">{s.limit}</label>
+          <input id="filter-limit" name="limit" type="number" min="0" max={String(CONSOLE_MAX_PAGE_SIZE)} value={values.limit ?? String(CONSOLE_PAGE_SIZE)} />
+        </div>
+        {checkbox('related_agents', s.relatedAgents)}
+        {checkbox('related_activities', s.relatedActivities)}
+        {checkbox('ascending', s.ascending)}
+        <p>
+          <button type="submit">{s.search}</button> <a href={CONSOLE_STATEMENTS_PATH}>{s.clear}</a>
+        </p>
+      </form>
+    </details>
   );
 }
 
