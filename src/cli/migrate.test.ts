@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -10,42 +9,19 @@ import { DataDirLock } from '../db/sqlite/data-dir-lock';
 import { recordOf } from '../xapi/statements/statement-storage.contract';
 import { openTestBackend, type TestBackend } from '../../test-support/backends';
 import { dropTestDatabase, testDatabase } from '../../test-support/database';
+import { ensureBuilt, runKeiko, type Finished } from '../../test-support/keiko-cli';
 
 const STATEMENTS = 4000;
 const CRASH_ARGS = ['--page-size', '25', '--progress-every', '25'];
 
-interface Finished {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Runs the CLI as `npm run migrate` would, from the TypeScript sources; with `killOn`, sends
- * SIGKILL as soon as a line of its stderr matches.
- */
+/** Runs `keiko migrate` as a user would, from the compiled command; with `killOn`, SIGKILL as soon as its stderr matches. */
 function runCli(args: string[], killOn?: RegExp): Promise<Finished> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/migrate/cli.ts', ...args], {
-    cwd: path.resolve(__dirname, '../..'),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-    if (killOn !== undefined && killOn.test(stderr)) child.kill('SIGKILL');
-  });
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+  return runKeiko(['migrate', ...args], { killOn });
 }
 
 const FIRST_STATEMENTS_PROGRESS = /\[migrate\] statements: [\d,]+ of [\d,]+ copied/;
 
-describe('npm run migrate (the CLI)', () => {
+describe('keiko migrate', () => {
   let source: TestBackend;
   let sourceDir: string;
   const dirs: string[] = [];
@@ -57,6 +33,7 @@ describe('npm run migrate (the CLI)', () => {
   }
 
   beforeAll(async () => {
+    ensureBuilt();
     source = await openTestBackend('sqlite');
     sourceDir = path.dirname(source.backend.location);
     for (let start = 0; start < STATEMENTS; start += 400) {
@@ -155,23 +132,24 @@ describe('npm run migrate (the CLI)', () => {
   }, 30_000);
 
   it.each([
-    [[], /--from is required/],
-    [['--from', 'a'], /--to is required/],
-    [['--from', 'a', '--to', 'b', '--bogus'], /Unknown option '--bogus'/],
-    [['--from', 'a', '--to', 'b', 'extra'], /Unexpected argument 'extra'/],
-    [['--from', 'a', '--to', 'b', '--page-size', '0'], /--page-size must be a whole number/],
+    [[], /required option '--from <source>' not specified/],
+    [['--from', 'a'], /required option '--to <target>' not specified/],
+    [['--from', 'a', '--to', 'b', '--bogus'], /unknown option '--bogus'/],
+    [['--from', 'a', '--to', 'b', 'extra'], /too many arguments for 'migrate'/],
+    [['--from', 'a', '--to', 'b', '--page-size', '0'], /--page-size <n>' argument '0' is invalid. must be a whole number/],
     [['--from', 'a', '--to', 'b', '--from-db', 'x'], /--from-db applies only to a mongodb:\/\/ from/],
     [['--from', 'http://example.org', '--to', 'b'], /neither a data directory nor a mongodb:\/\/ URI/],
-  ])('prints the usage and exits with 2 on bad arguments: %j', async (args, message) => {
+  ])('says what is wrong and exits with 2 on bad arguments: %j', async (args, message) => {
     const result = await runCli(args);
     expect(result.stderr).toMatch(message);
-    expect(result.stderr).toMatch(/Usage: npm run migrate -- --from/);
+    expect(result.stdout).toBe('');
     expect(result.code).toBe(2);
   }, 30_000);
 
-  it('prints the usage and exits with 0 on --help', async () => {
+  it('prints the usage on stdout and exits with 0 on --help', async () => {
     const result = await runCli(['--help']);
-    expect(result.stdout).toMatch(/Usage: npm run migrate/);
+    expect(result.stdout).toMatch(/^Usage: keiko migrate \[options\]/);
+    expect(result.stdout).toMatch(/--from <source>/);
     expect(result.code).toBe(0);
   }, 30_000);
 });
