@@ -92,10 +92,10 @@ function SignInForm({ c, csrfToken, next, notice }: SignInPageState & { c: Conso
   );
 }
 
-/** Where to go after signing in: a console path only (never another site), else undefined. */
+/** Where to go after signing in: a console path or a plugin's (its console pages), never another site; else undefined. */
 function safeNext(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length > MAX_NEXT_LENGTH) return undefined;
-  const isConsolePage = /^\/console(?:[/?]|$)/.test(value) && !value.startsWith(CONSOLE_SIGN_IN_PATH);
+  const isConsolePage = /^\/(?:console|plugins\/[a-z][a-z0-9-]*)(?:[/?]|$)/.test(value) && !value.startsWith(CONSOLE_SIGN_IN_PATH);
   return isConsolePage && !/[\\\s]/.test(value) ? value : undefined;
 }
 

@@ -157,6 +157,18 @@ describe('the anchoring page of the admin console', () => {
       }
     });
 
+    it('comes back here once signed in from the sign-in page it sent the visitor to', async () => {
+      const { key, secret } = await on.lrs.storage.credentials.create({ name: 'Returning Admin', scopes: ['admin'] });
+      const visitor = request.agent(on.lrs.app);
+      const signInPage = (await visitor.get(`${ANCHORING_CONSOLE_PATH}?before=1`).expect(303)).headers.location!;
+      const form = await visitor.get(signInPage).expect(200);
+      const next = decode(/name="next" value="([^"]+)"/.exec(form.text)![1]!);
+      expect(next).toBe(`${ANCHORING_CONSOLE_PATH}?before=1`);
+      const signedIn = await visitor.post('/console/sign-in').type('form').send({ _csrf: csrfFieldOf(form.text), key, secret, next }).expect(303);
+      expect(signedIn.headers.location).toBe(`${ANCHORING_CONSOLE_PATH}?before=1`);
+      expect([...batchRows((await visitor.get(signedIn.headers.location!).expect(200)).text).keys()]).toEqual([0]);
+    });
+
     it('answers a bad `before` with a 400 page naming it, changing nothing', async () => {
       for (const before of ['abc', '-1', '1e3']) {
         const response = await agent.get(`${ANCHORING_CONSOLE_PATH}?before=${before}`).expect(400).expect('Content-Type', /text\/html/);
