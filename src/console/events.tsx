@@ -30,9 +30,9 @@ export interface EventPagesOptions {
 export function eventPages(shell: ConsoleShell, options: EventPagesOptions): Router {
   const { events } = options;
   const router = Router();
-  router.use(CONSOLE_EVENTS_PATH, ...shell.requireAdmin());
+  const admin = shell.requireAdmin();
 
-  router.get(CONSOLE_EVENTS_PATH, async (req, res) => {
+  router.get(CONSOLE_EVENTS_PATH, ...admin, async (req, res) => {
     const m = consolePageMessages(i18n(res).locale);
     const [subscribers, parked] = await Promise.all([events.status(), events.listParked(undefined, PARKED_SHOWN)]);
     const head = subscribers[0]?.head ?? (await events.feedHead());
@@ -43,7 +43,7 @@ export function eventPages(shell: ConsoleShell, options: EventPagesOptions): Rou
     });
   });
 
-  router.post(`${CONSOLE_EVENTS_PATH}/parked/:parkedEventId/replay`, ...requireCsrfToken(), async (req, res) => {
+  router.post(`${CONSOLE_EVENTS_PATH}/parked/:parkedEventId/replay`, ...admin, ...requireCsrfToken(), async (req, res) => {
     const notice = await replay(events, String(req.params.parkedEventId));
     res.redirect(303, `${CONSOLE_EVENTS_PATH}?replay=${notice}#parked-title`);
   });

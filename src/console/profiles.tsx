@@ -37,15 +37,15 @@ export function profilePages(shell: ConsoleShell, options: ProfilePagesOptions):
   const { registry } = options.profiles;
   const sourceOf = profileSources(options.pluginProfiles ?? new Map());
   const router = Router();
-  router.use(CONSOLE_PROFILES_PATH, ...shell.requireAdmin());
+  const admin = shell.requireAdmin();
 
-  router.get(CONSOLE_PROFILES_PATH, async (_req, res) => {
+  router.get(CONSOLE_PROFILES_PATH, ...admin, async (_req, res) => {
     const m = consolePageMessages(i18n(res).locale);
     const profiles = await registry.list();
     shell.renderPage(res, { title: m.profiles.title, body: <ProfileList profiles={profiles} sourceOf={sourceOf} /> });
   });
 
-  router.get(CONSOLE_PROFILE_PATH, async (req, res) => {
+  router.get(CONSOLE_PROFILE_PATH, ...admin, async (req, res) => {
     const m = consolePageMessages(i18n(res).locale);
     const id = req.query.id;
     if (typeof id !== 'string' || id === '') throw new BadRequestError(BadRequestCode.MissingParameter, m.profiles.missingId);

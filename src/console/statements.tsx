@@ -40,9 +40,9 @@ export interface StatementPagesOptions {
 export function statementPages(shell: ConsoleShell, options: StatementPagesOptions): Router {
   const validateActor = options.validateActor ?? defaultActorValidator();
   const router = Router();
-  router.use(CONSOLE_STATEMENTS_PATH, ...shell.requireAdmin());
+  const admin = shell.requireAdmin();
 
-  router.get(CONSOLE_STATEMENTS_PATH, async (req, res) => {
+  router.get(CONSOLE_STATEMENTS_PATH, ...admin, async (req, res) => {
     const m = consolePageMessages(i18n(res).locale);
     const values = filterValues(req);
     let request: GetStatementsRequest;
@@ -61,7 +61,7 @@ export function statementPages(shell: ConsoleShell, options: StatementPagesOptio
     });
   });
 
-  router.get(`${CONSOLE_STATEMENTS_PATH}/:statementId`, async (req, res) => {
+  router.get(`${CONSOLE_STATEMENTS_PATH}/:statementId`, ...admin, async (req, res) => {
     const m = consolePageMessages(i18n(res).locale);
     const id = parseUuidParameter('statementId', String(req.params.statementId));
     const { statement, voided } = await readAnyStatement(options.reader, id);
