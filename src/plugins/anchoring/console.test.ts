@@ -5,17 +5,15 @@
  * and who may see it.
  */
 import request from 'supertest';
-import type TestAgent from 'supertest/lib/agent';
 import { loadAnchoringPlugin, openAnchorBatchStore, TEST_STARKNET_ENV } from '../../../test-support/anchoring';
 import { createTestLrs, XAPI_VERSION_HEADER, type TestLrs } from '../../../test-support/app';
 import { InMemoryChain } from '../../../test-support/in-memory-chain';
+import { decodeHtml, signedInToConsole, type ConsoleAgent } from '../../../test-support/console-session';
 import { csrfFieldOf } from '../../../test-support/people';
 import { sampleStatement } from '../../../test-support/statements';
 import type { AnchorBatch } from './batches/anchor-batch-store';
 import type { CollectionAnchorBatchStore } from './batches/collection-anchor-batch-store';
 import { ANCHORING_CONSOLE_PATH, batchStatus, CONSOLE_BATCH_PAGE } from './console';
-
-type Agent = InstanceType<typeof TestAgent>;
 
 const EXPLORER = 'https://explorer.test/tx/{tx}';
 
@@ -46,20 +44,7 @@ async function consoleLrs(env: Record<string, string>): Promise<ConsoleLrs> {
   };
 }
 
-/** A browser signed in to the console with a new admin credential. */
-async function signedIn(lrs: TestLrs): Promise<Agent> {
-  const { key, secret } = await lrs.storage.credentials.create({ name: 'Console Admin', scopes: ['admin'] });
-  const agent = request.agent(lrs.app);
-  const form = await agent.get('/console/sign-in').expect(200);
-  await agent.post('/console/sign-in').type('form').send({ _csrf: csrfFieldOf(form.text), key, secret }).expect(303);
-  return agent;
-}
-
-function decode(html: string): string {
-  return html.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
-}
-
-const textOf = (html: string) => decode(html.replace(/<[^>]+>/g, '')).trim();
+const textOf = (html: string) => decodeHtml(html.replace(/<[^>]+>/g, '')).trim();
 
 /** The cells' text of each row of the batch table, keyed by batch number. */
 function batchRows(html: string): Map<number, string[]> {
@@ -78,11 +63,11 @@ function summaryOf(html: string): Record<string, string> {
 describe('the anchoring page of the admin console', () => {
   describe('with anchoring on and a block explorer', () => {
     let on: ConsoleLrs;
-    let agent: Agent;
+    let agent: ConsoleAgent;
     beforeAll(async () => {
       const env = { ...TEST_STARKNET_ENV, ANCHOR_MAX_BATCH: '3', STARKNET_EXPLORER_TX_URL: EXPLORER };
       on = await consoleLrs(env);
-      agent = await signedIn(on.lrs);
+      agent = await signedInToConsole(on.lrs);
       await on.store(3);
       await on.runJob(); // batch 0: recorded and sent
       await on.runJob(); // batch 0: anchored
@@ -162,7 +147,7 @@ describe('the anchoring page of the admin console', () => {
       const visitor = request.agent(on.lrs.app);
       const signInPage = (await visitor.get(`${ANCHORING_CONSOLE_PATH}?before=1`).expect(303)).headers.location!;
       const form = await visitor.get(signInPage).expect(200);
-      const next = decode(/name="next" value="([^"]+)"/.exec(form.text)![1]!);
+      const next = decodeHtml(/name="next" value="([^"]+)"/.exec(form.text)![1]!);
       expect(next).toBe(`${ANCHORING_CONSOLE_PATH}?before=1`);
       const signedIn = await visitor.post('/console/sign-in').type('form').send({ _csrf: csrfFieldOf(form.text), key, secret, next }).expect(303);
       expect(signedIn.headers.location).toBe(`${ANCHORING_CONSOLE_PATH}?before=1`);
@@ -172,10 +157,10 @@ describe('the anchoring page of the admin console', () => {
     it('answers a bad `before` with a 400 page naming it, changing nothing', async () => {
       for (const before of ['abc', '-1', '1e3']) {
         const response = await agent.get(`${ANCHORING_CONSOLE_PATH}?before=${before}`).expect(400).expect('Content-Type', /text\/html/);
-        expect(decode(response.text)).toContain(`"before" must be one batch number, got "${before}"`);
+        expect(decodeHtml(response.text)).toContain(`"before" must be one batch number, got "${before}"`);
       }
       const twice = await agent.get(`${ANCHORING_CONSOLE_PATH}?before=1&before=2`).expect(400);
-      expect(decode(twice.text)).toContain('"before" must be one batch number, got ["1","2"]');
+      expect(decodeHtml(twice.text)).toContain('"before" must be one batch number, got ["1","2"]');
     });
 
     it('leaves other methods to the plugin\'s API routes (404 NO_SUCH_RESOURCE)', async () => {
@@ -186,11 +171,11 @@ describe('the anchoring page of the admin console', () => {
 
   describe('paging', () => {
     let lrs: ConsoleLrs;
-    let agent: Agent;
+    let agent: ConsoleAgent;
     const total = CONSOLE_BATCH_PAGE + 5;
     beforeAll(async () => {
       lrs = await consoleLrs(TEST_STARKNET_ENV);
-      agent = await signedIn(lrs.lrs);
+      agent = await signedInToConsole(lrs.lrs);
       for (let seq = 0; seq < total; seq++) await lrs.batches.record(recordedBatch(seq), []);
     });
     afterAll(() => lrs.close());
@@ -200,10 +185,10 @@ describe('the anchoring page of the admin console', () => {
       const firstSeqs = [...batchRows(first.text).keys()];
       expect(firstSeqs).toEqual(Array.from({ length: CONSOLE_BATCH_PAGE }, (_, index) => total - 1 - index));
       const older = /<a href="([^"]+)">Older batches<\/a>/.exec(first.text)?.[1];
-      expect(decode(older!)).toBe(`${ANCHORING_CONSOLE_PATH}?before=${firstSeqs.at(-1)}`);
+      expect(decodeHtml(older!)).toBe(`${ANCHORING_CONSOLE_PATH}?before=${firstSeqs.at(-1)}`);
       expect(first.text).not.toContain('Newest batches');
 
-      const second = await agent.get(decode(older!)).expect(200);
+      const second = await agent.get(decodeHtml(older!)).expect(200);
       expect([...batchRows(second.text).keys()]).toEqual([4, 3, 2, 1, 0]);
       expect(second.text).not.toContain('Older batches');
       expect(second.text).toContain(`<a href="${ANCHORING_CONSOLE_PATH}">Newest batches</a>`);
@@ -228,9 +213,9 @@ describe('the anchoring page of the admin console', () => {
     afterAll(() => off.close());
 
     it('says how to turn it on, and that there is no batch yet', async () => {
-      const agent = await signedIn(off.lrs);
+      const agent = await signedInToConsole(off.lrs);
       const page = await agent.get(ANCHORING_CONSOLE_PATH).expect(200);
-      expect(decode(page.text)).toContain('Anchoring is off on this LRS: set STARKNET_RPC_URL');
+      expect(decodeHtml(page.text)).toContain('Anchoring is off on this LRS: set STARKNET_RPC_URL');
       expect(page.text).toContain('No batch yet');
       expect(summaryOf(page.text)).toEqual({ 'Statements waiting to be anchored': '0', 'Last batch anchored': 'Never', 'Failing batches': 'None' });
       expect(page.text).not.toContain('<table');
