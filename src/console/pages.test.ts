@@ -213,9 +213,13 @@ describe('the console events page', () => {
     expect(page.text).toContain('action="/console/events/parked/fragile.2.stored/replay"');
   });
 
-  it('refuses a replay without the form’s CSRF token, changing nothing', async () => {
+  it('refuses a replay without a console session or without the form’s CSRF token, changing nothing', async () => {
+    const signedOut = await request(lrs.app).post('/console/events/parked/fragile.2.stored/replay').type('form').send({ _csrf: 'x' });
+    expect(signedOut.status).toBe(403);
+    expect(signedOut.text).toContain('Sign in to the console first');
     const response = await replay('fragile.2.stored', 'not-the-token');
     expect(response.status).toBe(403);
+    expect(response.text).toContain('This form has expired or did not come from this site');
     expect((await lrs.services.events.listParked('fragile', 10)).map((event) => event.attempts)).toEqual([6]);
   });
 
