@@ -50,10 +50,20 @@ function openLockFile(dataDir: string): Database.Database {
     for (const file of [dataDir, ...keikoFiles(dataDir)]) accessSync(file, constants.R_OK | constants.W_OK);
     return new Database(path.join(dataDir, LOCK_FILE));
   } catch (error) {
-    throw new StorageOpenError(
-      `The data directory ${dataDir} cannot be used: ${unusableReason(error, dataDir)}. Set DATA_DIR to a directory this user can write to.`,
-    );
+    throw dataDirError(error, dataDir);
   }
+}
+
+/** Why DATA_DIR could not be opened, or that SQLite itself could not be loaded, which is not DATA_DIR's fault. */
+export function dataDirError(error: unknown, dataDir: string): StorageOpenError {
+  if ((error as NodeJS.ErrnoException).code === 'ERR_DLOPEN_FAILED') {
+    // Typically better-sqlite3 was installed under another Node.js version than the one running now.
+    const reason = (error as Error).message.replace(/\s+/g, ' ').trim();
+    return new StorageOpenError(`SQLite (better-sqlite3) cannot be loaded by Node.js ${process.version}: ${reason}`);
+  }
+  return new StorageOpenError(
+    `The data directory ${dataDir} cannot be used: ${unusableReason(error, dataDir)}. Set DATA_DIR to a directory this user can write to.`,
+  );
 }
 
 /** The database, its WAL files and the lock files. */
