@@ -2,6 +2,7 @@ import express, { Router, type Express } from 'express';
 import pino from 'pino';
 import { ForbiddenError } from '../src/errors';
 import { errorHandler, notFoundHandler } from '../src/http/error-handler';
+import { CollectionDocumentError } from '../src/storage/collections/collection-store';
 import {
   allowFormTarget,
   BarChart,
@@ -112,6 +113,9 @@ function demoPages(): Router {
   });
   router.get('/forbidden', () => {
     throw new ForbiddenError('This page belongs to someone else');
+  });
+  router.get('/unstorable', () => {
+    throw new CollectionDocumentError('A field name may not contain "."');
   });
   router.get('/broken', () => {
     throw new Error('a bug with a secret detail');

@@ -44,7 +44,7 @@ export function notFoundHandler(): RequestHandler {
  * UNSUPPORTED_MEDIA_TYPE (415: an unsupported Content-Encoding or charset), NOT_FOUND (404), else
  * INVALID_BODY. Only what is still unexplained becomes a 500.
  */
-function toHttpError(error: unknown, contentEncoding: string | undefined): HttpError | undefined {
+export function toHttpError(error: unknown, contentEncoding: string | undefined): HttpError | undefined {
   if (error instanceof HttpError) return error;
   const collectionError = fromCollectionStore(error);
   if (collectionError !== undefined) return collectionError;

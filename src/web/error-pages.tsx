@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
-import { HttpError } from '../errors';
+import { toHttpError } from '../http/error-handler';
 import type { Logger } from '../logger';
 import { renderPage } from './render-page';
 import { i18n, webState } from './web-state';
@@ -43,24 +43,23 @@ export function webErrorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     const { t } = i18n(res);
-    const bodyStatus = bodyParserStatus(error);
-    if (bodyStatus !== undefined) {
-      renderErrorPage(res, bodyStatus, t.errors.requestErrorTitle, (error as Error).message);
-    } else if (!(error instanceof HttpError)) {
+    // The same mapping as the JSON handler's: what the API answers 4xx, a page answers 4xx too.
+    const httpError = toHttpError(error, req.get('content-encoding'));
+    if (httpError === undefined) {
       logger.error({ err: error, method: req.method, url: req.originalUrl }, 'unhandled error in a web page');
       renderErrorPage(res, 500, t.errors.serverErrorTitle, t.errors.serverError);
-    } else if (error.status === 404) {
+    } else if (httpError.status === 404) {
       renderNotFound(res);
     } else {
       // A Basic challenge would open the browser's password dialog: pages send people to /sign-in instead.
-      const { 'WWW-Authenticate': _challenge, ...headers } = error.headers;
+      const { 'WWW-Authenticate': _challenge, ...headers } = httpError.headers;
       res.set(headers);
-      const isClientError = error.status < 500;
+      const isClientError = httpError.status < 500;
       renderErrorPage(
         res,
-        error.status,
+        httpError.status,
         isClientError ? t.errors.requestErrorTitle : t.errors.serverErrorTitle,
-        isClientError ? error.message : t.errors.serverError,
+        isClientError ? httpError.message : t.errors.serverError,
       );
     }
   };
@@ -85,11 +84,4 @@ function renderErrorPage(res: Response, status: number, title: string, message: 
       </>
     ),
   });
-}
-
-/** The 4xx status of an error raised by body-parser while reading a form (it sets `status` and `type`). */
-function bodyParserStatus(error: unknown): number | undefined {
-  if (!(error instanceof Error) || error instanceof HttpError) return undefined;
-  const { status, type } = error as Error & { status?: unknown; type?: unknown };
-  return typeof type === 'string' && typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
 }

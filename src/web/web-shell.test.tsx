@@ -180,6 +180,12 @@ describe('errors', () => {
     expect(response.text).toContain('This page belongs to someone else');
   });
 
+  it('maps what the storage refuses to the same 4xx as the JSON API, not a 500 page', async () => {
+    const response = await page('/demo/unstorable');
+    expect(response.status).toBe(400);
+    expect(response.text).toContain('A field name may not contain');
+  });
+
   it('shows a bug in a page as a 500 page that tells nothing of it', async () => {
     const response = await page('/demo/broken?lang=es');
     expect(response.status).toBe(500);
