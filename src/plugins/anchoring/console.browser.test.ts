@@ -8,8 +8,8 @@ import { sampleStatement } from '../../../test-support/statements';
 import { ANCHORING_CONSOLE_PATH } from './console';
 
 const TEXTS = {
-  en: { key: 'Key', secret: 'Secret', submit: 'Sign in', title: 'Anchoring', anchored: 'Anchored', failed: 'Failed', older: 'Older batches' },
-  es: { key: 'Clave', secret: 'Secreto', submit: 'Acceder', title: 'Anclaje', anchored: 'Anclado', failed: 'Fallido', older: 'Lotes más antiguos' },
+  en: { key: 'Key', secret: 'Secret', submit: 'Sign in', title: 'Anchoring', anchored: 'Anchored', failed: 'Failed', older: 'Older batches', batch: 'Batch 20', all: 'All batches' },
+  es: { key: 'Clave', secret: 'Secreto', submit: 'Acceder', title: 'Anclaje', anchored: 'Anclado', failed: 'Fallido', older: 'Lotes más antiguos', batch: 'Lote 20', all: 'Todos los lotes' },
 };
 
 async function signIn(page: Page, admin: { key: string; secret: string }, t: (typeof TEXTS)['en']): Promise<void> {
@@ -52,8 +52,13 @@ browserTests.describe('the anchoring page of the admin console in a browser', ()
       expect(await rows.count()).toBe(21); // the header and 20 batches
       expect(await rows.nth(1).getByRole('cell').first().textContent()).toBe(t.failed);
       expect(await rows.nth(2).getByRole('cell').first().textContent()).toBe(t.anchored);
-      expect(await rows.nth(2).getByRole('link').getAttribute('href')).toMatch(/^https:\/\/explorer\.test\/tx\/0x[0-9a-f]+$/);
+      expect(await rows.nth(2).getByRole('link').nth(1).getAttribute('href')).toMatch(/^https:\/\/explorer\.test\/tx\/0x[0-9a-f]+$/);
       await expectAccessible(page);
+
+      await rows.nth(2).getByRole('link', { name: t.batch }).click();
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(t.batch);
+      await expectAccessible(page);
+      await page.getByRole('link', { name: t.all }).click();
 
       await page.getByRole('link', { name: t.older }).click();
       expect(await page.getByRole('region').getByRole('row').count()).toBe(3); // the header and batches 1 and 0

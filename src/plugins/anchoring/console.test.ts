@@ -44,6 +44,8 @@ async function consoleLrs(env: Record<string, string>): Promise<ConsoleLrs> {
   };
 }
 
+const shortHash = (hash: string) => `${hash.slice(0, 8)}…${hash.slice(-6)}`;
+
 const textOf = (html: string) => decodeHtml(html.replace(/<[^>]+>/g, '')).trim();
 
 /** The cells' text of each row of the batch table, keyed by batch number. */
@@ -53,10 +55,10 @@ function batchRows(html: string): Map<number, string[]> {
   return new Map(rows.map((cells) => [Number(textOf(cells[0]!)), cells]));
 }
 
-/** The summary's definitions, term → text. */
-function summaryOf(html: string): Record<string, string> {
+/** The first definition list's terms and their text (the summary, or a batch's details). */
+function definitionsOf(html: string): Record<string, string> {
   const list = /<dl>([\s\S]*?)<\/dl>/.exec(html)![1]!;
-  const terms = [...list.matchAll(/<dt>([\s\S]*?)<\/dt>\s*<dd>([\s\S]*?)<\/dd>/g)];
+  const terms = [...list.matchAll(/<dt>([\s\S]*?)<\/dt>\s*<dd[^>]*>([\s\S]*?)<\/dd>/g)];
   return Object.fromEntries(terms.map((match) => [textOf(match[1]!), textOf(match[2]!)]));
 }
 
@@ -91,22 +93,52 @@ describe('the anchoring page of the admin console', () => {
       const rows = batchRows(page.text);
       expect([...rows.keys()]).toEqual([1, 0]);
 
-      const [, status0, count0, root0, created0, anchoredAt0, transaction0, error0] = rows.get(0)!.map(textOf);
-      expect([status0, count0, root0, transaction0, error0]).toEqual(['Anchored', '3', anchored.root, anchored.transactionHash, '—']);
-      expect(created0).toMatch(/ UTC$/);
-      expect(anchoredAt0).toMatch(/ UTC$/);
-      expect(rows.get(0)![4]).toContain(`datetime="${anchored.recordedAt.toISOString()}"`);
-      expect(rows.get(0)![5]).toContain(`datetime="${anchored.anchoredAt!.toISOString()}"`);
-      expect(rows.get(0)![6]).toContain(`href="https://explorer.test/tx/${anchored.transactionHash}"`);
+      const [seq0, status0, count0, created0, anchoredAt0, transaction0, error0] = rows.get(0)!;
+      expect([status0, count0, transaction0, error0].map(textOf)).toEqual(['Anchored', '3', shortHash(anchored.transactionHash!), '—']);
+      expect(seq0).toContain(`href="${ANCHORING_CONSOLE_PATH}/batches/0"`);
+      expect(textOf(created0!)).toBe(`${anchored.recordedAt.toISOString().slice(0, 19).replace('T', ' ')} UTC`);
+      expect(created0).toContain(`datetime="${anchored.recordedAt.toISOString()}"`);
+      expect(anchoredAt0).toContain(`datetime="${anchored.anchoredAt!.toISOString()}"`);
+      expect(transaction0).toContain(`href="https://explorer.test/tx/${anchored.transactionHash}"`);
 
-      const [, status1, count1, root1, , anchoredAt1, transaction1] = rows.get(1)!.map(textOf);
-      expect([status1, count1, root1, anchoredAt1, transaction1]).toEqual(['Submitted', '2', submitted.root, '—', submitted.transactionHash]);
+      const [, status1, count1, , anchoredAt1, transaction1] = rows.get(1)!.map(textOf);
+      expect([status1, count1, anchoredAt1, transaction1]).toEqual(['Submitted', '2', '—', shortHash(submitted.transactionHash!)]);
+    });
+
+    it('has a page per batch with its root, statements, transaction and anchor in full', async () => {
+      const anchored = (await on.batches.get(0))!;
+      const page = await agent.get(`${ANCHORING_CONSOLE_PATH}/batches/0`).expect(200);
+      expect(page.text).toMatch(/<h1[^>]*>Batch 0<\/h1>/);
+      expect(definitionsOf(page.text)).toEqual({
+        Status: 'Anchored',
+        Statements: '3',
+        'First statement': `${anchored.first.id} (feed position ${anchored.first.position})`,
+        'Last statement': `${anchored.last.id} (feed position ${anchored.last.position})`,
+        'Merkle root': anchored.root,
+        Created: expect.stringMatching(/ UTC$/),
+        Transaction: anchored.transactionHash,
+        Anchored: expect.stringMatching(/ UTC$/),
+        'On chain': `AnchorRegistry batch 0, block 100, ACCEPTED_ON_L2`,
+      });
+      expect(page.text).toContain(`<a href="https://explorer.test/tx/${anchored.transactionHash}" rel="noopener noreferrer"><code>${anchored.transactionHash}</code></a>`);
+
+      const spanish = await agent.get(`${ANCHORING_CONSOLE_PATH}/batches/0?lang=es`).expect(200);
+      expect(spanish.text).toMatch(/<h1[^>]*>Lote 0<\/h1>/);
+      expect(definitionsOf(spanish.text)['Primera sentencia']).toBe(`${anchored.first.id} (posición ${anchored.first.position} del flujo)`);
+      await agent.get(`${ANCHORING_CONSOLE_PATH}?lang=en`).expect(200); // the language chosen is remembered
+    });
+
+    it('answers a batch that does not exist with a 404 page, and a malformed number with a 400 page', async () => {
+      const missing = await agent.get(`${ANCHORING_CONSOLE_PATH}/batches/99`).expect(404).expect('Content-Type', /text\/html/);
+      expect(missing.text).toMatch(/<h1[^>]*>Page not found<\/h1>/);
+      const malformed = await agent.get(`${ANCHORING_CONSOLE_PATH}/batches/x1`).expect(400).expect('Content-Type', /text\/html/);
+      expect(decodeHtml(malformed.text)).toContain('"seq" must be one batch number, got "x1"');
     });
 
     it('sums up: statements waiting, when the last batch was anchored, no failures', async () => {
       const page = await agent.get(ANCHORING_CONSOLE_PATH).expect(200);
       const anchored = (await on.batches.get(0))!;
-      expect(summaryOf(page.text)).toEqual({
+      expect(definitionsOf(page.text)).toEqual({
         'Statements waiting to be anchored': '3', // batch 1 (2, not anchored yet) and 1 not in a batch
         'Last batch anchored': expect.stringMatching(/ UTC$/),
         'Failing batches': 'None',
@@ -123,22 +155,26 @@ describe('the anchoring page of the admin console', () => {
       expect(failed.lastError).toBe('RPC unreachable');
 
       const page = await agent.get(ANCHORING_CONSOLE_PATH).expect(200);
-      const [, status, count, , , , transaction, error] = batchRows(page.text).get(2)!.map(textOf);
-      expect([status, count, transaction]).toEqual(['Failed', '1', '—']);
-      expect(error).toMatch(/^RPC unreachable\s*Attempt 1 failed; next attempt at .+ UTC$/);
-      expect(summaryOf(page.text)['Failing batches']).toBe('Batch 2 (retried by the anchoring job)');
+      const [, status, count, , , transaction, error] = batchRows(page.text).get(2)!.map(textOf);
+      expect([status, count, transaction, error]).toEqual(['Failed', '1', '—', 'RPC unreachable']);
+      expect(definitionsOf(page.text)['Failing batches']).toBe('Batch 2 (retried by the anchoring job)');
+      const details = definitionsOf((await agent.get(`${ANCHORING_CONSOLE_PATH}/batches/2`).expect(200)).text);
+      expect(details).toMatchObject({ Status: 'Failed', Transaction: 'Not sent yet', Error: 'RPC unreachable' });
+      expect(details['Next attempt']).toBe(`1 attempt failed; the next one is not before ${failed.nextAttemptAt.toISOString().slice(0, 19).replace('T', ' ')} UTC`);
 
       const spanish = await agent.get(`${ANCHORING_CONSOLE_PATH}?lang=es`).expect(200);
       expect(spanish.text).toMatch(/<h1[^>]*>Anclaje<\/h1>/);
       expect(batchRows(spanish.text).get(2)!.map(textOf)[1]).toBe('Fallido');
-      expect(summaryOf(spanish.text)['Lotes con fallos']).toBe('Lote 2 (la tarea de anclaje los reintenta)');
+      expect(definitionsOf(spanish.text)['Lotes con fallos']).toBe('Lote 2 (la tarea de anclaje los reintenta)');
     });
 
     it('sends visitors without a console session to sign in, HTTP Basic credentials included', async () => {
-      for (const visitor of [request(on.lrs.app).get(ANCHORING_CONSOLE_PATH), request(on.lrs.app).get(ANCHORING_CONSOLE_PATH).set('Authorization', on.lrs.auth)]) {
-        const response = await visitor.expect(303);
-        expect(response.headers.location).toBe(`/console/sign-in?next=${encodeURIComponent(ANCHORING_CONSOLE_PATH)}`);
-        expect(response.text).not.toContain('Merkle');
+      for (const path of [ANCHORING_CONSOLE_PATH, `${ANCHORING_CONSOLE_PATH}/batches/0`]) {
+        for (const visitor of [request(on.lrs.app).get(path), request(on.lrs.app).get(path).set('Authorization', on.lrs.auth)]) {
+          const response = await visitor.expect(303);
+          expect(response.headers.location).toBe(`/console/sign-in?next=${encodeURIComponent(path)}`);
+          expect(response.text).not.toContain('Merkle');
+        }
       }
     });
 
@@ -200,7 +236,7 @@ describe('the anchoring page of the admin console', () => {
 
     it('shows pending batches (recorded, not sent) as pending, without a transaction', async () => {
       const page = await agent.get(ANCHORING_CONSOLE_PATH).expect(200);
-      const [, status, , , , anchoredAt, transaction] = batchRows(page.text).get(total - 1)!.map(textOf);
+      const [, status, , , anchoredAt, transaction] = batchRows(page.text).get(total - 1)!.map(textOf);
       expect([status, anchoredAt, transaction]).toEqual(['Pending', '—', '—']);
     });
   });
@@ -217,7 +253,7 @@ describe('the anchoring page of the admin console', () => {
       const page = await agent.get(ANCHORING_CONSOLE_PATH).expect(200);
       expect(decodeHtml(page.text)).toContain('Anchoring is off on this LRS: set STARKNET_RPC_URL');
       expect(page.text).toContain('No batch yet');
-      expect(summaryOf(page.text)).toEqual({ 'Statements waiting to be anchored': '0', 'Last batch anchored': 'Never', 'Failing batches': 'None' });
+      expect(definitionsOf(page.text)).toEqual({ 'Statements waiting to be anchored': '0', 'Last batch anchored': 'Never', 'Failing batches': 'None' });
       expect(page.text).not.toContain('<table');
     });
   });

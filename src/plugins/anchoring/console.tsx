@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import {
   BadRequestCode,
   BadRequestError,
+  NotFoundError,
   defineMessages,
   i18n,
   usePage,
@@ -55,29 +56,38 @@ interface BatchPage {
 /**
  * The anchoring section of the admin console (mounted by the plugin's routes at /console, so at
  * ANCHORING_CONSOLE_PATH): a summary (statements waiting, last anchor, failing batches) and every
- * batch, newest first, with its status, root, times, transaction and error.
+ * batch, newest first, with its status, times, transaction and error; each batch's own page has
+ * its Merkle root, statements, on-chain anchor and attempts in full.
  */
 export function anchoringConsolePages(options: AnchoringConsoleOptions): Router {
   const router = Router();
-  router.get('/', webPage(), ...options.console.requireAdmin(), async (req, res) => {
+  const { console: consoleShell, batches, explorerTxUrl } = options;
+  router.get('/', webPage(), ...consoleShell.requireAdmin(), async (req, res) => {
     const before = beforeParameter(req);
-    const [summary, page] = await Promise.all([summarize(options), batchPage(options.batches, before)]);
+    const [summary, page] = await Promise.all([summarize(options), batchPage(batches, before)]);
     const m = anchoringConsoleMessages(i18n(res).locale);
-    options.console.renderPage(res, {
-      title: m.title,
-      body: <AnchoringConsole summary={summary} page={page} explorerTxUrl={options.explorerTxUrl} />,
-    });
+    consoleShell.renderPage(res, { title: m.title, body: <AnchoringConsole summary={summary} page={page} explorerTxUrl={explorerTxUrl} /> });
+  });
+  router.get('/batches/:seq', webPage(), ...consoleShell.requireAdmin(), async (req, res) => {
+    const m = anchoringConsoleMessages(i18n(res).locale);
+    const seq = batchNumber('seq', req.params.seq);
+    const batch = await batches.get(seq);
+    if (batch === undefined) throw new NotFoundError(m.batch.notFound(seq));
+    consoleShell.renderPage(res, { title: m.batch.title(seq), body: <BatchDetails batch={batch} explorerTxUrl={explorerTxUrl} /> });
   });
   return router;
 }
 
 function beforeParameter(req: Request): number | undefined {
   const { before } = req.query;
-  if (before === undefined) return undefined;
-  if (typeof before !== 'string' || !/^\d{1,15}$/.test(before)) {
-    throw new BadRequestError(BadRequestCode.InvalidParameter, `"before" must be one batch number, got ${JSON.stringify(before)}`);
+  return before === undefined ? undefined : batchNumber('before', before);
+}
+
+function batchNumber(name: string, value: unknown): number {
+  if (typeof value !== 'string' || !/^\d{1,15}$/.test(value)) {
+    throw new BadRequestError(BadRequestCode.InvalidParameter, `"${name}" must be one batch number, got ${JSON.stringify(value)}`);
   }
-  return Number(before);
+  return Number(value);
 }
 
 async function summarize({ batches, statements, anchoringOn }: AnchoringConsoleOptions): Promise<Summary> {
@@ -91,6 +101,8 @@ async function batchPage(batches: AnchorBatchStore, before: number | undefined):
   const olderBefore = found.length > CONSOLE_BATCH_PAGE ? shown[shown.length - 1]!.seq : undefined;
   return { batches: shown, olderBefore, paged: before !== undefined };
 }
+
+const batchPath = (seq: number) => `${ANCHORING_CONSOLE_PATH}/batches/${seq}`;
 
 function AnchoringConsole({ summary, page, explorerTxUrl }: { summary: Summary; page: BatchPage; explorerTxUrl?: string }) {
   const m = anchoringConsoleMessages(usePage().locale);
@@ -136,7 +148,6 @@ function BatchTable({ batches, explorerTxUrl }: { batches: AnchorBatch[]; explor
             <th scope="col" class="number">{c.batch}</th>
             <th scope="col">{c.status}</th>
             <th scope="col" class="number">{c.statements}</th>
-            <th scope="col">{c.root}</th>
             <th scope="col">{c.created}</th>
             <th scope="col">{c.anchored}</th>
             <th scope="col">{c.transaction}</th>
@@ -159,42 +170,86 @@ function BatchRow({ batch, explorerTxUrl }: { batch: AnchorBatch; explorerTxUrl?
   const status = batchStatus(batch);
   return (
     <tr>
-      <th scope="row" class="number">{batch.seq}</th>
+      <th scope="row" class="number">
+        <a href={batchPath(batch.seq)} aria-label={m.batch.title(batch.seq)}>
+          {batch.seq}
+        </a>
+      </th>
       <td>{m.status[status]}</td>
       <td class="number">{formatNumber(locale, batch.count)}</td>
-      <td>
-        <code>{batch.root}</code>
-      </td>
       <td>
         <Time at={batch.recordedAt} />
       </td>
       <td>{batch.anchoredAt === undefined ? m.none : <Time at={batch.anchoredAt} />}</td>
-      <td>{batch.transactionHash === undefined ? m.none : <Transaction hash={batch.transactionHash} explorerTxUrl={explorerTxUrl} />}</td>
-      <td>{status === 'failed' ? <Failure batch={batch} /> : m.none}</td>
+      <td>{batch.transactionHash === undefined ? m.none : <Transaction hash={batch.transactionHash} explorerTxUrl={explorerTxUrl} short />}</td>
+      <td>{status === 'failed' ? <span class="error-text">{batch.lastError}</span> : m.none}</td>
     </tr>
   );
 }
 
-function Transaction({ hash, explorerTxUrl }: { hash: string; explorerTxUrl?: string }) {
-  const url = explorerTransactionUrl(explorerTxUrl, hash);
-  return url === undefined ? (
-    <code>{hash}</code>
-  ) : (
-    <a href={url} rel="noopener noreferrer">
-      <code>{hash}</code>
-    </a>
+/** A batch's page: everything recorded about it, hashes in full. */
+function BatchDetails({ batch, explorerTxUrl }: { batch: AnchorBatch; explorerTxUrl?: string }) {
+  const { locale } = usePage();
+  const m = anchoringConsoleMessages(locale);
+  const d = m.batch;
+  const status = batchStatus(batch);
+  const { anchor } = batch;
+  return (
+    <>
+      <dl>
+        <dt>{m.batches.columns.status}</dt>
+        <dd>{m.status[status]}</dd>
+        <dt>{m.batches.columns.statements}</dt>
+        <dd>{formatNumber(locale, batch.count)}</dd>
+        <dt>{d.first}</dt>
+        <dd>{d.statementAt(batch.first.id, formatNumber(locale, batch.first.position))}</dd>
+        <dt>{d.last}</dt>
+        <dd>{d.statementAt(batch.last.id, formatNumber(locale, batch.last.position))}</dd>
+        <dt>{d.root}</dt>
+        <dd>
+          <code>{batch.root}</code>
+        </dd>
+        <dt>{m.batches.columns.created}</dt>
+        <dd>
+          <Time at={batch.recordedAt} />
+        </dd>
+        <dt>{m.batches.columns.transaction}</dt>
+        <dd>{batch.transactionHash === undefined ? d.notSent : <Transaction hash={batch.transactionHash} explorerTxUrl={explorerTxUrl} />}</dd>
+        <dt>{m.batches.columns.anchored}</dt>
+        <dd>{batch.anchoredAt === undefined ? m.none : <Time at={batch.anchoredAt} />}</dd>
+        {anchor && (
+          <>
+            <dt>{d.onChain}</dt>
+            <dd>{d.onChainAt(anchor.onChainBatchId, formatNumber(locale, anchor.blockNumber), anchor.finality)}</dd>
+          </>
+        )}
+        {status === 'failed' && (
+          <>
+            <dt>{m.batches.columns.error}</dt>
+            <dd class="error-text">{batch.lastError}</dd>
+            <dt>{d.nextAttempt}</dt>
+            <dd>
+              {d.attempts(batch.attempts)} <Time at={batch.nextAttemptAt} />
+            </dd>
+          </>
+        )}
+      </dl>
+      <p>
+        <a href={ANCHORING_CONSOLE_PATH}>{d.back}</a>
+      </p>
+    </>
   );
 }
 
-function Failure({ batch }: { batch: AnchorBatch }) {
-  const m = anchoringConsoleMessages(usePage().locale);
-  return (
-    <>
-      <span class="error-text">{batch.lastError}</span>
-      <br />
-      {m.batches.retry(batch.attempts)} <Time at={batch.nextAttemptAt} />
-    </>
-  );
+function Transaction({ hash, explorerTxUrl, short = false }: { hash: string; explorerTxUrl?: string; short?: boolean }) {
+  const url = explorerTransactionUrl(explorerTxUrl, hash);
+  const text = <code>{short ? shortHash(hash) : hash}</code>;
+  return url === undefined ? text : <a href={url} rel="noopener noreferrer">{text}</a>;
+}
+
+/** The start and end of a hash, enough to tell transactions apart in a list (the batch's page has it whole). */
+function shortHash(hash: string): string {
+  return hash.length <= 16 ? hash : `${hash.slice(0, 8)}…${hash.slice(-6)}`;
 }
 
 function BatchPaging({ page }: { page: BatchPage }) {
@@ -219,12 +274,12 @@ function BatchPaging({ page }: { page: BatchPage }) {
 }
 
 function Time({ at }: { at: Date }) {
-  const { locale } = usePage();
-  return <time dateTime={at.toISOString()}>{formatTime(locale, at)}</time>;
+  return <time dateTime={at.toISOString()}>{formatTime(at)}</time>;
 }
 
-function formatTime(locale: Locale, at: Date): string {
-  return `${new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'UTC' }).format(at)} UTC`;
+/** Seconds in UTC, the same in both languages (and short enough for a table cell). */
+function formatTime(at: Date): string {
+  return `${at.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
 function formatNumber(locale: Locale, value: number): string {
@@ -255,16 +310,28 @@ const anchoringConsoleMessages = defineMessages(
         batch: 'Batch',
         status: 'Status',
         statements: 'Statements',
-        root: 'Merkle root',
         created: 'Created',
         anchored: 'Anchored',
         transaction: 'Transaction',
         error: 'Error',
       },
-      retry: (attempts: number) => `Attempt ${attempts} failed; next attempt at`,
       paging: 'Batch pages',
       newest: 'Newest batches',
       older: 'Older batches',
+    },
+    batch: {
+      title: (seq: number) => `Batch ${seq}`,
+      notFound: (seq: number) => `There is no batch ${seq}.`,
+      first: 'First statement',
+      last: 'Last statement',
+      statementAt: (id: string, position: string) => `${id} (feed position ${position})`,
+      root: 'Merkle root',
+      notSent: 'Not sent yet',
+      onChain: 'On chain',
+      onChainAt: (id: string, block: string, finality: string) => `AnchorRegistry batch ${id}, block ${block}, ${finality}`,
+      nextAttempt: 'Next attempt',
+      attempts: (attempts: number) => `${attempts} ${attempts === 1 ? 'attempt' : 'attempts'} failed; the next one is not before`,
+      back: 'All batches',
     },
   },
   {
@@ -290,16 +357,28 @@ const anchoringConsoleMessages = defineMessages(
         batch: 'Lote',
         status: 'Estado',
         statements: 'Sentencias',
-        root: 'Raíz de Merkle',
         created: 'Creado',
         anchored: 'Anclado',
         transaction: 'Transacción',
         error: 'Error',
       },
-      retry: (attempts) => `El intento ${attempts} falló; próximo intento:`,
       paging: 'Páginas de lotes',
       newest: 'Lotes más recientes',
       older: 'Lotes más antiguos',
+    },
+    batch: {
+      title: (seq) => `Lote ${seq}`,
+      notFound: (seq) => `No existe el lote ${seq}.`,
+      first: 'Primera sentencia',
+      last: 'Última sentencia',
+      statementAt: (id, position) => `${id} (posición ${position} del flujo)`,
+      root: 'Raíz de Merkle',
+      notSent: 'Aún no enviado',
+      onChain: 'En la cadena',
+      onChainAt: (id, block, finality) => `lote ${id} de AnchorRegistry, bloque ${block}, ${finality}`,
+      nextAttempt: 'Próximo intento',
+      attempts: (attempts) => `${attempts} ${attempts === 1 ? 'intento fallido' : 'intentos fallidos'}; el próximo no será antes de`,
+      back: 'Todos los lotes',
     },
   },
 );
