@@ -72,7 +72,8 @@ function rebuild() {
   }
   try {
     if (!isStale()) return;
-    process.stderr.write('keiko: src/ changed since the last build; compiling TypeScript (npm run build)…\n');
+    const why = stampMs() === -Infinity ? 'no build yet' : 'src/ changed since the last build';
+    process.stderr.write(`keiko: ${why}; compiling TypeScript into dist/ (npm run build)…\n`);
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
     const built = spawnSync(npm, ['run', '--silent', 'build'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
     if (built.status !== 0) {

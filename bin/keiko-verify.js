@@ -2,8 +2,4 @@
 'use strict';
 /** `keiko-verify receipt.json [statement.json] [--rpc URL]`: the same as `keiko verify receipt …` (docs/cli.md). */
 require('./build-freshness').ensureFreshBuild();
-require('../dist/cli/main')
-  .run(['verify', 'receipt', ...process.argv.slice(2)])
-  .then((code) => {
-    process.exitCode = code;
-  });
+require('../dist/cli/main').main(['verify', 'receipt', ...process.argv.slice(2)]);

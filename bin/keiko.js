@@ -2,8 +2,4 @@
 'use strict';
 /** The `keiko` command (docs/cli.md): compiled once, from dist/; recompiled first only when src/ changed. */
 require('./build-freshness').ensureFreshBuild();
-require('../dist/cli/main')
-  .run(process.argv.slice(2))
-  .then((code) => {
-    process.exitCode = code;
-  });
+require('../dist/cli/main').main(process.argv.slice(2));

@@ -37,7 +37,7 @@ export function registerCredentials(program: Command, outcome: Outcome): void {
 
   credentials
     .command('revoke')
-    .description(`revoke a credential (a running LRS stops accepting it at once; other instances within ${DEFAULT_CACHE_TTL_MS / 1000} s)`)
+    .description(`revoke a credential (a running LRS stops accepting it within ${DEFAULT_CACHE_TTL_MS / 1000} s)`)
     .argument('<key>', 'the key of the credential')
     .action(action(outcome, (key: string) => withStore((store) => revoke(store, key))));
 

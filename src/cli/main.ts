@@ -41,8 +41,15 @@ export async function run(argv: string[], name?: string): Promise<number> {
   return code;
 }
 
-if (require.main === module) {
-  void run(process.argv.slice(2)).then((code) => {
+/** Runs `keiko` as the process (bin/keiko.js, bin/keiko-verify.js): its exit code, and quiet when a pipe closes (`keiko --help | head`). */
+export function main(argv: string[]): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? EXIT.ok);
+  });
+  void run(argv).then((code) => {
     process.exitCode = code;
   });
 }
+
+if (require.main === module) main(process.argv.slice(2));

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import { DEFAULT_PAGE_LIMITS, MigrationError } from '../migrate/dump';
-import { DEFAULT_MONGODB_DB, EndpointError, parseEndpoint } from '../migrate/endpoint';
-import { DEFAULT_PROGRESS_EVERY, runMigration, verificationTable } from '../migrate/migrate';
 import { CliError, EXIT, type ExitCode } from './exit-codes';
 import { action, positiveInteger, type Outcome } from './program';
 
@@ -10,8 +8,19 @@ import { action, positiveInteger, type Outcome } from './program';
  * a Keiko LRS stores from one storage engine to another (docs/scaling.md).
  */
 
-const DESCRIPTION = `copy everything a Keiko LRS stores from one storage engine to another, then verify both sides
+/** The migration's modules, loaded when the command runs or shows its help: they load both database drivers. */
+function migration() {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  return {
+    ...(require('../migrate/endpoint') as typeof import('../migrate/endpoint')),
+    ...(require('../migrate/migrate') as typeof import('../migrate/migrate')),
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
 
+function details(): string {
+  const { DEFAULT_MONGODB_DB, DEFAULT_PROGRESS_EVERY } = migration();
+  return `
 Copies statements with their stored times, voiding and StatementRef state, attachments, documents
 with their ETags, credentials with their secret hashes, activities, agents, and the collections of
 core features and plugins with their indexes and document revisions, so that an LRS on the target
@@ -19,9 +28,14 @@ answers exactly as one on the source did.
 
 A data directory means the SQLite database of that DATA_DIR; a mongodb:// (or mongodb+srv://) URI
 means that MongoDB, the database named in the URI's path, or by --from-db / --to-db, or
-"${DEFAULT_MONGODB_DB}". Stop every LRS that uses the source or the target first. The target must be
-empty, or hold this same migration: running the same command again after a crash or Ctrl-C resumes
-it from its checkpoints.`;
+"${DEFAULT_MONGODB_DB}". Stop every LRS that uses the source or the target first. The target must
+be empty, or hold this same migration: running the same command again after a crash or Ctrl-C
+resumes it from its checkpoints. Progress: a line every ${DEFAULT_PROGRESS_EVERY} records of a kind
+unless --progress-every says otherwise.
+
+Exit codes: 0 copied and verified; 1 refused, failed (run it again to resume) or not verified;
+2 bad arguments.`;
+}
 
 interface MigrateOptions {
   from: string;
@@ -29,25 +43,26 @@ interface MigrateOptions {
   fromDb?: string;
   toDb?: string;
   pageSize: number;
-  progressEvery: number;
+  progressEvery?: number;
 }
 
 export function registerMigrate(program: Command, outcome: Outcome): void {
   program
     .command('migrate')
     .summary('copy everything from one storage engine to another (SQLite ↔ MongoDB), then verify')
-    .description(DESCRIPTION)
+    .description('copy everything a Keiko LRS stores from one storage engine to another, then verify both sides')
     .requiredOption('--from <source>', 'data directory or mongodb:// URI to copy from')
     .requiredOption('--to <target>', 'data directory or mongodb:// URI to copy to')
     .option('--from-db <name>', 'database of a mongodb:// source')
     .option('--to-db <name>', 'database of a mongodb:// target')
     .option('--page-size <n>', 'records per page and checkpoint', positiveInteger(100_000), DEFAULT_PAGE_LIMITS.records)
-    .option('--progress-every <n>', 'a progress line every N records of a kind (and every 5 s)', positiveInteger(), DEFAULT_PROGRESS_EVERY)
-    .addHelpText('after', '\nExit codes: 0 copied and verified; 1 refused, failed (run it again to resume) or not verified; 2 bad arguments.')
+    .option('--progress-every <n>', 'a progress line every N records of a kind (and every 5 s)', positiveInteger())
+    .addHelpText('after', details)
     .action(action(outcome, migrate));
 }
 
 async function migrate(options: MigrateOptions): Promise<ExitCode> {
+  const { EndpointError, parseEndpoint, runMigration, verificationTable } = migration();
   let endpoints;
   try {
     endpoints = { from: parseEndpoint(options.from, options.fromDb, '--from'), to: parseEndpoint(options.to, options.toDb, '--to') };

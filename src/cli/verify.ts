@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { BUILT_IN_PLUGINS_DIR } from '../platform/plugins/load';
 import { CliError, EXIT, type ExitCode } from './exit-codes';
 import { action, oneLine, type Outcome } from './program';
 
@@ -28,8 +27,9 @@ interface ReceiptVerifier {
  * themselves (src/platform/plugins/load.ts): the core never imports a plugin.
  */
 function anchoringVerifier(): ReceiptVerifier {
-  const folder = path.join(BUILT_IN_PLUGINS_DIR, 'anchoring');
   /* eslint-disable @typescript-eslint/no-require-imports */
+  const { BUILT_IN_PLUGINS_DIR } = require('../platform/plugins/load') as typeof import('../platform/plugins/load');
+  const folder = path.join(BUILT_IN_PLUGINS_DIR, 'anchoring');
   return {
     ...(require(path.join(folder, 'core/receipt')) as Pick<ReceiptVerifier, 'verifyReceiptOffline'>),
     ...(require(path.join(folder, 'chain/root-checker')) as Pick<ReceiptVerifier, 'onChainRootChecker'>),
