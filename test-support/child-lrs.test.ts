@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './net';
-import { sleep, startChildLrs } from './child-lrs';
+import { isRunning, startChildLrs, stopsWithin } from './child-lrs';
 
 /**
  * startChildLrs on its failure path: an "LRS" that starts a helper process of its own and never
@@ -15,7 +15,7 @@ describe('startChildLrs', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keiko-child-lrs-'));
   });
   afterEach(() => {
-    for (const pid of started.filter(running)) process.kill(pid, 'SIGKILL'); // only when the test failed
+    for (const pid of started.filter(isRunning)) process.kill(pid, 'SIGKILL'); // only when the test failed
     started = [];
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -33,7 +33,7 @@ describe('startChildLrs', () => {
     await expect(startChildLrs(entry, { PORT: String(await freePort()) }, undefined, 3_000)).rejects.toThrow('the LRS did not become ready within 3 s');
     started = fs.readFileSync(pids, 'utf8').split(' ').map(Number);
     expect(started).toHaveLength(2);
-    for (const pid of started) expect(await goneWithin(pid, 5_000)).toBe(true);
+    for (const pid of started) expect(await stopsWithin(pid, 5_000)).toBe(true);
   });
 
   it('rejects at once, naming the exit code, when the child exits while starting', async () => {
@@ -42,21 +42,3 @@ describe('startChildLrs', () => {
     await expect(startChildLrs(entry, { PORT: String(await freePort()) })).rejects.toThrow('the LRS exited with code 3 while starting');
   });
 });
-
-/** Whether the process ends (or is left a zombie, which no longer runs) within `ms`. */
-async function goneWithin(pid: number, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (!running(pid)) return true;
-    await sleep(50);
-  }
-  return false;
-}
-
-function running(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sleep } from '../../../test-support/child-lrs';
+import { isRunning, stopsWithin } from '../../../test-support/child-lrs';
 import { freePort } from '../../../test-support/net';
 import { requiring } from '../../../test-support/requirements';
 
@@ -67,27 +67,9 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{
   });
 }
 
-async function stopsWithin(pid: number, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (!running(pid)) return true;
-    await sleep(50);
-  }
-  return false;
-}
-
-/** Whether the process runs (a zombie, ended but not reaped, does not). */
-function running(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
 /** Cleans up after a failure: the stand-in, when the script left it running. */
 function killIfRunning(pidFile: string): void {
   if (!fs.existsSync(pidFile)) return;
   const pid = Number(fs.readFileSync(pidFile, 'utf8'));
-  if (running(pid)) process.kill(pid, 'SIGKILL');
+  if (isRunning(pid)) process.kill(pid, 'SIGKILL');
 }
