@@ -207,7 +207,7 @@ function BatchDetails({ batch, explorerTxUrl }: { batch: AnchorBatch; explorerTx
         <dd>{d.statementAt(batch.last.id, formatNumber(locale, batch.last.position))}</dd>
         <dt>{d.root}</dt>
         <dd>
-          <code>{batch.root}</code>
+          <Hash value={batch.root} />
         </dd>
         <dt>{m.batches.columns.created}</dt>
         <dd>
@@ -243,8 +243,14 @@ function BatchDetails({ batch, explorerTxUrl }: { batch: AnchorBatch; explorerTx
 
 function Transaction({ hash, explorerTxUrl, short = false }: { hash: string; explorerTxUrl?: string; short?: boolean }) {
   const url = explorerTransactionUrl(explorerTxUrl, hash);
-  const text = <code>{short ? shortHash(hash) : hash}</code>;
+  const text = short ? <code>{shortHash(hash)}</code> : <Hash value={hash} />;
   return url === undefined ? text : <a href={url} rel="noopener noreferrer">{text}</a>;
+}
+
+/** A hash in full, which may wrap every 16 characters (on a phone); copied, it is one piece. */
+function Hash({ value }: { value: string }) {
+  const pieces = value.match(/.{1,16}/g) ?? [];
+  return <code>{pieces.flatMap((piece, index) => (index === 0 ? [piece] : [<wbr key={index} />, piece]))}</code>;
 }
 
 /** The start and end of a hash, enough to tell transactions apart in a list (the batch's page has it whole). */
