@@ -48,9 +48,12 @@ export function registerImport(program: Command, outcome: Outcome): void {
 async function runImport(file: string, options: ImportOptions): Promise<ExitCode> {
   const target = await targetOf(options);
   const progress = progressReporter(process.stderr, options.progressEvery);
-  const lrs = new XapiClient(target.url, target.credentials, { ...DEFAULT_RETRY, attempts: options.attempts }, (message) =>
-    process.stderr.write(`[import] ${message}\n`),
-  );
+  let lastRetry = '';
+  const lrs = new XapiClient(target.url, target.credentials, { ...DEFAULT_RETRY, attempts: options.attempts }, (message) => {
+    // Concurrent lookups fail and retry together: one line for them all.
+    if (message !== lastRetry) process.stderr.write(`[import] ${message}\n`);
+    lastRetry = message;
+  });
   const source = fileSource(file);
   let counts: ImportCounts;
   try {
