@@ -145,6 +145,14 @@ describe('keiko credentials', () => {
     expect((await runKeiko(['credentials', 'list'], { env })).stdout).toMatch(/^moodle\s+Moodle\s+\S+\s+revoked \d{4}-/m);
   });
 
+  it('refuses an invalid key or secret as bad input (exit 2), storing nothing', async () => {
+    const env = { DATA_DIR: path.join(dir, 'data') };
+    const result = await runKeiko(['credentials', 'create', '--name', 'X', '--key', 'a:b'], { env });
+    expect(result.stderr).toMatch(/^Error: Invalid credential: the key must be/);
+    expect(result.code).toBe(EXIT.badInput);
+    expect((await runKeiko(['credentials', 'list'], { env })).stdout).not.toMatch(/^a:b/m);
+  });
+
   it('cannot read a DATA_DIR that is not a directory: exit 4, one line', async () => {
     const result = await runKeiko(['credentials', 'list'], { env: { DATA_DIR: file('receipt.json') } });
     expect(result.stderr).toMatch(/^Error: .*receipt\.json/);

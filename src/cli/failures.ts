@@ -1,6 +1,7 @@
 import { ConfigError } from '../config';
 import { MongoUnreachableError } from '../db/mongo';
 import { StorageOpenError } from '../db/sqlite/database';
+import { HttpError } from '../errors';
 import { PluginSettingsError } from '../platform/plugins/load';
 import { CliError, EXIT, type ExitCode } from './exit-codes';
 
@@ -10,7 +11,8 @@ import { CliError, EXIT, type ExitCode } from './exit-codes';
  */
 export function exitCodeOf(error: unknown): ExitCode {
   if (error instanceof CliError) return error.exitCode;
-  if (error instanceof ConfigError || error instanceof PluginSettingsError) return EXIT.badInput;
+  // The stores refuse bad input with the 4xx errors of the HTTP API (e.g. an invalid credential key).
+  if (error instanceof ConfigError || error instanceof PluginSettingsError || (error instanceof HttpError && error.status < 500)) return EXIT.badInput;
   if (error instanceof MongoUnreachableError) return EXIT.cannotConfirm;
   if (error instanceof StorageOpenError || isFileSystemError(error)) return EXIT.cannotRead;
   return EXIT.failed;
