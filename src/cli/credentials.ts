@@ -94,7 +94,7 @@ function credentialRow(credential: Credential): string[] {
   return [credential.key, credential.name, credential.scopes.join(','), status, credential.createdAt.toISOString()];
 }
 
-export function formatTable(rows: string[][]): string {
+function formatTable(rows: string[][]): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
 }
