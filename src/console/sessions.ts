@@ -1,18 +1,16 @@
-import type { CookieOptions, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import type { Credential, CredentialStore } from '../auth/credential-store';
 import { holdsScope } from '../auth/scopes';
+import { CookieSessions, type SessionValue } from '../people/cookie-sessions';
 import { TokenCollection } from '../people/token-collection';
 import type { CollectionStore } from '../storage/collections/collection-store';
-import { newCsrfSecret, requestCookies } from '../web';
 
 export const CONSOLE_SESSION_COOKIE = 'keiko_console';
 /** How long a console session lasts from sign-in; it is not extended by use. */
 export const CONSOLE_SESSION_LIFETIME_MS = 8 * 3600 * 1000;
 
-interface ConsoleSessionValue {
+interface ConsoleSessionValue extends SessionValue {
   credentialKey: string;
-  /** The secret this session's forms carry (src/web/csrf.tsx). */
-  csrfSecret: string;
 }
 
 /** A live console session: its credential is still active and still holds `admin`. */
@@ -30,31 +28,31 @@ export interface ConsoleSessionOptions {
 }
 
 /**
- * Console sessions: a random token in the `keiko_console` cookie (HttpOnly, SameSite=Strict,
- * Secure behind https), stored only as a digest with the credential's key and the session's CSRF
- * secret, for 8 hours. Every request looks the credential up again, so revoking it (or taking
- * `admin` from it) ends its sessions at once, on every instance.
+ * Console sessions: the `keiko_console` cookie (SameSite=Strict: no console page is ever entered
+ * signed in from another site), 8 hours, with the credential's key (CookieSessions has the rest).
+ * Every request looks the credential up again, so revoking it (or taking `admin` from it) ends its
+ * sessions at once, on every instance.
  */
 export class ConsoleSessions {
   private constructor(
-    private readonly tokens: TokenCollection<ConsoleSessionValue>,
-    private readonly options: ConsoleSessionOptions,
+    private readonly sessions: CookieSessions<ConsoleSessionValue>,
+    private readonly credentials: CredentialStore,
   ) {}
 
   static async open(options: ConsoleSessionOptions): Promise<ConsoleSessions> {
     const now = options.now ?? (() => new Date());
-    return new ConsoleSessions(await TokenCollection.open<ConsoleSessionValue>(options.collections, 'console-sessions', now), options);
+    const tokens = await TokenCollection.open<ConsoleSessionValue>(options.collections, 'console-sessions', now);
+    const cookie = { cookie: CONSOLE_SESSION_COOKIE, lifetimeMs: CONSOLE_SESSION_LIFETIME_MS, sameSite: 'strict', secure: options.secureCookies } as const;
+    return new ConsoleSessions(new CookieSessions(tokens, cookie), options.credentials);
   }
 
   /** The request's session, if its cookie names one whose credential may still administer. */
   async current(req: Request): Promise<ConsoleSession | undefined> {
-    const token = requestCookies(req)[CONSOLE_SESSION_COOKIE];
-    if (token === undefined) return undefined;
-    const session = await this.tokens.peek(token);
+    const session = await this.sessions.current(req);
     if (session === undefined) return undefined;
-    const stored = await this.options.credentials.findActive(session.credentialKey);
+    const stored = await this.credentials.findActive(session.credentialKey);
     if (stored === null || !holdsScope(stored.credential.scopes, 'admin')) {
-      await this.tokens.revoke(token);
+      await this.sessions.forget(req);
       return undefined;
     }
     return { credential: stored.credential, csrfSecret: session.csrfSecret };
@@ -62,25 +60,10 @@ export class ConsoleSessions {
 
   /** Starts a new session for the credential (ending the one the browser had) and sets its cookie; returns its CSRF secret. */
   async signIn(req: Request, res: Response, credentialKey: string): Promise<string> {
-    await this.endCurrent(req);
-    await this.tokens.purgeExpired();
-    const csrfSecret = newCsrfSecret();
-    const { token } = await this.tokens.issue({ credentialKey, csrfSecret }, CONSOLE_SESSION_LIFETIME_MS);
-    res.cookie(CONSOLE_SESSION_COOKIE, token, { ...this.cookieOptions(), maxAge: CONSOLE_SESSION_LIFETIME_MS });
-    return csrfSecret;
+    return this.sessions.start(req, res, { credentialKey });
   }
 
   async signOut(req: Request, res: Response): Promise<void> {
-    await this.endCurrent(req);
-    res.clearCookie(CONSOLE_SESSION_COOKIE, this.cookieOptions());
-  }
-
-  private async endCurrent(req: Request): Promise<void> {
-    const token = requestCookies(req)[CONSOLE_SESSION_COOKIE];
-    if (token !== undefined) await this.tokens.revoke(token);
-  }
-
-  private cookieOptions(): CookieOptions {
-    return { httpOnly: true, sameSite: 'strict', secure: this.options.secureCookies, path: '/' };
+    await this.sessions.end(req, res);
   }
 }

@@ -1,7 +1,8 @@
-import type { CookieOptions, NextFunction, Request, RequestHandler, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { HttpError } from '../errors';
 import type { CollectionStore } from '../storage/collections/collection-store';
-import { newCsrfSecret, requestCookies, setSessionCsrfSecret, setViewer, SIGN_IN_PATH } from '../web';
+import { setSessionCsrfSecret, setViewer, SIGN_IN_PATH } from '../web';
+import { CookieSessions, type SessionValue } from './cookie-sessions';
 import type { PeopleService, PersonRecord } from './people-service';
 import type { Role } from './roles';
 import { TokenCollection } from './token-collection';
@@ -10,10 +11,8 @@ export const SESSION_COOKIE = 'keiko_session';
 /** How long a session lasts from sign-in (the seeds' 24 h); it is not extended by use. */
 export const SESSION_LIFETIME_MS = 24 * 3600 * 1000;
 
-interface SessionValue {
+interface PersonSession extends SessionValue {
   personId: string;
-  /** The secret this session's forms carry (src/web/csrf.tsx). */
-  csrfSecret: string;
 }
 
 /** Who is signed in on this request (set by Sessions.middleware). */
@@ -37,28 +36,26 @@ export interface SessionOptions {
 }
 
 /**
- * Server-side sessions: a random id in the `keiko_session` cookie (HttpOnly, SameSite=Lax, Secure
- * behind https), stored only as a digest with the person and the session's CSRF secret. A session
- * lasts 24 hours; signing in always starts a new one (the id a browser had before is dropped, so a
- * planted id never becomes a signed-in one); signing out deletes it.
+ * People's sessions: `keiko_session` cookie (SameSite=Lax, so a link from another site arrives
+ * signed in), 24 hours, with the person's id (CookieSessions has the rest).
  */
 export class Sessions {
   private constructor(
-    private readonly tokens: TokenCollection<SessionValue>,
+    private readonly sessions: CookieSessions<PersonSession>,
     private readonly people: PeopleService,
-    private readonly options: SessionOptions,
   ) {}
 
   static async open(store: CollectionStore, people: PeopleService, options: SessionOptions): Promise<Sessions> {
     const now = options.now ?? (() => new Date());
-    return new Sessions(await TokenCollection.open<SessionValue>(store, 'sessions', now), people, options);
+    const tokens = await TokenCollection.open<PersonSession>(store, 'sessions', now);
+    const cookie = { cookie: SESSION_COOKIE, lifetimeMs: SESSION_LIFETIME_MS, sameSite: 'lax', secure: options.secureCookies } as const;
+    return new Sessions(new CookieSessions(tokens, cookie), people);
   }
 
   /** Sets `req.signedIn` (and the page header's viewer and form secret) when the cookie names a live session. */
   middleware(): RequestHandler {
     return async (req, res, next) => {
-      const token = requestCookies(req)[SESSION_COOKIE];
-      const session = token === undefined ? undefined : await this.tokens.peek(token);
+      const session = await this.sessions.current(req);
       const person = session && (await this.people.get(session.personId));
       if (session && person) {
         req.signedIn = { person, expiresAt: session.expiresAt };
@@ -71,26 +68,11 @@ export class Sessions {
 
   /** Starts a new session for the person (ending the one the browser had) and sets its cookie. */
   async signIn(req: Request, res: Response, personId: string): Promise<void> {
-    await this.endCurrent(req);
-    await this.tokens.purgeExpired();
-    const csrfSecret = newCsrfSecret();
-    const { token } = await this.tokens.issue({ personId, csrfSecret }, SESSION_LIFETIME_MS);
-    res.cookie(SESSION_COOKIE, token, { ...this.cookieOptions(), maxAge: SESSION_LIFETIME_MS });
-    setSessionCsrfSecret(res, csrfSecret);
+    setSessionCsrfSecret(res, await this.sessions.start(req, res, { personId }));
   }
 
   async signOut(req: Request, res: Response): Promise<void> {
-    await this.endCurrent(req);
-    res.clearCookie(SESSION_COOKIE, this.cookieOptions());
-  }
-
-  private async endCurrent(req: Request): Promise<void> {
-    const token = requestCookies(req)[SESSION_COOKIE];
-    if (token !== undefined) await this.tokens.revoke(token);
-  }
-
-  private cookieOptions(): CookieOptions {
-    return { httpOnly: true, sameSite: 'lax', secure: this.options.secureCookies, path: '/' };
+    await this.sessions.end(req, res);
   }
 }
 
