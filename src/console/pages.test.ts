@@ -5,28 +5,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
-import type TestAgent from 'supertest/lib/agent';
 import { createTestLrs, XAPI_VERSION_HEADER, type TestLrs } from '../../test-support/app';
 import { TEST_ENGINES } from '../../test-support/backends';
 import { fragilePlugin, idOf, storeEach } from '../../test-support/console-pages';
+import { decodeHtml as decode, signedInToConsole as signedIn, type ConsoleAgent as Agent } from '../../test-support/console-session';
 import { csrfFieldOf } from '../../test-support/people';
 import { KEIKO_PROFILE_FILES } from '../profiles/built-in';
 import { compileProfile } from '../profiles/engine';
-
-type Agent = InstanceType<typeof TestAgent>;
-
-/** A browser signed in to the console with a new admin credential. */
-async function signedIn(lrs: TestLrs): Promise<Agent> {
-  const { key, secret } = await lrs.storage.credentials.create({ name: 'Console Admin', scopes: ['admin'] });
-  const agent = request.agent(lrs.app);
-  const form = await agent.get('/console/sign-in').expect(200);
-  await agent.post('/console/sign-in').type('form').send({ _csrf: csrfFieldOf(form.text), key, secret }).expect(303);
-  return agent;
-}
-
-function decode(html: string): string {
-  return html.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
-}
 
 /** Statement ids of the result rows, in the page's order. */
 function listedIds(html: string): string[] {
