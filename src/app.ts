@@ -63,7 +63,7 @@ export interface Services {
 
 export type AppOptions = Pick<
   Config,
-  'jsonBodyLimitBytes' | 'multipartBodyLimitBytes' | 'documentBodyLimitBytes' | 'statementsPageSize' | 'metricsToken'
+  'jsonBodyLimitBytes' | 'multipartBodyLimitBytes' | 'documentBodyLimitBytes' | 'statementsPageSize' | 'metricsToken' | 'trustProxy'
 >;
 
 export interface ServiceOptions {
@@ -140,6 +140,8 @@ export function buildApp(services: Services, options: AppOptions, logger: Logger
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // Only what TRUST_PROXY names: otherwise any client could choose its address (the console's sign-in throttle counts by it).
+  app.set('trust proxy', options.trustProxy ?? false);
   app.use(pinoHttp({ logger, serializers: requestLogSerializers, autoLogging: { ignore: (req) => req.url === '/health' } }));
   app.use(services.metrics.middleware());
   app.use(operationsRoutes(services.storage, services.metrics, { metricsToken: options.metricsToken }));

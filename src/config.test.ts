@@ -47,6 +47,15 @@ describe('configuration', () => {
     });
     expect(loadConfig({ HOST: '192.0.2.7' }).host).toBe('192.0.2.7');
   });
+
+  it('reads TRUST_PROXY as a hop count or a list of addresses, subnets and names, refusing anything else', () => {
+    expect(loadConfig({}).trustProxy).toBeUndefined();
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,2001:db8::1,fd00::/8' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', '2001:db8::1', 'fd00::/8']);
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow('TRUST_PROXY must be a number of proxies (0-10) or addresses, subnets and loopback / linklocal / uniquelocal separated by commas; not "true"');
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33,proxy.example' })).toThrow('not "10.0.0.0/33", "proxy.example"');
+    expect(() => loadConfig({ TRUST_PROXY: '11' })).toThrow('not "11"');
+  });
 });
 
 describe('readEnvironment (.env file)', () => {

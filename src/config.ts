@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import type { LogFormat } from './logger';
@@ -39,6 +40,12 @@ export interface Config {
   oidc?: OidcConfig;
   /** METRICS_TOKEN: when set, /metrics needs `Authorization: Bearer <token>`; unset, it is open (scrapers on a private network). */
   metricsToken?: string;
+  /**
+   * TRUST_PROXY: which reverse proxies' X-Forwarded-For to believe (Express's `trust proxy`), as a
+   * number of hops or a list of addresses, subnets and loopback / linklocal / uniquelocal; unset,
+   * none, and the client's address is the connection's.
+   */
+  trustProxy?: number | string[];
 }
 
 export interface OidcConfig {
@@ -145,6 +152,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     plugins: read.pluginSelection('PLUGINS'),
     oidc: readOidc(read, problems),
     metricsToken: read.string('METRICS_TOKEN'),
+    trustProxy: readTrustProxy(read.string('TRUST_PROXY'), problems),
   };
   if (isUnspecifiedAddress(config.host) && config.publicUrl === undefined) {
     problems.push(
@@ -162,6 +170,33 @@ function isUnspecifiedAddress(host: string): boolean {
 }
 
 const OIDC_SETTINGS = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** A hop count (0-10), or addresses, subnets (a.b.c.d/n, ::1/128) and Express's names, comma-separated. */
+function readTrustProxy(value: string | undefined, problems: string[]): number | string[] | undefined {
+  if (value === undefined) return undefined;
+  if (/^\d+$/.test(value.trim())) {
+    const hops = Number(value);
+    if (hops <= 10) return hops;
+  }
+  const entries = value.split(',').map((entry) => entry.trim());
+  const invalid = entries.filter((entry) => !PROXY_NAMES.includes(entry) && !isAddressOrSubnet(entry));
+  if (invalid.length === 0) return entries;
+  problems.push(
+    `TRUST_PROXY must be a number of proxies (0-10) or addresses, subnets and ${PROXY_NAMES.join(' / ')} separated by commas; ` +
+      `not ${invalid.map((entry) => JSON.stringify(entry)).join(', ')}`,
+  );
+  return undefined;
+}
+
+function isAddressOrSubnet(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const version = isIP(address ?? '');
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
 
 function readOidc(read: SettingsReader, problems: string[]): OidcConfig | undefined {
   const [issuer, clientId, clientSecret] = [read.url('OIDC_ISSUER'), read.string('OIDC_CLIENT_ID'), read.string('OIDC_CLIENT_SECRET')];

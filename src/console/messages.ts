@@ -11,6 +11,7 @@ const en = {
     submit: 'Sign in',
     failed: 'These do not match a credential that may administer this LRS.',
     signedOut: 'You have signed out of the console.',
+    tooMany: (minutes: number) => `Too many failed sign-ins from your address. Try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.`,
   },
   overview: {
     title: 'Console',
@@ -71,6 +72,7 @@ const es: ConsoleMessages = {
     submit: 'Acceder',
     failed: 'No corresponden a una credencial que pueda administrar este LRS.',
     signedOut: 'Has cerrado la sesión de la consola.',
+    tooMany: (minutes: number) => `Demasiados accesos fallidos desde tu dirección. Vuelve a intentarlo en ${minutes} ${minutes === 1 ? 'minuto' : 'minutos'}.`,
   },
   overview: {
     title: 'Consola',

@@ -6,12 +6,14 @@ import type { VerifiedCredentialCache } from '../auth/verified-cache';
 import type { Logger } from '../logger';
 import { CsrfField, csrfToken, renderPage, requireCsrfToken, webPage } from '../web';
 import { consoleMessages, type ConsoleMessages } from './messages';
+import { SignInThrottle } from './sign-in-throttle';
 import { CONSOLE_PATH, CONSOLE_SIGN_IN_PATH, CONSOLE_SIGN_OUT_PATH, type ConsoleShell } from './shell';
 
 export interface SignInOptions {
   credentials: CredentialStore;
   cache: VerifiedCredentialCache;
   logger: Logger;
+  throttle?: SignInThrottle;
 }
 
 const SIGNED_OUT_PARAMETER = 'signed_out';
@@ -25,6 +27,7 @@ const MAX_NEXT_LENGTH = 500;
 export function signInPages(shell: ConsoleShell, options: SignInOptions): Router {
   const router = Router();
   const verifier = new CredentialVerifier(options.credentials, options.cache);
+  const throttle = options.throttle ?? new SignInThrottle();
 
   router.get(CONSOLE_SIGN_IN_PATH, webPage(), (req, res) => {
     const { c } = consoleMessages(res);
@@ -34,12 +37,21 @@ export function signInPages(shell: ConsoleShell, options: SignInOptions): Router
 
   router.post(CONSOLE_SIGN_IN_PATH, webPage(), ...requireCsrfToken(), async (req, res) => {
     const { key, secret, next } = req.body as Record<string, unknown>;
+    const address = req.ip ?? '';
+    const { c } = consoleMessages(res);
+    const waitMs = throttle.waitMs(address);
+    if (waitMs !== undefined) {
+      const minutes = Math.ceil(waitMs / 60_000);
+      res.setHeader('Retry-After', String(Math.ceil(waitMs / 1000)));
+      return renderSignIn(res, { next: safeNext(next), status: 429, notice: { text: c.signIn.tooMany(minutes), isError: true } });
+    }
     const credential = typeof key === 'string' && typeof secret === 'string' ? await verifier.verify(key, secret) : null;
     if (credential === null || !holdsScope(credential.scopes, 'admin')) {
-      options.logger.warn({ ip: req.ip }, 'console sign-in refused');
-      const { c } = consoleMessages(res);
+      throttle.recordFailure(address);
+      options.logger.warn({ ip: address }, 'console sign-in refused');
       return renderSignIn(res, { next: safeNext(next), status: 401, notice: { text: c.signIn.failed, isError: true } });
     }
+    throttle.recordSuccess(address);
     await shell.sessions.signIn(req, res, credential.key);
     options.logger.info({ credential: credential.key }, 'console session started');
     res.redirect(303, safeNext(next) ?? CONSOLE_PATH);
