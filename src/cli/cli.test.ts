@@ -137,7 +137,7 @@ describe('keiko credentials', () => {
     expect(created.stdout).toMatch(/^Created credential "Moodle" with scopes statements\/write, statements\/read\nkey: +moodle\nsecret: +\S{16,}\n/);
     expect(created.code).toBe(EXIT.ok);
     const listed = await runKeiko(['credentials', 'list'], { env });
-    expect(listed.stdout).toMatch(/^KEY\s+NAME\s+SCOPES\s+STATUS\s+CREATED\nmoodle\s+Moodle\s+statements\/write,statements\/read\s+active\s/);
+    expect(listed.stdout).toMatch(/^KEY\s+NAME\s+SCOPES\s+STATUS\s+CREATED\s+HOMEPAGE\nmoodle\s+Moodle\s+statements\/write,statements\/read\s+active\s+\S+\s+http:\/\/\S+\/$/m);
     expect((await runKeiko(['credentials', 'revoke', 'moodle'], { env })).code).toBe(EXIT.ok);
     const again = await runKeiko(['credentials', 'revoke', 'moodle'], { env });
     expect(again.stderr).toMatch(/No active credential with key moodle/);

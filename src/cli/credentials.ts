@@ -67,7 +67,7 @@ async function create(store: CredentialStore, input: { name: string; scopes: Sco
 async function list(store: CredentialStore): Promise<ExitCode> {
   const credentials = await store.list();
   if (credentials.length === 0) console.log('No credentials.');
-  else console.log(formatTable([['KEY', 'NAME', 'SCOPES', 'STATUS', 'CREATED'], ...credentials.map(credentialRow)]));
+  else console.log(formatTable([['KEY', 'NAME', 'SCOPES', 'STATUS', 'CREATED', 'HOMEPAGE'], ...credentials.map(credentialRow)]));
   return EXIT.ok;
 }
 
@@ -91,7 +91,7 @@ async function rehome(store: CredentialStore, config: Config): Promise<ExitCode>
 
 function credentialRow(credential: Credential): string[] {
   const status = credential.revokedAt ? `revoked ${credential.revokedAt.toISOString()}` : 'active';
-  return [credential.key, credential.name, credential.scopes.join(','), status, credential.createdAt.toISOString()];
+  return [credential.key, credential.name, credential.scopes.join(','), status, credential.createdAt.toISOString(), credential.authority.account.homePage];
 }
 
 function formatTable(rows: string[][]): string {
