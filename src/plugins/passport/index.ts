@@ -1,0 +1,31 @@
+import { definePlugin, type PluginContext, type PluginHooks } from '../../plugin-api';
+import { passportRoutes } from './routes';
+import type { TimelineEntry } from './timeline-entries';
+import { PASSPORT_STORES, TimelineIndex } from './timeline-index';
+
+/**
+ * The Life Learning Passport (docs/passport.md, issue 11): every statement about a learner, from
+ * every institution, as a timeline the learner reads signed in. Its xAPI profile is one of Keiko's
+ * built-in profiles (src/profiles/keiko/passport), so the manifest declares none.
+ */
+export default definePlugin({
+  manifest: {
+    name: 'passport',
+    version: '0.1.0',
+    description: "A learner's timeline of every statement about any of their linked identities, across institutions.",
+    profiles: [],
+    scopes: {},
+    stores: PASSPORT_STORES,
+    jobs: [],
+    openapi: 'openapi.yaml',
+  },
+  setup: setUpPassport,
+});
+
+function setUpPassport(context: PluginContext): PluginHooks {
+  const timeline = new TimelineIndex(context.store<TimelineEntry>('entries'));
+  return {
+    routes: passportRoutes({ timeline, people: context.people }),
+    onEvents: (events) => timeline.apply(events),
+  };
+}
