@@ -142,7 +142,7 @@ describe('the timeline of the signed-in person', () => {
   it('shows the statements of an identity linked later at once, and a statement about two of their identities once', async () => {
     const { browser, identity, personId } = await signedIn();
     const email = mbox();
-    const [beforeLink] = await store([statement(email)]);
+    const [beforeLink] = await store([statement({ mbox: email.mbox.replace('@Example.org', '@EXAMPLE.org') })]);
     // The domain of an e-mail address is case-insensitive: the same IFI as the one linked below.
     const [aboutBoth] = await store([statement(identity, { context: { instructor: { mbox: email.mbox.replace('@Example.org', '@example.ORG') } } })]);
     expect(ids(await items(browser))).toEqual([aboutBoth]);

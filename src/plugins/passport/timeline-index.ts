@@ -34,7 +34,11 @@ const MAX_FIND = 1000;
  * person: linking an identity later shows its earlier statements at once.
  */
 export class TimelineIndex {
-  constructor(private readonly entries: Collection<TimelineEntry>) {}
+  /** `textScanChunk`: entries read at a time while searching text (tests make it small). */
+  constructor(
+    private readonly entries: Collection<TimelineEntry>,
+    private readonly textScanChunk = MAX_FIND,
+  ) {}
 
   /** Idempotent by statement id: a redelivered `stored` event puts the same entries again. */
   async apply(events: FeedEvent[]): Promise<void> {
@@ -56,7 +60,8 @@ export class TimelineIndex {
     if (ifis.length === 0) return { entries: [] };
     const found: TimelineEntry[] = [];
     const seen = new Set<string>();
-    const chunk = filter.q === undefined ? Math.min(MAX_FIND, (limit + 1) * ifis.length) : MAX_FIND;
+    // Without q, a full chunk holds more than `limit` statements (each has at most one entry per IFI).
+    const chunk = filter.q === undefined ? Math.min(MAX_FIND, (limit + 1) * ifis.length) : this.textScanChunk;
     let before = after;
     for (;;) {
       const batch = await this.entries.find(this.query(ifis, filter, before, chunk));

@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { TEST_ENGINES, openTestBackend, type TestBackend } from '../../../test-support/backends';
+import type { FeedEvent, StoredStatement } from '../../plugin-api';
+import { ifiDigest, type Ifi } from './timeline-entries';
+import { PASSPORT_STORES, TimelineIndex } from './timeline-index';
+
+/** The timeline index on each storage engine: what its pages read from the declared indexes. */
+jest.setTimeout(60_000);
+
+const SCHOOL_AUTHORITY = { objectType: 'Agent' as const, name: 'School', account: { homePage: 'http://lrs.test/', name: 'school-key' } };
+const COLLEGE_AUTHORITY = { objectType: 'Agent' as const, name: 'College', account: { homePage: 'http://lrs.test/', name: 'college-key' } };
+
+let position = 0;
+
+function stored(actor: Ifi, at: string, overrides: Partial<StoredStatement> = {}): FeedEvent {
+  const id = randomUUID();
+  const statement = {
+    id,
+    actor,
+    verb: { id: 'http://adlnet.gov/expapi/verbs/completed' },
+    object: { objectType: 'Activity', id: `https://school.example/activities/${id}`, definition: { name: { 'en-US': `Activity ${at}` } } },
+    stored: at,
+    timestamp: at,
+    authority: SCHOOL_AUTHORITY,
+    version: '1.0.3',
+    ...overrides,
+  } as StoredStatement;
+  position += 1;
+  return { type: 'stored', position, statement: { id, statement, stored: new Date(at), voided: false, credentialKey: 'school-key', position } };
+}
+
+const idOf = (event: FeedEvent) => (event.type === 'stored' ? event.statement.id : event.statementId);
+const digests = (...ifis: Ifi[]) => ifis.map((ifi) => ifiDigest(ifi)!);
+
+describe.each(TEST_ENGINES)('the timeline index on %s', (engine) => {
+  let test: TestBackend;
+  let timeline: TimelineIndex;
+
+  beforeEach(async () => {
+    test = await openTestBackend(engine);
+    timeline = new TimelineIndex(await test.backend.collections.open('passport', 'entries', PASSPORT_STORES.entries));
+  });
+  afterEach(async () => {
+    await test.dispose();
+  });
+
+  async function walk(ifis: string[], limit: number, filter = {}): Promise<string[][]> {
+    const pages: string[][] = [];
+    let after: string | undefined;
+    do {
+      const page = await timeline.page(ifis, filter, after, limit);
+      pages.push(page.entries.map((entry) => entry.statementId));
+      after = page.next;
+    } while (after !== undefined);
+    return pages;
+  }
+
+  it('pages the statements about any of the IFIs newest first, each once, ties in stored time broken by id, redeliveries changing nothing', async () => {
+    const ana = { account: { homePage: 'https://school.example', name: 'ana' } };
+    const anaMail = { mbox: 'mailto:ana@school.example' };
+    const other = { mbox: 'mailto:ben@school.example' };
+    const events = [
+      stored(ana, '2026-03-01T10:00:00.000Z'),
+      stored(ana, '2026-03-01T10:00:01.000Z', { context: { instructor: anaMail } }),
+      stored(anaMail, '2026-03-01T10:00:02.000Z'),
+      stored(anaMail, '2026-03-01T10:00:02.000Z', { object: { objectType: 'Group', member: [ana, other] } }),
+      stored(other, '2026-03-01T10:00:03.000Z'),
+      stored({ objectType: 'Group', member: [other, anaMail] } as Ifi, '2026-03-01T10:00:04.000Z'),
+    ];
+    await timeline.apply(events);
+    await timeline.apply(events.slice(2));
+    const anas = [events[5]!, ...[events[2]!, events[3]!].sort((a, b) => (idOf(a) < idOf(b) ? 1 : -1)), events[1]!, events[0]!].map(idOf);
+    expect(await walk(digests(ana, anaMail), 2)).toEqual([anas.slice(0, 2), anas.slice(2, 4), anas.slice(4)]);
+    expect(await walk(digests(ana, anaMail), 5)).toEqual([anas]);
+    expect(await walk(digests(ana, anaMail), 1)).toEqual(anas.map((id) => [id]));
+    expect(await walk(digests(other), 10)).toEqual([[events[5], events[4], events[3]].map((event) => idOf(event!))]);
+    expect(await walk([], 10)).toEqual([[]]);
+  });
+
+  it('forgets a voided statement, for every IFI it was about', async () => {
+    const ana = { mbox: 'mailto:ana@school.example' };
+    const tutor = { mbox: 'mailto:tutor@school.example' };
+    const [kept, voided] = [stored(ana, '2026-03-01T10:00:00.000Z'), stored(ana, '2026-03-01T10:00:01.000Z', { context: { instructor: tutor } })];
+    await timeline.apply([kept!, voided!]);
+    await timeline.apply([{ type: 'voided', position: 99, statementId: idOf(voided!), voidedBy: randomUUID() }]);
+    expect(await walk(digests(ana), 10)).toEqual([[idOf(kept!)]]);
+    expect(await walk(digests(tutor), 10)).toEqual([[]]);
+  });
+
+  it('filters by kind and institution through their indexes, and by text while paging', async () => {
+    const ana = { mbox: 'mailto:ana@school.example' };
+    const course = (at: string, authority = SCHOOL_AUTHORITY) =>
+      stored(ana, at, { authority, object: { objectType: 'Activity', id: `https://school.example/${at}`, definition: { name: { 'en-US': `Course ${at}` }, type: 'http://adlnet.gov/expapi/activities/course' } } });
+    const events = [course('2026-03-01T10:00:00.000Z'), stored(ana, '2026-03-01T10:00:01.000Z'), course('2026-03-01T10:00:02.000Z', COLLEGE_AUTHORITY), stored(ana, '2026-03-01T10:00:03.000Z')];
+    await timeline.apply(events);
+    const [first, second, third, fourth] = events.map(idOf);
+    expect(await walk(digests(ana), 1, { kind: 'course' })).toEqual([[third], [first]]);
+    expect(await walk(digests(ana), 10, { institution: 'account:http://lrs.test/|college-key' })).toEqual([[third]]);
+    expect(await walk(digests(ana), 10, { kind: 'interaction', institution: 'account:http://lrs.test/|school-key' })).toEqual([[fourth, second]]);
+    expect(await walk(digests(ana), 1, { q: 'activity' })).toEqual([[fourth], [second]]);
+  });
+
+  it('reads on while searching text until the page is full, however few entries it reads at a time', async () => {
+    const ana = { mbox: 'mailto:ana@school.example' };
+    const events = ['00', '01', '02', '03', '04', '05', '06'].map((second) => stored(ana, `2026-03-01T10:00:${second}.000Z`));
+    await timeline.apply(events);
+    timeline = new TimelineIndex(await test.backend.collections.open('passport', 'entries', PASSPORT_STORES.entries), 2);
+    expect(await walk(digests(ana), 2, { q: ':01.' })).toEqual([[idOf(events[1]!)]]);
+    expect(await walk(digests(ana), 2, { q: '10:00:0' })).toEqual([
+      [events[6], events[5]].map((event) => idOf(event!)),
+      [events[4], events[3]].map((event) => idOf(event!)),
+      [events[2], events[1]].map((event) => idOf(event!)),
+      [idOf(events[0]!)],
+    ]);
+  });
+});
