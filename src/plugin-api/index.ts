@@ -43,6 +43,8 @@ export {
   type PageOptions,
 } from '../web';
 export { singleParameters } from '../http/parameters';
+/** The key under which the LRS compares an agent's IFI (an mbox's domain case-insensitively), or undefined without one. */
+export { ifiKey } from '../xapi/actors';
 /** The period of a cron expression in ms (the gap between its next two firings). */
 export { cronPeriodMs } from '../jobs/cron-period';
 /** What `settings(env)` reads with: every problem collected, each naming its variable. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FeedStatement, StoredStatement } from '../../plugin-api';
+import { ifiKey, type FeedStatement, type StoredStatement } from '../../plugin-api';
 
 type Actor = StoredStatement['actor'];
 type Agent = Exclude<Actor, { objectType: 'Group' }>;
@@ -95,23 +95,10 @@ export function timelineEntries(record: Pick<FeedStatement, 'id' | 'statement' |
   return [...entries.values()];
 }
 
-/** The key of an IFI (the domain of an mbox is case-insensitive), digested. */
+/** The LRS's key of an IFI (the domain of an mbox is case-insensitive), digested. */
 export function ifiDigest(ifi: Ifi): string | undefined {
   const key = ifiKey(ifi);
   return key === undefined ? undefined : createHash('sha256').update(key).digest('hex');
-}
-
-function ifiKey(ifi: Ifi): string | undefined {
-  if (ifi.mbox !== undefined) return `mbox:${normalizeMbox(ifi.mbox)}`;
-  if (ifi.mbox_sha1sum !== undefined) return `sha1:${ifi.mbox_sha1sum.toLowerCase()}`;
-  if (ifi.openid !== undefined) return `openid:${ifi.openid}`;
-  if (ifi.account !== undefined) return `account:${ifi.account.homePage}|${ifi.account.name}`;
-  return undefined;
-}
-
-function normalizeMbox(mbox: string): string {
-  const at = mbox.lastIndexOf('@');
-  return at < 0 ? mbox : mbox.slice(0, at) + mbox.slice(at).toLowerCase();
 }
 
 function aboutWhom(statement: StoredStatement): Array<{ ifi: Ifi; role: TimelineRole }> {
