@@ -18,17 +18,21 @@ export interface PassportRoutesOptions {
 export function passportRoutes({ timeline, people }: PassportRoutesOptions): Router {
   const router = Router();
   router.get('/api/items', requireSignedIn(people), async (req, res) => {
-    const { filter, cursor, limit } = itemsQuery(req);
-    const identities = await people.identitiesOf(people.signedIn(req)!.person.id);
-    const ifis = [...new Set(identities.map((identity) => ifiDigest(identity)).filter((digest) => digest !== undefined))];
-    const page = await timeline.page(ifis, filter, cursor, limit);
+    const { filter, cursor, limit } = itemsQuery(req.query);
+    const page = await timeline.page(await signedInIfis(people, req), filter, cursor, limit);
     res.json({ items: page.entries.map(timelineItem), ...(page.next !== undefined && { next: encodeCursor(page.next) }) });
   });
   return router;
 }
 
+/** The IFI digests of the signed-in person's linked identities (after requireSignedIn). */
+export async function signedInIfis(people: PeopleForPlugins, req: Request): Promise<string[]> {
+  const identities = await people.identitiesOf(people.signedIn(req)!.person.id);
+  return [...new Set(identities.map((identity) => ifiDigest(identity)).filter((digest) => digest !== undefined))];
+}
+
 /** A browser finding nobody signed in is sent to sign in and back (303); an API client gets 401. */
-function requireSignedIn(people: PeopleForPlugins) {
+export function requireSignedIn(people: PeopleForPlugins) {
   const redirect = people.requireSignIn();
   return (req: Request, res: Parameters<typeof redirect>[1], next: () => void) => {
     if (people.signedIn(req)) return next();
@@ -37,8 +41,9 @@ function requireSignedIn(people: PeopleForPlugins) {
   };
 }
 
-function itemsQuery(req: Request): { filter: TimelineFilter; cursor?: string; limit: number } {
-  const given = singleParameters(req.query, { optional: ['kind', 'institution', 'q', 'cursor', 'limit'], resource: 'GET plugins/passport/api/items' });
+/** The timeline's query parameters (shared by the JSON API and the page): 400 for anything else. */
+export function itemsQuery(query: Request['query']): { filter: TimelineFilter; cursor?: string; limit: number } {
+  const given = singleParameters(query, { optional: ['kind', 'institution', 'q', 'cursor', 'limit'], resource: 'GET plugins/passport/api/items' });
   const filter: TimelineFilter = {};
   if (given.kind !== undefined) filter.kind = parseKind(given.kind);
   if (given.institution !== undefined) filter.institution = boundedText('institution', given.institution, MAX_INSTITUTION_LENGTH);
@@ -63,7 +68,7 @@ function parseLimit(limit: string | undefined): number {
 }
 
 /** Cursors are opaque to clients: the last item's position, base64url-encoded. */
-function encodeCursor(position: string): string {
+export function encodeCursor(position: string): string {
   return Buffer.from(position).toString('base64url');
 }
 
