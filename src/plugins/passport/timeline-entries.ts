@@ -18,8 +18,10 @@ const KIND_OF_ACTIVITY_TYPE: Record<string, TimelineKind> = {
   'http://adlnet.gov/expapi/activities/course': 'course',
   'http://adlnet.gov/expapi/activities/lesson': 'class',
   'http://id.tincanapi.com/activitytype/tutor-session': 'session',
-  'https://w3id.org/xapi/keiko/activity-types/study-session': 'session',
   'http://activitystrea.ms/schema/1.0/badge': 'achievement',
+  // The passport profile's own (src/profiles/keiko/passport).
+  'https://w3id.org/keiko/profiles/passport/activity-types/achievement': 'achievement',
+  'https://w3id.org/keiko/profiles/passport/activity-types/credential': 'achievement',
 };
 
 const VOIDED_VERB = 'http://adlnet.gov/expapi/verbs/voided';
