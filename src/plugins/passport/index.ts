@@ -1,4 +1,5 @@
 import { definePlugin, type PluginContext, type PluginHooks } from '../../plugin-api';
+import { PRIVACY_STORES, PrivacyStore, type PrivacySettings } from './privacy';
 import { passportRoutes } from './routes';
 import type { TimelineEntry } from './timeline-entries';
 import { PASSPORT_STORES, TimelineIndex } from './timeline-index';
@@ -12,10 +13,10 @@ export default definePlugin({
   manifest: {
     name: 'passport',
     version: '0.1.0',
-    description: "A learner's timeline of every statement about any of their linked identities, across institutions.",
+    description: "A learner's timeline of every statement about any of their linked identities, across institutions, with what they hide of it.",
     profiles: [],
     scopes: {},
-    stores: PASSPORT_STORES,
+    stores: { ...PASSPORT_STORES, ...PRIVACY_STORES },
     jobs: [],
     openapi: 'openapi.yaml',
   },
@@ -24,8 +25,9 @@ export default definePlugin({
 
 function setUpPassport(context: PluginContext): PluginHooks {
   const timeline = new TimelineIndex(context.store<TimelineEntry>('entries'));
+  const privacy = new PrivacyStore(context.store<PrivacySettings>('privacy'));
   return {
-    routes: passportRoutes({ timeline, people: context.people }),
+    routes: passportRoutes({ timeline, privacy, people: context.people, jsonBody: context.http.jsonBody }),
     onEvents: (events) => timeline.apply(events),
   };
 }

@@ -1,97 +1,23 @@
-import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { createTestLrs, XAPI_VERSION_HEADER, type TestLrs } from '../../../test-support/app';
-import { csrfFieldOf } from '../../../test-support/people';
+import { account, activity, COMPLETED, ids, items, ITEMS, mbox, PassportTestLrs, statement } from '../../../test-support/passport';
 
 /**
  * GET /plugins/passport/api/items over HTTP on the whole LRS: statements POSTed through /xapi by
  * institution credentials, delivered to the plugin by the durable event delivery, read by a person
- * signed in through a login link.
+ * signed in through a login link (test-support/passport.ts).
  */
-const SCHOOL = 'https://school.example';
-const ITEMS = '/plugins/passport/api/items';
 const VOIDED = 'http://adlnet.gov/expapi/verbs/voided';
-const COMPLETED = 'http://adlnet.gov/expapi/verbs/completed';
 
-let lrs: TestLrs;
-let admin: string;
-let school: string;
-let college: string;
+let passport: PassportTestLrs;
 
 beforeAll(async () => {
-  lrs = await createTestLrs();
-  admin = await lrs.credential(['admin']);
-  school = await institutionCredential('School LMS', ['statements/write', 'people/login-links']);
-  college = await lrs.credential(['statements/write'], 'College LMS');
-  lrs.services.events.start();
+  passport = await PassportTestLrs.start();
 });
-afterAll(async () => {
-  await lrs.services.events.stop();
-  await lrs.close();
-});
+afterAll(() => passport.close());
 
-async function institutionCredential(name: string, scopes: Parameters<TestLrs['credential']>[0]): Promise<string> {
-  const auth = await lrs.credential(scopes, name);
-  const key = Buffer.from(auth.split(' ')[1]!, 'base64').toString().split(':')[0]!;
-  await request(lrs.app).put(`/people/institutions/${key}`).set('Authorization', admin).send({ homePages: [SCHOOL] }).expect(200);
-  return auth;
-}
-
-const account = () => ({ account: { homePage: SCHOOL, name: `learner-${randomUUID()}` } });
-const mbox = () => ({ mbox: `mailto:someone-${randomUUID()}@Example.org` });
-const activity = (name: string, type = 'http://adlnet.gov/expapi/activities/assessment', description?: string) => ({
-  objectType: 'Activity',
-  id: `https://school.example/activities/${randomUUID()}`,
-  definition: { name: { 'en-US': name }, ...(description && { description: { 'en-US': description } }), type },
-});
-const statement = (actor: object, overrides: Record<string, unknown> = {}) => ({
-  actor,
-  verb: { id: COMPLETED, display: { 'en-US': 'completed' } },
-  object: activity('Matrices quiz'),
-  ...overrides,
-});
-
-/** Stores the statements (one batch) and waits until the passport plugin has handled them. */
-async function store(statements: object[], auth = school): Promise<string[]> {
-  const response = await request(lrs.app).post('/xapi/statements').set(XAPI_VERSION_HEADER).set('Authorization', auth).send(statements);
-  expect(response.status).toBe(200);
-  await delivered();
-  return response.body as string[];
-}
-
-async function delivered(): Promise<void> {
-  lrs.services.events.notify();
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const passport = (await lrs.services.events.status()).find((status) => status.name === 'passport');
-    if (passport !== undefined && passport.lag === 0) return;
-    if (Date.now() > deadline) throw new Error(`the passport plugin did not catch up: ${JSON.stringify(passport)}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** A browser signed in, through a login link, as the person of a school account. */
-async function signedIn(identity = account()) {
-  const { url } = (await request(lrs.app).post('/people/login-links').set('Authorization', school).send({ agent: identity }).expect(201)).body;
-  const browser = request.agent(lrs.app);
-  const page = await browser.get(new URL(url).pathname).expect(200);
-  const token = /name="token" value="([^"]+)"/.exec(page.text)![1]!;
-  await browser.post('/sign-in/link').type('form').send({ _csrf: csrfFieldOf(page.text), token }).expect(303);
-  const people = await request(lrs.app).get(`/people?agent=${encodeURIComponent(JSON.stringify(identity))}`).set('Authorization', admin).expect(200);
-  return { browser, identity, personId: people.body.people[0].id as string };
-}
-
-async function link(personId: string, identity: object): Promise<void> {
-  await request(lrs.app).post(`/people/${personId}/identities`).set('Authorization', admin).send({ agent: identity }).expect(201);
-}
-
-async function items(browser: request.Agent, query = '') {
-  const response = await browser.get(`${ITEMS}${query}`).set('Accept', 'application/json');
-  expect(response.status).toBe(200);
-  return response.body as { items: Array<Record<string, any>>; next?: string };
-}
-
-const ids = (page: { items: Array<Record<string, any>> }) => page.items.map((item) => item.statementId as string);
+const store = (statements: object[], auth?: string) => passport.store(statements, auth);
+const signedIn = () => passport.signedIn();
+const link = (personId: string, identity: object) => passport.link(personId, identity);
 
 describe('the timeline of the signed-in person', () => {
   it('holds the statements about them as actor, Agent object, Group member and instructor, newest first, with what an item shows', async () => {
@@ -202,7 +128,7 @@ describe('filters', () => {
         },
       }),
     ]);
-    [fromCollege] = await store([statement(person.identity, { object: activity('Poetry workshop', 'http://id.tincanapi.com/activitytype/tutor-session') })], college);
+    [fromCollege] = await store([statement(person.identity, { object: activity('Poetry workshop', 'http://id.tincanapi.com/activitytype/tutor-session') })], passport.college);
   });
 
   it('by kind, from the activity type', async () => {
@@ -283,10 +209,10 @@ describe('requests it refuses', () => {
   });
 
   it('asks an API client without a session to sign in (401), and sends a browser to the sign-in page (303)', async () => {
-    const api = await request(lrs.app).get(ITEMS).set('Accept', 'application/json').expect(401);
+    const api = await request(passport.lrs.app).get(ITEMS).set('Accept', 'application/json').expect(401);
     expect(api.body.code).toBe('SIGN_IN_REQUIRED');
-    expect((await request(lrs.app).get(ITEMS).set('Authorization', lrs.auth).expect(401)).body.code).toBe('SIGN_IN_REQUIRED');
-    const browser = await request(lrs.app).get(`${ITEMS}?kind=course`).set('Accept', 'text/html,application/xhtml+xml,*/*;q=0.8').expect(303);
+    expect((await request(passport.lrs.app).get(ITEMS).set('Authorization', passport.lrs.auth).expect(401)).body.code).toBe('SIGN_IN_REQUIRED');
+    const browser = await request(passport.lrs.app).get(`${ITEMS}?kind=course`).set('Accept', 'text/html,application/xhtml+xml,*/*;q=0.8').expect(303);
     expect(browser.headers.location).toBe(`/sign-in?return=${encodeURIComponent(`${ITEMS}?kind=course`)}`);
   });
 });

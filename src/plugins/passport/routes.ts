@@ -1,7 +1,8 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import { BadRequestCode, BadRequestError, HttpError, singleParameters, type PeopleForPlugins } from '../../plugin-api';
+import { isHidden, parsePrivacySettings, type PrivacySettings, type PrivacyStore } from './privacy';
 import { ifiDigest, TIMELINE_KINDS, type TimelineEntry, type TimelineKind } from './timeline-entries';
-import type { TimelineFilter, TimelineIndex } from './timeline-index';
+import type { TimelineFilter, TimelineIndex, TimelinePage } from './timeline-index';
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 200;
@@ -9,20 +10,77 @@ const MAX_TEXT_LENGTH = 200;
 const MAX_INSTITUTION_LENGTH = 2100;
 const POSITION = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\|[0-9a-f-]{36}$/;
 
+/** Timeline pages read for one page without hidden items: a person who hid nearly everything gets short pages, not a long scan. */
+const MAX_PAGES_SKIPPING_HIDDEN = 10;
+
 export interface PassportRoutesOptions {
   timeline: TimelineIndex;
+  privacy: PrivacyStore;
   people: PeopleForPlugins;
+  /** The platform's JSON body parser (bounded size and depth). */
+  jsonBody: () => RequestHandler;
 }
 
-/** Mounted at /plugins/passport: the signed-in person's timeline as JSON (a stable route). */
-export function passportRoutes({ timeline, people }: PassportRoutesOptions): Router {
+/** Mounted at /plugins/passport: the signed-in person's timeline and privacy settings as JSON (stable routes). */
+export function passportRoutes({ timeline, privacy, people, jsonBody }: PassportRoutesOptions): Router {
   const router = Router();
+  const personOf = (req: Request) => people.signedIn(req)!.person.id;
   router.get('/api/items', requireSignedIn(people), async (req, res) => {
-    const { filter, cursor, limit } = itemsQuery(req.query);
-    const page = await timeline.page(await signedInIfis(people, req), filter, cursor, limit);
-    res.json({ items: page.entries.map(timelineItem), ...(page.next !== undefined && { next: encodeCursor(page.next) }) });
+    const { filter, cursor, limit, includeHidden } = itemsQuery(req.query);
+    const ifis = await signedInIfis(people, req);
+    const settings = await privacy.of(personOf(req));
+    const page = includeHidden
+      ? await timeline.page(ifis, filter, cursor, limit)
+      : await pageWithoutHidden((after) => timeline.page(ifis, filter, after, limit), settings, cursor, limit);
+    const items = page.entries.map((entry) => ({ ...timelineItem(entry), ...(isHidden(entry, settings) && { hidden: true }) }));
+    res.json({ items, ...(page.next !== undefined && { next: encodeCursor(page.next) }) });
+  });
+  router.get('/api/privacy', requireSignedIn(people), async (req, res) => {
+    res.json(await privacy.of(personOf(req)));
+  });
+  router.put('/api/privacy', requireSignedIn(people), requireJsonContentType, jsonBody(), async (req, res) => {
+    const settings = parsePrivacySettings(req.body);
+    await privacy.replace(personOf(req), settings);
+    res.json(settings);
   });
   return router;
+}
+
+/**
+ * A page of at most `limit` entries the owner did not hide, read page by page from the timeline.
+ * After MAX_PAGES_SKIPPING_HIDDEN pages it answers what it found (maybe nothing) with `next`.
+ */
+export async function pageWithoutHidden(
+  read: (after: string | undefined) => Promise<TimelinePage>,
+  settings: PrivacySettings,
+  cursor: string | undefined,
+  limit: number,
+): Promise<TimelinePage> {
+  const entries: TimelineEntry[] = [];
+  let after = cursor;
+  for (let pages = 0; pages < MAX_PAGES_SKIPPING_HIDDEN; pages++) {
+    const page = await read(after);
+    for (const [index, entry] of page.entries.entries()) {
+      if (isHidden(entry, settings)) continue;
+      entries.push(entry);
+      const more = index < page.entries.length - 1 || page.next !== undefined;
+      if (entries.length === limit) return more ? { entries, next: entry.position } : { entries };
+    }
+    if (page.next === undefined) return { entries };
+    after = page.next;
+  }
+  return { entries, next: after };
+}
+
+/**
+ * Cross-site HTML forms can send the session cookie (SameSite=Lax lets top-level POSTs through) but
+ * never `application/json`, and any other cross-site request with it needs a CORS preflight: so
+ * requiring that type is this JSON API's protection against cross-site requests.
+ */
+function requireJsonContentType(req: Request, _res: unknown, next: () => void): void {
+  const type = req.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `Send the settings as application/json (got ${type ?? 'no Content-Type'})`);
+  next();
 }
 
 /** The IFI digests of the signed-in person's linked identities (after requireSignedIn). */
@@ -42,13 +100,27 @@ export function requireSignedIn(people: PeopleForPlugins) {
 }
 
 /** The timeline's query parameters (shared by the JSON API and the page): 400 for anything else. */
-export function itemsQuery(query: Request['query']): { filter: TimelineFilter; cursor?: string; limit: number } {
-  const given = singleParameters(query, { optional: ['kind', 'institution', 'q', 'cursor', 'limit'], resource: 'GET plugins/passport/api/items' });
+export function itemsQuery(query: Request['query']): { filter: TimelineFilter; cursor?: string; limit: number; includeHidden: boolean } {
+  const given = singleParameters(query, {
+    optional: ['kind', 'institution', 'q', 'cursor', 'limit', 'includeHidden'],
+    resource: 'GET plugins/passport/api/items',
+  });
   const filter: TimelineFilter = {};
   if (given.kind !== undefined) filter.kind = parseKind(given.kind);
   if (given.institution !== undefined) filter.institution = boundedText('institution', given.institution, MAX_INSTITUTION_LENGTH);
   if (given.q !== undefined) filter.q = boundedText('q', given.q.trim(), MAX_TEXT_LENGTH).toLowerCase();
-  return { filter, cursor: given.cursor === undefined ? undefined : decodeCursor(given.cursor), limit: parseLimit(given.limit) };
+  return {
+    filter,
+    cursor: given.cursor === undefined ? undefined : decodeCursor(given.cursor),
+    limit: parseLimit(given.limit),
+    includeHidden: parseIncludeHidden(given.includeHidden),
+  };
+}
+
+function parseIncludeHidden(value: string | undefined): boolean {
+  if (value === undefined || value === 'true') return true;
+  if (value === 'false') return false;
+  throw invalid(`includeHidden must be true or false, got "${value}"`);
 }
 
 function parseKind(kind: string): TimelineKind {
