@@ -104,6 +104,33 @@ describe('hidden items in the timeline', () => {
   });
 });
 
+describe('pages without hidden items', () => {
+  it('read on past hidden stretches, but at most 10 timeline pages a request: then a short page with `next`', async () => {
+    const { browser, identity } = await passport.signedIn();
+    const badge = () => statement(identity, { object: activity('Badge', BADGE) });
+    const [older] = await passport.store([badge()]);
+    await passport.store(Array.from({ length: 12 }, () => statement(identity)));
+    const [newer] = await passport.store([badge()]);
+    await putPrivacy(browser, settings({ kinds: ['interaction'] })).expect(200);
+
+    expect(await walk(browser, '?includeHidden=false&limit=2')).toEqual([[newer, older]]);
+    // Pages of one read the timeline one entry at a time: the 12 hidden ones take more than one request.
+    expect(await walk(browser, '?includeHidden=false&limit=1')).toEqual([[newer], [], [older]]);
+  });
+});
+
+/** The ids of every page, following `next`. */
+async function walk(browser: Browser, query: string): Promise<string[][]> {
+  const pages: string[][] = [];
+  let cursor = '';
+  for (;;) {
+    const page = await items(browser, `${query}${cursor}`);
+    pages.push(ids(page));
+    if (page.next === undefined) return pages;
+    cursor = `&cursor=${page.next}`;
+  }
+}
+
 describe('requests it refuses, changing nothing', () => {
   const UUID = '5f0c4b4e-9c53-4b8e-9d5f-2a0b9b3c7d11';
   it.each([
