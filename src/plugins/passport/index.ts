@@ -1,6 +1,7 @@
 import { definePlugin, type PluginContext, type PluginHooks } from '../../plugin-api';
 import { PRIVACY_STORES, PrivacyStore, type PrivacySettings } from './privacy';
 import { passportRoutes } from './routes';
+import { TIMELINE_NAV, timelinePage } from './timeline-page';
 import type { TimelineEntry } from './timeline-entries';
 import { PASSPORT_STORES, TimelineIndex } from './timeline-index';
 
@@ -27,7 +28,8 @@ function setUpPassport(context: PluginContext): PluginHooks {
   const timeline = new TimelineIndex(context.store<TimelineEntry>('entries'));
   const privacy = new PrivacyStore(context.store<PrivacySettings>('privacy'));
   return {
-    routes: passportRoutes({ timeline, privacy, people: context.people, jsonBody: context.http.jsonBody }),
+    routes: passportRoutes({ timeline, privacy, people: context.people, jsonBody: context.http.jsonBody }).use(timelinePage({ timeline, privacy, people: context.people })),
+    nav: [TIMELINE_NAV],
     onEvents: (events) => timeline.apply(events),
   };
 }
