@@ -1,26 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { createTestLrs, XAPI_VERSION_HEADER, type TestLrs } from '../../../test-support/app';
 import { browserTests, expectAccessible, useBrowser } from '../../../test-support/browser';
+import { PassportTestLrs, SCHOOL } from '../../../test-support/passport';
 
 const { describe: describeInBrowser } = browserTests;
-const SCHOOL = 'https://school.example';
 
 describeInBrowser('The passport timeline page, in a real browser', () => {
-  let lrs: TestLrs;
-  let admin: string;
-  let school: string;
+  let passport: PassportTestLrs;
   const session = useBrowser(async () => {
-    lrs = await createTestLrs();
-    admin = await lrs.credential(['admin']);
-    school = await lrs.credential(['statements/write'], 'School LMS');
-    lrs.services.events.start();
-    return lrs.app;
+    passport = await PassportTestLrs.start();
+    return passport.lrs.app;
   });
-  afterAll(async () => {
-    await lrs?.services.events.stop();
-    await lrs?.close();
-  });
+  afterAll(() => passport?.close());
 
   const activity = (name: string, type: string, id = `${SCHOOL}/activities/${randomUUID()}`) => ({ objectType: 'Activity', id, definition: { name: { en: name, es: `${name} (es)` }, type } });
 
@@ -35,21 +26,13 @@ describeInBrowser('The passport timeline page, in a real browser', () => {
       { actor, verb, object: activity('Question two', 'http://adlnet.gov/expapi/activities/cmi.interaction'), context: inSession, result: { score: { raw: 3, max: 4 } } },
       { actor, verb, object: activity('Algebra badge', 'http://activitystrea.ms/schema/1.0/badge') },
     ];
-    for (const statement of statements) {
-      await request(lrs.app).post('/xapi/statements').set(XAPI_VERSION_HEADER).set('Authorization', school).send(statement).expect(200);
-    }
-    lrs.services.events.notify();
-    const deadline = Date.now() + 10_000;
-    while ((await lrs.services.events.status()).find((status) => status.name === 'passport')?.lag !== 0) {
-      if (Date.now() > deadline) throw new Error('the passport plugin did not catch up');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    for (const statement of statements) await passport.store([statement]);
   }
 
   it.each(['en', 'es'] as const)('signs in, expands a session, filters by kind, and has no serious axe-core violations (%s)', async (lang) => {
     const agent = { account: { homePage: SCHOOL, name: `learner-${randomUUID()}` } };
     await storeTimeline(agent);
-    const { url } = (await request(lrs.app).post('/people/login-links').set('Authorization', admin).send({ agent }).expect(201)).body;
+    const { url } = (await request(passport.lrs.app).post('/people/login-links').set('Authorization', passport.school).send({ agent }).expect(201)).body;
     const opened = await session.open(`${new URL(url).pathname}?lang=${lang}`);
     const { page } = opened;
     await page.locator('main button[type="submit"]').click();

@@ -1,37 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { createTestLrs, XAPI_VERSION_HEADER, type TestLrs } from '../../../test-support/app';
-import { csrfFieldOf } from '../../../test-support/people';
+import { COMPLETED, PassportTestLrs, SCHOOL } from '../../../test-support/passport';
 
 /**
- * GET /plugins/passport/timeline over HTTP on the whole LRS: statements POSTed by an institution's
- * credential, delivered to the plugin, shown to the person signed in through a login link.
+ * GET /plugins/passport/timeline over HTTP on the whole LRS (the shared passport harness):
+ * statements POSTed by institution credentials, shown to people signed in through login links.
  */
-const SCHOOL = 'https://school.example';
 const PAGE = '/plugins/passport/timeline';
-const COMPLETED = 'http://adlnet.gov/expapi/verbs/completed';
 const HTML = 'text/html,application/xhtml+xml,*/*;q=0.8';
 
-let lrs: TestLrs;
-let school: string;
-let college: string;
-
+let passport: PassportTestLrs;
 beforeAll(async () => {
-  lrs = await createTestLrs();
-  const admin = await lrs.credential(['admin']);
-  school = await lrs.credential(['statements/write', 'people/login-links'], 'School LMS');
-  // A login link is for an account at one of the credential's institution home pages.
-  const key = Buffer.from(school.split(' ')[1]!, 'base64').toString().split(':')[0]!;
-  await request(lrs.app).put(`/people/institutions/${key}`).set('Authorization', admin).send({ homePages: [SCHOOL] }).expect(200);
-  college = await lrs.credential(['statements/write'], 'College LMS');
-  lrs.services.events.start();
+  passport = await PassportTestLrs.start();
 });
-afterAll(async () => {
-  await lrs.services.events.stop();
-  await lrs.close();
-});
+afterAll(() => passport.close());
 
-const account = () => ({ account: { homePage: SCHOOL, name: `learner-${randomUUID()}` } });
+/** An activity named in English and Spanish, with the id given (or a new one). */
 const activity = (name: string, type = 'http://adlnet.gov/expapi/activities/assessment', id = `${SCHOOL}/activities/${randomUUID()}`) => ({
   objectType: 'Activity',
   id,
@@ -44,27 +28,6 @@ const statement = (actor: object, overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 const within = (parent: string, grouping: string[] = []) => ({ context: { contextActivities: { parent: [{ id: parent }], grouping: grouping.map((id) => ({ id })) } } });
-
-async function store(statements: object[], auth = school): Promise<string[]> {
-  const response = await request(lrs.app).post('/xapi/statements').set(XAPI_VERSION_HEADER).set('Authorization', auth).send(statements);
-  expect(response.status).toBe(200);
-  lrs.services.events.notify();
-  const deadline = Date.now() + 10_000;
-  while ((await lrs.services.events.status()).find((status) => status.name === 'passport')?.lag !== 0) {
-    if (Date.now() > deadline) throw new Error('the passport plugin did not catch up');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return response.body as string[];
-}
-
-async function signedIn(identity = account()) {
-  const { url } = (await request(lrs.app).post('/people/login-links').set('Authorization', school).send({ agent: identity }).expect(201)).body;
-  const browser = request.agent(lrs.app);
-  const page = await browser.get(new URL(url).pathname).expect(200);
-  const token = /name="token" value="([^"]+)"/.exec(page.text)![1]!;
-  await browser.post('/sign-in/link').type('form').send({ _csrf: csrfFieldOf(page.text), token }).expect(303);
-  return { browser, identity };
-}
 
 async function timeline(browser: request.Agent, query = ''): Promise<string> {
   const response = await browser.get(`${PAGE}${query}`).set('Accept', HTML);
@@ -84,16 +47,16 @@ const olderLink = (html: string) => /<a href="([^"]+)" rel="next">/.exec(html)?.
 
 describe('the timeline page', () => {
   it('sends a browser without a session to sign in and back', async () => {
-    const response = await request(lrs.app).get(`${PAGE}?kind=course`).set('Accept', HTML).expect(303);
+    const response = await request(passport.lrs.app).get(`${PAGE}?kind=course`).set('Accept', HTML).expect(303);
     expect(response.headers.location).toBe(`/sign-in?return=${encodeURIComponent(`${PAGE}?kind=course`)}`);
   });
 
   it('shows each item with verb, activity, result and institution, newest first, and no one else\'s statements', async () => {
-    const { browser, identity } = await signedIn();
-    const other = await signedIn();
-    await store([statement(identity, { object: activity('Geometry test'), result: { score: { raw: 9, max: 10 }, success: true, completion: true, duration: 'PT5M' } })]);
-    await store([statement(identity, { verb: { id: 'http://adlnet.gov/expapi/verbs/attempted' }, object: activity('Essay draft') })], college);
-    await store([statement(other.identity, { object: activity('Ben only') })]);
+    const { browser, identity } = await passport.signedIn();
+    const other = await passport.signedIn();
+    await passport.store([statement(identity, { object: activity('Geometry test'), result: { score: { raw: 9, max: 10 }, success: true, completion: true, duration: 'PT5M' } })]);
+    await passport.store([statement(identity, { verb: { id: 'http://adlnet.gov/expapi/verbs/attempted' }, object: activity('Essay draft') })], passport.college);
+    await passport.store([statement(other.identity, { object: activity('Ben only') })]);
 
     const text = mainText(await timeline(browser));
     expect(text).toContain('Interaction completed Geometry test');
@@ -106,11 +69,11 @@ describe('the timeline page', () => {
   });
 
   it('never shows a voided statement nor the voiding one', async () => {
-    const { browser, identity } = await signedIn();
-    const [voided] = await store([statement(identity, { object: activity('Withdrawn quiz') })]);
-    await store([statement(identity, { object: activity('Kept quiz') })]);
+    const { browser, identity } = await passport.signedIn();
+    const [voided] = await passport.store([statement(identity, { object: activity('Withdrawn quiz') })]);
+    await passport.store([statement(identity, { object: activity('Kept quiz') })]);
     expect(mainText(await timeline(browser))).toContain('Withdrawn quiz');
-    await store([statement(identity, { verb: { id: 'http://adlnet.gov/expapi/verbs/voided', display: { 'en-US': 'voided' } }, object: { objectType: 'StatementRef', id: voided } })]);
+    await passport.store([statement(identity, { verb: { id: 'http://adlnet.gov/expapi/verbs/voided', display: { 'en-US': 'voided' } }, object: { objectType: 'StatementRef', id: voided } })]);
     const text = mainText(await timeline(browser));
     expect(text).toContain('Kept quiz');
     expect(text).not.toContain('Withdrawn quiz');
@@ -118,15 +81,15 @@ describe('the timeline page', () => {
   });
 
   it('nests interactions in their session (collapsed), the session in its class and the class in its course (open)', async () => {
-    const { browser, identity } = await signedIn();
+    const { browser, identity } = await passport.signedIn();
     const course = `${SCHOOL}/courses/${randomUUID()}`;
     const lesson = `${SCHOOL}/lessons/${randomUUID()}`;
     const session = `${SCHOOL}/sessions/${randomUUID()}`;
-    await store([statement(identity, { verb: { id: 'http://adlnet.gov/expapi/verbs/registered' }, object: activity('Mathematics', 'http://adlnet.gov/expapi/activities/course', course) })]);
-    await store([statement(identity, { verb: { id: 'http://adlnet.gov/expapi/verbs/attended' }, object: activity('Algebra 3', 'http://adlnet.gov/expapi/activities/lesson', lesson), ...within(course) })]);
-    await store([statement(identity, { verb: { id: 'http://adlnet.gov/expapi/verbs/attended' }, object: activity('Tutoring', 'http://id.tincanapi.com/activitytype/tutor-session', session), ...within(lesson, [course]) })]);
-    await store([statement(identity, { object: activity('Question 1'), ...within(session, [lesson, course]) }), statement(identity, { object: activity('Question 2'), ...within(session, [lesson, course]) })]);
-    await store([statement(identity, { object: activity('Loose quiz') })]);
+    await passport.store([statement(identity, { verb: { id: 'http://adlnet.gov/expapi/verbs/registered' }, object: activity('Mathematics', 'http://adlnet.gov/expapi/activities/course', course) })]);
+    await passport.store([statement(identity, { verb: { id: 'http://adlnet.gov/expapi/verbs/attended' }, object: activity('Algebra 3', 'http://adlnet.gov/expapi/activities/lesson', lesson), ...within(course) })]);
+    await passport.store([statement(identity, { verb: { id: 'http://adlnet.gov/expapi/verbs/attended' }, object: activity('Tutoring', 'http://id.tincanapi.com/activitytype/tutor-session', session), ...within(lesson, [course]) })]);
+    await passport.store([statement(identity, { object: activity('Question 1'), ...within(session, [lesson, course]) }), statement(identity, { object: activity('Question 2'), ...within(session, [lesson, course]) })]);
+    await passport.store([statement(identity, { object: activity('Loose quiz') })]);
 
     const html = await timeline(browser);
     const course0 = html.indexOf('<details open><summary><span class="timeline__kind">Course</span>');
@@ -142,10 +105,10 @@ describe('the timeline page', () => {
   });
 
   it('filters by kind, institution and text from its GET form, keeping the filters in the form', async () => {
-    const { browser, identity } = await signedIn();
-    await store([statement(identity, { object: activity('Algebra badge', 'http://activitystrea.ms/schema/1.0/badge') })]);
-    await store([statement(identity, { object: activity('Geometry quiz') })], college);
-    await store([statement(identity, { object: activity('Algebra quiz') })]);
+    const { browser, identity } = await passport.signedIn();
+    await passport.store([statement(identity, { object: activity('Algebra badge', 'http://activitystrea.ms/schema/1.0/badge') })]);
+    await passport.store([statement(identity, { object: activity('Geometry quiz') })], passport.college);
+    await passport.store([statement(identity, { object: activity('Algebra quiz') })]);
 
     const badges = await timeline(browser, '?kind=achievement&institution=&q=');
     expect(mainText(badges)).toContain('Algebra badge');
@@ -164,8 +127,8 @@ describe('the timeline page', () => {
   });
 
   it('pages with an "Older items" link that keeps the filters, until the oldest', async () => {
-    const { browser, identity } = await signedIn();
-    for (const name of ['Quiz 1', 'Quiz 2', 'Quiz 3', 'Quiz 4', 'Quiz 5']) await store([statement(identity, { object: activity(name) })]);
+    const { browser, identity } = await passport.signedIn();
+    for (const name of ['Quiz 1', 'Quiz 2', 'Quiz 3', 'Quiz 4', 'Quiz 5']) await passport.store([statement(identity, { object: activity(name) })]);
     const first = await timeline(browser, '?limit=2&q=quiz&kind=interaction');
     expect(mainText(first)).toMatch(/Quiz 5.*Quiz 4/);
     const older = olderLink(first)!;
@@ -179,8 +142,8 @@ describe('the timeline page', () => {
   });
 
   it('speaks Spanish, and answers bad parameters with a 400 page that says why', async () => {
-    const { browser, identity } = await signedIn();
-    await store([statement(identity, { object: activity('Quiz'), result: { success: false } })]);
+    const { browser, identity } = await passport.signedIn();
+    await passport.store([statement(identity, { object: activity('Quiz'), result: { success: false } })]);
     const text = mainText(await timeline(browser, '?lang=es'));
     expect(text).toContain('Tu pasaporte');
     expect(text).toContain('Interacción completó Quiz (es)');
@@ -191,9 +154,9 @@ describe('the timeline page', () => {
   });
 
   it('shows the items the person hid with a "hidden" badge, and leaves them out with includeHidden=false', async () => {
-    const { browser, identity } = await signedIn();
-    const [hiddenOne] = await store([statement(identity, { object: activity('Private quiz') })]);
-    await store([statement(identity, { object: activity('Public quiz') })]);
+    const { browser, identity } = await passport.signedIn();
+    const [hiddenOne] = await passport.store([statement(identity, { object: activity('Private quiz') })]);
+    await passport.store([statement(identity, { object: activity('Public quiz') })]);
     const settings = { hiddenItems: [hiddenOne], hiddenCategories: { kinds: [], activities: [], institutions: [] } };
     await browser.put('/plugins/passport/api/privacy').set('Accept', 'application/json').send(settings).expect(200);
     const html = await timeline(browser);
@@ -205,7 +168,7 @@ describe('the timeline page', () => {
   });
 
   it('puts a Passport link in the site navigation', async () => {
-    const { browser } = await signedIn();
+    const { browser } = await passport.signedIn();
     const home = await browser.get('/').set('Accept', HTML).expect(200);
     expect(home.text).toContain('href="/plugins/passport/timeline"');
     expect(home.text.match(/>Passport<\/a>/g)).toHaveLength(1);
