@@ -26,12 +26,7 @@ export function passportRoutes({ timeline, privacy, people, jsonBody }: Passport
   const router = Router();
   const personOf = (req: Request) => people.signedIn(req)!.person.id;
   router.get('/api/items', requireSignedIn(people), async (req, res) => {
-    const { filter, cursor, limit, includeHidden } = itemsQuery(req.query);
-    const ifis = await signedInIfis(people, req);
-    const settings = await privacy.of(personOf(req));
-    const page = includeHidden
-      ? await timeline.page(ifis, filter, cursor, limit)
-      : await pageWithoutHidden((after) => timeline.page(ifis, filter, after, limit), settings, cursor, limit);
+    const { page, settings } = await signedInTimelinePage({ timeline, privacy, people }, req, itemsQuery(req.query));
     const items = page.entries.map((entry) => ({ ...timelineItem(entry), ...(isHidden(entry, settings) && { hidden: true }) }));
     res.json({ items, ...(page.next !== undefined && { next: encodeCursor(page.next) }) });
   });
@@ -44,6 +39,20 @@ export function passportRoutes({ timeline, privacy, people, jsonBody }: Passport
     res.json(settings);
   });
   return router;
+}
+
+/** The signed-in person's timeline page for a parsed query (hidden items left out unless asked for), with their privacy settings. */
+export async function signedInTimelinePage(
+  { timeline, privacy, people }: Omit<PassportRoutesOptions, 'jsonBody'>,
+  req: Request,
+  { filter, cursor, limit, includeHidden }: ItemsQuery,
+): Promise<{ page: TimelinePage; settings: PrivacySettings }> {
+  const ifis = await signedInIfis(people, req);
+  const settings = await privacy.of(people.signedIn(req)!.person.id);
+  const page = includeHidden
+    ? await timeline.page(ifis, filter, cursor, limit)
+    : await pageWithoutHidden((after) => timeline.page(ifis, filter, after, limit), settings, cursor, limit);
+  return { page, settings };
 }
 
 /**
@@ -100,7 +109,14 @@ export function requireSignedIn(people: PeopleForPlugins) {
 }
 
 /** The timeline's query parameters (shared by the JSON API and the page): 400 for anything else. */
-export function itemsQuery(query: Request['query']): { filter: TimelineFilter; cursor?: string; limit: number; includeHidden: boolean } {
+export interface ItemsQuery {
+  filter: TimelineFilter;
+  cursor?: string;
+  limit: number;
+  includeHidden: boolean;
+}
+
+export function itemsQuery(query: Request['query']): ItemsQuery {
   const given = singleParameters(query, {
     optional: ['kind', 'institution', 'q', 'cursor', 'limit', 'includeHidden'],
     resource: 'GET plugins/passport/api/items',

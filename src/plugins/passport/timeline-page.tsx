@@ -4,7 +4,7 @@ import { useContext } from 'preact/hooks';
 import { i18n, renderPage, usePage, webPage, type Locale, type NavItem, type PeopleForPlugins } from '../../plugin-api';
 import { passportMessages } from './messages';
 import { isHidden, type PrivacyStore } from './privacy';
-import { encodeCursor, itemsQuery, pageWithoutHidden, signedInIfis } from './routes';
+import { encodeCursor, itemsQuery, signedInTimelinePage } from './routes';
 import { TIMELINE_KINDS, type TimelineEntry, type TimelineResult } from './timeline-entries';
 import type { TimelineFilter, TimelineIndex } from './timeline-index';
 
@@ -31,12 +31,9 @@ export interface TimelinePageOptions {
 export function timelinePage({ timeline, privacy, people }: TimelinePageOptions): Router {
   const router = Router();
   router.get('/timeline', webPage(), people.requireSignIn(), async (req, res) => {
-    const { filter, cursor, limit, includeHidden } = itemsQuery(formQuery(req));
-    const ifis = await signedInIfis(people, req);
-    const settings = await privacy.of(people.signedIn(req)!.person.id);
-    const page = includeHidden
-      ? await timeline.page(ifis, filter, cursor, limit)
-      : await pageWithoutHidden((after) => timeline.page(ifis, filter, after, limit), settings, cursor, limit);
+    const query = itemsQuery(formQuery(req));
+    const { filter, cursor, includeHidden } = query;
+    const { page, settings } = await signedInTimelinePage({ timeline, privacy, people }, req, query);
     const hidden = new Set(page.entries.filter((entry) => isHidden(entry, settings)).map((entry) => entry.statementId));
     const m = passportMessages(i18n(res).locale);
     const older = page.next === undefined ? undefined : pageLink(filter, includeHidden, encodeCursor(page.next));
