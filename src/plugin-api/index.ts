@@ -85,8 +85,11 @@ export interface PluginManifest {
   stores: Record<string, CollectionDeclaration>;
   /** The names of its leased jobs ([a-z][a-z0-9-]*); `setup` returns their schedules and runs. */
   jobs: string[];
-  /** OpenAPI 3.1 fragment (YAML, relative to the plugin's folder) documenting its routes, paths relative to /plugins/<name>. */
-  openapi?: string;
+  /**
+   * OpenAPI 3.1 fragments (YAML files relative to the plugin's folder, one or a list, e.g. one per
+   * feature folder) documenting its routes, paths relative to /plugins/<name>.
+   */
+  openapi?: string | string[];
   /** Earlier mount points (e.g. `/anchoring`) that answer 308 to the same path under /plugins/<name>. */
   formerPaths?: string[];
 }

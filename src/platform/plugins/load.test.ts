@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { builtInPluginNames, loadPlugins, PluginSettingsError } from './load';
 import { PluginManifestError } from './manifest';
+import { pluginOpenApi } from './platform';
 
 const VALID_MANIFEST = {
   name: 'counter',
@@ -67,11 +68,24 @@ describe('loadPlugins', () => {
     ['a bad scope name', { ...VALID_MANIFEST, scopes: { 'Read!': 'x' } }, 'Plugin "counter": manifest.scopes has an invalid name "Read!"'],
     ['a profile file that is missing', { ...VALID_MANIFEST, profiles: ['counter.jsonld'] }, 'Plugin "counter": manifest.profiles[0] names "counter.jsonld", which does not exist'],
     ['a file outside its folder', { ...VALID_MANIFEST, openapi: '../other/openapi.yaml' }, 'Plugin "counter": manifest.openapi must stay inside the plugin\'s folder'],
+    ['a listed OpenAPI file that is missing', { ...VALID_MANIFEST, openapi: ['a.yaml', 'b.yaml'] }, 'Plugin "counter": manifest.openapi[0] names "a.yaml", which does not exist'],
+    ['an empty list of OpenAPI files', { ...VALID_MANIFEST, openapi: [] }, 'Plugin "counter": manifest.openapi must'],
   ])('stops on %s, naming the plugin and the field', (_case, manifest, message) => {
     writePlugin('counter', manifest);
     const error = loadError();
     expect(error).toBeInstanceOf(PluginManifestError);
     expect(error.message).toContain(message);
+  });
+
+  it('reads a list of OpenAPI fragments as one, and stops on a path two of them document', () => {
+    const fragment = (route: string) => `paths:\n  ${route}:\n    get:\n      operationId: op${route.slice(1)}\n      responses: { '200': { description: ok } }\n`;
+    writePlugin('counter', { ...VALID_MANIFEST, openapi: ['a.yaml', 'feature/b.yaml'] }, undefined, { 'a.yaml': fragment('/a') });
+    fs.mkdirSync(path.join(dir, 'counter', 'feature'));
+    fs.writeFileSync(path.join(dir, 'counter', 'feature', 'b.yaml'), fragment('/b'));
+    const [loaded] = loadPlugins('all', {}, dir);
+    expect(Object.keys(pluginOpenApi(loaded!)!.paths)).toEqual(['/plugins/counter/a', '/plugins/counter/b']);
+    fs.writeFileSync(path.join(dir, 'counter', 'feature', 'b.yaml'), fragment('/a'));
+    expect(() => pluginOpenApi(loaded!)).toThrow('Plugin "counter": manifest.openapi documents /plugins/counter/a, which is already documented');
   });
 
   it('stops on a plugin without setup or without a default export', () => {

@@ -23,6 +23,7 @@ const NAME = '^[a-z][a-z0-9-]{1,30}$';
 const RESERVED_NAMES = ['events', 'people', 'profiles', 'profile-patterns'];
 const INDEX_NAME = '^[a-z][a-z0-9_]{0,40}$';
 const FIELD_NAME = '^[A-Za-z_][A-Za-z0-9_]{0,63}$';
+const OPENAPI_FILE = '^[A-Za-z0-9_./-]+\\.ya?ml$';
 
 const MANIFEST_SCHEMA = {
   type: 'object',
@@ -62,7 +63,12 @@ const MANIFEST_SCHEMA = {
       },
     },
     jobs: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,40}$' } },
-    openapi: { type: 'string', pattern: '^[A-Za-z0-9_./-]+\\.ya?ml$' },
+    openapi: {
+      anyOf: [
+        { type: 'string', pattern: OPENAPI_FILE },
+        { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', pattern: OPENAPI_FILE } },
+      ],
+    },
     formerPaths: { type: 'array', items: { type: 'string', pattern: '^/[a-z][a-z0-9-]*$' } },
   },
 } as const;
@@ -98,7 +104,7 @@ export function validatePlugin(exported: unknown, folder: string): KeikoPlugin {
   }
   checkIndexes(manifest);
   const files: Array<[string, string]> = manifest.profiles.map((file, index) => [`manifest.profiles[${index}]`, file]);
-  if (manifest.openapi !== undefined) files.push(['manifest.openapi', manifest.openapi]);
+  openApiFiles(manifest).forEach((file, index) => files.push([Array.isArray(manifest.openapi) ? `manifest.openapi[${index}]` : 'manifest.openapi', file]));
   for (const [field, file] of files) checkFile(manifest.name, field, folder, file);
   return plugin as KeikoPlugin;
 }
@@ -125,4 +131,10 @@ function checkFile(plugin: string, field: string, folder: string, file: string):
   const resolved = path.resolve(folder, file);
   if (!resolved.startsWith(folder + path.sep)) throw new PluginManifestError(plugin, field, `must stay inside the plugin's folder, got "${file}"`);
   if (!fs.existsSync(resolved)) throw new PluginManifestError(plugin, field, `names "${file}", which does not exist in ${folder}`);
+}
+
+/** The OpenAPI fragment files a manifest names (one or a list). */
+export function openApiFiles(manifest: Pick<PluginManifest, 'openapi'>): string[] {
+  if (manifest.openapi === undefined) return [];
+  return Array.isArray(manifest.openapi) ? manifest.openapi : [manifest.openapi];
 }

@@ -11,7 +11,7 @@ import type { Collection, FeedEvent, PeopleForPlugins, PluginConsole, PluginCont
 import type { CollectionStore } from '../../storage/collections/collection-store';
 import type { NavItem } from '../../web';
 import type { LoadedPlugin } from './load';
-import { PluginManifestError } from './manifest';
+import { openApiFiles, PluginManifestError } from './manifest';
 import { pluginMetrics } from './plugin-metrics';
 
 /** A plugin once set up: what the platform mounts, schedules and feeds. */
@@ -146,10 +146,13 @@ function declaredJobs(plugin: string, declared: string[], hooks: PluginHooks): R
   });
 }
 
-/** A plugin's OpenAPI fragment (manifest.openapi), its paths moved under /plugins/<name>. */
+/** A plugin's OpenAPI fragments (manifest.openapi) as one, their paths moved under /plugins/<name>. */
 export function pluginOpenApi({ plugin, folder }: LoadedPlugin): OpenApiFragment | undefined {
-  const { name, openapi } = plugin.manifest;
-  return openapi === undefined ? undefined : readOpenApiFragment(name, path.join(folder, openapi), `/plugins/${name}`);
+  const { name } = plugin.manifest;
+  const fragments = openApiFiles(plugin.manifest).map((file) => readOpenApiFragment(name, path.join(folder, file), `/plugins/${name}`));
+  if (fragments.length === 0) return undefined;
+  const { paths, components, tags } = mergeOpenApi({ paths: {} }, fragments.map((openapi) => ({ name, openapi }))) as unknown as OpenApiFragment;
+  return { paths, components, tags };
 }
 
 /** An OpenAPI fragment file (YAML with `paths`, optional `components` and `tags`), its paths under `prefix`. */
