@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ifiKey, type FeedStatement, type StoredStatement } from '../../plugin-api';
+import { assessmentFields, type AssessmentFields } from './analytics/assessment';
 
 type Actor = StoredStatement['actor'];
 type Agent = Exclude<Actor, { objectType: 'Group' }>;
@@ -29,13 +30,19 @@ const VOIDED_VERB = 'http://adlnet.gov/expapi/verbs/voided';
 /**
  * One statement as the timeline of one IFI shows it. `position` (stored time, then statement id)
  * orders the timeline and is what a page's cursor points at; every entry of a statement has the
- * same one, so the entries of a statement about two of a person's IFIs sit side by side.
+ * same one, so the entries of a statement about two of a person's IFIs sit side by side. A
+ * learning-style assessment's entries carry its scores (AssessmentFields) for the analytics.
  */
-export interface TimelineEntry {
+export interface TimelineEntry extends AssessmentFields {
   /** Digest of the IFI's key: bounded, and no personal data in index keys. */
   ifi: string;
   statementId: string;
   stored: string;
+  /**
+   * The statement's timestamp in UTC (when the learning happened, as the institution says), or
+   * absent in entries indexed before it was kept (`keiko plugins rebuild passport` adds it).
+   */
+  timestamp?: string;
   position: string;
   role: TimelineRole;
   kind: TimelineKind;
@@ -81,6 +88,7 @@ export function timelineEntries(record: Pick<FeedStatement, 'id' | 'statement' |
   const shared = {
     statementId: record.id,
     stored,
+    ...timestampOf(statement),
     position: `${stored}|${record.id}`,
     ...describedObject(statement),
     verb: statement.verb.display ? { id: statement.verb.id, display: statement.verb.display } : { id: statement.verb.id },
@@ -88,6 +96,7 @@ export function timelineEntries(record: Pick<FeedStatement, 'id' | 'statement' |
     ...institutionOf(statement.authority),
     parents: contextActivityIds(statement, 'parent'),
     groupings: contextActivityIds(statement, 'grouping'),
+    ...assessmentFields(statement),
   };
   const entries = new Map<string, TimelineEntry>();
   for (const { ifi, role } of aboutWhom(statement)) {
@@ -134,6 +143,12 @@ function describedObject(statement: StoredStatement): { kind: TimelineKind; obje
   }
   if (object.objectType === 'StatementRef') return { kind: 'interaction', object: { objectType: 'StatementRef', id: object.id }, text: '' };
   return { kind: 'interaction', object: { objectType: object.objectType }, text: '' };
+}
+
+/** Normalised to UTC (a timestamp may carry any offset) so that it compares with `stored`; left out if unreadable. */
+function timestampOf(statement: StoredStatement): { timestamp?: string } {
+  const time = new Date(statement.timestamp).getTime();
+  return Number.isNaN(time) ? {} : { timestamp: new Date(time).toISOString() };
 }
 
 function resultOf(statement: StoredStatement): { result?: TimelineResult } {

@@ -1,5 +1,5 @@
-import type { StoredStatement } from '../../plugin-api';
-import { TIMELINE_KINDS, type TimelineEntry, type TimelineKind } from './timeline-entries';
+import { COMPLETED_VERB, type AssessmentType, type LearningStyleScores } from './assessment';
+import { TIMELINE_KINDS, type TimelineEntry, type TimelineKind } from '../timeline-entries';
 
 /**
  * The learner's profile and analytics (issue 11, domain brief §1.3/§1.4): pure functions over the
@@ -7,13 +7,6 @@ import { TIMELINE_KINDS, type TimelineEntry, type TimelineKind } from './timelin
  * "Analytics" section of docs/passport.md for how each figure is derived.
  */
 
-export const LEARNING_STYLE_EXTENSION = 'https://w3id.org/keiko/profiles/passport/extensions/learning-style';
-export const ASSESSMENT_TYPE_EXTENSION = 'https://w3id.org/keiko/profiles/passport/extensions/assessment-type';
-const ASSESSMENT_ACTIVITY_TYPES = new Set([
-  'https://w3id.org/keiko/profiles/passport/activity-types/learning-style-assessment',
-  'http://adlnet.gov/expapi/activities/assessment',
-]);
-const COMPLETED_VERB = 'http://adlnet.gov/expapi/verbs/completed';
 /** Verbs that say the learner finished the activity, whatever `result.completion` says. */
 const FINISHING_VERBS = new Set([
   COMPLETED_VERB,
@@ -22,25 +15,11 @@ const FINISHING_VERBS = new Set([
   'http://id.tincanapi.com/verb/earned',
 ]);
 
-export const LEARNING_STYLES = ['visual', 'auditory', 'kinesthetic', 'reading'] as const;
-export type LearningStyleScores = Record<(typeof LEARNING_STYLES)[number], number>;
-export const ASSESSMENT_TYPES = ['initial', 'periodic', 'adaptive'] as const;
-export type AssessmentType = (typeof ASSESSMENT_TYPES)[number];
-
-/**
- * What a learning-style assessment adds to its timeline entries. TimelineEntry does not carry
- * result or context extensions yet; `assessmentFields` is what it would spread into them.
- */
-export interface AssessmentFields {
-  learningStyle?: LearningStyleScores;
-  assessmentType?: AssessmentType;
-}
-export type AnalyticsEntry = TimelineEntry & AssessmentFields;
-
 export interface LearningStyleProfile {
   scores: LearningStyleScores;
   /** The assessment the scores come from: its statement is the profile's evidence. */
   statementId: string;
+  /** When it was taken: the statement's timestamp (no later than stored). */
   assessedAt: string;
   assessmentType?: AssessmentType;
   /** How many assessments the learner has taken (re-takes included). */
@@ -69,7 +48,7 @@ export interface ActivityTypeCount {
 }
 
 export interface ScorePoint {
-  /** UTC day of the entry's `stored` time, YYYY-MM-DD. */
+  /** UTC day of the statements' `occurredAt`, YYYY-MM-DD. */
   date: string;
   /** Mean of the day's scores, each scaled to 0–1 (xAPI allows down to -1). */
   mean: number;
@@ -83,39 +62,8 @@ export interface PassportAnalytics {
   scores: ScorePoint[];
 }
 
-/**
- * The learning-style scores and assessment type of a completed learning-style assessment, or
- * nothing: a statement whose extension is not four integers 0–100 (stored while the profile's
- * validation was off) is no evidence of a learning style.
- */
-export function assessmentFields(statement: StoredStatement): AssessmentFields {
-  const { object } = statement;
-  if (statement.verb.id !== COMPLETED_VERB || (object.objectType !== undefined && object.objectType !== 'Activity')) return {};
-  const type = (object as { definition?: { type?: string } }).definition?.type;
-  if (type === undefined || !ASSESSMENT_ACTIVITY_TYPES.has(type)) return {};
-  const scores = learningStyleScores(statement.result?.extensions?.[LEARNING_STYLE_EXTENSION]);
-  if (scores === undefined) return {};
-  const assessmentType = statement.context?.extensions?.[ASSESSMENT_TYPE_EXTENSION];
-  return isAssessmentType(assessmentType) ? { learningStyle: scores, assessmentType } : { learningStyle: scores };
-}
-
-function learningStyleScores(given: unknown): LearningStyleScores | undefined {
-  if (typeof given !== 'object' || given === null || Array.isArray(given)) return undefined;
-  const record = given as Record<string, unknown>;
-  if (Object.keys(record).length !== LEARNING_STYLES.length) return undefined;
-  const valid = LEARNING_STYLES.every((style) => {
-    const score = record[style];
-    return typeof score === 'number' && Number.isInteger(score) && score >= 0 && score <= 100;
-  });
-  return valid ? (record as LearningStyleScores) : undefined;
-}
-
-function isAssessmentType(value: unknown): value is AssessmentType {
-  return (ASSESSMENT_TYPES as readonly unknown[]).includes(value);
-}
-
 /** Everything the analytics page shows, from the person's entries in any order. */
-export function passportAnalytics(entries: Iterable<AnalyticsEntry>): PassportAnalytics {
+export function passportAnalytics(entries: Iterable<TimelineEntry>): PassportAnalytics {
   const own = [...learnerStatements(entries)];
   const learningStyle = learningStyleProfile(own);
   return {
@@ -142,21 +90,21 @@ export function* learnerStatements<T extends TimelineEntry>(entries: Iterable<T>
 }
 
 /**
- * The latest assessment wins (latest by `position`: stored time, then statement id): each one
- * measures all four styles, and a re-take is the learner correcting or updating the last one; a
- * mean would keep a stale answer forever and give scores nobody gave. Voiding the latest brings
- * the one before back, since voiding removes its entries.
+ * The latest assessment wins (latest by when it was taken, then by `position`): each one measures
+ * all four styles, and a re-take is the learner correcting or updating the last one; a mean would
+ * keep a stale answer forever and give scores nobody gave. Voiding the latest brings the one
+ * before back, since voiding removes its entries.
  */
-export function learningStyleProfile(entries: Iterable<AnalyticsEntry>): LearningStyleProfile | undefined {
-  let latest: AnalyticsEntry | undefined;
+export function learningStyleProfile(entries: Iterable<TimelineEntry>): LearningStyleProfile | undefined {
+  let latest: TimelineEntry | undefined;
   let assessments = 0;
   for (const entry of entries) {
     if (entry.learningStyle === undefined) continue;
     assessments += 1;
-    if (latest === undefined || entry.position > latest.position) latest = entry;
+    if (latest === undefined || isLater(entry, latest)) latest = entry;
   }
   if (latest?.learningStyle === undefined) return undefined;
-  const profile: LearningStyleProfile = { scores: { ...latest.learningStyle }, statementId: latest.statementId, assessedAt: latest.stored, assessments };
+  const profile: LearningStyleProfile = { scores: { ...latest.learningStyle }, statementId: latest.statementId, assessedAt: occurredAt(latest), assessments };
   if (latest.assessmentType) profile.assessmentType = latest.assessmentType;
   return profile;
 }
@@ -203,16 +151,16 @@ export function activityTypeDistribution(entries: Iterable<TimelineEntry>): Acti
 }
 
 /**
- * The mean score of each UTC day, oldest first. A score is `scaled` when given, else raw within
- * [min, max] (min 0 when absent); a score with neither is skipped. The day is the `stored` day:
- * entries carry no statement timestamp.
+ * The mean score of each UTC day the scores were obtained (`occurredAt`), oldest first. A score is
+ * `scaled` when given, else raw within [min, max] (min 0 when absent); a score with neither is
+ * skipped.
  */
 export function scoresOverTime(entries: Iterable<TimelineEntry>): ScorePoint[] {
   const days = new Map<string, { sum: number; count: number }>();
   for (const entry of entries) {
     const score = scaledScore(entry.result?.score);
     if (score === undefined) continue;
-    const date = entry.stored.slice(0, 10);
+    const date = occurredAt(entry).slice(0, 10);
     const day = days.get(date) ?? { sum: 0, count: 0 };
     day.sum += score;
     day.count += 1;
@@ -227,6 +175,21 @@ export function scoresOverTime(entries: Iterable<TimelineEntry>): ScorePoint[] {
 function byTypeUntypedLast(a: string | null, b: string | null): number {
   if (a === null || b === null) return Number(a === null) - Number(b === null);
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * When the learning happened: the statement's timestamp, so that grades an institution sends
+ * years later land on their own days; never later than `stored` (a score cannot be obtained after
+ * it was recorded, and a clock set in the future would otherwise draw tomorrow's point). Entries
+ * indexed before timestamps were kept have `stored` only.
+ */
+export function occurredAt(entry: TimelineEntry): string {
+  return entry.timestamp === undefined || entry.timestamp > entry.stored ? entry.stored : entry.timestamp;
+}
+
+function isLater(entry: TimelineEntry, than: TimelineEntry): boolean {
+  const [at, thanAt] = [occurredAt(entry), occurredAt(than)];
+  return at === thanAt ? entry.position > than.position : at > thanAt;
 }
 
 function scaledScore(score: NonNullable<TimelineEntry['result']>['score']): number | undefined {

@@ -1,17 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { StoredStatement } from '../../plugin-api';
-import learningStyleExample from '../../profiles/keiko/passport/examples/learning-style-assessed.valid.json';
+import type { StoredStatement } from '../../../plugin-api';
+import learningStyleExample from '../../../profiles/keiko/passport/examples/learning-style-assessed.valid.json';
 import {
   activityTypeDistribution,
-  assessmentFields,
   learnerStatements,
   learningStyleProfile,
   passportAnalytics,
   progress,
   scoresOverTime,
-  type AnalyticsEntry,
 } from './analytics';
-import { ifiDigest, timelineEntries, type Ifi } from './timeline-entries';
+import { ifiDigest, timelineEntries, type Ifi, type TimelineEntry } from '../timeline-entries';
 
 /** The analytics over entries made by the timeline's own conversion of real-looking statements. */
 
@@ -37,23 +35,26 @@ const ANAS_IFIS = new Set([ifiDigest(ANA), ifiDigest(ANA_MAIL)]);
  * A stored statement as the LRS keeps it, converted to entries as the index does, and those of
  * Ana's two IFIs kept: what the index's pages give for her.
  */
-function entriesOf(at: string, fields: Partial<StoredStatement>): AnalyticsEntry[] {
+function entriesOf(at: string, fields: Partial<StoredStatement>): TimelineEntry[] {
   const id = randomUUID();
   const statement = { id, actor: ANA, verb: verb('experienced'), object: activity('home'), stored: at, timestamp: at, authority: CAMPUS, version: '1.0.3', ...fields } as StoredStatement;
   return timelineEntries({ id, statement, stored: new Date(at) })
-    .filter((entry) => ANAS_IFIS.has(entry.ifi))
-    .map((entry) => ({ ...entry, ...assessmentFields(statement) }));
+    .filter((entry) => ANAS_IFIS.has(entry.ifi));
 }
 
-function assessment(at: string, scores: Record<string, unknown>, assessmentType = 'periodic', actor: Ifi = ANA, instructor?: Ifi): AnalyticsEntry[] {
+function assessment(at: string, scores: Record<string, unknown>, assessmentType = 'periodic', actor: Ifi = ANA, instructor?: Ifi): TimelineEntry[] {
+  return entriesOf(at, assessmentStatement(scores, assessmentType, actor, instructor));
+}
+
+function assessmentStatement(scores: Record<string, unknown>, assessmentType = 'periodic', actor: Ifi = ANA, instructor?: Ifi): Partial<StoredStatement> {
   const example = structuredClone(learningStyleExample) as unknown as StoredStatement;
-  return entriesOf(at, {
+  return {
     actor: actor as StoredStatement['actor'],
     verb: example.verb,
     object: example.object,
     result: { completion: true, extensions: { 'https://w3id.org/keiko/profiles/passport/extensions/learning-style': scores } },
     context: { ...example.context, ...(instructor ? { instructor: instructor as StoredStatement['actor'] } : {}), extensions: { 'https://w3id.org/keiko/profiles/passport/extensions/assessment-type': assessmentType } },
-  });
+  };
 }
 
 describe('the learning-style profile', () => {
@@ -63,7 +64,8 @@ describe('the learning-style profile', () => {
     expect(learningStyleProfile(entries)).toEqual({
       scores: { visual: 72, auditory: 35, kinesthetic: 58, reading: 64 },
       statementId: entries[0]!.statementId,
-      assessedAt: '2026-01-20T09:30:01.000Z',
+      // The example's timestamp (when it was taken), not the second later it was stored.
+      assessedAt: '2026-01-20T09:30:00.000Z',
       assessmentType: 'initial',
       assessments: 1,
     });
@@ -157,7 +159,7 @@ describe('the distribution of activity types', () => {
 });
 
 describe('scores over time', () => {
-  it('averages the scaled scores of each stored day, oldest first, scaling raw scores within min and max', () => {
+  it('averages the scaled scores of each day, oldest first, scaling raw scores within min and max', () => {
     const entries = [
       ...entriesOf('2026-03-02T23:59:00.000Z', { object: activity('q3', QUESTION), result: { score: { raw: 30, min: 10, max: 50 } } }),
       ...entriesOf('2026-03-02T08:00:00.000Z', { object: activity('q2', QUESTION), result: { score: { raw: 9, max: 10 } } }),
@@ -176,9 +178,38 @@ describe('scores over time', () => {
   });
 });
 
+describe('when the learning happened: the timestamp, never after stored', () => {
+  /** Entries of a statement with this timestamp (any offset); without one, as entries indexed before timestamps were kept. */
+  const at = (stored: string, timestamp: string | undefined, fields: Partial<StoredStatement>) =>
+    timestamp === undefined
+      ? entriesOf(stored, fields).map(({ timestamp: _left, ...entry }) => entry)
+      : entriesOf(stored, { ...fields, timestamp });
+
+  it('puts a score sent later on the day it was obtained, a future timestamp on the stored day, and an entry without timestamp on its stored day', () => {
+    const score = (scaled: number) => ({ object: activity('q', QUESTION), result: { score: { scaled } } });
+    const entries = [
+      ...at('2026-03-10T10:00:00.000Z', '2025-11-05T09:00:00+02:00', score(0.5)),
+      ...at('2026-03-10T10:00:00.000Z', '2026-04-01T00:00:00Z', score(1)),
+      ...at('2026-03-11T10:00:00.000Z', undefined, score(0.25)),
+    ];
+    expect(scoresOverTime(learnerStatements(entries))).toEqual([
+      { date: '2025-11-05', mean: 0.5, count: 1 },
+      { date: '2026-03-10', mean: 1, count: 1 },
+      { date: '2026-03-11', mean: 0.25, count: 1 },
+    ]);
+  });
+
+  it('takes the assessment taken last as the profile, even when an older one was sent after it', () => {
+    const scores = (visual: number) => ({ visual, auditory: 1, kinesthetic: 1, reading: 1 });
+    const taken = assessment('2026-03-01T00:00:00.000Z', scores(60));
+    const backfilled = entriesOf('2026-03-05T00:00:00.000Z', { ...assessmentStatement(scores(20)), timestamp: '2025-09-01T00:00:00Z' });
+    expect(learningStyleProfile([...taken, ...backfilled])).toMatchObject({ scores: scores(60), assessedAt: '2026-03-01T00:00:00.000Z', assessments: 2 });
+  });
+});
+
 describe('all the analytics at once', () => {
   it('leaves out what Ana did not learn herself, and takes 10,000 entries in one pass', () => {
-    const entries: AnalyticsEntry[] = [];
+    const entries: TimelineEntry[] = [];
     for (let i = 0; i < 10_000; i += 1) {
       const at = new Date(Date.UTC(2026, 0, 1) + i * 3_600_000).toISOString();
       entries.push(...entriesOf(at, { verb: verb(i % 4 === 0 ? 'completed' : 'attempted'), object: activity(`q${i % 100}`, QUESTION), result: { score: { scaled: (i % 10) / 10 } } }));
