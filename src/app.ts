@@ -20,7 +20,7 @@ import { pluginSubscribers } from './platform/events/plugin-subscribers';
 import { eventAdminRoutes } from './platform/events/routes';
 import type { LoadedPlugin } from './platform/plugins/load';
 import { mergeOpenApi, pluginRoutes, setUpPlugins, type RunningPlugin } from './platform/plugins/platform';
-import { pluginStatementReader } from './platform/plugins/statement-reader';
+import { pluginStatementReader, pluginSubmitter } from './platform/plugins/statement-reader';
 import { createProfileService, profilePatternSubscriber, profileRouter, type ProfileService } from './profiles';
 import { registerPluginProfiles } from './platform/plugins/profiles';
 import { registerKeikoProfiles } from './profiles/built-in';
@@ -89,9 +89,21 @@ export async function createServices(storage: StorageBackend, logger: Logger, op
     secureCookies: options.lrsHomePage.startsWith('https://'),
     logger,
   });
+  const ingest = new StatementIngest({
+    storage: storage.statements,
+    blobs: storage.attachments,
+    activities: storage.activities,
+    agents: storage.agents,
+    validateStatement: (statement, path) => validator.validateStatement(statement, path),
+    matchAttachments,
+    verifySignatures: verifySignedStatements,
+    logger,
+    batchCheck: profiles.enforcement,
+  });
   const plugins = await setUpPlugins(options.plugins, {
     collections: storage.collections,
     statements: pluginStatementReader(storage.statements),
+    recordStatements: (plugin, statements) => ingest.store(statements, pluginSubmitter(plugin, options.lrsHomePage)),
     authenticate: authenticateCredentials,
     logger,
     publicUrl: options.lrsHomePage,
@@ -115,17 +127,7 @@ export async function createServices(storage: StorageBackend, logger: Logger, op
     storage,
     authenticate: authenticateCredentials,
     credentialCache,
-    ingest: new StatementIngest({
-      storage: storage.statements,
-      blobs: storage.attachments,
-      activities: storage.activities,
-      agents: storage.agents,
-      validateStatement: (statement, path) => validator.validateStatement(statement, path),
-      matchAttachments,
-      verifySignatures: verifySignedStatements,
-      logger,
-      batchCheck: profiles.enforcement,
-    }),
+    ingest,
     reader: new StatementReader(storage.statements, storage.attachments, storage.activities),
     metrics,
     plugins,

@@ -104,7 +104,7 @@ export interface PluginContext {
   readonly publicUrl: string;
   /** A collection declared in the manifest's `stores` (others are refused). */
   store<T extends object = Record<string, unknown>>(collection: string): Collection<T>;
-  readonly statements: StatementReader;
+  readonly statements: PluginStatements;
   readonly http: PluginHttp;
   /** Who is signed in, their roles and linked identities (src/people). */
   readonly people: PeopleForPlugins;
@@ -112,7 +112,37 @@ export interface PluginContext {
   readonly metrics: PluginMetrics;
   /** Pages of its own in the admin console (docs/console.md), listed by setup's `console`. */
   readonly console: PluginConsole;
+  /**
+   * A service another plugin offers (its setup's `services`), looked up when called, so call it
+   * from handlers and jobs rather than in setup. Undefined while no loaded plugin offers it.
+   */
+  service<K extends keyof PluginServices>(name: K): PluginServices[K] | undefined;
 }
+
+/**
+ * Services plugins offer one another, typed here so that neither imports the other (the import
+ * graph forbids it). A plugin offers one by returning it in its setup's `services`.
+ */
+export interface PluginServices {
+  /** Anchoring state and receipts of statements: offered by the anchoring plugin while anchoring is on. */
+  receipts: StatementReceipts;
+}
+
+export interface StatementReceipts {
+  /** The state of each statement id given: anchored (with its receipt's URL) or pending (not in an anchored batch yet). */
+  statesOf(statementIds: string[]): Promise<Map<string, AnchoringState>>;
+  /** The signed receipt of an anchored statement (docs/anchoring.md), undefined while it is pending. */
+  receiptOf(statementId: string): Promise<object | undefined>;
+}
+
+export type AnchoringState =
+  | {
+      state: 'anchored';
+      /** Its receipt: GET with a credential that may read statements. */
+      receiptUrl: string;
+      transactionHash: string;
+    }
+  | { state: 'pending' };
 
 /**
  * The admin console for a plugin's pages (mounted in its routes, under /plugins/<name>/):
@@ -156,6 +186,17 @@ export interface MetricSample {
 
 export interface PluginCounter {
   inc(labels?: Record<string, string>, amount?: number): void;
+}
+
+/** Statements as a plugin reads and records them. */
+export interface PluginStatements extends StatementReader {
+  /**
+   * Stores statements in one batch as the LRS itself (authority: the Agent "Keiko LRS" with the
+   * account `plugin/<name>` on the LRS's public URL), through the same validation and xAPI Profile
+   * enforcement as POST /xapi/statements: a refused batch throws its HttpError and nothing is
+   * stored. Returns their ids. Not from `onEvents` (its batch would wait on the delivery it is in).
+   */
+  record(statements: object[]): Promise<string[]>;
 }
 
 /** Read access to stored statements, as every credential with `all/read` sees them. */
@@ -216,6 +257,8 @@ export interface PluginHooks {
   console?: NavItem[];
   /** Durable post-store events; never called inside the write of a batch. Throw to have the batch retried. */
   onEvents?(events: FeedEvent[]): Promise<void>;
+  /** Services it offers other plugins (see PluginServices). */
+  services?: Partial<PluginServices>;
   /**
    * Jobs declared in the manifest, by name (a plugin may leave some out, e.g. when a setting turns
    * them off). Each runs under a lease, so one LRS instance runs it at a time, never overlapping.

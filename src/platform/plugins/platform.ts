@@ -7,7 +7,7 @@ import { requireGrant } from '../../auth/authenticate';
 import type { Scope } from '../../auth/scopes';
 import { rawBody, readJsonBody } from '../../http/body';
 import type { Logger } from '../../logger';
-import type { Collection, FeedEvent, PeopleForPlugins, PluginConsole, PluginContext, PluginHooks, PluginHttp, PluginJob, StatementReader } from '../../plugin-api';
+import type { Collection, FeedEvent, PeopleForPlugins, PluginConsole, PluginContext, PluginHooks, PluginHttp, PluginJob, PluginServices, StatementReader } from '../../plugin-api';
 import type { CollectionStore } from '../../storage/collections/collection-store';
 import type { NavItem } from '../../web';
 import type { LoadedPlugin } from './load';
@@ -44,6 +44,8 @@ export interface OpenApiFragment {
 export interface PlatformDependencies {
   collections: CollectionStore;
   statements: StatementReader;
+  /** Stores a plugin's statements as the LRS (PluginStatements.record). */
+  recordStatements(plugin: string, statements: object[]): Promise<string[]>;
   authenticate: RequestHandler;
   logger: Logger;
   publicUrl: string;
@@ -61,11 +63,29 @@ export interface PlatformDependencies {
  */
 export async function setUpPlugins(loaded: LoadedPlugin[], dependencies: PlatformDependencies): Promise<RunningPlugin[]> {
   const running: RunningPlugin[] = [];
-  for (const entry of loaded) running.push(await setUpPlugin(entry, dependencies));
+  const services = new OfferedServices();
+  for (const entry of loaded) running.push(await setUpPlugin(entry, dependencies, services));
   return running;
 }
 
-async function setUpPlugin({ plugin, folder, settings }: LoadedPlugin, dependencies: PlatformDependencies): Promise<RunningPlugin> {
+/** What plugins offer one another (PluginServices), by the plugin that offers each. */
+class OfferedServices {
+  private readonly offered = new Map<keyof PluginServices, { plugin: string; service: PluginServices[keyof PluginServices] }>();
+
+  offer(plugin: string, services: Partial<PluginServices>): void {
+    for (const [name, service] of Object.entries(services) as Array<[keyof PluginServices, PluginServices[keyof PluginServices]]>) {
+      const earlier = this.offered.get(name);
+      if (earlier !== undefined) throw new PluginManifestError(plugin, 'setup().services', `offers "${name}", which the plugin "${earlier.plugin}" offers already`);
+      this.offered.set(name, { plugin, service });
+    }
+  }
+
+  get<K extends keyof PluginServices>(name: K): PluginServices[K] | undefined {
+    return this.offered.get(name)?.service as PluginServices[K] | undefined;
+  }
+}
+
+async function setUpPlugin({ plugin, folder, settings }: LoadedPlugin, dependencies: PlatformDependencies, services: OfferedServices): Promise<RunningPlugin> {
   const { manifest } = plugin;
   const stores = new Map<string, Collection>();
   for (const [name, declaration] of Object.entries(manifest.stores)) {
@@ -81,13 +101,15 @@ async function setUpPlugin({ plugin, folder, settings }: LoadedPlugin, dependenc
       if (store === undefined) throw new PluginManifestError(manifest.name, 'manifest.stores', `does not declare the store "${collection}"`);
       return store as unknown as Collection<T>;
     },
-    statements: dependencies.statements,
+    statements: { ...dependencies.statements, record: (statements) => dependencies.recordStatements(manifest.name, statements) },
     http: pluginHttp(manifest.name, dependencies),
     people: dependencies.people,
     metrics: pluginMetrics(manifest.name, dependencies.metrics),
     console: { requireAdmin: () => dependencies.console.requireAdmin(), renderPage: (res, options) => dependencies.console.renderPage(res, options) },
+    service: (name) => services.get(name),
   };
   const hooks = await plugin.setup(context);
+  services.offer(manifest.name, hooks.services ?? {});
   return {
     name: manifest.name,
     version: manifest.version,

@@ -1,4 +1,5 @@
 import type { StatementReader, StatementRecordView } from '../../plugin-api';
+import type { Submitter } from '../../xapi/statements/ingest';
 import type { StatementRecord, StatementStorage } from '../../xapi/statements/statement-storage';
 
 /** What plugins read of the statements: records by id and the feed, in the plugin API's shape. */
@@ -15,4 +16,16 @@ export function pluginStatementReader(statements: StatementStorage): StatementRe
 
 function recordView({ id, statement, stored, voided, credentialKey }: StatementRecord): StatementRecordView {
   return { id, statement, stored, voided, credentialKey };
+}
+
+/**
+ * Who stores a plugin's statements (PluginStatements.record): the LRS itself, as an Agent with an
+ * account of its own per plugin, so their authority says which part of the LRS recorded them.
+ */
+export function pluginSubmitter(plugin: string, lrsHomePage: string): Submitter {
+  return {
+    credentialKey: `plugin:${plugin}`,
+    authority: { objectType: 'Agent', name: 'Keiko LRS', account: { homePage: lrsHomePage.replace(/\/+$/, ''), name: `plugin/${plugin}` } },
+    mayDefine: false,
+  };
 }

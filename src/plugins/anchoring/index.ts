@@ -77,7 +77,12 @@ function setUpAnchoring(context: PluginContext, options: AnchoringPluginOptions)
     now: options.now,
   });
   context.logger.info({ cron: settings.cron, maxBatch: settings.maxBatch }, 'Anchoring is on');
-  return { routes, console: consoleSections, jobs: { anchor: { schedule: settings.cron, run: () => service.run() } } };
+  return {
+    routes,
+    console: consoleSections,
+    jobs: { anchor: { schedule: settings.cron, run: () => service.run() } },
+    services: { receipts: receipts.forPlugins() },
+  };
 }
 
 export default createAnchoringPlugin();

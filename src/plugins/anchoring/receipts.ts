@@ -1,5 +1,5 @@
-import { NotFoundError, type StoredStatement } from '../../plugin-api';
-import type { AnchorBatchStore } from './batches/anchor-batch-store';
+import { NotFoundError, type AnchoringState, type StatementReceipts, type StoredStatement } from '../../plugin-api';
+import type { AnchorBatch, AnchorBatchStore } from './batches/anchor-batch-store';
 import type { AnchorChain, ChainIdentity } from './chain/anchor-chain';
 import type { XapiStarknetAnchorReceipt } from './core/receipt-format';
 import { buildReceipt, verifyReceiptOffline, type ReceiptCheck, type ReceiptSigner } from './core/receipt';
@@ -59,6 +59,35 @@ export class ReceiptService {
     );
   }
 
+  /** What other plugins see of receipts (PluginServices.receipts); only while anchoring is on. */
+  forPlugins(): StatementReceipts | undefined {
+    if (this.options.starknet === undefined) return undefined;
+    return {
+      statesOf: (statementIds) => this.statesOf(statementIds),
+      receiptOf: async (statementId) => ((await this.isAnchored(statementId)) ? this.receiptFor(statementId) : undefined),
+    };
+  }
+
+  private async statesOf(statementIds: string[]): Promise<Map<string, AnchoringState>> {
+    const states = new Map<string, AnchoringState>();
+    const batches = new Map<number, Promise<AnchorBatch | undefined>>();
+    for (const statementId of new Set(statementIds.map((id) => id.toLowerCase()))) {
+      const leaf = await this.options.batches.leafOf(statementId);
+      const batch = leaf === undefined ? undefined : await cachedGet(batches, leaf.seq, (seq) => this.options.batches.get(seq));
+      states.set(
+        statementId,
+        batch?.anchor === undefined
+          ? { state: 'pending' }
+          : { state: 'anchored', receiptUrl: `${this.options.lrsUrl}/plugins/anchoring/receipts/${statementId}`, transactionHash: batch.anchor.transactionHash },
+      );
+    }
+    return states;
+  }
+
+  private async isAnchored(statementId: string): Promise<boolean> {
+    return (await this.statesOf([statementId])).get(statementId.toLowerCase())?.state === 'anchored';
+  }
+
   /** The offline checks, then whether the chain holds the receipt's root under its batch id. */
   async verify(receipt: unknown, statement?: StoredStatement): Promise<ReceiptCheck[]> {
     const checks = verifyReceiptOffline(receipt, statement);
@@ -88,4 +117,10 @@ export class ReceiptService {
     });
     return this.identity;
   }
+}
+
+function cachedGet<K, V>(cache: Map<K, Promise<V>>, key: K, load: (key: K) => Promise<V>): Promise<V> {
+  let value = cache.get(key);
+  if (value === undefined) cache.set(key, (value = load(key)));
+  return value;
 }

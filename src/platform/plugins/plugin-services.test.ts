@@ -1,0 +1,122 @@
+/**
+ * What plugins get from the platform beyond their own stores: recording statements as the LRS
+ * (PluginStatements.record) and the services plugins offer one another (PluginServices), with
+ * two small plugins defined here, over HTTP on the whole LRS.
+ */
+import os from 'node:os';
+import { Router } from 'express';
+import request from 'supertest';
+import { createTestLrs, XAPI_VERSION_HEADER, type TestLrs } from '../../../test-support/app';
+import { definePlugin, type AnchoringState, type KeikoPlugin, type PluginContext, type StatementReceipts } from '../../plugin-api';
+import { loadAnchoringPlugin, TEST_STARKNET_ENV } from '../../../test-support/anchoring';
+import { InMemoryChain } from '../../../test-support/in-memory-chain';
+import type { LoadedPlugin } from './load';
+
+const PENDING: AnchoringState = { state: 'pending' };
+
+const fakeReceipts: StatementReceipts = {
+  statesOf: async (ids) => new Map(ids.map((id) => [id, PENDING])),
+  receiptOf: async () => undefined,
+};
+
+function testPlugin(name: string, setup: (context: PluginContext) => ReturnType<KeikoPlugin['setup']>): LoadedPlugin {
+  const manifest = { name, version: '1.0.0', description: `${name} (a test plugin)`, profiles: [], scopes: {}, stores: {}, jobs: [] };
+  return { plugin: definePlugin({ manifest, setup }), folder: os.tmpdir(), settings: undefined };
+}
+
+/** Asks for the receipts service on each request, and records a statement on POST /record. */
+const asker = testPlugin('asker', (context) => {
+  const routes = Router();
+  routes.get('/state/:id', async (req, res) => {
+    const receipts = context.service('receipts');
+    res.json(receipts === undefined ? { offered: false } : { offered: true, states: Object.fromEntries(await receipts.statesOf([req.params.id!])) });
+  });
+  routes.get('/receipt/:id', async (req, res) => {
+    res.json({ receipt: (await context.service('receipts')?.receiptOf(req.params.id!)) ?? null });
+  });
+  routes.post('/record', context.http.jsonBody(), async (req, res) => {
+    res.status(201).json({ ids: await context.statements.record([req.body as object]) });
+  });
+  return { routes };
+});
+
+const offerer = testPlugin('offerer', () => ({ services: { receipts: fakeReceipts } }));
+
+const statement = {
+  actor: { mbox: 'mailto:ana@example.org' },
+  verb: { id: 'http://adlnet.gov/expapi/verbs/experienced' },
+  object: { id: 'https://example.org/activities/platform' },
+};
+
+describe('a service one plugin offers another', () => {
+  let lrs: TestLrs | undefined;
+  afterEach(() => lrs?.close());
+
+  it('is found when called, even when the plugin that offers it is set up after the one that asks', async () => {
+    lrs = await createTestLrs({}, [asker, offerer]);
+    const response = await request(lrs.app).get('/plugins/asker/state/abc');
+    expect(response.body).toEqual({ offered: true, states: { abc: { state: 'pending' } } });
+  });
+
+  it('is undefined while no plugin offers it', async () => {
+    lrs = await createTestLrs({}, [asker]);
+    expect((await request(lrs.app).get('/plugins/asker/state/abc')).body).toEqual({ offered: false });
+  });
+
+  it('may be offered by one plugin only: a second one stops the LRS, naming both', async () => {
+    const second = testPlugin('second', () => ({ services: { receipts: fakeReceipts } }));
+    await expect(createTestLrs({}, [offerer, second])).rejects.toThrow('Plugin "second": setup().services offers "receipts", which the plugin "offerer" offers already');
+  });
+});
+
+describe('a statement a plugin records', () => {
+  let lrs: TestLrs;
+  beforeAll(async () => {
+    lrs = await createTestLrs({}, [asker]);
+  });
+  afterAll(() => lrs.close());
+
+  it('is stored with the LRS as its authority, under an account naming the plugin (Data 2.4.9)', async () => {
+    const recorded = await request(lrs.app).post('/plugins/asker/record').send(statement);
+    expect(recorded.status).toBe(201);
+    const [id] = recorded.body.ids as string[];
+    const stored = await request(lrs.app).get('/xapi/statements').query({ statementId: id }).set('Authorization', lrs.auth).set(XAPI_VERSION_HEADER, '1.0.3');
+    expect(stored.body.authority).toEqual({ objectType: 'Agent', name: 'Keiko LRS', account: { homePage: 'http://lrs.test', name: 'plugin/asker' } });
+    expect(stored.body.verb.id).toBe(statement.verb.id);
+  });
+
+  it('is validated like any other: an invalid one is refused with its 400 and nothing is stored', async () => {
+    const before = await request(lrs.app).get('/xapi/statements').set('Authorization', lrs.auth).set(XAPI_VERSION_HEADER, '1.0.3');
+    const refused = await request(lrs.app).post('/plugins/asker/record').send({ ...statement, verb: { id: 'not an IRI' } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.code).toBe('INVALID_STATEMENT');
+    const after = await request(lrs.app).get('/xapi/statements').set('Authorization', lrs.auth).set(XAPI_VERSION_HEADER, '1.0.3');
+    expect(after.body.statements).toHaveLength(before.body.statements.length);
+  });
+});
+
+describe('the anchoring plugin\'s receipts service', () => {
+  let lrs: TestLrs | undefined;
+  afterEach(() => lrs?.close());
+
+  it('says pending until the statement\'s batch is anchored, then anchored with its receipt', async () => {
+    lrs = await createTestLrs(TEST_STARKNET_ENV, [loadAnchoringPlugin(TEST_STARKNET_ENV, { chain: new InMemoryChain() }), asker]);
+    const posted = await request(lrs.app).post('/xapi/statements').set('Authorization', lrs.auth).set(XAPI_VERSION_HEADER, '1.0.3').send(statement);
+    const [id] = posted.body as string[];
+    expect((await request(lrs.app).get(`/plugins/asker/state/${id}`)).body.states).toEqual({ [id!]: { state: 'pending' } });
+    expect((await request(lrs.app).get(`/plugins/asker/receipt/${id}`)).body).toEqual({ receipt: null });
+
+    const anchor = lrs.services.plugins.find((plugin) => plugin.name === 'anchoring')!.jobs[0]!.job;
+    await anchor.run(); // records the batch
+    await anchor.run(); // finds it anchored
+    const { states } = (await request(lrs.app).get(`/plugins/asker/state/${id}`)).body;
+    expect(states[id!]).toEqual({ state: 'anchored', receiptUrl: `http://lrs.test/plugins/anchoring/receipts/${id}`, transactionHash: expect.stringMatching(/^0x/) });
+    const { receipt } = (await request(lrs.app).get(`/plugins/asker/receipt/${id}`)).body;
+    expect(receipt).toMatchObject({ statementId: id, anchor: { transactionHash: states[id!].transactionHash } });
+  });
+
+  it('is not offered while anchoring is off', async () => {
+    lrs = await createTestLrs({}, [loadAnchoringPlugin({}), asker]);
+    expect((await request(lrs.app).get('/plugins/asker/state/abc')).body).toEqual({ offered: false });
+  });
+});
