@@ -25,7 +25,7 @@ export default definePlugin({
 });
 
 function setUpPassport(context: PluginContext): PluginHooks {
-  const timeline = new TimelineIndex(context.store<TimelineEntry>('entries'));
+  const timeline = new TimelineIndex(context.store<TimelineEntry>('entries'), context.store('words'));
   const privacy = new PrivacyStore(context.store<PrivacySettings>('privacy'));
   return {
     routes: passportRoutes({ timeline, privacy, people: context.people, jsonBody: context.http.jsonBody }).use(timelinePage({ timeline, privacy, people: context.people })),

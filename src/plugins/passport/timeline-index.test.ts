@@ -4,6 +4,8 @@ import type { FeedEvent, StoredStatement } from '../../plugin-api';
 import { ifiDigest, type Ifi } from './timeline-entries';
 import { PASSPORT_STORES, TimelineIndex } from './timeline-index';
 
+type LanguageMap = Record<string, string>;
+
 /** The timeline index on each storage engine: what its pages read from the declared indexes. */
 jest.setTimeout(60_000);
 
@@ -36,9 +38,15 @@ describe.each(TEST_ENGINES)('the timeline index on %s', (engine) => {
   let test: TestBackend;
   let timeline: TimelineIndex;
 
+  /** The index on the test's collections, reading `readChunk` postings or entries at a time while searching text. */
+  async function openIndex(readChunk?: number): Promise<TimelineIndex> {
+    const { collections } = test.backend;
+    return new TimelineIndex(await collections.open('passport', 'entries', PASSPORT_STORES.entries), await collections.open('passport', 'words', PASSPORT_STORES.words), readChunk);
+  }
+
   beforeEach(async () => {
     test = await openTestBackend(engine);
-    timeline = new TimelineIndex(await test.backend.collections.open('passport', 'entries', PASSPORT_STORES.entries));
+    timeline = await openIndex();
   });
   afterEach(async () => {
     await test.dispose();
@@ -82,9 +90,13 @@ describe.each(TEST_ENGINES)('the timeline index on %s', (engine) => {
     const tutor = { mbox: 'mailto:tutor@school.example' };
     const [kept, voided] = [stored(ana, '2026-03-01T10:00:00.000Z'), stored(ana, '2026-03-01T10:00:01.000Z', { context: { instructor: tutor } })];
     await timeline.apply([kept!, voided!]);
+    const words = await test.backend.collections.open('passport', 'words', PASSPORT_STORES.words);
+    expect(await words.count({ statementId: idOf(voided!) })).toBeGreaterThan(0);
     await timeline.apply([{ type: 'voided', position: 99, statementId: idOf(voided!), voidedBy: randomUUID() }]);
     expect(await walk(digests(ana), 10)).toEqual([[idOf(kept!)]]);
+    expect(await walk(digests(ana), 10, { q: 'activity' })).toEqual([[idOf(kept!)]]);
     expect(await walk(digests(tutor), 10)).toEqual([[]]);
+    expect(await words.count({ statementId: idOf(voided!) })).toBe(0);
   });
 
   it('filters by kind and institution through their indexes, and by text while paging', async () => {
@@ -100,17 +112,70 @@ describe.each(TEST_ENGINES)('the timeline index on %s', (engine) => {
     expect(await walk(digests(ana), 1, { q: 'activity' })).toEqual([[fourth], [second]]);
   });
 
-  it('reads on while searching text until the page is full, however few entries it reads at a time', async () => {
+  it('finds text at the start of a word of activity names and descriptions, in any language, phrases too', async () => {
+    const ana = { mbox: 'mailto:ana@school.example' };
+    const named = (at: string, name: LanguageMap, description?: LanguageMap) =>
+      stored(ana, at, { object: { objectType: 'Activity', id: `https://school.example/${at}`, definition: { name, ...(description && { description }) } } });
+    const events = [
+      named('2026-03-01T10:00:00.000Z', { 'en-US': 'Linear Algebra' }, { 'es-ES': 'Álgebra lineal, grado 1' }),
+      named('2026-03-01T10:00:01.000Z', { 'en-US': 'Geometry: grade-2' }),
+      named('2026-03-01T10:00:02.000Z', { 'en-US': 'Biology (draft)' }),
+    ];
+    await timeline.apply(events);
+    const [algebra, geometry, biology] = events.map(idOf);
+    const search = async (q: string) => (await timeline.page(digests(ana), { q }, undefined, 10)).entries.map((entry) => entry.statementId);
+    expect(await search('alg')).toEqual([algebra]);
+    expect(await search('linear alg')).toEqual([algebra]);
+    expect(await search('álgebra lineal, g')).toEqual([algebra]);
+    expect(await search('g')).toEqual([geometry, algebra]);
+    expect(await search('gr')).toEqual([geometry, algebra]);
+    expect(await search('grade-2')).toEqual([geometry]);
+    expect(await search('-2')).toEqual([geometry]);
+    expect(await search('(draft)')).toEqual([biology]);
+    expect(await search(')')).toEqual([biology]);
+    for (const inside of ['gebra', 'near alg', 'ear algebra', 'rade', 'raft', '?']) expect(await search(inside)).toEqual([]);
+  });
+
+  it('reads on while searching text until the page is full, however few postings or entries it reads at a time', async () => {
     const ana = { mbox: 'mailto:ana@school.example' };
     const events = ['00', '01', '02', '03', '04', '05', '06'].map((second) => stored(ana, `2026-03-01T10:00:${second}.000Z`));
     await timeline.apply(events);
-    timeline = new TimelineIndex(await test.backend.collections.open('passport', 'entries', PASSPORT_STORES.entries), 2);
+    timeline = await openIndex(2);
     expect(await walk(digests(ana), 2, { q: ':01.' })).toEqual([[idOf(events[1]!)]]);
-    expect(await walk(digests(ana), 2, { q: '10:00:0' })).toEqual([
-      [events[6], events[5]].map((event) => idOf(event!)),
-      [events[4], events[3]].map((event) => idOf(event!)),
-      [events[2], events[1]].map((event) => idOf(event!)),
-      [idOf(events[0]!)],
-    ]);
+    const newestFirst = events.map(idOf).reverse();
+    const inPairs = [newestFirst.slice(0, 2), newestFirst.slice(2, 4), newestFirst.slice(4, 6), newestFirst.slice(6)];
+    expect(await walk(digests(ana), 2, { q: 'activity 2026' })).toEqual(inPairs);
+    expect(await walk(digests(ana), 2, { q: '.000z' })).toEqual(inPairs);
+  });
+
+  it('finds a statement whose words sharing a prefix are read in different chunks, about two IFIs, each once', async () => {
+    const ana = { mbox: 'mailto:ana@school.example' };
+    const anaAccount = { account: { homePage: 'https://school.example', name: 'ana' } };
+    const named = (at: string, name: string) =>
+      stored(ana, at, { context: { instructor: anaAccount }, object: { objectType: 'Activity', id: `https://school.example/${at}`, definition: { name: { en: name } } } });
+    const events = [
+      named('2026-03-01T10:00:00.000Z', 'Algebra, algorithms, alg'),
+      named('2026-03-01T10:00:01.000Z', 'Algebra'),
+      named('2026-03-01T10:00:02.000Z', 'Algebra, algorithms, alg'),
+      named('2026-03-01T10:00:03.000Z', 'Algebra, algorithms, alg'),
+    ];
+    await timeline.apply(events);
+    const [first, , third, fourth] = events.map(idOf);
+    for (const chunk of [1, 2, 3, 1000]) {
+      timeline = await openIndex(chunk);
+      expect(await walk(digests(ana, anaAccount), 2, { q: 'algo' })).toEqual([[fourth, third], [first]]);
+    }
+  });
+
+  it('filters text together with kind and institution', async () => {
+    const ana = { mbox: 'mailto:ana@school.example' };
+    const course = (at: string, authority = SCHOOL_AUTHORITY) =>
+      stored(ana, at, { authority, object: { objectType: 'Activity', id: `https://school.example/${at}`, definition: { name: { 'en-US': `Course ${at}` }, type: 'http://adlnet.gov/expapi/activities/course' } } });
+    const events = [course('2026-03-01T10:00:00.000Z'), course('2026-03-01T10:00:01.000Z', COLLEGE_AUTHORITY), stored(ana, '2026-03-01T10:00:02.000Z')];
+    await timeline.apply(events);
+    const [first, second] = events.map(idOf);
+    expect(await walk(digests(ana), 10, { q: '2026', kind: 'course' })).toEqual([[second, first]]);
+    expect(await walk(digests(ana), 10, { q: 'course', institution: 'account:http://lrs.test/|school-key' })).toEqual([[first]]);
+    expect(await walk(digests(ana), 10, { q: 'activity', kind: 'course' })).toEqual([[]]);
   });
 });
