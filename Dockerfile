@@ -8,7 +8,7 @@ WORKDIR /app
 # `npm ci` runs the package's prepare script, which compiles src/ into dist/: the sources first.
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
-COPY scripts/copy-assets.js ./scripts/
+COPY scripts/copy-assets.js scripts/build-vc-bundles.js ./scripts/
 COPY src ./src
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 

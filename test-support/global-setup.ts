@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,6 +36,8 @@ const ABANDONED_SET_UP_MS = 60 * 60_000;
  * set here: KEIKO_TEST_MONGODB_URI, and KEIKO_TEST_DB_FLAVOR ('ferretdb' or 'mongodb').
  */
 export default async function globalSetup(): Promise<void> {
+  // ts-jest runs src/ directly, so the passport's VC bundles must be in src/ (rebuilt when stale).
+  execFileSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'build-vc-bundles.js')], { stdio: 'inherit' });
   const logger = createLogger('info');
   const external = process.env.MONGODB_URI_TEST?.trim() || process.env.MONGODB_URI?.trim();
   const uri = external || (await startTestRunDatabase(logger));
