@@ -115,7 +115,8 @@ export function useBrowser(app: () => Express | Promise<Express>): BrowserSessio
   };
 }
 
-function watchProblems(page: Page): string[] {
+/** Collects what goes wrong on `page` from now on (see OpenedPage.problems). */
+export function watchProblems(page: Page): string[] {
   const problems: string[] = [];
   page.on('console', (message) => {
     // An error page's own status (404, 500) is what the test expects, not a problem.

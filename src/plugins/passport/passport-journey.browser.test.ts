@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { browserTests, expectAccessible, launchChromium, watchProblems } from '../../../test-support/browser';
+import { freePort } from '../../../test-support/net';
+import { startTestOidcProvider, type TestOidcProvider } from '../../../test-support/oidc/test-provider';
+import { SCHOOL, startJourneyLrs, type JourneyLrs } from '../../../test-support/passport-journey';
+import { SAMPLE_NAMES, sampleStatements } from '../../../test-support/passport-sample';
+
+const { describe: describeInBrowser } = browserTests;
+
+/**
+ * Issue 11's journey in Chromium, on the whole LRS listening on a port: an LMS sends a learner's
+ * statements with @xapi/xapi, the learner signs in (login link, OpenID Connect) and reads the
+ * passport, every page checked with axe-core.
+ */
+describeInBrowser("A learner's passport, end to end", () => {
+  let provider: TestOidcProvider;
+  let lrs: JourneyLrs;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    const client = { client_id: 'keiko', client_secret: 'a-test-client-secret', redirect_uris: [`http://127.0.0.1:${port}/sign-in/callback`] };
+    provider = await startTestOidcProvider(client, { ana: { email: 'ana@example.org', email_verified: true, name: 'Ana Example' } });
+    lrs = await startJourneyLrs({ port, oidc: { issuer: provider.issuer, clientId: client.client_id, clientSecret: client.client_secret } });
+    browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await lrs?.stop();
+    await provider?.stop();
+  });
+
+  /** A fresh browser context (no cookies: a new visitor) on `path`, with what goes wrong on its pages. */
+  async function open(path: string, options: BrowserContextOptions = {}): Promise<{ page: Page; problems: string[] }> {
+    const context = await browser.newContext({ baseURL: lrs.baseUrl, ...options });
+    const page = await context.newPage();
+    const problems = watchProblems(page);
+    await page.goto(path);
+    return { page, problems };
+  }
+
+  /** The LMS sends the learner's year with @xapi/xapi; resolves once the passport has indexed it. */
+  async function lmsSends(actor: object): Promise<void> {
+    await lrs.school.sendStatements({ statements: sampleStatements(actor as never) });
+    await lrs.caughtUp();
+  }
+
+  async function timelineText(page: Page): Promise<string> {
+    await page.goto('/plugins/passport/timeline');
+    return (await page.textContent('main'))!;
+  }
+
+  it('signs in with OpenID Connect and shows the statements about the verified email on the timeline', async () => {
+    await lmsSends({ objectType: 'Agent', mbox: 'mailto:ana@example.org' });
+    const signIn = await open('/sign-in');
+    await expectAccessible(signIn.page);
+    expect(signIn.problems).toEqual([]);
+    await signIn.page.getByRole('button', { name: `Sign in with ${new URL(provider.issuer).host}` }).click();
+    await signIn.page.waitForURL(`${provider.issuer}/**`);
+    await signIn.page.fill('input[name="login"]', 'ana');
+    await signIn.page.fill('input[name="password"]', 'any password');
+    await signIn.page.click('button[type="submit"]');
+    await signIn.page.waitForURL(`${lrs.baseUrl}/me`);
+    // The provider's own pages (its fonts from a CDN) are not the LRS's problems: a new tab, same cookies.
+    const page = await signIn.page.context().newPage();
+    const problems = watchProblems(page);
+    const main = await timelineText(page);
+    for (const name of [SAMPLE_NAMES.course, SAMPLE_NAMES.badge, SAMPLE_NAMES.quiz]) expect(main).toContain(name);
+    await expectAccessible(page);
+    expect(problems).toEqual([]);
+  });
+
+  it.each(['en', 'es'] as const)('signs in with a login link and shows the timeline (%s)', async (lang) => {
+    const learner = { objectType: 'Agent', account: { homePage: SCHOOL, name: `learner-${randomUUID()}` } };
+    await lmsSends(learner);
+    const { page, problems } = await open(`${await lrs.loginLinkPath(learner)}?lang=${lang}`);
+    await expectAccessible(page);
+    await page.locator('main button[type="submit"]').click();
+    await page.waitForURL(`${lrs.baseUrl}/me`);
+    const main = await timelineText(page);
+    expect(await page.textContent('h1')).toBe(lang === 'es' ? 'Tu pasaporte' : 'Your passport');
+    for (const name of Object.values(SAMPLE_NAMES)) expect(main).toContain(name);
+    await expectAccessible(page);
+    expect(problems).toEqual([]);
+  });
+});
