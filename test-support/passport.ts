@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import type { LoadedPlugin } from '../src/platform/plugins/load';
 import { createTestLrs, XAPI_VERSION_HEADER, type TestLrs } from './app';
 import { csrfFieldOf } from './people';
 
@@ -39,9 +40,9 @@ export class PassportTestLrs {
     readonly college: string,
   ) {}
 
-  /** An LRS with School LMS and College LMS credentials, delivering events; `close` it after. */
-  static async start(): Promise<PassportTestLrs> {
-    const lrs = await createTestLrs();
+  /** An LRS with School LMS and College LMS credentials, delivering events; `close` it after. `env` and `plugins` as createTestLrs takes them. */
+  static async start(env: Record<string, string> = {}, plugins?: LoadedPlugin[]): Promise<PassportTestLrs> {
+    const lrs = await createTestLrs(env, plugins);
     const admin = await lrs.credential(['admin']);
     const school = await lrs.credential(['statements/write', 'people/login-links'], 'School LMS');
     const key = Buffer.from(school.split(' ')[1]!, 'base64').toString().split(':')[0]!;

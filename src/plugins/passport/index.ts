@@ -1,6 +1,8 @@
 import { definePlugin, type PluginContext, type PluginHooks } from '../../plugin-api';
+import { analyticsRoutes } from './analytics/routes';
 import { PRIVACY_STORES, PrivacyStore, type PrivacySettings } from './privacy';
 import { passportRoutes } from './routes';
+import { timelineForms } from './timeline-forms/routes';
 import { TIMELINE_NAV, timelinePage } from './timeline-page';
 import type { TimelineEntry } from './timeline-entries';
 import { PASSPORT_STORES, TimelineIndex } from './timeline-index';
@@ -19,7 +21,7 @@ export default definePlugin({
     scopes: {},
     stores: { ...PASSPORT_STORES, ...PRIVACY_STORES },
     jobs: [],
-    openapi: 'openapi.yaml',
+    openapi: ['openapi.yaml', 'timeline-forms/openapi.yaml'],
   },
   setup: setUpPassport,
 });
@@ -28,7 +30,10 @@ function setUpPassport(context: PluginContext): PluginHooks {
   const timeline = new TimelineIndex(context.store<TimelineEntry>('entries'), context.store('words'));
   const privacy = new PrivacyStore(context.store<PrivacySettings>('privacy'));
   return {
-    routes: passportRoutes({ timeline, privacy, people: context.people, jsonBody: context.http.jsonBody }).use(timelinePage({ timeline, privacy, people: context.people })),
+    routes: passportRoutes({ timeline, privacy, people: context.people, jsonBody: context.http.jsonBody })
+      .use(analyticsRoutes({ entries: context.store<TimelineEntry>('entries'), people: context.people }))
+      .use(timelinePage({ timeline, privacy, people: context.people, receipts: () => context.service('receipts') }))
+      .use(timelineForms({ privacy, people: context.people, statements: context.statements, receipts: () => context.service('receipts') })),
     nav: [TIMELINE_NAV],
     onEvents: (events) => timeline.apply(events),
   };

@@ -55,6 +55,17 @@ export class PrivacyStore {
   async replace(personId: string, privacy: PrivacySettings): Promise<void> {
     await this.settings.put(personId, privacy);
   }
+
+  /**
+   * Applies `change` to the person's settings and stores the result when it passes the PUT's checks,
+   * normalised as a PUT's (400 INVALID_PRIVACY_SETTINGS otherwise, nothing stored). Last write wins
+   * between concurrent changes.
+   */
+  async update(personId: string, change: (settings: PrivacySettings) => unknown): Promise<PrivacySettings> {
+    const changed = parsePrivacySettings(change(await this.of(personId)));
+    await this.replace(personId, changed);
+    return changed;
+  }
 }
 
 /** A PUT body checked and normalised (ids lower-cased where xAPI compares them so, duplicates dropped); 400 with the reason otherwise. */

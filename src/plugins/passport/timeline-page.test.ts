@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { loadAnchoringPlugin, TEST_STARKNET_ENV } from '../../../test-support/anchoring';
+import { InMemoryChain } from '../../../test-support/in-memory-chain';
 import { COMPLETED, PassportTestLrs, SCHOOL } from '../../../test-support/passport';
+import { csrfFieldOf } from '../../../test-support/people';
+import { loadPlugins } from '../../platform/plugins/load';
 
 /**
  * GET /plugins/passport/timeline over HTTP on the whole LRS (the shared passport harness):
@@ -41,6 +45,7 @@ const textOf = (html: string) =>
   html
     .replace(/<[^>]+>/g, ' ')
     .replace(/&#x27;|&#39;/g, "'")
+    .replace(/&quot;/g, '"')
     .replace(/\s+/g, ' ');
 const mainText = (html: string) => textOf(/<main[^>]*>([\s\S]*)<\/main>/.exec(html)![1]!);
 const olderLink = (html: string) => /<a href="([^"]+)" rel="next">/.exec(html)?.[1]?.replace(/&amp;/g, '&');
@@ -172,5 +177,195 @@ describe('the timeline page', () => {
     const home = await browser.get('/').set('Accept', HTML).expect(200);
     expect(home.text).toContain('href="/plugins/passport/timeline"');
     expect(home.text.match(/>Passport<\/a>/g)).toHaveLength(1);
+  });
+});
+
+/** Posts a timeline form as the page's own buttons do (the page's CSRF token unless `csrf` is given). */
+async function submit(browser: request.Agent, path: string, fields: Record<string, string>, csrf?: string) {
+  const token = csrf ?? csrfFieldOf(await timeline(browser));
+  return browser
+    .post(`${PAGE}/${path}`)
+    .set('Accept', HTML)
+    .type('form')
+    .send({ _csrf: token, ...fields });
+}
+const privacyOf = async (browser: request.Agent) => (await browser.get('/plugins/passport/api/privacy').set('Accept', 'application/json').expect(200)).body;
+/** The value of the button of form `form` on the page, for the item named `name`. */
+const buttonFor = (html: string, form: string, name: string) =>
+  new RegExp(`<button type="submit" form="${form}" name="[a-z]+" value="([^"]+)"[^>]*>[^<]*<span class="visually-hidden">: ${name}</span>`).exec(html)?.[1]?.replace(/&amp;/g, '&');
+
+describe('the timeline page\'s forms', () => {
+  it('hides an item and shows it again, returning to the same page and filters', async () => {
+    const { browser, identity } = await passport.signedIn();
+    const [quiz] = await passport.store([statement(identity, { object: activity('Secret quiz') })]);
+    await passport.store([statement(identity, { object: activity('Open quiz') })]);
+    const page = await timeline(browser, '?kind=interaction&q=quiz');
+    expect(buttonFor(page, 'passport-hide', 'Secret quiz')).toBe(quiz);
+    expect(page).toContain('<input type="hidden" name="return" value="kind=interaction&amp;q=quiz"/>');
+
+    const hidden = await submit(browser, 'hidden-items', { item: quiz!, return: 'kind=interaction&q=quiz' }, csrfFieldOf(page));
+    expect(hidden.status).toBe(303);
+    expect(hidden.headers.location).toBe(`${PAGE}?kind=interaction&q=quiz`);
+    expect((await privacyOf(browser)).hiddenItems).toEqual([quiz]);
+    const after = await timeline(browser, '?kind=interaction&q=quiz');
+    expect(mainText(after)).toContain('Secret quiz hidden');
+    expect(buttonFor(after, 'passport-show', 'Secret quiz')).toBe(quiz);
+    expect(buttonFor(after, 'passport-hide', 'Secret quiz')).toBeUndefined();
+    expect(mainText(after)).toContain('1 item hidden on its own');
+
+    const shown = await submit(browser, 'shown-items', { item: quiz! });
+    expect(shown.status).toBe(303);
+    expect(shown.headers.location).toBe(PAGE);
+    expect((await privacyOf(browser)).hiddenItems).toEqual([]);
+    expect(mainText(await timeline(browser))).not.toContain('Secret quiz hidden');
+  });
+
+  it('refuses a form without the CSRF token (403 INVALID_CSRF_TOKEN, a page for a browser) and changes nothing', async () => {
+    const { browser, identity } = await passport.signedIn();
+    const [quiz] = await passport.store([statement(identity, { object: activity('Guarded quiz') })]);
+    await timeline(browser);
+    for (const token of [undefined, 'forged']) {
+      const response = await browser
+        .post(`${PAGE}/hidden-items`)
+        .set('Accept', 'application/json')
+        .type('form')
+        .send({ item: quiz!, ...(token && { _csrf: token }) });
+      expect(response.status).toBe(403);
+      expect(response.body.code).toBe('INVALID_CSRF_TOKEN');
+    }
+    const page = await submit(browser, 'hidden-items', { item: quiz! }, 'forged');
+    expect(page.status).toBe(403);
+    expect(mainText(page.text)).toContain('This form has expired or did not come from this site');
+    expect((await privacyOf(browser)).hiddenItems).toEqual([]);
+  });
+
+  it('answers bad fields with a 400 that says why, and changes nothing', async () => {
+    const { browser, identity } = await passport.signedIn();
+    const [quiz] = await passport.store([statement(identity, { object: activity('Careful quiz') })]);
+    const csrf = csrfFieldOf(await timeline(browser));
+    const cases: Array<[string, Record<string, string>, RegExp]> = [
+      ['hidden-items', { item: 'not-a-uuid' }, /item/],
+      ['hidden-items', {}, /requires the parameter\(s\) item/],
+      ['hidden-items', { item: quiz!, extra: 'x' }, /Unknown parameter "extra"/],
+      ['hidden-items', { item: quiz!, return: 'kind=planet' }, /kind must be one of/],
+      ['hidden-categories', { kind: 'course', institution: 'x' }, /exactly one of kind, activity, institution/],
+      ['hidden-categories', { kind: 'planet' }, /must be one of course/],
+      ['shown-categories', { activity: 'a'.repeat(2101) }, /1 to 2100 characters/],
+    ];
+    for (const [path, fields, reason] of cases) {
+      const response = await submit(browser, path, fields, csrf);
+      expect([path, fields, response.status]).toEqual([path, fields, 400]);
+      expect(mainText(response.text)).toMatch(reason);
+    }
+    expect(await privacyOf(browser)).toEqual({ hiddenItems: [], hiddenCategories: { kinds: [], activities: [], institutions: [] } });
+  });
+
+  it('sends someone not signed in to sign in, changing nothing', async () => {
+    const response = await request(passport.lrs.app).post(`${PAGE}/hidden-items`).set('Accept', 'application/json').type('form').send({ item: randomUUID() });
+    expect(response.status).toBe(401);
+    expect(response.body.code).toBe('SIGN_IN_REQUIRED');
+  });
+
+  it('hides a whole institution, kind or course from the page, lists them under Privacy and shows them again', async () => {
+    const { browser, identity } = await passport.signedIn();
+    const course = `${SCHOOL}/courses/${randomUUID()}`;
+    await passport.store([statement(identity, { verb: { id: 'http://adlnet.gov/expapi/verbs/registered' }, object: activity('Physics', 'http://adlnet.gov/expapi/activities/course', course) })]);
+    await passport.store([statement(identity, { object: activity('Optics quiz'), ...within(course) })]);
+    await passport.store([statement(identity, { object: activity('College essay') })], passport.college);
+    await passport.store([statement(identity, { object: activity('Chess badge', 'http://activitystrea.ms/schema/1.0/badge') })]);
+    const page = await timeline(browser);
+    const college = /<option value="([^"]+)">College LMS<\/option><\/select><\/div><button type="submit" class="button--secondary">Hide/.exec(page)![1]!.replace(/&amp;/g, '&');
+    expect(buttonFor(page, 'passport-hide-activity', 'Physics')).toBe(course);
+
+    expect((await submit(browser, 'hidden-categories', { institution: college })).status).toBe(303);
+    expect((await submit(browser, 'hidden-categories', { kind: 'achievement' })).status).toBe(303);
+    expect((await submit(browser, 'hidden-categories', { activity: course })).status).toBe(303);
+    expect((await privacyOf(browser)).hiddenCategories).toEqual({ kinds: ['achievement'], activities: [course], institutions: [college] });
+
+    const hidden = await timeline(browser);
+    for (const name of ['Physics', 'Optics quiz', 'College essay', 'Chess badge']) expect(mainText(hidden)).toContain(`${name} hidden`);
+    expect(mainText(hidden)).toContain('Hidden with its category');
+    const privacy = textOf(hidden.slice(hidden.indexOf('id="passport-privacy"')));
+    expect(privacy).toContain('Kind: Achievement Show again');
+    expect(privacy).toContain('Activity: Physics Show again');
+    expect(privacy).toContain('Institution: College LMS Show again');
+    expect(buttonFor(hidden, 'passport-show-category', 'Institution: College LMS')).toBe(college);
+    const visible = mainText(await timeline(browser, '?includeHidden=false'));
+    expect(visible).not.toMatch(/Physics|Optics|College essay|Chess/);
+
+    expect((await submit(browser, 'shown-categories', { institution: college })).status).toBe(303);
+    expect((await submit(browser, 'shown-categories', { kind: 'achievement' })).status).toBe(303);
+    expect((await submit(browser, 'shown-categories', { activity: course })).status).toBe(303);
+    expect((await privacyOf(browser)).hiddenCategories).toEqual({ kinds: [], activities: [], institutions: [] });
+    expect(mainText(await timeline(browser))).not.toMatch(/(Physics|Optics quiz|College essay|Chess badge) hidden|Show again/);
+  });
+
+  it('lets the person select items for a share and share an achievement alone, with links to shares, analytics and export', async () => {
+    const { browser, identity } = await passport.signedIn();
+    const [quiz] = await passport.store([statement(identity, { object: activity('Shared quiz') })]);
+    const [badge] = await passport.store([statement(identity, { object: activity('Shared badge', 'http://activitystrea.ms/schema/1.0/badge') })]);
+    const [secret] = await passport.store([statement(identity, { object: activity('Unshared quiz') })]);
+    await submit(browser, 'hidden-items', { item: secret! });
+    const page = await timeline(browser);
+    expect(page).toMatch(/<form id="passport-share" method="post" action="\/plugins\/passport\/shares"[^>]*><input type="hidden" name="_csrf"/);
+    expect(page).toContain('name="expiresInDays" type="number" min="1" max="365" value="30"');
+    for (const id of [quiz, badge]) expect(page).toContain(`<input type="checkbox" form="passport-share" name="items" value="${id}"/>`);
+    expect(page).not.toContain(`name="items" value="${secret}"/>`);
+    expect(buttonFor(page, 'passport-share-one', 'Shared badge')).toBe(badge);
+    expect(buttonFor(page, 'passport-share-one', 'Shared quiz')).toBeUndefined();
+    expect(page).toMatch(/<form id="passport-share-one" method="post" action="\/plugins\/passport\/shares">/);
+    for (const href of ['/plugins/passport/shares', '/plugins/passport/analytics', '/plugins/passport/api/export']) expect(page).toContain(`<a href="${href}">`);
+    // Forms never nest: the items' controls name their form.
+    expect(/<form[^>]*>(?:(?!<\/form>)[\s\S])*<form/.test(page)).toBe(false);
+  });
+
+  it('says "Not anchored" on every item when anchoring is off', async () => {
+    const { browser, identity } = await passport.signedIn();
+    await passport.store([statement(identity, { object: activity('Plain quiz') })]);
+    expect(mainText(await timeline(browser))).toContain('Plain quiz');
+    expect(mainText(await timeline(browser))).toMatch(/Recorded by School LMS · Not anchored/);
+    expect(mainText(await timeline(browser))).not.toMatch(/Anchored|Anchoring pending/);
+  });
+});
+
+describe('the timeline page with anchoring on', () => {
+  let anchored: PassportTestLrs;
+  const anchorAll = async () => {
+    const job = anchored.lrs.services.plugins.find((plugin) => plugin.name === 'anchoring')!.jobs.find((entry) => entry.name === 'anchor')!.job;
+    for (let run = 0; run < 3; run++) await job.run(); // records and sends, confirms, finds nothing more
+  };
+  beforeAll(async () => {
+    const env = { ...TEST_STARKNET_ENV, ANCHOR_CRON: '0 0 1 1 *' };
+    const others = loadPlugins('all', env).filter(({ plugin }) => plugin.manifest.name !== 'anchoring');
+    anchored = await PassportTestLrs.start(env, [...others, loadAnchoringPlugin(env, { chain: new InMemoryChain() })]);
+  });
+  afterAll(() => anchored?.close());
+
+  it('shows anchored items with a link to their receipt (the owner\'s only) and the others as pending', async () => {
+    const { browser, identity } = await anchored.signedIn();
+    const other = await anchored.signedIn();
+    const [early] = await anchored.store([statement(identity, { object: activity('Anchored quiz') })]);
+    await anchorAll();
+    const [late] = await anchored.store([statement(identity, { object: activity('Recent quiz') })]);
+
+    const html = await timeline(browser);
+    expect(mainText(html)).toMatch(/Anchored quiz .*Recorded by School LMS · Anchored \( receipt \)/);
+    expect(mainText(html)).toMatch(/Recent quiz .*Recorded by School LMS · Anchoring pending/);
+    expect(html).toContain(`<a href="/plugins/passport/receipts/${early}">receipt</a>`);
+    expect(html).not.toContain(`/plugins/passport/receipts/${late}`);
+
+    const receipt = await browser.get(`/plugins/passport/receipts/${early}`).set('Accept', 'application/json');
+    expect(receipt.status).toBe(200);
+    expect(receipt.body).toMatchObject({ statementId: early });
+    for (const [who, id] of [
+      [browser, late],
+      [other.browser, early],
+      [browser, randomUUID()],
+    ] as const) {
+      const refused = await who.get(`/plugins/passport/receipts/${id}`).set('Accept', 'application/json');
+      expect(refused.status).toBe(404);
+      expect(refused.body.code).toBe('RECEIPT_NOT_FOUND');
+    }
+    expect((await browser.get('/plugins/passport/receipts/nope').set('Accept', 'application/json')).status).toBe(400);
   });
 });

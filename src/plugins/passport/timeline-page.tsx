@@ -1,48 +1,58 @@
 import { Router, type Request } from 'express';
-import { createContext } from 'preact';
-import { useContext } from 'preact/hooks';
-import { i18n, renderPage, usePage, webPage, type Locale, type NavItem, type PeopleForPlugins } from '../../plugin-api';
+import { csrfToken, i18n, renderPage, usePage, webPage, type Locale, type NavItem, type PeopleForPlugins, type StatementReceipts } from '../../plugin-api';
 import { passportMessages } from './messages';
 import { isHidden, type PrivacyStore } from './privacy';
 import { encodeCursor, itemsQuery, signedInTimelinePage } from './routes';
 import { TIMELINE_KINDS, type TimelineEntry, type TimelineResult } from './timeline-entries';
+import { anchoringOf } from './timeline-forms/anchoring';
+import { TIMELINE_PAGE_PATH, timelineQueryString, timelineUrl } from './timeline-forms/links';
+import { AnchoringState, ItemActions, ItemForms, PageStateContext, PassportLinks, PrivacySection, ShareForm, usePageState, type PageState } from './timeline-forms/page-forms';
 import type { TimelineFilter, TimelineIndex } from './timeline-index';
 
-export const TIMELINE_PAGE_PATH = '/plugins/passport/timeline';
+export { TIMELINE_PAGE_PATH };
 export const TIMELINE_NAV: NavItem = { href: TIMELINE_PAGE_PATH, label: { en: 'Passport', es: 'Pasaporte' } };
 
 /** Query parameters of the page that are not the timeline's: the web shell's language switch. */
 const PAGE_ONLY_PARAMETERS = new Set(['lang']);
 
-/** The statement ids on this page that the person hid (privacy.ts): shown to them with a badge. */
-const HiddenItems = createContext<Set<string>>(new Set());
-
 export interface TimelinePageOptions {
   timeline: TimelineIndex;
   privacy: PrivacyStore;
   people: PeopleForPlugins;
+  /** The anchoring plugin's receipts service, looked up per request (undefined while anchoring is off). */
+  receipts: () => StatementReceipts | undefined;
 }
 
 /**
  * GET /plugins/passport/timeline: the signed-in person's timeline as a web page, from the same index and
  * query parameters as GET /api/items. Items are nested under the course, class or session they
  * name in contextActivities (parent first, then grouping) when that activity is on the same page.
+ * Each item shows its anchoring and has buttons to hide or show it and a box to select it for a share.
  */
-export function timelinePage({ timeline, privacy, people }: TimelinePageOptions): Router {
+export function timelinePage({ timeline, privacy, people, receipts }: TimelinePageOptions): Router {
   const router = Router();
   router.get('/timeline', webPage(), people.requireSignIn(), async (req, res) => {
     const query = itemsQuery(formQuery(req));
     const { filter, cursor, includeHidden } = query;
     const { page, settings } = await signedInTimelinePage({ timeline, privacy, people }, req, query);
-    const hidden = new Set(page.entries.filter((entry) => isHidden(entry, settings)).map((entry) => entry.statementId));
+    const state: PageState = {
+      settings,
+      hidden: new Set(page.entries.filter((entry) => isHidden(entry, settings)).map((entry) => entry.statementId)),
+      anchoring: await anchoringOf(
+        receipts(),
+        page.entries.map((entry) => entry.statementId),
+      ),
+      returnQuery: timelineQueryString({ filter, includeHidden, cursor: cursor === undefined ? undefined : encodeCursor(cursor) }),
+      csrf: csrfToken(res),
+    };
     const m = passportMessages(i18n(res).locale);
-    const older = page.next === undefined ? undefined : pageLink(filter, includeHidden, encodeCursor(page.next));
+    const older = page.next === undefined ? undefined : timelineUrl(timelineQueryString({ filter, includeHidden, cursor: encodeCursor(page.next) }));
     renderPage(res, {
       title: m.title,
       body: (
-        <HiddenItems.Provider value={hidden}>
+        <PageStateContext.Provider value={state}>
           <Timeline entries={page.entries} filter={filter} older={older} paged={cursor !== undefined} />
-        </HiddenItems.Provider>
+        </PageStateContext.Provider>
       ),
     });
   });
@@ -52,16 +62,6 @@ export function timelinePage({ timeline, privacy, people }: TimelinePageOptions)
 /** The GET form sends empty fields for "any": those, and the language switch, are no filters. */
 function formQuery(req: Request): Request['query'] {
   return Object.fromEntries(Object.entries(req.query).filter(([name, value]) => value !== '' && !PAGE_ONLY_PARAMETERS.has(name)));
-}
-
-function pageLink(filter: TimelineFilter, includeHidden: boolean, cursor: string): string {
-  const query = new URLSearchParams();
-  if (filter.kind !== undefined) query.set('kind', filter.kind);
-  if (filter.institution !== undefined) query.set('institution', filter.institution);
-  if (filter.q !== undefined) query.set('q', filter.q);
-  if (!includeHidden) query.set('includeHidden', 'false');
-  query.set('cursor', cursor);
-  return `${TIMELINE_PAGE_PATH}?${query}`;
 }
 
 /** An item of the page and the items nested under its activity. */
@@ -111,12 +111,22 @@ function isWithin(candidate: TimelineNode, node: TimelineNode, byActivity: Map<s
 }
 
 function Timeline({ entries, filter, older, paged }: { entries: TimelineEntry[]; filter: TimelineFilter; older?: string; paged: boolean }) {
-  const m = passportMessages(usePage().locale);
+  const { locale } = usePage();
+  const m = passportMessages(locale);
   return (
     <>
       <p class="lead">{m.lead}</p>
+      <PassportLinks />
       <Filters filter={filter} institutions={institutionsOf(entries)} />
-      {entries.length === 0 ? <p>{m.empty}</p> : <Nodes nodes={timelineTree(entries)} />}
+      {entries.length === 0 ? (
+        <p>{m.empty}</p>
+      ) : (
+        <>
+          <ShareForm />
+          <Nodes nodes={timelineTree(entries)} />
+          <ItemForms />
+        </>
+      )}
       {(paged || older !== undefined) && (
         <nav aria-label={m.paging}>
           <ul class="timeline-paging">
@@ -135,8 +145,16 @@ function Timeline({ entries, filter, older, paged }: { entries: TimelineEntry[];
           </ul>
         </nav>
       )}
+      <PrivacySection activityNames={activityNamesOf(entries, locale)} institutionNames={institutionsOf(entries)} />
     </>
   );
+}
+
+/** The names of the activities on this page, by id. */
+function activityNamesOf(entries: TimelineEntry[], locale: Locale): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const entry of entries) if (entry.object.id !== undefined) names.set(entry.object.id, activityName(entry, locale));
+  return names;
 }
 
 /** The institutions the select offers: those of this page, and the one filtered by. */
@@ -204,6 +222,7 @@ function Node({ node }: { node: TimelineNode }) {
         <Headline entry={node.entry} /> ({m.itemsIn(node.children.length)})
       </summary>
       <Details entry={node.entry} />
+      <ItemActions entry={node.entry} name={activityName(node.entry, usePage().locale)} />
       <Nodes nodes={node.children} />
     </details>
   );
@@ -214,6 +233,7 @@ function Item({ entry }: { entry: TimelineEntry }) {
     <>
       <Headline entry={entry} />
       <Details entry={entry} />
+      <ItemActions entry={entry} name={activityName(entry, usePage().locale)} />
     </>
   );
 }
@@ -225,7 +245,7 @@ function Headline({ entry }: { entry: TimelineEntry }) {
     <>
       <span class="timeline__kind">{m.kinds[entry.kind]}</span> <strong>{inLanguage(entry.verb.display, locale) ?? lastSegment(entry.verb.id)}</strong>{' '}
       <span class="timeline__activity">{activityName(entry, locale)}</span>
-      {useContext(HiddenItems).has(entry.statementId) && (
+      {usePageState().hidden.has(entry.statementId) && (
         <>
           {' '}
           <span class="badge">{m.hidden}</span>
@@ -242,7 +262,7 @@ function Details({ entry }: { entry: TimelineEntry }) {
   return (
     <p class="timeline__details">
       <time datetime={entry.stored}>{new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(entry.stored))}</time>
-      {results.length > 0 && ` · ${results.join(' · ')}`} · {m.assertedBy} {entry.institutionName ?? entry.institution}
+      {results.length > 0 && ` · ${results.join(' · ')}`} · {m.assertedBy} {entry.institutionName ?? entry.institution} · <AnchoringState statementId={entry.statementId} />
     </p>
   );
 }
