@@ -1,5 +1,4 @@
 import { definePlugin, type PluginContext, type PluginHooks } from '../../plugin-api';
-import { analyticsRoutes } from './analytics/routes';
 import { PRIVACY_STORES, PrivacyStore, type PrivacySettings } from './privacy';
 import { passportRoutes } from './routes';
 import { timelineForms } from './timeline-forms/routes';
@@ -31,7 +30,6 @@ function setUpPassport(context: PluginContext): PluginHooks {
   const privacy = new PrivacyStore(context.store<PrivacySettings>('privacy'));
   return {
     routes: passportRoutes({ timeline, privacy, people: context.people, jsonBody: context.http.jsonBody })
-      .use(analyticsRoutes({ entries: context.store<TimelineEntry>('entries'), people: context.people }))
       .use(timelinePage({ timeline, privacy, people: context.people, receipts: () => context.service('receipts') }))
       .use(timelineForms({ privacy, people: context.people, statements: context.statements, receipts: () => context.service('receipts') })),
     nav: [TIMELINE_NAV],
