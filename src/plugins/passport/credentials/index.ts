@@ -6,6 +6,7 @@
 export type { AchievementItem, ShareItem } from './achievement';
 export { ACHIEVEMENT_CAP, CREDENTIAL_STORES, PassportIssuer, type IssuerOptions, type ShareInput } from './issuer';
 export { credentialRoutes, verifierScriptPath } from './routes';
+export { setUpCredentials, type PassportCredentials } from './setup';
 export { readCredentialSettings, type CredentialSettings } from './settings';
 export { STATUS_LIST_LENGTH, type StatusList } from './status-list';
 export type { FetchJson, JsonObject, ShareVerification, Signed, VerificationResult, VerifyShareOptions } from './vc-bundle';

@@ -78,7 +78,7 @@ export class PassportIssuer {
     const achievements = input.items
       .filter(isAchievement)
       .slice(0, ACHIEVEMENT_CAP)
-      .map((item) => this.sign(achievementCredential(item, this, this.openBadgesContext(), { validFrom, validUntil: input.expiresAt, credentialStatus })));
+      .map((item) => this.signOpenBadge(achievementCredential(item, this, this.openBadgesContext(), { validFrom, validUntil: input.expiresAt, credentialStatus })));
     const bundle = vcBundle();
     return bundle.signPresentation({
       id: `urn:uuid:${randomUUID()}`,
@@ -94,7 +94,7 @@ export class PassportIssuer {
   /** One signed OB 3.0 AchievementCredential (the export), revocable when given a status index. */
   async achievementCredential(item: ShareItem, options: { statusIndex?: number; validUntil?: Date } = {}): Promise<Signed> {
     if (!isAchievement(item)) throw new TypeError('an AchievementCredential needs an item with an achievement');
-    return this.sign(
+    return this.signOpenBadge(
       achievementCredential(item, this, this.openBadgesContext(), {
         validFrom: new Date(),
         ...(options.validUntil !== undefined && { validUntil: options.validUntil }),
@@ -117,6 +117,12 @@ export class PassportIssuer {
   private sign(credential: JsonObject): Promise<Signed> {
     const issued: JsonObject = { issuer: this.did, validFrom: new Date().toISOString(), ...credential };
     return vcBundle().signCredential({ credential: issued, key: this.key, loader: this.loader });
+  }
+
+  /** OB 3.0's schema wants `proof` as an array: the same proof (VC 2.0 allows both; the signature does not cover it). */
+  private async signOpenBadge(credential: JsonObject): Promise<Signed> {
+    const signed = await this.sign(credential);
+    return { ...signed, proof: [signed.proof].flat() };
   }
 
   private shareCredential(input: ShareInput, validFrom: Date, credentialStatus: JsonObject): JsonObject {

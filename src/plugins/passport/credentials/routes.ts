@@ -13,28 +13,30 @@ const STATUS_LIST_MAX_AGE_S = 30;
 const DID_DOCUMENT_MAX_AGE_S = 300;
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
+const SCRIPT_PATH = '/static/verify.js';
+
 interface VerifierScript {
-  file: string;
+  version: string;
   source: Buffer;
 }
 
 let verifierScript: VerifierScript | undefined;
 
-/** The browser verifier bundle, named by its content's hash so that it can be cached for ever. */
+/** The browser verifier bundle and its content version (read once). */
 function browserVerifier(): VerifierScript {
   if (verifierScript === undefined) {
     const source = readFileSync(BROWSER_BUNDLE);
-    verifierScript = { file: `verify-${createHash('sha256').update(source).digest('hex').slice(0, 16)}.js`, source };
+    verifierScript = { version: createHash('sha256').update(source).digest('hex').slice(0, 16), source };
   }
   return verifierScript;
 }
 
 /**
- * The path of the browser verifier (an ES module exporting verifyShare) for a share page's
- * `<script type="module">` or `import`: /plugins/passport/static/verify-<hash>.js.
+ * The URL path of the browser verifier (an ES module exporting verifyShare and didOf) for a share
+ * page's module script: /plugins/passport/static/verify.js?v=<content hash>, cached for good.
  */
 export function verifierScriptPath(): string {
-  return `/plugins/passport/static/${browserVerifier().file}`;
+  return `/plugins/passport${SCRIPT_PATH}?v=${browserVerifier().version}`;
 }
 
 /**
@@ -52,9 +54,9 @@ export function credentialRoutes(issuer: PassportIssuer): Router {
     const credential = await issuer.statusList.credential();
     publicDocument(res, STATUS_LIST_MAX_AGE_S).json(credential);
   });
-  router.get('/static/:file', (req, res) => {
-    if (req.params.file !== script.file) throw new NotFoundError('No such script (the verifier is named by its hash).', 'SCRIPT_NOT_FOUND');
-    res.set('Cache-Control', IMMUTABLE).type('text/javascript').send(script.source);
+  // As the web shell's stylesheet: the current version's URL is cached for a year, any other revalidates (ETag).
+  router.get(SCRIPT_PATH, (req, res) => {
+    res.set('Cache-Control', req.query.v === script.version ? IMMUTABLE : 'no-cache').type('text/javascript').send(script.source);
   });
   return router;
 }

@@ -8,9 +8,9 @@ import path from 'node:path';
 
 export type JsonObject = { [key: string]: unknown };
 
-/** A credential or presentation with its Data Integrity proof. */
+/** A credential or presentation with its Data Integrity proof (or proofs). */
 export interface Signed extends JsonObject {
-  proof: JsonObject;
+  proof: JsonObject | JsonObject[];
 }
 
 export interface LoadedDocument {
