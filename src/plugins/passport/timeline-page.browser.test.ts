@@ -56,4 +56,42 @@ describeInBrowser('The passport timeline page, in a real browser', () => {
     await expectAccessible(page);
     expect(opened.problems()).toEqual([]);
   });
+
+  it.each(['en', 'es'] as const)('hides an item with its button, shows the badge, and shares two selected items (%s)', async (lang) => {
+    const agent = { account: { homePage: SCHOOL, name: `learner-${randomUUID()}` } };
+    await storeTimeline(agent);
+    const { url } = (await request(passport.lrs.app).post('/people/login-links').set('Authorization', passport.school).send({ agent }).expect(201)).body;
+    const opened = await session.open(`${new URL(url).pathname}?lang=${lang}`);
+    const { page } = opened;
+    await page.locator('main button[type="submit"]').click();
+    await page.waitForURL(/\/me$/);
+    const name = (text: string) => (lang === 'es' ? `${text} (es)` : text);
+    /** A control's accessible name: its action, then the item's name (visually hidden, so the browser may put a space before it). */
+    const named = (action: string, item: string) => new RegExp(`^${action}\\s*: ${name(item).replace(/[()]/g, '\\$&')}$`);
+    const m = lang === 'es' ? { hide: 'Ocultar', hidden: 'oculto', show: 'Mostrar', select: 'Seleccionar', share: 'Compartir la selección' } : { hide: 'Hide', hidden: 'hidden', show: 'Show', select: 'Select', share: 'Share selected' };
+
+    await page.goto('/plugins/passport/timeline?kind=achievement');
+    const badge = page.locator('li.timeline__item', { hasText: name('Algebra badge') });
+    expect(await badge.locator('.badge').count()).toBe(0);
+    await page.getByRole('button', { name: named(m.hide, 'Algebra badge') }).click();
+    await page.waitForURL(/\/plugins\/passport\/timeline\?kind=achievement$/);
+    expect(await badge.locator('.badge').textContent()).toBe(m.hidden);
+    expect(await page.getByRole('button', { name: named(m.show, 'Algebra badge') }).count()).toBe(1);
+    await expectAccessible(page);
+
+    await page.goto('/plugins/passport/timeline');
+    await page.locator('summary', { hasText: name('Tutoring') }).click();
+    await page.getByRole('checkbox', { name: named(m.select, 'Question one') }).check();
+    await page.getByRole('checkbox', { name: named(m.select, 'Question two') }).check();
+    expect(await page.getByRole('checkbox', { name: named(m.select, 'Algebra badge') }).count()).toBe(0); // hidden: never shared
+    await expectAccessible(page);
+    const [posted] = await Promise.all([page.waitForRequest((sent) => sent.method() === 'POST'), page.getByRole('button', { name: m.share, exact: true }).click()]);
+    expect(new URL(posted.url()).pathname).toBe('/plugins/passport/shares');
+    const form = new URLSearchParams(posted.postData() ?? '');
+    expect(form.getAll('items')).toHaveLength(2);
+    expect(form.get('expiresInDays')).toBe('30');
+    expect(form.get('_csrf')).toBeTruthy();
+    await page.waitForLoadState();
+    expect(opened.problems().filter((problem) => !problem.includes('/plugins/passport/shares'))).toEqual([]);
+  });
 });
