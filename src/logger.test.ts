@@ -8,6 +8,8 @@ describe('redactUrl', () => {
   it.each([
     ['/sign-in/link/abcDEF123_-x', '/sign-in/link/[redacted]'],
     ['/sign-in/link/abc?lang=es', '/sign-in/link/[redacted]?lang=es'],
+    ['/plugins/passport/s/Zm9vYmFy_-1?lang=es', '/plugins/passport/s/[redacted]?lang=es'],
+    ['/plugins/passport/shares/Zm9vYmFy', '/plugins/passport/shares/Zm9vYmFy'],
     ['/sign-in/callback?code=c0de&state=s7&iss=http%3A%2F%2Fidp', '/sign-in/callback?code=[redacted]&state=[redacted]&iss=http%3A%2F%2Fidp'],
     ['/xapi/statements?agent=%7B%22mbox%22%3A%22mailto%3Aa%40b.c%22%7D&limit=5', '/xapi/statements?agent=[redacted]&limit=5'],
     ['/xapi/activities/state?activityId=x&agent=a&stateId=s', '/xapi/activities/state?activityId=[redacted]&agent=[redacted]&stateId=[redacted]'],

@@ -63,8 +63,12 @@ export const requestLogSerializers = {
 
 /** Fields holding URLs, whose secrets and personal data only are redacted. */
 const URL_FIELDS = new Set(['url', 'location']);
-/** Path segments that are secrets: the token of a login link (/sign-in/link/{token}). */
-const SECRET_PATH = /^(\/sign-in\/link\/)[^/?#]+/;
+/**
+ * Path segments that are secrets: the token of a login link (/sign-in/link/{token}) and of a
+ * plugin's secret links, which the plugin API asks plugins to put under /plugins/<name>/s/{token}
+ * (the passport's shares).
+ */
+const SECRET_PATH = /^(\/sign-in\/link\/|\/plugins\/[a-z][a-z0-9-]*\/s\/)[^/?#]+/;
 /**
  * Query parameters whose values may be logged: they name no person and hold no secret. Every other
  * value (an xAPI `agent` filter's email, an OpenID Connect `code`, a document id…) is redacted, so

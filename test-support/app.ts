@@ -28,7 +28,7 @@ export async function createTestLrs(env: Record<string, string> = {}, plugins?: 
   const logger = pino({ level: 'silent' });
   const config = loadConfig(env);
   const services = await createServices(storage, logger, {
-    lrsHomePage: 'http://lrs.test/',
+    lrsHomePage: config.publicUrl ?? 'http://lrs.test/',
     plugins: plugins ?? loadPlugins(config.plugins, env),
     jsonBodyLimitBytes: config.jsonBodyLimitBytes,
   });

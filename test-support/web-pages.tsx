@@ -107,6 +107,17 @@ function demoPages(): Router {
     allowFormTarget(res, 'https://id.example.org:8443/authorize?client=keiko');
     renderPage(res, { title: 'Sign in elsewhere', body: <p>A form whose handler redirects to a provider.</p> });
   });
+  router.get('/scripted', (_req, res) => {
+    renderPage(res, {
+      title: 'Scripted',
+      body: <p>A page that loads a script of its own.</p>,
+      scripts: ['/static/demo.js?v=1'],
+      meta: [{ property: 'og:title', content: 'A "card" <title>' }],
+    });
+  });
+  router.get('/script-elsewhere', (_req, res) => {
+    renderPage(res, { title: 'Scripted', body: <p>Never sent.</p>, scripts: ['//cdn.example.org/lib.js'] });
+  });
   router.get('/bad-form-target', (_req, res) => {
     allowFormTarget(res, 'javascript:alert(1)');
     renderPage(res, { title: 'Never', body: null });

@@ -249,7 +249,11 @@ export interface PluginHttp {
 
 /** What a plugin's setup returns. Every hook is optional. */
 export interface PluginHooks {
-  /** Mounted under /plugins/<name>/. Every route must be in the manifest's OpenAPI fragment. */
+  /**
+   * Mounted under /plugins/<name>/. Every route must be in the manifest's OpenAPI fragment. A link
+   * that is itself a secret (a bearer token in the path) goes under /plugins/<name>/s/<token>: the
+   * request log redacts that segment.
+   */
   routes?: Router;
   /** Links to its pages (under /plugins/<name>/) in the web shell's header, in English and Spanish. */
   nav?: NavItem[];

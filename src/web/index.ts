@@ -9,7 +9,7 @@ export { renderNotFound, webErrorHandler, webNotFound, type WebNotFoundOptions }
 export { DEFAULT_LOCALE, defineMessages, LOCALES, type Locale, type LocalizedText, type Messages } from './i18n';
 export { SIGN_IN_PATH, SIGN_OUT_PATH } from './layout';
 export { usePage, type PageContextValue } from './page-context';
-export { renderPage, webPage, type PageOptions } from './render-page';
+export { renderPage, webPage, type PageMeta, type PageOptions } from './render-page';
 export { webRoutes, type WebOptions } from './routes';
 export { allowFormTarget, CONTENT_SECURITY_POLICY } from './security-headers';
 export { i18n, setViewer, type NavItem, type Viewer } from './web-state';

@@ -3,6 +3,7 @@ import { CsrfField } from './csrf';
 import { LOCALES, type Locale } from './i18n';
 import { usePage } from './page-context';
 import { STYLESHEET_HREF } from './static-files';
+import type { PageMeta } from './render-page';
 import type { NavItem } from './web-state';
 
 export const SIGN_IN_PATH = '/sign-in';
@@ -17,11 +18,14 @@ export interface LayoutProps {
   description?: string;
   /** Links after Home in the header's navigation. */
   nav: NavItem[];
+  /** Module scripts of this origin (PageOptions.scripts). */
+  scripts?: string[];
+  meta?: PageMeta[];
   children: ComponentChildren;
 }
 
 /** The whole document: skip link, header (site name, navigation, account, language), main, footer. */
-export function Layout({ title, description, nav, children }: LayoutProps) {
+export function Layout({ title, description, nav, scripts = [], meta = [], children }: LayoutProps) {
   const { locale, t } = usePage();
   return (
     <html lang={locale}>
@@ -30,8 +34,14 @@ export function Layout({ title, description, nav, children }: LayoutProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} · ${t.site.name}`}</title>
         {description && <meta name="description" content={description} />}
+        {meta.map(({ property, content }) => (
+          <meta property={property} content={content} />
+        ))}
         <link rel="stylesheet" href={STYLESHEET_HREF} />
         <link rel="icon" href="data:," />
+        {scripts.map((src) => (
+          <script type="module" src={src} />
+        ))}
       </head>
       <body>
         <a class="skip-link" href="#main">

@@ -19,6 +19,18 @@ export interface PageOptions {
   description?: string;
   /** Links of this page in the header, after the site's (webRoutes' siteNav). */
   nav?: NavItem[];
+  /**
+   * Module scripts of this origin (paths starting with one `/`) the page loads; only then does its
+   * CSP allow scripts and fetches, both to this origin only. A page must work without them.
+   */
+  scripts?: string[];
+  /** `<meta property content>` in the head, e.g. OpenGraph's og:title for link previews. */
+  meta?: PageMeta[];
+}
+
+export interface PageMeta {
+  property: string;
+  content: string;
 }
 
 /**
@@ -39,6 +51,8 @@ export function webPage(): RequestHandler {
 export function renderPage(res: Response, options: PageOptions): void {
   const state = webState(res);
   state.isPage = true;
+  const scripts = sameOriginPaths(options.scripts ?? []);
+  state.runsScripts = scripts.length > 0;
   const { locale, t } = i18n(res);
   const url = new URL(res.req.originalUrl, 'http://keiko.invalid');
   const page: PageContextValue = {
@@ -51,7 +65,7 @@ export function renderPage(res: Response, options: PageOptions): void {
   };
   const html = renderToString(
     <PageContext.Provider value={page}>
-      <Layout title={options.title} description={options.description} nav={[...state.siteNav, ...(options.nav ?? [])]}>
+      <Layout title={options.title} description={options.description} nav={[...state.siteNav, ...(options.nav ?? [])]} scripts={scripts} meta={options.meta ?? []}>
         {options.body}
       </Layout>
     </PageContext.Provider>,
@@ -62,6 +76,12 @@ export function renderPage(res: Response, options: PageOptions): void {
     .status(options.status ?? 200)
     .set({ 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' })
     .send(`<!DOCTYPE html>\n${html}`);
+}
+
+function sameOriginPaths(paths: string[]): string[] {
+  const elsewhere = paths.find((path) => !/^\/(?![/\\])/.test(path));
+  if (elsewhere !== undefined) throw new TypeError(`A page's scripts must be paths on this origin, not ${elsewhere}`);
+  return paths;
 }
 
 /** This request's URL (path and query) with `lang` set to each language. */

@@ -3,13 +3,15 @@ import { webState } from './web-state';
 
 /**
  * The Content-Security-Policy of every web response: only this origin's stylesheet and images (and
- * data: images), no script at all, forms post only here (and to the origins a page allowed with
- * allowFormTarget), never framed. Style attributes are blocked too (style-src without
- * 'unsafe-inline'): style with classes in keiko.css.
+ * data: images), no script at all — except on a page that asks for its own (PageOptions.scripts),
+ * which gets this origin's scripts and fetches to this origin, still nothing inline — forms post only
+ * here (and to the origins a page allowed with allowFormTarget), never framed. Style attributes are
+ * blocked too (style-src without 'unsafe-inline'): style with classes in keiko.css.
  */
-export function contentSecurityPolicy(formTargets: readonly string[] = []): string {
+export function contentSecurityPolicy(formTargets: readonly string[] = [], runsScripts = false): string {
   return [
     "default-src 'none'",
+    ...(runsScripts ? ["script-src 'self'", "connect-src 'self'"] : []),
     "style-src 'self'",
     "img-src 'self' data:",
     ["form-action 'self'", ...formTargets].join(' '),
@@ -30,7 +32,7 @@ export function allowFormTarget(res: Response, url: string): void {
   if (protocol !== 'https:' && protocol !== 'http:') throw new TypeError(`A form target must be an http(s) URL, not ${protocol}`);
   const state = webState(res);
   if (!state.formTargets.includes(origin)) state.formTargets.push(origin);
-  if (res.hasHeader('Content-Security-Policy')) res.setHeader('Content-Security-Policy', contentSecurityPolicy(state.formTargets));
+  if (res.hasHeader('Content-Security-Policy')) res.setHeader('Content-Security-Policy', contentSecurityPolicy(state.formTargets, state.runsScripts));
 }
 
 /**
@@ -48,5 +50,6 @@ const SECURITY_HEADERS: Record<string, string> = {
 
 export function setSecurityHeaders(res: Response): void {
   res.set(SECURITY_HEADERS);
-  res.set('Content-Security-Policy', contentSecurityPolicy(webState(res).formTargets));
+  const { formTargets, runsScripts } = webState(res);
+  res.set('Content-Security-Policy', contentSecurityPolicy(formTargets, runsScripts));
 }

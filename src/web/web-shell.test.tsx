@@ -122,6 +122,25 @@ describe('form targets', () => {
   });
 });
 
+describe('page scripts and meta', () => {
+  it('lets a page load scripts of this origin, allowing them and fetches to this origin in its CSP only', async () => {
+    const response = await page('/demo/scripted');
+    expect(response.headers['content-security-policy']).toBe(
+      "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    );
+    expect(response.text).toContain('<script type="module" src="/static/demo.js?v=1"></script>');
+    expect(response.text).toContain('<meta property="og:title" content="A &quot;card&quot; &lt;title>"/>');
+    expect((await page('/demo/form')).headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+  });
+
+  it('refuses a script from anywhere else (a bug of the page: 500, no script allowed)', async () => {
+    const response = await page('/demo/script-elsewhere');
+    expect(response.status).toBe(500);
+    expect(response.text).not.toContain('cdn.example.org');
+    expect(response.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+  });
+});
+
 describe('the stylesheet', () => {
   it('is linked by its content version and cached for good at that URL', async () => {
     const home = await page('/');

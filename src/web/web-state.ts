@@ -25,13 +25,15 @@ interface WebState {
   csrfSecret?: string;
   /** Origins this response's forms may lead to besides Keiko (allowFormTarget). */
   formTargets: string[];
+  /** The page loads same-origin scripts (PageOptions.scripts): its CSP allows them and their fetches to this origin. */
+  runsScripts: boolean;
 }
 
 const ONE_YEAR_MS = 365 * 24 * 3600 * 1000;
 
 export function webState(res: Response): WebState {
   const locals = res.locals as { keikoWeb?: WebState };
-  locals.keikoWeb ??= { isPage: false, siteNav: [], formTargets: [] };
+  locals.keikoWeb ??= { isPage: false, siteNav: [], formTargets: [], runsScripts: false };
   return locals.keikoWeb;
 }
 
