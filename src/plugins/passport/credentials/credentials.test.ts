@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express from 'express';
 import request from 'supertest';
 import type { StoredStatement } from '../../../plugin-api';
-import { openTestBackend, type TestBackend } from '../../../../test-support/backends';
+import { openTestBackend, TEST_ENGINES, type TestBackend } from '../../../../test-support/backends';
 import type { ShareItem } from './achievement';
 import { ACHIEVEMENT_CAP, PassportIssuer } from './issuer';
 import type { StoredSigningKey } from './keys';
@@ -26,8 +26,8 @@ const fetchOverHttp: FetchJson = async (url) => {
   return response.body as unknown;
 };
 
-async function collections(name = `c${randomUUID().slice(0, 8)}`) {
-  const store = backend.backend.collections;
+async function collections(on: TestBackend = backend, name = `c${randomUUID().slice(0, 8)}`) {
+  const store = on.backend.collections;
   return {
     keys: await store.open<StoredSigningKey>(name, 'credential-keys'),
     statusLists: await store.open<StatusListDocument>(name, 'status-lists'),
@@ -229,37 +229,45 @@ describe('a share verifies with @digitalbazaar/vc alone', () => {
   });
 });
 
-describe('the signing key', () => {
-  it('is generated once when instances open together, and kept', async () => {
-    const stores = await collections();
+describe('the status list', () => {
+  it('refuses an index outside the list', async () => {
+    await expect(issuer.statusList.revoke(131_072)).rejects.toThrow(RangeError);
+    expect(() => issuer.statusList.entry(-1)).toThrow(RangeError);
+  });
+});
+
+describe.each(TEST_ENGINES)('instances sharing a %s store', (engine) => {
+  let stored: TestBackend;
+  beforeAll(async () => {
+    stored = await openTestBackend(engine);
+  });
+  afterAll(() => stored.dispose());
+
+  const keyOf = (opened: PassportIssuer) => (opened.didDocument() as { verificationMethod: Array<{ publicKeyMultibase: string }> }).verificationMethod[0]!.publicKeyMultibase;
+
+  it('generate the signing key once when they open together, and keep it', async () => {
+    const stores = await collections(stored);
     const opened = await Promise.all(Array.from({ length: 6 }, () => PassportIssuer.open({ ...stores, publicUrl: PUBLIC_URL })));
-    const keyOf = (opening: PassportIssuer) => (opening.didDocument() as { verificationMethod: Array<{ publicKeyMultibase: string }> }).verificationMethod[0]!.publicKeyMultibase;
     expect(new Set(opened.map(keyOf)).size).toBe(1);
     expect(keyOf(await PassportIssuer.open({ ...stores, publicUrl: PUBLIC_URL }))).toBe(keyOf(opened[0]!));
     expect(await stores.keys.count()).toBe(1);
   });
 
-  it('comes from PASSPORT_SIGNING_KEY when given, and is not stored', async () => {
+  it('take the key from PASSPORT_SIGNING_KEY when given, and store none', async () => {
     const generated = await vcBundle().generateKey({ id: 'x#key-1', controller: 'x' });
-    const stores = await collections();
+    const stores = await collections(stored);
     const opened = await PassportIssuer.open({ ...stores, publicUrl: PUBLIC_URL, signingKey: generated.secretKeyMultibase });
-    expect(opened.didDocument()).toMatchObject({ verificationMethod: [{ publicKeyMultibase: generated.publicKeyMultibase }] });
+    expect(keyOf(opened)).toBe(generated.publicKeyMultibase);
     expect(await stores.keys.count()).toBe(0);
   });
-});
 
-describe('the status list', () => {
-  it('gives distinct indexes to shares created together, and revokes several at once', async () => {
-    const { statusLists } = await collections();
-    const list = (await PassportIssuer.open({ ...(await collections()), statusLists, publicUrl: PUBLIC_URL })).statusList;
-    const indexes = await Promise.all(Array.from({ length: 40 }, () => list.allocate()));
+  it('give distinct status indexes to shares created together, and revoke several at once', async () => {
+    const stores = await collections(stored);
+    const [one, other] = await Promise.all([PassportIssuer.open({ ...stores, publicUrl: PUBLIC_URL }), PassportIssuer.open({ ...stores, publicUrl: PUBLIC_URL })]);
+    const indexes = await Promise.all(Array.from({ length: 40 }, (_, n) => (n % 2 === 0 ? one! : other!).statusList.allocate()));
     expect(new Set(indexes).size).toBe(40);
-    await Promise.all(indexes.slice(0, 5).map((index) => list.revoke(index)));
-    for (const index of indexes) expect(await list.isRevoked(index)).toBe(indexes.slice(0, 5).includes(index));
-  });
-
-  it('refuses an index outside the list', async () => {
-    await expect(issuer.statusList.revoke(131_072)).rejects.toThrow(RangeError);
-    expect(() => issuer.statusList.entry(-1)).toThrow(RangeError);
+    const revoked = indexes.slice(0, 6);
+    await Promise.all(revoked.map((index, n) => (n % 2 === 0 ? one! : other!).statusList.revoke(index)));
+    for (const index of indexes) expect(await one!.statusList.isRevoked(index)).toBe(revoked.includes(index));
   });
 });
