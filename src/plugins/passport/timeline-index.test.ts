@@ -167,6 +167,19 @@ describe.each(TEST_ENGINES)('the timeline index on %s', (engine) => {
     }
   });
 
+  it('finds a phrase only where its words are together, wherever else they are, however few postings it reads at a time', async () => {
+    const ana = { mbox: 'mailto:ana@school.example' };
+    const names = ['Question 7 of the quiz', 'Question 8, part 7', 'Lesson 7', 'Question 7 of the test', 'Question 17 of the quiz', 'Quiz 7: question 9'];
+    const events = names.map((name, n) => stored(ana, `2026-03-01T10:00:0${n}.000Z`, { object: { objectType: 'Activity', id: `https://school.example/${n}`, definition: { name: { en: name } } } }));
+    await timeline.apply(events);
+    const [quiz, , , test] = events.map(idOf);
+    for (const chunk of [1, 2, 1000]) {
+      timeline = await openIndex(chunk);
+      expect(await walk(digests(ana), 10, { q: 'question 7 of' })).toEqual([[test, quiz]]);
+      expect(await walk(digests(ana), 1, { q: 'question 7 of the q' })).toEqual([[quiz]]);
+    }
+  });
+
   it('filters text together with kind and institution', async () => {
     const ana = { mbox: 'mailto:ana@school.example' };
     const course = (at: string, authority = SCHOOL_AUTHORITY) =>

@@ -25,6 +25,7 @@ export const PASSPORT_STORES: Record<string, CollectionDeclaration> = {
 
 /** One word of an entry's text, where the text search finds the entry. */
 export interface WordPosting {
+  /** The first 16 hex digits of the entry's IFI digest (postingIfi). */
   ifi: string;
   statementId: string;
   position: string;
@@ -48,6 +49,9 @@ export interface TimelinePage {
   /** The position of the last entry when more follow. */
   next?: string;
 }
+
+/** Bounds of `position` in a query. */
+type PositionRange = { lt?: string; gte?: string; lte?: string };
 
 /** The most `find` returns at once. */
 const MAX_FIND = 1000;
@@ -92,8 +96,8 @@ export class TimelineIndex {
    */
   async page(ifis: string[], filter: TimelineFilter, after: string | undefined, limit: number): Promise<TimelinePage> {
     if (ifis.length === 0) return { entries: [] };
-    const word = filter.q === undefined ? undefined : longestWord(filter.q);
-    const found = word === undefined ? await this.readEntries(ifis, filter, after, limit) : await this.searchWord(ifis, filter, word, after, limit);
+    const words = filter.q === undefined ? [] : wordsOf(filter.q);
+    const found = words.length === 0 ? await this.readEntries(ifis, filter, after, limit) : await this.searchWords(ifis, filter, words, after, limit);
     if (found.length <= limit) return { entries: found };
     const entries = found.slice(0, limit);
     return { entries, next: entries.at(-1)!.position };
@@ -119,26 +123,52 @@ export class TimelineIndex {
   }
 
   /**
-   * Up to `limit + 1` statements whose text has `q`: the postings of `word` (a word of `q`, so at
-   * the start of a word of every match) newest first, then the entries of those whose word starts
-   * with it, checked against the whole filter.
+   * Up to `limit + 1` statements whose text has `q`, from the postings of its longest word (every
+   * word of `q` starts a word of every match) newest first, a chunk at a time, the chunks growing
+   * from about a page to `readChunk`: those whose word starts with it, and that have each other
+   * word of `q` in the same stretch of positions, are checked on their entries against the filter.
    */
-  private async searchWord(ifis: string[], filter: TimelineFilter, word: string, after: string | undefined, limit: number): Promise<TimelineEntry[]> {
+  private async searchWords(ifis: string[], filter: TimelineFilter, [longest, ...others]: string[], after: string | undefined, limit: number): Promise<TimelineEntry[]> {
     const found: TimelineEntry[] = [];
     const checked = new Set<string>();
-    const wanted = word.slice(0, WORD_LENGTH);
+    const postingIfis = ifis.map(postingIfi);
+    let chunk = Math.min(this.readChunk, (limit + 1) * ifis.length);
     let before = after;
     for (;;) {
-      const postings = (await this.words.find(this.postingsQuery(ifis, wanted, before))).map(({ value }) => value);
-      const full = postings.length === this.readChunk;
+      const postings = await this.postings(postingIfis, longest!, before === undefined ? undefined : { lt: before }, chunk);
+      const full = postings.length === chunk;
       const last = postings.at(-1)?.position;
       // A statement's postings may go on past a full chunk, where the next range does not look: check it whatever its word here.
-      const candidates = postings.filter((posting) => !checked.has(posting.statementId) && (posting.word.startsWith(wanted) || (full && posting.position === last)));
-      const statementIds = [...new Set(candidates.map((posting) => posting.statementId))];
-      await this.checkEntries(statementIds, ifis, filter, found, limit, checked);
+      let candidates = new Set(
+        postings.filter((posting) => !checked.has(posting.statementId) && (posting.word.startsWith(longest!) || (full && posting.position === last))).map((posting) => posting.statementId),
+      );
+      for (const word of others) {
+        if (candidates.size === 0) break;
+        candidates = await this.alsoHaving(candidates, postingIfis, word, { gte: last!, lte: postings[0]!.position });
+      }
+      await this.checkEntries([...candidates], ifis, filter, found, limit, checked);
       if (found.length > limit || !full) return found;
       before = last;
+      chunk = Math.min(this.readChunk, chunk * 2);
     }
+  }
+
+  /** The candidates with `word` in the stretch of positions, or all of them when it holds more than `readChunk` postings of it. */
+  private async alsoHaving(candidates: Set<string>, postingIfis: string[], word: string, stretch: PositionRange): Promise<Set<string>> {
+    const postings = await this.postings(postingIfis, word, stretch, this.readChunk);
+    if (postings.length === this.readChunk) return candidates;
+    const having = new Set(postings.filter((posting) => posting.word.startsWith(word)).map((posting) => posting.statementId));
+    return new Set([...candidates].filter((statementId) => having.has(statementId)));
+  }
+
+  /** Newest first, postings of the IFIs whose word may start with `word` (the same initial, or first 3 characters). */
+  private async postings(postingIfis: string[], word: string, position: PositionRange | undefined, limit: number): Promise<WordPosting[]> {
+    const characters = [...word];
+    const where: NonNullable<FindQuery['where']> =
+      characters.length < 3 ? { ifi: oneOrAny(postingIfis), initial: characters[0]! } : { ifi: oneOrAny(postingIfis), prefix: characters.slice(0, 3).join('') };
+    if (position !== undefined) where.position = position;
+    const found = await this.words.find({ where, orderBy: [{ field: 'position', descending: true }], limit });
+    return found.map(({ value }) => value);
   }
 
   /** Adds to `found`, in the order given, the statements whose entry matches the filter, until it holds `limit + 1`. */
@@ -165,13 +195,6 @@ export class TimelineIndex {
     return { where, orderBy: [{ field: 'position', descending: true }], limit };
   }
 
-  private postingsQuery(ifis: string[], word: string, before: string | undefined): FindQuery {
-    const characters = [...word];
-    const where: NonNullable<FindQuery['where']> =
-      characters.length < 3 ? { ifi: oneOrAny(ifis), initial: characters[0]! } : { ifi: oneOrAny(ifis), prefix: characters.slice(0, 3).join('') };
-    if (before !== undefined) where.position = { lt: before };
-    return { where, orderBy: [{ field: 'position', descending: true }], limit: this.readChunk };
-  }
 }
 
 function oneOrAny(ifis: string[]): string | { in: string[] } {
@@ -180,17 +203,26 @@ function oneOrAny(ifis: string[]): string | { in: string[] } {
 
 /** The postings of an entry: one per distinct word (its first WORD_LENGTH characters) of its text. */
 export function wordPostings(entry: TimelineEntry): WordPosting[] {
-  const words = new Set((entry.text.match(WORD) ?? []).map((word) => [...word].slice(0, WORD_LENGTH).join('')));
+  const words = new Set((entry.text.match(WORD) ?? []).map(truncated));
   return [...words].map((word) => {
     const characters = [...word];
-    return { ifi: entry.ifi, statementId: entry.statementId, position: entry.position, word, initial: characters[0]!, prefix: characters.slice(0, 3).join('') };
+    return { ifi: postingIfi(entry.ifi), statementId: entry.statementId, position: entry.position, word, initial: characters[0]!, prefix: characters.slice(0, 3).join('') };
   });
 }
 
-/** The longest word of `q` (the fewest postings, most likely), or undefined when it has none. */
-function longestWord(q: string): string | undefined {
-  const words = q.match(WORD) ?? [];
-  return words.reduce<string | undefined>((longest, word) => ([...word].length > [...(longest ?? '')].length ? word : longest), undefined);
+/** The distinct words of `q` (their first WORD_LENGTH characters), longest first: the longest has the fewest postings, most likely. */
+function wordsOf(q: string): string[] {
+  const words = new Set((q.match(WORD) ?? []).map(truncated));
+  return [...words].sort((a, b) => [...b].length - [...a].length);
+}
+
+function truncated(word: string): string {
+  return [...word].slice(0, WORD_LENGTH).join('');
+}
+
+/** The first 16 hex digits of an IFI digest: enough to tell a person's IFIs from nearly all others' in postings (the entries, with the whole digest, decide). */
+function postingIfi(ifi: string): string {
+  return ifi.slice(0, 16);
 }
 
 function matches(entry: TimelineEntry, filter: TimelineFilter): boolean {
