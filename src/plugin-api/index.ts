@@ -40,6 +40,7 @@ export {
   type LocalizedText,
   type Locale,
   type NavItem,
+  type PageMeta,
   type PageOptions,
 } from '../web';
 export { singleParameters } from '../http/parameters';
