@@ -5,8 +5,11 @@ import { freePort } from '../../../test-support/net';
 import { startTestOidcProvider, type TestOidcProvider } from '../../../test-support/oidc/test-provider';
 import { SCHOOL, startJourneyLrs, type JourneyLrs } from '../../../test-support/passport-journey';
 import { SAMPLE_NAMES, sampleStatements } from '../../../test-support/passport-sample';
+import type { Locale } from '../../plugin-api';
+import { passportMessages } from './messages';
 
 const { describe: describeInBrowser } = browserTests;
+const LOCALES: Locale[] = ['en', 'es'];
 
 /**
  * Issue 11's journey in Chromium, on the whole LRS listening on a port: an LMS sends a learner's
@@ -34,6 +37,7 @@ describeInBrowser("A learner's passport, end to end", () => {
   /** A fresh browser context (no cookies: a new visitor) on `path`, with what goes wrong on its pages. */
   async function open(path: string, options: BrowserContextOptions = {}): Promise<{ page: Page; problems: string[] }> {
     const context = await browser.newContext({ baseURL: lrs.baseUrl, ...options });
+    context.setDefaultTimeout(10_000);
     const page = await context.newPage();
     const problems = watchProblems(page);
     await page.goto(path);
@@ -71,17 +75,34 @@ describeInBrowser("A learner's passport, end to end", () => {
     expect(problems).toEqual([]);
   });
 
-  it.each(['en', 'es'] as const)('signs in with a login link and shows the timeline (%s)', async (lang) => {
+  /** A learner of School LMS whose year the LMS has sent, signed in through a login link in a fresh context. */
+  async function signedInLearner(lang: Locale): Promise<{ page: Page; problems: string[] }> {
     const learner = { objectType: 'Agent', account: { homePage: SCHOOL, name: `learner-${randomUUID()}` } };
     await lmsSends(learner);
-    const { page, problems } = await open(`${await lrs.loginLinkPath(learner)}?lang=${lang}`);
-    await expectAccessible(page);
-    await page.locator('main button[type="submit"]').click();
-    await page.waitForURL(`${lrs.baseUrl}/me`);
+    const opened = await open(`${await lrs.loginLinkPath(learner)}?lang=${lang}`);
+    await expectAccessible(opened.page);
+    await opened.page.locator('main button[type="submit"]').click();
+    await opened.page.waitForURL(`${lrs.baseUrl}/me`);
+    return opened;
+  }
+
+  it.each(LOCALES)('signs in with a login link and hides an item (%s)', async (lang) => {
+    const m = passportMessages(lang);
+    const { page, problems } = await signedInLearner(lang);
     const main = await timelineText(page);
-    expect(await page.textContent('h1')).toBe(lang === 'es' ? 'Tu pasaporte' : 'Your passport');
+    expect(await page.textContent('h1')).toBe(m.title);
     for (const name of Object.values(SAMPLE_NAMES)) expect(main).toContain(name);
     await expectAccessible(page);
+
+    await itemButton(page, m.hide, SAMPLE_NAMES.hidden).click();
+    await itemButton(page, m.show, SAMPLE_NAMES.hidden).waitFor();
+    await expectAccessible(page);
+
     expect(problems).toEqual([]);
-  });
+  }, 60_000);
 });
+
+/** An item's button on the timeline page: `label` (Hide, Show…) followed, for screen readers, by the item's name. */
+function itemButton(page: Page, label: string, item: string) {
+  return page.getByRole('button', { name: item }).filter({ hasText: label });
+}
