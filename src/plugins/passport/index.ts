@@ -29,7 +29,7 @@ function setUpPassport(context: PluginContext): PluginHooks {
   const timeline = new TimelineIndex(context.store<TimelineEntry>('entries'), context.store('words'));
   const privacy = new PrivacyStore(context.store<PrivacySettings>('privacy'));
   return {
-    routes: passportRoutes({ timeline, privacy, people: context.people, jsonBody: context.http.jsonBody })
+    routes: passportRoutes({ timeline, privacy, people: context.people, jsonBody: context.http.jsonBody, receipts: () => context.service('receipts') })
       .use(timelinePage({ timeline, privacy, people: context.people, receipts: () => context.service('receipts') }))
       .use(timelineForms({ privacy, people: context.people, statements: context.statements, receipts: () => context.service('receipts') })),
     nav: [TIMELINE_NAV],

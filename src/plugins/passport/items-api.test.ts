@@ -62,6 +62,7 @@ describe('the timeline of the signed-in person', () => {
       institution: { id: expect.stringMatching(/^account:http:\/\/lrs\.test\/\|/), name: 'School LMS' },
       parents: ['https://school.example/classes/algebra-3'],
       groupings: ['https://school.example/courses/maths'],
+      anchoring: { state: 'not-anchored' },
     });
   });
 

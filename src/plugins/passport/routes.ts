@@ -1,7 +1,8 @@
 import { Router, type Request, type RequestHandler } from 'express';
-import { BadRequestCode, BadRequestError, HttpError, singleParameters, type PeopleForPlugins } from '../../plugin-api';
+import { BadRequestCode, BadRequestError, HttpError, singleParameters, type PeopleForPlugins, type StatementReceipts } from '../../plugin-api';
 import { isHidden, parsePrivacySettings, type PrivacySettings, type PrivacyStore } from './privacy';
 import { ifiDigest, TIMELINE_KINDS, type TimelineEntry, type TimelineKind } from './timeline-entries';
+import { anchoringOf } from './timeline-forms/anchoring';
 import type { TimelineFilter, TimelineIndex, TimelinePage } from './timeline-index';
 
 const DEFAULT_LIMIT = 50;
@@ -19,15 +20,21 @@ export interface PassportRoutesOptions {
   people: PeopleForPlugins;
   /** The platform's JSON body parser (bounded size and depth). */
   jsonBody: () => RequestHandler;
+  /** The anchoring plugin's receipts service, looked up per request (undefined while anchoring is off). */
+  receipts: () => StatementReceipts | undefined;
 }
 
 /** Mounted at /plugins/passport: the signed-in person's timeline and privacy settings as JSON (stable routes). */
-export function passportRoutes({ timeline, privacy, people, jsonBody }: PassportRoutesOptions): Router {
+export function passportRoutes({ timeline, privacy, people, jsonBody, receipts }: PassportRoutesOptions): Router {
   const router = Router();
   const personOf = (req: Request) => people.signedIn(req)!.person.id;
   router.get('/api/items', requireSignedIn(people), async (req, res) => {
     const { page, settings } = await signedInTimelinePage({ timeline, privacy, people }, req, itemsQuery(req.query));
-    const items = page.entries.map((entry) => ({ ...timelineItem(entry), ...(isHidden(entry, settings) && { hidden: true }) }));
+    const anchoring = await anchoringOf(
+      receipts(),
+      page.entries.map((entry) => entry.statementId),
+    );
+    const items = page.entries.map((entry) => ({ ...timelineItem(entry), ...(isHidden(entry, settings) && { hidden: true }), anchoring: anchoring.get(entry.statementId) }));
     res.json({ items, ...(page.next !== undefined && { next: encodeCursor(page.next) }) });
   });
   router.get('/api/privacy', requireSignedIn(people), async (req, res) => {
@@ -43,7 +50,7 @@ export function passportRoutes({ timeline, privacy, people, jsonBody }: Passport
 
 /** The signed-in person's timeline page for a parsed query (hidden items left out unless asked for), with their privacy settings. */
 export async function signedInTimelinePage(
-  { timeline, privacy, people }: Omit<PassportRoutesOptions, 'jsonBody'>,
+  { timeline, privacy, people }: Omit<PassportRoutesOptions, 'jsonBody' | 'receipts'>,
   req: Request,
   { filter, cursor, limit, includeHidden }: ItemsQuery,
 ): Promise<{ page: TimelinePage; settings: PrivacySettings }> {

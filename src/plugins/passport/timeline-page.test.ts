@@ -319,12 +319,14 @@ describe('the timeline page\'s forms', () => {
     expect(/<form[^>]*>(?:(?!<\/form>)[\s\S])*<form/.test(page)).toBe(false);
   });
 
-  it('says "Not anchored" on every item when anchoring is off', async () => {
+  it('says "Not anchored" on every item when anchoring is off (and so does /api/items)', async () => {
     const { browser, identity } = await passport.signedIn();
     await passport.store([statement(identity, { object: activity('Plain quiz') })]);
     expect(mainText(await timeline(browser))).toContain('Plain quiz');
     expect(mainText(await timeline(browser))).toMatch(/Recorded by School LMS · Not anchored/);
     expect(mainText(await timeline(browser))).not.toMatch(/Anchored|Anchoring pending/);
+    const { items } = (await browser.get('/plugins/passport/api/items').set('Accept', 'application/json').expect(200)).body;
+    expect(items[0].anchoring).toEqual({ state: 'not-anchored' });
   });
 });
 
@@ -341,7 +343,7 @@ describe('the timeline page with anchoring on', () => {
   });
   afterAll(() => anchored?.close());
 
-  it('shows anchored items with a link to their receipt (the owner\'s only) and the others as pending', async () => {
+  it('shows anchored items with a link to their receipt (the owner\'s only) and the others as pending, in /api/items too', async () => {
     const { browser, identity } = await anchored.signedIn();
     const other = await anchored.signedIn();
     const [early] = await anchored.store([statement(identity, { object: activity('Anchored quiz') })]);
@@ -367,5 +369,11 @@ describe('the timeline page with anchoring on', () => {
       expect(refused.body.code).toBe('RECEIPT_NOT_FOUND');
     }
     expect((await browser.get('/plugins/passport/receipts/nope').set('Accept', 'application/json')).status).toBe(400);
+
+    const { items } = (await browser.get('/plugins/passport/api/items').set('Accept', 'application/json').expect(200)).body;
+    expect(items.map((item: { statementId: string; anchoring: object }) => [item.statementId, item.anchoring])).toEqual([
+      [late, { state: 'pending' }],
+      [early, { state: 'anchored', receiptUrl: `/plugins/passport/receipts/${early}` }],
+    ]);
   });
 });
