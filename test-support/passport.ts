@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import type { LoadedPlugin } from '../src/platform/plugins/load';
+import { loadPlugins, type LoadedPlugin } from '../src/platform/plugins/load';
+import { loadAnchoringPlugin, TEST_STARKNET_ENV } from './anchoring';
 import { createTestLrs, XAPI_VERSION_HEADER, type TestLrs } from './app';
+import { InMemoryChain } from './in-memory-chain';
 import { csrfFieldOf } from './people';
 
 /**
@@ -50,6 +52,20 @@ export class PassportTestLrs {
     const college = await lrs.credential(['statements/write'], 'College LMS');
     lrs.services.events.start();
     return new PassportTestLrs(lrs, admin, school, college);
+  }
+
+  /** The same, with the anchoring plugin on (Starknet settings, an in-memory chain, a job that never fires by itself): see anchorAll. */
+  static async startWithAnchoring(): Promise<PassportTestLrs> {
+    const env = { ...TEST_STARKNET_ENV, ANCHOR_CRON: '0 0 1 1 *' };
+    const others = loadPlugins('all', env).filter(({ plugin }) => plugin.manifest.name !== 'anchoring');
+    return PassportTestLrs.start(env, [...others, loadAnchoringPlugin(env, { chain: new InMemoryChain() })]);
+  }
+
+  /** With anchoring on: runs the anchoring job until every statement stored so far is anchored. */
+  async anchorAll(): Promise<void> {
+    const job = this.lrs.services.plugins.find((plugin) => plugin.name === 'anchoring')?.jobs.find((entry) => entry.name === 'anchor')?.job;
+    if (job === undefined) throw new Error('anchoring is not on: start the LRS with startWithAnchoring()');
+    for (let run = 0; run < 3; run++) await job.run(); // records and sends, confirms, finds nothing more
   }
 
   async close(): Promise<void> {

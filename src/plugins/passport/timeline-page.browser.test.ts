@@ -29,14 +29,20 @@ describeInBrowser('The passport timeline page, in a real browser', () => {
     for (const statement of statements) await passport.store([statement]);
   }
 
-  it.each(['en', 'es'] as const)('signs in, expands a session, filters by kind, and has no serious axe-core violations (%s)', async (lang) => {
+  /** A new learner with that timeline, signed in through a login link in a fresh browser context speaking `lang`. */
+  async function signedInWithTimeline(lang: 'en' | 'es') {
     const agent = { account: { homePage: SCHOOL, name: `learner-${randomUUID()}` } };
     await storeTimeline(agent);
     const { url } = (await request(passport.lrs.app).post('/people/login-links').set('Authorization', passport.school).send({ agent }).expect(201)).body;
     const opened = await session.open(`${new URL(url).pathname}?lang=${lang}`);
+    await opened.page.locator('main button[type="submit"]').click();
+    await opened.page.waitForURL(/\/me$/);
+    return opened;
+  }
+
+  it.each(['en', 'es'] as const)('signs in, expands a session, filters by kind, and has no serious axe-core violations (%s)', async (lang) => {
+    const opened = await signedInWithTimeline(lang);
     const { page } = opened;
-    await page.locator('main button[type="submit"]').click();
-    await page.waitForURL(/\/me$/);
 
     await page.goto('/plugins/passport/timeline');
     expect(await page.textContent('h1')).toBe(lang === 'es' ? 'Tu pasaporte' : 'Your passport');
@@ -58,13 +64,8 @@ describeInBrowser('The passport timeline page, in a real browser', () => {
   });
 
   it.each(['en', 'es'] as const)('hides an item with its button, shows the badge, and shares two selected items (%s)', async (lang) => {
-    const agent = { account: { homePage: SCHOOL, name: `learner-${randomUUID()}` } };
-    await storeTimeline(agent);
-    const { url } = (await request(passport.lrs.app).post('/people/login-links').set('Authorization', passport.school).send({ agent }).expect(201)).body;
-    const opened = await session.open(`${new URL(url).pathname}?lang=${lang}`);
+    const opened = await signedInWithTimeline(lang);
     const { page } = opened;
-    await page.locator('main button[type="submit"]').click();
-    await page.waitForURL(/\/me$/);
     const name = (text: string) => (lang === 'es' ? `${text} (es)` : text);
     /** A control's accessible name: its action, then the item's name (visually hidden, so the browser may put a space before it). */
     const named = (action: string, item: string) => new RegExp(`^${action}\\s*: ${name(item).replace(/[()]/g, '\\$&')}$`);

@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { loadAnchoringPlugin, TEST_STARKNET_ENV } from '../../../test-support/anchoring';
-import { InMemoryChain } from '../../../test-support/in-memory-chain';
 import { COMPLETED, PassportTestLrs, SCHOOL } from '../../../test-support/passport';
 import { csrfFieldOf } from '../../../test-support/people';
-import { loadPlugins } from '../../platform/plugins/load';
 
 /**
  * GET /plugins/passport/timeline over HTTP on the whole LRS (the shared passport harness):
@@ -332,14 +329,8 @@ describe('the timeline page\'s forms', () => {
 
 describe('the timeline page with anchoring on', () => {
   let anchored: PassportTestLrs;
-  const anchorAll = async () => {
-    const job = anchored.lrs.services.plugins.find((plugin) => plugin.name === 'anchoring')!.jobs.find((entry) => entry.name === 'anchor')!.job;
-    for (let run = 0; run < 3; run++) await job.run(); // records and sends, confirms, finds nothing more
-  };
   beforeAll(async () => {
-    const env = { ...TEST_STARKNET_ENV, ANCHOR_CRON: '0 0 1 1 *' };
-    const others = loadPlugins('all', env).filter(({ plugin }) => plugin.manifest.name !== 'anchoring');
-    anchored = await PassportTestLrs.start(env, [...others, loadAnchoringPlugin(env, { chain: new InMemoryChain() })]);
+    anchored = await PassportTestLrs.startWithAnchoring();
   });
   afterAll(() => anchored?.close());
 
@@ -347,7 +338,7 @@ describe('the timeline page with anchoring on', () => {
     const { browser, identity } = await anchored.signedIn();
     const other = await anchored.signedIn();
     const [early] = await anchored.store([statement(identity, { object: activity('Anchored quiz') })]);
-    await anchorAll();
+    await anchored.anchorAll();
     const [late] = await anchored.store([statement(identity, { object: activity('Recent quiz') })]);
 
     const html = await timeline(browser);
