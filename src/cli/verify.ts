@@ -16,8 +16,8 @@ interface ReceiptCheck {
   detail: string;
 }
 
-/** What `keiko verify receipt` uses of the anchoring plugin. */
-interface ReceiptVerifier {
+/** What `keiko verify receipt` (and `verify share`) use of the anchoring plugin. */
+export interface ReceiptVerifier {
   verifyReceiptOffline(receipt: unknown, statement?: unknown): ReceiptCheck[];
   onChainRootChecker(rpcUrl: string): (receipt: never) => Promise<{ ok: boolean; detail: string }>;
 }
@@ -26,7 +26,7 @@ interface ReceiptVerifier {
  * The anchoring plugin's verification code, required by path at run time like the plugins
  * themselves (src/platform/plugins/load.ts): the core never imports a plugin.
  */
-function anchoringVerifier(): ReceiptVerifier {
+export function anchoringVerifier(): ReceiptVerifier {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { BUILT_IN_PLUGINS_DIR } = require('../platform/plugins/load') as typeof import('../platform/plugins/load');
   const folder = path.join(BUILT_IN_PLUGINS_DIR, 'anchoring');
@@ -56,6 +56,24 @@ export function registerVerify(program: Command, outcome: Outcome): void {
     .action(action(outcome, (receiptFile: string, statementFile: string | undefined, options: { rpc?: string }) =>
       verifyReceipt(receiptFile, statementFile, options.rpc),
     ));
+  verify
+    .command('share')
+    .description(
+      "check a passport share: the LRS's signatures (its did:web), revocation and expiry, as the share page does; " +
+        "then each anchored item's receipt offline and, with --rpc, its root on chain",
+    )
+    .argument('<share>', 'the share URL (…/plugins/passport/s/<token>), or a file holding its JSON (the signed presentation)')
+    .option('--rpc <url>', "a Starknet node's JSON-RPC URL, to check the items' roots on chain")
+    .option('--json', 'print the result as one JSON object')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 valid; 1 revoked, expired, not valid or not found; 2 bad input (not a share URL, not JSON); ' +
+        '3 cannot confirm (the LRS or the Starknet node did not answer, or a signature could not be checked); 4 the share cannot be read.',
+    )
+    .action(action(outcome, async (share: string, options: { rpc?: string; json?: boolean }) => {
+      const { verifyShare } = await import('./verify-share');
+      return verifyShare(share, options);
+    }));
 }
 
 async function verifyReceipt(receiptFile: string, statementFile: string | undefined, rpcUrl: string | undefined): Promise<ExitCode> {
@@ -88,7 +106,7 @@ async function verifyReceipt(receiptFile: string, statementFile: string | undefi
   return root.ok ? EXIT.ok : EXIT.failed;
 }
 
-function readJson(file: string, what: string): unknown {
+export function readJson(file: string, what: string): unknown {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');

@@ -1,4 +1,5 @@
 import type { AnchoringState, PeopleForPlugins, SignedIn, StatementReader, StatementReceipts, StoredStatement } from '../../../plugin-api';
+import type { AchievementItem } from '../credentials';
 import { isHidden, type PrivacySettings } from '../privacy';
 import type { TimelineEntry } from '../timeline-entries';
 import type { TimelineFilter, TimelineIndex } from '../timeline-index';
@@ -8,15 +9,6 @@ export const ARCHIVE_FORMAT = 'keiko-passport-export/1';
 
 /** Timeline entries read, and statements fetched, at a time: what the export holds in memory at most. */
 const PAGE = 200;
-
-/** An achievement on the person's timeline, as the credentials facade issues an Open Badges 3.0 credential for it. */
-export interface AchievementItem {
-  statement: StoredStatement;
-  stored: string;
-  kind: 'achievement';
-  receipt?: object;
-  achievement: { name: string; description?: string };
-}
 
 /** What an export reads: the person's timeline and records, and the services that add receipts, shares and credentials. */
 export interface ArchiveSources {
@@ -66,7 +58,7 @@ async function anchoringOf(receipts: StatementReceipts | undefined, ids: string[
   const anchoring = new Map<string, ArchivedAnchoring>();
   const states = receipts === undefined ? new Map<string, AnchoringState>() : await receipts.statesOf(ids);
   for (const id of ids) {
-    const state = states.get(id);
+    const state = states.get(id.toLowerCase());
     if (state === undefined) anchoring.set(id, { state: 'not-anchored' });
     else if (state.state === 'pending') anchoring.set(id, state);
     else anchoring.set(id, { ...state, receipt: await receipts!.receiptOf(id) });
@@ -92,8 +84,9 @@ async function* achievementCredentials(sources: ArchiveSources, ifis: string[], 
     const anchoring = await anchoringOf(sources.receipts, page.map(({ statement }) => statement.id));
     const credentials = [];
     for (const { entry, statement } of page) {
-      const { receipt } = anchoring.get(statement.id) as { receipt?: object };
-      const credential = await sources.achievementCredential({ statement, stored: entry.stored, kind: 'achievement', ...(receipt && { receipt }), achievement: achievementOf(entry) });
+      const { receipt, receiptUrl } = anchoring.get(statement.id) as { receipt?: object; receiptUrl?: string };
+      const item: AchievementItem = { statement, stored: entry.stored, kind: entry.kind, ...(receipt && { receipt, receiptUrl }), achievement: achievementOf(entry) };
+      const credential = await sources.achievementCredential(item);
       credentials.push({ statementId: statement.id, ...(isHidden(entry, privacy) && { hidden: true as const }), credential });
     }
     yield credentials;

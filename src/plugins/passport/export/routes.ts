@@ -3,7 +3,8 @@ import { BadRequestCode, BadRequestError, singleParameters, type Logger, type Pe
 import type { PrivacyStore } from '../privacy';
 import { requireSignedIn, signedInIfis } from '../routes';
 import type { TimelineIndex } from '../timeline-index';
-import { archiveJson, badgesJson, type AchievementItem, type ArchiveHead, type ArchiveSources } from './archive';
+import type { AchievementItem } from '../credentials';
+import { archiveJson, badgesJson, type ArchiveHead, type ArchiveSources } from './archive';
 import { learnerAgent, PASSPORT_CATEGORY, passportActivity } from './passport-activity';
 import { streamBody } from './stream-body';
 
