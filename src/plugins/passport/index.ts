@@ -1,6 +1,9 @@
 import { definePlugin, type PluginContext, type PluginHooks } from '../../plugin-api';
+import { CREDENTIAL_STORES, readCredentialSettings, verifierScriptPath, type CredentialSettings } from './credentials';
+import { setUpCredentials } from './credentials/setup';
 import { PRIVACY_STORES, PrivacyStore, type PrivacySettings } from './privacy';
 import { passportRoutes } from './routes';
+import { SHARES_STORES, shareRoutes } from './shares';
 import { timelineForms } from './timeline-forms/routes';
 import { TIMELINE_NAV, timelinePage } from './timeline-page';
 import type { TimelineEntry } from './timeline-entries';
@@ -18,20 +21,24 @@ export default definePlugin({
     description: "A learner's timeline of every statement about any of their linked identities, across institutions, with what they hide of it.",
     profiles: [],
     scopes: {},
-    stores: { ...PASSPORT_STORES, ...PRIVACY_STORES },
+    stores: { ...PASSPORT_STORES, ...PRIVACY_STORES, ...CREDENTIAL_STORES, ...SHARES_STORES },
     jobs: [],
-    openapi: ['openapi.yaml', 'timeline-forms/openapi.yaml'],
+    openapi: ['openapi.yaml', 'timeline-forms/openapi.yaml', 'credentials/openapi.yaml', 'shares/openapi.yaml'],
   },
+  settings: readCredentialSettings,
   setup: setUpPassport,
 });
 
-function setUpPassport(context: PluginContext): PluginHooks {
+async function setUpPassport(context: PluginContext): Promise<PluginHooks> {
   const timeline = new TimelineIndex(context.store<TimelineEntry>('entries'), context.store('words'));
   const privacy = new PrivacyStore(context.store<PrivacySettings>('privacy'));
+  const credentials = await setUpCredentials(context, context.settings as CredentialSettings);
   return {
     routes: passportRoutes({ timeline, privacy, people: context.people, jsonBody: context.http.jsonBody, receipts: () => context.service('receipts') })
       .use(timelinePage({ timeline, privacy, people: context.people, receipts: () => context.service('receipts') }))
-      .use(timelineForms({ privacy, people: context.people, statements: context.statements, receipts: () => context.service('receipts') })),
+      .use(timelineForms({ privacy, people: context.people, statements: context.statements, receipts: () => context.service('receipts') }))
+      .use(credentials.routes)
+      .use(shareRoutes(context, { timeline, privacy, signer: credentials.issuer, verifierScript: verifierScriptPath })),
     nav: [TIMELINE_NAV],
     onEvents: (events) => timeline.apply(events),
   };

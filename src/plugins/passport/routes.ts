@@ -93,9 +93,9 @@ export async function pageWithoutHidden(
  * never `application/json`, and any other cross-site request with it needs a CORS preflight: so
  * requiring that type is this JSON API's protection against cross-site requests.
  */
-function requireJsonContentType(req: Request, _res: unknown, next: () => void): void {
+export function requireJsonContentType(req: Request, _res: unknown, next: () => void): void {
   const type = req.get('content-type')?.split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/json') throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `Send the settings as application/json (got ${type ?? 'no Content-Type'})`);
+  if (type !== 'application/json') throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `Send the body as application/json (got ${type ?? 'no Content-Type'})`);
   next();
 }
 
