@@ -92,7 +92,7 @@ export class TimelineIndex {
   /**
    * Newest first, the statements about any of `ifis` (digests) before `after` (a position): each
    * statement once, however many of the IFIs it is about. Without `q` this reads an index range;
-   * with `q`, the postings of its longest word, then the entries they point at.
+   * with `q`, the postings of its sparsest word, then the entries they point at.
    */
   async page(ifis: string[], filter: TimelineFilter, after: string | undefined, limit: number): Promise<TimelinePage> {
     if (ifis.length === 0) return { entries: [] };
@@ -123,24 +123,25 @@ export class TimelineIndex {
   }
 
   /**
-   * Up to `limit + 1` statements whose text has `q`, from the postings of its longest word (every
+   * Up to `limit + 1` statements whose text has `q`, from the postings of its sparsest word (every
    * word of `q` starts a word of every match) newest first, a chunk at a time, the chunks growing
    * from about a page to `readChunk`: those whose word starts with it, and that have each other
    * word of `q` in the same stretch of positions, are checked on their entries against the filter.
    */
-  private async searchWords(ifis: string[], filter: TimelineFilter, [longest, ...others]: string[], after: string | undefined, limit: number): Promise<TimelineEntry[]> {
+  private async searchWords(ifis: string[], filter: TimelineFilter, words: string[], after: string | undefined, limit: number): Promise<TimelineEntry[]> {
     const found: TimelineEntry[] = [];
     const checked = new Set<string>();
     const postingIfis = ifis.map(postingIfi);
     let chunk = Math.min(this.readChunk, (limit + 1) * ifis.length);
     let before = after;
+    const [sparsest, ...others] = await this.sparsestFirst(postingIfis, words, before, chunk);
     for (;;) {
-      const postings = await this.postings(postingIfis, longest!, before === undefined ? undefined : { lt: before }, chunk);
+      const postings = await this.postings(postingIfis, sparsest!, before === undefined ? undefined : { lt: before }, chunk);
       const full = postings.length === chunk;
       const last = postings.at(-1)?.position;
       // A statement's postings may go on past a full chunk, where the next range does not look: check it whatever its word here.
       let candidates = new Set(
-        postings.filter((posting) => !checked.has(posting.statementId) && (posting.word.startsWith(longest!) || (full && posting.position === last))).map((posting) => posting.statementId),
+        postings.filter((posting) => !checked.has(posting.statementId) && (posting.word.startsWith(sparsest!) || (full && posting.position === last))).map((posting) => posting.statementId),
       );
       for (const word of others) {
         if (candidates.size === 0) break;
@@ -151,6 +152,20 @@ export class TimelineIndex {
       before = last;
       chunk = Math.min(this.readChunk, chunk * 2);
     }
+  }
+
+  /**
+   * The words, the one whose postings reach furthest back in a chunk first (fewer than a chunk:
+   * furthest of all), then as they were: what a phrase is searched by.
+   */
+  private async sparsestFirst(postingIfis: string[], words: string[], before: string | undefined, chunk: number): Promise<string[]> {
+    if (words.length === 1) return words;
+    const reach = new Map<string, string>();
+    for (const word of words) {
+      const postings = await this.postings(postingIfis, word, before === undefined ? undefined : { lt: before }, chunk);
+      reach.set(word, postings.length < chunk ? '' : postings.at(-1)!.position);
+    }
+    return [...words].sort((a, b) => (reach.get(a)! < reach.get(b)! ? -1 : reach.get(a)! > reach.get(b)! ? 1 : 0));
   }
 
   /** The candidates with `word` in the stretch of positions, or all of them when it holds more than `readChunk` postings of it. */
@@ -210,7 +225,7 @@ export function wordPostings(entry: TimelineEntry): WordPosting[] {
   });
 }
 
-/** The distinct words of `q` (their first WORD_LENGTH characters), longest first: the longest has the fewest postings, most likely. */
+/** The distinct words of `q` (their first WORD_LENGTH characters), longest first (of words equally sparse, the longest has the fewest postings, most likely). */
 function wordsOf(q: string): string[] {
   const words = new Set((q.match(WORD) ?? []).map(truncated));
   return [...words].sort((a, b) => [...b].length - [...a].length);
