@@ -64,13 +64,16 @@ export function suite(signer) {
   return new DataIntegrityProof({ signer, cryptosuite });
 }
 
-/** checkStatus for vc.verify that verifies each status list credential once, not once per credential. */
+/**
+ * checkStatus for vc.verify that verifies the status list credentials once, not once per credential
+ * pointing at them: the first credential naming a set of lists has them verified, the others reuse it.
+ */
 function statusChecker(loader, verifySuite) {
   const listChecks = new Map();
   return async ({ credential }) => {
-    const url = asArray(credential.credentialStatus)[0]?.statusListCredential;
-    if (!listChecks.has(url)) listChecks.set(url, checkStatus({ credential, documentLoader: loader, suite: verifySuite }));
-    const first = await listChecks.get(url);
+    const lists = JSON.stringify([...new Set(asArray(credential.credentialStatus).map((status) => status?.statusListCredential))].sort());
+    if (!listChecks.has(lists)) listChecks.set(lists, checkStatus({ credential, documentLoader: loader, suite: verifySuite }));
+    const first = await listChecks.get(lists);
     if (!first.verified) return first;
     return checkStatus({ credential, documentLoader: loader, suite: verifySuite, verifyBitstringStatusListCredential: false });
   };
