@@ -82,8 +82,8 @@ export interface PluginManifest {
    * them as `plugins/<name>/<short name>`; `admin` holds every scope.
    */
   scopes: Record<string, string>;
-  /** Its stores: collection name → declared indexes. */
-  stores: Record<string, CollectionDeclaration>;
+  /** Its stores: collection name → declared indexes, and whether the store is derived from the statements. */
+  stores: Record<string, PluginStoreDeclaration>;
   /** The names of its leased jobs ([a-z][a-z0-9-]*); `setup` returns their schedules and runs. */
   jobs: string[];
   /**
@@ -93,6 +93,15 @@ export interface PluginManifest {
   openapi?: string | string[];
   /** Earlier mount points (e.g. `/anchoring`) that answer 308 to the same path under /plugins/<name>. */
   formerPaths?: string[];
+}
+
+export interface PluginStoreDeclaration extends CollectionDeclaration {
+  /**
+   * Rebuilt from the statements by `onEvents`: `keiko plugins rebuild <name>` empties it, then
+   * delivers every statement again. Stores without it hold what people or the plugin decided
+   * (settings, keys, shares) and are never emptied by a rebuild.
+   */
+  derived?: boolean;
 }
 
 /** What the platform hands a plugin at start. */

@@ -14,6 +14,8 @@ export interface EventSubscriber {
   /** Names its lease, checkpoint and parked events, and the collection-store owner a rebuild clears. */
   name: string;
   onEvents(events: FeedEvent[]): Promise<void>;
+  /** What a rebuild empties before delivering every statement again; without it, every collection of the owner `name`. */
+  clear?(): Promise<void>;
 }
 
 export interface RetryPolicy {
@@ -191,7 +193,7 @@ export class EventDelivery {
   }
 
   /**
-   * Rebuilds a subscriber's projections from every statement: clears its collections, its
+   * Rebuilds a subscriber's projections from every statement: clears them (EventSubscriber.clear), its
    * checkpoint and its parked events, then delivers the whole feed up to its head before
    * resolving. Takes the subscriber's lease (SubscriberBusyError while an LRS holds it).
    */
@@ -201,7 +203,7 @@ export class EventDelivery {
     if (!(await lease.acquire(this.leaseMs))) throw new SubscriberBusyError(name);
     try {
       await this.whileRenewing(lease, async () => {
-        await this.options.collections.clearOwner(name);
+        await (subscriber.clear?.() ?? this.options.collections.clearOwner(name));
         await this.store.reset(name);
         while (await this.deliverPage(subscriber)) {
           // until the head

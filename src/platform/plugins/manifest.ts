@@ -46,6 +46,7 @@ const MANIFEST_SCHEMA = {
         type: 'object',
         additionalProperties: false,
         properties: {
+          derived: { type: 'boolean' },
           indexes: {
             type: 'array',
             items: {

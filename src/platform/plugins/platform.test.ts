@@ -90,6 +90,18 @@ describe('a plugin\'s event handler', () => {
       await lrs.services.events.stop();
     }
   });
+
+  it('is replayed by a rebuild, which empties only the stores declared derived', async () => {
+    const runs = await lrs.storage.collections.open<{ at: string }>('counter', 'runs');
+    await runs.put('kept', { at: 'before the rebuild' });
+    const counted = await lrs.storage.collections.open('counter', 'counted');
+    await counted.put('not-a-statement', { verb: 'http://example.org/stale' });
+    const status = await lrs.services.events.rebuild('counter');
+    expect(status.name).toBe('counter');
+    expect((await runs.get('kept'))?.value).toEqual({ at: 'before the rebuild' });
+    expect(await counted.get('not-a-statement')).toBeUndefined();
+    expect((await request(lrs.app).get('/plugins/counter/count').set('Authorization', lrs.auth)).body.count).toBe(1);
+  });
 });
 
 async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {

@@ -29,6 +29,8 @@ export interface RunningPlugin {
   openapi?: OpenApiFragment;
   jobs: Array<{ name: string; job: PluginJob }>;
   onEvents?: (events: FeedEvent[]) => Promise<void>;
+  /** Its stores declared `derived`, which a rebuild empties. */
+  derivedStores: Collection[];
   /** Scopes it declared, in full (`plugins/<name>/<scope>`), with what each allows. */
   scopes: Record<string, string>;
   /** The ids of the xAPI Profiles its manifest names (registered by registerPluginProfiles). */
@@ -120,6 +122,7 @@ async function setUpPlugin({ plugin, folder, settings }: LoadedPlugin, dependenc
     openapi: pluginOpenApi({ plugin, folder, settings }),
     jobs: declaredJobs(manifest.name, manifest.jobs, hooks),
     onEvents: hooks.onEvents?.bind(hooks),
+    derivedStores: Object.keys(manifest.stores).flatMap((name) => (manifest.stores[name]!.derived === true ? [stores.get(name)!] : [])),
     scopes: Object.fromEntries(Object.entries(manifest.scopes).map(([scope, what]) => [`plugins/${manifest.name}/${scope}`, what])),
     profileIds: manifest.profiles.flatMap((file) => profileIdIn(path.join(folder, file))),
   };

@@ -17,7 +17,7 @@ export default definePlugin({
     description: 'Counts stored statements per verb (a test plugin)',
     profiles: [],
     scopes: { read: 'Read the counts' },
-    stores: { counted: { indexes: [{ name: 'by_verb', fields: ['verb'] }] }, runs: {} },
+    stores: { counted: { derived: true, indexes: [{ name: 'by_verb', fields: ['verb'] }] }, runs: {} },
     jobs: ['tick'],
     openapi: 'openapi.yaml',
     formerPaths: ['/counting'],
