@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { browserTests, expectAccessible, useBrowser } from '../../../test-support/browser';
+import type { BrowserContextOptions } from 'playwright-core';
+import { browserTests, expectAccessible, MOBILE, useBrowser } from '../../../test-support/browser';
 import { PassportTestLrs, SCHOOL } from '../../../test-support/passport';
 
 const { describe: describeInBrowser } = browserTests;
@@ -30,11 +31,11 @@ describeInBrowser('The passport timeline page, in a real browser', () => {
   }
 
   /** A new learner with that timeline, signed in through a login link in a fresh browser context speaking `lang`. */
-  async function signedInWithTimeline(lang: 'en' | 'es') {
+  async function signedInWithTimeline(lang: 'en' | 'es', options: BrowserContextOptions = {}) {
     const agent = { account: { homePage: SCHOOL, name: `learner-${randomUUID()}` } };
     await storeTimeline(agent);
     const { url } = (await request(passport.lrs.app).post('/people/login-links').set('Authorization', passport.school).send({ agent }).expect(201)).body;
-    const opened = await session.open(`${new URL(url).pathname}?lang=${lang}`);
+    const opened = await session.open(`${new URL(url).pathname}?lang=${lang}`, options);
     await opened.page.locator('main button[type="submit"]').click();
     await opened.page.waitForURL(/\/me$/);
     return opened;
@@ -94,5 +95,27 @@ describeInBrowser('The passport timeline page, in a real browser', () => {
     expect(form.get('_csrf')).toBeTruthy();
     await page.waitForLoadState();
     expect(opened.problems().filter((problem) => !problem.includes('/plugins/passport/shares'))).toEqual([]);
+  });
+
+  it('hides and shows an item and a whole kind on a phone without JavaScript', async () => {
+    const opened = await signedInWithTimeline('en', { ...MOBILE, javaScriptEnabled: false });
+    const { page } = opened;
+    await page.goto('/plugins/passport/timeline');
+    const badge = page.locator('li.timeline__item', { hasText: 'Algebra badge' }).locator('.badge');
+    await page.getByRole('button', { name: /^Hide\s*: Algebra badge$/ }).click();
+    await page.waitForURL(/\/plugins\/passport\/timeline$/);
+    expect(await badge.textContent()).toBe('hidden');
+    await page.getByRole('button', { name: /^Show\s*: Algebra badge$/ }).click();
+    await page.waitForURL(/\/plugins\/passport\/timeline$/);
+    expect(await badge.count()).toBe(0);
+
+    await page.selectOption('#passport-hide-kind', 'session');
+    await page.locator('#passport-hide-kind').locator('xpath=ancestor::form').locator('button').click();
+    await page.waitForURL(/\/plugins\/passport\/timeline$/);
+    expect(await page.locator('li.timeline__item--session > details > summary .badge').textContent()).toBe('hidden');
+    await page.getByRole('button', { name: /^Show again\s*: Kind: Session$/ }).click();
+    await page.waitForURL(/\/plugins\/passport\/timeline$/);
+    expect(await page.locator('.badge').count()).toBe(0);
+    expect(opened.problems()).toEqual([]);
   });
 });
