@@ -64,7 +64,7 @@ describeInBrowser('The passport timeline page, in a real browser', () => {
     expect(opened.problems()).toEqual([]);
   });
 
-  it.each(['en', 'es'] as const)('hides an item with its button, shows the badge, and shares two selected items (%s)', async (lang) => {
+  it.each(['en', 'es'] as const)('hides an item with its button, shows the badge, and shares two selected items, landing on the shares page (%s)', async (lang) => {
     const opened = await signedInWithTimeline(lang);
     const { page } = opened;
     const name = (text: string) => (lang === 'es' ? `${text} (es)` : text);
@@ -93,8 +93,10 @@ describeInBrowser('The passport timeline page, in a real browser', () => {
     expect(form.getAll('items')).toHaveLength(2);
     expect(form.get('expiresInDays')).toBe('30');
     expect(form.get('_csrf')).toBeTruthy();
-    await page.waitForLoadState();
-    expect(opened.problems().filter((problem) => !problem.includes('/plugins/passport/shares'))).toEqual([]);
+    await page.waitForURL(/\/plugins\/passport\/shares$/);
+    expect(await page.textContent('h1')).toBe(lang === 'es' ? 'Tus enlaces compartidos' : 'Your shares');
+    expect(await page.locator('a.share-link').getAttribute('href')).toMatch(/\/plugins\/passport\/s\/[\w-]+$/);
+    expect(opened.problems()).toEqual([]);
   });
 
   it('hides and shows an item and a whole kind on a phone without JavaScript', async () => {
