@@ -39,8 +39,8 @@ export interface TimelineEntry extends AssessmentFields {
   statementId: string;
   stored: string;
   /**
-   * The statement's timestamp in UTC (when the learning happened, as the institution says), or
-   * absent in entries indexed before it was kept (`keiko plugins rebuild passport` adds it).
+   * The statement's timestamp in UTC (when the learning happened, as the institution says); absent
+   * in entries indexed before it was kept, until EntriesUpgrade (analytics/entries-upgrade.ts) adds it.
    */
   timestamp?: string;
   position: string;
@@ -88,7 +88,7 @@ export function timelineEntries(record: Pick<FeedStatement, 'id' | 'statement' |
   const shared = {
     statementId: record.id,
     stored,
-    ...timestampOf(statement),
+    timestamp: timestampOf(statement, stored),
     position: `${stored}|${record.id}`,
     ...describedObject(statement),
     verb: statement.verb.display ? { id: statement.verb.id, display: statement.verb.display } : { id: statement.verb.id },
@@ -145,10 +145,13 @@ function describedObject(statement: StoredStatement): { kind: TimelineKind; obje
   return { kind: 'interaction', object: { objectType: object.objectType }, text: '' };
 }
 
-/** Normalised to UTC (a timestamp may carry any offset) so that it compares with `stored`; left out if unreadable. */
-function timestampOf(statement: StoredStatement): { timestamp?: string } {
+/**
+ * Normalised to UTC (a timestamp may carry any offset) so that it compares with `stored`; `stored`
+ * if unreadable. Every entry made now has one: its absence marks an entry to upgrade (EntriesUpgrade).
+ */
+function timestampOf(statement: StoredStatement, stored: string): string {
   const time = new Date(statement.timestamp).getTime();
-  return Number.isNaN(time) ? {} : { timestamp: new Date(time).toISOString() };
+  return Number.isNaN(time) ? stored : new Date(time).toISOString();
 }
 
 function resultOf(statement: StoredStatement): { result?: TimelineResult } {
