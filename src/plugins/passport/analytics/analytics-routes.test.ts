@@ -112,7 +112,7 @@ describe('the learning profile of the person signed in', () => {
     expect((await analyticsOf(ana.browser)).scores).toEqual(analytics.scores);
   });
 
-  it('is in Spanish, and says what there is not yet', async () => {
+  it('is in Spanish, says what there is not yet, and counts what the person hid', async () => {
     const { browser } = await passport.signedIn();
     const empty = await pageOf(browser, 'es');
     expect(empty).toContain('Tu perfil de aprendizaje');
@@ -129,6 +129,9 @@ describe('the learning profile of the person signed in', () => {
       assessment(ana.identity, { visual: 20, auditory: 30, kinesthetic: 90, reading: 10 }, '2026-01-20T09:30:00Z', 'adaptive'),
       scored(ana.identity, 0.75, '2026-03-01T10:00:00Z', { verb: { id: COMPLETED } }),
     ]);
+    // Hiding is about what is made for others: her own figures still count what she hid.
+    const hideAll = { hiddenItems: [], hiddenCategories: { kinds: ['course', 'class', 'session', 'achievement', 'interaction'], activities: [], institutions: [] } };
+    await ana.browser.put('/plugins/passport/api/privacy').send(hideAll).expect(200);
     const page = await pageOf(ana.browser, 'es');
     expect(page).toContain('Según tu evaluación adaptativa del 20 ene 2026. Es tu única evaluación.');
     expect(page).toContain('Tu estilo más fuerte es kinestésico (90 de 100).');
