@@ -1,5 +1,5 @@
 import { defineMessages } from '../../../plugin-api';
-import type { ShareScope, } from './share-store';
+import type { ShareScope } from './share-store';
 import type { ShareState } from './shares';
 
 const SCOPES_EN: Record<ShareScope, string> = { all: 'Whole passport', selection: 'Selected items', achievement: 'One achievement' };
