@@ -112,7 +112,7 @@ describeInBrowser('The passport timeline page, in a real browser', () => {
     expect(await badge.count()).toBe(0);
 
     await page.selectOption('#passport-hide-kind', 'session');
-    await page.locator('#passport-hide-kind').locator('xpath=ancestor::form').locator('button').click();
+    await page.getByRole('button', { name: /^Hide\s*: Hide every item of a kind$/ }).click();
     await page.waitForURL(/\/plugins\/passport\/timeline$/);
     expect(await page.locator('li.timeline__item--session > details > summary .badge').textContent()).toBe('hidden');
     await page.getByRole('button', { name: /^Show again\s*: Kind: Session$/ }).click();

@@ -217,6 +217,7 @@ function HideCategoryForm({ field, label, options }: { field: 'kind' | 'institut
       </div>
       <button type="submit" class="button--secondary">
         {m.hide}
+        <span class="visually-hidden">: {label}</span>
       </button>
     </form>
   );
