@@ -261,6 +261,11 @@ describe.each(TEST_ENGINES)('instances sharing a %s store', (engine) => {
     expect(await stores.keys.count()).toBe(0);
   });
 
+  it('refuse a PASSPORT_SIGNING_KEY that is no Ed25519 secret key, saying which setting', async () => {
+    const publicKey = (await vcBundle().generateKey({ id: 'x#key-1', controller: 'x' })).publicKeyMultibase;
+    await expect(PassportIssuer.open({ ...(await collections(stored)), publicUrl: PUBLIC_URL, signingKey: publicKey })).rejects.toThrow(/^PASSPORT_SIGNING_KEY cannot be used/);
+  });
+
   it('give distinct status indexes to shares created together, and revoke several at once', async () => {
     const stores = await collections(stored);
     const [one, other] = await Promise.all([PassportIssuer.open({ ...stores, publicUrl: PUBLIC_URL }), PassportIssuer.open({ ...stores, publicUrl: PUBLIC_URL })]);

@@ -24,7 +24,11 @@ export function keyIdOf(did: string): string {
 export async function openSigningKey(keys: Collection<StoredSigningKey>, did: string, secretKeyMultibase?: string): Promise<Ed25519Key> {
   const bundle = vcBundle();
   const names = { id: keyIdOf(did), controller: did };
-  if (secretKeyMultibase !== undefined) return bundle.keyFromSecret({ ...names, secretKeyMultibase });
+  if (secretKeyMultibase !== undefined) {
+    return bundle.keyFromSecret({ ...names, secretKeyMultibase }).catch((error: unknown) => {
+      throw new Error(`PASSPORT_SIGNING_KEY cannot be used: ${(error as Error).message}`);
+    });
+  }
   const stored = await keys.get(SIGNING_KEY_ID);
   if (stored !== undefined) return fromStored(stored.value, names);
   const generated = await bundle.generateKey(names);

@@ -17,7 +17,7 @@ export function generateKey({ id, controller }) {
 }
 
 /** The key of a secret key multibase (`z…`, multicodec ed25519-priv): derived again from its seed. */
-export function keyFromSecret({ id, controller, secretKeyMultibase }) {
+export async function keyFromSecret({ id, controller, secretKeyMultibase }) {
   if (typeof secretKeyMultibase !== 'string' || !secretKeyMultibase.startsWith('z')) throw new Error('the secret key must be a base58btc multibase string (z…)');
   const bytes = base58btc.decode(secretKeyMultibase.slice(1));
   if (bytes.length < SECRET_KEY_HEADER.length + SEED_BYTES || bytes[0] !== SECRET_KEY_HEADER[0] || bytes[1] !== SECRET_KEY_HEADER[1]) {
