@@ -1,12 +1,14 @@
-import type { Collection, CollectionDeclaration, FeedEvent, FindQuery } from '../../plugin-api';
+import type { Collection, FeedEvent, FindQuery, PluginStoreDeclaration } from '../../plugin-api';
 import { timelineEntries, type TimelineEntry, type TimelineKind } from './timeline-entries';
 
 /**
  * The timeline's collections: an entry per (statement, IFI it is about), and a word posting per
- * (entry, distinct word of its text); every page is a range of one of these indexes.
+ * (entry, distinct word of its text); every page is a range of one of these indexes. Both are made
+ * from the statements alone: `keiko plugins rebuild passport` empties and refills them.
  */
-export const PASSPORT_STORES: Record<string, CollectionDeclaration> = {
+export const PASSPORT_STORES: Record<string, PluginStoreDeclaration> = {
   entries: {
+    derived: true,
     indexes: [
       { name: 'by_ifi', fields: ['ifi', 'position'] },
       { name: 'by_ifi_kind', fields: ['ifi', 'kind', 'position'] },
@@ -15,6 +17,7 @@ export const PASSPORT_STORES: Record<string, CollectionDeclaration> = {
     ],
   },
   words: {
+    derived: true,
     indexes: [
       { name: 'by_ifi_prefix', fields: ['ifi', 'prefix', 'position'] },
       { name: 'by_ifi_initial', fields: ['ifi', 'initial', 'position'] },
