@@ -257,10 +257,13 @@ describe('the timeline page\'s forms', () => {
     expect(await privacyOf(browser)).toEqual({ hiddenItems: [], hiddenCategories: { kinds: [], activities: [], institutions: [] } });
   });
 
-  it('sends someone not signed in to sign in, changing nothing', async () => {
-    const response = await request(passport.lrs.app).post(`${PAGE}/hidden-items`).set('Accept', 'application/json').type('form').send({ item: randomUUID() });
-    expect(response.status).toBe(401);
-    expect(response.body.code).toBe('SIGN_IN_REQUIRED');
+  it('sends a browser without a session to the timeline (thence to sign in), and answers other clients 401', async () => {
+    const browser = await request(passport.lrs.app).post(`${PAGE}/hidden-items`).set('Accept', HTML).type('form').send({ item: randomUUID() });
+    expect(browser.status).toBe(303);
+    expect(browser.headers.location).toBe(PAGE);
+    const client = await request(passport.lrs.app).post(`${PAGE}/hidden-items`).set('Accept', 'application/json').type('form').send({ item: randomUUID() });
+    expect(client.status).toBe(401);
+    expect(client.body.code).toBe('SIGN_IN_REQUIRED');
   });
 
   it('hides a whole institution, kind or course from the page, lists them under Privacy and shows them again', async () => {

@@ -14,7 +14,7 @@ import {
 import { NOTHING_HIDDEN, parsePrivacySettings, type PrivacySettings, type PrivacyStore } from '../privacy';
 import { itemsQuery, requireSignedIn, signedInIfis } from '../routes';
 import { timelineEntries } from '../timeline-entries';
-import { PASSPORT_PREFIX, TIMELINE_FORM_PATHS, timelineQueryString, timelineUrl } from './links';
+import { PASSPORT_PREFIX, TIMELINE_FORM_PATHS, TIMELINE_PAGE_PATH, timelineQueryString, timelineUrl } from './links';
 
 export interface TimelineFormsOptions {
   privacy: PrivacyStore;
@@ -38,9 +38,12 @@ type Category = { list: keyof PrivacySettings['hiddenCategories']; value: string
 export function timelineForms({ privacy, people, statements, receipts }: TimelineFormsOptions): Router {
   const router = Router();
   const personOf = (req: Request) => people.signedIn(req)!.person.id;
+  /** A browser whose session ended goes to the timeline page, which sends it to sign in and back there (not back to this POST-only path). */
+  const backToTimelineUnlessSignedIn: RequestHandler = (req, res, next) =>
+    people.signedIn(req) || req.accepts(['json', 'html']) !== 'html' ? next() : res.redirect(303, TIMELINE_PAGE_PATH);
   /** A form route: its change is read from the form (400 for bad fields, nothing changed), then applied. */
   const form = (path: string, changeOf: (req: Request) => (settings: PrivacySettings) => unknown) =>
-    router.post(path.slice(PASSPORT_PREFIX.length), pageForBrowsers, requireSignedIn(people), ...requireCsrfToken(), async (req, res) => {
+    router.post(path.slice(PASSPORT_PREFIX.length), pageForBrowsers, backToTimelineUnlessSignedIn, requireSignedIn(people), ...requireCsrfToken(), async (req, res) => {
       const change = changeOf(req);
       const back = returnUrl(req);
       await privacy.update(personOf(req), change);
