@@ -2,6 +2,7 @@ import request from 'supertest';
 import { XAPI_VERSION_HEADER } from '../../../../test-support/app';
 import { account, activity, ids, items, mbox, PassportTestLrs, statement } from '../../../../test-support/passport';
 import { createShare, pathOf, postShare, shareJson, sharePage, sharedStatementIds, SHARES, sharesCollection } from '../../../../test-support/passport-shares';
+import { verifyShare } from '../credentials';
 import { SOMEONE_ELSE } from './redaction';
 
 /** Shares over HTTP on the whole LRS: POST/GET/DELETE /plugins/passport/api/shares and the public share URL. */
@@ -26,6 +27,9 @@ function hide(browser: request.Agent, hiddenItems: string[]) {
     .send(JSON.stringify({ hiddenItems, hiddenCategories: { kinds: [], activities: [], institutions: [] } }))
     .expect(200);
 }
+
+/** What a verifier fetches (the DID document, the status list), from the LRS under test. */
+const fetchJson = async (url: string) => (await request(passport.lrs.app).get(new URL(url).pathname).expect(200)).body as unknown;
 
 async function presentationOf(url: string): Promise<object> {
   const response = await shareJson(passport, url).expect(200);
@@ -119,6 +123,22 @@ describe('making, listing and revoking shares', () => {
   });
 });
 
+describe('what a stranger can check', () => {
+  it('the presentation verifies (challenge: the share id) with the items shared, and says revoked once the share is revoked', async () => {
+    const { browser, identity } = await passport.signedIn();
+    const [item] = await passport.store([statement(identity, { object: activity('Linear algebra badge', BADGE) })]);
+    const created = await createShare(browser, { items: [item] });
+    const presentation = await presentationOf(created.url);
+    const verified = await verifyShare(presentation, { publicUrl: 'http://lrs.test', fetchJson, challenge: created.id });
+    expect(verified).toEqual(expect.objectContaining({ result: 'valid', reasons: [], expiresAt: created.expiresAt }));
+    expect(verified.items).toEqual([expect.objectContaining({ statement: expect.objectContaining({ id: item }), kind: 'achievement' })]);
+    expect(verified.achievements).toHaveLength(1);
+
+    await browser.delete(`${SHARES}/${created.id}`).expect(200);
+    expect((await verifyShare(presentation, { publicUrl: 'http://lrs.test', fetchJson })).result).toBe('revoked');
+  });
+});
+
 describe('what a share never shows', () => {
   it('another person\'s statements, a hidden item or a voided statement (400 naming it); "all" leaves them out', async () => {
     const ana = await passport.signedIn();
@@ -193,6 +213,7 @@ describe('what a share never shows', () => {
     await passport.store([statement(ana.identity, { verb: { id: VOIDED }, object: { objectType: 'StatementRef', id: voidedLater } })]);
     const again = await presentationOf(created.url);
     expect(sharedStatementIds(again)).toEqual([kept]);
+    expect((await verifyShare(again, { publicUrl: 'http://lrs.test', fetchJson, challenge: created.id })).result).toBe('valid');
     expect((await sharePage(passport, created.url).expect(200)).text).not.toContain(hiddenLater);
     await hide(ana.browser, [kept!]);
     expect((await shareJson(passport, created.url).expect(410)).body.code).toBe('SHARE_EMPTY');
