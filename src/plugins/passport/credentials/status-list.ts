@@ -9,6 +9,12 @@ export const STATUS_LIST_NUMBER = 1;
 const LIST_DOCUMENT_ID = `list-${STATUS_LIST_NUMBER}`;
 const MAX_ALLOCATION_TRIES = 64;
 const MAX_UPDATE_TRIES = 20;
+/**
+ * How long an instance serves the list credential it read before reading it again: verifiers' 30 s
+ * cache plus this stays under a minute, and a flood of requests costs one read per 5 s. A revoke
+ * through this instance is served at once.
+ */
+const SERVED_FOR_MS = 5_000;
 
 /** The list (its bits and their signed credential), and one document per allocated index. */
 export type StatusListDocument =
@@ -27,6 +33,8 @@ export type SignAsIssuer = (credential: JsonObject) => Promise<Signed>;
  * updated only at the revision it was read (a lost race reads it again).
  */
 export class StatusList {
+  private served: { credential: Promise<Signed>; until: number } | undefined;
+
   constructor(
     private readonly documents: Collection<StatusListDocument>,
     /** Where the list credential is served: <publicUrl>/plugins/passport/status/1. */
@@ -64,7 +72,10 @@ export class StatusList {
       const list = await vcBundle().decodeStatusList(current.value.encodedList);
       if (list.getStatus(index)) return;
       list.setStatus(index, true);
-      if (await this.documents.update(LIST_DOCUMENT_ID, await this.signed(list), current.revision)) return;
+      if (await this.documents.update(LIST_DOCUMENT_ID, await this.signed(list), current.revision)) {
+        this.served = undefined;
+        return;
+      }
     }
     throw new Error(`the passport status list kept changing while revoking index ${index}`);
   }
@@ -76,9 +87,17 @@ export class StatusList {
     return list.getStatus(index);
   }
 
-  /** The signed BitstringStatusListCredential, as served to verifiers. */
-  async credential(): Promise<Signed> {
-    return (await this.listDocument()).value.credential;
+  /** The signed BitstringStatusListCredential, as served to verifiers (read at most every 5 s). */
+  credential(): Promise<Signed> {
+    const now = Date.now();
+    if (this.served === undefined || this.served.until <= now) {
+      const credential = this.listDocument().then((document) => document.value.credential);
+      this.served = { credential, until: now + SERVED_FOR_MS };
+      credential.catch(() => {
+        if (this.served?.credential === credential) this.served = undefined;
+      });
+    }
+    return this.served.credential;
   }
 
   private async listDocument(): Promise<{ value: ListDocument; revision: number }> {
