@@ -20,10 +20,8 @@
  *   --data DIR      fill DIR (kept), or when DIR holds a finished fill, measure on it again
  *   --out FILE      also write every figure as JSON
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -34,9 +32,7 @@ import { PASSPORT_STORES, TimelineIndex, wordPostings, type TimelineFilter, type
 import type { Collection } from '../src/storage/collections/collection-store';
 import { SqliteCollectionStore } from '../src/storage/collections/sqlite-collection-store';
 import { SqliteBackend } from '../src/storage/sqlite-backend';
-
-const ROOT = path.resolve(__dirname, '..');
-const SCHOOL = 'https://school.bench';
+import { basic, expectStatus, percentile, progress, round, SCHOOL, signIn, startLrs, stopLrs, type CookieJar, type Lrs } from './passport-support';
 const PAGE = 50;
 
 interface Options {
@@ -202,105 +198,6 @@ async function fill(db: SqliteDatabase, store: SqliteCollectionStore, learner: I
 }
 
 // ---------------------------------------------------------------------------------------------
-// The LRS, and the learner signed in
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(check: () => Promise<boolean>, what: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode}`);
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`${what} not ready after 120 s`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-interface Lrs {
-  url: string;
-  child: ChildProcess;
-}
-
-/** The LRS from the sources, as users configure it (no inherited environment but PATH and HOME), logging to a file. */
-async function startLrs(dataDir: string, admin: { key: string; secret: string }): Promise<Lrs> {
-  const port = await freePort();
-  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LRS_ADMIN_KEY: admin.key, LRS_ADMIN_SECRET: admin.secret, PUBLIC_URL: `http://127.0.0.1:${port}` };
-  const log = fs.openSync(path.join(dataDir, 'lrs.log'), 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts')], { cwd: ROOT, env, stdio: ['ignore', log, log] });
-  fs.closeSync(log);
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(async () => (await fetch(`${url}/xapi/about`)).ok, 'the LRS', child);
-  return { url, child };
-}
-
-async function stopLrs({ child }: Lrs): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-const basic = ({ key, secret }: { key: string; secret: string }) => `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`;
-
-/** Cookies a browser would keep, by name. */
-class CookieJar {
-  private readonly cookies = new Map<string, string>();
-
-  keep(response: Response): void {
-    for (const header of response.headers.getSetCookie()) {
-      const [pair] = header.split(';');
-      const at = pair!.indexOf('=');
-      this.cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
-    }
-  }
-
-  header(): string {
-    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  }
-}
-
-async function expectStatus(response: Response, status: number | number[], what: string): Promise<Response> {
-  if (![status].flat().includes(response.status)) throw new Error(`${what}: ${response.status} ${await response.text()}`);
-  return response;
-}
-
-/**
- * The learner's person, signed in through a login link the school asks for, with the email linked
- * by the admin: what test-support/passport.ts does, over HTTP.
- */
-async function signIn(lrs: Lrs, admin: string, school: { key: string; secret: string }, [account, email]: Ifi[]): Promise<CookieJar> {
-  const json = { 'Content-Type': 'application/json' };
-  await expectStatus(await fetch(`${lrs.url}/people/institutions/${school.key}`, { method: 'PUT', headers: { ...json, Authorization: admin }, body: JSON.stringify({ homePages: [SCHOOL] }) }), 200, 'institution');
-  const link = await expectStatus(await fetch(`${lrs.url}/people/login-links`, { method: 'POST', headers: { ...json, Authorization: basic(school) }, body: JSON.stringify({ agent: account }) }), 201, 'login link');
-  const jar = new CookieJar();
-  const page = await fetch(((await link.json()) as { url: string }).url);
-  jar.keep(page);
-  const html = await page.text();
-  const field = (name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(html)![1]!;
-  const signedIn = await fetch(`${lrs.url}/sign-in/link`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: jar.header() },
-    body: new URLSearchParams({ _csrf: field('_csrf'), token: field('token') }),
-  });
-  await expectStatus(signedIn, 303, 'sign-in');
-  jar.keep(signedIn);
-  const people = await expectStatus(await fetch(`${lrs.url}/people?agent=${encodeURIComponent(JSON.stringify(account))}`, { headers: { Authorization: admin } }), 200, 'person');
-  const personId = ((await people.json()) as { people: Array<{ id: string }> }).people[0]!.id;
-  await expectStatus(await fetch(`${lrs.url}/people/${personId}/identities`, { method: 'POST', headers: { ...json, Authorization: admin }, body: JSON.stringify({ agent: email }) }), [200, 201], 'link');
-  return jar;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Measuring
 
 interface Shape {
@@ -333,11 +230,6 @@ interface Measured {
   ms: Record<Side, { p50: number; p95: number; max: number }>;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-const round = (value: number, digits: number) => Number(value.toFixed(digits));
 
 async function measure(lrs: Lrs, jar: CookieJar, timeline: TimelineIndex, entries: Collection<TimelineEntry>, ifis: string[], options: Options): Promise<Measured[]> {
   const results: Measured[] = [];
@@ -383,9 +275,6 @@ async function measure(lrs: Lrs, jar: CookieJar, timeline: TimelineIndex, entrie
 
 // ---------------------------------------------------------------------------------------------
 
-function progress(message: string): void {
-  process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
 
 function report(options: Options, filled: Fill, measured: Measured[], load: { before: number[]; after: number[] }): string {
   const cpus = os.cpus();
