@@ -5,9 +5,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import type { Ifi } from '../src/plugins/passport/timeline-entries';
+import { freePort, stopChild } from '../test-support/mongo-server/processes';
 
 const ROOT = path.resolve(__dirname, '..');
 /** The homePage of the accounts the school credential owns (its login links). */
@@ -16,17 +16,6 @@ export const SCHOOL = 'https://school.bench';
 export interface Key {
   key: string;
   secret: string;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitFor(check: () => Promise<boolean>, what: string, child: ChildProcess): Promise<void> {
@@ -57,10 +46,7 @@ export async function startLrs(dataDir: string, admin: Key): Promise<Lrs> {
 }
 
 export async function stopLrs({ child }: Lrs): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
+  await stopChild(child, 30_000);
 }
 
 export const basic = ({ key, secret }: Key) => `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`;
