@@ -8,7 +8,7 @@ import { publicShareRoutes } from './public-page';
 import type { RateLimit } from './rate-limit';
 import { ShareableItems } from './share-items';
 import { ShareStatements } from './share-statements';
-import { ShareStore, type Share, type SharePresentation } from './share-store';
+import { ShareStore, type Share, type StoredSharePresentation } from './share-store';
 import { Shares, summariesOf, type ShareSigner, type ShareSummary } from './shares';
 import { sharesPage } from './shares-page';
 
@@ -34,7 +34,7 @@ export function shareSummaries(context: PluginContext): (personId: string) => Pr
 }
 
 function shareStore(context: PluginContext): ShareStore {
-  return new ShareStore(context.store<Share>('shares'), context.store<SharePresentation>('share_presentations'));
+  return new ShareStore(context.store<Share>('shares'), context.store<StoredSharePresentation>('share_presentations'));
 }
 
 /**

@@ -31,6 +31,17 @@ export interface SharePresentation {
   presentation: object;
 }
 
+/**
+ * A presentation as kept: its JSON text, because the statements inside it have keys that no
+ * collection may store (extension IRIs contain dots).
+ */
+export interface StoredSharePresentation {
+  items: string[];
+  presentation: string;
+}
+
+const stored = ({ items, presentation }: SharePresentation): StoredSharePresentation => ({ items, presentation: JSON.stringify(presentation) });
+
 /** `shares` (one document per share) and `share_presentations` (its signed VP, kept apart so that lists stay small). */
 export const SHARES_STORES: Record<string, CollectionDeclaration> = {
   shares: {
@@ -62,11 +73,11 @@ const MAX_LISTED = 500;
 export class ShareStore {
   constructor(
     private readonly shares: Collection<Share>,
-    private readonly presentations: Collection<SharePresentation>,
+    private readonly presentations: Collection<StoredSharePresentation>,
   ) {}
 
   async create(share: Share, presentation: SharePresentation): Promise<void> {
-    await this.presentations.put(share.id, presentation);
+    await this.presentations.put(share.id, stored(presentation));
     await this.shares.insert(share.id, share);
   }
 
@@ -89,10 +100,11 @@ export class ShareStore {
   }
 
   async presentation(id: string): Promise<SharePresentation | undefined> {
-    return (await this.presentations.get(id))?.value;
+    const found = (await this.presentations.get(id))?.value;
+    return found && { items: found.items, presentation: JSON.parse(found.presentation) as object };
   }
 
   async replacePresentation(id: string, presentation: SharePresentation): Promise<void> {
-    await this.presentations.put(id, presentation);
+    await this.presentations.put(id, stored(presentation));
   }
 }

@@ -40,7 +40,9 @@ async function presentationOf(url: string): Promise<object> {
 describe('making, listing and revoking shares', () => {
   it('makes a share of everything visible (201 with its URL), lists it, serves it, and revokes it (410 after)', async () => {
     const { browser, identity } = await passport.signedIn();
-    const [first, second] = await passport.store([statement(identity), statement(identity, { object: activity('Vectors quiz') })]);
+    // Extensions: IRIs as keys (with dots), which no collection document may hold as keys.
+    const extensions = { 'https://school.example/extensions/attempt.number': 2 };
+    const [first, second] = await passport.store([statement(identity, { context: { extensions } }), statement(identity, { object: activity('Vectors quiz') })]);
     const expiresAt = inDays(10);
 
     const created = await createShare(browser, { items: 'all', expiresAt });
