@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import XAPI from '@xapi/xapi';
+import type { Page } from 'playwright-core';
 import pino from 'pino';
 import { loadConfig, type OidcConfig } from '../src/config';
 import { loadPlugins } from '../src/platform/plugins/load';
@@ -85,4 +86,16 @@ async function call(baseUrl: string, method: string, route: string, authorizatio
   });
   if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${await response.text()}`);
   return response.json();
+}
+
+/** An item's button on the timeline page: `label` (Hide, Show…) followed, for screen readers, by the item's name. */
+export function timelineItemButton(page: Page, label: string, item: string) {
+  return page.getByRole('button', { name: item }).filter({ hasText: label });
+}
+
+/** What the public share page's verification says once its script has checked the signature. */
+export async function shareVerification(page: Page): Promise<string> {
+  const status = page.locator('#share-verification[data-result]:not([data-result="checking"])');
+  await status.waitFor({ timeout: 10_000 });
+  return (await status.textContent())!.trim();
 }

@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import type { Statement } from '@xapi/xapi';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { browserTests, expectAccessible, launchChromium, watchProblems } from '../../../test-support/browser';
 import { freePort } from '../../../test-support/net';
 import { startTestOidcProvider, type TestOidcProvider } from '../../../test-support/oidc/test-provider';
-import { SCHOOL, startJourneyLrs, type JourneyLrs } from '../../../test-support/passport-journey';
+import { SCHOOL, shareVerification, startJourneyLrs, timelineItemButton, type JourneyLrs } from '../../../test-support/passport-journey';
 import { SAMPLE_NAMES, sampleStatements } from '../../../test-support/passport-sample';
 import type { Locale } from '../../plugin-api';
+import { analyticsMessages } from './analytics/messages';
+import { verifyShare } from './credentials';
 import { passportMessages } from './messages';
+import { shareMessages } from './shares/messages';
 
 const { describe: describeInBrowser } = browserTests;
 const LOCALES: Locale[] = ['en', 'es'];
@@ -45,8 +49,8 @@ describeInBrowser("A learner's passport, end to end", () => {
   }
 
   /** The LMS sends the learner's year with @xapi/xapi; resolves once the passport has indexed it. */
-  async function lmsSends(actor: object): Promise<void> {
-    await lrs.school.sendStatements({ statements: sampleStatements(actor as never) });
+  async function lmsSends(actor: Statement['actor']): Promise<void> {
+    await lrs.school.sendStatements({ statements: sampleStatements(actor) });
     await lrs.caughtUp();
   }
 
@@ -77,7 +81,7 @@ describeInBrowser("A learner's passport, end to end", () => {
 
   /** A learner of School LMS whose year the LMS has sent, signed in through a login link in a fresh context. */
   async function signedInLearner(lang: Locale): Promise<{ page: Page; problems: string[] }> {
-    const learner = { objectType: 'Agent', account: { homePage: SCHOOL, name: `learner-${randomUUID()}` } };
+    const learner = { objectType: 'Agent' as const, account: { homePage: SCHOOL, name: `learner-${randomUUID()}` } };
     await lmsSends(learner);
     const opened = await open(`${await lrs.loginLinkPath(learner)}?lang=${lang}`);
     await expectAccessible(opened.page);
@@ -86,23 +90,60 @@ describeInBrowser("A learner's passport, end to end", () => {
     return opened;
   }
 
-  it.each(LOCALES)('signs in with a login link and hides an item (%s)', async (lang) => {
-    const m = passportMessages(lang);
+  it.each(LOCALES)('signs in with a login link, hides an item, reads the analytics, shares the passport; a stranger sees it valid, then gone once revoked (%s)', async (lang) => {
+    const [m, shares] = [passportMessages(lang), shareMessages(lang)];
     const { page, problems } = await signedInLearner(lang);
-    const main = await timelineText(page);
+    let main = await timelineText(page);
     expect(await page.textContent('h1')).toBe(m.title);
     for (const name of Object.values(SAMPLE_NAMES)) expect(main).toContain(name);
     await expectAccessible(page);
 
-    await itemButton(page, m.hide, SAMPLE_NAMES.hidden).click();
-    await itemButton(page, m.show, SAMPLE_NAMES.hidden).waitFor();
+    await timelineItemButton(page, m.hide, SAMPLE_NAMES.hidden).click();
+    await timelineItemButton(page, m.show, SAMPLE_NAMES.hidden).waitFor();
     await expectAccessible(page);
 
-    expect(problems).toEqual([]);
-  }, 60_000);
-});
+    await page.goto('/plugins/passport/analytics');
+    expect(await page.textContent('h1')).toBe(analyticsMessages(lang).title);
+    await expectAccessible(page);
 
-/** An item's button on the timeline page: `label` (Hide, Show…) followed, for screen readers, by the item's name. */
-function itemButton(page: Page, label: string, item: string) {
-  return page.getByRole('button', { name: item }).filter({ hasText: label });
-}
+    await page.goto('/plugins/passport/shares');
+    await expectAccessible(page);
+    await page.getByRole('button', { name: shares.create }).click();
+    const shareUrl = (await page.locator('a.share-link').getAttribute('href'))!;
+    expect(shareUrl.startsWith(`${lrs.baseUrl}/plugins/passport/s/`)).toBe(true);
+    await expectAccessible(page);
+
+    const stranger = await open(shareUrl, { locale: lang });
+    await expect(shareVerification(stranger.page)).resolves.toBe(shares.valid);
+    main = (await stranger.page.textContent('main'))!;
+    for (const name of [SAMPLE_NAMES.course, SAMPLE_NAMES.badge, SAMPLE_NAMES.quiz]) expect(main).toContain(name);
+    expect(main).not.toContain(SAMPLE_NAMES.hidden);
+    await expectAccessible(stranger.page);
+    // The stranger keeps the signed presentation, as a verifier would.
+    const presentation = await (await stranger.page.request.get(shareUrl, { headers: { Accept: 'application/json' } })).json();
+    expect(JSON.stringify(presentation)).not.toContain(SAMPLE_NAMES.hidden);
+
+    await page.getByRole('button', { name: new RegExp(`^${shares.revoke}`) }).click();
+    await page.getByRole('cell', { name: shares.states.revoked }).waitFor();
+    await stranger.page.reload();
+    expect(await stranger.page.textContent('main')).toContain(shares.gone);
+    await expectAccessible(stranger.page);
+    // Whoever kept the presentation checks it again with the passport's verifier (the page's code, in Node here): revoked.
+    const fetchJson = async (url: string) => (await fetch(url)).json();
+    await expect(verifyShare(presentation, { publicUrl: lrs.baseUrl, fetchJson })).resolves.toMatchObject({ result: 'revoked' });
+    expect(problems).toEqual([]);
+    expect(stranger.problems).toEqual([]);
+  }, 60_000);
+
+  it('shows an expired share as no longer available', async () => {
+    const { page } = await signedInLearner('en');
+    const expiresAt = new Date(Date.now() + 2_000);
+    const created = await page.request.post('/plugins/passport/api/shares', { data: { items: 'all', expiresAt: expiresAt.toISOString() } });
+    expect(created.status()).toBe(201);
+    const { url } = (await created.json()) as { url: string };
+    await new Promise((resolve) => setTimeout(resolve, expiresAt.getTime() - Date.now() + 100));
+    const stranger = await open(url);
+    expect(await stranger.page.textContent('main')).toContain(shareMessages('en').gone);
+    await expectAccessible(stranger.page);
+  });
+});
