@@ -48,6 +48,11 @@ function parseOptions(argv: string[]): Options {
   return options;
 }
 
+/** A request on a connection of its own: the rounds idle longer than the LRS keeps a connection open (5 s), and reusing one it closed fails. */
+function request(url: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), Connection: 'close' } });
+}
+
 const BADGE = 'http://activitystrea.ms/schema/1.0/badge';
 const QUESTION = 'http://adlnet.gov/expapi/activities/cmi.interaction';
 
@@ -71,7 +76,7 @@ async function storeStatements(lrs: Lrs, school: Key, jar: CookieJar, actor: Ifi
   const ids: string[] = [];
   for (let from = 0; from < count; from += 100) {
     const batch = Array.from({ length: Math.min(100, count - from) }, (_, at) => statementOf(actor, from + at));
-    const response = await fetch(`${lrs.url}/xapi/statements`, {
+    const response = await request(`${lrs.url}/xapi/statements`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'X-Experience-API-Version': '1.0.3', Authorization: basic(school) },
       body: JSON.stringify(batch),
@@ -90,7 +95,7 @@ async function timelineLength(lrs: Lrs, jar: CookieJar): Promise<number> {
   let length = 0;
   let cursor = '';
   for (;;) {
-    const response = await fetch(`${lrs.url}/plugins/passport/api/items?limit=200${cursor}`, { headers: { Cookie: jar.header(), Accept: 'application/json' } });
+    const response = await request(`${lrs.url}/plugins/passport/api/items?limit=200${cursor}`, { headers: { Cookie: jar.header(), Accept: 'application/json' } });
     const page = (await (await expectStatus(response, 200, 'items')).json()) as { items: unknown[]; next?: string };
     length += page.items.length;
     if (page.next === undefined) return length;
@@ -105,7 +110,7 @@ interface Created {
 }
 
 async function createShare(lrs: Lrs, jar: CookieJar, items: string[], expiresAt: string): Promise<Created> {
-  const response = await fetch(`${lrs.url}/plugins/passport/api/shares`, {
+  const response = await request(`${lrs.url}/plugins/passport/api/shares`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Accept: 'application/json', Cookie: jar.header() },
     body: JSON.stringify({ items, expiresAt }),
@@ -113,7 +118,7 @@ async function createShare(lrs: Lrs, jar: CookieJar, items: string[], expiresAt:
   return (await (await expectStatus(response, 201, 'share')).json()) as Created;
 }
 
-const fetchJson = async (url: string) => (await expectStatus(await fetch(url, { headers: { Accept: 'application/json' } }), 200, url)).json();
+const fetchJson = async (url: string) => (await expectStatus(await request(url, { headers: { Accept: 'application/json' } }), 200, url)).json();
 
 type Stats = { p50: number; p95: number; max: number; n: number };
 
