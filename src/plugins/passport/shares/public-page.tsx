@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Router, type Request, type RequestHandler } from 'express';
-import { i18n, renderPage, usePage, webPage, type Locale, type StoredStatement } from '../../../plugin-api';
+import { HttpError, i18n, renderPage, usePage, webPage, type Locale, type StoredStatement } from '../../../plugin-api';
 import type { ShareItem } from '../credentials';
 import { shareMessages } from './messages';
 import { qrCodeDataUri } from './qr-code';
@@ -66,9 +66,9 @@ function openGraph({ title, description, url }: { title: string; description: st
   ];
 }
 
-/** Nothing about a share is kept by browsers or proxies (it may be revoked at any time). */
+/** Nothing about a share is kept by browsers or proxies (it may be revoked at any time), nor indexed by search engines. */
 const noStore: RequestHandler = (_req, res, next) => {
-  res.set('Cache-Control', 'no-store').vary('Accept');
+  res.set({ 'Cache-Control': 'no-store', 'X-Robots-Tag': 'noindex' }).vary('Accept');
   next();
 };
 
@@ -84,7 +84,7 @@ async function openedOrGone(shares: Shares, token: string, req: Request, res: Pa
   try {
     return await shares.open(token);
   } catch (error) {
-    if (wantsJson(req) || (error as { status?: number }).status !== 410) throw error;
+    if (wantsJson(req) || !(error instanceof HttpError) || error.status !== 410) throw error;
     const m = shareMessages(i18n(res).locale);
     renderPage(res, { status: 410, title: m.gone, body: <p>{m.goneLead}</p> });
     return undefined;

@@ -54,6 +54,7 @@ describe('making, listing and revoking shares', () => {
 
     const page = await sharePage(passport, created.url).expect(200);
     expect(page.headers['cache-control']).toBe('no-store');
+    expect(page.headers['x-robots-tag']).toBe('noindex');
     expect(page.text).toContain('Vectors quiz');
     expect(page.text).toContain('Checking the signature needs JavaScript');
     expect(page.text).not.toMatch(/>Valid/);
