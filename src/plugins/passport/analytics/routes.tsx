@@ -23,7 +23,6 @@ export interface AnalyticsRoutesOptions {
   /** The timeline index's collection (`entries`). */
   entries: Collection<TimelineEntry>;
   people: PeopleForPlugins;
-  maxEntries?: number;
 }
 
 /**
@@ -31,20 +30,20 @@ export interface AnalyticsRoutesOptions {
  * GET /api/analytics (the same figures as JSON). Both count the person's own learning only, from
  * every entry of their linked identities, hidden ones too: the figures are shown to no one else.
  */
-export function analyticsRoutes({ entries, people, maxEntries = MAX_ANALYTICS_ENTRIES }: AnalyticsRoutesOptions): Router {
+export function analyticsRoutes({ entries, people }: AnalyticsRoutesOptions): Router {
   const router = Router();
   const cache = new FiguresCache<Figures>(entries);
   const figures = async (req: Request): Promise<Figures> => {
     const ifis = await signedInIfis(people, req);
     return cache.get(people.signedIn(req)!.person.id, ifis, async () => {
-      const { entries: read, truncated } = await personEntries(entries, ifis, maxEntries);
+      const { entries: read, truncated } = await personEntries(entries, ifis, MAX_ANALYTICS_ENTRIES);
       return { analytics: passportAnalytics(read), truncated };
     });
   };
   router.get('/analytics', webPage(), people.requireSignIn(), async (req, res) => {
     const { analytics, truncated } = await figures(req);
     const m = analyticsMessages(i18n(res).locale);
-    renderPage(res, { title: m.title, body: <AnalyticsPage analytics={analytics} {...(truncated && { truncatedAt: maxEntries })} /> });
+    renderPage(res, { title: m.title, body: <AnalyticsPage analytics={analytics} {...(truncated && { truncatedAt: MAX_ANALYTICS_ENTRIES })} /> });
   });
   router.get('/api/analytics', requireSignedIn(people), async (req, res) => {
     const { analytics, truncated } = await figures(req);
