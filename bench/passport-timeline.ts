@@ -14,7 +14,9 @@
  *
  *   --entries N     timeline entries in the store (default 1000000)
  *   --learner N     of which the learner's (default 10000)
- *   --rounds N      first pages per shape and side (default 40)
+ *   --rounds N      first pages per shape and side (default 40; 0 for none)
+ *   --apply-events N  statements through TimelineIndex.apply() beside the entries alone, in
+ *                   batches of 100, on fresh stores (default 2000; 0 for none)
  *   --chunk N       documents per transaction while filling (default 20000)
  *   --keep          keep the temporary directory
  *   --data DIR      fill DIR (kept), or when DIR holds a finished fill, measure on it again
@@ -26,7 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { databasePath, openSqliteDatabase, type SqliteDatabase } from '../src/db/sqlite/database';
-import type { StoredStatement } from '../src/plugin-api';
+import type { FeedEvent, StoredStatement } from '../src/plugin-api';
 import { ifiDigest, timelineEntries, type Ifi, type TimelineEntry } from '../src/plugins/passport/timeline-entries';
 import { PASSPORT_STORES, TimelineIndex, wordPostings, type TimelineFilter, type WordPosting } from '../src/plugins/passport/timeline-index';
 import type { Collection } from '../src/storage/collections/collection-store';
@@ -39,6 +41,7 @@ interface Options {
   entries: number;
   learner: number;
   rounds: number;
+  applyEvents: number;
   chunk: number;
   keep: boolean;
   data?: string;
@@ -46,17 +49,18 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { entries: 1_000_000, learner: 10_000, rounds: 40, chunk: 20_000, keep: false };
+  const options: Options = { entries: 1_000_000, learner: 10_000, rounds: 40, applyEvents: 2000, chunk: 20_000, keep: false };
   for (let at = 0; at < argv.length; at++) {
     const name = argv[at]!;
-    const value = () => {
+    const value = (least = 1) => {
       const given = Number(argv[++at]);
-      if (!Number.isSafeInteger(given) || given < 1) throw new Error(`${name} needs a positive integer`);
+      if (!Number.isSafeInteger(given) || given < least) throw new Error(`${name} needs an integer of at least ${least}`);
       return given;
     };
     if (name === '--entries') options.entries = value();
     else if (name === '--learner') options.learner = value();
-    else if (name === '--rounds') options.rounds = value();
+    else if (name === '--rounds') options.rounds = value(0);
+    else if (name === '--apply-events') options.applyEvents = value(0);
     else if (name === '--chunk') options.chunk = value();
     else if (name === '--keep') options.keep = true;
     else if (name === '--out') options.out = argv[++at];
@@ -116,8 +120,8 @@ function activityOf(n: number): object {
   return { objectType: 'Activity', id: `https://school.bench/activities/${n % 5000}`, definition: { name: { 'en-US': name }, ...(description && { description: { 'en-US': description } }), type } };
 }
 
-/** What the timeline keeps of the n-th statement, by `actor`, stored at `stored`. */
-function entriesOf(n: number, actor: Ifi, stored: Date): TimelineEntry[] {
+/** The n-th generated statement, by `actor`, stored at `stored`, as the event delivery hands it over. */
+function statementOf(n: number, actor: Ifi, stored: Date): { id: string; statement: StoredStatement; stored: Date } {
   const id = randomUUID();
   const statement = {
     id,
@@ -130,7 +134,70 @@ function entriesOf(n: number, actor: Ifi, stored: Date): TimelineEntry[] {
     authority: pick(AUTHORITIES, n),
     version: '1.0.3',
   } as unknown as StoredStatement;
-  return timelineEntries({ id, statement, stored });
+  return { id, statement, stored };
+}
+
+/** What the timeline keeps of the n-th statement. */
+function entriesOf(n: number, actor: Ifi, stored: Date): TimelineEntry[] {
+  return timelineEntries(statementOf(n, actor, stored));
+}
+
+// ---------------------------------------------------------------------------------------------
+// What indexing costs: TimelineIndex.apply() beside writing the entries alone
+
+interface ApplyCost {
+  events: number;
+  batches: number;
+  /** ms per batch of 100 events. */
+  apply: { p50: number; p95: number };
+  entriesOnly: { p50: number; p95: number };
+}
+
+/**
+ * `events` generated statements in batches of 100 (as the event delivery hands them over) through
+ * TimelineIndex.apply() into a fresh SQLite store, beside the baseline in the same rounds: the same
+ * entries put without their word postings (what apply() wrote before the text index), into a
+ * second fresh store.
+ */
+async function measureApply(dataDir: string, events: number): Promise<ApplyCost> {
+  const open = async (name: string) => {
+    fs.mkdirSync(path.join(dataDir, name));
+    const backend = SqliteBackend.open({ dataDir: path.join(dataDir, name), exclusive: true, authorityHomePage: 'http://127.0.0.1/' });
+    return { backend, entries: await backend.collections.open<TimelineEntry>('passport', 'entries', PASSPORT_STORES.entries), words: await backend.collections.open<WordPosting>('passport', 'words', PASSPORT_STORES.words) };
+  };
+  const indexed = await open('apply');
+  const alone = await open('entries-only');
+  const timeline = new TimelineIndex(indexed.entries, indexed.words);
+  const times = { apply: [] as number[], entriesOnly: [] as number[] };
+  const start = Date.parse('2026-06-01T00:00:00.000Z');
+  for (let batch = 0; batch * 100 < events; batch++) {
+    const batchEvents: FeedEvent[] = Array.from({ length: 100 }, (_, at) => {
+      const n = batch * 100 + at;
+      const { id, statement, stored } = statementOf(mixed(n), { mbox: `mailto:learner-${n % 400}@school.bench` }, new Date(start + n * 1000));
+      return { type: 'stored', position: n + 1, statement: { id, statement, stored, voided: false, credentialKey: 'school-lms', position: n + 1 } } as FeedEvent;
+    });
+    const sides = {
+      apply: () => timeline.apply(batchEvents),
+      entriesOnly: async () => {
+        for (const event of batchEvents) {
+          if (event.type !== 'stored') continue;
+          for (const entry of timelineEntries(event.statement)) await alone.entries.put(`${entry.statementId}:${entry.ifi}`, entry);
+        }
+      },
+    };
+    for (const side of batch % 2 === 0 ? (['apply', 'entriesOnly'] as const) : (['entriesOnly', 'apply'] as const)) {
+      const began = performance.now();
+      await sides[side]();
+      times[side].push(performance.now() - began);
+    }
+  }
+  await indexed.backend.close();
+  await alone.backend.close();
+  const summary = (list: number[]) => {
+    const sorted = [...list].sort((a, b) => a - b);
+    return { p50: round(percentile(sorted, 50), 1), p95: round(percentile(sorted, 95), 1) };
+  };
+  return { events, batches: times.apply.length, apply: summary(times.apply), entriesOnly: summary(times.entriesOnly) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -276,7 +343,7 @@ async function measure(lrs: Lrs, jar: CookieJar, timeline: TimelineIndex, entrie
 // ---------------------------------------------------------------------------------------------
 
 
-function report(options: Options, filled: Fill, measured: Measured[], load: { before: number[]; after: number[] }): string {
+function report(options: Options, filled: Fill, measured: Measured[], applied: ApplyCost | undefined, load: { before: number[]; after: number[] }): string {
   const cpus = os.cpus();
   const lines = [
     `# Passport timeline: first page (${PAGE} items) for a learner with ${options.learner} entries (2 linked IFIs) in a store of ${options.entries}`,
@@ -286,9 +353,20 @@ function report(options: Options, filled: Fill, measured: Measured[], load: { be
       `database ${(filled.databaseBytes / 2 ** 20).toFixed(0)} MiB (${filled.bytesPerEntry} bytes per entry, postings included)`,
     `${options.rounds} first pages per shape and side, sides alternating; ms p50 / p95 (max)`,
     '',
-    '| shape | items | GET api/items | GET timeline (HTML) | TimelineIndex.page (in-process) | baseline: raw (ifi, position) range, 51 docs |',
-    '|---|---|---|---|---|---|',
-    ...measured.map(({ shape, items, ms }) => `| ${shape} | ${items} | ${SIDES.map((side) => `${ms[side].p50} / **${ms[side].p95}** (${ms[side].max})`).join(' | ')} |`),
+    ...(measured.length === 0
+      ? []
+      : [
+          '| shape | items | GET api/items | GET timeline (HTML) | TimelineIndex.page (in-process) | baseline: raw (ifi, position) range, 51 docs |',
+          '|---|---|---|---|---|---|',
+          ...measured.map(({ shape, items, ms }) => `| ${shape} | ${items} | ${SIDES.map((side) => `${ms[side].p50} / **${ms[side].p95}** (${ms[side].max})`).join(' | ')} |`),
+        ]),
+    ...(applied
+      ? [
+          '',
+          `Indexing: ${applied.events} statements in ${applied.batches} batches of 100, ms per batch p50 / p95: TimelineIndex.apply() (entries and word postings) ` +
+            `${applied.apply.p50} / **${applied.apply.p95}**; baseline, the same entries alone: ${applied.entriesOnly.p50} / **${applied.entriesOnly.p95}**`,
+        ]
+      : []),
   ];
   return lines.join('\n');
 }
@@ -323,16 +401,25 @@ async function main(): Promise<void> {
       fs.writeFileSync(record, JSON.stringify(filled));
       progress(`filled: ${JSON.stringify(filled)}`);
     }
-    lrs = await startLrs(dataDir, admin);
-    const jar = await signIn(lrs, basic(admin), school, learner);
-    const entries = await store.open<TimelineEntry>('passport', 'entries', PASSPORT_STORES.entries);
-    const timeline = new TimelineIndex(entries, await store.open<WordPosting>('passport', 'words', PASSPORT_STORES.words));
-    const ifis = learner.map((ifi) => ifiDigest(ifi)!);
     const before = os.loadavg().map((x) => round(x, 2));
-    const measured = await measure(lrs, jar, timeline, entries, ifis, options);
-    const text = report({ ...options, entries: filled.entries }, filled, measured, { before, after: os.loadavg().map((x) => round(x, 2)) });
+    let measured: Measured[] = [];
+    if (options.rounds > 0) {
+      lrs = await startLrs(dataDir, admin);
+      const jar = await signIn(lrs, basic(admin), school, learner);
+      const entries = await store.open<TimelineEntry>('passport', 'entries', PASSPORT_STORES.entries);
+      const timeline = new TimelineIndex(entries, await store.open<WordPosting>('passport', 'words', PASSPORT_STORES.words));
+      measured = await measure(lrs, jar, timeline, entries, learner.map((ifi) => ifiDigest(ifi)!), options);
+    }
+    const applyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keiko-bench-passport-apply-'));
+    let applied: ApplyCost | undefined;
+    try {
+      if (options.applyEvents > 0) applied = await measureApply(applyDir, options.applyEvents);
+    } finally {
+      fs.rmSync(applyDir, { recursive: true, force: true });
+    }
+    const text = report({ ...options, entries: filled.entries }, filled, measured, applied, { before, after: os.loadavg().map((x) => round(x, 2)) });
     process.stdout.write(`${text}\n`);
-    if (options.out) fs.writeFileSync(options.out, JSON.stringify({ options, filled, measured }, null, 2));
+    if (options.out) fs.writeFileSync(options.out, JSON.stringify({ options, filled, measured, applied }, null, 2));
     db.close();
   } finally {
     if (lrs) await stopLrs(lrs);
