@@ -87,7 +87,8 @@ export class TimelineIndex {
       }
       for (const entry of timelineEntries(event.statement)) {
         await this.entries.put(`${entry.statementId}:${entry.ifi}`, entry);
-        for (const [at, posting] of wordPostings(entry).entries()) await this.words.put(`${entry.statementId}:${entry.ifi}:${at}`, posting);
+        // Independent documents: MongoDB takes them concurrently (SQLite one after the other, as it does anyway).
+        await Promise.all(wordPostings(entry).map((posting, at) => this.words.put(`${entry.statementId}:${entry.ifi}:${at}`, posting)));
       }
     }
   }
