@@ -59,7 +59,7 @@ describeInBrowser("A learner's passport, end to end", () => {
     return (await page.textContent('main'))!;
   }
 
-  it('signs in with OpenID Connect and shows the statements about the verified email on the timeline', async () => {
+  it('signs in with OpenID Connect, sees the statements about the verified email, and shares two of them', async () => {
     await lmsSends({ objectType: 'Agent', mbox: 'mailto:ana@example.org' });
     const signIn = await open('/sign-in');
     await expectAccessible(signIn.page);
@@ -76,7 +76,17 @@ describeInBrowser("A learner's passport, end to end", () => {
     const main = await timelineText(page);
     for (const name of [SAMPLE_NAMES.course, SAMPLE_NAMES.badge, SAMPLE_NAMES.quiz]) expect(main).toContain(name);
     await expectAccessible(page);
+
+    const selected = [SAMPLE_NAMES.course, SAMPLE_NAMES.badge];
+    for (const name of selected) await page.getByRole('checkbox', { name }).check();
+    await page.getByRole('button', { name: passportMessages('en').shareSelected }).click();
+    const stranger = await open(await newShareUrl(page));
+    await expect(shareVerification(stranger.page)).resolves.toBe(shareMessages('en').valid);
+    const shared = (await stranger.page.textContent('main'))!;
+    for (const name of selected) expect(shared).toContain(name);
+    expect(shared).not.toContain(SAMPLE_NAMES.quiz);
     expect(problems).toEqual([]);
+    expect(stranger.problems).toEqual([]);
   });
 
   /** A learner of School LMS whose year the LMS has sent, signed in through a login link in a fresh context. */
@@ -109,8 +119,7 @@ describeInBrowser("A learner's passport, end to end", () => {
     await page.goto('/plugins/passport/shares');
     await expectAccessible(page);
     await page.getByRole('button', { name: shares.create }).click();
-    const shareUrl = (await page.locator('a.share-link').getAttribute('href'))!;
-    expect(shareUrl.startsWith(`${lrs.baseUrl}/plugins/passport/s/`)).toBe(true);
+    const shareUrl = await newShareUrl(page);
     await expectAccessible(page);
 
     const stranger = await open(shareUrl, { locale: lang });
@@ -134,6 +143,13 @@ describeInBrowser("A learner's passport, end to end", () => {
     expect(problems).toEqual([]);
     expect(stranger.problems).toEqual([]);
   }, 60_000);
+
+  /** The link of the share just made, as the shares page shows it (once). */
+  async function newShareUrl(page: Page): Promise<string> {
+    const url = (await page.locator('a.share-link').getAttribute('href'))!;
+    expect(url.startsWith(`${lrs.baseUrl}/plugins/passport/s/`)).toBe(true);
+    return url;
+  }
 
   it('shows an expired share as no longer available', async () => {
     const { page } = await signedInLearner('en');
