@@ -1,6 +1,4 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import YAML from 'yaml';
+import { expectDocumentedForOperators, settingNamesIn } from '../../../test-support/deployment-settings';
 import { explorerTransactionUrl, readAnchoringSettings } from './settings';
 
 const STARKNET = {
@@ -74,22 +72,13 @@ describe('anchoring settings', () => {
 });
 
 describe('the anchoring settings in the deployment files', () => {
-  const root = path.resolve(__dirname, '../../..');
-  const read = (file: string) => fs.readFileSync(path.join(root, file), 'utf8');
-  const names = [...read('src/plugins/anchoring/settings.ts').matchAll(/'((?:STARKNET|ANCHOR)_[A-Z_]+)'/g)].map((match) => match[1]!);
+  const names = settingNamesIn('src/plugins/anchoring/settings.ts', /(?:STARKNET|ANCHOR)_[A-Z_]+/);
 
   it('are found in settings.ts (sanity check of the search)', () => {
     expect(names).toEqual(expect.arrayContaining(['ANCHOR_CRON', 'ANCHOR_MAX_BATCH', 'STARKNET_RPC_URL', 'STARKNET_CONTRACT_ADDRESS', 'STARKNET_EXPLORER_TX_URL']));
   });
 
   it('are each in the README\'s configuration table, in .env.example and passed through by docker-compose.yml', () => {
-    const readme = read('README.md');
-    const table = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('Read by scripts, not by the LRS'));
-    const environment = YAML.parse(read('docker-compose.yml')).services.lrs.environment as Record<string, unknown>;
-    for (const name of names) {
-      expect(table).toMatch(new RegExp(`^\\|[^\\n]*\`${name}\``, 'm'));
-      expect(read('.env.example')).toMatch(new RegExp(`^(# )?${name}=`, 'm'));
-      expect(environment).toHaveProperty(name);
-    }
+    expectDocumentedForOperators(names);
   });
 });

@@ -40,7 +40,7 @@ export interface TimelineEntry extends AssessmentFields {
   stored: string;
   /**
    * The statement's timestamp in UTC (when the learning happened, as the institution says); absent
-   * in entries indexed before it was kept, until EntriesUpgrade (analytics/entries-upgrade.ts) adds it.
+   * in entries indexed by passport 0.1.0, until `keiko plugins rebuild passport` makes them again.
    */
   timestamp?: string;
   position: string;
@@ -83,7 +83,7 @@ export interface TimelineResult {
  */
 export function timelineEntries(record: Pick<FeedStatement, 'id' | 'statement' | 'stored'>): TimelineEntry[] {
   const { statement } = record;
-  if (statement.verb.id === VOIDED_VERB) return [];
+  if (statement.verb.id === VOIDED_VERB || recordedByThePassport(statement.authority)) return [];
   const stored = record.stored.toISOString();
   const shared = {
     statementId: record.id,
@@ -104,6 +104,16 @@ export function timelineEntries(record: Pick<FeedStatement, 'id' | 'statement' |
     if (digest !== undefined && !entries.has(digest)) entries.set(digest, { ifi: digest, role, ...shared });
   }
   return [...entries.values()];
+}
+
+/**
+ * What the passport records itself (shares made and revoked, exports) is about the passport, not
+ * the person's learning: no timeline item, so that a share never carries earlier shares. The LRS
+ * writes every authority from the credential that stored the statement (Data 2.4.9), so only the
+ * platform's PluginStatements.record stores this one.
+ */
+function recordedByThePassport(authority: Actor): boolean {
+  return authority.objectType !== 'Group' && authority.account?.name === 'plugin/passport';
 }
 
 /** The LRS's key of an IFI (the domain of an mbox is case-insensitive), digested. */
@@ -147,7 +157,7 @@ function describedObject(statement: StoredStatement): { kind: TimelineKind; obje
 
 /**
  * Normalised to UTC (a timestamp may carry any offset) so that it compares with `stored`; `stored`
- * if unreadable. Every entry made now has one: its absence marks an entry to upgrade (EntriesUpgrade).
+ * if unreadable.
  */
 function timestampOf(statement: StoredStatement, stored: string): string {
   const time = new Date(statement.timestamp).getTime();

@@ -3,7 +3,7 @@ import type { TimelineEntry } from '../timeline-entries';
 
 /** People whose figures one process keeps (about 40 KB each at 10,000 entries). */
 const MAX_PEOPLE = 200;
-/** Figures older than this are computed again whatever the fingerprint (entries upgraded in place, see EntriesUpgrade). */
+/** Figures older than this are computed again whatever the fingerprint (which misses a few changes: see below). */
 const MAX_AGE_MS = 5 * 60_000;
 
 /**
