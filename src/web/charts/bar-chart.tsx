@@ -13,6 +13,8 @@ export interface BarChartProps {
   valueHeader: string;
   /** Formats values (default: the page language's number format). */
   format?: (value: number) => string;
+  /** The value axis reaches at least this far (e.g. 100 for scores out of 100), whatever the data. */
+  axisMax?: number;
 }
 
 // Small enough that 15px text stays readable when the SVG is scaled down to a phone's width.
@@ -27,9 +29,9 @@ const VALUE_ROOM = 60;
  * Horizontal bars (labels above their bars, so long labels fit a phone's width), a zero line,
  * gridlines at round values, each value printed at its bar's end.
  */
-export function BarChart({ title, description, data, categoryHeader, valueHeader, format }: BarChartProps) {
+export function BarChart({ title, description, data, categoryHeader, valueHeader, format, axisMax }: BarChartProps) {
   const formatValue = useNumberFormat(format);
-  const scale = niceScale(data.map((bar) => bar.value));
+  const scale = niceScale([...data.map((bar) => bar.value), ...(axisMax === undefined ? [] : [axisMax])]);
   const left = scale.min < 0 ? VALUE_ROOM : 0;
   const right = WIDTH - VALUE_ROOM;
   const x = (value: number) => roundPixel(project(scale, value, left, right));

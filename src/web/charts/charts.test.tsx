@@ -86,6 +86,12 @@ describe('BarChart', () => {
     expect(new Set(ids).size).toBe(4);
   });
 
+  it('reaches axisMax when the data stays below it (scores out of 100)', () => {
+    const html = render(<BarChart title="Styles" description="Visual leads." categoryHeader="Style" valueHeader="Score" data={[{ label: 'visual', value: 72 }]} axisMax={100} />);
+    expect(html).toContain('>100</text>');
+    expect(html).not.toContain('>120</text>');
+  });
+
   it('draws a negative bar left of the zero line', () => {
     const html = render(<BarChart title="t" description="d" categoryHeader="c" valueHeader="v" data={[{ label: 'loss', value: -5 }, { label: 'gain', value: 10 }]} />);
     const zero = Number(/<line class="chart__axis" x1="([\d.]+)"/.exec(html)![1]);
@@ -111,6 +117,12 @@ describe('LineChart', () => {
     expect(count(html, /<circle class="chart__point/)).toBe(6);
     expect(html).toContain('<ul class="chart__legend">');
     expect(html).toContain('<tr><th scope="row">Tue</th><td class="number">2</td><td class="number">1</td></tr>');
+  });
+
+  it('ends its last axis label at its point, so a long one stays inside the chart', () => {
+    const html = render(<LineChart {...props} labels={['1 Mar 2026', '2 Mar 2026']} series={[{ name: 'score', values: [1, 2] }]} />);
+    expect(html).toMatch(/text-anchor="middle">1 Mar 2026</);
+    expect(html).toMatch(/text-anchor="end">2 Mar 2026</);
   });
 
   it('puts higher values higher', () => {

@@ -80,7 +80,7 @@ export function LineChart({ title, description, labels, series, labelHeader, for
         <line class="chart__axis" x1={plot.left} x2={plot.right} y1={y(0)} y2={y(0)} />
         {labels.map((label, index) =>
           index % labelEvery === 0 ? (
-            <text key={index} class="chart__label" x={x(index)} y={plot.bottom + 24} text-anchor="middle">
+            <text key={index} class="chart__label" x={x(index)} y={plot.bottom + 24} text-anchor={labelAnchor(index, labels.length)}>
               {label}
             </text>
           ) : null,
@@ -99,4 +99,9 @@ export function LineChart({ title, description, labels, series, labelHeader, for
       </g>
     </ChartFrame>
   );
+}
+
+/** The last of several labels ends at its point, so that a long one is not cut off at the chart's right edge. */
+function labelAnchor(index: number, count: number): 'middle' | 'end' {
+  return count > 1 && index === count - 1 ? 'end' : 'middle';
 }

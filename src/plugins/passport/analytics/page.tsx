@@ -59,6 +59,7 @@ function LearningStyle({ profile }: { profile: LearningStyleProfile }) {
         categoryHeader={m.style}
         valueHeader={m.styleScore}
         data={data}
+        axisMax={100}
       />
     </>
   );
