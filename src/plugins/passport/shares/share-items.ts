@@ -1,16 +1,10 @@
 import { BadRequestError, type Collection, type PeopleForPlugins, type StatementReceipts, type StatementReader } from '../../../plugin-api';
-import { isHidden, type PrivacySettings, type PrivacyStore } from '../privacy';
+import { visibleTo, type PrivacySettings, type PrivacyStore } from '../privacy';
 import type { ShareItem } from '../credentials';
 import { ifiDigest, type TimelineEntry } from '../timeline-entries';
 import type { TimelineIndex } from '../timeline-index';
 import { sharedStatement } from './redaction';
 import { SHARE_LIMITS, ShareErrorCode } from './share-request';
-
-/**
- * The passport's own records (shares, hiding, exports: statements whose object is the passport
- * itself) are never shared: they describe the sharing, not the learning.
- */
-const PASSPORT_ACTIVITY_TYPE = 'https://w3id.org/keiko/profiles/passport/activity-types/passport';
 
 /** The most `find` returns, and the most values of an `in`. */
 const MAX_FIND = 1000;
@@ -25,7 +19,11 @@ export interface ShareableItemsOptions {
   receipts: () => StatementReceipts | undefined;
 }
 
-/** A person's items that may go into a share: their own, visible (not hidden by them), not voided, newest first. */
+/**
+ * A person's items that may go into a share: their own, visible (not hidden by them), not voided,
+ * newest first. What the passport records itself (shares, hiding, exports) is no timeline entry
+ * (timeline-entries.ts), so it is never shared.
+ */
 export class ShareableItems {
   constructor(private readonly options: ShareableItemsOptions) {}
 
@@ -69,7 +67,7 @@ export class ShareableItems {
     let after: string | undefined;
     do {
       const page = await this.options.timeline.page(ifis, {}, after, MAX_FIND);
-      visible.push(...page.entries.filter((entry) => shareable(entry, settings)));
+      visible.push(...visibleTo(page.entries, settings));
       if (visible.length > SHARE_LIMITS.items) {
         throw new BadRequestError(ShareErrorCode.TooLarge, `Your passport has more than ${SHARE_LIMITS.items} visible items: share a selection instead`);
       }
@@ -89,7 +87,7 @@ export class ShareableItems {
       const found = await this.options.entries.find({ where: { statementId: { in: ids }, ifi: { in: ifis } }, limit: MAX_FIND });
       for (const { value } of found) if (!byStatement.has(value.statementId)) byStatement.set(value.statementId, value);
     }
-    return [...byStatement.values()].filter((entry) => shareable(entry, settings)).sort((a, b) => (a.position < b.position ? 1 : -1));
+    return visibleTo([...byStatement.values()], settings).sort((a, b) => (a.position < b.position ? 1 : -1));
   }
 
   /** The entries' statements (voided ones left out: the index may not have caught up yet), with everyone but the owner left out (redaction.ts), and their receipts. */
@@ -127,10 +125,6 @@ export class ShareableItems {
     );
     return found;
   }
-}
-
-function shareable(entry: TimelineEntry, settings: PrivacySettings): boolean {
-  return entry.object.type !== PASSPORT_ACTIVITY_TYPE && !isHidden(entry, settings);
 }
 
 /** An achievement's name and description in English when given, else in the first language given. */
