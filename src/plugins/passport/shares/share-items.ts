@@ -28,7 +28,7 @@ export class ShareableItems {
   constructor(private readonly options: ShareableItemsOptions) {}
 
   /** The digests of the person's linked identities now. */
-  async ifisOf(personId: string): Promise<string[]> {
+  private async ifisOf(personId: string): Promise<string[]> {
     const identities = await this.options.people.identitiesOf(personId);
     return [...new Set(identities.map((identity) => ifiDigest(identity)).filter((digest) => digest !== undefined))];
   }
