@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Statement } from '@xapi/xapi';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page, Request } from 'playwright-core';
 import { browserTests, expectAccessible, launchChromium, watchProblems } from '../../../test-support/browser';
 import { freePort } from '../../../test-support/net';
 import { startTestOidcProvider, type TestOidcProvider } from '../../../test-support/oidc/test-provider';
@@ -100,7 +100,7 @@ describeInBrowser("A learner's passport, end to end", () => {
     return opened;
   }
 
-  it.each(LOCALES)('signs in with a login link, hides an item, reads the analytics, shares the passport; a stranger sees it valid, then gone once revoked (%s)', async (lang) => {
+  it.each(LOCALES)('signs in with a login link, hides an item, reads the analytics, shares the passport; a stranger sees it valid, then revoked and gone (%s)', async (lang) => {
     const [m, shares] = [passportMessages(lang), shareMessages(lang)];
     const { page, problems } = await signedInLearner(lang);
     let main = await timelineText(page);
@@ -132,8 +132,24 @@ describeInBrowser("A learner's passport, end to end", () => {
     const presentation = await (await stranger.page.request.get(shareUrl, { headers: { Accept: 'application/json' } })).json();
     expect(JSON.stringify(presentation)).not.toContain(SAMPLE_NAMES.hidden);
 
+    // A second visitor's page arrives before the revocation and its check after: the page says revoked.
+    const visitor = await open('/', { locale: lang });
+    let revoked!: () => void;
+    const revocation = new Promise<void>((resolve) => (revoked = resolve));
+    const isCheck = (request: Request) => request.url() === shareUrl && request.headers().accept === 'application/json';
+    await visitor.page.route(shareUrl, async (route) => {
+      if (isCheck(route.request())) await revocation;
+      await route.continue();
+    });
+    const checking = visitor.page.waitForRequest(isCheck);
+    await visitor.page.goto(shareUrl);
+    await checking;
+
     await page.getByRole('button', { name: new RegExp(`^${shares.revoke}`) }).click();
     await page.getByRole('cell', { name: shares.states.revoked }).waitFor();
+    revoked();
+    await expect(shareVerification(visitor.page)).resolves.toBe(shares.revoked);
+    expect(visitor.problems).toEqual([`410 for ${shareUrl}`]);
     await stranger.page.reload();
     expect(await stranger.page.textContent('main')).toContain(shares.gone);
     await expectAccessible(stranger.page);
