@@ -21,6 +21,7 @@ export const PASSPORT_STORES: Record<string, PluginStoreDeclaration> = {
     indexes: [
       { name: 'by_ifi_prefix', fields: ['ifi', 'prefix', 'position'] },
       { name: 'by_ifi_initial', fields: ['ifi', 'initial', 'position'] },
+      { name: 'by_ifi_word', fields: ['ifi', 'word', 'position'] },
       { name: 'by_statement', fields: ['statementId'] },
     ],
   },
@@ -58,6 +59,8 @@ type PositionRange = { lt?: string; gte?: string; lte?: string };
 
 /** The most `find` returns at once. */
 const MAX_FIND = 1000;
+/** A word of `q` with fewer postings than this is searched by all of them at once, not in position order. */
+const FEW_POSTINGS = 200;
 /** Characters of a word kept in its posting: a longer word of `q` is told apart on the entry's text. */
 const WORD_LENGTH = 32;
 /** Letters (with their combining marks) and digits make words; anything else separates them. */
@@ -136,6 +139,11 @@ export class TimelineIndex {
     const found: TimelineEntry[] = [];
     const checked = new Set<string>();
     const postingIfis = ifis.map(postingIfi);
+    const few = await this.fewCandidates(postingIfis, words, after);
+    if (few !== undefined) {
+      await this.checkEntries(few, ifis, filter, found, limit, checked);
+      return found;
+    }
     let chunk = Math.min(this.readChunk, (limit + 1) * ifis.length);
     let before = after;
     const [sparsest, ...others] = await this.sparsestFirst(postingIfis, words, before, chunk);
@@ -156,6 +164,26 @@ export class TimelineIndex {
       before = last;
       chunk = Math.min(this.readChunk, chunk * 2);
     }
+  }
+
+  /**
+   * Newest first, the statements (before `after`) with a posting of every word of `q` that has
+   * fewer than FEW_POSTINGS of them, read whole from the range of words it starts (by_ifi_word);
+   * undefined when every word has more: then a page is found sooner in position order.
+   */
+  private async fewCandidates(postingIfis: string[], words: string[], after: string | undefined): Promise<string[] | undefined> {
+    const few = Math.min(this.readChunk, FEW_POSTINGS);
+    let candidates: string[] | undefined;
+    for (const word of words) {
+      const where: NonNullable<FindQuery['where']> = { ifi: oneOrAny(postingIfis), word: { gte: word, lt: successor(word) } };
+      if (after !== undefined) where.position = { lt: after };
+      const postings = (await this.words.find({ where, limit: few })).map(({ value }) => value);
+      if (postings.length === few) continue;
+      const having = new Set(postings.map((posting) => posting.statementId));
+      const newestFirst = [...new Map(postings.sort((a, b) => (a.position < b.position ? 1 : -1)).map((posting) => [posting.statementId, posting.position])).keys()];
+      candidates = candidates === undefined ? newestFirst : candidates.filter((statementId) => having.has(statementId));
+    }
+    return candidates;
   }
 
   /**
@@ -233,6 +261,13 @@ export function wordPostings(entry: TimelineEntry): WordPosting[] {
 function wordsOf(q: string): string[] {
   const words = new Set((q.match(WORD) ?? []).map(truncated));
   return [...words].sort((a, b) => [...b].length - [...a].length);
+}
+
+/** The least string greater than every string that starts with `prefix` (code point order, which UTF-8 bytes keep). */
+function successor(prefix: string): string {
+  const characters = [...prefix];
+  const last = characters.pop()!.codePointAt(0)! + 1;
+  return characters.join('') + String.fromCodePoint(last === 0xd800 ? 0xe000 : last);
 }
 
 function truncated(word: string): string {
