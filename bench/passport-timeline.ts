@@ -401,6 +401,9 @@ async function main(): Promise<void> {
       fs.writeFileSync(record, JSON.stringify(filled));
       progress(`filled: ${JSON.stringify(filled)}`);
     }
+    // A kept fill made under older declarations gets the indexes declared now before the LRS starts (it would do it while starting).
+    await store.open('passport', 'entries', PASSPORT_STORES.entries);
+    await store.open('passport', 'words', PASSPORT_STORES.words);
     const before = os.loadavg().map((x) => round(x, 2));
     let measured: Measured[] = [];
     if (options.rounds > 0) {
