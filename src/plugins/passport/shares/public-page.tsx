@@ -79,14 +79,18 @@ function wantsJson(req: Request): boolean {
 /** A browser gets the page and HTML error pages; a client asking for JSON gets JSON errors. */
 const pageUnlessJson: RequestHandler = (req, res, next) => (wantsJson(req) ? next() : webPage()(req, res, next));
 
-/** The share, or undefined after answering 410 with a page that says it is no longer available (JSON clients get the error). */
+/**
+ * The share, or undefined after answering 410 with a page that says it was revoked, or else that it
+ * is no longer available (expired or emptied); JSON clients get the error.
+ */
 async function openedOrGone(shares: Shares, token: string, req: Request, res: Parameters<RequestHandler>[1]): Promise<Share | undefined> {
   try {
     return await shares.open(token);
   } catch (error) {
     if (wantsJson(req) || !(error instanceof HttpError) || error.status !== 410) throw error;
     const m = shareMessages(i18n(res).locale);
-    renderPage(res, { status: 410, title: m.gone, body: <p>{m.goneLead}</p> });
+    const revoked = error.code === 'SHARE_REVOKED';
+    renderPage(res, { status: 410, title: revoked ? m.revokedGone : m.gone, body: <p>{revoked ? m.revokedGoneLead : m.goneLead}</p> });
     return undefined;
   }
 }

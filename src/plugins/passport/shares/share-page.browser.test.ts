@@ -88,7 +88,7 @@ describeInBrowser('the public share page in a browser', () => {
     expect(result).toBe('revoked');
     const gone = await open(share.url, { locale: 'es' });
     expect(gone.response?.status()).toBe(410);
-    expect(await gone.page.textContent('h1')).toBe('Este enlace ya no está disponible.');
+    expect(await gone.page.textContent('h1')).toBe('Este enlace fue revocado.');
     await expectAccessible(gone.page);
   }, 120_000);
 

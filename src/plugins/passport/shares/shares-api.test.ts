@@ -63,7 +63,7 @@ describe('making, listing and revoking shares', () => {
     expect(revoked.body).toEqual(expect.objectContaining({ id: created.id, state: 'revoked', revokedAt: expect.any(String) }));
     expect((await shareJson(passport, created.url).expect(410)).body).toEqual({ code: 'SHARE_REVOKED', message: expect.any(String) });
     const gone = await sharePage(passport, created.url, 'es').expect(410);
-    expect(gone.text).toContain('ya no está disponible');
+    expect(gone.text).toContain('Este enlace fue revocado.');
     expect(gone.headers['cache-control']).toBe('no-store');
     // Revoking again changes nothing.
     expect((await browser.delete(`${SHARES}/${created.id}`).expect(200)).body.revokedAt).toBe(revoked.body.revokedAt);
