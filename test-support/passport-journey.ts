@@ -8,6 +8,9 @@ import { loadConfig, type OidcConfig } from '../src/config';
 import { loadPlugins } from '../src/platform/plugins/load';
 import { startServer } from '../src/server';
 import { basicAuth } from './app';
+import { SCHOOL } from './passport';
+
+export { SCHOOL };
 
 /**
  * The whole LRS as `keiko start` runs it (every plugin, SQLite in a temporary DATA_DIR, background
@@ -15,7 +18,6 @@ import { basicAuth } from './app';
  * end-to-end journeys through the passport (the journey's browser test, the docs' screenshots).
  * No jest globals: scripts use it too.
  */
-export const SCHOOL = 'https://school.example';
 
 const ADMIN = { key: 'journey-admin', secret: 'journey-admin-secret' };
 
