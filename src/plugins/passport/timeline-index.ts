@@ -168,22 +168,37 @@ export class TimelineIndex {
 
   /**
    * Newest first, the statements (before `after`) with a posting of every word of `q` that has
-   * fewer than FEW_POSTINGS of them, read whole from the range of words it starts (by_ifi_word);
+   * fewer than FEW_POSTINGS of them per IFI, read whole from the range of words it starts (by_ifi_word);
    * undefined when every word has more: then a page is found sooner in position order.
    */
   private async fewCandidates(postingIfis: string[], words: string[], after: string | undefined): Promise<string[] | undefined> {
     const few = Math.min(this.readChunk, FEW_POSTINGS);
     let candidates: string[] | undefined;
     for (const word of words) {
-      const where: NonNullable<FindQuery['where']> = { ifi: oneOrAny(postingIfis), word: { gte: word, lt: successor(word) } };
-      if (after !== undefined) where.position = { lt: after };
-      const postings = (await this.words.find({ where, limit: few })).map(({ value }) => value);
-      if (postings.length === few) continue;
+      const postings = await this.postingsStarting(postingIfis, word, after, few);
+      if (postings === undefined) continue;
       const having = new Set(postings.map((posting) => posting.statementId));
       const newestFirst = [...new Map(postings.sort((a, b) => (a.position < b.position ? 1 : -1)).map((posting) => [posting.statementId, posting.position])).keys()];
       candidates = candidates === undefined ? newestFirst : candidates.filter((statementId) => having.has(statementId));
     }
     return candidates;
+  }
+
+  /**
+   * The postings of the IFIs whose word starts with `word`, before `after`, or undefined when an
+   * IFI has `few` of them or more. One IFI at a time, in index order (word, position), so that
+   * a read stops at `few` instead of sorting every posting of a common word.
+   */
+  private async postingsStarting(postingIfis: string[], word: string, after: string | undefined, few: number): Promise<WordPosting[] | undefined> {
+    const postings: WordPosting[] = [];
+    for (const ifi of postingIfis) {
+      const where: NonNullable<FindQuery['where']> = { ifi, word: { gte: word, lt: successor(word) } };
+      if (after !== undefined) where.position = { lt: after };
+      const found = await this.words.find({ where, orderBy: [{ field: 'word' }, { field: 'position' }], limit: few });
+      if (found.length === few) return undefined;
+      postings.push(...found.map(({ value }) => value));
+    }
+    return postings;
   }
 
   /**
