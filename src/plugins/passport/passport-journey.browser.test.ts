@@ -133,21 +133,10 @@ describeInBrowser("A learner's passport, end to end", () => {
     expect(JSON.stringify(presentation)).not.toContain(SAMPLE_NAMES.hidden);
 
     // A second visitor's page arrives before the revocation and its check after: the page says revoked.
-    const visitor = await open('/', { locale: lang });
-    let revoked!: () => void;
-    const revocation = new Promise<void>((resolve) => (revoked = resolve));
-    const isCheck = (request: Request) => request.url() === shareUrl && request.headers().accept === 'application/json';
-    await visitor.page.route(shareUrl, async (route) => {
-      if (isCheck(route.request())) await revocation;
-      await route.continue();
-    });
-    const checking = visitor.page.waitForRequest(isCheck);
-    await visitor.page.goto(shareUrl);
-    await checking;
-
+    const visitor = await visitWithCheckHeld(shareUrl, lang);
     await page.getByRole('button', { name: new RegExp(`^${shares.revoke}`) }).click();
     await page.getByRole('cell', { name: shares.states.revoked }).waitFor();
-    revoked();
+    visitor.releaseCheck();
     await expect(shareVerification(visitor.page)).resolves.toBe(shares.revoked);
     expect(visitor.problems).toEqual([`410 for ${shareUrl}`]);
     await stranger.page.reload();
@@ -159,6 +148,22 @@ describeInBrowser("A learner's passport, end to end", () => {
     expect(problems).toEqual([]);
     expect(stranger.problems).toEqual([]);
   }, 60_000);
+
+  /** A visitor on the share page whose script's check (its request for the presentation) waits for `releaseCheck()`. */
+  async function visitWithCheckHeld(shareUrl: string, lang: Locale) {
+    const visitor = await open('/', { locale: lang });
+    let releaseCheck!: () => void;
+    const released = new Promise<void>((resolve) => (releaseCheck = resolve));
+    const isCheck = (request: Request) => request.url() === shareUrl && request.headers().accept === 'application/json';
+    await visitor.page.route(shareUrl, async (route) => {
+      if (isCheck(route.request())) await released;
+      await route.continue();
+    });
+    const checking = visitor.page.waitForRequest(isCheck);
+    await visitor.page.goto(shareUrl);
+    await checking;
+    return { ...visitor, releaseCheck };
+  }
 
   /** The link of the share just made, as the shares page shows it (once). */
   async function newShareUrl(page: Page): Promise<string> {
