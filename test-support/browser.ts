@@ -49,14 +49,14 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 }
 
-/** `app` listening on an ephemeral port of 127.0.0.1. */
-export async function serve(app: Express): Promise<{ baseUrl: string; close(): Promise<void> }> {
+/** `app` listening on `port` of 127.0.0.1 (an ephemeral one by default). */
+export async function serve(app: Express, port = 0): Promise<{ baseUrl: string; close(): Promise<void> }> {
   const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(0, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(listening)));
+    const listening = app.listen(port, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(listening)));
   });
-  const { port } = server.address() as AddressInfo;
+  const listeningOn = (server.address() as AddressInfo).port;
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl: `http://127.0.0.1:${listeningOn}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

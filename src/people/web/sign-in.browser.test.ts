@@ -1,8 +1,7 @@
-import type { Server } from 'node:http';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import request from 'supertest';
 import { createTestLrs, type TestLrs } from '../../../test-support/app';
-import { browserTests, expectAccessible, launchChromium } from '../../../test-support/browser';
+import { browserTests, expectAccessible, launchChromium, serve } from '../../../test-support/browser';
 import { freePort } from '../../../test-support/net';
 import { startTestOidcProvider, type TestOidcProvider } from '../../../test-support/oidc/test-provider';
 import { createPeopleTestApp, type PeopleTestApp } from '../../../test-support/people';
@@ -13,7 +12,7 @@ describeInBrowser('Signing in, in a real browser', () => {
   let lrs: TestLrs;
   let harness: PeopleTestApp;
   let provider: TestOidcProvider;
-  let server: Server;
+  let server: Awaited<ReturnType<typeof serve>>;
   let browser: Browser;
   let baseUrl: string;
   let adminAuth: string;
@@ -29,15 +28,12 @@ describeInBrowser('Signing in, in a real browser', () => {
       publicUrl: baseUrl,
       oidc: { issuer: provider.issuer, clientId: client.client_id, clientSecret: client.client_secret },
     });
-    server = await new Promise<Server>((resolve) => {
-      const listening = harness.app.listen(port, '127.0.0.1', () => resolve(listening));
-    });
+    server = await serve(harness.app, port);
     browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
-    server?.closeAllConnections();
-    await new Promise((resolve) => server?.close(resolve));
+    await server?.close();
     await provider?.stop();
     await lrs?.close();
   });

@@ -1,7 +1,6 @@
-import type { Server } from 'node:http';
 import type { Browser, BrowserContextOptions } from 'playwright-core';
 import request from 'supertest';
-import { browserTests, expectAccessible, launchChromium, MOBILE, watchProblems } from '../../../../test-support/browser';
+import { browserTests, expectAccessible, launchChromium, MOBILE, watchProblems, serve } from '../../../../test-support/browser';
 import { freePort } from '../../../../test-support/net';
 import { activity, PassportTestLrs, statement } from '../../../../test-support/passport';
 import { createShare, SHARES } from '../../../../test-support/passport-shares';
@@ -16,7 +15,7 @@ const BADGE = 'http://activitystrea.ms/schema/1.0/badge';
 
 describeInBrowser('the public share page in a browser', () => {
   let passport: PassportTestLrs;
-  let server: Server;
+  let server: Awaited<ReturnType<typeof serve>>;
   let browser: Browser;
   let baseUrl: string;
 
@@ -24,15 +23,12 @@ describeInBrowser('the public share page in a browser', () => {
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
     passport = await PassportTestLrs.start({ PUBLIC_URL: baseUrl });
-    server = await new Promise<Server>((resolve) => {
-      const listening = passport.lrs.app.listen(port, '127.0.0.1', () => resolve(listening));
-    });
+    server = await serve(passport.lrs.app, port);
     browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
-    server?.closeAllConnections();
-    await new Promise((resolve) => server?.close(resolve));
+    await server?.close();
     await passport?.close();
   });
 
