@@ -99,7 +99,8 @@ export class TimelineIndex {
   /**
    * Newest first, the statements about any of `ifis` (digests) before `after` (a position): each
    * statement once, however many of the IFIs it is about. Without `q` this reads an index range;
-   * with `q`, the postings of its sparsest word, then the entries they point at.
+   * with `q`, the postings of its words (a rare word's all at once, else newest first), then the
+   * entries they point at.
    */
   async page(ifis: string[], filter: TimelineFilter, after: string | undefined, limit: number): Promise<TimelinePage> {
     if (ifis.length === 0) return { entries: [] };
