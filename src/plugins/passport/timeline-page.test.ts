@@ -70,6 +70,13 @@ describe('the timeline page', () => {
     expect(mainText(await timeline(other.browser))).not.toContain('Geometry test');
   });
 
+  it('dates each item by when the learning happened (its timestamp), not when it reached the LRS', async () => {
+    const { browser, identity } = await passport.signedIn();
+    await passport.store([statement(identity, { object: activity('Backfilled exam'), timestamp: '2025-03-14T09:30:00+02:00' })]);
+    const html = await timeline(browser);
+    expect(html).toContain('<time datetime="2025-03-14T07:30:00.000Z">Mar 14, 2025, 7:30 AM</time>');
+  });
+
   it('never shows a voided statement nor the voiding one', async () => {
     const { browser, identity } = await passport.signedIn();
     const [voided] = await passport.store([statement(identity, { object: activity('Withdrawn quiz') })]);

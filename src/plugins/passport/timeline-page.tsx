@@ -261,7 +261,7 @@ function Details({ entry }: { entry: TimelineEntry }) {
   const results = entry.result === undefined ? [] : resultParts(entry.result, locale);
   return (
     <p class="timeline__details">
-      <time datetime={entry.stored}>{new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(entry.stored))}</time>
+      <time datetime={happenedAt(entry)}>{new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(happenedAt(entry)))}</time>
       {results.length > 0 && ` · ${results.join(' · ')}`} · {m.assertedBy} {entry.institutionName ?? entry.institution} · <AnchoringState statementId={entry.statementId} />
     </p>
   );
@@ -304,3 +304,8 @@ function lastSegment(iri: string): string {
   return iri.split(/[/#]/).filter(Boolean).at(-1) ?? iri;
 }
 
+
+/** When the learning happened as the institution says (its timestamp), rather than when it reached this LRS; entries of passport 0.1.0 have only `stored`. */
+function happenedAt(entry: TimelineEntry): string {
+  return entry.timestamp ?? entry.stored;
+}

@@ -158,7 +158,7 @@ function SharedItem({ item, locale }: { item: ShareItem; locale: Locale }) {
         {displayed(statement.verb.display, locale) ?? lastSegment(statement.verb.id)} · {objectName(statement, locale) ?? m.someoneElse}
       </h3>
       <p>
-        <time dateTime={item.stored}>{formatDate(item.stored, locale)}</time>
+        <time dateTime={item.statement.timestamp}>{formatDate(item.statement.timestamp, locale)}</time>
         {result?.score && ` · ${m.score} ${scoreText(result.score)}`}
         {result?.success !== undefined && ` · ${result.success ? m.passed : m.failed}`}
         {result?.completion === true && ` · ${m.completed}`}
