@@ -19,7 +19,7 @@ import { PASSPORT_STORES, TimelineIndex } from './timeline-index';
 export default definePlugin({
   manifest: {
     name: 'passport',
-    version: '0.1.0',
+    version: '0.2.0',
     description: "A learner's timeline of every statement about any of their linked identities, across institutions, with what they hide of it.",
     profiles: [],
     scopes: {},
