@@ -111,10 +111,11 @@ describe('achievements', () => {
 
   beforeAll(async () => {
     ana = await passport.signedIn();
-    [badge, hiddenBadge] = await passport.store([
+    // Two batches, so that the private badge is the newer one (one batch shares its `stored` time, then ids decide).
+    [badge] = await passport.store([
       statement(ana.identity, { verb: { id: EARNED }, object: activity('Algebra badge', BADGE, 'Solved 50 systems of equations'), result: { score: { scaled: 0.92 } } }),
-      statement(ana.identity, { verb: { id: EARNED }, object: activity('Private badge', BADGE) }),
     ]);
+    [hiddenBadge] = await passport.store([statement(ana.identity, { verb: { id: EARNED }, object: activity('Private badge', BADGE) })]);
     await passport.store([statement(ana.identity)]);
     const privacy = { hiddenItems: [hiddenBadge], hiddenCategories: { kinds: [], activities: [], institutions: [] } };
     await ana.browser.put('/plugins/passport/api/privacy').set('Content-Type', 'application/json').send(JSON.stringify(privacy)).expect(200);
