@@ -27,13 +27,20 @@ export class ReceiptService {
 
   /** The signed receipt of an anchored statement; `NOT_ANCHORED_YET` (404) while it is not. */
   async receiptFor(statementId: string): Promise<XapiStarknetAnchorReceipt> {
-    const { chain, signer } = this.starknet();
-    const leaf = await this.options.batches.leafOf(statementId);
-    const batch = leaf === undefined ? undefined : await this.options.batches.get(leaf.seq);
-    if (leaf === undefined || batch?.anchor === undefined) {
+    const receipt = await this.anchoredReceipt(statementId);
+    if (receipt === undefined) {
       const expected = new Date(Date.now() + 2 * this.options.anchoringPeriodMs).toISOString();
       throw new NotFoundError(`Statement ${statementId} is not anchored yet; expect a receipt by about ${expected}`, 'NOT_ANCHORED_YET');
     }
+    return receipt;
+  }
+
+  /** The signed receipt of a statement in an anchored batch, undefined while it is in none. */
+  private async anchoredReceipt(statementId: string): Promise<XapiStarknetAnchorReceipt | undefined> {
+    const { chain, signer } = this.starknet();
+    const leaf = await this.options.batches.leafOf(statementId);
+    const batch = leaf === undefined ? undefined : await this.options.batches.get(leaf.seq);
+    if (leaf === undefined || batch?.anchor === undefined) return undefined;
     const identity = await this.chainIdentity(chain);
     return buildReceipt(
       {
@@ -64,7 +71,7 @@ export class ReceiptService {
     if (this.options.starknet === undefined) return undefined;
     return {
       statesOf: (statementIds) => this.statesOf(statementIds),
-      receiptOf: async (statementId) => ((await this.isAnchored(statementId)) ? this.receiptFor(statementId) : undefined),
+      receiptOf: (statementId) => this.anchoredReceipt(statementId),
     };
   }
 
@@ -82,10 +89,6 @@ export class ReceiptService {
       );
     }
     return states;
-  }
-
-  private async isAnchored(statementId: string): Promise<boolean> {
-    return (await this.statesOf([statementId])).get(statementId.toLowerCase())?.state === 'anchored';
   }
 
   /** The offline checks, then whether the chain holds the receipt's root under its batch id. */

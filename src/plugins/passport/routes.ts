@@ -2,7 +2,7 @@ import { Router, type Request, type RequestHandler } from 'express';
 import { BadRequestCode, BadRequestError, HttpError, singleParameters, type PeopleForPlugins, type StatementReceipts } from '../../plugin-api';
 import { isHidden, parsePrivacySettings, type PrivacySettings, type PrivacyStore } from './privacy';
 import { ifiDigest, TIMELINE_KINDS, type TimelineEntry, type TimelineKind } from './timeline-entries';
-import { anchoringOf } from './timeline-forms/anchoring';
+import { itemAnchoringOf } from './timeline-forms/anchoring';
 import type { TimelineFilter, TimelineIndex, TimelinePage } from './timeline-index';
 
 const DEFAULT_LIMIT = 50;
@@ -30,7 +30,7 @@ export function passportRoutes({ timeline, privacy, people, jsonBody, receipts }
   const personOf = (req: Request) => people.signedIn(req)!.person.id;
   router.get('/api/items', requireSignedIn(people), async (req, res) => {
     const { page, settings } = await signedInTimelinePage({ timeline, privacy, people }, req, itemsQuery(req.query));
-    const anchoring = await anchoringOf(
+    const anchoring = await itemAnchoringOf(
       receipts(),
       page.entries.map((entry) => entry.statementId),
     );

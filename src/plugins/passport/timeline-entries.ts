@@ -187,3 +187,16 @@ function contextActivityIds(statement: StoredStatement, kind: 'parent' | 'groupi
   if (given === undefined) return [];
   return (Array.isArray(given) ? given : [given]).map((activity) => activity.id);
 }
+
+/** An achievement entry's name and description in one language: English when there is one, else the first given (for its badge). */
+export function achievementOf(entry: TimelineEntry): { name: string; description?: string } {
+  const name = inOneLanguage(entry.object.name) ?? entry.object.id ?? entry.statementId;
+  const description = inOneLanguage(entry.object.description);
+  return description === undefined ? { name } : { name, description };
+}
+
+function inOneLanguage(map: Record<string, string> | undefined): string | undefined {
+  if (map === undefined) return undefined;
+  const english = Object.keys(map).find((language) => language.toLowerCase().split('-')[0] === 'en');
+  return map[english ?? Object.keys(map)[0]!];
+}

@@ -4,7 +4,7 @@ import { passportMessages } from './messages';
 import { isHidden, type PrivacyStore } from './privacy';
 import { encodeCursor, itemsQuery, signedInTimelinePage } from './routes';
 import { TIMELINE_KINDS, type TimelineEntry, type TimelineResult } from './timeline-entries';
-import { anchoringOf } from './timeline-forms/anchoring';
+import { itemAnchoringOf } from './timeline-forms/anchoring';
 import { TIMELINE_PAGE_PATH, timelineQueryString, timelineUrl } from './timeline-forms/links';
 import { AnchoringState, ItemActions, ItemForms, PageStateContext, PassportLinks, PrivacySection, ShareForm, usePageState, type PageState } from './timeline-forms/page-forms';
 import type { TimelineFilter, TimelineIndex } from './timeline-index';
@@ -38,7 +38,7 @@ export function timelinePage({ timeline, privacy, people, receipts }: TimelinePa
     const state: PageState = {
       settings,
       hidden: new Set(page.entries.filter((entry) => isHidden(entry, settings)).map((entry) => entry.statementId)),
-      anchoring: await anchoringOf(
+      anchoring: await itemAnchoringOf(
         receipts(),
         page.entries.map((entry) => entry.statementId),
       ),

@@ -1,7 +1,8 @@
-import type { AnchoringState, PeopleForPlugins, SignedIn, StatementReader, StatementReceipts, StoredStatement } from '../../../plugin-api';
+import type { PeopleForPlugins, SignedIn, StatementReader, StatementReceipts, StoredStatement } from '../../../plugin-api';
 import type { AchievementItem } from '../credentials';
 import { isHidden, type PrivacySettings } from '../privacy';
-import type { TimelineEntry } from '../timeline-entries';
+import { anchoringWithReceipts, type StatementAnchoring } from '../anchoring';
+import { achievementOf, type TimelineEntry } from '../timeline-entries';
 import type { TimelineFilter, TimelineIndex } from '../timeline-index';
 
 /** The archive's `format`: readers check it before anything else. */
@@ -35,8 +36,8 @@ interface ArchivedStatement {
   anchoring: ArchivedAnchoring;
 }
 
-/** The anchoring state of a statement; `not-anchored` when anchoring is off or the statement is in no batch yet. */
-type ArchivedAnchoring = (AnchoringState & { receipt?: object }) | { state: 'not-anchored' };
+/** The anchoring state of a statement, with its receipt when anchored. */
+type ArchivedAnchoring = StatementAnchoring & { receipt?: object };
 
 /** A statement (not voided) of each timeline entry, with the entry, page by page. */
 async function* statementsOf(sources: ArchiveSources, ifis: string[], filter: TimelineFilter): AsyncGenerator<Array<{ entry: TimelineEntry; statement: StoredStatement }>> {
@@ -53,23 +54,10 @@ async function* statementsOf(sources: ArchiveSources, ifis: string[], filter: Ti
   } while (after !== undefined);
 }
 
-/** Each statement's anchoring state, with the receipt of the anchored ones. */
-async function anchoringOf(receipts: StatementReceipts | undefined, ids: string[]): Promise<Map<string, ArchivedAnchoring>> {
-  const anchoring = new Map<string, ArchivedAnchoring>();
-  const states = receipts === undefined ? new Map<string, AnchoringState>() : await receipts.statesOf(ids);
-  for (const id of ids) {
-    const state = states.get(id.toLowerCase());
-    if (state === undefined) anchoring.set(id, { state: 'not-anchored' });
-    else if (state.state === 'pending') anchoring.set(id, state);
-    else anchoring.set(id, { ...state, receipt: await receipts!.receiptOf(id) });
-  }
-  return anchoring;
-}
-
 /** Every statement about the person, page by page, as the archive holds them. */
 async function* archivedStatements(sources: ArchiveSources, ifis: string[], privacy: PrivacySettings): AsyncGenerator<ArchivedStatement[]> {
   for await (const page of statementsOf(sources, ifis, {})) {
-    const anchoring = await anchoringOf(sources.receipts, page.map(({ statement }) => statement.id));
+    const anchoring = await anchoringWithReceipts(sources.receipts, page.map(({ statement }) => statement.id));
     yield page.map(({ entry, statement }) => ({
       statement,
       ...(isHidden(entry, privacy) && { hidden: true as const }),
@@ -81,7 +69,7 @@ async function* archivedStatements(sources: ArchiveSources, ifis: string[], priv
 /** The person's achievements as signed credentials, each with the statement it stands for. */
 async function* achievementCredentials(sources: ArchiveSources, ifis: string[], privacy: PrivacySettings): AsyncGenerator<Array<{ statementId: string; hidden?: true; credential: object }>> {
   for await (const page of statementsOf(sources, ifis, { kind: 'achievement' })) {
-    const anchoring = await anchoringOf(sources.receipts, page.map(({ statement }) => statement.id));
+    const anchoring = await anchoringWithReceipts(sources.receipts, page.map(({ statement }) => statement.id));
     const credentials = [];
     for (const { entry, statement } of page) {
       const { receipt, receiptUrl } = anchoring.get(statement.id) as { receipt?: object; receiptUrl?: string };
@@ -91,19 +79,6 @@ async function* achievementCredentials(sources: ArchiveSources, ifis: string[], 
     }
     yield credentials;
   }
-}
-
-/** An achievement's name and description in one language: English when there is one, else the first given. */
-function achievementOf(entry: TimelineEntry): AchievementItem['achievement'] {
-  const name = inOneLanguage(entry.object.name) ?? entry.object.id ?? entry.statementId;
-  const description = inOneLanguage(entry.object.description);
-  return description === undefined ? { name } : { name, description };
-}
-
-function inOneLanguage(map: Record<string, string> | undefined): string | undefined {
-  if (map === undefined) return undefined;
-  const english = Object.keys(map).find((language) => language.toLowerCase().split('-')[0] === 'en');
-  return map[english ?? Object.keys(map)[0]!];
 }
 
 /**

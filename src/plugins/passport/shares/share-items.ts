@@ -1,7 +1,8 @@
 import { BadRequestError, type Collection, type PeopleForPlugins, type StatementReceipts, type StatementReader } from '../../../plugin-api';
 import { visibleTo, type PrivacySettings, type PrivacyStore } from '../privacy';
 import type { ShareItem } from '../credentials';
-import { ifiDigest, type TimelineEntry } from '../timeline-entries';
+import { anchoringWithReceipts, type StatementAnchoring } from '../anchoring';
+import { achievementOf, ifiDigest, type TimelineEntry } from '../timeline-entries';
 import type { TimelineIndex } from '../timeline-index';
 import { sharedStatement } from './redaction';
 import { SHARE_LIMITS, ShareErrorCode } from './share-request';
@@ -94,7 +95,7 @@ export class ShareableItems {
   private async items(entries: TimelineEntry[], ifis: string[]): Promise<ShareItem[]> {
     const own = new Set(ifis);
     const records = await Promise.all(entries.map((entry) => this.options.statements.get(entry.statementId)));
-    const receipts = await this.receiptsOf(entries.map((entry) => entry.statementId));
+    const anchoring = await anchoringWithReceipts(this.options.receipts(), entries.map((entry) => entry.statementId));
     const items: ShareItem[] = [];
     entries.forEach((entry, index) => {
       const record = records[index];
@@ -102,40 +103,16 @@ export class ShareableItems {
       items.push({
         statement: sharedStatement(record.statement, own),
         stored: entry.stored,
-        ...receipts.get(entry.statementId),
+        ...receiptOf(anchoring.get(entry.statementId)),
         kind: entry.kind,
         ...(entry.kind === 'achievement' && { achievement: achievementOf(entry) }),
       });
     });
     return items;
   }
-
-  /** The receipts of the anchored statements among these (none while anchoring is off). */
-  private async receiptsOf(statementIds: string[]): Promise<Map<string, { receipt: object; receiptUrl: string }>> {
-    const receipts = this.options.receipts();
-    const found = new Map<string, { receipt: object; receiptUrl: string }>();
-    if (receipts === undefined || statementIds.length === 0) return found;
-    const states = await receipts.statesOf(statementIds);
-    await Promise.all(
-      statementIds.map(async (id) => {
-        const state = states.get(id);
-        const receipt = state?.state === 'anchored' ? await receipts.receiptOf(id) : undefined;
-        if (state?.state === 'anchored' && receipt !== undefined) found.set(id, { receipt, receiptUrl: state.receiptUrl });
-      }),
-    );
-    return found;
-  }
 }
 
-/** An achievement's name and description in English when given, else in the first language given. */
-function achievementOf(entry: TimelineEntry): { name: string; description?: string } {
-  const name = inEnglish(entry.object.name) ?? entry.object.id ?? '';
-  const description = inEnglish(entry.object.description);
-  return description === undefined ? { name } : { name, description };
-}
-
-function inEnglish(text: Record<string, string> | undefined): string | undefined {
-  if (text === undefined) return undefined;
-  const english = Object.keys(text).find((language) => language.toLowerCase().startsWith('en'));
-  return text[english ?? Object.keys(text)[0] ?? ''];
+/** What a shared item carries of its anchoring: the receipt and its URL, when anchored. */
+function receiptOf(anchoring: (StatementAnchoring & { receipt?: object }) | undefined): { receipt: object; receiptUrl: string } | undefined {
+  return anchoring?.state === 'anchored' && anchoring.receipt !== undefined ? { receipt: anchoring.receipt, receiptUrl: anchoring.receiptUrl } : undefined;
 }
