@@ -100,10 +100,15 @@ export async function createServices(storage: StorageBackend, logger: Logger, op
     logger,
     batchCheck: profiles.enforcement,
   });
+  let events: EventDelivery | undefined;
   const plugins = await setUpPlugins(options.plugins, {
     collections: storage.collections,
     statements: pluginStatementReader(storage.statements),
-    recordStatements: (plugin, statements) => ingest.store(statements, pluginSubmitter(plugin, options.lrsHomePage)),
+    recordStatements: async (plugin, statements) => {
+      const ids = await ingest.store(statements, pluginSubmitter(plugin, options.lrsHomePage));
+      events?.notify(); // plugins see what a plugin recorded at once, not at the next poll
+      return ids;
+    },
     authenticate: authenticateCredentials,
     logger,
     publicUrl: options.lrsHomePage,
@@ -115,7 +120,7 @@ export async function createServices(storage: StorageBackend, logger: Logger, op
   consoleShell.addSections(plugins.flatMap((plugin) => plugin.console));
   await registerKeikoProfiles(profiles.registry, logger);
   await registerPluginProfiles(options.plugins, profiles.registry, logger);
-  const events = await EventDelivery.open({
+  events = await EventDelivery.open({
     statements: storage.statements,
     collections: storage.collections,
     leases: storage.leases,

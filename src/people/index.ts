@@ -31,6 +31,11 @@ export interface PeopleForPlugins {
   identitiesOf(personId: string): Promise<Identity[]>;
   /** The person an Agent's identifier (exactly one, validated) is linked to, if any. */
   personOf(agent: InverseFunctionalIdentifiers): Promise<PersonRecord | undefined>;
+  /**
+   * The institution a credential speaks for: the account homePages an administrator recorded for
+   * it (PUT /people/institutions/{key}); undefined for a credential with none.
+   */
+  institutionOf(credentialKey: string): Promise<{ homePages: string[] } | undefined>;
 }
 
 export function peopleForPlugins(people: People): PeopleForPlugins {
@@ -42,5 +47,9 @@ export function peopleForPlugins(people: People): PeopleForPlugins {
     hasRole: (personId, role) => service.hasRole(personId, role),
     identitiesOf: (personId) => service.identitiesOf(personId),
     personOf: (agent) => service.personOf(keyedIdentity(agent).key),
+    institutionOf: async (credentialKey) => {
+      const institution = await people.institutions.get(credentialKey);
+      return institution === undefined || institution.homePages.length === 0 ? undefined : { homePages: institution.homePages };
+    },
   };
 }

@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import { requireScope } from '../auth/authenticate';
 import type { PeopleForPlugins } from '../people';
 import type { Env } from '../settings-reader';
-import type { NavItem, PageOptions } from '../web';
+import type { LocalizedText, NavItem, PageOptions } from '../web';
 import type { Collection, CollectionDeclaration } from '../storage/collections/collection-store';
 import type { StoredStatement } from '../xapi/types';
 
@@ -136,6 +136,25 @@ export interface PluginContext {
 export interface PluginServices {
   /** Anchoring state and receipts of statements: offered by the anchoring plugin while anchoring is on. */
   receipts: StatementReceipts;
+  /** People's reputation scores and badges: offered by the reputation plugin. */
+  reputation: ReputationSummaries;
+}
+
+export interface ReputationSummaries {
+  /** The reputation of one person, whose identities (IFI keys, see ifiKey) are `agentKeys`, merged. */
+  summaryOf(agentKeys: string[]): Promise<ReputationSummary>;
+}
+
+export interface ReputationSummary {
+  /** Recency-weighted over the decay window, null without a recent rating. */
+  current: number | null;
+  /** Every counted rating, null without any. */
+  historical: number | null;
+  totalRatings: number;
+  recentRatings: number;
+  badges: Array<{ id: string; label: LocalizedText }>;
+  /** The page with the details (under /plugins/reputation/). */
+  href: string;
 }
 
 export interface StatementReceipts {

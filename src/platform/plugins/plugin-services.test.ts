@@ -34,6 +34,9 @@ const asker = testPlugin('asker', (context) => {
   routes.get('/receipt/:id', async (req, res) => {
     res.json({ receipt: (await context.service('receipts')?.receiptOf(req.params.id!)) ?? null });
   });
+  routes.get('/institution/:key', async (req, res) => {
+    res.json({ institution: (await context.people.institutionOf(req.params.key!)) ?? null });
+  });
   routes.post('/record', context.http.jsonBody(), async (req, res) => {
     res.status(201).json({ ids: await context.statements.record([req.body as object]) });
   });
@@ -92,6 +95,22 @@ describe('a statement a plugin records', () => {
     expect(refused.body.code).toBe('INVALID_STATEMENT');
     const after = await request(lrs.app).get('/xapi/statements').set('Authorization', lrs.auth).set(XAPI_VERSION_HEADER);
     expect(after.body.statements).toHaveLength(before.body.statements.length);
+  });
+});
+
+describe('people.institutionOf', () => {
+  let lrs: TestLrs | undefined;
+  afterEach(() => lrs?.close());
+
+  it('names the account homePages an administrator recorded for a credential, and nothing for other credentials', async () => {
+    lrs = await createTestLrs({}, [asker]);
+    const school = await lrs.credential(['statements/write'], 'School LMS');
+    const key = Buffer.from(school.split(' ')[1]!, 'base64').toString().split(':')[0]!;
+    expect((await request(lrs.app).get(`/plugins/asker/institution/${key}`)).body).toEqual({ institution: null });
+    await request(lrs.app).put(`/people/institutions/${key}`).set('Authorization', lrs.auth).send({ homePages: ['https://school.example'] }).expect(200);
+    expect((await request(lrs.app).get(`/plugins/asker/institution/${key}`)).body).toEqual({ institution: { homePages: ['https://school.example'] } });
+    await request(lrs.app).delete(`/people/institutions/${key}`).set('Authorization', lrs.auth).expect(204);
+    expect((await request(lrs.app).get(`/plugins/asker/institution/${key}`)).body).toEqual({ institution: null });
   });
 });
 
