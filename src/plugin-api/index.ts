@@ -14,16 +14,18 @@ import type { PeopleForPlugins } from '../people';
 import type { Env } from '../settings-reader';
 import type { LocalizedText, NavItem, PageOptions } from '../web';
 import type { Collection, CollectionDeclaration } from '../storage/collections/collection-store';
-import type { StoredStatement } from '../xapi/types';
+import { parseAgentParameter as parseXapiAgentParameter } from '../xapi/parameters';
+import { createStatementValidator, type StatementValidator } from '../xapi/statements/validation/validate-statement';
+import type { Agent, StoredStatement } from '../xapi/types';
 
 export type { Collection, CollectionDeclaration, FieldValue, FindQuery, IndexDeclaration, StoredDocument } from '../storage/collections/collection-store';
 export { UniqueIndexViolation } from '../storage/collections/collection-store';
-export type { StoredStatement } from '../xapi/types';
+export type { Agent, InverseFunctionalIdentifiers, StoredStatement } from '../xapi/types';
 export type { Logger } from 'pino';
 export { BadRequestCode, BadRequestError, ConflictError, ForbiddenError, HttpError, NotFoundError, ServiceUnavailableError } from '../errors';
 /** Request parameters: a UUID path parameter (400 INVALID_PARAMETER otherwise), and query parameters given at most once. */
 export { parseUuidParameter } from '../xapi/parameters';
-export type { PeopleForPlugins, Role, SignedIn } from '../people';
+export type { Identity, PeopleForPlugins, Role, SignedIn } from '../people';
 /** The web shell (docs/web.md): pages, their language, forms with CSRF tokens, charts. */
 export {
   allowFormTarget,
@@ -44,8 +46,25 @@ export {
   type PageOptions,
 } from '../web';
 export { singleParameters } from '../http/parameters';
-/** The key under which the LRS compares an agent's IFI (an mbox's domain case-insensitively), or undefined without one. */
-export { ifiKey } from '../xapi/actors';
+
+let agentValidator: StatementValidator | undefined;
+
+/**
+ * An `agent` query parameter as the xAPI resources take it: JSON of an Agent (not a Group) with
+ * exactly one IFI, checked like a statement's actor. Returns it with its ifiKey, or throws
+ * 400 INVALID_PARAMETER saying what is wrong.
+ */
+export function parseAgentParameter(value: string): { agent: Agent; key: string } {
+  agentValidator ??= createStatementValidator();
+  const validator = agentValidator;
+  const { actor, key } = parseXapiAgentParameter(value, (input, path) => validator.validateActor(input, path), 'agents-only');
+  return { agent: actor as Agent, key };
+}
+/**
+ * The key under which the LRS compares an agent's IFI (an mbox's domain case-insensitively), or
+ * undefined without one; identifierOfKey gives the IFI back from a key.
+ */
+export { identifierOfKey, ifiKey } from '../xapi/actors';
 /** The period of a cron expression in ms (the gap between its next two firings). */
 export { cronPeriodMs } from '../jobs/cron-period';
 /** What `settings(env)` reads with: every problem collected, each naming its variable. */

@@ -13,6 +13,24 @@ export function ifiKey(actor: InverseFunctionalIdentifiers): string | undefined 
   return undefined;
 }
 
+/**
+ * The inverse functional identifier an ifiKey stands for (an mbox with its domain as the key
+ * lowered it), or undefined for a string that is no such key. An account's homePage is an IRL,
+ * which cannot contain `|`, so the first `|` separates it from the name.
+ */
+export function identifierOfKey(key: string): InverseFunctionalIdentifiers | undefined {
+  const colon = key.indexOf(':');
+  if (colon < 0) return undefined;
+  const [kind, value] = [key.slice(0, colon), key.slice(colon + 1)];
+  if (value === '') return undefined;
+  if (kind === 'mbox') return { mbox: value };
+  if (kind === 'sha1') return { mbox_sha1sum: value };
+  if (kind === 'openid') return { openid: value };
+  const bar = value.indexOf('|');
+  if (kind === 'account' && bar > 0) return { account: { homePage: value.slice(0, bar), name: value.slice(bar + 1) } };
+  return undefined;
+}
+
 /** The domain part of an e-mail address is case-insensitive (Data 2.3.1). */
 function normalizeMbox(mbox: string): string {
   const at = mbox.lastIndexOf('@');
