@@ -7,9 +7,9 @@
  * arrive after the reveal. In other cases (peers) the first rating per direction counts, revealed
  * when stored. The kind of case is the first rating's (in stored order, ties by statement id).
  *
- * `addRating` folds one rating into a case's summary in O(1) — what the ledger does as ratings
- * arrive in stored order — and `resolveCase` is the same fold over every rating of the case in
- * stored order, for when that order was broken, a rating was voided or attendance changed.
+ * `addRating` folds one rating into a case's summary in O(1) as ratings arrive (in any order,
+ * but for a few that can move a sealed case's reveal), and `resolveCase` is the same fold over
+ * every rating of the case in stored order: for those, a voiding, or attendance that changed.
  */
 import type { AgentKey, PersonRole, RatingState } from '../model';
 
@@ -27,11 +27,16 @@ export interface Resolution {
   revealAtSec?: number;
 }
 
-/** One direction of a shared case: its rater, first rating stored and counted rating. */
+/** One direction of a shared case: its rater, first rating and counted rating. */
 export interface Direction {
   rater: AgentKey;
-  firstSec: number;
-  counted?: { id: string; storedSec: number };
+  first: StoredAt;
+  counted?: StoredAt;
+}
+
+export interface StoredAt {
+  id: string;
+  storedSec: number;
 }
 
 /** What a case needs to take its next rating in O(1) (store `cases`, id = the case id). */
@@ -41,8 +46,8 @@ export interface CaseSummary {
   sealed?: boolean;
   directions: Direction[];
   revealAtSec?: number;
-  /** Its newest rating in stored order: a rating before it needs `resolveCase`. */
-  last?: { storedSec: number; id: string };
+  /** Its newest rating in stored order. */
+  last?: StoredAt;
 }
 
 export interface CaseChange {
@@ -55,18 +60,21 @@ export function emptyCase(shared: boolean): CaseSummary {
   return { shared, directions: [] };
 }
 
-/** Whether `rating` comes after the case's newest rating in stored order (ties by id): addRating may take it. */
-export function comesLast(summary: CaseSummary, rating: CaseRating): boolean {
-  return summary.last === undefined || compareStored(summary.last, rating) < 0;
-}
-
-/** The case after `rating`, which must come last (comesLast). */
-export function addRating(summary: CaseSummary, rating: CaseRating, sealSec: number): CaseChange {
-  const last = { storedSec: rating.storedSec, id: rating.id };
+/**
+ * The case after one more rating, in O(1); undefined when the rating needs the case resolved from
+ * all its ratings: in a sealed case, a rating stored before its direction's first, or a new
+ * direction's first stored before the case's newest rating (either can move the reveal).
+ */
+export function addRating(summary: CaseSummary, rating: CaseRating, sealSec: number): CaseChange | undefined {
+  const at = { storedSec: rating.storedSec, id: rating.id };
+  const last = summary.last === undefined || compareStored(summary.last, at) < 0 ? at : summary.last;
   if (!summary.shared) return { summary: { ...summary, last }, changes: [[rating.id, { state: 'no-shared-session' }]] };
   const sealed = summary.sealed ?? isTutorStudent(rating);
+  const own = summary.directions.find((direction) => direction.rater === rating.rater);
   const opened = { ...summary, sealed, last };
-  return sealed ? addSealed(opened, rating, sealSec) : addOpen(opened, rating);
+  if (!sealed) return addOpen(opened, own, rating);
+  if (own === undefined) return last === at ? addDirection(opened, rating, sealSec) : undefined;
+  return compareStored(at, own.first) < 0 ? undefined : addToDirection(opened, own, rating);
 }
 
 /** Every rating's resolution (voided ones `voided`) and the summary, from all of the case's ratings. */
@@ -78,14 +86,14 @@ export function resolveCase(ratings: CaseRating[], voided: Set<string>, shared: 
       resolutions.set(rating.id, { state: 'voided' });
       continue;
     }
-    const change = addRating(summary, rating, sealSec);
+    const change = addRating(summary, rating, sealSec)!; // in stored order, always taken
     summary = change.summary;
     for (const [id, resolution] of change.changes) resolutions.set(id, resolution);
   }
   return { summary, resolutions };
 }
 
-export function compareStored(one: { storedSec: number; id: string }, other: { storedSec: number; id: string }): number {
+export function compareStored(one: StoredAt, other: StoredAt): number {
   return one.storedSec - other.storedSec || (one.id < other.id ? -1 : one.id > other.id ? 1 : 0);
 }
 
@@ -94,40 +102,49 @@ function isTutorStudent(rating: CaseRating): boolean {
   return roles === 'student,tutor';
 }
 
-function addOpen(summary: CaseSummary, rating: CaseRating): CaseChange {
-  if (summary.directions.some((direction) => direction.rater === rating.rater)) {
-    return { summary, changes: [[rating.id, { state: 'after-reveal' }]] };
-  }
-  const direction = { rater: rating.rater, firstSec: rating.storedSec, counted: { id: rating.id, storedSec: rating.storedSec } };
-  return { summary: { ...summary, directions: [...summary.directions, direction] }, changes: [[rating.id, { state: 'counted', revealAtSec: rating.storedSec }]] };
+function storedAt(rating: CaseRating): StoredAt {
+  return { id: rating.id, storedSec: rating.storedSec };
 }
 
-function addSealed(summary: CaseSummary, rating: CaseRating, sealSec: number): CaseChange {
-  const own = summary.directions.find((direction) => direction.rater === rating.rater);
-  if (own !== undefined) return replaceCounted(summary, own, rating);
-  const direction: Direction = { rater: rating.rater, firstSec: rating.storedSec };
-  const directions = [...summary.directions, direction];
-  const revealAtSec = revealAt(directions.map((entry) => entry.firstSec), sealSec);
+function withDirection(summary: CaseSummary, direction: Direction): Direction[] {
+  return [...summary.directions.filter((other) => other.rater !== direction.rater), direction];
+}
+
+/** Peers: the first rating per direction counts, revealed when stored. */
+function addOpen(summary: CaseSummary, own: Direction | undefined, rating: CaseRating): CaseChange {
+  const counted: Resolution = { state: 'counted', revealAtSec: rating.storedSec };
+  if (own === undefined) {
+    return { summary: { ...summary, directions: withDirection(summary, { rater: rating.rater, first: storedAt(rating), counted: storedAt(rating) }) }, changes: [[rating.id, counted]] };
+  }
+  if (compareStored(storedAt(rating), own.first) > 0) return { summary, changes: [[rating.id, { state: 'after-reveal' }]] };
+  const directions = withDirection(summary, { rater: rating.rater, first: storedAt(rating), counted: storedAt(rating) });
+  return { summary: { ...summary, directions }, changes: [[rating.id, counted], [own.first.id, { state: 'after-reveal' }]] };
+}
+
+/** The first rating of a direction, the case's newest: it may bring the reveal forward. */
+function addDirection(summary: CaseSummary, rating: CaseRating, sealSec: number): CaseChange {
+  const direction: Direction = { rater: rating.rater, first: storedAt(rating) };
+  const firsts = [...summary.directions.map((other) => other.first.storedSec), rating.storedSec];
+  const revealAtSec = revealAt(firsts, sealSec);
   const changes: Array<[string, Resolution]> = [];
   if (rating.storedSec <= revealAtSec) {
-    direction.counted = { id: rating.id, storedSec: rating.storedSec };
+    direction.counted = storedAt(rating);
     changes.push([rating.id, { state: 'counted', revealAtSec }]);
   } else {
     changes.push([rating.id, { state: 'after-reveal' }]);
   }
-  // The second direction's first rating can bring the reveal forward: the other's counted rating follows.
   for (const other of summary.directions) if (other.counted !== undefined && revealAtSec !== summary.revealAtSec) changes.push([other.counted.id, { state: 'counted', revealAtSec }]);
-  return { summary: { ...summary, directions, revealAtSec }, changes };
+  return { summary: { ...summary, directions: withDirection(summary, direction), revealAtSec }, changes };
 }
 
-/** A later rating of a direction that already rated: it replaces the counted one until the reveal. */
-function replaceCounted(summary: CaseSummary, own: Direction, rating: CaseRating): CaseChange {
+/** A later rating of a direction that rated: the latest stored by the reveal counts, the others are superseded or after the reveal. */
+function addToDirection(summary: CaseSummary, own: Direction, rating: CaseRating): CaseChange {
   const revealAtSec = summary.revealAtSec!;
   if (rating.storedSec > revealAtSec) return { summary, changes: [[rating.id, { state: 'after-reveal' }]] };
+  if (own.counted !== undefined && compareStored(storedAt(rating), own.counted) < 0) return { summary, changes: [[rating.id, { state: 'superseded' }]] };
   const changes: Array<[string, Resolution]> = [[rating.id, { state: 'counted', revealAtSec }]];
   if (own.counted !== undefined) changes.push([own.counted.id, { state: 'superseded' }]);
-  const directions = summary.directions.map((direction) => (direction === own ? { ...own, counted: { id: rating.id, storedSec: rating.storedSec } } : direction));
-  return { summary: { ...summary, directions }, changes };
+  return { summary: { ...summary, directions: withDirection(summary, { ...own, counted: storedAt(rating) }) }, changes };
 }
 
 /** revealAt = min(max(firstAB, firstBA), min(firstAB, firstBA) + seal); with one direction, its first + seal. */

@@ -1,0 +1,4 @@
+/** Ratings: the rules, the ledger and its routes (docs/reputation.md). */
+export { LEDGER_STORES } from './stores';
+export { ReputationLedger, type LedgerOptions } from './ledger';
+export { parseRating, caseIdOf, type RatingFacts } from './rating';

@@ -1,0 +1,155 @@
+/**
+ * Scores read from the ledger's stores. score(t) = the window's day buckets (≤ windowDays + 1
+ * documents per identity, each whole day summed exactly) + the ratings of a day only partly inside
+ * (t − W, t] − the ratings still sealed at t (revealAtSec > t, by index). Historical = the ratee's
+ * totals − days after t − sealed. Explain lists the window's revealed counted ratings one by one;
+ * its integer numerator and denominator are the score's.
+ */
+import { BadRequestCode, BadRequestError } from '../../../plugin-api';
+import type { AgentKey, Contribution, DecayCurve, ExplainedScore, RatingRecord, ReputationScore } from '../model';
+import { secondsOf } from './rating';
+import { findEvery, type LedgerCollections, type StoredBucket, type StoredRating } from './stores';
+import { DAY_SEC, dayOf, ScoreSums, weightUnits, wholeDayInWindow, windowSecOf } from './weights';
+
+export type TrendPoint = { date: string; current: number | null; historical: number | null };
+
+export class ScoreReader {
+  private readonly windowSec: number;
+
+  constructor(
+    private readonly stores: LedgerCollections,
+    private readonly curve: DecayCurve,
+    private readonly now: () => Date,
+  ) {
+    this.windowSec = windowSecOf(curve.windowDays);
+  }
+
+  async score(agents: AgentKey[], at?: Date): Promise<ReputationScore> {
+    return (await this.sums(new Set(agents), this.secondsAt(at))).score();
+  }
+
+  async explain(agents: AgentKey[], at: Date | undefined, options: { withRaters: boolean }): Promise<ExplainedScore> {
+    const atSec = this.secondsAt(at);
+    const keys = new Set(agents);
+    const sums = await this.sums(keys, atSec);
+    const revealed = (await this.windowRatings(keys, atSec)).filter((rating) => rating.revealAtSec! <= atSec);
+    revealed.sort((one, other) => other.storedSec - one.storedSec || (one.statementId < other.statementId ? -1 : 1));
+    const contributions = revealed.map((rating) => this.contribution(rating, atSec, sums.denominator, options.withRaters));
+    return { ...sums.score(), curve: this.curve, numerator: sums.numerator, denominator: sums.denominator, contributions };
+  }
+
+  /** current and historical at the end of each of the last `days` UTC days (the last one at `at`). */
+  async trend(agents: AgentKey[], days: number, at?: Date): Promise<TrendPoint[]> {
+    const atSec = this.secondsAt(at);
+    const keys = new Set(agents);
+    const points: TrendPoint[] = [];
+    for (let back = days - 1; back >= 0; back--) {
+      const day = dayOf(atSec) - back;
+      const { current, historical } = (await this.sums(keys, Math.min(atSec, (day + 1) * DAY_SEC - 1))).score();
+      points.push({ date: new Date(day * DAY_SEC * 1000).toISOString().slice(0, 10), current, historical });
+    }
+    return points;
+  }
+
+  /** Ratings whose `field` is one of the agents, newest first (ties by id, descending), those `shown` only. */
+  async newestFirst(field: 'rater' | 'ratee', agents: AgentKey[], options: { limit: number; before?: string }, shown: (rating: StoredRating) => boolean): Promise<{ ratings: Array<{ id: string; rating: RatingRecord }>; next?: string }> {
+    const limit = Math.min(Math.max(Math.floor(options.limit), 1), 1000);
+    let before = options.before === undefined ? undefined : parseCursor(options.before);
+    const ratings: StoredRating[] = [];
+    for (;;) {
+      const page = await this.stores.ratings.find({
+        where: { [field]: { in: [...new Set(agents)].slice(0, 1000) }, ...(before !== undefined && { storedSec: { lte: before.storedSec } }) },
+        orderBy: [{ field: 'storedSec', descending: true }],
+        limit: 1000,
+      });
+      const older = page.map(({ value }) => value).filter((rating) => before === undefined || rating.storedSec < before.storedSec || rating.statementId < before.id);
+      for (const rating of older) if (shown(rating) && ratings.length <= limit) ratings.push(rating);
+      if (ratings.length > limit || page.length < 1000 || older.length === 0) break;
+      const last = older[older.length - 1]!;
+      before = { storedSec: last.storedSec, id: last.statementId };
+    }
+    const kept = ratings.slice(0, limit);
+    const last = kept[kept.length - 1];
+    return {
+      ratings: kept.map(({ statementId, ...rating }) => ({ id: statementId, rating })),
+      ...(ratings.length > limit && last !== undefined && { next: cursorOf(last) }),
+    };
+  }
+
+  private secondsAt(at: Date | undefined): number {
+    return secondsOf(at ?? this.now());
+  }
+
+  private async sums(keys: Set<AgentKey>, atSec: number): Promise<ScoreSums> {
+    const sums = new ScoreSums(atSec, this.windowSec);
+    const agents = [...keys];
+    for (const agent of agents) {
+      const totals = await this.stores.totals.get(agent);
+      if (totals !== undefined) sums.addAllTime(totals.value, 1);
+    }
+    const firstDay = dayOf(atSec - this.windowSec + 1);
+    for (const ratee of agents) {
+      for (const bucket of await findEvery(this.stores.buckets, { ratee, day: { gte: firstDay } }, 'day')) await this.addBucket(sums, bucket);
+    }
+    const sealed = await findEvery(this.stores.ratings, { ratee: { in: agents }, revealAtSec: { gt: atSec } }, 'statementId');
+    for (const rating of sealed) {
+      if (rating.storedSec > atSec) continue; // not in the sums at all
+      sums.addRatingAllTime(rating, -1);
+      sums.addToWindow(rating, -1);
+    }
+    return sums;
+  }
+
+  private async addBucket(sums: ScoreSums, bucket: StoredBucket): Promise<void> {
+    if (bucket.day > dayOf(sums.atSec)) return sums.addAllTime(bucket, -1);
+    if (wholeDayInWindow(bucket, sums.atSec, sums.windowSec)) return sums.addWholeDay(bucket, bucket.day);
+    const storedSec = { gte: bucket.day * DAY_SEC, lt: (bucket.day + 1) * DAY_SEC };
+    for (const rating of await findEvery(this.stores.ratings, { ratee: bucket.ratee, state: 'counted', storedSec }, 'statementId')) {
+      if (rating.storedSec > sums.atSec) sums.addRatingAllTime(rating, -1);
+      else sums.addToWindow(rating, 1);
+    }
+  }
+
+  /** The counted ratings stored in (t − W, t], sealed ones included. */
+  private async windowRatings(keys: Set<AgentKey>, atSec: number): Promise<StoredRating[]> {
+    const storedSec = { gt: atSec - this.windowSec, lte: atSec };
+    const ratings: StoredRating[] = [];
+    for (const ratee of keys) ratings.push(...(await findEvery(this.stores.ratings, { ratee, state: 'counted', storedSec }, 'statementId')));
+    return ratings;
+  }
+
+  private contribution(rating: StoredRating, atSec: number, denominator: number, withRater: boolean): Contribution {
+    const ageSec = atSec - rating.storedSec;
+    const units = weightUnits(rating, atSec, this.windowSec);
+    const decay = (this.windowSec - ageSec) / this.windowSec;
+    const penaltyFactor = rating.penaltyPercent / 100;
+    return {
+      ratingId: rating.statementId,
+      session: rating.session,
+      score: rating.score,
+      stored: new Date(rating.storedSec * 1000).toISOString(),
+      ageDays: ageSec / DAY_SEC,
+      decay,
+      penaltyFactor,
+      weight: decay * penaltyFactor,
+      weightUnits: units,
+      contribution: denominator > 0 ? (units * rating.score) / denominator : 0,
+      ...(withRater && { rater: { key: rating.rater, ...(rating.raterName !== undefined && { name: rating.raterName }) } }),
+      raterRole: rating.raterRole,
+    };
+  }
+}
+
+function cursorOf(rating: StoredRating): string {
+  return Buffer.from(JSON.stringify([rating.storedSec, rating.statementId])).toString('base64url');
+}
+
+function parseCursor(cursor: string): { storedSec: number; id: string } {
+  try {
+    const [storedSec, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown[];
+    if (Number.isInteger(storedSec) && typeof id === 'string') return { storedSec: storedSec as number, id };
+  } catch {
+    // reported below
+  }
+  throw new BadRequestError(BadRequestCode.InvalidCursor, 'the cursor `before` is not one this LRS gave');
+}

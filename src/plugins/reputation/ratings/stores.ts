@@ -1,0 +1,128 @@
+/**
+ * The ledger's stores, all derived from the statements (a rebuild empties and refills them).
+ * Times are whole seconds of `stored`; days are UTC days since the epoch.
+ */
+import type { Collection, FieldValue, FindQuery, PluginStoreDeclaration } from '../../../plugin-api';
+import type { AgentKey, RatingRecord } from '../model';
+import type { CaseSummary } from './case';
+import type { PenaltyFacts } from './penalties';
+import type { DayAggregate } from './weights';
+
+/** Store `ratings`, id = the statement id (also a field, so ratings can be paged in id order). */
+export type StoredRating = RatingRecord & { statementId: string };
+
+/** Store `cases`, id = the case id. */
+export type StoredCase = CaseSummary & { session: string; first: AgentKey; second: AgentKey };
+
+/** Store `attendance`, id = `<statement id>\n<agent key>`: one participant of a session by one statement. */
+export interface StoredAttendance {
+  session: string;
+  agent: AgentKey;
+  statementId: string;
+}
+
+/** Store `buckets`, id = `<ratee>\n<day>`: a ratee's counted ratings of one day, summed. */
+export type StoredBucket = DayAggregate & { ratee: AgentKey; day: number };
+
+/** Store `totals`, id = the ratee: every counted rating, summed (the historical score). */
+export type StoredTotals = Pick<DayAggregate, 'n' | 'm' | 'mx'>;
+
+/** Store `penalties`: a penalty (id = its statement id) or a lift of one (`liftOf`, id = the lift's statement id). */
+export type StoredPenalty = PenaltyFacts | { liftOf: string };
+
+/** Store `agents`, id = the agent key. */
+export interface StoredAgent {
+  firstSeenSec: number;
+}
+
+/** Store `voided`, id = a voided statement's id (its voided event may come before its stored one). */
+export interface StoredVoided {
+  voidedBy: string;
+}
+
+/** Store `pending`, id = the bucket's id: a bucket (and its ratee's totals) to sum again after ratings changed. */
+export interface StoredPending {
+  ratee: AgentKey;
+  day: number;
+}
+
+export const LEDGER_STORES: Record<keyof LedgerCollections, PluginStoreDeclaration> = {
+  ratings: {
+    derived: true,
+    indexes: [
+      { name: 'by_ratee_stored', fields: ['ratee', 'storedSec'] },
+      { name: 'by_ratee_state_stored', fields: ['ratee', 'state', 'storedSec'] },
+      { name: 'by_rater_stored', fields: ['rater', 'storedSec'] },
+      { name: 'by_case', fields: ['caseId', 'statementId'] },
+      { name: 'by_ratee_reveal', fields: ['ratee', 'revealAtSec'] },
+      { name: 'by_statement', fields: ['statementId'] },
+    ],
+  },
+  cases: {
+    derived: true,
+    indexes: [
+      { name: 'by_session_first', fields: ['session', 'first', 'second'] },
+      { name: 'by_session_second', fields: ['session', 'second', 'first'] },
+    ],
+  },
+  attendance: {
+    derived: true,
+    indexes: [
+      { name: 'by_session_agent', fields: ['session', 'agent'] },
+      { name: 'by_statement', fields: ['statementId'] },
+    ],
+  },
+  buckets: { derived: true, indexes: [{ name: 'by_ratee_day', fields: ['ratee', 'day'] }] },
+  totals: { derived: true },
+  penalties: {
+    derived: true,
+    indexes: [
+      { name: 'by_rater', fields: ['rater'] },
+      { name: 'by_lift', fields: ['liftOf'] },
+    ],
+  },
+  agents: { derived: true },
+  voided: { derived: true },
+  pending: { derived: true },
+};
+
+export interface LedgerCollections {
+  ratings: Collection<StoredRating>;
+  cases: Collection<StoredCase>;
+  attendance: Collection<StoredAttendance>;
+  buckets: Collection<StoredBucket>;
+  totals: Collection<StoredTotals>;
+  penalties: Collection<StoredPenalty>;
+  agents: Collection<StoredAgent>;
+  voided: Collection<StoredVoided>;
+  pending: Collection<StoredPending>;
+}
+
+export function openLedgerCollections(store: <T extends object>(name: string) => Collection<T>): LedgerCollections {
+  return {
+    ratings: store('ratings'),
+    cases: store('cases'),
+    attendance: store('attendance'),
+    buckets: store('buckets'),
+    totals: store('totals'),
+    penalties: store('penalties'),
+    agents: store('agents'),
+    voided: store('voided'),
+    pending: store('pending'),
+  };
+}
+
+/**
+ * Every document matching `where`, paged by `cursor`: a field whose values are unique among the
+ * matches (declared last in an index beside `where`'s fields).
+ */
+export async function findEvery<T extends object>(collection: Collection<T>, where: NonNullable<FindQuery['where']>, cursor: keyof T & string): Promise<T[]> {
+  const found: T[] = [];
+  let after: FieldValue | undefined;
+  for (;;) {
+    const page = await collection.find({ where: { ...where, ...(after !== undefined && { [cursor]: { gt: after } }) }, orderBy: [{ field: cursor }], limit: 1000 });
+    found.push(...page.map((document) => document.value));
+    if (page.length < 1000) return found;
+    after = page[page.length - 1]!.value[cursor] as FieldValue;
+  }
+}
