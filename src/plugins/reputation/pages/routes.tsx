@@ -1,0 +1,124 @@
+import { Router, type Request } from 'express';
+import {
+  BadRequestCode,
+  BadRequestError,
+  csrfToken,
+  i18n,
+  ifiKey,
+  NotFoundError,
+  parseUuidParameter,
+  renderPage,
+  singleParameters,
+  webPage,
+  type NavItem,
+  type PeopleForPlugins,
+} from '../../../plugin-api';
+import type { AgentKey } from '../model';
+import { badgesOf } from './badges';
+import { reputationMessages } from './messages';
+import { MyReputationPage, type MyReputation } from './my-page';
+import { ScoreSection, TREND_DAYS, type ScoreFigures } from './score-section';
+import type { AppealsReader, RatingsReader, ScoreReader } from './sources';
+
+export const MY_REPUTATION_PATH = '/plugins/reputation/me';
+export const REPUTATION_NAV: NavItem = { href: MY_REPUTATION_PATH, label: { en: 'Reputation', es: 'Reputación' } };
+
+/** Ratings per page of each list on the person's own page. */
+export const RATINGS_PER_PAGE = 20;
+/** Appeals listed on the person's own page, newest first (each reads its rating). */
+export const MAX_APPEALS_SHOWN = 50;
+/** Longest cursor accepted from a query (the ledger's cursors are far shorter). */
+const MAX_CURSOR_LENGTH = 200;
+
+export interface ReputationPagesOptions {
+  ledger: RatingsReader;
+  appeals: AppealsReader;
+  people: Pick<PeopleForPlugins, 'requireSignIn' | 'signedIn' | 'identitiesOf' | 'personOf'>;
+  /** The decay window (days), which the page states. */
+  windowDays: number;
+}
+
+/**
+ * Mounted at /plugins/reputation: GET /me (the signed-in person's reputation, everything about
+ * their ratings) and GET /people/:personId (another person's public figures: no raters, no comments).
+ */
+export function reputationPages({ ledger, appeals, people, windowDays }: ReputationPagesOptions): Router {
+  const router = Router();
+  router.get('/me', webPage(), people.requireSignIn(), async (req, res) => {
+    const agents = await agentKeysOf(people, people.signedIn(req)!.person.id);
+    const reputation = await myReputation({ ledger, appeals, windowDays }, agents, cursorsOf(req), csrfToken(res));
+    renderPage(res, { title: reputationMessages(i18n(res).locale).myTitle, body: <MyReputationPage reputation={reputation} /> });
+  });
+  router.get('/people/:personId', webPage(), people.requireSignIn(), async (req, res) => {
+    const personId = parseUuidParameter('personId', String(req.params.personId));
+    const identities = await people.identitiesOf(personId);
+    if (identities.length === 0) throw new NotFoundError('No such person.', 'PERSON_NOT_FOUND');
+    const name = (await people.personOf(identities[0]!))?.name;
+    const figures = await scoreFigures(ledger, keysOf(identities), windowDays);
+    const m = reputationMessages(i18n(res).locale);
+    renderPage(res, {
+      title: m.personTitle(name ?? m.someone),
+      body: (
+        <>
+          <p class="lead">{m.personLead}</p>
+          <ScoreSection figures={figures} />
+        </>
+      ),
+    });
+  });
+  return router;
+}
+
+/** The IFI keys of a person's linked identities: their ratings under any of them are theirs. */
+export async function agentKeysOf(people: Pick<PeopleForPlugins, 'identitiesOf'>, personId: string): Promise<AgentKey[]> {
+  return keysOf(await people.identitiesOf(personId));
+}
+
+function keysOf(identities: object[]): AgentKey[] {
+  return [...new Set(identities.map((identity) => ifiKey(identity)).filter((key): key is string => key !== undefined))];
+}
+
+/** A person's score, 90-day trend and badges. */
+export async function scoreFigures(ledger: ScoreReader, agents: AgentKey[], windowDays: number): Promise<ScoreFigures> {
+  const [score, trend] = await Promise.all([ledger.score(agents), ledger.trend(agents, TREND_DAYS)]);
+  return { score, trend, badges: badgesOf(score, trend), windowDays };
+}
+
+async function myReputation(
+  { ledger, appeals, windowDays }: Omit<ReputationPagesOptions, 'people'>,
+  agents: AgentKey[],
+  cursors: MyReputation['cursors'],
+  csrf: string,
+): Promise<MyReputation> {
+  const [figures, received, given, appealed] = await Promise.all([
+    scoreFigures(ledger, agents, windowDays),
+    ledger.ratingsAbout(agents, { limit: RATINGS_PER_PAGE, ...(cursors.received !== undefined && { before: cursors.received }) }),
+    ledger.ratingsBy(agents, { limit: RATINGS_PER_PAGE, ...(cursors.given !== undefined && { before: cursors.given }) }),
+    appeals.appealsFor(agents),
+  ]);
+  const replies = await appeals.repliesTo(received.ratings.map(({ id }) => id));
+  const shown = appealed.slice(0, MAX_APPEALS_SHOWN);
+  const ratings = await Promise.all(shown.map((appeal) => ledger.rating(appeal.ratingId)));
+  return {
+    figures,
+    received,
+    given,
+    replies,
+    appeals: shown.map((appeal, index) => ({ appeal, ...(ratings[index] && { rating: ratings[index] }) })),
+    cursors,
+    csrfToken: csrf,
+  };
+}
+
+/** The `received` and `given` cursors of the query (each at most once, bounded), or 400. */
+function cursorsOf(req: Request): MyReputation['cursors'] {
+  const query = singleParameters(req.query, { resource: 'the reputation page', optional: ['received', 'given', 'lang'] });
+  const cursors: MyReputation['cursors'] = {};
+  for (const name of ['received', 'given'] as const) {
+    const value = query[name];
+    if (value === undefined) continue;
+    if (value.length > MAX_CURSOR_LENGTH) throw new BadRequestError(BadRequestCode.InvalidCursor, `The ${name} cursor is not one this page gave.`);
+    cursors[name] = value;
+  }
+  return cursors;
+}
