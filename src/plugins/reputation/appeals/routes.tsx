@@ -221,7 +221,14 @@ function moderatorAccess({ people, http }: AppealRoutesOptions): RequestHandler 
   return (req, res, next) => {
     const signedIn = people.signedIn(req);
     if (signedIn === undefined) {
-      http.authenticate(req, res, (error?: unknown) => (error ? next(error) : requireScope(req, res, next)));
+      http.authenticate(req, res, (error?: unknown) => {
+        if (error) return next(error);
+        try {
+          requireScope(req, res, next);
+        } catch (refused) {
+          next(refused); // thrown inside authenticate's callback, outside Express's handling
+        }
+      });
       return;
     }
     if (!signedIn.person.roles.includes('moderator')) throw new HttpError(403, 'ROLE_REQUIRED', 'This is for people with the role moderator');
