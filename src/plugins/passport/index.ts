@@ -39,7 +39,7 @@ async function setUpPassport(context: PluginContext): Promise<PluginHooks> {
   const credentials = await setUpCredentials(context, context.settings as CredentialSettings);
   return {
     routes: passportRoutes({ timeline, privacy, people: context.people, jsonBody: context.http.jsonBody, receipts: () => context.service('receipts') })
-      .use(analyticsRoutes({ entries: context.store<TimelineEntry>('entries'), people: context.people }))
+      .use(analyticsRoutes({ entries: context.store<TimelineEntry>('entries'), people: context.people, reputation: () => context.service('reputation') }))
       .use(timelinePage({ timeline, privacy, people: context.people, receipts: () => context.service('receipts') }))
       .use(timelineForms({ privacy, people: context.people, statements: context.statements, receipts: () => context.service('receipts') }))
       .use(credentials.routes)

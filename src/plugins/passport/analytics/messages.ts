@@ -39,6 +39,11 @@ export const analyticsMessages = defineMessages(
     scoreTrend: (first: string, firstDate: string, last: string, lastDate: string) => `From ${first} on ${firstDate} to ${last} on ${lastDate}.`,
     period: { day: 'Day', month: 'Month', year: 'Year' },
     noScores: 'No scores yet.',
+    reputation: 'Reputation',
+    reputationScores: (current: string, historical: string, total: number) => `Current score: ${current}. Historical score: ${historical}. From ${total} ${total === 1 ? 'rating' : 'ratings'}.`,
+    noReputationScore: 'none yet',
+    reputationBadges: (badges: string) => `Badges: ${badges}.`,
+    toReputation: 'See your reputation',
   },
   {
     title: 'Tu perfil de aprendizaje',
@@ -76,5 +81,10 @@ export const analyticsMessages = defineMessages(
     scoreTrend: (first: string, firstDate: string, last: string, lastDate: string) => `De ${first} el ${firstDate} a ${last} el ${lastDate}.`,
     period: { day: 'Día', month: 'Mes', year: 'Año' },
     noScores: 'Todavía no hay puntuaciones.',
+    reputation: 'Reputación',
+    reputationScores: (current: string, historical: string, total: number) => `Puntuación actual: ${current}. Puntuación histórica: ${historical}. Según ${total} ${total === 1 ? 'valoración' : 'valoraciones'}.`,
+    noReputationScore: 'todavía ninguna',
+    reputationBadges: (badges: string) => `Insignias: ${badges}.`,
+    toReputation: 'Ver tu reputación',
   },
 );

@@ -1,4 +1,4 @@
-import { BarChart, LineChart, usePage, type Locale } from '../../../plugin-api';
+import { BarChart, LineChart, usePage, type Locale, type ReputationSummary } from '../../../plugin-api';
 import { passportMessages } from '../messages';
 import { TIMELINE_PAGE_PATH } from '../timeline-page';
 import type { ActivityTypeCount, LearningStyleProfile, PassportAnalytics, Progress, ScorePoint } from './analytics';
@@ -13,7 +13,7 @@ const MAX_SCORE_POINTS = 60;
 export type Period = 'day' | 'month' | 'year';
 
 /** The page's body: each figure, or what there is not yet. */
-export function AnalyticsPage({ analytics, truncatedAt }: { analytics: PassportAnalytics; truncatedAt?: number }) {
+export function AnalyticsPage({ analytics, truncatedAt, reputation }: { analytics: PassportAnalytics; truncatedAt?: number; reputation?: ReputationSummary }) {
   const m = analyticsMessages(usePage().locale);
   return (
     <>
@@ -38,7 +38,25 @@ export function AnalyticsPage({ analytics, truncatedAt }: { analytics: PassportA
         <h2 id="analytics-scores">{m.scores}</h2>
         {analytics.scores.length > 0 ? <Scores points={analytics.scores} /> : <p>{m.noScores}</p>}
       </section>
+      {reputation && <Reputation summary={reputation} />}
     </>
+  );
+}
+
+/** The reputation plugin's summary (shown only while that plugin is on). */
+function Reputation({ summary }: { summary: ReputationSummary }) {
+  const { locale } = usePage();
+  const m = analyticsMessages(locale);
+  const score = (value: number | null) => (value === null ? m.noReputationScore : new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value));
+  return (
+    <section aria-labelledby="analytics-reputation">
+      <h2 id="analytics-reputation">{m.reputation}</h2>
+      <p>{m.reputationScores(score(summary.current), score(summary.historical), summary.totalRatings)}</p>
+      {summary.badges.length > 0 && <p>{m.reputationBadges(summary.badges.map((badge) => badge.label[locale]).join(', '))}</p>}
+      <p>
+        <a href={summary.href}>{m.toReputation}</a>
+      </p>
+    </section>
   );
 }
 

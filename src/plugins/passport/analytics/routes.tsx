@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import { i18n, renderPage, webPage, type Collection, type NavItem, type PeopleForPlugins } from '../../../plugin-api';
+import { i18n, ifiKey, renderPage, webPage, type Collection, type NavItem, type PeopleForPlugins, type ReputationSummaries, type ReputationSummary } from '../../../plugin-api';
 import { requireSignedIn, signedInIfis } from '../routes';
 import type { TimelineEntry } from '../timeline-entries';
 import { passportAnalytics, type PassportAnalytics } from './analytics';
@@ -23,6 +23,8 @@ export interface AnalyticsRoutesOptions {
   /** The timeline index's collection (`entries`). */
   entries: Collection<TimelineEntry>;
   people: PeopleForPlugins;
+  /** The reputation plugin's service, looked up per request (undefined while that plugin is off). */
+  reputation: () => ReputationSummaries | undefined;
 }
 
 /**
@@ -30,7 +32,7 @@ export interface AnalyticsRoutesOptions {
  * GET /api/analytics (the same figures as JSON). Both count the person's own learning only, from
  * every entry of their linked identities, hidden ones too: the figures are shown to no one else.
  */
-export function analyticsRoutes({ entries, people }: AnalyticsRoutesOptions): Router {
+export function analyticsRoutes({ entries, people, reputation }: AnalyticsRoutesOptions): Router {
   const router = Router();
   const cache = new FiguresCache<Figures>(entries);
   const figures = async (req: Request): Promise<Figures> => {
@@ -40,10 +42,19 @@ export function analyticsRoutes({ entries, people }: AnalyticsRoutesOptions): Ro
       return { analytics: passportAnalytics(read), truncated };
     });
   };
+  const reputationOf = async (req: Request): Promise<ReputationSummary | undefined> => {
+    const service = reputation();
+    if (service === undefined) return undefined;
+    const identities = await people.identitiesOf(people.signedIn(req)!.person.id);
+    return service.summaryOf(identities.map((identity) => ifiKey(identity)).filter((key) => key !== undefined));
+  };
   router.get('/analytics', webPage(), people.requireSignIn(), async (req, res) => {
-    const { analytics, truncated } = await figures(req);
+    const [{ analytics, truncated }, summary] = await Promise.all([figures(req), reputationOf(req)]);
     const m = analyticsMessages(i18n(res).locale);
-    renderPage(res, { title: m.title, body: <AnalyticsPage analytics={analytics} {...(truncated && { truncatedAt: MAX_ANALYTICS_ENTRIES })} /> });
+    renderPage(res, {
+      title: m.title,
+      body: <AnalyticsPage analytics={analytics} {...(truncated && { truncatedAt: MAX_ANALYTICS_ENTRIES })} {...(summary && { reputation: summary })} />,
+    });
   });
   router.get('/api/analytics', requireSignedIn(people), async (req, res) => {
     const { analytics, truncated } = await figures(req);
