@@ -11,7 +11,8 @@ import type { AgentKey, DecayCurve, PersonRole } from '../src/plugins/reputation
 import { ReputationLedger, LEDGER_STORES } from '../src/plugins/reputation/ratings';
 import { EXTENSION, PLUGIN_AUTHORITY_ACCOUNT, TUTOR_SESSION_TYPE, VERB } from '../src/plugins/reputation/vocabulary';
 import type { Collection } from '../src/storage/collections/collection-store';
-import { openTestBackend, type TestBackend } from './backends';
+import type { StorageEngine } from '../src/storage/backend';
+import { openTestBackend, testEngine, type TestBackend } from './backends';
 import { InstitutionsLrs, SCHOOL } from './institutions-lrs';
 
 export { SCHOOL };
@@ -93,8 +94,8 @@ export const INSTITUTION_KEY = 'school-lms';
  * A ReputationLedger on real, empty stores of the test engine, fed statements as feed events
  * (`feed`), with the clock `now` the tests set. `clear` empties its stores (a rebuild's first step).
  */
-export async function ledgerOnStores(curve: DecayCurve = { windowDays: 30, sealDays: 14 }) {
-  const backend: TestBackend = await openTestBackend();
+export async function ledgerOnStores(curve: DecayCurve = { windowDays: 30, sealDays: 14 }, engine: StorageEngine = testEngine()) {
+  const backend: TestBackend = await openTestBackend(engine);
   const collections = new Map<string, Collection<any>>();
   for (const [name, declaration] of Object.entries(LEDGER_STORES)) collections.set(name, await backend.backend.collections.open('reputation', name, declaration));
   const clock = { now: new Date('2026-12-02T12:00:00Z') };
@@ -131,6 +132,10 @@ export async function ledgerOnStores(curve: DecayCurve = { windowDays: 30, sealD
     },
     async clear(): Promise<void> {
       await backend.backend.collections.clearOwner('reputation');
+    },
+    /** Delivers events again (a redelivery, or a rebuild's replay after `clear`), in batches of `batch`. */
+    async replay(events: FeedEvent[], batch = 100): Promise<void> {
+      for (let start = 0; start < events.length; start += batch) await ledger.apply(events.slice(start, start + batch));
     },
     dispose: () => backend.dispose(),
   };
