@@ -14,11 +14,10 @@ import {
   type PeopleForPlugins,
 } from '../../../plugin-api';
 import type { AgentKey } from '../model';
-import { badgesOf } from './badges';
 import { reputationMessages } from './messages';
 import { MyReputationPage, type MyReputation } from './my-page';
-import { ScoreSection, TREND_DAYS, type ScoreFigures } from './score-section';
-import type { AppealsReader, RatingsReader, ScoreReader } from './sources';
+import { ScoreSection, type ScoreFigures } from './score-section';
+import { reputationOf, type AppealsReader, type RatingsReader, type ScoreReader } from './sources';
 
 export const MY_REPUTATION_PATH = '/plugins/reputation/me';
 export const REPUTATION_NAV: NavItem = { href: MY_REPUTATION_PATH, label: { en: 'Reputation', es: 'Reputación' } };
@@ -70,7 +69,7 @@ export function reputationPages({ ledger, appeals, people, windowDays }: Reputat
 }
 
 /** The IFI keys of a person's linked identities: their ratings under any of them are theirs. */
-export async function agentKeysOf(people: Pick<PeopleForPlugins, 'identitiesOf'>, personId: string): Promise<AgentKey[]> {
+async function agentKeysOf(people: Pick<PeopleForPlugins, 'identitiesOf'>, personId: string): Promise<AgentKey[]> {
   return keysOf(await people.identitiesOf(personId));
 }
 
@@ -78,10 +77,8 @@ function keysOf(identities: object[]): AgentKey[] {
   return [...new Set(identities.map((identity) => ifiKey(identity)).filter((key): key is string => key !== undefined))];
 }
 
-/** A person's score, 90-day trend and badges. */
-export async function scoreFigures(ledger: ScoreReader, agents: AgentKey[], windowDays: number): Promise<ScoreFigures> {
-  const [score, trend] = await Promise.all([ledger.score(agents), ledger.trend(agents, TREND_DAYS)]);
-  return { score, trend, badges: badgesOf(score, trend), windowDays };
+async function scoreFigures(ledger: ScoreReader, agents: AgentKey[], windowDays: number): Promise<ScoreFigures> {
+  return { ...(await reputationOf(ledger, agents)), windowDays };
 }
 
 async function myReputation(

@@ -4,9 +4,6 @@ import type { Badge, TrendPoint } from './badges';
 import { BADGE_MEANINGS } from './badges';
 import { reputationMessages } from './messages';
 
-/** The days of the trend chart (and of the `steady` badge). */
-export const TREND_DAYS = 90;
-
 /** What both pages show of a person: scores, totals, badges and the 90-day trend. */
 export interface ScoreFigures {
   score: ReputationScore;

@@ -1,8 +1,6 @@
 import type { ReputationSummaries } from '../../../plugin-api';
-import { badgesOf } from './badges';
 import { MY_REPUTATION_PATH } from './routes';
-import { TREND_DAYS } from './score-section';
-import type { ScoreReader } from './sources';
+import { reputationOf, type ScoreReader } from './sources';
 
 /**
  * The `reputation` service other plugins read (the passport's learning profile shows it): a
@@ -11,9 +9,9 @@ import type { ScoreReader } from './sources';
 export function reputationSummaries(ledger: ScoreReader): ReputationSummaries {
   return {
     async summaryOf(agentKeys) {
-      const [score, trend] = await Promise.all([ledger.score(agentKeys), ledger.trend(agentKeys, TREND_DAYS)]);
+      const { score, badges } = await reputationOf(ledger, agentKeys);
       const { current, historical, totalRatings, recentRatings } = score;
-      return { current, historical, totalRatings, recentRatings, badges: badgesOf(score, trend), href: MY_REPUTATION_PATH };
+      return { current, historical, totalRatings, recentRatings, badges, href: MY_REPUTATION_PATH };
     },
   };
 }
