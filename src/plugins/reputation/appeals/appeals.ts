@@ -31,7 +31,7 @@ export const APPEAL_STORES: Record<string, PluginStoreDeclaration> = {
       { name: 'by_ratee', fields: ['ratee', 'filedSec'] },
     ],
   },
-  replies: { derived: true, indexes: [{ name: 'by_rating', fields: ['ratingId', 'storedSec'] }] },
+  replies: { derived: true, indexes: [{ name: 'by_rating', fields: ['ratingId', 'position'] }] },
   'moderation-penalties': {
     derived: true,
     indexes: [
@@ -169,7 +169,7 @@ export class Appeals {
     const ids = [...new Set(ratingIds.map((id) => id.toLowerCase()))].slice(0, MAX_LISTED);
     const replies = new Map<string, ReplyView[]>();
     if (ids.length === 0) return replies;
-    const found = await this.replies.find({ where: { ratingId: { in: ids } }, orderBy: [{ field: 'ratingId' }, { field: 'storedSec' }], limit: MAX_LISTED });
+    const found = await this.replies.find({ where: { ratingId: { in: ids } }, orderBy: [{ field: 'ratingId' }, { field: 'position' }], limit: MAX_LISTED });
     for (const { id, value } of found) {
       const view = { id, author: party(value.author, value.authorName), text: value.text, at: iso(value.storedSec) };
       replies.set(value.ratingId, [...(replies.get(value.ratingId) ?? []), view]);
@@ -192,7 +192,7 @@ export class Appeals {
     const appeal = appealOf(statement);
     if (appeal !== undefined) return this.applyAppeal(id, appeal, atSec);
     const reply = replyOf(statement);
-    if (reply !== undefined) return this.applyReply(id, reply, atSec);
+    if (reply !== undefined) return this.applyReply(id, reply, atSec, record.position);
     const penalty = penaltyOf(statement, atSec);
     if (penalty !== undefined) return void (await this.penalties.insert(id, penalty));
     const lift = liftOf(statement);
@@ -229,10 +229,10 @@ export class Appeals {
     await this.appeals.put(appealId, { ...stored.value, decisions, state: stepsOf(decisions).state });
   }
 
-  private async applyReply(id: string, reply: NonNullable<ReturnType<typeof replyOf>>, storedSec: number): Promise<void> {
+  private async applyReply(id: string, reply: NonNullable<ReturnType<typeof replyOf>>, storedSec: number, position: number): Promise<void> {
     const parties = await this.ratingParties(reply.ratingId);
     if (parties === undefined || parties.ratee.key !== reply.author.key) return; // replies are the rated person's
-    await this.replies.put(id, { ratingId: reply.ratingId, author: reply.author.key, ...(reply.author.name !== undefined && { authorName: reply.author.name }), text: reply.text, storedSec });
+    await this.replies.put(id, { ratingId: reply.ratingId, author: reply.author.key, ...(reply.author.name !== undefined && { authorName: reply.author.name }), text: reply.text, storedSec, position });
   }
 
   private async applyLift(id: string, lift: { penaltyId: string; reason?: string }, atSec: number): Promise<void> {

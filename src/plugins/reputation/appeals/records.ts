@@ -50,6 +50,8 @@ export interface ReplyRecord {
   authorName?: string;
   text: string;
   storedSec: number;
+  /** Its feed position: replies stored in the same second keep the order they were stored in. */
+  position: number;
 }
 
 /** A decision that did not count, and why (shown to people: a decided appeal is final). */

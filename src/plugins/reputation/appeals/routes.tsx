@@ -14,6 +14,7 @@ import {
   type PeopleForPlugins,
   type PluginHttp,
 } from '../../../plugin-api';
+import type { RatingRecord } from '../model';
 import type { Appeals, AppealView, RatingLookup } from './appeals';
 import type { Filing } from './filing';
 import { parseAppeal, parsePenalty, parseReason, parseReply } from './inputs';
@@ -137,7 +138,7 @@ function moderatorPages(router: Router, options: AppealRoutesOptions): void {
     renderPage(res, { title: messages(res).flagsTitle, nav, body: <FlagsBody flags={flags} penalties={penalties} csrf={csrfToken(res)} /> });
   });
   router.get('/moderation/ratings/:id', ...page, async (req, res) => {
-    const rating = await ledger.rating(uuidOf(req));
+    const rating = await shownRating(ledger, uuidOf(req));
     if (rating === undefined) throw new NotFoundError('No such rating in the ledger', 'RATING_NOT_FOUND');
     renderPage(res, { title: messages(res).ratingTitle, nav, body: <RatingDetails rating={rating} /> });
   });
@@ -183,11 +184,17 @@ function parseEmpty(body: unknown): void {
 async function withRatings({ ledger }: AppealRoutesOptions, list: AppealView[], moderator: Moderator): Promise<AppealRow[]> {
   return Promise.all(
     list.map(async (appeal) => {
-      const rating = await ledger.rating(appeal.ratingId);
+      const rating = await shownRating(ledger, appeal.ratingId);
       const involved = moderator.keys.includes(appeal.rater.key) || moderator.keys.includes(appeal.ratee.key);
       return { appeal, ...(rating !== undefined && { rating }), involved };
     }),
   );
+}
+
+/** The rating as the ledger has it, unless void (a rebuild never sees a voided rating, so it is left out either way). */
+async function shownRating(ledger: RatingLookup, id: string): Promise<RatingRecord | undefined> {
+  const rating = await ledger.rating(id);
+  return rating?.state === 'voided' ? undefined : rating;
 }
 
 function penaltyView({ id, value }: { id: string; value: PenaltyRecord }) {
