@@ -1,0 +1,93 @@
+import path from 'node:path';
+import request from 'supertest';
+import { definePlugin } from '../../../plugin-api';
+import { loadPlugins, type LoadedPlugin } from '../../../platform/plugins/load';
+import { XAPI_VERSION_HEADER } from '../../../../test-support/app';
+import { attended, keyOf, newSession, person, rated, ReputationTestLrs, type TestAgent } from '../../../../test-support/reputation';
+import { LEDGER_STORES, ReputationLedger } from '../ratings';
+import { VERB } from '../vocabulary';
+import { FRAUD_SCAN_JOB, FRAUD_STORES, FraudFlags } from '.';
+
+// The reputation plugin with the ledger and the fraud flags only, until src/plugins/reputation/index.ts wires them.
+function pluginsWithFraud(): { plugins: LoadedPlugin[]; flags: () => FraudFlags } {
+  let flags: FraudFlags | undefined;
+  const plugin = definePlugin({
+    manifest: { name: 'reputation', version: '0.0.1', description: 'fraud scan test', profiles: [], scopes: {}, stores: { ...LEDGER_STORES, ...FRAUD_STORES }, jobs: [FRAUD_SCAN_JOB] },
+    setup(context) {
+      const ledger = new ReputationLedger({ store: (name) => context.store(name), people: context.people, curve: { windowDays: 30, sealDays: 14 } });
+      flags = new FraudFlags({ store: (name) => context.store(name), statements: context.statements, ledger, logger: context.logger, publicUrl: context.publicUrl });
+      const { apply } = flags;
+      return {
+        onEvents: async (events) => {
+          await ledger.apply(events);
+          await apply.call(flags, events);
+        },
+        jobs: { [FRAUD_SCAN_JOB]: { schedule: '0 0 1 1 *', run: flags.scanJob() } },
+      };
+    },
+  });
+  const others = loadPlugins('all', {}).filter((loaded) => loaded.plugin.manifest.name !== 'reputation');
+  return { plugins: [...others, { plugin, folder: path.resolve(__dirname, '..'), settings: undefined }], flags: () => flags! };
+}
+
+/** Each session attended (as School asserts) by all of them, and each rating every other one `score`. */
+function sessionsRatingEachOther(people: TestAgent[], sessions: number, score: number, roles: Array<'tutor' | 'student' | 'peer'> = people.map(() => 'peer')): object[] {
+  return Array.from({ length: sessions }, () => {
+    const session = newSession();
+    const ratings = people.flatMap((rater, i) => people.flatMap((ratee, j) => (i === j ? [] : [rated(rater, ratee, session, { score, raterRole: roles[i], rateeRole: roles[j] })])));
+    return [...attended(session, ...people), ...ratings];
+  }).flat();
+}
+
+describe('fraud scan over the whole LRS', () => {
+  let lrs: ReputationTestLrs;
+  let flags: () => FraudFlags;
+  let reader: string;
+
+  beforeAll(async () => {
+    const setup = pluginsWithFraud();
+    flags = setup.flags;
+    lrs = await ReputationTestLrs.start({}, setup.plugins);
+    reader = await lrs.lrs.credential(['statements/read']);
+  });
+  afterAll(() => lrs.close());
+
+  const runScan = async () => {
+    const job = lrs.lrs.services.plugins.find((plugin) => plugin.name === 'reputation')!.jobs.find((entry) => entry.name === FRAUD_SCAN_JOB)!.job;
+    await job.run();
+    await lrs.delivered();
+  };
+
+  const flaggedStatements = async () => {
+    const response = await request(lrs.lrs.app).get('/xapi/statements').query({ verb: VERB.flagged, limit: 100 }).set(XAPI_VERSION_HEADER).set('Authorization', reader).expect(200);
+    return response.body.statements as Array<Record<string, any>>;
+  };
+
+  it('raises a ring once (one flagged statement per member, one case), again never, and no honest reciprocal pair', async () => {
+    const ring = [person('ring-a'), person('ring-b'), person('ring-c')];
+    await lrs.store(sessionsRatingEachOther(ring, 3, 5));
+    // A tutor and a student rating each other 5 after four sessions; the tutor has other students too.
+    const [tutor, student] = [person('tutor'), person('student')];
+    await lrs.store(sessionsRatingEachOther([tutor, student], 4, 5, ['tutor', 'student']));
+    for (const other of [person('other-1'), person('other-2')]) await lrs.store(sessionsRatingEachOther([tutor, other], 2, 4, ['tutor', 'student']));
+
+    await runScan();
+    const flagged = await flaggedStatements();
+    expect(flagged).toHaveLength(3);
+    expect(flagged.map((statement) => keyOf(statement.object)).sort()).toEqual(ring.map(keyOf).sort());
+    const registrations = new Set(flagged.map((statement) => statement.context.registration));
+    expect(registrations.size).toBe(1);
+    const signal = flagged[0].result.extensions['https://w3id.org/keiko/profiles/reputation/extensions/fraud-signal'];
+    expect(signal.kind).toBe('ring');
+    expect(signal.evidence).toHaveLength(18);
+    expect(signal.explanation).toBe('3 people rated one another 18 times, 100% of them 5, in a closed circle: 100% of the ratings they give and 100% of those they receive stay among them.');
+    expect(flagged[0].actor).toEqual({ objectType: 'Agent', name: 'Keiko reputation service', account: { homePage: expect.any(String), name: 'plugin:reputation' } });
+
+    const open = await flags().open();
+    expect(open).toEqual([expect.objectContaining({ id: [...registrations][0], kind: 'ring', subjects: ring.map(keyOf).sort(), statementId: expect.any(String) })]);
+    expect(await flags().flag(open[0].id)).toEqual(open[0]);
+
+    await runScan();
+    expect(await flaggedStatements()).toHaveLength(3);
+  });
+});
