@@ -20,10 +20,10 @@ export const RING_TOP_SHARE = 0.85;
 export const RING_INSIDE_SHARE = 0.6;
 /**
  * No member takes part in more than this share of the group's internal ratings: a ring's ratings go
- * round (a clique's or a cycle's member takes part in 2/size of them), a tutor's loyal students
- * rate the tutor (a star: the tutor is in all of them).
+ * round (a clique's or a cycle's member takes part in 2/size of them: 67 % in a group of three), a
+ * tutor's loyal students rate the tutor (a star: the tutor is in all of them).
  */
-export const RING_MAX_HUB_SHARE = 0.7;
+export const RING_MAX_HUB_SHARE = 0.8;
 /** Seed of Louvain's random walk, so a scan repeats exactly. */
 const LOUVAIN_SEED = 12;
 
