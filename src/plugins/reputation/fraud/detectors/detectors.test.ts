@@ -1,4 +1,5 @@
 import { detectSignals, type RatingFact } from '.';
+import type { FraudSignal } from '../../model';
 import { MAX_EVIDENCE } from './facts';
 
 const HOUR = 3600;
@@ -15,7 +16,15 @@ function ratings() {
   return { list, add };
 }
 
-const kinds = (list: RatingFact[]) => detectSignals(list).map((found) => `${found.kind}: ${found.subjects.join(',')}`);
+const label = (found: FraudSignal) => `${found.kind}: ${found.subjects.join(',')}`;
+const kinds = (list: RatingFact[]) => detectSignals(list).map(label);
+
+/** Asserts the ratings raise exactly this signal (`kind: subjects`) and returns it. */
+function theOnlySignal(list: RatingFact[], expected: string): FraudSignal {
+  const signals = detectSignals(list);
+  expect(signals.map(label)).toEqual([expected]);
+  return signals[0];
+}
 
 /** A tutor with `students` regular students, each rating and rated after weekly sessions (mixed scores). */
 function honestTutoring(add: ReturnType<typeof ratings>['add'], tutor: string, students: number, weeks: number, score = (i: number) => 3 + (i % 3)) {
@@ -58,9 +67,8 @@ describe('fraud detectors', () => {
     const { list, add } = ratings();
     for (let i = 0; i < 6; i += 1) add('bomber', 'victim', 1, T0 + i * 6 * HOUR);
     for (let i = 0; i < 6; i += 1) add('catching-up', 'tutor', 3 + (i % 3), T0 + i * 60);
-    const signals = detectSignals(list);
-    expect(signals.map((found) => `${found.kind}: ${found.subjects}`)).toEqual(['serial-rating: bomber']);
-    expect(signals[0].explanation).toBe('bomber rated victim 6 times within 30 hours (6 sessions), 100% of them 1.');
+    const found = theOnlySignal(list, 'serial-rating: bomber');
+    expect(found.explanation).toBe('bomber rated victim 6 times within 30 hours (6 sessions), 100% of them 1.');
   });
 
   it('reciprocal pair: two people rating each other 5 whose ratings come from each other; reciprocity with a tutor of many is none', () => {
@@ -71,10 +79,9 @@ describe('fraud detectors', () => {
     }
     add('carol', 'alice', 3, T0);
     honestTutoring(add, 'tutor', 5, 6, () => 5);
-    const signals = detectSignals(list);
-    expect(signals.map((found) => `${found.kind}: ${found.subjects}`)).toEqual(['reciprocal-pair: alice,bob']);
-    expect(signals[0].confidence).toBeGreaterThan(0.6);
-    expect(signals[0].explanation).toBe('alice and bob rated each other 5 and 5 times, 100% of them 5; bob\'s ratings are 83% of all alice received, and alice\'s 100% of all bob received.');
+    const found = theOnlySignal(list, 'reciprocal-pair: alice,bob');
+    expect(found.confidence).toBeGreaterThan(0.6);
+    expect(found.explanation).toBe('alice and bob rated each other 5 and 5 times, 100% of them 5; bob\'s ratings are 83% of all alice received, and alice\'s 100% of all bob received.');
   });
 
   it('ring: a closed circle of four rating one another 5, and a cycle of five each rating the next; an honest study group is none', () => {
@@ -108,9 +115,8 @@ describe('fraud detectors', () => {
     const { list, add } = ratings();
     for (let i = 0; i < 5; i += 1) add(`sybil${i}`, 'beneficiary', 5, T0 + i * HOUR + DAY, { raterFirstSeenSec: T0 + i * HOUR });
     for (let i = 0; i < 8; i += 1) add(`freshman${i}`, 'tutor', 5, T0 + i * 3 * DAY + HOUR, { raterFirstSeenSec: T0 + i * 3 * DAY });
-    const signals = detectSignals(list);
-    expect(signals.map((found) => `${found.kind}: ${found.subjects}`)).toEqual(['new-account-cluster: sybil0,sybil1,sybil2,sybil3,sybil4']);
-    expect(signals[0].explanation).toBe('5 accounts first seen within 4 hours of one another, each rating at most 3 people, gave beneficiary 5 ratings within their first week, 100% of them 5.');
+    const found = theOnlySignal(list, 'new-account-cluster: sybil0,sybil1,sybil2,sybil3,sybil4');
+    expect(found.explanation).toBe('5 accounts first seen within 4 hours of one another, each rating at most 3 people, gave beneficiary 5 ratings within their first week, 100% of them 5.');
   });
 
   it('consensus outlier: a rater two points and more below everyone; a harsh rater one point below is none', () => {
@@ -120,9 +126,8 @@ describe('fraud detectors', () => {
       add('troll', `tutor${t}`, 1, T0 + 10 * DAY);
       add('harsh', `tutor${t}`, 4, T0 + 10 * DAY);
     }
-    const signals = detectSignals(list);
-    expect(signals.map((found) => `${found.kind}: ${found.subjects}`)).toEqual(['consensus-outlier: troll']);
-    expect(signals[0].explanation).toBe('troll\'s 8 ratings of people others rated too are on average 3.9 points below what the others gave the same people.');
+    const found = theOnlySignal(list, 'consensus-outlier: troll');
+    expect(found.explanation).toBe('troll\'s 8 ratings of people others rated too are on average 3.9 points below what the others gave the same people.');
   });
 
   it('keep at most 50 evidence ids, and with sinceSec only windows with newer ratings', () => {
