@@ -15,8 +15,9 @@ export type RatingsReader = Pick<ReputationLedger, 'score' | 'trend' | 'ratingsA
 /** What the pages read of the appeals: appeals about the person's ratings, replies under each rating. */
 export type AppealsReader = Pick<Appeals, 'appealsFor' | 'repliesTo'>;
 
-/** A person's score, trend over TREND_DAYS and badges, merged over their identities. */
+/** A person's score, trend over TREND_DAYS and badges, merged over their identities (none without any identity). */
 export async function reputationOf(ledger: ScoreReader, agents: AgentKey[]): Promise<{ score: ReputationScore; trend: TrendPoint[]; badges: Badge[] }> {
+  if (agents.length === 0) return { score: { current: null, historical: null, totalRatings: 0, recentRatings: 0, asOf: new Date().toISOString() }, trend: [], badges: [] };
   const [score, trend] = await Promise.all([ledger.score(agents), ledger.trend(agents, TREND_DAYS)]);
   return { score, trend, badges: badgesOf(score, trend) };
 }
