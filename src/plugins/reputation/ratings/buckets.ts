@@ -1,45 +1,55 @@
 /**
- * Keeping the day buckets and totals equal to the counted ratings. Both are sums recomputed from
- * what they sum (a day's counted ratings; a ratee's buckets), never moved by deltas, so applying
- * the same change twice, or two instances applying changes at once (each `update` is conditional
- * on the revision read before the sum, retried on conflict), leaves them right. Before a rating
- * changes, its bucket is written to `pending`; buckets are summed again and their pending entry
- * deleted after the batch, and whatever a crash left pending is summed at the next batch.
+ * Keeping the hour and day buckets and the totals equal to the counted ratings. Each is a sum
+ * recomputed from what it sums (an hour's counted ratings; a day's hours; a ratee's days), never
+ * moved by deltas, so applying the same change twice, or two instances applying changes at once
+ * (each `update` is conditional on the revision read before the sum, retried on conflict), leaves
+ * them right. Before a rating changes, its hour is written to `pending`; after the batch the
+ * pending hours, their days and their ratees' totals are summed again and the entries deleted;
+ * whatever a crash left pending is summed at the next batch.
  */
 import type { Collection } from '../../../plugin-api';
 import type { AgentKey } from '../model';
-import { findEvery, type LedgerCollections, type StoredPending, type StoredRating } from './stores';
-import { aggregateDay, DAY_SEC, dayOf } from './weights';
+import { findEvery, type LedgerCollections, type StoredHour, type StoredPending, type StoredRating } from './stores';
+import { aggregateOf, combine, DAY_SEC, dayOf, HOUR_SEC, hourOf } from './weights';
 
 const MAX_ATTEMPTS = 20;
 
 export class BucketKeeper {
-  constructor(private readonly stores: Pick<LedgerCollections, 'ratings' | 'buckets' | 'totals' | 'pending'>) {}
+  constructor(private readonly stores: Pick<LedgerCollections, 'ratings' | 'hours' | 'buckets' | 'totals' | 'pending'>) {}
 
-  /** Marks the bucket of these ratings to be summed again (call before changing them). */
+  /** Marks the hour of these ratings to be summed again (call before changing them). */
   async willChange(ratings: Array<Pick<StoredRating, 'ratee' | 'storedSec'>>): Promise<void> {
     for (const { ratee, storedSec } of ratings) {
-      const day = dayOf(storedSec);
-      await this.stores.pending.put(bucketId(ratee, day), { ratee, day });
+      const hour = hourOf(storedSec);
+      await this.stores.pending.put(spanId(ratee, hour), { ratee, hour });
     }
   }
 
-  /** Sums again every pending bucket, then the totals of their ratees. */
+  /** Sums again every pending hour, then their days, then the totals of their ratees. */
   async settle(): Promise<void> {
     for (;;) {
       const pending = await this.stores.pending.find({ limit: 1000 });
       if (pending.length === 0) return;
-      for (const { value } of pending) await this.sumBucket(value);
+      for (const { value } of pending) await this.sumHour(value);
+      const days = new Map(pending.map(({ value }) => [spanId(value.ratee, dayOf(value.hour * HOUR_SEC)), value]));
+      for (const { ratee, hour } of days.values()) await this.sumDay(ratee, dayOf(hour * HOUR_SEC));
       for (const ratee of new Set(pending.map(({ value }) => value.ratee))) await this.sumTotals(ratee);
       for (const { id } of pending) await this.stores.pending.delete(id);
     }
   }
 
-  private async sumBucket({ ratee, day }: StoredPending): Promise<void> {
-    await replaceBySum(this.stores.buckets, bucketId(ratee, day), async () => {
-      const ratings = await findEvery(this.stores.ratings, { ratee, state: 'counted', storedSec: { gte: day * DAY_SEC, lt: (day + 1) * DAY_SEC } }, 'statementId');
-      const aggregate = aggregateDay(ratings) ?? { n: 0, m: 0, mx: 0, md: 0, mxd: 0, minSec: day * DAY_SEC, maxSec: day * DAY_SEC };
-      return { ratee, day, ...aggregate };
+  private async sumHour({ ratee, hour }: StoredPending): Promise<void> {
+    const startSec = hour * HOUR_SEC;
+    await replaceBySum(this.stores.hours, spanId(ratee, hour), async () => {
+      const ratings = await findEvery(this.stores.ratings, { ratee, state: 'counted', storedSec: { gte: startSec, lt: startSec + HOUR_SEC } }, 'statementId');
+      return { ratee, hour, ...aggregateOf(ratings, startSec) };
+    });
+  }
+
+  private async sumDay(ratee: AgentKey, day: number): Promise<void> {
+    await replaceBySum(this.stores.buckets, spanId(ratee, day), async () => {
+      const hours = await hoursOfDay(this.stores.hours, ratee, day);
+      return { ratee, day, ...combine(hours.map((hour) => ({ ...hour, offsetSec: hour.hour * HOUR_SEC - day * DAY_SEC })), day * DAY_SEC) };
     });
   }
 
@@ -61,8 +71,15 @@ export class BucketKeeper {
   }
 }
 
-export function bucketId(ratee: AgentKey, day: number): string {
-  return `${ratee}\n${day}`;
+/** The id of a ratee's hour or day bucket. */
+export function spanId(ratee: AgentKey, index: number): string {
+  return `${ratee}\n${index}`;
+}
+
+/** The hour buckets of a ratee's day. */
+export async function hoursOfDay(hours: LedgerCollections['hours'], ratee: AgentKey, day: number): Promise<StoredHour[]> {
+  const first = (day * DAY_SEC) / HOUR_SEC;
+  return (await hours.find({ where: { ratee, hour: { gte: first, lt: first + DAY_SEC / HOUR_SEC } }, limit: 24 })).map(({ value }) => value);
 }
 
 /** Writes `sum()` over the document, provided nobody wrote it between reading its revision and writing. */

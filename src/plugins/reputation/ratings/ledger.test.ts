@@ -117,16 +117,22 @@ describe('the ledger (issue 12 "Rules": counts only between people who shared a 
   });
 });
 
-describe('a score from day buckets (exact integer sums) and explain', () => {
-  it('equals the sum over every contribution, at times inside days, for one person’s merged identities', async () => {
+describe('a score from day and hour buckets (exact integer sums) and explain', () => {
+  it.each([
+    [30, 0.61, [NOW, ago(3.3), ago(11.77), new Date(NOW.getTime() + 4321_000)]],
+    [1, 0.013, [NOW, ago(0.3), ago(0.41), new Date(NOW.getTime() - 1_234_567)]],
+  ])('equals the sum over every contribution, at times inside days and hours, for one person’s merged identities (window %d days, ratings %d days apart)', async (windowDays, spacingDays, times) => {
+    await harness.dispose();
+    harness = await ledgerOnStores({ windowDays, sealDays: 14 });
+    harness.clock.now = NOW;
     const ratee = [person('ratee'), person('ratee-work')];
-    const raters = Array.from({ length: 60 }, (_, index) => person(`rater-${index}`));
+    const raters = Array.from({ length: 90 }, (_, index) => person(`rater-${index}`));
     const session = await sharedSession(...ratee, ...raters);
     for (const [index, rater] of raters.entries()) {
-      await harness.feed([rated(rater, ratee[index % 2]!, session, { score: (index % 5) + 1 })], { stored: new Date(NOW.getTime() - index * 0.61 * DAY - index * 997) });
+      await harness.feed([rated(rater, ratee[index % 2]!, session, { score: (index % 5) + 1 })], { stored: new Date(NOW.getTime() - index * spacingDays * DAY - index * 997) });
     }
     const keys = ratee.map(keyOf);
-    for (const at of [NOW, ago(3.3), ago(11.77), new Date(NOW.getTime() + 4321_000)]) {
+    for (const at of times) {
       const explained = await harness.ledger.explain(keys, at);
       const numerator = explained.contributions.reduce((sum, { weightUnits, score }) => sum + weightUnits * score, 0);
       const denominator = explained.contributions.reduce((sum, { weightUnits }) => sum + weightUnits, 0);

@@ -4,7 +4,7 @@ import { parseAttendance } from './attendance';
 import { addRating, emptyCase, resolveCase, type CaseRating } from './case';
 import { parsePenalty, penaltyPercentAt } from './penalties';
 import { caseIdOf, parseRating } from './rating';
-import { aggregateDay, DAY_SEC, ScoreSums, weightUnits, wholeDayInWindow, type WeighedRating } from './weights';
+import { aggregateOf, combine, DAY_SEC, HOUR_SEC, hourOf, ScoreSums, weightUnits, wholeInWindow, type WeighedRating } from './weights';
 
 const SESSION = 'https://school.example/sessions/algebra-1';
 const ANA = { objectType: 'Agent', account: { homePage: 'https://school.example', name: 'ana' } };
@@ -200,13 +200,18 @@ describe('weights (issue 12 "Decay from stored": 1 − age/30 days, 0 from 30 da
     expect(weightUnits({ storedSec: at + 1, score: 5, penaltyPercent: 100 }, at, W)).toBe(0);
   });
 
-  it('of a whole day, from its bucket, equal the sum over its ratings exactly', () => {
+  it('of a whole day, from its bucket (or its hours’ buckets combined), equal the sum over its ratings exactly', () => {
     const day = 20_000 - 3;
     const ratings: WeighedRating[] = Array.from({ length: 50 }, (_, index) => ({ storedSec: day * DAY_SEC + index * 1700, score: (index % 5) + 1, penaltyPercent: index % 4 === 0 ? 20 : 100 }));
-    const aggregate = aggregateDay(ratings)!;
-    expect(wholeDayInWindow(aggregate, at, W)).toBe(true);
+    const aggregate = aggregateOf(ratings, day * DAY_SEC);
+    expect(wholeInWindow(aggregate, at, W)).toBe(true);
+    const hours = [...new Set(ratings.map(({ storedSec }) => hourOf(storedSec)))].map((hour) => ({
+      ...aggregateOf(ratings.filter(({ storedSec }) => hourOf(storedSec) === hour), hour * HOUR_SEC),
+      offsetSec: hour * HOUR_SEC - day * DAY_SEC,
+    }));
+    expect(combine(hours, day * DAY_SEC)).toEqual(aggregate);
     const fromBucket = new ScoreSums(at, W);
-    fromBucket.addWholeDay(aggregate, day);
+    fromBucket.addWhole(aggregate, day * DAY_SEC);
     const oneByOne = new ScoreSums(at, W);
     for (const each of ratings) oneByOne.addToWindow(each, 1);
     expect([fromBucket.numerator, fromBucket.denominator, fromBucket.recent]).toEqual([oneByOne.numerator, oneByOne.denominator, oneByOne.recent]);

@@ -1,15 +1,16 @@
 /**
  * Scores read from the ledger's stores. score(t) = the window's day buckets (≤ windowDays + 1
- * documents per identity, each whole day summed exactly) + the ratings of a day only partly inside
- * (t − W, t] − the ratings still sealed at t (revealAtSec > t, by index). Historical = the ratee's
- * totals − days after t − sealed. Explain lists the window's revealed counted ratings one by one;
+ * documents per identity, each whole day summed exactly) + the hours of a day only partly inside
+ * (t − W, t] (≤ 24) + the ratings of an hour only partly inside − the ratings still sealed at t
+ * (revealAtSec > t, by index). Historical = the ratee's totals − spans after t − sealed. Explain lists the window's revealed counted ratings one by one;
  * its integer numerator and denominator are the score's.
  */
 import { BadRequestCode, BadRequestError } from '../../../plugin-api';
 import type { AgentKey, Contribution, DecayCurve, ExplainedScore, RatingRecord, ReputationScore } from '../model';
 import { secondsOf } from './rating';
-import { findEvery, type LedgerCollections, type StoredBucket, type StoredRating } from './stores';
-import { DAY_SEC, dayOf, ScoreSums, weightUnits, wholeDayInWindow, windowSecOf } from './weights';
+import { hoursOfDay } from './buckets';
+import { findEvery, type LedgerCollections, type StoredRating } from './stores';
+import { DAY_SEC, dayOf, HOUR_SEC, ScoreSums, weightUnits, wholeInWindow, windowSecOf, type Aggregate } from './weights';
 
 export type TrendPoint = { date: string; current: number | null; historical: number | null };
 
@@ -89,7 +90,7 @@ export class ScoreReader {
     }
     const firstDay = dayOf(atSec - this.windowSec + 1);
     for (const ratee of agents) {
-      for (const bucket of await findEvery(this.stores.buckets, { ratee, day: { gte: firstDay } }, 'day')) await this.addBucket(sums, bucket);
+      for (const day of await findEvery(this.stores.buckets, { ratee, day: { gte: firstDay } }, 'day')) await this.addDay(sums, ratee, day);
     }
     const sealed = await findEvery(this.stores.ratings, { ratee: { in: agents }, revealAtSec: { gt: atSec } }, 'statementId');
     for (const rating of sealed) {
@@ -100,11 +101,27 @@ export class ScoreReader {
     return sums;
   }
 
-  private async addBucket(sums: ScoreSums, bucket: StoredBucket): Promise<void> {
-    if (bucket.day > dayOf(sums.atSec)) return sums.addAllTime(bucket, -1);
-    if (wholeDayInWindow(bucket, sums.atSec, sums.windowSec)) return sums.addWholeDay(bucket, bucket.day);
-    const storedSec = { gte: bucket.day * DAY_SEC, lt: (bucket.day + 1) * DAY_SEC };
-    for (const rating of await findEvery(this.stores.ratings, { ratee: bucket.ratee, state: 'counted', storedSec }, 'statementId')) {
+  /**
+   * A day's or an hour's sums: all-time only when it starts after t, exactly when wholly inside the
+   * window, else through `finer` (a day's hours, an hour's ratings).
+   */
+  private async addSpan(sums: ScoreSums, span: Aggregate, startSec: number, finer: () => Promise<void>): Promise<void> {
+    if (startSec > sums.atSec) return sums.addAllTime(span, -1);
+    if (wholeInWindow(span, sums.atSec, sums.windowSec)) return sums.addWhole(span, startSec);
+    if (span.n > 0) await finer();
+  }
+
+  private async addDay(sums: ScoreSums, ratee: AgentKey, day: { day: number } & Aggregate): Promise<void> {
+    await this.addSpan(sums, day, day.day * DAY_SEC, async () => {
+      for (const hour of await hoursOfDay(this.stores.hours, ratee, day.day)) {
+        await this.addSpan(sums, hour, hour.hour * HOUR_SEC, () => this.addRatings(sums, ratee, hour.hour * HOUR_SEC));
+      }
+    });
+  }
+
+  /** The counted ratings of an hour one by one: in the window (outside it, nothing) or, after t, out of all time. */
+  private async addRatings(sums: ScoreSums, ratee: AgentKey, startSec: number): Promise<void> {
+    for (const rating of await findEvery(this.stores.ratings, { ratee, state: 'counted', storedSec: { gte: startSec, lt: startSec + HOUR_SEC } }, 'statementId')) {
       if (rating.storedSec > sums.atSec) sums.addRatingAllTime(rating, -1);
       else sums.addToWindow(rating, 1);
     }

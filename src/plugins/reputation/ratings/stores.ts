@@ -6,7 +6,7 @@ import type { Collection, FieldValue, FindQuery, PluginStoreDeclaration } from '
 import type { AgentKey, RatingRecord } from '../model';
 import type { CaseSummary } from './case';
 import type { PenaltyFacts } from './penalties';
-import type { DayAggregate } from './weights';
+import type { Aggregate } from './weights';
 
 /** Store `ratings`, id = the statement id (also a field, so ratings can be paged in id order). */
 export type StoredRating = RatingRecord & { statementId: string };
@@ -21,11 +21,14 @@ export interface StoredAttendance {
   statementId: string;
 }
 
-/** Store `buckets`, id = `<ratee>\n<day>`: a ratee's counted ratings of one day, summed. */
-export type StoredBucket = DayAggregate & { ratee: AgentKey; day: number };
+/** Store `buckets`, id = `<ratee>\n<day>`: a ratee's counted ratings of one UTC day, summed (from its hours). */
+export type StoredBucket = Aggregate & { ratee: AgentKey; day: number };
+
+/** Store `hours`, id = `<ratee>\n<hour>` (hours since the epoch): a ratee's counted ratings of one hour, summed. */
+export type StoredHour = Aggregate & { ratee: AgentKey; hour: number };
 
 /** Store `totals`, id = the ratee: every counted rating, summed (the historical score). */
-export type StoredTotals = Pick<DayAggregate, 'n' | 'm' | 'mx'>;
+export type StoredTotals = Pick<Aggregate, 'n' | 'm' | 'mx'>;
 
 /** Store `penalties`: a penalty (id = its statement id) or a lift of one (`liftOf`, id = the lift's statement id). */
 export type StoredPenalty = PenaltyFacts | { liftOf: string };
@@ -40,10 +43,10 @@ export interface StoredVoided {
   voidedBy: string;
 }
 
-/** Store `pending`, id = the bucket's id: a bucket (and its ratee's totals) to sum again after ratings changed. */
+/** Store `pending`, id = the hour's id: an hour (its day, its ratee's totals) to sum again after ratings changed. */
 export interface StoredPending {
   ratee: AgentKey;
-  day: number;
+  hour: number;
 }
 
 export const LEDGER_STORES: Record<keyof LedgerCollections, PluginStoreDeclaration> = {
@@ -73,6 +76,7 @@ export const LEDGER_STORES: Record<keyof LedgerCollections, PluginStoreDeclarati
     ],
   },
   buckets: { derived: true, indexes: [{ name: 'by_ratee_day', fields: ['ratee', 'day'] }] },
+  hours: { derived: true, indexes: [{ name: 'by_ratee_hour', fields: ['ratee', 'hour'] }] },
   totals: { derived: true },
   penalties: {
     derived: true,
@@ -91,6 +95,7 @@ export interface LedgerCollections {
   cases: Collection<StoredCase>;
   attendance: Collection<StoredAttendance>;
   buckets: Collection<StoredBucket>;
+  hours: Collection<StoredHour>;
   totals: Collection<StoredTotals>;
   penalties: Collection<StoredPenalty>;
   agents: Collection<StoredAgent>;
@@ -104,6 +109,7 @@ export function openLedgerCollections(store: <T extends object>(name: string) =>
     cases: store('cases'),
     attendance: store('attendance'),
     buckets: store('buckets'),
+    hours: store('hours'),
     totals: store('totals'),
     penalties: store('penalties'),
     agents: store('agents'),

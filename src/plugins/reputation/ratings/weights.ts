@@ -3,15 +3,18 @@
  * `age = t − stored` whole seconds weighs (windowSec − age) × penaltyPercent units while
  * 0 ≤ age < window, else 0, so current = Σ units·score / Σ units is one exact division.
  *
- * Day buckets keep, per ratee and UTC day, over its counted ratings: n, Σm, Σm·x, Σm·d and Σm·x·d
- * (m = penalty percent, x = score, d = seconds into the day). For a day wholly inside the window
- *   Σ units = Σ (W − t + dayStart + d)·m = (W − t + dayStart)·Σm + Σm·d
- * and likewise Σ units·x, exactly; only a day straddling t − W (or holding ratings after t) needs
- * its ratings one by one.
+ * Buckets keep, per ratee and UTC hour and day, over its counted ratings: n, Σm, Σm·x, Σm·d and
+ * Σm·x·d (m = penalty percent, x = score, d = seconds into the hour or day). For a span wholly
+ * inside the window
+ *   Σ units = Σ (W − t + start + d)·m = (W − t + start)·Σm + Σm·d
+ * and likewise Σ units·x, exactly; a day straddling t − W (or holding ratings after t) is read as
+ * its hours, and only the hour straddling it as ratings one by one. A day's sums are its hours'
+ * (d shifted by the hour's offset in the day).
  */
 import type { ReputationScore } from '../model';
 
 export const DAY_SEC = 86_400;
+export const HOUR_SEC = 3_600;
 
 export interface WeighedRating {
   storedSec: number;
@@ -19,8 +22,8 @@ export interface WeighedRating {
   penaltyPercent: number;
 }
 
-/** A ratee's counted ratings of one UTC day, summed (store `buckets`). */
-export interface DayAggregate {
+/** A ratee's counted ratings of one UTC hour or day, summed (stores `hours`, `buckets`); d from the span's start. */
+export interface Aggregate {
   n: number;
   m: number;
   mx: number;
@@ -34,6 +37,10 @@ export function dayOf(sec: number): number {
   return Math.floor(sec / DAY_SEC);
 }
 
+export function hourOf(sec: number): number {
+  return Math.floor(sec / HOUR_SEC);
+}
+
 export function windowSecOf(windowDays: number): number {
   return Math.round(windowDays * DAY_SEC);
 }
@@ -44,26 +51,39 @@ export function weightUnits(rating: WeighedRating, atSec: number, windowSec: num
   return age >= 0 && age < windowSec ? (windowSec - age) * rating.penaltyPercent : 0;
 }
 
-/** The aggregate of one day's counted ratings (all stored that day), undefined without any. */
-export function aggregateDay(ratings: WeighedRating[]): DayAggregate | undefined {
-  if (ratings.length === 0) return undefined;
-  const dayStart = dayOf(ratings[0]!.storedSec) * DAY_SEC;
-  const aggregate = { n: 0, m: 0, mx: 0, md: 0, mxd: 0, minSec: Infinity, maxSec: -Infinity };
-  for (const { storedSec, score, penaltyPercent: m } of ratings) {
-    const d = storedSec - dayStart;
-    aggregate.n += 1;
-    aggregate.m += m;
-    aggregate.mx += m * score;
-    aggregate.md += m * d;
-    aggregate.mxd += m * score * d;
-    aggregate.minSec = Math.min(aggregate.minSec, storedSec);
-    aggregate.maxSec = Math.max(aggregate.maxSec, storedSec);
-  }
-  return aggregate;
+/** An empty span's sums. */
+export function emptyAggregate(startSec: number): Aggregate {
+  return { n: 0, m: 0, mx: 0, md: 0, mxd: 0, minSec: startSec, maxSec: startSec };
 }
 
-/** Whether every rating of the day is inside (t − W, t]: its aggregate gives its window sums exactly. */
-export function wholeDayInWindow(aggregate: DayAggregate, atSec: number, windowSec: number): boolean {
+/** The sums of the counted ratings of the span starting at `startSec` (all stored in it). */
+export function aggregateOf(ratings: WeighedRating[], startSec: number): Aggregate {
+  return combine(
+    ratings.map(({ storedSec, score, penaltyPercent: m }) => ({ n: 1, m, mx: m * score, md: m * (storedSec - startSec), mxd: m * score * (storedSec - startSec), minSec: storedSec, maxSec: storedSec })),
+    startSec,
+  );
+}
+
+/** The sums of spans inside the span starting at `startSec`, each with d from its own start (`offsetSec` from startSec). */
+export function combine(parts: Array<Aggregate & { offsetSec?: number }>, startSec: number): Aggregate {
+  const total = emptyAggregate(startSec);
+  const counted = parts.filter((part) => part.n > 0);
+  for (const { offsetSec = 0, ...part } of counted) {
+    total.n += part.n;
+    total.m += part.m;
+    total.mx += part.mx;
+    total.md += part.md + offsetSec * part.m;
+    total.mxd += part.mxd + offsetSec * part.mx;
+  }
+  if (counted.length > 0) {
+    total.minSec = Math.min(...counted.map((part) => part.minSec));
+    total.maxSec = Math.max(...counted.map((part) => part.maxSec));
+  }
+  return total;
+}
+
+/** Whether every rating of the span is inside (t − W, t]: its sums give its window sums exactly. */
+export function wholeInWindow(aggregate: Aggregate, atSec: number, windowSec: number): boolean {
   return aggregate.minSec > atSec - windowSec && aggregate.maxSec <= atSec;
 }
 
@@ -86,15 +106,15 @@ export class ScoreSums {
   ) {}
 
   /** A day's aggregate to all time. */
-  addAllTime(aggregate: Pick<DayAggregate, 'n' | 'm' | 'mx'>, sign: 1 | -1): void {
+  addAllTime(aggregate: Pick<Aggregate, 'n' | 'm' | 'mx'>, sign: 1 | -1): void {
     this.total += sign * aggregate.n;
     this.allTimeDenominator += sign * aggregate.m;
     this.allTimeNumerator += sign * aggregate.mx;
   }
 
-  /** A day wholly inside the window (wholeDayInWindow) to the window sums. */
-  addWholeDay(aggregate: DayAggregate, day: number): void {
-    const offset = this.windowSec - this.atSec + day * DAY_SEC;
+  /** A span starting at `startSec` wholly inside the window (wholeInWindow) to the window sums. */
+  addWhole(aggregate: Aggregate, startSec: number): void {
+    const offset = this.windowSec - this.atSec + startSec;
     this.denominator += offset * aggregate.m + aggregate.md;
     this.numerator += offset * aggregate.mx + aggregate.mxd;
     this.recent += aggregate.n;
