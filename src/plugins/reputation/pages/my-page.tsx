@@ -7,12 +7,15 @@ import { ScoreSection, timeText, type ScoreFigures } from './score-section';
 import type { AppealView, ReplyView } from '../appeals';
 
 export const RATINGS_PATH = '/plugins/reputation/ratings';
+export const PERSON_PAGES_PATH = '/plugins/reputation/people';
 
 export interface MyReputation {
   figures: ScoreFigures;
   received: { ratings: Array<{ id: string; rating: RatingRecord }>; next?: string };
   given: { ratings: Array<{ id: string; rating: RatingRecord; sealed: boolean }>; next?: string };
   replies: Map<string, ReplyView[]>;
+  /** The people the ratings given are about, by agent key, for those linked to a person (their pages are linked). */
+  personIds: Map<string, string>;
   /** Appeals with the rating each is about (undefined when the ledger no longer has it). */
   appeals: Array<{ appeal: AppealView; rating?: RatingRecord }>;
   /** The cursors this page was read from (kept in the links to older ratings). */
@@ -150,7 +153,9 @@ function Given({ reputation }: { reputation: MyReputation }) {
             <tbody>
               {ratings.map(({ rating, sealed }) => (
                 <tr>
-                  <th scope="row">{rating.rateeName ?? rating.ratee}</th>
+                  <th scope="row">
+                    <PersonName name={rating.rateeName ?? rating.ratee} personId={reputation.personIds.get(rating.ratee)} />
+                  </th>
                   <td class="number">{rating.score}</td>
                   <td>{rating.session}</td>
                   <td>{timeText(rating.storedSec, locale)}</td>
@@ -164,6 +169,10 @@ function Given({ reputation }: { reputation: MyReputation }) {
       <PageLinks next={next} parameter="given" cursors={reputation.cursors} />
     </section>
   );
+}
+
+function PersonName({ name, personId }: { name: string; personId: string | undefined }) {
+  return personId === undefined ? <>{name}</> : <a href={`${PERSON_PAGES_PATH}/${personId}`}>{name}</a>;
 }
 
 function Appeals({ appeals }: { appeals: MyReputation['appeals'] }) {

@@ -4,6 +4,7 @@ import {
   BadRequestError,
   csrfToken,
   i18n,
+  identifierOfKey,
   ifiKey,
   NotFoundError,
   parseUuidParameter,
@@ -45,7 +46,7 @@ export function reputationPages({ ledger, appeals, people, windowDays }: Reputat
   const router = Router();
   router.get('/me', webPage(), people.requireSignIn(), async (req, res) => {
     const agents = await agentKeysOf(people, people.signedIn(req)!.person.id);
-    const reputation = await myReputation({ ledger, appeals, windowDays }, agents, cursorsOf(req), csrfToken(res));
+    const reputation = await myReputation({ ledger, appeals, people, windowDays }, agents, cursorsOf(req), csrfToken(res));
     renderPage(res, { title: reputationMessages(i18n(res).locale).myTitle, body: <MyReputationPage reputation={reputation} /> });
   });
   router.get('/people/:personId', webPage(), people.requireSignIn(), async (req, res) => {
@@ -82,7 +83,7 @@ async function scoreFigures(ledger: ScoreReader, agents: AgentKey[], windowDays:
 }
 
 async function myReputation(
-  { ledger, appeals, windowDays }: Omit<ReputationPagesOptions, 'people'>,
+  { ledger, appeals, people, windowDays }: ReputationPagesOptions,
   agents: AgentKey[],
   cursors: MyReputation['cursors'],
   csrf: string,
@@ -93,7 +94,7 @@ async function myReputation(
     ledger.ratingsBy(agents, { limit: RATINGS_PER_PAGE, ...(cursors.given !== undefined && { before: cursors.given }) }),
     appeals.appealsFor(agents),
   ]);
-  const replies = await appeals.repliesTo(received.ratings.map(({ id }) => id));
+  const [replies, ratees] = await Promise.all([appeals.repliesTo(received.ratings.map(({ id }) => id)), personIdsOf(people, given.ratings.map(({ rating }) => rating.ratee))]);
   const shown = appealed.slice(0, MAX_APPEALS_SHOWN);
   const ratings = await Promise.all(shown.map((appeal) => ledger.rating(appeal.ratingId)));
   return {
@@ -101,10 +102,21 @@ async function myReputation(
     received,
     given,
     replies,
+    personIds: ratees,
     appeals: shown.map((appeal, index) => ({ appeal, ...(ratings[index] && { rating: ratings[index] }) })),
     cursors,
     csrfToken: csrf,
   };
+}
+
+/** The person each agent is linked to, for those linked (the ratings given link to their pages). */
+async function personIdsOf(people: Pick<PeopleForPlugins, 'personOf'>, agents: AgentKey[]): Promise<Map<AgentKey, string>> {
+  const unique = [...new Set(agents)];
+  const found = await Promise.all(unique.map(async (key) => {
+    const identifier = identifierOfKey(key);
+    return identifier && (await people.personOf(identifier))?.id;
+  }));
+  return new Map(unique.flatMap((key, index) => (found[index] === undefined ? [] : [[key, found[index]] as const])));
 }
 
 /** The `received` and `given` cursors of the query (each at most once, bounded), or 400. */
