@@ -75,5 +75,5 @@ describe.each(TEST_ENGINES)('a rebuild on %s', (engine) => {
     } finally {
       await harness.dispose();
     }
-  });
+  }, 120_000);
 });
