@@ -50,6 +50,7 @@ function Received({ reputation }: { reputation: MyReputation }) {
           <h3 id={`rating-${id}-title`}>{m.rated(rating.score)}</h3>
           <p>
             {m.session}: {rating.session} · {m.date}: {timeText(rating.storedSec, locale)}
+            {rating.state !== 'counted' && ` · ${m.states[rating.state]}`}
           </p>
           <p>{rating.comment ?? m.noComment}</p>
           <Replies replies={reputation.replies.get(id) ?? []} />
