@@ -9,7 +9,7 @@
  */
 import type { Collection } from '../../../plugin-api';
 import type { AgentKey } from '../model';
-import { findEvery, type LedgerCollections, type StoredHour, type StoredPending, type StoredRating } from './stores';
+import { ratingsStoredBetween, type LedgerCollections, type StoredHour, type StoredPending, type StoredRating } from './stores';
 import { aggregateOf, combine, DAY_SEC, dayOf, HOUR_SEC, hourOf } from './weights';
 
 const MAX_ATTEMPTS = 20;
@@ -41,7 +41,7 @@ export class BucketKeeper {
   private async sumHour({ ratee, hour }: StoredPending): Promise<void> {
     const startSec = hour * HOUR_SEC;
     await replaceBySum(this.stores.hours, spanId(ratee, hour), async () => {
-      const ratings = await findEvery(this.stores.ratings, { ratee, state: 'counted', storedSec: { gte: startSec, lt: startSec + HOUR_SEC } }, 'statementId');
+      const ratings = await ratingsStoredBetween(this.stores.ratings, { ratee, state: 'counted' }, startSec, startSec + HOUR_SEC);
       return { ratee, hour, ...aggregateOf(ratings, startSec) };
     });
   }

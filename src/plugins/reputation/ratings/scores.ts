@@ -9,7 +9,7 @@ import { BadRequestCode, BadRequestError } from '../../../plugin-api';
 import type { AgentKey, Contribution, DecayCurve, ExplainedScore, RatingRecord, ReputationScore } from '../model';
 import { secondsOf } from './rating';
 import { hoursOfDay } from './buckets';
-import { findEvery, type LedgerCollections, type StoredRating } from './stores';
+import { findEvery, ratingsStoredBetween, type LedgerCollections, type StoredRating } from './stores';
 import { DAY_SEC, dayOf, HOUR_SEC, ScoreSums, weightUnits, wholeInWindow, windowSecOf, type Aggregate } from './weights';
 
 export type TrendPoint = { date: string; current: number | null; historical: number | null };
@@ -121,7 +121,7 @@ export class ScoreReader {
 
   /** The counted ratings of an hour one by one: in the window (outside it, nothing) or, after t, out of all time. */
   private async addRatings(sums: ScoreSums, ratee: AgentKey, startSec: number): Promise<void> {
-    for (const rating of await findEvery(this.stores.ratings, { ratee, state: 'counted', storedSec: { gte: startSec, lt: startSec + HOUR_SEC } }, 'statementId')) {
+    for (const rating of await ratingsStoredBetween(this.stores.ratings, { ratee, state: 'counted' }, startSec, startSec + HOUR_SEC)) {
       if (rating.storedSec > sums.atSec) sums.addRatingAllTime(rating, -1);
       else sums.addToWindow(rating, 1);
     }
@@ -129,9 +129,8 @@ export class ScoreReader {
 
   /** The counted ratings stored in (t − W, t], sealed ones included. */
   private async windowRatings(keys: Set<AgentKey>, atSec: number): Promise<StoredRating[]> {
-    const storedSec = { gt: atSec - this.windowSec, lte: atSec };
     const ratings: StoredRating[] = [];
-    for (const ratee of keys) ratings.push(...(await findEvery(this.stores.ratings, { ratee, state: 'counted', storedSec }, 'statementId')));
+    for (const ratee of keys) ratings.push(...(await ratingsStoredBetween(this.stores.ratings, { ratee, state: 'counted' }, atSec - this.windowSec + 1, atSec + 1)));
     return ratings;
   }
 

@@ -132,3 +132,28 @@ export async function findEvery<T extends object>(collection: Collection<T>, whe
     after = page[page.length - 1]!.value[cursor] as FieldValue;
   }
 }
+
+/**
+ * Every rating matching `where` stored in [fromSec, toSec), in stored order (ties by id), read in
+ * pages along an index ending with storedSec; ratings sharing one second beyond a page are read by
+ * statement id.
+ */
+export async function ratingsStoredBetween(ratings: Collection<StoredRating>, where: NonNullable<FindQuery['where']>, fromSec: number, toSec: number): Promise<StoredRating[]> {
+  let found: StoredRating[] = [];
+  let from = fromSec;
+  let seen: { storedSec: number; id: string } | undefined;
+  for (;;) {
+    const page = await ratings.find({ where: { ...where, storedSec: { gte: from, lt: toSec } }, orderBy: [{ field: 'storedSec' }], limit: 1000 });
+    found.push(...page.filter(({ id, value }) => seen === undefined || value.storedSec > seen.storedSec || id > seen.id).map(({ value }) => value));
+    if (page.length < 1000) return found;
+    const last = page[page.length - 1]!;
+    if (last.value.storedSec === page[0]!.value.storedSec) {
+      // A whole page in one second: that second by statement id, then on from the next.
+      const second = last.value.storedSec;
+      found = [...found.filter((rating) => rating.storedSec !== second), ...(await findEvery(ratings, { ...where, storedSec: second }, 'statementId'))];
+      [from, seen] = [second + 1, undefined];
+    } else {
+      [from, seen] = [last.value.storedSec, { storedSec: last.value.storedSec, id: last.id }];
+    }
+  }
+}
