@@ -89,5 +89,12 @@ describe('fraud scan over the whole LRS', () => {
 
     await runScan();
     expect(await flaggedStatements()).toHaveLength(3);
+
+    // The flags store is derived: a rebuild restores it from the statements alone.
+    const { events } = lrs.lrs.services;
+    await events.stop();
+    await events.rebuild('reputation');
+    events.start();
+    expect(await flags().open()).toEqual(open);
   });
 });

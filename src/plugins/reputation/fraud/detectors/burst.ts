@@ -1,5 +1,5 @@
 import type { AgentKey, FraudSignal } from '../../model';
-import { byStored, confidenceAbove, type DetectorOptions, directionKey, hours, modalScore, percent, type RatingFact, type RatingIndex, signal } from './facts';
+import { byStored, confidenceAbove, type DetectorOptions, direction, hours, modalScore, percent, type RatingFact, type RatingIndex, signal } from './facts';
 import { acceptedWindows, type WindowCounts } from './windows';
 
 /** A burst is judged within this window: one hour. */
@@ -32,7 +32,7 @@ function strangersIn(window: RatingFact[], index: RatingIndex): number {
   for (const rating of window) inWindow.set(rating.rater, (inWindow.get(rating.rater) ?? 0) + 1);
   let strangers = 0;
   for (const [rater, count] of inWindow) {
-    if (!index.byDirection.has(directionKey(ratee, rater)) && index.byDirection.get(directionKey(rater, ratee))?.length === count) strangers += 1;
+    if (!direction(index, ratee, rater) && direction(index, rater, ratee)?.length === count) strangers += 1;
   }
   return strangers;
 }

@@ -29,12 +29,18 @@ export interface RatingIndex {
   ratings: RatingFact[];
   byRater: Map<AgentKey, RatingFact[]>;
   byRatee: Map<AgentKey, RatingFact[]>;
-  /** `rater \n ratee` → that direction's ratings. */
-  byDirection: Map<string, RatingFact[]>;
+  /** rater → ratee → that direction's ratings (nested: no composite keys to build for a million ratings). */
+  byDirection: Map<AgentKey, Map<AgentKey, RatingFact[]>>;
 }
 
-export function directionKey(rater: AgentKey, ratee: AgentKey): string {
-  return `${rater}\n${ratee}`;
+/** One direction's ratings: what `rater` gave `ratee`. */
+export function direction(index: RatingIndex, rater: AgentKey, ratee: AgentKey): RatingFact[] | undefined {
+  return index.byDirection.get(rater)?.get(ratee);
+}
+
+/** Every direction's ratings (each list non-empty). */
+export function* directions(index: RatingIndex): Iterable<RatingFact[]> {
+  for (const byRatee of index.byDirection.values()) yield* byRatee.values();
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -48,7 +54,9 @@ export function indexRatings(ratings: RatingFact[]): RatingIndex {
   for (const rating of ratings) {
     push(index.byRater, rating.rater, rating);
     push(index.byRatee, rating.ratee, rating);
-    push(index.byDirection, directionKey(rating.rater, rating.ratee), rating);
+    let given = index.byDirection.get(rating.rater);
+    if (!given) index.byDirection.set(rating.rater, (given = new Map()));
+    push(given, rating.ratee, rating);
   }
   return index;
 }

@@ -9,7 +9,7 @@ export const OUTLIER_MIN_RATINGS = 8;
 export const OUTLIER_MIN_DEVIATION = 2;
 
 interface Deviation {
-  ratings: RatingFact[];
+  count: number;
   sum: number;
 }
 
@@ -24,21 +24,21 @@ export function detectConsensusOutliers(index: RatingIndex, options: DetectorOpt
     for (const rating of received) sum += rating.score;
     totals.set(ratee, { sum, count: received.length });
   }
+  const comparable = (rating: RatingFact) => (totals.get(rating.ratee)?.count ?? 0) - 1 >= OUTLIER_MIN_OTHERS;
   const byRater = new Map<AgentKey, Deviation>();
   for (const rating of index.ratings) {
-    const total = totals.get(rating.ratee);
-    if (!total || total.count - 1 < OUTLIER_MIN_OTHERS) continue;
-    const others = (total.sum - rating.score) / (total.count - 1);
-    const deviation = byRater.get(rating.rater) ?? { ratings: [], sum: 0 };
-    deviation.ratings.push(rating);
-    deviation.sum += rating.score - others;
-    byRater.set(rating.rater, deviation);
+    if (!comparable(rating)) continue;
+    const total = totals.get(rating.ratee)!;
+    const deviation = byRater.get(rating.rater) ?? byRater.set(rating.rater, { count: 0, sum: 0 }).get(rating.rater)!;
+    deviation.count += 1;
+    deviation.sum += rating.score - (total.sum - rating.score) / (total.count - 1);
   }
   const signals: FraudSignal[] = [];
-  for (const [rater, { ratings, sum }] of byRater) {
-    if (ratings.length < OUTLIER_MIN_RATINGS) continue;
-    const mean = sum / ratings.length;
+  for (const [rater, { count, sum }] of byRater) {
+    if (count < OUTLIER_MIN_RATINGS) continue;
+    const mean = sum / count;
     if (Math.abs(mean) < OUTLIER_MIN_DEVIATION) continue;
+    const ratings = (index.byRater.get(rater) ?? []).filter(comparable);
     if (options.sinceSec !== undefined && !ratings.some((rating) => rating.storedSec >= options.sinceSec!)) continue;
     signals.push(
       signal(

@@ -1,5 +1,5 @@
 import type { FraudSignal } from '../../model';
-import { confidenceAbove, countScore, directionKey, meanScore, percent, type RatingIndex, signal } from './facts';
+import { confidenceAbove, countScore, direction, directions, meanScore, percent, type RatingIndex, signal } from './facts';
 
 /** At least this many ratings in each direction of the pair. */
 export const PAIR_MIN_ROUNDS = 4;
@@ -15,10 +15,10 @@ export const PAIR_DEPENDENCY = 0.6;
 /** Two people who rate each other 5 (a mean of at least PAIR_MIN_MEAN each way) again and again, and whose ratings come mostly from each other. */
 export function detectReciprocalPairs(index: RatingIndex): FraudSignal[] {
   const signals: FraudSignal[] = [];
-  for (const ab of index.byDirection.values()) {
+  for (const ab of directions(index)) {
     const { rater: a, ratee: b } = ab[0];
     if (a > b || ab.length < PAIR_MIN_ROUNDS) continue; // each pair once, from its smaller key
-    const ba = index.byDirection.get(directionKey(b, a));
+    const ba = direction(index, b, a);
     if (!ba || ba.length < PAIR_MIN_ROUNDS) continue;
     const rounds = Math.min(ab.length, ba.length);
     const fives = countScore(ab, 5) + countScore(ba, 5);

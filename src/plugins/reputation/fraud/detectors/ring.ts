@@ -3,7 +3,7 @@ import louvain from 'graphology-communities-louvain';
 import { stronglyConnectedComponents } from 'graphology-components';
 import type { AgentKey, FraudSignal } from '../../model';
 import { mulberry32 } from '../random';
-import { countScore, HIGH_MEAN, meanScore, percent, type RatingFact, type RatingIndex, signal } from './facts';
+import { countScore, directions, HIGH_MEAN, meanScore, percent, type RatingFact, type RatingIndex, signal } from './facts';
 
 /** An edge of the rating graph: one rater rated one person at least this many times, high (HIGH_MEAN). Rings are looked for among these edges only. */
 export const RING_EDGE_MIN_RATINGS = 2;
@@ -111,7 +111,7 @@ function topRatedGraph(index: RatingIndex): DirectedGraph {
   const edges: RatingFact[][] = [];
   const onEdges = new Map<AgentKey, { given: number; received: number }>();
   const count = (key: AgentKey) => onEdges.get(key) ?? onEdges.set(key, { given: 0, received: 0 }).get(key)!;
-  for (const ratings of index.byDirection.values()) {
+  for (const ratings of directions(index)) {
     if (ratings.length < RING_EDGE_MIN_RATINGS || meanScore(ratings) < HIGH_MEAN) continue;
     edges.push(ratings);
     count(ratings[0].rater).given += ratings.length;

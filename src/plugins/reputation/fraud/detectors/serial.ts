@@ -1,5 +1,5 @@
 import type { FraudSignal } from '../../model';
-import { byStored, confidenceAbove, type DetectorOptions, hours, modalScore, percent, type RatingIndex, signal } from './facts';
+import { byStored, confidenceAbove, type DetectorOptions, directions, hours, modalScore, percent, type RatingIndex, signal } from './facts';
 import { acceptedWindows, type WindowCounts } from './windows';
 
 /** Serial rating is judged within this window: two days. */
@@ -18,7 +18,7 @@ const extreme = (counts: WindowCounts) => Math.max(counts.scores[5], counts.scor
 /** One rater rating the same person again and again within two days, all 5 (or all 1). */
 export function detectSerialRating(index: RatingIndex, options: DetectorOptions): FraudSignal[] {
   const signals: FraudSignal[] = [];
-  for (const given of index.byDirection.values()) {
+  for (const given of directions(index)) {
     if (given.length < SERIAL_MIN_RATINGS) continue;
     const sorted = [...given].sort(byStored);
     for (const window of acceptedWindows(sorted, SERIAL_WINDOW_SEC, SERIAL_MIN_RATINGS, extreme)) {
