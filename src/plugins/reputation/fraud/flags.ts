@@ -1,5 +1,5 @@
 import { ConflictError, type Collection, type FeedEvent, type Logger, type PluginStatements, type PluginStoreDeclaration } from '../../../plugin-api';
-import type { AgentKey, FraudSignal, FraudSignalKind, RatingRecord, RatingState } from '../model';
+import type { AgentKey, FraudSignal, FraudSignalKind, RatingState } from '../model';
 import type { ReputationLedger } from '../ratings';
 import { detectSignals, type RatingFact } from './detectors';
 import { flagStatementIdOf, flagStatements, parseFlagStatement } from './statements';
@@ -153,31 +153,24 @@ export class FraudFlags {
     }
   }
 
+  /** Every scanned rating as a fact (account ages from the ledger's first-seen times), the raters' names, the newest stored second. */
   private async readRatings(): Promise<{ facts: RatingFact[]; names: Map<AgentKey, string>; newestSec?: number }> {
-    const records: Array<{ id: string; rating: RatingRecord }> = [];
+    const facts: RatingFact[] = [];
     const names = new Map<AgentKey, string>();
     let newestSec: number | undefined;
     for (let after: string | undefined; ; ) {
       const page = await this.options.ledger.ratingsAfter(after, PAGE);
-      for (const entry of page) {
-        if (!SCANNED_STATES.has(entry.rating.state)) continue;
-        records.push(entry);
-        if (entry.rating.raterName !== undefined) names.set(entry.rating.rater, entry.rating.raterName);
-        newestSec = Math.max(newestSec ?? entry.rating.storedSec, entry.rating.storedSec);
+      for (const { id, rating } of page) {
+        if (!SCANNED_STATES.has(rating.state)) continue;
+        facts.push({ id, rater: rating.rater, ratee: rating.ratee, session: rating.session, score: rating.score, storedSec: rating.storedSec, raterFirstSeenSec: rating.storedSec });
+        if (rating.raterName !== undefined) names.set(rating.rater, rating.raterName);
+        newestSec = Math.max(newestSec ?? rating.storedSec, rating.storedSec);
       }
       if (page.length < PAGE) break;
       after = page[page.length - 1].id;
     }
-    const firstSeen = await this.firstSeenOf(records.map((entry) => entry.rating.rater));
-    const facts = records.map(({ id, rating }) => ({
-      id,
-      rater: rating.rater,
-      ratee: rating.ratee,
-      session: rating.session,
-      score: rating.score,
-      storedSec: rating.storedSec,
-      raterFirstSeenSec: firstSeen.get(rating.rater) ?? rating.storedSec,
-    }));
+    const firstSeen = await this.firstSeenOf(facts.map((fact) => fact.rater));
+    for (const fact of facts) fact.raterFirstSeenSec = firstSeen.get(fact.rater) ?? fact.storedSec;
     return { facts, names, newestSec };
   }
 

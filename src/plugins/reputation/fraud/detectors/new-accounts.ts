@@ -55,15 +55,7 @@ function clusters(accounts: Account[]): Account[][] {
 
 /** Accounts created together that exist to rate one person, all with extreme scores (5s, or 1s). */
 export function detectNewAccountClusters(index: RatingIndex): FraudSignal[] {
-  const narrowness = new Map<AgentKey, boolean>();
-  const narrow = (rater: AgentKey) => {
-    let known = narrowness.get(rater);
-    if (known === undefined) {
-      known = new Set((index.byRater.get(rater) ?? []).map((rating) => rating.ratee)).size <= NARROW_MAX_RATEES;
-      narrowness.set(rater, known);
-    }
-    return known;
-  };
+  const narrow = (rater: AgentKey) => (index.byDirection.get(rater)?.size ?? 0) <= NARROW_MAX_RATEES;
   const signals: FraudSignal[] = [];
   for (const [ratee, received] of index.byRatee) {
     if (received.length < CLUSTER_MIN_ACCOUNTS) continue;
