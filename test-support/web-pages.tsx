@@ -31,7 +31,7 @@ export function webShellTestApp(): Express {
   app.get('/xapi/about', (_req, res) => {
     res.json({ version: ['1.0.3'] });
   });
-  app.use(webRoutes({ siteNav: [{ href: '/demo/charts', label: { en: 'Charts', es: 'Gráficos' } }] }));
+  app.use(webRoutes({ siteNav: [{ href: '/demo/charts', label: { en: 'Charts', es: 'Gráficos' } }, { href: '/demo/review', label: { en: 'Review', es: 'Revisión' }, role: 'moderator' }] }));
   app.use('/demo', demoPages());
   app.use(webNotFound());
   app.use(notFoundHandler());
@@ -48,7 +48,7 @@ function demoPages(): Router {
   router.use(webPage());
   router.use((req, res, next) => {
     if (req.query.viewer === '1') {
-      setViewer(res, { displayName: 'Ana <Pérez>' });
+      setViewer(res, { displayName: 'Ana <Pérez>', roles: req.query.role === undefined ? [] : [String(req.query.role)] });
       setSessionCsrfSecret(res, DEMO_SESSION_CSRF_SECRET);
     }
     next();

@@ -75,7 +75,7 @@ export async function createConsoleShell(options: ConsoleShellOptions): Promise<
     if (session === undefined) return refuseWithoutSession(req, res);
     req.consoleAdmin = { credentialKey: session.credential.key, name: session.credential.name };
     setSessionCsrfSecret(res, session.csrfSecret);
-    setViewer(res, { displayName: session.credential.name, signOutPath: CONSOLE_SIGN_OUT_PATH });
+    setViewer(res, { displayName: session.credential.name, roles: [], signOutPath: CONSOLE_SIGN_OUT_PATH });
     next();
   };
   return {

@@ -60,7 +60,7 @@ export class Sessions {
       if (session && person) {
         req.signedIn = { person, expiresAt: session.expiresAt };
         setSessionCsrfSecret(res, session.csrfSecret);
-        setViewer(res, { displayName: person.name });
+        setViewer(res, { displayName: person.name, roles: person.roles });
       }
       next();
     };

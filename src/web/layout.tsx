@@ -74,8 +74,9 @@ export function Layout({ title, description, nav, scripts = [], meta = [], child
 }
 
 function SiteNavigation({ nav }: { nav: NavItem[] }) {
-  const { locale, t, path } = usePage();
-  const links = [{ href: '/', label: t.site.home }, ...nav.map((item) => ({ href: item.href, label: item.label[locale] })), { href: API_DOCS_PATH, label: t.site.apiDocs }];
+  const { locale, t, path, viewer } = usePage();
+  const listed = nav.filter((item) => item.role === undefined || (viewer?.roles.includes(item.role) ?? false));
+  const links = [{ href: '/', label: t.site.home }, ...listed.map((item) => ({ href: item.href, label: item.label[locale] })), { href: API_DOCS_PATH, label: t.site.apiDocs }];
   return (
     <nav class="site-nav" aria-label={t.site.mainNavigation}>
       <ul>

@@ -98,6 +98,13 @@ describe('web pages', () => {
     expect(spanish.text).toContain('<a href="/demo/charts" aria-current="page">Gráficos</a>');
   });
 
+  it('lists a role-bound link only to a signed-in person holding the role', async () => {
+    expect((await page('/demo/charts')).text).not.toContain('/demo/review');
+    expect((await page('/demo/charts?viewer=1')).text).not.toContain('/demo/review');
+    expect((await page('/demo/charts?viewer=1&role=tutor')).text).not.toContain('/demo/review');
+    expect((await page('/demo/charts?viewer=1&role=moderator')).text).toContain('<a href="/demo/review">Review</a>');
+  });
+
   it('escapes what it renders', async () => {
     const response = await page('/demo/charts?viewer=1');
     expect(response.text).toContain('Signed in as Ana &lt;Pérez>');

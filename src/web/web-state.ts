@@ -6,11 +6,15 @@ import { LANGUAGE_PARAMETER, messagesFor, resolveLocale, type Locale, type Local
 export interface NavItem {
   href: string;
   label: LocalizedText;
+  /** Listed only to signed-in people holding this role (e.g. `moderator`): others would get 403 there. */
+  role?: string;
 }
 
 /** The signed-in person the header shows (set by the session middleware of the people feature). */
 export interface Viewer {
   displayName: string;
+  /** The person's roles: which role-bound navigation links the header lists. */
+  roles: readonly string[];
   /** Where the header's sign-out form posts (default SIGN_OUT_PATH, the people's sign-out). */
   signOutPath?: string;
 }
