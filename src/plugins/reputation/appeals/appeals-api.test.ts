@@ -8,7 +8,7 @@ import type { Collection } from '../../../plugin-api';
 import { LEDGER_STORES, ReputationLedger } from '../ratings';
 import { VERB } from '../vocabulary';
 import { Appeals, APPEAL_STORES } from './appeals';
-import { APPEAL, appealPath, fileAppeal, flaggedPair, grantModerator, ratedPair, startWithAppeals } from './fixtures.contract';
+import { APPEAL, appealPath, fileAppeal, flaggedPair, grantModerator, ratedPair } from './fixtures.contract';
 
 /**
  * Replies, appeals and their decisions over HTTP on the whole LRS: ratings and attendance sent by
@@ -20,7 +20,7 @@ let lrs: ReputationTestLrs;
 let moderator: { browser: Browser; identity: TestAgent; personId: string };
 
 beforeAll(async () => {
-  lrs = await startWithAppeals();
+  lrs = await ReputationTestLrs.start();
   moderator = await lrs.signedIn(person('Marta'));
   await grantModerator(lrs, moderator.personId);
 });

@@ -1,45 +1,6 @@
-import path from 'node:path';
-import { Router } from 'express';
 import request from 'supertest';
-import { attended, keyOf, newSession, person, rated, ReputationTestLrs, type TestAgent } from '../../../../test-support/reputation';
-import { definePlugin } from '../../../plugin-api';
-import { FRAUD_SCAN_JOB, FRAUD_STORES, FraudFlags } from '../fraud';
-import { LEDGER_STORES, ratingRoutes, READ_SCOPE, ReputationLedger } from '../ratings';
-import { APPEAL_SCOPES, APPEAL_STORES, setUpAppeals } from './index';
-
-/**
- * The reputation plugin as the appeals need it (the ledger and its routes, the fraud flags, the
- * appeals), assembled as index.ts wires it, alone on a whole LRS (until index.ts is committed).
- */
-export function startWithAppeals(): Promise<ReputationTestLrs> {
-  const curve = { windowDays: 30, sealDays: 14 };
-  const plugin = definePlugin({
-    manifest: {
-      name: 'reputation',
-      version: '0.0.1',
-      description: 'appeals test',
-      profiles: [],
-      scopes: { [READ_SCOPE]: 'read scores', ...APPEAL_SCOPES },
-      stores: { ...LEDGER_STORES, ...FRAUD_STORES, ...APPEAL_STORES },
-      jobs: [FRAUD_SCAN_JOB],
-    },
-    setup(context) {
-      const ledger = new ReputationLedger({ store: (name) => context.store(name), people: context.people, curve });
-      const flags = new FraudFlags({ store: (name) => context.store(name), statements: context.statements, ledger, logger: context.logger, publicUrl: context.publicUrl });
-      const { appeals, routes } = setUpAppeals(context, ledger, () => flags);
-      return {
-        routes: Router().use(ratingRoutes({ ledger, curve, http: context.http, people: context.people })).use(routes),
-        onEvents: async (events) => {
-          await ledger.apply(events);
-          await flags.apply(events);
-          await appeals.apply(events);
-        },
-        jobs: { [FRAUD_SCAN_JOB]: { schedule: '0 0 1 1 *', run: flags.scanJob() } },
-      };
-    },
-  });
-  return ReputationTestLrs.start({}, [{ plugin, folder: path.resolve(__dirname, '..'), settings: undefined }]);
-}
+import { attended, keyOf, newSession, person, rated, type ReputationTestLrs, type TestAgent } from '../../../../test-support/reputation';
+import { FRAUD_SCAN_JOB } from '../fraud';
 
 /**
  * What the appeals' tests set up on the whole LRS (appeals-api.test.ts, moderation-page.browser.test.ts).
@@ -79,7 +40,7 @@ export async function flaggedPair(lrs: ReputationTestLrs): Promise<{ a: TestAgen
     await lrs.store(attended(session, a, b));
     await lrs.store([rated(a, b, session, { score: 5 }), rated(b, a, session, { score: 5 })]);
   }
-  const scan = lrs.lrs.services.plugins.find((plugin) => plugin.name === 'reputation')!.jobs.find((entry) => entry.name === 'fraud-scan')!.job;
+  const scan = lrs.lrs.services.plugins.find((plugin) => plugin.name === 'reputation')!.jobs.find((entry) => entry.name === FRAUD_SCAN_JOB)!.job;
   await scan.run();
   await lrs.delivered();
   const { flags } = (await request(lrs.lrs.app).get('/plugins/reputation/api/flags').set('Authorization', lrs.admin).expect(200)).body;

@@ -1,14 +1,14 @@
 import request from 'supertest';
 import { browserTests, expectAccessible, MOBILE, useBrowser } from '../../../../test-support/browser';
 import { person, ReputationTestLrs } from '../../../../test-support/reputation';
-import { fileAppeal, flaggedPair, grantModerator, ratedPair, startWithAppeals } from './fixtures.contract';
+import { fileAppeal, flaggedPair, grantModerator, ratedPair } from './fixtures.contract';
 
 const { describe: describeInBrowser } = browserTests;
 
 describeInBrowser('The moderation page, in a real browser', () => {
   let lrs: ReputationTestLrs;
   const session = useBrowser(async () => {
-    lrs = await startWithAppeals();
+    lrs = await ReputationTestLrs.start();
     return lrs.lrs.app;
   });
   afterAll(() => lrs?.close());
