@@ -3,42 +3,58 @@
  * recomputed from what it sums (an hour's counted ratings; a day's hours; a ratee's days), never
  * moved by deltas, so applying the same change twice, or two instances applying changes at once
  * (each `update` is conditional on the revision read before the sum, retried on conflict), leaves
- * them right. Before a rating changes, its hour is written to `pending`; after the batch the
- * pending hours, their days and their ratees' totals are summed again and the entries deleted;
- * whatever a crash left pending is summed at the next batch.
+ * them right. Before a rating changes, its hour and its reveal day (as it was and as it will be)
+ * are written to `pending`; after the batch the pending hours, their days, their ratees' totals
+ * and the pending reveal days are summed again and the entries deleted; whatever a crash left
+ * pending is summed at the next batch.
  */
 import type { Collection } from '../../../plugin-api';
 import type { AgentKey } from '../model';
-import { ratingsStoredBetween, type LedgerCollections, type StoredHour, type StoredPending, type StoredRating } from './stores';
+import { findEvery, ratingsStoredBetween, type LedgerCollections, type StoredHour, type StoredPending, type StoredRating } from './stores';
 import { aggregateOf, combine, DAY_SEC, dayOf, HOUR_SEC, hourOf } from './weights';
 
 const MAX_ATTEMPTS = 20;
 
 export class BucketKeeper {
-  constructor(private readonly stores: Pick<LedgerCollections, 'ratings' | 'hours' | 'buckets' | 'totals' | 'pending'>) {}
+  constructor(private readonly stores: Pick<LedgerCollections, 'ratings' | 'hours' | 'buckets' | 'reveals' | 'totals' | 'pending'>) {}
 
-  /** Marks the hour of these ratings to be summed again (call before changing them). */
-  async willChange(ratings: Array<Pick<StoredRating, 'ratee' | 'storedSec'>>): Promise<void> {
-    for (const { ratee, storedSec } of ratings) {
-      const hour = hourOf(storedSec);
-      await this.stores.pending.put(spanId(ratee, hour), { ratee, hour });
+  /** Marks the hour and reveal day of these ratings to be summed again (call before changing them). */
+  async willChange(ratings: Array<Pick<StoredRating, 'ratee' | 'storedSec' | 'state' | 'revealAtSec'>>): Promise<void> {
+    for (const { ratee, storedSec, state, revealAtSec } of ratings) {
+      await this.mark({ ratee, kind: 'hour', index: hourOf(storedSec) });
+      if (state === 'counted' && revealAtSec !== undefined) await this.mark({ ratee, kind: 'reveal', index: dayOf(revealAtSec) });
     }
   }
 
-  /** Sums again every pending hour, then their days, then the totals of their ratees. */
+  /** Sums again every pending hour, then their days, then the totals of their ratees, and every pending reveal day. */
   async settle(): Promise<void> {
     for (;;) {
-      const pending = await this.stores.pending.find({ limit: 1000 });
+      const pending = (await this.stores.pending.find({ limit: 1000 })).map(({ id, value }) => ({ id, ...value }));
       if (pending.length === 0) return;
-      for (const { value } of pending) await this.sumHour(value);
-      const days = new Map(pending.map(({ value }) => [spanId(value.ratee, dayOf(value.hour * HOUR_SEC)), value]));
-      for (const { ratee, hour } of days.values()) await this.sumDay(ratee, dayOf(hour * HOUR_SEC));
-      for (const ratee of new Set(pending.map(({ value }) => value.ratee))) await this.sumTotals(ratee);
+      const hours = pending.filter(({ kind }) => kind === 'hour');
+      for (const { ratee, index } of hours) await this.sumHour(ratee, index);
+      const days = new Map(hours.map(({ ratee, index }) => [spanId(ratee, dayOf(index * HOUR_SEC)), { ratee, day: dayOf(index * HOUR_SEC) }]));
+      for (const { ratee, day } of days.values()) await this.sumDay(ratee, day);
+      for (const ratee of new Set(hours.map(({ ratee }) => ratee))) await this.sumTotals(ratee);
+      for (const { ratee, index } of pending.filter(({ kind }) => kind === 'reveal')) await this.sumReveals(ratee, index);
       for (const { id } of pending) await this.stores.pending.delete(id);
     }
   }
 
-  private async sumHour({ ratee, hour }: StoredPending): Promise<void> {
+  private async mark(pending: StoredPending): Promise<void> {
+    await this.stores.pending.put(`${pending.ratee}\n${pending.kind}\n${pending.index}`, pending);
+  }
+
+  /** The counted ratings revealed on a day, summed with d from the day's start. */
+  private async sumReveals(ratee: AgentKey, day: number): Promise<void> {
+    const startSec = day * DAY_SEC;
+    await replaceBySum(this.stores.reveals, spanId(ratee, day), async () => {
+      const ratings = await findEvery(this.stores.ratings, { ratee, revealAtSec: { gte: startSec, lt: startSec + DAY_SEC } }, 'statementId');
+      return { ratee, day, ...aggregateOf(ratings, startSec) };
+    });
+  }
+
+  private async sumHour(ratee: AgentKey, hour: number): Promise<void> {
     const startSec = hour * HOUR_SEC;
     await replaceBySum(this.stores.hours, spanId(ratee, hour), async () => {
       const ratings = await ratingsStoredBetween(this.stores.ratings, { ratee, state: 'counted' }, startSec, startSec + HOUR_SEC);

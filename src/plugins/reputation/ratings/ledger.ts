@@ -122,7 +122,7 @@ export class ReputationLedger {
     const rating: StoredRating = { ...facts, statementId: id, state: 'no-shared-session', penaltyPercent: await this.penaltyPercent(facts.rater, facts.storedSec) };
     if (existing !== undefined) {
       // Delivered again: the case is right unless the first delivery stopped before writing it.
-      await this.buckets.willChange([rating]);
+      await this.buckets.willChange([existing.value]);
       if (summary.last === undefined || compareStored(summary.last, { storedSec: facts.storedSec, id }) < 0) await this.resolve(summary);
       return;
     }
@@ -132,8 +132,7 @@ export class ReputationLedger {
       return this.resolve(summary);
     }
     const resolutions = new Map(change.changes);
-    await this.buckets.willChange([rating]);
-    await this.stores.ratings.put(id, withResolution(rating, resolutions.get(id)!));
+    await this.write(undefined, withResolution(rating, resolutions.get(id)!));
     resolutions.delete(id);
     await this.resolveOthers(resolutions);
     const current = await this.stores.cases.get(facts.caseId);
@@ -145,8 +144,7 @@ export class ReputationLedger {
     await this.stores.voided.put(id, { voidedBy });
     const rating = await this.stores.ratings.get(id);
     if (rating !== undefined) {
-      await this.buckets.willChange([rating.value]);
-      await this.stores.ratings.put(id, withResolution(rating.value, { state: 'voided' }));
+      await this.write(rating.value, withResolution(rating.value, { state: 'voided' }));
       const summary = await this.stores.cases.get(rating.value.caseId);
       if (summary !== undefined) await this.resolve(summary.value);
       return;
@@ -204,8 +202,7 @@ export class ReputationLedger {
     for (const [id, resolution] of resolutions) {
       const rating = known.get(id) ?? (await this.stores.ratings.get(id))?.value;
       if (rating === undefined || (rating.state === resolution.state && rating.revealAtSec === resolution.revealAtSec)) continue;
-      await this.buckets.willChange([rating]);
-      await this.stores.ratings.put(id, withResolution(rating, resolution));
+      await this.write(rating, withResolution(rating, resolution));
     }
   }
 
@@ -217,14 +214,19 @@ export class ReputationLedger {
     for (const rating of ratings) {
       const penaltyPercent = penaltyPercentAt(rating.storedSec, penalties);
       if (penaltyPercent === rating.penaltyPercent) continue;
-      await this.buckets.willChange([rating]);
-      await this.stores.ratings.put(rating.statementId, { ...rating, penaltyPercent });
+      await this.write(rating, { ...rating, penaltyPercent });
     }
   }
 
   private async reweighPenalty(penaltyId: string): Promise<void> {
     const penalty = await this.stores.penalties.get(penaltyId);
     if (penalty !== undefined && !('liftOf' in penalty.value)) await this.reweigh(penalty.value);
+  }
+
+  /** Writes a rating's new state, its sums (as it was and as it is) marked to be summed again first. */
+  private async write(before: StoredRating | undefined, after: StoredRating): Promise<void> {
+    await this.buckets.willChange(before === undefined ? [after] : [before, after]);
+    await this.stores.ratings.put(after.statementId, after);
   }
 
   /** The rater's penalties that no lift removed. */

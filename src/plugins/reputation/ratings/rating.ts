@@ -67,8 +67,13 @@ export function parseRating(statement: StoredStatement, stored: Date): ParsedRat
 
 /** Both directions of one pair in one session: the session, then the two keys in byte order. */
 export function caseIdOf(session: string, one: AgentKey, other: AgentKey): string {
-  const [first, second] = Buffer.compare(Buffer.from(one), Buffer.from(other)) <= 0 ? [one, other] : [other, one];
+  const [first, second] = pairOf(one, other);
   return `${session}\n${first}\n${second}`;
+}
+
+/** The two keys of a pair in byte order. */
+export function pairOf(one: AgentKey, other: AgentKey): [AgentKey, AgentKey] {
+  return Buffer.compare(Buffer.from(one), Buffer.from(other)) <= 0 ? [one, other] : [other, one];
 }
 
 function isScore(value: unknown): value is RatingFacts['score'] {

@@ -92,13 +92,31 @@ export class ScoreReader {
     for (const ratee of agents) {
       for (const day of await findEvery(this.stores.buckets, { ratee, day: { gte: firstDay } }, 'day')) await this.addDay(sums, ratee, day);
     }
-    const sealed = await findEvery(this.stores.ratings, { ratee: { in: agents }, revealAtSec: { gt: atSec } }, 'statementId');
-    for (const rating of sealed) {
-      if (rating.storedSec > atSec) continue; // not in the sums at all
-      sums.addRatingAllTime(rating, -1);
-      sums.addToWindow(rating, -1);
-    }
+    for (const ratee of agents) await this.takeOutSealed(sums, ratee);
     return sums;
+  }
+
+  /**
+   * The ratings still sealed at t (revealed after it) out of the sums: a later day's reveals as
+   * one aggregate when all were stored in the window by t, else (the day holding t, or past t)
+   * one by one.
+   */
+  private async takeOutSealed(sums: ScoreSums, ratee: AgentKey): Promise<void> {
+    const today = dayOf(sums.atSec);
+    for (const reveals of await findEvery(this.stores.reveals, { ratee, day: { gte: today } }, 'day')) {
+      if (reveals.n === 0) continue;
+      if (reveals.day > today && wholeInWindow(reveals, sums.atSec, sums.windowSec)) {
+        sums.addAllTime(reveals, -1);
+        sums.addWhole(reveals, reveals.day * DAY_SEC, -1);
+        continue;
+      }
+      const revealAtSec = { gt: Math.max(sums.atSec, reveals.day * DAY_SEC - 1), lt: (reveals.day + 1) * DAY_SEC };
+      for (const rating of await findEvery(this.stores.ratings, { ratee, revealAtSec }, 'statementId')) {
+        if (rating.storedSec > sums.atSec) continue; // not in the sums at all
+        sums.addRatingAllTime(rating, -1);
+        sums.addToWindow(rating, -1);
+      }
+    }
   }
 
   /**

@@ -27,6 +27,9 @@ export type StoredBucket = Aggregate & { ratee: AgentKey; day: number };
 /** Store `hours`, id = `<ratee>\n<hour>` (hours since the epoch): a ratee's counted ratings of one hour, summed. */
 export type StoredHour = Aggregate & { ratee: AgentKey; hour: number };
 
+/** Store `reveals`, id = `<ratee>\n<day>`: a ratee's counted ratings revealed on one UTC day, summed (d = stored − the day's start, negative for earlier ratings). */
+export type StoredReveal = Aggregate & { ratee: AgentKey; day: number };
+
 /** Store `totals`, id = the ratee: every counted rating, summed (the historical score). */
 export type StoredTotals = Pick<Aggregate, 'n' | 'm' | 'mx'>;
 
@@ -43,10 +46,14 @@ export interface StoredVoided {
   voidedBy: string;
 }
 
-/** Store `pending`, id = the hour's id: an hour (its day, its ratee's totals) to sum again after ratings changed. */
+/**
+ * Store `pending`, id = `<ratee>\n<kind>\n<index>`: an hour (its day, its ratee's totals) or a
+ * reveal day to sum again after ratings changed.
+ */
 export interface StoredPending {
   ratee: AgentKey;
-  hour: number;
+  kind: 'hour' | 'reveal';
+  index: number;
 }
 
 export const LEDGER_STORES: Record<keyof LedgerCollections, PluginStoreDeclaration> = {
@@ -77,6 +84,7 @@ export const LEDGER_STORES: Record<keyof LedgerCollections, PluginStoreDeclarati
   },
   buckets: { derived: true, indexes: [{ name: 'by_ratee_day', fields: ['ratee', 'day'] }] },
   hours: { derived: true, indexes: [{ name: 'by_ratee_hour', fields: ['ratee', 'hour'] }] },
+  reveals: { derived: true, indexes: [{ name: 'by_ratee_day', fields: ['ratee', 'day'] }] },
   totals: { derived: true },
   penalties: {
     derived: true,
@@ -96,6 +104,7 @@ export interface LedgerCollections {
   attendance: Collection<StoredAttendance>;
   buckets: Collection<StoredBucket>;
   hours: Collection<StoredHour>;
+  reveals: Collection<StoredReveal>;
   totals: Collection<StoredTotals>;
   penalties: Collection<StoredPenalty>;
   agents: Collection<StoredAgent>;
@@ -110,6 +119,7 @@ export function openLedgerCollections(store: <T extends object>(name: string) =>
     attendance: store('attendance'),
     buckets: store('buckets'),
     hours: store('hours'),
+    reveals: store('reveals'),
     totals: store('totals'),
     penalties: store('penalties'),
     agents: store('agents'),

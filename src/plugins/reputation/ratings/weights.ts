@@ -112,12 +112,12 @@ export class ScoreSums {
     this.allTimeNumerator += sign * aggregate.mx;
   }
 
-  /** A span starting at `startSec` wholly inside the window (wholeInWindow) to the window sums. */
-  addWhole(aggregate: Aggregate, startSec: number): void {
+  /** The ratings of a span (d from `startSec`), all stored inside the window (wholeInWindow), to the window sums. */
+  addWhole(aggregate: Aggregate, startSec: number, sign: 1 | -1 = 1): void {
     const offset = this.windowSec - this.atSec + startSec;
-    this.denominator += offset * aggregate.m + aggregate.md;
-    this.numerator += offset * aggregate.mx + aggregate.mxd;
-    this.recent += aggregate.n;
+    this.denominator += sign * (offset * aggregate.m + aggregate.md);
+    this.numerator += sign * (offset * aggregate.mx + aggregate.mxd);
+    this.recent += sign * aggregate.n;
   }
 
   /** One rating to the window sums (nothing when outside the window). */
