@@ -151,6 +151,18 @@ describe('moderators decide appeals', () => {
     expect(listed.body.appeals.find((row: any) => row.appeal.id === appeal.id)).toMatchObject({ rating: { score: 2 }, involved: false });
   });
 
+  it('takes decisions from a credential holding plugins/reputation/moderate, recorded with its authority as the actor', async () => {
+    const { ratee, ratingId } = await ratedPair(lrs, { score: 2 });
+    const appeal = await fileAppeal(lrs, ratingId, ratee);
+    const credential = await lrs.lrs.credential(['plugins/reputation/moderate'], 'Moderation desk');
+    const decide = (action: string, body: object) => request(lrs.lrs.app).post(api(`/${appeal.id}/${action}`)).set('Authorization', credential).send(body);
+    expect((await decide('review', {})).status).toBe(200);
+    const rejected = await decide('reject', { reason: 'Both attended.' });
+    expect([rejected.status, rejected.body.state]).toEqual([200, 'rejected']);
+    const decision = (await request(lrs.lrs.app).get('/xapi/statements').query({ verb: VERB.dismissed, registration: appeal.id }).set(XAPI_VERSION_HEADER).set('Authorization', lrs.lrs.auth)).body.statements[0];
+    expect(decision).toMatchObject({ actor: { name: 'Moderation desk' }, result: { success: false, response: 'Both attended.' } });
+  });
+
   it('keeps moderators out of their own ratings, and others out of moderation', async () => {
     const ratee = person('Tomás');
     const session = newSession();
