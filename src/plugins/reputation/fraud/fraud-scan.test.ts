@@ -89,12 +89,25 @@ describe('fraud scan over the whole LRS', () => {
 
     await runScan();
     expect(await flaggedStatements()).toHaveLength(3);
+  });
 
-    // The flags store is derived: a rebuild restores it from the statements alone.
+  it('raises serial rating stored after the last scan at the next one', async () => {
+    const [bomber, victim] = [person('bomber'), person('victim')];
+    const sessions = Array.from({ length: 6 }, () => newSession());
+    await lrs.store(sessions.flatMap((session) => [...attended(session, bomber, victim), rated(bomber, victim, session, { score: 1 })]));
+    await runScan();
+    const serial = (await flaggedStatements()).filter((statement) => keyOf(statement.object) === keyOf(bomber));
+    expect(serial).toHaveLength(1);
+    expect(serial[0].result.extensions['https://w3id.org/keiko/profiles/reputation/extensions/fraud-signal']).toMatchObject({ kind: 'serial-rating', explanation: `${keyOf(bomber)} rated ${keyOf(victim)} 6 times within 1 minutes (6 sessions), 100% of them 1.` });
+  });
+
+  // Last: the delivery is stopped for the rebuild.
+  it('restores the flags from the statements alone in a rebuild (the store is derived)', async () => {
+    const before = await flags().open();
+    expect(before.map((flag) => flag.kind).sort()).toEqual(['ring', 'serial-rating']);
     const { events } = lrs.lrs.services;
     await events.stop();
     await events.rebuild('reputation');
-    events.start();
-    expect(await flags().open()).toEqual(open);
+    expect(await flags().open()).toEqual(before);
   });
 });
