@@ -19,10 +19,10 @@ export class BucketKeeper {
   constructor(private readonly stores: Pick<LedgerCollections, 'ratings' | 'hours' | 'buckets' | 'reveals' | 'totals' | 'pending'>) {}
 
   /** Marks the hour and reveal day of these ratings to be summed again (call before changing them). */
-  async willChange(ratings: Array<Pick<StoredRating, 'ratee' | 'storedSec' | 'state' | 'revealAtSec'>>): Promise<void> {
-    for (const { ratee, storedSec, state, revealAtSec } of ratings) {
+  async willChange(ratings: Array<Pick<StoredRating, 'ratee' | 'storedSec' | 'sealedUntilSec'>>): Promise<void> {
+    for (const { ratee, storedSec, sealedUntilSec } of ratings) {
       await this.mark({ ratee, kind: 'hour', index: hourOf(storedSec) });
-      if (state === 'counted' && revealAtSec !== undefined) await this.mark({ ratee, kind: 'reveal', index: dayOf(revealAtSec) });
+      if (sealedUntilSec !== undefined) await this.mark({ ratee, kind: 'reveal', index: dayOf(sealedUntilSec) });
     }
   }
 
@@ -45,11 +45,11 @@ export class BucketKeeper {
     await this.stores.pending.put(`${pending.ratee}\n${pending.kind}\n${pending.index}`, pending);
   }
 
-  /** The counted ratings revealed on a day, summed with d from the day's start. */
+  /** The ratings sealed until a day, summed with d from the day's start. */
   private async sumReveals(ratee: AgentKey, day: number): Promise<void> {
     const startSec = day * DAY_SEC;
     await replaceBySum(this.stores.reveals, spanId(ratee, day), async () => {
-      const ratings = await findEvery(this.stores.ratings, { ratee, revealAtSec: { gte: startSec, lt: startSec + DAY_SEC } }, 'statementId');
+      const ratings = await findEvery(this.stores.ratings, { ratee, sealedUntilSec: { gte: startSec, lt: startSec + DAY_SEC } }, 'statementId');
       return { ratee, day, ...aggregateOf(ratings, startSec) };
     });
   }

@@ -156,6 +156,18 @@ describe('a score from day and hour buckets (exact integer sums) and explain', (
   });
 });
 
+describe('no agents', () => {
+  it('have the empty score, trend and ratings', async () => {
+    expect(await harness.ledger.score([])).toEqual({ current: null, historical: null, totalRatings: 0, recentRatings: 0, asOf: NOW.toISOString() });
+    expect(await harness.ledger.trend([], 2)).toEqual([
+      { date: '2026-12-01', current: null, historical: null },
+      { date: '2026-12-02', current: null, historical: null },
+    ]);
+    expect(await harness.ledger.ratingsAbout([], { limit: 5 })).toEqual({ ratings: [] });
+    expect(await harness.ledger.ratingsBy([], { limit: 5 })).toEqual({ ratings: [] });
+  });
+});
+
 describe('a flood (one rater, one ratee, one session)', () => {
   it('counts one rating and is handled with bounded work per rating', async () => {
     const [ana, bea] = [person('ana'), person('bea')];

@@ -14,7 +14,7 @@ import { addRating, compareStored, emptyCase, resolveCase, type Resolution } fro
 import { liftedPenaltyId, parsePenalty, penaltyPercentAt, type PenaltyFacts } from './penalties';
 import { caseIdOf, pairOf, parseRating, secondsOf, type RatingFacts } from './rating';
 import { ScoreReader } from './scores';
-import { findEvery, openLedgerCollections, type LedgerCollections, type StoredCase, type StoredRating } from './stores';
+import { findEvery, openLedgerCollections, recordOf, type LedgerCollections, type StoredCase, type StoredRating } from './stores';
 import { DAY_SEC } from './weights';
 
 export interface LedgerOptions {
@@ -97,21 +97,30 @@ export class ReputationLedger {
   }
 
   private async stored(feed: FeedStatement): Promise<void> {
-    if ((await this.stores.voided.get(feed.id)) !== undefined) return;
+    const handle = this.handlerOf(feed);
+    // Only for statements the ledger keeps: was it voided before this stored event arrived?
+    if (handle !== undefined && (await this.stores.voided.get(feed.id)) === undefined) await handle();
+  }
+
+  /** What the statement changes in the ledger, undefined when nothing. */
+  private handlerOf(feed: FeedStatement): (() => Promise<void>) | undefined {
     const parsed = parseRating(feed.statement, feed.stored);
-    if ('rating' in parsed) return this.rated(feed.id, parsed.rating);
+    if ('rating' in parsed) return () => this.rated(feed.id, parsed.rating);
     const attendance = parseAttendance(feed.statement);
-    if (attendance !== undefined) return this.attended(feed, attendance.session, attendance.participants);
+    if (attendance !== undefined) return () => this.attended(feed, attendance.session, attendance.participants);
     const penalty = parsePenalty(feed.statement);
     if (penalty !== undefined) {
-      await this.stores.penalties.put(feed.id, penalty);
-      return this.reweigh(penalty);
+      return async () => {
+        await this.stores.penalties.put(feed.id, penalty);
+        await this.reweigh(penalty);
+      };
     }
     const lifted = liftedPenaltyId(feed.statement);
-    if (lifted !== undefined) {
+    if (lifted === undefined) return undefined;
+    return async () => {
       await this.stores.penalties.put(feed.id, { liftOf: lifted });
-      return this.reweighPenalty(lifted);
-    }
+      await this.reweighPenalty(lifted);
+    };
   }
 
   private async rated(id: string, facts: RatingFacts): Promise<void> {
@@ -266,11 +275,7 @@ export class ReputationLedger {
 }
 
 function withResolution(rating: StoredRating, resolution: Resolution): StoredRating {
-  const { revealAtSec: _, ...rest } = rating;
-  return { ...rest, state: resolution.state, ...(resolution.revealAtSec !== undefined && { revealAtSec: resolution.revealAtSec }) };
-}
-
-export function recordOf(stored: StoredRating): RatingRecord {
-  const { statementId: _, ...record } = stored;
-  return record;
+  const { revealAtSec: _, sealedUntilSec: __, ...rest } = rating;
+  const { state, revealAtSec } = resolution;
+  return { ...rest, state, ...(revealAtSec !== undefined && { revealAtSec }), ...(revealAtSec !== undefined && revealAtSec > rating.storedSec && { sealedUntilSec: revealAtSec }) };
 }

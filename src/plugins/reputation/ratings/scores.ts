@@ -9,7 +9,7 @@ import { BadRequestCode, BadRequestError } from '../../../plugin-api';
 import type { AgentKey, Contribution, DecayCurve, ExplainedScore, RatingRecord, ReputationScore } from '../model';
 import { secondsOf } from './rating';
 import { hoursOfDay } from './buckets';
-import { findEvery, ratingsStoredBetween, type LedgerCollections, type StoredRating } from './stores';
+import { findEvery, ratingsStoredBetween, recordOf, type LedgerCollections, type StoredRating } from './stores';
 import { DAY_SEC, dayOf, HOUR_SEC, ScoreSums, weightUnits, wholeInWindow, windowSecOf, type Aggregate } from './weights';
 
 export type TrendPoint = { date: string; current: number | null; historical: number | null };
@@ -54,6 +54,7 @@ export class ScoreReader {
 
   /** Ratings whose `field` is one of the agents, newest first (ties by id, descending), those `shown` only. */
   async newestFirst(field: 'rater' | 'ratee', agents: AgentKey[], options: { limit: number; before?: string }, shown: (rating: StoredRating) => boolean): Promise<{ ratings: Array<{ id: string; rating: RatingRecord }>; next?: string }> {
+    if (agents.length === 0) return { ratings: [] };
     const limit = Math.min(Math.max(Math.floor(options.limit), 1), 1000);
     let before = options.before === undefined ? undefined : parseCursor(options.before);
     const ratings: StoredRating[] = [];
@@ -72,7 +73,7 @@ export class ScoreReader {
     const kept = ratings.slice(0, limit);
     const last = kept[kept.length - 1];
     return {
-      ratings: kept.map(({ statementId, ...rating }) => ({ id: statementId, rating })),
+      ratings: kept.map((rating) => ({ id: rating.statementId, rating: recordOf(rating) })),
       ...(ratings.length > limit && last !== undefined && { next: cursorOf(last) }),
     };
   }
@@ -110,8 +111,8 @@ export class ScoreReader {
         sums.addWhole(reveals, reveals.day * DAY_SEC, -1);
         continue;
       }
-      const revealAtSec = { gt: Math.max(sums.atSec, reveals.day * DAY_SEC - 1), lt: (reveals.day + 1) * DAY_SEC };
-      for (const rating of await findEvery(this.stores.ratings, { ratee, revealAtSec }, 'statementId')) {
+      const sealedUntilSec = { gt: Math.max(sums.atSec, reveals.day * DAY_SEC - 1), lt: (reveals.day + 1) * DAY_SEC };
+      for (const rating of await findEvery(this.stores.ratings, { ratee, sealedUntilSec }, 'statementId')) {
         if (rating.storedSec > sums.atSec) continue; // not in the sums at all
         sums.addRatingAllTime(rating, -1);
         sums.addToWindow(rating, -1);

@@ -8,8 +8,12 @@ import type { CaseSummary } from './case';
 import type { PenaltyFacts } from './penalties';
 import type { Aggregate } from './weights';
 
-/** Store `ratings`, id = the statement id (also a field, so ratings can be paged in id order). */
-export type StoredRating = RatingRecord & { statementId: string };
+/**
+ * Store `ratings`, id = the statement id (also a field, so ratings can be paged in id order);
+ * `sealedUntilSec` = revealAtSec on counted ratings revealed after they were stored (tutor↔student):
+ * the only ones a score may have to take out as sealed.
+ */
+export type StoredRating = RatingRecord & { statementId: string; sealedUntilSec?: number };
 
 /** Store `cases`, id = the case id. */
 export type StoredCase = CaseSummary & { session: string; first: AgentKey; second: AgentKey };
@@ -27,7 +31,7 @@ export type StoredBucket = Aggregate & { ratee: AgentKey; day: number };
 /** Store `hours`, id = `<ratee>\n<hour>` (hours since the epoch): a ratee's counted ratings of one hour, summed. */
 export type StoredHour = Aggregate & { ratee: AgentKey; hour: number };
 
-/** Store `reveals`, id = `<ratee>\n<day>`: a ratee's counted ratings revealed on one UTC day, summed (d = stored − the day's start, negative for earlier ratings). */
+/** Store `reveals`, id = `<ratee>\n<day>`: a ratee's ratings sealed until one UTC day (sealedUntilSec), summed (d = stored − the day's start, negative). */
 export type StoredReveal = Aggregate & { ratee: AgentKey; day: number };
 
 /** Store `totals`, id = the ratee: every counted rating, summed (the historical score). */
@@ -64,7 +68,7 @@ export const LEDGER_STORES: Record<keyof LedgerCollections, PluginStoreDeclarati
       { name: 'by_ratee_state_stored', fields: ['ratee', 'state', 'storedSec'] },
       { name: 'by_rater_stored', fields: ['rater', 'storedSec'] },
       { name: 'by_case', fields: ['caseId', 'statementId'] },
-      { name: 'by_ratee_reveal', fields: ['ratee', 'revealAtSec'] },
+      { name: 'by_ratee_sealed', fields: ['ratee', 'sealedUntilSec'] },
       { name: 'by_statement', fields: ['statementId'] },
     ],
   },
@@ -166,4 +170,10 @@ export async function ratingsStoredBetween(ratings: Collection<StoredRating>, wh
       [from, seen] = [last.value.storedSec, { storedSec: last.value.storedSec, id: last.id }];
     }
   }
+}
+
+/** The RatingRecord a stored rating is (without the ledger's own fields). */
+export function recordOf(stored: StoredRating): RatingRecord {
+  const { statementId: _, sealedUntilSec: __, ...record } = stored;
+  return record;
 }
