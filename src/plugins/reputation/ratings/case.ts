@@ -5,7 +5,8 @@
  *   revealAt = min(max(firstAB, firstBA), min(firstAB, firstBA) + seal)
  * per direction the latest rating stored ≤ revealAt counts, earlier ones are superseded, later ones
  * arrive after the reveal. In other cases (peers) the first rating per direction counts, revealed
- * when stored. The kind of case is the first rating's (in stored order, ties by statement id).
+ * when stored. Order is `stored` to the millisecond (ties, one batch, by statement id); so are
+ * revealAt and the seal period here. The kind of case is the first rating's.
  *
  * `addRating` folds one rating into a case's summary in O(1) as ratings arrive (in any order,
  * but for a few that can move a sealed case's reveal), and `resolveCase` is the same fold over
@@ -18,13 +19,13 @@ export interface CaseRating {
   rater: AgentKey;
   raterRole: PersonRole;
   rateeRole: PersonRole;
-  storedSec: number;
+  storedMs: number;
 }
 
 export interface Resolution {
   state: RatingState;
   /** Set while counted. */
-  revealAtSec?: number;
+  revealAtMs?: number;
 }
 
 /** One direction of a shared case: its rater, first rating and counted rating. */
@@ -36,7 +37,7 @@ export interface Direction {
 
 export interface StoredAt {
   id: string;
-  storedSec: number;
+  storedMs: number;
 }
 
 /** What a case needs to take its next rating in O(1) (store `cases`, id = the case id). */
@@ -45,7 +46,7 @@ export interface CaseSummary {
   shared: boolean;
   sealed?: boolean;
   directions: Direction[];
-  revealAtSec?: number;
+  revealAtMs?: number;
   /** Its newest rating in stored order. */
   last?: StoredAt;
 }
@@ -65,20 +66,20 @@ export function emptyCase(shared: boolean): CaseSummary {
  * all its ratings: in a sealed case, a rating stored before its direction's first, or a new
  * direction's first stored before the case's newest rating (either can move the reveal).
  */
-export function addRating(summary: CaseSummary, rating: CaseRating, sealSec: number): CaseChange | undefined {
-  const at = { storedSec: rating.storedSec, id: rating.id };
+export function addRating(summary: CaseSummary, rating: CaseRating, sealMs: number): CaseChange | undefined {
+  const at = { storedMs: rating.storedMs, id: rating.id };
   const last = summary.last === undefined || compareStored(summary.last, at) < 0 ? at : summary.last;
   if (!summary.shared) return { summary: { ...summary, last }, changes: [[rating.id, { state: 'no-shared-session' }]] };
   const sealed = summary.sealed ?? isTutorStudent(rating);
   const own = summary.directions.find((direction) => direction.rater === rating.rater);
   const opened = { ...summary, sealed, last };
   if (!sealed) return addOpen(opened, own, rating);
-  if (own === undefined) return last === at ? addDirection(opened, rating, sealSec) : undefined;
+  if (own === undefined) return last === at ? addDirection(opened, rating, sealMs) : undefined;
   return compareStored(at, own.first) < 0 ? undefined : addToDirection(opened, own, rating);
 }
 
 /** Every rating's resolution (voided ones `voided`) and the summary, from all of the case's ratings. */
-export function resolveCase(ratings: CaseRating[], voided: Set<string>, shared: boolean, sealSec: number): { summary: CaseSummary; resolutions: Map<string, Resolution> } {
+export function resolveCase(ratings: CaseRating[], voided: Set<string>, shared: boolean, sealMs: number): { summary: CaseSummary; resolutions: Map<string, Resolution> } {
   const resolutions = new Map<string, Resolution>();
   let summary = emptyCase(shared);
   for (const rating of [...ratings].sort(compareStored)) {
@@ -86,7 +87,7 @@ export function resolveCase(ratings: CaseRating[], voided: Set<string>, shared: 
       resolutions.set(rating.id, { state: 'voided' });
       continue;
     }
-    const change = addRating(summary, rating, sealSec)!; // in stored order, always taken
+    const change = addRating(summary, rating, sealMs)!; // in stored order, always taken
     summary = change.summary;
     for (const [id, resolution] of change.changes) resolutions.set(id, resolution);
   }
@@ -94,7 +95,7 @@ export function resolveCase(ratings: CaseRating[], voided: Set<string>, shared: 
 }
 
 export function compareStored(one: StoredAt, other: StoredAt): number {
-  return one.storedSec - other.storedSec || (one.id < other.id ? -1 : one.id > other.id ? 1 : 0);
+  return one.storedMs - other.storedMs || (one.id < other.id ? -1 : one.id > other.id ? 1 : 0);
 }
 
 function isTutorStudent(rating: CaseRating): boolean {
@@ -103,7 +104,7 @@ function isTutorStudent(rating: CaseRating): boolean {
 }
 
 function storedAt(rating: CaseRating): StoredAt {
-  return { id: rating.id, storedSec: rating.storedSec };
+  return { id: rating.id, storedMs: rating.storedMs };
 }
 
 function withDirection(summary: CaseSummary, direction: Direction): Direction[] {
@@ -112,7 +113,7 @@ function withDirection(summary: CaseSummary, direction: Direction): Direction[] 
 
 /** Peers: the first rating per direction counts, revealed when stored. */
 function addOpen(summary: CaseSummary, own: Direction | undefined, rating: CaseRating): CaseChange {
-  const counted: Resolution = { state: 'counted', revealAtSec: rating.storedSec };
+  const counted: Resolution = { state: 'counted', revealAtMs: rating.storedMs };
   if (own === undefined) {
     return { summary: { ...summary, directions: withDirection(summary, { rater: rating.rater, first: storedAt(rating), counted: storedAt(rating) }) }, changes: [[rating.id, counted]] };
   }
@@ -122,33 +123,33 @@ function addOpen(summary: CaseSummary, own: Direction | undefined, rating: CaseR
 }
 
 /** The first rating of a direction, the case's newest: it may bring the reveal forward. */
-function addDirection(summary: CaseSummary, rating: CaseRating, sealSec: number): CaseChange {
+function addDirection(summary: CaseSummary, rating: CaseRating, sealMs: number): CaseChange {
   const direction: Direction = { rater: rating.rater, first: storedAt(rating) };
-  const firsts = [...summary.directions.map((other) => other.first.storedSec), rating.storedSec];
-  const revealAtSec = revealAt(firsts, sealSec);
+  const firsts = [...summary.directions.map((other) => other.first.storedMs), rating.storedMs];
+  const revealAtMs = revealAt(firsts, sealMs);
   const changes: Array<[string, Resolution]> = [];
-  if (rating.storedSec <= revealAtSec) {
+  if (rating.storedMs <= revealAtMs) {
     direction.counted = storedAt(rating);
-    changes.push([rating.id, { state: 'counted', revealAtSec }]);
+    changes.push([rating.id, { state: 'counted', revealAtMs }]);
   } else {
     changes.push([rating.id, { state: 'after-reveal' }]);
   }
-  for (const other of summary.directions) if (other.counted !== undefined && revealAtSec !== summary.revealAtSec) changes.push([other.counted.id, { state: 'counted', revealAtSec }]);
-  return { summary: { ...summary, directions: withDirection(summary, direction), revealAtSec }, changes };
+  for (const other of summary.directions) if (other.counted !== undefined && revealAtMs !== summary.revealAtMs) changes.push([other.counted.id, { state: 'counted', revealAtMs }]);
+  return { summary: { ...summary, directions: withDirection(summary, direction), revealAtMs }, changes };
 }
 
 /** A later rating of a direction that rated: the latest stored by the reveal counts, the others are superseded or after the reveal. */
 function addToDirection(summary: CaseSummary, own: Direction, rating: CaseRating): CaseChange {
-  const revealAtSec = summary.revealAtSec!;
-  if (rating.storedSec > revealAtSec) return { summary, changes: [[rating.id, { state: 'after-reveal' }]] };
+  const revealAtMs = summary.revealAtMs!;
+  if (rating.storedMs > revealAtMs) return { summary, changes: [[rating.id, { state: 'after-reveal' }]] };
   if (own.counted !== undefined && compareStored(storedAt(rating), own.counted) < 0) return { summary, changes: [[rating.id, { state: 'superseded' }]] };
-  const changes: Array<[string, Resolution]> = [[rating.id, { state: 'counted', revealAtSec }]];
+  const changes: Array<[string, Resolution]> = [[rating.id, { state: 'counted', revealAtMs }]];
   if (own.counted !== undefined) changes.push([own.counted.id, { state: 'superseded' }]);
   return { summary: { ...summary, directions: withDirection(summary, { ...own, counted: storedAt(rating) }) }, changes };
 }
 
 /** revealAt = min(max(firstAB, firstBA), min(firstAB, firstBA) + seal); with one direction, its first + seal. */
-export function revealAt(firsts: number[], sealSec: number): number {
+export function revealAt(firsts: number[], sealMs: number): number {
   const earliest = Math.min(...firsts);
-  return firsts.length < 2 ? earliest + sealSec : Math.min(Math.max(...firsts), earliest + sealSec);
+  return firsts.length < 2 ? earliest + sealMs : Math.min(Math.max(...firsts), earliest + sealMs);
 }

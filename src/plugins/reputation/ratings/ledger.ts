@@ -30,7 +30,7 @@ export class ReputationLedger {
   private readonly stores: LedgerCollections;
   private readonly buckets: BucketKeeper;
   private readonly reader: ScoreReader;
-  private readonly sealSec: number;
+  private readonly sealMs: number;
   private readonly now: () => Date;
 
   constructor(private readonly options: LedgerOptions) {
@@ -38,7 +38,7 @@ export class ReputationLedger {
     this.buckets = new BucketKeeper(this.stores);
     this.now = options.now ?? (() => new Date());
     this.reader = new ScoreReader(this.stores, options.curve, this.now);
-    this.sealSec = Math.round(options.curve.sealDays * DAY_SEC);
+    this.sealMs = Math.round(options.curve.sealDays * DAY_SEC * 1000);
   }
 
   async apply(events: FeedEvent[]): Promise<void> {
@@ -132,10 +132,10 @@ export class ReputationLedger {
     if (existing !== undefined) {
       // Delivered again: the case is right unless the first delivery stopped before writing it.
       await this.buckets.willChange([existing.value]);
-      if (summary.last === undefined || compareStored(summary.last, { storedSec: facts.storedSec, id }) < 0) await this.resolve(summary);
+      if (summary.last === undefined || compareStored(summary.last, { storedMs: facts.storedMs, id }) < 0) await this.resolve(summary);
       return;
     }
-    const change = summary.shared === shared ? addRating(summary, { ...facts, id }, this.sealSec) : undefined;
+    const change = summary.shared === shared ? addRating(summary, { ...facts, id }, this.sealMs) : undefined;
     if (change === undefined) {
       await this.stores.ratings.put(id, rating);
       return this.resolve(summary);
@@ -200,7 +200,7 @@ export class ReputationLedger {
       ratings.map((rating) => ({ ...rating, id: rating.statementId })),
       voided,
       shared,
-      this.sealSec,
+      this.sealMs,
     );
     await this.resolveOthers(resolved.resolutions, new Map(ratings.map((rating) => [rating.statementId, rating])));
     await this.stores.cases.put(caseId, { session: summary.session, first: summary.first, second: summary.second, ...resolved.summary });
@@ -210,8 +210,10 @@ export class ReputationLedger {
   private async resolveOthers(resolutions: Map<string, Resolution>, known = new Map<string, StoredRating>()): Promise<void> {
     for (const [id, resolution] of resolutions) {
       const rating = known.get(id) ?? (await this.stores.ratings.get(id))?.value;
-      if (rating === undefined || (rating.state === resolution.state && rating.revealAtSec === resolution.revealAtSec)) continue;
-      await this.write(rating, withResolution(rating, resolution));
+      if (rating === undefined) continue;
+      const resolved = withResolution(rating, resolution);
+      if (rating.state === resolved.state && rating.revealAtSec === resolved.revealAtSec) continue;
+      await this.write(rating, resolved);
     }
   }
 
@@ -274,8 +276,10 @@ export class ReputationLedger {
   }
 }
 
+/** The rating in its resolution's state; its reveal in whole seconds (floored, as scores' times are). */
 function withResolution(rating: StoredRating, resolution: Resolution): StoredRating {
   const { revealAtSec: _, sealedUntilSec: __, ...rest } = rating;
-  const { state, revealAtSec } = resolution;
+  const { state } = resolution;
+  const revealAtSec = resolution.revealAtMs === undefined ? undefined : Math.floor(resolution.revealAtMs / 1000);
   return { ...rest, state, ...(revealAtSec !== undefined && { revealAtSec }), ...(revealAtSec !== undefined && revealAtSec > rating.storedSec && { sealedUntilSec: revealAtSec }) };
 }

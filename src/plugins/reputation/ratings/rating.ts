@@ -7,8 +7,8 @@ import { ifiKey, type StoredStatement } from '../../../plugin-api';
 import type { AgentKey, PersonRole, RatingRecord } from '../model';
 import { EXTENSION, VERB } from '../vocabulary';
 
-/** A rating as its statement says it, before the ledger decides whether it counts. */
-export type RatingFacts = Omit<RatingRecord, 'state' | 'revealAtSec' | 'penaltyPercent'>;
+/** A rating as its statement says it, before the ledger decides whether it counts; `storedMs` orders ratings. */
+export type RatingFacts = Omit<RatingRecord, 'state' | 'revealAtSec' | 'penaltyPercent'> & { storedMs: number };
 
 export type ParsedRating = { rating: RatingFacts } | { notARating: string };
 
@@ -61,6 +61,7 @@ export function parseRating(statement: StoredStatement, stored: Date): ParsedRat
       raterRole: roleOf(extensions[EXTENSION.raterRole]),
       rateeRole: roleOf(extensions[EXTENSION.rateeRole]),
       storedSec: secondsOf(stored),
+      storedMs: stored.getTime(),
     }),
   };
 }

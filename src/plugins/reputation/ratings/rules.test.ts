@@ -44,6 +44,7 @@ describe('a rating (issue 12 "Rules": rater → Agent ratee, integer score 1–5
         raterRole: 'student',
         rateeRole: 'tutor',
         storedSec: Math.floor(STORED.getTime() / 1000),
+        storedMs: STORED.getTime(),
       },
     });
   });
@@ -109,24 +110,24 @@ describe('penalties (issue 12: a confirmed signal reduces weights, recorded as a
   });
 });
 
-const rating = (id: string, rater: string, storedSec: number, raterRole = 'student', rateeRole = 'tutor') =>
-  ({ id, rater, storedSec, raterRole, rateeRole }) as CaseRating;
-const SEAL = 14 * DAY_SEC;
+const rating = (id: string, rater: string, storedMs: number, raterRole = 'student', rateeRole = 'tutor') =>
+  ({ id, rater, storedMs, raterRole, rateeRole }) as CaseRating;
+const SEAL = 14 * DAY_SEC * 1000;
 const states = (ratings: CaseRating[], voided: string[] = [], shared = true) =>
   Object.fromEntries([...resolveCase(ratings, new Set(voided), shared, SEAL).resolutions].map(([id, resolution]) => [id, resolution]));
 
 describe('a case (issue 12 "Simultaneous reveal"; domain brief §2.2)', () => {
   it('keeps a tutor↔student rating sealed until the other direction rates: then both reveal at the second rating', () => {
-    expect(states([rating('s1', 'student', 100)])).toEqual({ s1: { state: 'counted', revealAtSec: 100 + SEAL } });
+    expect(states([rating('s1', 'student', 100)])).toEqual({ s1: { state: 'counted', revealAtMs: 100 + SEAL } });
     expect(states([rating('s1', 'student', 100), rating('t1', 'tutor', 500, 'tutor', 'student')])).toEqual({
-      s1: { state: 'counted', revealAtSec: 500 },
-      t1: { state: 'counted', revealAtSec: 500 },
+      s1: { state: 'counted', revealAtMs: 500 },
+      t1: { state: 'counted', revealAtMs: 500 },
     });
   });
 
   it('reveals 14 days after the first rating when the other never rates, and the late direction comes after the reveal', () => {
     expect(states([rating('s1', 'student', 100), rating('t1', 'tutor', 100 + SEAL + 1, 'tutor', 'student')])).toEqual({
-      s1: { state: 'counted', revealAtSec: 100 + SEAL },
+      s1: { state: 'counted', revealAtMs: 100 + SEAL },
       t1: { state: 'after-reveal' },
     });
   });
@@ -135,29 +136,36 @@ describe('a case (issue 12 "Simultaneous reveal"; domain brief §2.2)', () => {
     const ratings = [rating('s1', 'student', 100), rating('s2', 'student', 200), rating('t1', 'tutor', 300, 'tutor', 'student'), rating('s3', 'student', 400)];
     expect(states(ratings)).toEqual({
       s1: { state: 'superseded' },
-      s2: { state: 'counted', revealAtSec: 300 },
-      t1: { state: 'counted', revealAtSec: 300 },
+      s2: { state: 'counted', revealAtMs: 300 },
+      t1: { state: 'counted', revealAtMs: 300 },
       s3: { state: 'after-reveal' },
     });
   });
 
   it('reveals peers when stored: the first rating per direction counts (at most one per rater, ratee and session)', () => {
     const ratings = [rating('a1', 'ana', 100, 'peer', 'peer'), rating('a2', 'ana', 150, 'peer', 'peer'), rating('b1', 'bea', 200, 'peer', 'peer')];
-    expect(states(ratings)).toEqual({ a1: { state: 'counted', revealAtSec: 100 }, a2: { state: 'after-reveal' }, b1: { state: 'counted', revealAtSec: 200 } });
+    expect(states(ratings)).toEqual({ a1: { state: 'counted', revealAtMs: 100 }, a2: { state: 'after-reveal' }, b1: { state: 'counted', revealAtMs: 200 } });
   });
 
   it('re-resolves without a voided rating: the next one of its direction counts', () => {
     const ratings = [rating('a1', 'ana', 100, 'peer', 'peer'), rating('a2', 'ana', 150, 'peer', 'peer')];
-    expect(states(ratings, ['a1'])).toEqual({ a1: { state: 'voided' }, a2: { state: 'counted', revealAtSec: 150 } });
+    expect(states(ratings, ['a1'])).toEqual({ a1: { state: 'voided' }, a2: { state: 'counted', revealAtMs: 150 } });
   });
 
   it('counts nothing while the two did not share the session', () => {
     expect(states([rating('s1', 'student', 100)], [], false)).toEqual({ s1: { state: 'no-shared-session' } });
   });
 
-  it('orders ratings stored in the same second by statement id', () => {
+  it('orders ratings by stored to the millisecond, and ratings stored together (one batch) by statement id', () => {
     const ratings = [rating('b', 'ana', 100, 'peer', 'peer'), rating('a', 'ana', 100, 'peer', 'peer')];
-    expect(states(ratings)).toEqual({ a: { state: 'counted', revealAtSec: 100 }, b: { state: 'after-reveal' } });
+    expect(states(ratings)).toEqual({ a: { state: 'counted', revealAtMs: 100 }, b: { state: 'after-reveal' } });
+    const apart = [rating('ffff', 'ana', 1_000_100, 'peer', 'peer'), rating('0000', 'ana', 1_000_200, 'peer', 'peer')];
+    expect(states(apart)).toEqual({ ffff: { state: 'counted', revealAtMs: 1_000_100 }, '0000': { state: 'after-reveal' } });
+  });
+
+  it('keeps a rating stored after the reveal, in the same second, out of the case', () => {
+    const ratings = [rating('s1', 'student', 5_000_000), rating('t1', 'tutor', 5_000_300, 'tutor', 'student'), rating('s2', 'student', 5_000_600)];
+    expect(states(ratings)).toMatchObject({ s1: { state: 'counted', revealAtMs: 5_000_300 }, s2: { state: 'after-reveal' } });
   });
 
   it.each([

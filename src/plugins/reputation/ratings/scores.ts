@@ -162,7 +162,7 @@ export class ScoreReader {
       ratingId: rating.statementId,
       session: rating.session,
       score: rating.score,
-      stored: new Date(rating.storedSec * 1000).toISOString(),
+      stored: new Date(rating.storedMs).toISOString(),
       ageDays: ageSec / DAY_SEC,
       decay,
       penaltyFactor,

@@ -10,10 +10,10 @@ import type { Aggregate } from './weights';
 
 /**
  * Store `ratings`, id = the statement id (also a field, so ratings can be paged in id order);
- * `sealedUntilSec` = revealAtSec on counted ratings revealed after they were stored (tutor↔student):
+ * `storedMs` orders ratings in their case; `sealedUntilSec` = revealAtSec on counted ratings revealed after they were stored (tutor↔student):
  * the only ones a score may have to take out as sealed.
  */
-export type StoredRating = RatingRecord & { statementId: string; sealedUntilSec?: number };
+export type StoredRating = RatingRecord & { statementId: string; storedMs: number; sealedUntilSec?: number };
 
 /** Store `cases`, id = the case id. */
 export type StoredCase = CaseSummary & { session: string; first: AgentKey; second: AgentKey };
@@ -174,6 +174,6 @@ export async function ratingsStoredBetween(ratings: Collection<StoredRating>, wh
 
 /** The RatingRecord a stored rating is (without the ledger's own fields). */
 export function recordOf(stored: StoredRating): RatingRecord {
-  const { statementId: _, sealedUntilSec: __, ...record } = stored;
+  const { statementId: _, storedMs: __, sealedUntilSec: ___, ...record } = stored;
   return record;
 }
