@@ -112,10 +112,8 @@ describe('one counted rating per (rater, ratee, session)', () => {
   });
 });
 
-// `it.failing` until the ledger orders ratings by `stored` to the millisecond: it orders by whole seconds, then by id
-// (reported to the ledger's author); make these `it` again once it is fixed.
 describe('order is `stored` order to the millisecond (ids only break ties of equal stored times)', () => {
-  it.failing('between peers, the first stored counts even when a later one in the same second has a smaller id', async () => {
+  it('between peers, the first stored counts even when a later one in the same second has a smaller id', async () => {
     const { session, one, other } = await sharedSession();
     startOfASecond();
     const first = withIdSorting(rating(one, other, session, 2), 'f');
@@ -124,7 +122,7 @@ describe('order is `stored` order to the millisecond (ids only break ties of equ
     expect(await countedIds(other)).toEqual([first.id]);
   });
 
-  it.failing('tutor↔student, the latest stored before reveal counts even when an earlier one in the same second has a larger id', async () => {
+  it('tutor↔student, the latest stored before reveal counts even when an earlier one in the same second has a larger id', async () => {
     const { session, one: tutor, other: student } = await sharedSession(['Tutor', 'Student']);
     startOfASecond();
     await lrs.store([withIdSorting(rating(tutor, student, session, 2, ['tutor', 'student']), 'f')]);
