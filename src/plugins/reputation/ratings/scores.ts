@@ -121,13 +121,13 @@ export class ScoreReader {
   }
 
   /**
-   * A day's or an hour's sums: all-time only when it starts after t, exactly when wholly inside the
-   * window, else through `finer` (a day's hours, an hour's ratings).
+   * A day's or an hour's sums: out of all time when it starts after t, exactly when wholly inside
+   * the window, nothing more when wholly before it, else through `finer` (a day's hours, an hour's ratings).
    */
   private async addSpan(sums: ScoreSums, span: Aggregate, startSec: number, finer: () => Promise<void>): Promise<void> {
     if (startSec > sums.atSec) return sums.addAllTime(span, -1);
     if (wholeInWindow(span, sums.atSec, sums.windowSec)) return sums.addWhole(span, startSec);
-    if (span.n > 0) await finer();
+    if (span.n > 0 && span.maxSec > sums.atSec - sums.windowSec) await finer(); // else wholly before the window: all time has it
   }
 
   private async addDay(sums: ScoreSums, ratee: AgentKey, day: { day: number } & Aggregate): Promise<void> {
