@@ -156,6 +156,29 @@ describe('a score from day and hour buckets (exact integer sums) and explain', (
   });
 });
 
+describe('the trend', () => {
+  it('gives at the end of each day the score at that moment: decayed, sealed ratings out until revealed, old ratings leaving the window', async () => {
+    const tutor = person('tutor');
+    const students = Array.from({ length: 12 }, (_, index) => person(`student-${index}`));
+    const session = await sharedSession(tutor, ...students);
+    for (const [index, student] of students.entries()) {
+      const stored = ago(45 - index * 3.7);
+      await harness.feed([rated(student, tutor, session, { score: (index % 5) + 1, raterRole: 'student', rateeRole: 'tutor' })], { stored });
+      // every other student is rated back days later: the pair is revealed then, the others at 14 days
+      if (index % 2 === 0) await harness.feed([rated(tutor, student, session, { raterRole: 'tutor', rateeRole: 'student' })], { stored: new Date(stored.getTime() + (index + 1) * DAY / 2) });
+    }
+    const keys = [keyOf(tutor)];
+    const trend = await harness.ledger.trend(keys, 60);
+    expect(trend).toHaveLength(60);
+    for (const [index, point] of trend.entries()) {
+      const dayEnd = index === 59 ? NOW : new Date(Date.UTC(2026, 11, 2) - (58 - index) * DAY - 1000);
+      const { current, historical } = await harness.ledger.score(keys, dayEnd);
+      expect({ date: point.date, current: point.current, historical: point.historical }).toEqual({ date: dayEnd.toISOString().slice(0, 10), current, historical });
+    }
+    expect(new Set(trend.map(({ historical }) => historical)).size).toBeGreaterThan(5);
+  });
+});
+
 describe('no agents', () => {
   it('have the empty score, trend and ratings', async () => {
     expect(await harness.ledger.score([])).toEqual({ current: null, historical: null, totalRatings: 0, recentRatings: 0, asOf: NOW.toISOString() });

@@ -14,6 +14,8 @@ import { DAY_SEC, dayOf, HOUR_SEC, ScoreSums, weightUnits, wholeInWindow, window
 
 export type TrendPoint = { date: string; current: number | null; historical: number | null };
 
+type AllTime = Pick<Aggregate, 'n' | 'm' | 'mx'>;
+
 export class ScoreReader {
   private readonly windowSec: number;
 
@@ -39,17 +41,29 @@ export class ScoreReader {
     return { ...sums.score(), curve: this.curve, numerator: sums.numerator, denominator: sums.denominator, contributions };
   }
 
-  /** current and historical at the end of each of the last `days` UTC days (the last one at `at`). */
+  /**
+   * current and historical at the end of each of the last `days` UTC days (the last one at `at`),
+   * in one read: the all-time totals, and the counted ratings stored since the first point's window
+   * (or seal) began, from which every point is computed in memory — rather than one score per day,
+   * whose reads of ratings sealed at past times made a 90-day trend take seconds.
+   */
   async trend(agents: AgentKey[], days: number, at?: Date): Promise<TrendPoint[]> {
     const atSec = this.secondsAt(at);
-    const keys = new Set(agents);
-    const points: TrendPoint[] = [];
-    for (let back = days - 1; back >= 0; back--) {
-      const day = dayOf(atSec) - back;
-      const { current, historical } = (await this.sums(keys, Math.min(atSec, (day + 1) * DAY_SEC - 1))).score();
-      points.push({ date: new Date(day * DAY_SEC * 1000).toISOString().slice(0, 10), current, historical });
+    const keys = [...new Set(agents)];
+    const firstDay = dayOf(atSec) - days + 1;
+    const lookbackSec = Math.max(this.windowSec, this.curve.sealDays * DAY_SEC);
+    const totals: AllTime[] = [];
+    const ratings: StoredRating[] = [];
+    for (const ratee of keys) {
+      const stored = await this.stores.totals.get(ratee);
+      if (stored !== undefined) totals.push(stored.value);
+      ratings.push(...(await ratingsStoredBetween(this.stores.ratings, { ratee, state: 'counted' }, firstDay * DAY_SEC - lookbackSec, atSec + 1)));
     }
-    return points;
+    return Array.from({ length: days }, (_, index) => {
+      const day = firstDay + index;
+      const { current, historical } = sumsAt(Math.min(atSec, (day + 1) * DAY_SEC - 1), this.windowSec, totals, ratings).score();
+      return { date: new Date(day * DAY_SEC * 1000).toISOString().slice(0, 10), current, historical };
+    });
   }
 
   /** Ratings whose `field` is one of the agents, newest first (ties by id, descending), those `shown` only. */
@@ -187,4 +201,15 @@ function parseCursor(cursor: string): { storedSec: number; id: string } {
     // reported below
   }
   throw new BadRequestError(BadRequestCode.InvalidCursor, 'the cursor `before` is not one this LRS gave');
+}
+
+/** The sums at t from the all-time totals and every counted rating that may be younger than the window or still sealed at t. */
+function sumsAt(atSec: number, windowSec: number, totals: AllTime[], ratings: StoredRating[]): ScoreSums {
+  const sums = new ScoreSums(atSec, windowSec);
+  for (const aggregate of totals) sums.addAllTime(aggregate, 1);
+  for (const rating of ratings) {
+    if (rating.storedSec > atSec || rating.revealAtSec! > atSec) sums.addRatingAllTime(rating, -1);
+    else sums.addToWindow(rating, 1);
+  }
+  return sums;
 }
