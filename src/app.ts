@@ -38,6 +38,8 @@ import { consistentThroughHeader, statementRoutes } from './xapi/statements/rout
 import { createStatementValidator } from './xapi/statements/validation/validate-statement';
 
 export const XAPI_BASE_PATH = '/xapi';
+/** How long PluginStatements.record({ applied: true }) waits for the plugin's own onEvents. */
+const RECORDED_APPLIED_WAIT_MS = 2000;
 
 /** Everything the HTTP layer needs, built once from the storage backend and configuration. */
 export interface Services {
@@ -104,9 +106,10 @@ export async function createServices(storage: StorageBackend, logger: Logger, op
   const plugins = await setUpPlugins(options.plugins, {
     collections: storage.collections,
     statements: pluginStatementReader(storage.statements),
-    recordStatements: async (plugin, statements) => {
+    recordStatements: async (plugin, statements, recordOptions) => {
       const ids = await ingest.store(statements, pluginSubmitter(plugin, options.lrsHomePage));
       events?.notify(); // plugins see what a plugin recorded at once, not at the next poll
+      if (recordOptions?.applied) await events?.caughtUp(plugin, RECORDED_APPLIED_WAIT_MS);
       return ids;
     },
     authenticate: authenticateCredentials,

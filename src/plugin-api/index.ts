@@ -242,9 +242,11 @@ export interface PluginStatements extends StatementReader {
    * Stores statements in one batch as the LRS itself (authority: the Agent "Keiko LRS" with the
    * account `plugin/<name>` on the LRS's public URL), through the same validation and xAPI Profile
    * enforcement as POST /xapi/statements: a refused batch throws its HttpError and nothing is
-   * stored. Returns their ids. Not from `onEvents` (its batch would wait on the delivery it is in).
+   * stored. Returns their ids. With `applied`, resolves only once this plugin's own `onEvents`
+   * has handled them too (at most 2 s; then it resolves anyway), so that what a request reads next
+   * shows them. Not from `onEvents` (its batch would wait on the delivery it is in).
    */
-  record(statements: object[]): Promise<string[]>;
+  record(statements: object[], options?: { applied?: boolean }): Promise<string[]>;
 }
 
 /** Read access to stored statements, as every credential with `all/read` sees them. */

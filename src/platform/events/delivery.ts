@@ -128,6 +128,21 @@ export class EventDelivery {
     this.running = [...this.subscribers.values()].map((subscriber) => this.follow(subscriber));
   }
 
+  /**
+   * Waits until `subscriber` has handled the feed up to its head as it is now (checked every
+   * 10 ms), or `timeoutMs` passed. Returns whether it caught up (at once for a name no subscriber has).
+   */
+  async caughtUp(subscriber: string, timeoutMs: number): Promise<boolean> {
+    if (!this.subscribers.has(subscriber)) return true; // nothing to wait for
+    const head = await this.options.statements.feedHead();
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if ((await this.store.checkpoint(subscriber)).position >= head) return true;
+      if (Date.now() >= deadline) return false;
+      await sleep(10);
+    }
+  }
+
   /** Statements were stored: read the feed now rather than at the next poll. */
   notify(): void {
     this.notifications++;

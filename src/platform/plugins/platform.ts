@@ -47,7 +47,7 @@ export interface PlatformDependencies {
   collections: CollectionStore;
   statements: StatementReader;
   /** Stores a plugin's statements as the LRS (PluginStatements.record). */
-  recordStatements(plugin: string, statements: object[]): Promise<string[]>;
+  recordStatements(plugin: string, statements: object[], options?: { applied?: boolean }): Promise<string[]>;
   authenticate: RequestHandler;
   logger: Logger;
   publicUrl: string;
@@ -103,7 +103,7 @@ async function setUpPlugin({ plugin, folder, settings }: LoadedPlugin, dependenc
       if (store === undefined) throw new PluginManifestError(manifest.name, 'manifest.stores', `does not declare the store "${collection}"`);
       return store as unknown as Collection<T>;
     },
-    statements: { ...dependencies.statements, record: (statements) => dependencies.recordStatements(manifest.name, statements) },
+    statements: { ...dependencies.statements, record: (statements, options) => dependencies.recordStatements(manifest.name, statements, options) },
     http: pluginHttp(manifest.name, dependencies),
     people: dependencies.people,
     metrics: pluginMetrics(manifest.name, dependencies.metrics),

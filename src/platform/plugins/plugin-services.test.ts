@@ -98,6 +98,38 @@ describe('a statement a plugin records', () => {
   });
 });
 
+/** Records statements on POST /record?applied=1 and says whether its own onEvents had them by then. */
+const applier = testPlugin('applier', (context) => {
+  const handled = new Set<string>();
+  const routes = Router();
+  routes.post('/record', context.http.jsonBody(), async (req, res) => {
+    const ids = await context.statements.record([req.body as object], { applied: req.query.applied === '1' });
+    res.status(201).json({ handled: ids.every((id) => handled.has(id)) });
+  });
+  return {
+    routes,
+    onEvents: async (events) => {
+      for (const event of events) if (event.type === 'stored') handled.add(event.statement.id);
+    },
+  };
+});
+
+describe('a statement a plugin records with `applied`', () => {
+  let lrs: TestLrs;
+  beforeAll(async () => {
+    lrs = await createTestLrs({}, [applier]);
+    lrs.services.events.start();
+  });
+  afterAll(async () => {
+    await lrs.services.events.stop();
+    await lrs.close();
+  });
+
+  it('is handled by the plugin\'s own onEvents before record resolves', async () => {
+    expect((await request(lrs.app).post('/plugins/applier/record?applied=1').send(statement)).body).toEqual({ handled: true });
+  });
+});
+
 describe('people.institutionOf', () => {
   let lrs: TestLrs | undefined;
   afterEach(() => lrs?.close());

@@ -1,5 +1,6 @@
 import type { Collection, FeedEvent, FeedStatement, Logger, PluginStoreDeclaration, StatementReader } from '../../../plugin-api';
 import type { AgentKey, RatingRecord } from '../model';
+import { secondsOf } from '../ratings/rating';
 import { VERB } from '../vocabulary';
 import {
   agentParty,
@@ -9,7 +10,6 @@ import {
   liftOf,
   penaltyOf,
   replyOf,
-  secondsOf,
   stepsOf,
   type AppealGrounds,
   type AppealRecord,

@@ -4,7 +4,6 @@ import type { RatingRecord } from '../model';
 import type { Appeals, RatingParties } from './appeals';
 import type { AppealGrounds } from './records';
 import { appealStatement, replyStatement, type Actor } from './statements';
-import { waitUntil } from './wait';
 
 export const FilingCode = {
   RatingNotFound: 'RATING_NOT_FOUND',
@@ -30,8 +29,7 @@ export class Filing {
 
   async reply(person: SignedIn['person'], ratingId: string, text: string): Promise<string> {
     const { actor } = await this.ratee(person, ratingId);
-    const [id] = await this.options.statements.record([replyStatement(actor, ratingId, text, randomUUID())]);
-    await waitUntil(async () => (await this.options.appeals.replies.get(id!)) !== undefined);
+    const [id] = await this.options.statements.record([replyStatement(actor, ratingId, text, randomUUID())], { applied: true });
     return id!;
   }
 
@@ -41,8 +39,7 @@ export class Filing {
     const open = await this.options.appeals.openAppealOf(ratingId);
     if (open !== undefined) throw new ConflictError(FilingCode.AppealExists, `This rating already has an open appeal (${open.id}); wait for its decision`);
     const appealId = randomUUID();
-    await this.options.statements.record([appealStatement(actor, ratingId, appealId, grounds, reason)]);
-    await waitUntil(async () => (await this.options.appeals.appeals.get(appealId)) !== undefined);
+    await this.options.statements.record([appealStatement(actor, ratingId, appealId, grounds, reason)], { applied: true });
     return appealId;
   }
 

@@ -1,10 +1,10 @@
 import { ConflictError, HttpError, identifierOfKey, NotFoundError, type Collection, type PluginStatements } from '../../../plugin-api';
 import type { AgentKey, FraudSignal } from '../model';
+import { secondsOf } from '../ratings/rating';
 import type { Appeals, AppealView } from './appeals';
 import type { PenaltyInput } from './inputs';
 import { transition, type AppealState, type DecisionKind } from './records';
 import { decisionStatement, liftStatement, openedReviewStatement, penaltyStatement, voidingStatement, type Actor } from './statements';
-import { waitUntil } from './wait';
 
 export const ModerationCode = {
   AppealNotFound: 'APPEAL_NOT_FOUND',
@@ -97,14 +97,12 @@ export class Moderation {
     const flag = await this.openFlag(flagId);
     const terms = { weightFactor: penalty.weightFactor, from: this.now().toISOString(), ...(penalty.until && { until: penalty.until.toISOString() }) };
     const subjects = flag.subjects.map((key) => identifierOfKey(key)).filter((agent) => agent !== undefined);
-    const ids = await this.options.statements.record(subjects.map((subject) => penaltyStatement(moderator.actor, subject, terms, penalty.reason, flag)));
-    await waitUntil(async () => (await this.options.appeals.penalties.get(ids[ids.length - 1]!)) !== undefined);
-    return ids;
+    return this.options.statements.record(subjects.map((subject) => penaltyStatement(moderator.actor, subject, terms, penalty.reason, flag)), { applied: true });
   }
 
   async dismissFlag(flagId: string, moderator: Moderator, reason: string): Promise<void> {
     const flag = await this.openFlag(flagId);
-    const inserted = await this.options.flagDecisions.insert(flag.id, { decision: 'dismissed', reason, moderator: moderator.keys[0] ?? '', atSec: Math.floor(this.now().getTime() / 1000) });
+    const inserted = await this.options.flagDecisions.insert(flag.id, { decision: 'dismissed', reason, moderator: moderator.keys[0] ?? '', atSec: secondsOf(this.now()) });
     if (!inserted) throw flagDecided();
   }
 
@@ -113,8 +111,7 @@ export class Moderation {
     const penalty = await this.options.appeals.penalties.get(id);
     if (penalty === undefined) throw new NotFoundError(`No penalty ${penaltyId}`, ModerationCode.PenaltyNotFound);
     if (penalty.value.liftedSec !== undefined) throw new ConflictError(ModerationCode.PenaltyLifted, 'This penalty was already lifted');
-    await this.options.statements.record([liftStatement(moderator.actor, id, penalty.value.registration, reason)]);
-    await waitUntil(async () => (await this.options.appeals.penalties.get(id))?.value.liftedSec !== undefined);
+    await this.options.statements.record([liftStatement(moderator.actor, id, penalty.value.registration, reason)], { applied: true });
   }
 
   /** The appeal, when this moderator may take this decision now: 404, 403 (a party), 409 (state). */
@@ -134,9 +131,7 @@ export class Moderation {
   }
 
   private async recordDecision(appeal: AppealView, statements: object[]): Promise<AppealView> {
-    const [decisionId] = await this.options.statements.record(statements);
-    const applied = async () => (await this.options.appeals.appeals.get(appeal.id))?.value.decisions.some((decision) => decision.statementId === decisionId) ?? false;
-    await waitUntil(applied);
+    await this.options.statements.record(statements, { applied: true });
     return (await this.options.appeals.appeal(appeal.id)) ?? appeal;
   }
 

@@ -149,10 +149,6 @@ export function decisionOf(statement: StoredStatement, atSec: number): { appealI
   return { appealId, decision: { statementId: statement.id.toLowerCase(), kind, moderator, ...(reason !== undefined && { reason }), atSec } };
 }
 
-export function secondsOf(date: Date): number {
-  return Math.floor(date.getTime() / 1000);
-}
-
 /** Store `moderation-penalties` (derived), id = the `penalized` statement's id: what moderators list and lift. */
 export interface PenaltyRecord {
   subject: AgentKey;
