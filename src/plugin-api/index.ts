@@ -22,7 +22,7 @@ export type { Collection, CollectionDeclaration, FieldValue, FindQuery, IndexDec
 export { UniqueIndexViolation } from '../storage/collections/collection-store';
 export type { Agent, InverseFunctionalIdentifiers, StoredStatement } from '../xapi/types';
 export type { Logger } from 'pino';
-export { BadRequestCode, BadRequestError, ConflictError, ForbiddenError, HttpError, NotFoundError, ServiceUnavailableError } from '../errors';
+export { BadRequestCode, BadRequestError, ConflictError, ForbiddenError, HttpError, NotFoundError, ServiceUnavailableError, UnsupportedMediaTypeError } from '../errors';
 /** Request parameters: a UUID path parameter (400 INVALID_PARAMETER otherwise), and query parameters given at most once. */
 export { parseUuidParameter } from '../xapi/parameters';
 export type { Identity, PeopleForPlugins, Role, SignedIn } from '../people';
@@ -86,6 +86,20 @@ export function requireStatementRead(): RequestHandler {
  */
 export function ownStatementsOnly(req: Request): string | undefined {
   return req.readMineOnly ? (req.credential?.key ?? '') : undefined;
+}
+
+/**
+ * Whether the plugin `pluginName` recorded the statement (PluginStatements.record): its decisions
+ * count only when it did, since any credential that may write statements could send the same verbs.
+ */
+export function recordedByPlugin(statement: StoredStatement, pluginName: string): boolean {
+  const authority = statement.authority;
+  return authority.objectType !== 'Group' && authority.account?.name === `plugin/${pluginName}`;
+}
+
+/** The credential key of an authenticated request (after `http.authenticate`), undefined otherwise. */
+export function credentialKeyOf(req: Request): string | undefined {
+  return req.credential?.key;
 }
 
 export interface PluginManifest {

@@ -1,4 +1,4 @@
-import type { StoredStatement } from '../../plugin-api';
+import { recordedByPlugin, type StoredStatement } from '../../plugin-api';
 
 /** The reputation profile (src/profiles/keiko/reputation/profile.jsonld): its IRIs, in one place. */
 const PROFILE = 'https://w3id.org/keiko/profiles/reputation';
@@ -47,6 +47,5 @@ export const PLUGIN_AUTHORITY_ACCOUNT = 'plugin/reputation';
  * same verbs.
  */
 export function recordedByThisPlugin(statement: StoredStatement): boolean {
-  const authority = statement.authority;
-  return authority.objectType !== 'Group' && authority.account?.name === PLUGIN_AUTHORITY_ACCOUNT;
+  return recordedByPlugin(statement, 'reputation');
 }

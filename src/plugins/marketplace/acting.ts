@@ -1,0 +1,94 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import {
+  BadRequestCode,
+  BadRequestError,
+  credentialKeyOf,
+  ForbiddenError,
+  ifiKey,
+  parseAgentParameter,
+  UnsupportedMediaTypeError,
+  type Agent,
+  type PeopleForPlugins,
+  type PluginHttp,
+} from '../../plugin-api';
+import type { Party } from './model';
+
+/** The scopes a credential needs to act in the marketplace over HTTP Basic (a signed-in person needs none). */
+export const SCOPE = {
+  /** Hold, confirm, modify, cancel reservations; rate and report spaces. */
+  book: 'book',
+  /** Register and update spaces, publish availability, reject and mark reservations of one's spaces attended. */
+  list: 'list',
+  /** Verify spaces and withdraw verifications (as the role `space-verifier` does for people). */
+  verify: 'verify',
+} as const;
+
+export const MARKETPLACE_SCOPES: Record<string, string> = {
+  [SCOPE.book]: 'Book learning spaces, and rate and report them, for the Agent named in each request',
+  [SCOPE.list]: 'Register learning spaces and manage their availability and reservations, for the Agent named in each request',
+  [SCOPE.verify]: "Verify learning spaces' safety certifications, accessibility and child safety",
+};
+
+export const VERIFIER_ROLE = 'space-verifier';
+
+export interface Acting {
+  people: PeopleForPlugins;
+  http: Pick<PluginHttp, 'authenticate' | 'requireScope'>;
+  publicUrl: string;
+}
+
+/**
+ * Lets through a signed-in person (JSON writes must say `Content-Type: application/json`, which a
+ * cross-site form cannot send), or a request with HTTP Basic credentials holding
+ * plugins/marketplace/<scope>. A person needs the role `space-verifier` for the `verify` scope.
+ */
+export function requireParty(acting: Acting, scope: keyof typeof SCOPE): RequestHandler {
+  const requireScope = acting.http.requireScope(SCOPE[scope]);
+  return (req: Request, res: Response, next: NextFunction) => {
+    const signedIn = acting.people.signedIn(req);
+    if (signedIn === undefined) {
+      acting.http.authenticate(req, res, (error?: unknown) => {
+        if (error) return next(error);
+        try {
+          requireScope(req, res, next);
+        } catch (refused) {
+          next(refused); // thrown inside authenticate's callback, outside Express's handling
+        }
+      });
+      return;
+    }
+    if (!['GET', 'HEAD'].includes(req.method) && !req.is('application/json')) {
+      return next(new UnsupportedMediaTypeError('Send JSON (Content-Type: application/json)'));
+    }
+    if (scope !== 'verify') return next();
+    acting.people.hasRole(signedIn.person.id, VERIFIER_ROLE).then(
+      (holds) => next(holds ? undefined : new ForbiddenError(`Only a ${VERIFIER_ROLE} may do this`)),
+      next,
+    );
+  };
+}
+
+/**
+ * Who acts on a request that passed requireParty: the signed-in person as their first linked
+ * identity (an account on this LRS when none is linked), or, for a credential, the Agent in the
+ * body's `actor` (its own authority when there is none).
+ */
+export async function partyOf(req: Request, acting: Acting): Promise<Party> {
+  const signedIn = acting.people.signedIn(req);
+  if (signedIn !== undefined) {
+    const { person } = signedIn;
+    const identity = (await acting.people.identitiesOf(person.id))[0] ?? { account: { homePage: acting.publicUrl, name: `person/${person.id}` } };
+    const agent: Agent = { objectType: 'Agent', name: person.name, ...identity };
+    return { agent, key: ifiKey(agent)!, personId: person.id };
+  }
+  const credentialKey = credentialKeyOf(req);
+  const actor = (req.body as { actor?: unknown } | undefined)?.actor;
+  if (actor !== undefined) {
+    if (typeof actor !== 'object' || actor === null) throw new BadRequestError(BadRequestCode.InvalidParameter, 'actor must be an Agent');
+    const { agent, key } = parseAgentParameter(JSON.stringify(actor));
+    return { agent, key, credentialKey };
+  }
+  const authority = req.credential!.authority;
+  const agent = { ...authority, objectType: 'Agent' } as Agent;
+  return { agent, key: ifiKey(agent)!, credentialKey };
+}
