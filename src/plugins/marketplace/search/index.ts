@@ -1,0 +1,3 @@
+export { distanceKm } from './geo';
+export { parseSpaceQuery, SEARCH_PARAMETERS, type SpaceQuery } from './query';
+export { SpaceSearch, type SpaceSearchOptions, type SpaceSearchPage, type SpaceSearchResult } from './search';
