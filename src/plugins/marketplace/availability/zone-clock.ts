@@ -45,6 +45,8 @@ export function zoneClock(timeZone: string): ZoneClock {
 class CachedZoneClock implements ZoneClock {
   private readonly zone: IANAZone;
   private readonly spans = new LruCache<number, SpanOffsets>(200);
+  /** The span read last: consecutive reads mostly fall in it. */
+  private last: { index: number; span: SpanOffsets } = { index: NaN, span: { startsMs: [], offsetsMs: [] } };
 
   constructor(readonly timeZone: string) {
     this.zone = IANAZone.create(timeZone);
@@ -77,7 +79,8 @@ class CachedZoneClock implements ZoneClock {
   }
 
   private span(index: number): SpanOffsets {
-    return this.spans.getOrMake(index, () => this.learnSpan(index));
+    if (this.last.index !== index) this.last = { index, span: this.spans.getOrMake(index, () => this.learnSpan(index)) };
+    return this.last.span;
   }
 
   private learnSpan(index: number): SpanOffsets {
