@@ -1,0 +1,115 @@
+/** Pieces several marketplace pages share: labelled fields, one-button forms, a space's verified facts. */
+import type { ComponentChildren } from 'preact';
+import { CsrfField, usePage } from '../../../plugin-api';
+import type { Space } from '../model';
+import { dateText, verificationInForce } from './format';
+import { marketplaceMessages } from './messages';
+
+export const MARKETPLACE_PAGES = '/plugins/marketplace';
+export const SEARCH_PATH = `${MARKETPLACE_PAGES}/search`;
+export const LISTING_PATH = `${MARKETPLACE_PAGES}/listing`;
+export const BOOKINGS_PATH = `${MARKETPLACE_PAGES}/bookings`;
+export const HOSTING_PATH = `${MARKETPLACE_PAGES}/hosting`;
+export const VERIFICATION_PATH = `${MARKETPLACE_PAGES}/verification`;
+
+/** The attributes of an input the pages' fields use. */
+interface InputProps {
+  type?: 'text' | 'number' | 'date' | 'time' | 'datetime-local';
+  value?: string;
+  required?: boolean;
+  min?: number | string;
+  max?: number | string;
+  step?: number;
+  maxLength?: number;
+  inputMode?: 'decimal';
+}
+
+/** A labelled input (with a hint read with it by screen readers). */
+export function Field({ id, name, label, hint, ...input }: { id: string; name: string; label: string; hint?: string } & InputProps) {
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <input id={id} name={name} {...(hint !== undefined && { 'aria-describedby': `${id}-hint` })} {...input} />
+      {hint !== undefined && <p id={`${id}-hint`}>{hint}</p>}
+    </div>
+  );
+}
+
+export function TextArea({ id, name, label, required = false }: { id: string; name: string; label: string; required?: boolean }) {
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <textarea id={id} name={name} rows={3} maxLength={2000} required={required} />
+    </div>
+  );
+}
+
+/** A form posting to `action` with the page's CSRF token, its fields and one submit button. */
+export function PostForm({ action, csrf, submit, secondary = false, children }: { action: string; csrf: string; submit: string; secondary?: boolean; children?: ComponentChildren }) {
+  return (
+    <form method="post" action={action}>
+      <CsrfField token={csrf} />
+      {children}
+      <button type="submit" {...(secondary && { class: 'button--secondary' })}>
+        {submit}
+      </button>
+    </form>
+  );
+}
+
+/** A form folded under its summary until opened (no JavaScript needed). */
+export function Folded({ summary, children }: { summary: string; children: ComponentChildren }) {
+  return (
+    <details>
+      <summary>{summary}</summary>
+      {children}
+    </details>
+  );
+}
+
+/** Slugs as a list, or "None". */
+export function SlugList({ items }: { items: string[] }) {
+  const m = marketplaceMessages(usePage().locale);
+  if (items.length === 0) return <p>{m.none}</p>;
+  return (
+    <ul>
+      {items.map((item) => (
+        <li>{item}</li>
+      ))}
+    </ul>
+  );
+}
+
+/** What a verifier asserted and until when; or that it expired, or that nobody verified the space. */
+export function VerifiedFacts({ space, nowMs, headingLevel = 3 }: { space: Space; nowMs: number; headingLevel?: 3 | 4 }) {
+  const { locale } = usePage();
+  const m = marketplaceMessages(locale);
+  const { verification } = space;
+  const Heading = headingLevel === 3 ? 'h3' : 'h4';
+  if (verification === undefined) return <p>{m.neverVerified}</p>;
+  if (!verificationInForce(space, nowMs)) return <p>{m.verificationExpired(dateText(verification.validUntilMs, locale))}</p>;
+  return (
+    <>
+      <p>{m.verifiedUntil(dateText(verification.validUntilMs, locale))}</p>
+      <p>{verification.childSafe ? m.childSafeYes : m.childSafeNo}</p>
+      <Heading>{m.certifications}</Heading>
+      <SlugList items={verification.certifications} />
+      <Heading>{m.features}</Heading>
+      <SlugList items={verification.accessibilityFeatures} />
+    </>
+  );
+}
+
+/** The owner's unverified claims. */
+export function ClaimedFacts({ space, headingLevel = 3 }: { space: Space; headingLevel?: 3 | 4 }) {
+  const m = marketplaceMessages(usePage().locale);
+  const Heading = headingLevel === 3 ? 'h3' : 'h4';
+  return (
+    <>
+      <Heading>{m.claimedCertifications}</Heading>
+      <SlugList items={space.claimedCertifications} />
+      <Heading>{m.claimedFeatures}</Heading>
+      <SlugList items={space.claimedAccessibilityFeatures} />
+    </>
+  );
+}
