@@ -70,11 +70,7 @@ export class SpaceReports {
       if (raced !== undefined) return { report: raced, created: false };
       throw error;
     }
-    // apply filed it with the statement's stored time (record waits for that, at most 2 s).
-    const filed = await this.options.store.get(id);
-    const reporter = { key: party.key, ...(party.agent.name !== undefined && { name: party.agent.name }) };
-    const record = filed?.value ?? openReport({ spaceId: space.id, reporter, category: input.category, description: input.description }, Date.parse(timestamp));
-    return { report: reportView(id, record, space), created: true };
+    return { report: (await this.knownReport(id, party, space, input))!, created: true };
   }
 
   /** Reports in a state: open ones oldest first (the verifiers' queue), resolved ones newest first. */
@@ -105,7 +101,10 @@ export class SpaceReports {
     return reportView(id, record, await this.options.spaces.space(record.spaceId));
   }
 
-  /** The report a statement with this id already made, if it is this one; 409 when the id is another's. */
+  /**
+   * The report a statement with this id made, if it is this one (as apply filed it, or as the
+   * statement says while apply has not yet); 409 when the id is another statement's.
+   */
   private async knownReport(id: string, party: Party, space: Space, input: ReportInput): Promise<ReportView | undefined> {
     const stored = await this.options.statements.get(id);
     if (stored === undefined) return undefined;

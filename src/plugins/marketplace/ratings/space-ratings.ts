@@ -96,12 +96,18 @@ export class SpaceRatings implements RatingSummaries {
     const latest = countedRatings(earlier)[0];
     if (latest !== undefined && sameRating(latest, rating)) return { rating: ratingView(latest.id, latest), created: false };
     const next = await this.nextRatingId(rating, party, earlier.length);
-    if (next.recorded !== undefined) return { rating: ratingView(next.id, next.recorded), created: false };
+    if (next.recorded) return { rating: await this.recordedRating(next.id), created: false };
     const timestamp = new Date(this.now()).toISOString();
     await this.options.statements.record([ratedStatement({ id: next.id, actor: party.agent, space, ...rating, timestamp }, this.options.publicUrl)], { applied: true });
-    const applied = await this.ratings.get(next.id);
-    const facts = { spaceId, reservationId: rating.reservationId, rater: { key: party.key, ...withName(party.agent) }, scores: rating.scores, ...(rating.review !== undefined && { review: rating.review }) };
-    return { rating: ratingView(next.id, applied?.value ?? ratingRecord(facts, Date.parse(timestamp))), created: true };
+    return { rating: await this.recordedRating(next.id), created: true };
+  }
+
+  /** A rating just recorded, as apply keeps it (or, should apply lag, as its statement says). */
+  private async recordedRating(id: string): Promise<RatingView> {
+    const applied = await this.ratings.get(id);
+    if (applied !== undefined) return ratingView(id, applied.value);
+    const stored = (await this.options.statements.get(id))!;
+    return ratingView(id, ratingRecord(ratingIn(stored.statement, this.options.publicUrl)!, stored.stored.getTime()));
   }
 
   /** The space's summary, undefined without ratings. */
@@ -222,18 +228,16 @@ export class SpaceRatings implements RatingSummaries {
 
   /**
    * The id of the party's next rating of the reservation: the n-th is a name-based id, so that a
-   * rating recorded but not applied yet (a crash in between) is found again: `recorded` then, when
-   * it is this very rating (a retry).
+   * rating recorded but not applied yet (a crash in between) is found again: `recorded` when it is
+   * this very rating (a retry).
    */
-  private async nextRatingId(rating: RatingInput, party: Party, known: number): Promise<{ id: string; recorded?: RatingFacts }> {
+  private async nextRatingId(rating: RatingInput, party: Party, known: number): Promise<{ id: string; recorded: boolean }> {
     for (let sequence = known + 1; sequence <= known + MAX_SEQUENCE_TRIES; sequence += 1) {
       const id = nameBasedUuid(`rating/${rating.reservationId}/${party.key}/${sequence}`);
       const stored = await this.options.statements.get(id);
-      if (stored === undefined) return { id };
+      if (stored === undefined) return { id, recorded: false };
       const recorded = stored.voided ? undefined : ratingIn(stored.statement, this.options.publicUrl);
-      if (recorded !== undefined && sameRating({ ...recorded.scores, review: recorded.review }, rating)) {
-        return { id, recorded: ratingRecord(recorded, stored.stored.getTime()) };
-      }
+      if (recorded !== undefined && sameRating({ ...recorded.scores, review: recorded.review }, rating)) return { id, recorded: true };
     }
     throw new HttpError(409, 'RATING_BUSY', `Reservation ${rating.reservationId} has too many ratings recorded but not applied yet: try again later`);
   }
@@ -241,10 +245,6 @@ export class SpaceRatings implements RatingSummaries {
 
 function sameRating(known: Scores & { review?: string }, rating: RatingInput): boolean {
   return DIMENSIONS.every((dimension) => known[dimension] === rating.scores[dimension]) && known.review === rating.review;
-}
-
-function withName(agent: { name?: string }): { name?: string } {
-  return agent.name === undefined ? {} : { name: agent.name };
 }
 
 type RatingFacts = Omit<RatingRecord, 'position'>;
