@@ -11,8 +11,8 @@ import {
   type PeopleForPlugins,
 } from '../../../plugin-api';
 import { partyOf, VERIFIER_ROLE, type Acting } from '../acting';
-import { openIntervals, subtractIntervals } from '../availability';
-import type { Interval, Party, ReservationView, Space } from '../model';
+import { freeIntervals } from '../availability';
+import type { Party, ReservationView, Space } from '../model';
 import { parseSpaceQuery, type SpaceQuery } from '../search';
 import { BookingsPage, ReservationPage, type Booking } from './bookings-page';
 import { calendarWindow, localDays } from './calendar';
@@ -106,7 +106,7 @@ class Pages {
     const nowMs = this.now();
     const window = calendarWindow(space.timeZone, nowMs);
     const [free, summaries, reviews, booked] = await Promise.all([
-      this.freeIntervals(space, window),
+      space.availability === undefined ? undefined : freeIntervals(space, this.options.reservations, window, nowMs),
       this.options.ratings.summaries([space.id]),
       this.options.ratings.ratingsOf(space.id, REVIEWS_SHOWN),
       this.options.reservations.bookedBy(party.key, BOOKINGS_SHOWN),
@@ -180,13 +180,6 @@ class Pages {
   private async found(query: SpaceQuery): Promise<NonNullable<SearchView['found']>> {
     const { results, more } = await this.options.search.search(query);
     return { results, ...(more !== undefined && { after: query.offset + results.length }) };
-  }
-
-  /** The space's free time in the window: open by its plan, not claimed (what GET …/timeslots answers); undefined without a plan. */
-  private async freeIntervals(space: Space, window: Interval): Promise<Interval[] | undefined> {
-    if (space.availability === undefined) return undefined;
-    const busy = await this.options.reservations.busy([space.id], window.startMs, window.endMs);
-    return subtractIntervals(openIntervals(space.availability, window.startMs, window.endMs), busy.get(space.id) ?? []);
   }
 
   private async spaceOf(req: Request): Promise<Space> {
