@@ -100,8 +100,8 @@ export class SpaceDirectory implements SpaceLookup {
 
   /** Replaces the listing of the party's space. */
   async update(party: Party, spaceId: string, input: unknown): Promise<Space> {
-    const listing = parseListing(input);
     const { value, revision } = await this.ownedDocument(party, spaceId);
+    const listing = parseListing(input);
     const statement = listingStatement(this.common(party, spaceId, spaceStatementId(spaceId, 'updated', revision)), listing, 'updated');
     await this.recordStep(statement);
     return (await this.space(value.id))!;
@@ -109,8 +109,8 @@ export class SpaceDirectory implements SpaceLookup {
 
   /** Publishes the party's space's weekly plan (parseAvailabilityPlan: 400 INVALID_AVAILABILITY). */
   async publishAvailability(party: Party, spaceId: string, input: unknown): Promise<Space> {
-    const plan = parseAvailabilityPlan(withoutActor(input));
     const { value, revision } = await this.ownedDocument(party, spaceId);
+    const plan = parseAvailabilityPlan(withoutActor(input));
     const statement = availabilityStatement(this.common(party, spaceId, spaceStatementId(spaceId, 'availability', revision)), currentListing(value).name, plan);
     await this.recordStep(statement);
     return (await this.space(spaceId))!;
