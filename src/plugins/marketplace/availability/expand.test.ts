@@ -105,6 +105,16 @@ describe('openIntervals: local times the clocks skip or repeat (an occurrence ru
   });
 });
 
+describe('openIntervals: a whole day skipped', () => {
+  test('Pacific/Apia skipped Friday 30 December 2011 (UTC−10 → UTC+14): that Friday has no occurrence, Thursday and Saturday keep 09:00 local', () => {
+    const mornings = plan('Pacific/Apia', ['FREQ=WEEKLY;BYDAY=TH,FR,SA', '09:00', 60]);
+    expect(open(mornings, '2011-12-29T00:00:00Z', '2011-12-31T23:00:00Z')).toEqual([
+      ['2011-12-29T09:00:00-10:00', '2011-12-29T10:00:00-10:00'],
+      ['2011-12-31T09:00:00+14:00', '2011-12-31T10:00:00+14:00'],
+    ]);
+  });
+});
+
 describe('openIntervals: rules, exceptions and the window', () => {
   test('occurrences are clipped to the window, overlapping rules are merged, and an empty or reversed window is open nowhere', () => {
     const overlapping = plan('UTC', ['FREQ=WEEKLY;BYDAY=MO', '09:00', 120], ['FREQ=WEEKLY;BYDAY=MO', '10:00', 120], ['FREQ=WEEKLY;BYDAY=MO', '12:00', 60]);
