@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Router } from 'express';
 import request from 'supertest';
 import { XAPI_VERSION_HEADER } from '../../../../test-support/app';
-import { InstitutionsLrs, SCHOOL } from '../../../../test-support/institutions-lrs';
+import { MarketplaceTestLrs, schoolAgent as person } from '../../../../test-support/marketplace';
 import type { StorageEngine } from '../../../storage/backend';
 import { definePlugin, ifiKey, type Agent, type PluginStatements } from '../../../plugin-api';
 import { MARKETPLACE_SCOPES, type Acting } from '../acting';
@@ -38,7 +38,8 @@ export class InMemoryMarketplace implements SpaceLookup, Pick<ReservationLookup,
 }
 
 export interface RatingsHarness {
-  lrs: InstitutionsLrs;
+  /** Its parties and calls (test-support/marketplace.ts) work on this feature's routes. */
+  lrs: MarketplaceTestLrs;
   ratings: SpaceRatings;
   statements: PluginStatements;
   market: InMemoryMarketplace;
@@ -53,9 +54,7 @@ export interface RatingsHarness {
 }
 
 /** A new School account. */
-export function person(name: string): Agent {
-  return { objectType: 'Agent', name, account: { homePage: SCHOOL, name: `${name.toLowerCase().replace(/\W+/g, '-')}-${randomUUID()}` } };
-}
+export { schoolAgent as person } from '../../../../test-support/marketplace';
 
 export function partyOf(agent: Agent): Party {
   return { agent, key: ifiKey(agent)! };
@@ -79,7 +78,7 @@ export async function startRatingsLrs(engine: StorageEngine): Promise<RatingsHar
   });
   const engineBefore = process.env.KEIKO_TEST_ENGINE;
   process.env.KEIKO_TEST_ENGINE = engine;
-  const lrs = await InstitutionsLrs.start({}, [{ plugin, folder: path.resolve(__dirname, '..'), settings: undefined }]).finally(() => {
+  const lrs = await MarketplaceTestLrs.start({}, [{ plugin, folder: path.resolve(__dirname, '..'), settings: undefined }]).finally(() => {
     process.env.KEIKO_TEST_ENGINE = engineBefore;
   });
   await request(lrs.lrs.app).put('/admin/profiles/mode').set('Authorization', lrs.admin).send({ profile: MARKETPLACE_PROFILE, mode: 'reject' }).expect(200);
