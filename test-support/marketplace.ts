@@ -16,12 +16,15 @@
  *   step-free-access for a year by default).
  * - `bookableSpace(overrides?)` → registered, open around the clock, verified: ready to book.
  * - LISTING, ALWAYS_OPEN, VERIFICATION: the defaults.
+ * - `spaceStores(engine?)`: the spaces' stores alone; `spacesOnStores(engine?)`: a directory and search
+ *   on them fed statements directly (no HTTP), for search and property tests.
  */
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { ifiKey } from '../src/plugin-api';
-import type { AvailabilityPlan } from '../src/plugins/marketplace/model';
-import { SPACE_STORES } from '../src/plugins/marketplace/spaces';
+import { ifiKey, type StoredStatement } from '../src/plugin-api';
+import type { AvailabilityPlan, Interval, RatingSummary, Verification } from '../src/plugins/marketplace/model';
+import { SPACE_STORES, SpaceDirectory, SpaceSearch, type Listing } from '../src/plugins/marketplace/spaces';
+import { availabilityStatement, listingStatement, verifiedStatement, withdrawnStatement } from '../src/plugins/marketplace/spaces/statements';
 import type { Collection } from '../src/storage/collections/collection-store';
 import type { StorageEngine } from '../src/storage/backend';
 import { openTestBackend, testEngine } from './backends';
@@ -160,4 +163,54 @@ export async function spaceStores(engine: StorageEngine = testEngine()) {
   const collections = new Map<string, Collection<any>>();
   for (const [name, declaration] of Object.entries(SPACE_STORES)) collections.set(name, await backend.backend.collections.open('marketplace', name, declaration));
   return { store: (name: string) => collections.get(name)!, backend: backend.backend, dispose: () => backend.dispose() };
+}
+
+export const TEST_PUBLIC_URL = 'http://lrs.test';
+const PLUGIN_AUTHORITY = { objectType: 'Agent', name: 'Keiko LRS', account: { homePage: TEST_PUBLIC_URL, name: 'plugin/marketplace' } };
+
+/**
+ * A SpaceDirectory and SpaceSearch on real stores, fed the statements the plugin would record
+ * (`feed`, delivered to `apply` as feed events), with in-memory busy times and rating summaries
+ * and a clock the tests set. `voided` delivers a statement's voided event.
+ */
+export async function spacesOnStores(engine: StorageEngine = testEngine()) {
+  const stores = await spaceStores(engine);
+  const clock = { nowMs: Date.now() };
+  const now = () => clock.nowMs;
+  const busy = new Map<string, Interval[]>();
+  const ratings = new Map<string, RatingSummary>();
+  const notRecording = { record: async () => Promise.reject(new Error('spacesOnStores records nothing: feed statements instead')), get: async () => undefined, readFeed: async () => [], feedHead: async () => 0 };
+  const directory = new SpaceDirectory({ store: stores.store, statements: notRecording, publicUrl: TEST_PUBLIC_URL, now });
+  const search = new SpaceSearch({
+    store: stores.store,
+    busy: async (ids, fromMs, toMs) => new Map(ids.map((id) => [id, (busy.get(id) ?? []).filter((interval) => interval.endMs > fromMs && interval.startMs < toMs)])),
+    ratings: { summaries: async (ids) => new Map(ids.flatMap((id) => (ratings.has(id) ? [[id, ratings.get(id)!] as const] : []))) },
+    now,
+  });
+  let position = 0;
+  const deliver = async (statement: object): Promise<string> => {
+    const id = (statement as { id: string }).id;
+    const stored = new Date(clock.nowMs);
+    position += 1;
+    const record = { id, statement: { ...statement, authority: PLUGIN_AUTHORITY, stored: stored.toISOString(), version: '1.0.3' } as unknown as StoredStatement, stored, voided: false, credentialKey: 'plugin', position };
+    await directory.apply([{ type: 'stored', position, statement: record }]);
+    return id;
+  };
+  const common = (actor: TestAgent, spaceId: string) => ({ id: randomUUID(), actor, publicUrl: TEST_PUBLIC_URL, spaceId, timestamp: new Date(clock.nowMs).toISOString() });
+  const feed = {
+    /** A space-registered statement: the listing (LISTING with overrides) by the owner; its id. */
+    registered: async (owner: TestAgent, overrides: Partial<Listing> = {}, spaceId: string = randomUUID()) => {
+      await deliver(listingStatement(common(owner, spaceId), { ...(LISTING as Listing), ...overrides }, 'registered'));
+      return spaceId;
+    },
+    availability: (owner: TestAgent, spaceId: string, plan: AvailabilityPlan = ALWAYS_OPEN) => deliver(availabilityStatement(common(owner, spaceId), LISTING.name, plan)),
+    /** A space-verified statement; its id. */
+    verified: (verifier: TestAgent, spaceId: string, asserted: Omit<Verification, 'verifier' | 'statementId'>) => deliver(verifiedStatement(common(verifier, spaceId), LISTING.name, asserted)),
+    withdrawn: (verifier: TestAgent, spaceId: string, verificationId: string) => deliver(withdrawnStatement(common(verifier, spaceId), LISTING.name, verificationId, 'withdrawn in a test')),
+    voided: async (statementId: string) => {
+      position += 1;
+      await directory.apply([{ type: 'voided', position, statementId, voidedBy: randomUUID() }]);
+    },
+  };
+  return { directory, search, busy, ratings, clock, feed, store: stores.store, dispose: stores.dispose };
 }
