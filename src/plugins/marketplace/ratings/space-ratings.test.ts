@@ -67,17 +67,12 @@ describe.each(TEST_ENGINES)('SpaceRatings on %s', (engine) => {
 
     it('gives averages to two decimals and the distribution of each dimension over raters', async () => {
       const space = harness.space();
-      await rated(space, person('Ana'), scores(5, 4, 1, 2));
-      await rated(space, person('Bea'), scores(4, 4, 2, 2));
-      await rated(space, person('Cruz'), scores(4, 5, 3, 1));
-      expect(await harness.ratings.summary(space.id)).toEqual({
-        count: 3,
-        overall: 4.33,
-        safety: 4.33,
-        cleanliness: 2,
-        accessibility: 1.67,
-        distribution: { overall: [0, 0, 0, 2, 1], safety: [0, 0, 0, 2, 1], cleanliness: [1, 1, 1, 0, 0], accessibility: [1, 2, 0, 0, 0] },
-      });
+      await rated(space, person('Ana'), scores(5, 2, 4, 1));
+      await rated(space, person('Bea'), scores(2, 2, 5, 4));
+      await rated(space, person('Cruz'), scores(3, 1, 5, 4));
+      const summary = { count: 3, overall: 3.33, safety: 1.67, cleanliness: 4.67, accessibility: 3 };
+      const distribution = { overall: [0, 1, 1, 0, 1], safety: [1, 2, 0, 0, 0], cleanliness: [0, 0, 0, 1, 2], accessibility: [1, 0, 0, 2, 0] };
+      expect(await harness.ratings.summary(space.id)).toEqual({ ...summary, distribution });
       expect((await harness.ratings.summaries([space.id, harness.space().id])).size).toBe(1);
     });
 
