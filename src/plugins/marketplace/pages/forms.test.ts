@@ -1,147 +1,14 @@
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import pino from 'pino';
+import type { Express } from 'express';
 import request from 'supertest';
 import { csrfFieldOf } from '../../../../test-support/people';
-import { errorHandler, notFoundHandler } from '../../../http/error-handler';
-import { setSessionCsrfSecret, setViewer, webErrorHandler, webNotFound, webRoutes } from '../../../web';
-import type { Acting } from '../acting';
-import type { Interval, Party, ReservationView, Space } from '../model';
-import { marketplacePages, type MarketplacePagesOptions } from './routes';
+import type { Party } from '../model';
+import { ATTENDED_ID, OTHER_SPACE_ID, pagesApp, REPORT_ID, RESERVATION_ID, space, SPACE_ID, type Calls } from './stand-ins.contract';
 
 /**
- * The pages' templates and forms on a small app around the web shell, with in-memory stand-ins of
- * the services that record what the forms send them: labels (verified apart from claims), local
- * times in the space's zone, amounts in minor units, CSRF. The whole LRS runs them in pages.test.ts.
+ * The pages' templates and forms with the services stood in (stand-ins.contract.ts), recording
+ * what the forms send them: labels (verified apart from claims), local times in the space's zone,
+ * amounts in minor units, CSRF. The whole LRS runs them in pages.test.ts.
  */
-
-// Friday 2027-03-26, 11:00 in Madrid; the clocks move forward on Sunday the 28th.
-const NOW = Date.parse('2027-03-26T10:00:00Z');
-const SPACE_ID = '0b6f1a52-3c1d-4e8f-9a7b-5c2d1e0f9a8b';
-const OTHER_SPACE_ID = '1c7f2b63-4d2e-4f90-8b8c-6d3e2f1a0b9c';
-const RESERVATION_ID = '6f1c2d3e-4b5a-4c6d-8e7f-8091a2b3c4d5';
-const ANA = { objectType: 'Agent' as const, name: 'Ana García', mbox: 'mailto:ana@example.org' };
-
-function space(overrides: Partial<Space> = {}): Space {
-  return {
-    id: SPACE_ID,
-    iri: `https://lrs.example/plugins/marketplace/spaces/${SPACE_ID}`,
-    owner: { objectType: 'Agent', name: 'Olga Dueña', mbox: 'mailto:olga@example.org' },
-    ownerKey: 'mbox:mailto:olga@example.org',
-    name: { en: 'Sunny Room', es: 'Aula Sol' },
-    address: { street: 'Calle Mayor 1', locality: 'Madrid', country: 'ES', latitude: 40.4168, longitude: -3.7038 },
-    capacity: 12,
-    amenities: ['projector'],
-    claimedCertifications: ['first-aid-kit', 'fire-safety'],
-    claimedAccessibilityFeatures: ['hearing-loop'],
-    hourlyRate: { amountMinor: 1250, currency: 'EUR' },
-    timeZone: 'Europe/Madrid',
-    availability: { timeZone: 'Europe/Madrid', weekly: [{ rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA,SU', start: '09:00', durationMinutes: 240 }] },
-    verification: {
-      certifications: ['fire-safety'],
-      accessibilityFeatures: ['step-free-access'],
-      childSafe: true,
-      validUntilMs: Date.parse('2027-12-31T23:59:59Z'),
-      verifier: 'mbox:mailto:vera@example.org',
-      statementId: 'a0000000-0000-4000-8000-000000000001',
-    },
-    registeredMs: NOW - 86_400_000,
-    updatedMs: NOW - 86_400_000,
-    ...overrides,
-  };
-}
-
-function reservation(overrides: Partial<ReservationView> = {}): ReservationView {
-  return {
-    id: RESERVATION_ID,
-    spaceId: SPACE_ID,
-    state: 'held',
-    booker: ANA,
-    bookerKey: 'mbox:mailto:ana@example.org',
-    start: '2027-03-29T09:00:00+02:00',
-    end: '2027-03-29T11:00:00+02:00',
-    participants: 8,
-    safetyRequirements: [],
-    price: { amountMinor: 2500, currency: 'EUR' },
-    holdExpiresAt: '2027-03-26T11:10:00+01:00',
-    statementIds: [],
-    ...overrides,
-  };
-}
-
-/** What the stand-ins were asked, by method. */
-type Calls = Record<string, unknown[][]>;
-
-function services(spaces: Space[], calls: Calls, busy: Interval[] = []): Omit<MarketplacePagesOptions, 'acting' | 'people' | 'now'> {
-  const record =
-    <T,>(name: string, answer: (...args: any[]) => T) =>
-    async (...args: any[]) => {
-      (calls[name] ??= []).push(args);
-      return answer(...args);
-    };
-  const byId = new Map(spaces.map((item) => [item.id, item]));
-  return {
-    directory: {
-      space: async (id) => byId.get(id),
-      spaces: async (ids) => new Map(ids.flatMap((id) => (byId.has(id) ? [[id, byId.get(id)!] as const] : []))),
-      register: record('register', () => space({ id: OTHER_SPACE_ID })),
-      publishAvailability: record('publishAvailability', () => undefined),
-      verify: record('verify', () => undefined),
-      withdraw: record('withdraw', () => undefined),
-      ownedBy: async () => spaces,
-      verificationQueue: async () => spaces,
-    },
-    search: { search: record('search', () => ({ results: spaces.map((item, index) => ({ space: item, distanceKm: 1.25 + index, rating: undefined })), more: 'next' })) },
-    reservations: {
-      reservation: async (id) => (id === RESERVATION_ID ? reservation() : id === OTHER_SPACE_ID ? reservation({ id, bookerKey: 'mbox:mailto:someone@example.org' }) : undefined),
-      busy: async (ids) => new Map(ids.map((id) => [id, busy])),
-      bookedBy: async () => [reservation()],
-      ofSpace: async () => [reservation({ state: 'confirmed' })],
-      hold: record('hold', () => reservation()),
-      confirm: record('confirm', () => reservation({ state: 'confirmed' })),
-      cancel: record('cancel', () => reservation({ state: 'cancelled' })),
-      reject: record('reject', () => reservation({ state: 'rejected' })),
-      markAttended: record('markAttended', () => reservation({ state: 'attended' })),
-    },
-    ratings: {
-      summaries: async () => new Map(),
-      ratingsOf: async () => [],
-      rate: record('rate', () => undefined),
-      report: record('report', () => undefined),
-      reports: async () => [],
-      resolve: record('resolve', () => undefined),
-    },
-  };
-}
-
-/** The pages behind the web shell; `x-test-roles` signs Ana in (with those roles), as the session middleware would. */
-function pagesApp(spaces: Space[], calls: Calls, busy: Interval[] = []): Express {
-  const logger = pino({ level: 'silent' });
-  const app = express();
-  app.set('query parser', 'simple');
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    const roles = req.get('x-test-roles');
-    if (roles !== undefined) {
-      req.signedIn = { person: { id: 'p-ana', name: 'Ana García', roles: roles === '' ? [] : roles.split(',') }, expiresAt: new Date(NOW + 3_600_000) } as unknown as Request['signedIn'];
-      setViewer(res, { displayName: 'Ana García', roles: roles.split(',') });
-      setSessionCsrfSecret(res, 'session-secret');
-    }
-    next();
-  });
-  const signIn = (req: Request, res: Response, next: NextFunction) => (req.signedIn ? next() : res.redirect(303, '/sign-in'));
-  const people = {
-    requireSignIn: () => signIn,
-    requireRole: (role: string) => (req: Request, res: Response, next: NextFunction) => ((req.signedIn?.person.roles as readonly string[] | undefined)?.includes(role) ? next() : req.signedIn ? res.status(403).send('ROLE_REQUIRED') : signIn(req, res, next)),
-    signedIn: (req: Request) => req.signedIn,
-    identitiesOf: async () => [{ mbox: ANA.mbox }],
-  };
-  app.use(webRoutes());
-  app.use('/plugins/marketplace', marketplacePages({ ...services(spaces, calls, busy), acting: { people, publicUrl: 'https://lrs.example' } as unknown as Acting, people, now: () => NOW }));
-  app.use(webNotFound());
-  app.use(notFoundHandler());
-  app.use(webErrorHandler(logger));
-  app.use(errorHandler(logger));
-  return app;
-}
 
 const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&amp;/g, '&').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/\s+/g, ' ');
 const between = (html: string, fromId: string, toId: string) => text(html.slice(html.indexOf(`id="${fromId}"`), html.indexOf(`id="${toId}"`)));
@@ -312,5 +179,30 @@ describe('the marketplace pages (templates and forms, services stood in)', () =>
     expect(page).toContain(`name="certifications" aria-describedby="verify-${SPACE_ID}-certifications-hint" value="first-aid-kit, fire-safety"`);
     await post('/plugins/marketplace/verification', `/plugins/marketplace/verification/spaces/${SPACE_ID}/verify`, { certifications: 'fire-safety', accessibilityFeatures: '', childSafe: 'true', validUntil: '2027-12-31' }, 303, '/plugins/marketplace/verification', 'space-verifier');
     expect(calls.verify![0]!.slice(1)).toEqual([SPACE_ID, { certifications: ['fire-safety'], accessibilityFeatures: [], childSafe: true, validUntil: '2027-12-31T23:59:59Z' }]);
+  });
+
+  it('shows averages per aspect, the distribution of overall scores and the reviews; rates an attended reservation and reports a problem through the forms', async () => {
+    const page = (await get(`/plugins/marketplace/listing/${SPACE_ID}`).expect(200)).text;
+    const ratings = between(page, 'ratings', 'rate');
+    expect(ratings).toContain('4.33 of 5 (3 ratings)');
+    expect(ratings).toMatch(/Overall 4.33 Safety 5.0 Cleanliness 4.0 Accessibility 3.67/);
+    expect(ratings).toContain('3 ratings; the most frequent score is 4.');
+    expect(ratings).toContain('5 of 5 · Luis Pérez, March 13, 2027 Bright and quiet.');
+    expect(ratings).toContain('4 of 5 · Someone, March 10, 2027');
+    // The rating form offers the attended reservation only.
+    expect(page).toContain(`<option value="${ATTENDED_ID}">`);
+    expect(page).not.toContain(`<option value="${RESERVATION_ID}">`);
+    const rating = { reservationId: ATTENDED_ID, overall: '5', safety: '4', cleanliness: '5', accessibility: '3', review: 'Great' };
+    await post(`/plugins/marketplace/listing/${SPACE_ID}`, `/plugins/marketplace/listing/${SPACE_ID}/rate`, rating, 303, `/plugins/marketplace/listing/${SPACE_ID}`);
+    expect(calls.rate![0]!.slice(1)).toEqual([SPACE_ID, { _csrf: expect.any(String), ...rating }]);
+    await post(`/plugins/marketplace/listing/${SPACE_ID}`, `/plugins/marketplace/listing/${SPACE_ID}/report`, { category: 'safety', description: 'Locked exit' }, 303, `/plugins/marketplace/listing/${SPACE_ID}`);
+    expect(calls.report![0]!.slice(1)).toEqual([SPACE_ID, { _csrf: expect.any(String), category: 'safety', description: 'Locked exit' }]);
+  });
+
+  it('lists open reports to the verifiers with the space and category, and resolves one with the note', async () => {
+    const page = (await get('/plugins/marketplace/verification?lang=es', 'space-verifier').expect(200)).text;
+    expect(text(page)).toContain('Aula Sol · Seguridad · Informado el 20 de marzo de 2027 The fire exit was locked.');
+    await post('/plugins/marketplace/verification', `/plugins/marketplace/verification/reports/${REPORT_ID}/resolve`, { note: 'Visited' }, 303, '/plugins/marketplace/verification', 'space-verifier');
+    expect(calls.resolve![0]!.slice(1)).toEqual([REPORT_ID, 'Visited']);
   });
 });
