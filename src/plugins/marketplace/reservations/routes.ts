@@ -1,9 +1,57 @@
-import { Router } from 'express';
-import type { Acting } from '../acting';
+/**
+ * Mounted at /plugins/marketplace (reservations/openapi.yaml): bookers hold, confirm, modify and
+ * cancel reservations; spaces' owners reject them or mark them attended.
+ */
+import { Router, type Request } from 'express';
+import { BadRequestCode, HttpError, parseUuidParameter, singleParameters, type PluginHttp } from '../../../plugin-api';
+import { partyOf, requireParty, type Acting } from '../acting';
+import { integerIn } from '../spaces/input';
+import { ReservationCode } from './checks';
+import { parseReason } from './input';
 import type { Reservations } from './reservations';
 
-/** The reservations' JSON API under /plugins/marketplace (reservations/openapi.yaml). */
-export function reservationRoutes(options: { reservations: Reservations; acting: Acting }): Router {
-  void options;
-  return Router();
+const MAX_LISTED = 100;
+
+export function reservationRoutes({ reservations, acting }: { reservations: Reservations; acting: Acting }): Router {
+  const router = Router();
+  const jsonBody = (acting.http as Acting['http'] & Pick<PluginHttp, 'jsonBody'>).jsonBody();
+  const booker = [requireParty(acting, 'book'), jsonBody];
+  const owner = [requireParty(acting, 'list'), jsonBody];
+  const party = (req: Request) => partyOf(req, acting);
+
+  router.post('/reservations', ...booker, async (req, res) => {
+    const { view, created } = await reservations.book(await party(req), req.body);
+    res.status(created ? 201 : 200).json(view);
+  });
+  router.get('/reservations', requireParty(acting, 'book'), async (req, res) => {
+    const { limit } = singleParameters(req.query, { resource: 'GET /plugins/marketplace/reservations', optional: ['limit'] });
+    const most = limit === undefined ? MAX_LISTED : integerIn(/^\d+$/.test(limit) ? Number(limit) : NaN, 'limit', 1, MAX_LISTED, BadRequestCode.InvalidParameter);
+    res.json({ reservations: await reservations.bookedBy((await party(req)).key, most) });
+  });
+  router.get('/reservations/:id', requireParty(acting, 'book'), async (req, res) => {
+    const view = await reservations.reservation(idOf(req));
+    if (view === undefined) throw new HttpError(404, ReservationCode.ReservationNotFound, `No reservation ${idOf(req)}`);
+    if (!(await reservations.readableBy(await party(req), view))) throw new HttpError(403, ReservationCode.NotYourReservation, "Only the booker and the space's owner may read a reservation");
+    res.json(view);
+  });
+  router.post('/reservations/:id/confirm', ...booker, async (req, res) => {
+    res.json(await reservations.confirm(await party(req), idOf(req)));
+  });
+  router.post('/reservations/:id/modify', ...booker, async (req, res) => {
+    res.json(await reservations.modify(await party(req), idOf(req), req.body));
+  });
+  router.post('/reservations/:id/cancel', ...booker, async (req, res) => {
+    res.json(await reservations.cancel(await party(req), idOf(req), parseReason(req.body, false)));
+  });
+  router.post('/reservations/:id/reject', ...owner, async (req, res) => {
+    res.json(await reservations.reject(await party(req), idOf(req), parseReason(req.body, true)!));
+  });
+  router.post('/reservations/:id/attended', ...owner, async (req, res) => {
+    res.json(await reservations.markAttended(await party(req), idOf(req)));
+  });
+  return router;
+}
+
+function idOf(req: Request): string {
+  return parseUuidParameter('id', String(req.params.id));
 }
