@@ -4,8 +4,8 @@
  * space verifier asserted (unexpired: the owner's claims never count), verified child-safe, in a
  * price range, bookable throughout a window; ordered by distance or rating.
  *
- * Reads the search entries of the grid cells around the circle (one indexed query per 1000 of
- * them), filters the rest in memory, then checks the window for the best candidates only, in
+ * Reads the search entries of the grid cells around the circle (one indexed query per page of
+ * them, in id order), filters the rest in memory, then checks the window for the best candidates only, in
  * order, until a page is full.
  */
 import type { Collection } from '../../../plugin-api';
@@ -21,6 +21,8 @@ export interface SpaceSearchOptions {
   busy: ReservationLookup['busy'];
   ratings: RatingSummaries;
   now?: () => number;
+  /** Search entries read per query of the store (at most 1000, the store's limit). */
+  pageSize?: number;
 }
 
 export interface SpaceSearchResult {
@@ -35,7 +37,6 @@ export interface SpaceSearchPage {
   more?: string;
 }
 
-const PAGE = 1000;
 /** Spaces whose window is checked at once (one busy read, one read of their plans). */
 const WINDOW_BATCH = 50;
 
@@ -51,8 +52,10 @@ export class SpaceSearch {
   private readonly busy: ReservationLookup['busy'];
   private readonly ratings: RatingSummaries;
   private readonly now: () => number;
+  private readonly pageSize: number;
 
-  constructor({ store, busy, ratings, now = Date.now }: SpaceSearchOptions) {
+  constructor({ store, busy, ratings, now = Date.now, pageSize = 1000 }: SpaceSearchOptions) {
+    this.pageSize = pageSize;
     this.searchStore = store('space_search');
     this.spacesStore = store('spaces');
     this.busy = busy;
@@ -88,9 +91,9 @@ export class SpaceSearch {
     const entries: SearchEntry[] = [];
     for (;;) {
       const after = entries.at(-1)?.sid;
-      const page = await this.searchStore.find({ where: after === undefined ? where : { ...where, sid: { gt: after } }, orderBy: [{ field: 'sid' }], limit: PAGE });
+      const page = await this.searchStore.find({ where: after === undefined ? where : { ...where, sid: { gt: after } }, orderBy: [{ field: 'sid' }], limit: this.pageSize });
       entries.push(...page.map(({ value }) => value));
-      if (page.length < PAGE) return entries;
+      if (page.length < this.pageSize) return entries;
     }
   }
 
