@@ -1,3 +1,8 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import fc from 'fast-check';
 import { BadRequestError } from '../../../plugin-api';
 import { parseAvailabilityPlan } from './plan';
 
@@ -74,5 +79,48 @@ describe('parseAvailabilityPlan', () => {
     const { code, message: said } = refusal(input);
     expect(code).toBe('INVALID_AVAILABILITY');
     expect(said).toContain(message);
+  });
+});
+
+describe("a plan parseAvailabilityPlan accepts is a valid availability extension of the marketplace profile", () => {
+  const profile = JSON.parse(readFileSync(path.resolve(__dirname, '../../../profiles/keiko/marketplace/profile.jsonld'), 'utf8'));
+  const extension = profile.concepts.find((concept: { id: string }) => concept.id === 'https://w3id.org/keiko/profiles/marketplace/extensions/availability');
+  const ajv = new Ajv({ allErrors: true });
+  addFormats(ajv);
+  const validExtension = ajv.compile(JSON.parse(extension.inlineSchema));
+
+  test('for random plans (zones, rules, exceptions with offsets)', () => {
+    const quarter = fc.integer({ min: 0, max: 95 });
+    const offset = fc.constantFrom('Z', '+02:00', '-03:30', '+05:45', '+14:00');
+    const instant = fc.tuple(fc.integer({ min: 0, max: 3000 }), quarter, offset).map(([day, q, zone]) => {
+      const shiftMinutes = zone === 'Z' ? 0 : (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4)));
+      return new Date(Date.UTC(2026, 0, 1) + day * 86_400_000 + q * 900_000 + shiftMinutes * 60_000).toISOString().slice(0, 19) + zone;
+    });
+    const planInput = fc.record({
+      timeZone: fc.constantFrom('Europe/Madrid', 'america/new_york', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'UTC', 'Etc/GMT+5', 'America/Argentina/Buenos_Aires'),
+      weekly: fc.array(
+        fc.record({
+          rrule: fc.tuple(fc.subarray(['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'], { minLength: 1 }), fc.integer({ min: 1, max: 52 })).map(([days, interval]) => `FREQ=WEEKLY;BYDAY=${days.join(',')};INTERVAL=${interval}`),
+          start: quarter.map((q) => `${String(Math.floor(q / 4)).padStart(2, '0')}:${String((q % 4) * 15).padStart(2, '0')}`),
+          durationMinutes: fc.integer({ min: 1, max: 96 }).map((q) => q * 15),
+        }),
+        { minLength: 1, maxLength: 5 },
+      ),
+      exceptions: fc.array(fc.tuple(instant, fc.integer({ min: 1, max: 500 }), fc.constantFrom('open', 'closed')), { maxLength: 5 }).map((list) =>
+        list.map(([from, quarters, kind]) => ({ from, to: new Date(Date.parse(from) + quarters * 900_000).toISOString().replace('.000', ''), kind })),
+      ),
+    });
+    fc.assert(
+      fc.property(planInput, (input) => {
+        const plan = parseAvailabilityPlan(input);
+        expect([validExtension(plan), validExtension.errors ?? null]).toEqual([true, null]);
+      }),
+    );
+  });
+
+  test("for the profile's example", () => {
+    const example = JSON.parse(readFileSync(path.resolve(__dirname, '../../../profiles/keiko/marketplace/examples/availability-published.valid.json'), 'utf8'));
+    const plan = parseAvailabilityPlan(example.context.extensions['https://w3id.org/keiko/profiles/marketplace/extensions/availability']);
+    expect(validExtension(plan)).toBe(true);
   });
 });
