@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { csrfFieldOf } from '../../../../test-support/people';
 import type { Party } from '../model';
-import { ATTENDED_ID, OTHER_SPACE_ID, pagesApp, REPORT_ID, RESERVATION_ID, space, SPACE_ID, type Calls } from './stand-ins.contract';
+import { ATTENDED_ID, NOW, OTHER_SPACE_ID, pagesApp, REPORT_ID, RESERVATION_ID, space, SPACE_ID, type Calls } from './stand-ins.contract';
 
 /**
  * The pages' templates and forms with the services stood in (stand-ins.contract.ts), recording
@@ -204,5 +204,14 @@ describe('the marketplace pages (templates and forms, services stood in)', () =>
     expect(text(page)).toContain('Aula Sol · Seguridad · Informado el 20 de marzo de 2027 The fire exit was locked.');
     await post('/plugins/marketplace/verification', `/plugins/marketplace/verification/reports/${REPORT_ID}/resolve`, { note: 'Visited' }, 303, '/plugins/marketplace/verification', 'space-verifier');
     expect(calls.resolve![0]!.slice(1)).toEqual([REPORT_ID, 'Visited']);
+  });
+
+  it('treats an expired verification as none: not verified in the results, no certification to book against, its expiry said (issue: verifications expire)', async () => {
+    const expired = space({ verification: { ...space().verification!, validUntilMs: NOW - 1 } });
+    app = pagesApp([expired], calls);
+    expect(text((await get('/plugins/marketplace/search?near=40.41,-3.70').expect(200)).text)).toMatch(/Sunny Room .* Not verified/);
+    const page = (await get(`/plugins/marketplace/listing/${SPACE_ID}`).expect(200)).text;
+    expect(between(page, 'verified', 'claims')).toContain('The verification expired on March 26, 2027: nothing below counts until a verifier confirms it again.');
+    expect(page).not.toContain('name="safetyRequirements"');
   });
 });

@@ -107,7 +107,8 @@ function Calendar({ view: { space, calendar } }: { view: SpaceView }) {
 function BookingForm({ view: { space, nowMs, csrf } }: { view: SpaceView }) {
   const m = marketplaceMessages(usePage().locale);
   const certifications = verificationInForce(space, nowMs) ? space.verification!.certifications : [];
-  const earliest = DateTime.fromMillis(nowMs, { zone: space.timeZone }).toFormat("yyyy-MM-dd'T'HH:mm");
+  // Midnight of the space's today: a minimum off the quarter hour would shift the steps browsers accept.
+  const earliest = DateTime.fromMillis(nowMs, { zone: space.timeZone }).toFormat("yyyy-MM-dd'T'00:00");
   return (
     <section aria-labelledby="book">
       <h2 id="book">{m.book}</h2>

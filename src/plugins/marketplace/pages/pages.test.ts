@@ -1,0 +1,141 @@
+import { DateTime } from 'luxon';
+import type request from 'supertest';
+import { csrfFieldOf } from '../../../../test-support/people';
+import { MarketplaceTestLrs, schoolAgent, type MarketplaceParty } from '../../../../test-support/marketplace';
+import { startWired } from './wired.contract';
+
+/**
+ * The marketplace pages over HTTP on the whole LRS as index.ts wires it: an owner registers and
+ * publishes through the hosting page's forms, a verifier verifies from the queue, a booker finds
+ * the space, holds, sees the cost, confirms and cancels, each through the pages' forms.
+ */
+describe('the marketplace pages on the whole LRS', () => {
+  let lrs: MarketplaceTestLrs;
+  let owner: MarketplaceParty;
+  let booker: MarketplaceParty;
+  let verifier: MarketplaceParty;
+  let spaceId: string;
+  // Tomorrow 10:00–12:00 in Madrid, as the booking form's datetime-local inputs give it.
+  const tomorrow = DateTime.now().setZone('Europe/Madrid').plus({ days: 1 }).toISODate()!;
+  const start = `${tomorrow}T10:00`;
+  const end = `${tomorrow}T12:00`;
+
+  const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/\s+/g, ' ');
+  const browserOf = (party: MarketplaceParty) => party.browser!;
+
+  /** Opens `page` as the party, then posts `form` to `action` with the page's CSRF token; returns the answer. */
+  async function submit(party: MarketplaceParty, page: string, action: string, form: Record<string, string | string[]>): Promise<request.Response> {
+    const token = csrfFieldOf((await browserOf(party).get(page).expect(200)).text);
+    return browserOf(party).post(action).type('form').send({ _csrf: token, ...form });
+  }
+
+  beforeAll(async () => {
+    lrs = await startWired();
+    owner = await lrs.person(schoolAgent('Olga Dueña'));
+    booker = await lrs.person(schoolAgent('Bruno Reserva'));
+    verifier = await lrs.signedInVerifier(schoolAgent('Vera Verificadora'));
+    const registered = await submit(owner, '/plugins/marketplace/hosting', '/plugins/marketplace/hosting/spaces', {
+      name: 'Aula Sol',
+      street: 'Calle Mayor 1',
+      locality: 'Madrid',
+      country: 'ES',
+      latitude: '40.4168',
+      longitude: '-3.7038',
+      capacity: '12',
+      amenities: 'projector, whiteboard',
+      claimedCertifications: 'fire-safety, child-safeguarding',
+      claimedAccessibilityFeatures: 'step-free-access',
+      rate: '12.50',
+      currency: 'EUR',
+      timeZone: 'Europe/Madrid',
+    });
+    expect([registered.status, registered.text]).toEqual([303, expect.any(String)]);
+    spaceId = /#space-([0-9a-f-]{36})$/.exec(registered.headers.location)![1]!;
+    const published = await submit(owner, '/plugins/marketplace/hosting', `/plugins/marketplace/hosting/spaces/${spaceId}/availability`, {
+      days0: ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'],
+      opens0: '08:00',
+      closes0: '20:00',
+    });
+    expect([published.status, text(published.text)]).toEqual([303, expect.any(String)]);
+  });
+  afterAll(() => lrs?.close());
+
+  it("shows the owner the space with its plan, as registered through the form (the rate in cents, the owner's claims)", async () => {
+    const hosting = text((await browserOf(owner).get('/plugins/marketplace/hosting').expect(200)).text);
+    expect(hosting).toContain('Aula Sol Not verified · 12 people · €12.50 per hour');
+    expect(hosting).toContain('Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday 08:00–20:00');
+    const space = (await lrs.call(owner, 'get', `/spaces/${spaceId}`).expect(200)).body;
+    expect(space).toMatchObject({ hourlyRate: { amountMinor: 1250, currency: 'EUR' }, claimed: { certifications: ['child-safeguarding', 'fire-safety'] } });
+  });
+
+  it('finds the space in a child-safe search only once a verifier verified it from the queue (issue: claims never count)', async () => {
+    const search = `/plugins/marketplace/search?near=40.4168,-3.7038&childSafe=true`;
+    expect(text((await browserOf(booker).get(search).expect(200)).text)).toContain('No space matches these filters.');
+    expect(text((await browserOf(booker).get('/plugins/marketplace/search?near=40.4168,-3.7038').expect(200)).text)).toMatch(/Aula Sol Madrid · 0 km away .* Not verified/);
+    await browserOf(booker).get('/plugins/marketplace/verification').expect(403);
+    const queue = text((await browserOf(verifier).get('/plugins/marketplace/verification').expect(200)).text);
+    expect(queue).toContain('Aula Sol');
+    const until = DateTime.now().plus({ days: 200 }).toISODate()!;
+    const verified = await submit(verifier, '/plugins/marketplace/verification', `/plugins/marketplace/verification/spaces/${spaceId}/verify`, {
+      certifications: 'fire-safety',
+      accessibilityFeatures: 'step-free-access',
+      childSafe: 'true',
+      validUntil: until,
+    });
+    expect([verified.status, verified.headers.location]).toEqual([303, '/plugins/marketplace/verification']);
+    expect(text((await browserOf(booker).get(search).expect(200)).text)).toMatch(/Aula Sol Madrid · 0 km away .* Verified · Verified child-safe/);
+    const page = text((await browserOf(booker).get(`/plugins/marketplace/listing/${spaceId}`).expect(200)).text);
+    expect(page).toMatch(/Confirmed by a space verifier Verification valid until .* Child-safe: yes/);
+    expect(page).toMatch(/The owner's claims \(not verified\) .* child-safeguarding fire-safety/);
+  });
+
+  it('holds through the space page, shows the cost, confirms and cancels; the held time leaves the calendar meanwhile (issue: book, see the cost, confirm, cancel)', async () => {
+    const listing = `/plugins/marketplace/listing/${spaceId}`;
+    const held = await submit(booker, listing, `${listing}/hold`, { start, end, participants: '6', safetyRequirements: 'fire-safety' });
+    expect([held.status, text(held.text)]).toEqual([303, expect.any(String)]);
+    const reservationPath = held.headers.location as string;
+    expect(reservationPath).toMatch(/^\/plugins\/marketplace\/bookings\/[0-9a-f-]{36}$/);
+    const reservation = text((await browserOf(booker).get(reservationPath).expect(200)).text);
+    expect(reservation).toContain('Held: confirm it');
+    expect(reservation).toContain('Cost €25.00 (2 h at €12.50 per hour). The cost is fixed when you confirm.');
+    const day = DateTime.fromISO(tomorrow, { zone: 'Europe/Madrid' }).setLocale('en').toFormat('cccc, LLLL d');
+    expect(text((await browserOf(booker).get(listing).expect(200)).text)).toContain(`${day} 08:00–10:00, 12:00–20:00`);
+    const confirmed = await submit(booker, reservationPath, `${reservationPath}/confirm`, {});
+    expect([confirmed.status, confirmed.headers.location]).toEqual([303, reservationPath]);
+    expect(text((await browserOf(booker).get(reservationPath).expect(200)).text)).toContain('Confirmed');
+    expect(text((await browserOf(owner).get('/plugins/marketplace/hosting').expect(200)).text)).toContain('Booked by: Bruno Reserva · 6 people · Confirmed');
+    const bookings = text((await browserOf(booker).get('/plugins/marketplace/bookings?lang=es').expect(200)).text);
+    expect(bookings).toMatch(/Aula Sol .* Confirmada 25,00 €/);
+    const cancelled = await submit(booker, reservationPath, `${reservationPath}/cancel`, { reason: 'Plans changed' });
+    expect([cancelled.status, cancelled.headers.location]).toEqual([303, reservationPath]);
+    expect(text((await browserOf(booker).get(`${reservationPath}?lang=en`).expect(200)).text)).toContain('Cancelled');
+    expect(text((await browserOf(booker).get(listing).expect(200)).text)).toContain(`${day} 08:00–20:00`);
+  });
+
+  it.each([
+    ['end before start', { start: `${tomorrow}T12:00`, end: `${tomorrow}T10:00`, participants: '2' }, 400],
+    ['zero participants', { start, end, participants: '0' }, 400],
+    ['more participants than the capacity', { start, end, participants: '13' }, 400],
+    ['a time that is no date', { start: 'soon', end, participants: '2' }, 400],
+  ])('refuses a booking with %s, holding nothing (issue: hostile input)', async (_case, form, status) => {
+    const listing = `/plugins/marketplace/listing/${spaceId}`;
+    const before = (await lrs.call(booker, 'get', '/reservations').expect(200)).body;
+    const refused = await submit(booker, listing, `${listing}/hold`, form);
+    expect(refused.status).toBe(status);
+    expect(refused.headers['content-type']).toMatch(/^text\/html/);
+    expect((await lrs.call(booker, 'get', '/reservations').expect(200)).body).toEqual(before);
+  });
+
+  it('refuses a form without its CSRF token, changing nothing', async () => {
+    const response = await browserOf(owner).post('/plugins/marketplace/hosting/spaces').type('form').send({ name: 'Sneaky', rate: '1', currency: 'EUR' });
+    expect(response.status).toBe(403);
+    expect(text((await browserOf(owner).get('/plugins/marketplace/hosting').expect(200)).text)).not.toContain('Sneaky');
+  });
+
+  it('speaks Spanish', async () => {
+    const page = text((await browserOf(booker).get(`/plugins/marketplace/listing/${spaceId}?lang=es`).expect(200)).text);
+    expect(page).toContain('Confirmado por un verificador de espacios');
+    expect(page).toContain('Lo que declara el propietario (sin verificar)');
+    expect(page).toContain('Reservar este espacio');
+  });
+});
