@@ -31,11 +31,16 @@ export interface RatingRecord extends Scores {
   storedMs: number;
   /** Its feed position: of one rater's ratings of one reservation, the one stored last counts. */
   position: number;
+  /** Set once its space's summary took it in (RatingLedger.stored's last write). */
+  summarized?: true;
 }
 
-/** Store `rating_summaries` (derived), id = the space id: what RatingSummaries answers. */
+/** Store `rating_summaries` (derived), id = the space id: what RatingSummaries answers (none while count is 0). */
 export interface SummaryRecord extends RatingSummary {
   spaceId: string;
+  /** The feed position of the last event that changed it, and the events applied at that position: one delivered again is skipped. */
+  appliedPosition: number;
+  appliedAtPosition: string[];
 }
 
 /** Store `reports` (decided, never emptied by a rebuild), id = the space-reported statement's id. */
@@ -58,7 +63,7 @@ export const RATING_STORES: Record<string, PluginStoreDeclaration> = {
       { name: 'by_pair', fields: ['reservationId', 'rater', 'position'] },
     ],
   },
-  rating_summaries: { derived: true },
+  rating_summaries: { derived: true, indexes: [{ name: 'by_space', fields: ['spaceId'] }] },
   reports: {
     indexes: [
       { name: 'by_state', fields: ['state', 'filedMs'] },

@@ -20,7 +20,8 @@ import { parseRatingInput, parseReportInput, parseResolution, type RatingInput }
 import { DIMENSIONS, type RatingRecord, type ReportRecord, type ReportState, type Scores, type SummaryRecord } from './records';
 import { PLUGIN_NAME, SpaceReports, type ReportView } from './reports';
 import { ratedStatement, ratingIn, reportIn, type RatedStatement } from './statements';
-import { countedRatings, emptySummary, summarize } from './summaries';
+import { RatingLedger } from './ledger';
+import { countedRating, emptySummary } from './summaries';
 
 /** A rating as the space's page and GET …/ratings show it. */
 export interface RatingView extends Scores {
@@ -62,6 +63,7 @@ const MAX_SEQUENCE_TRIES = 100;
 
 export class SpaceRatings implements RatingSummaries {
   private readonly ratings: Collection<RatingRecord>;
+  private readonly ledger: RatingLedger;
   private readonly summaryStore: Collection<SummaryRecord>;
   private readonly reportFeature: SpaceReports;
   private readonly now: () => number;
@@ -69,18 +71,17 @@ export class SpaceRatings implements RatingSummaries {
   constructor(private readonly options: SpaceRatingsOptions) {
     this.ratings = options.store('ratings');
     this.summaryStore = options.store('rating_summaries');
+    this.ledger = new RatingLedger(this.ratings, this.summaryStore);
     this.now = options.now ?? Date.now;
     this.reportFeature = new SpaceReports({ store: options.store('reports') as Collection<ReportRecord>, statements: options.statements, spaces: options.spaces, publicUrl: options.publicUrl, now: this.now });
   }
 
   /** Builds ratings, summaries and filed reports from the statements this plugin recorded; idempotent by statement id. */
   async apply(events: FeedEvent[]): Promise<void> {
-    const touched = new Set<string>();
     for (const event of events) {
-      const spaceId = event.type === 'stored' ? await this.applyStored(event.statement) : await this.applyVoided(event.statementId.toLowerCase());
-      if (spaceId !== undefined) touched.add(spaceId);
+      if (event.type === 'stored') await this.applyStored(event.statement);
+      else await this.applyVoided(event.statementId.toLowerCase(), event.position);
     }
-    for (const spaceId of touched) await this.summarizeSpace(spaceId);
   }
 
   /**
@@ -92,8 +93,8 @@ export class SpaceRatings implements RatingSummaries {
     const rating = parseRatingInput(input);
     const space = await this.spaceOrNotFound(spaceId);
     await this.requireAttended(party, space, rating.reservationId);
-    const earlier = await this.ratingsOfPair(rating.reservationId, party.key);
-    const latest = countedRatings(earlier)[0];
+    const earlier = await this.ledger.ratingsOfPair({ reservationId: rating.reservationId, rater: party.key });
+    const latest = countedRating(earlier);
     if (latest !== undefined && sameRating(latest, rating)) return { rating: ratingView(latest.id, latest), created: false };
     const next = await this.nextRatingId(rating, party, earlier.length);
     if (next.recorded) return { rating: await this.recordedRating(next.id), created: false };
@@ -113,7 +114,7 @@ export class SpaceRatings implements RatingSummaries {
   /** The space's summary, undefined without ratings. */
   async summary(spaceId: string): Promise<RatingSummary | undefined> {
     const stored = await this.summaryStore.get(spaceId);
-    return stored && summaryOf(stored.value);
+    return stored === undefined || stored.value.count === 0 ? undefined : summaryOf(stored.value);
   }
 
   async summaries(spaceIds: string[]): Promise<Map<string, RatingSummary>> {
@@ -122,7 +123,7 @@ export class SpaceRatings implements RatingSummaries {
     for (let start = 0; start < ids.length; start += 1000) {
       found.push(...(await this.summaryStore.find({ where: { spaceId: { in: ids.slice(start, start + 1000) } } })));
     }
-    return new Map(found.map(({ value }) => [value.spaceId, summaryOf(value)]));
+    return new Map(found.filter(({ value }) => value.count > 0).map(({ value }) => [value.spaceId, summaryOf(value)]));
   }
 
   /** What GET …/spaces/:id/ratings answers: the summary (zeros without ratings) and the newest reviews; 404 SPACE_NOT_FOUND. */
@@ -140,7 +141,7 @@ export class SpaceRatings implements RatingSummaries {
     const seenIds = new Set<string>();
     let before = Number.MAX_SAFE_INTEGER;
     while (views.length < wanted) {
-      const page = (await this.ratings.find({ where: { spaceId, position: { lte: before } }, orderBy: [{ field: 'spaceId' }, { field: 'position', descending: true }], limit: PAGE })).filter(({ id }) => !seenIds.has(id));
+      const page = (await this.ratings.find({ where: { spaceId, position: { lte: before } }, orderBy: [{ field: 'spaceId' }, { field: 'position', descending: true }], limit: Math.min(2 * wanted + 10, PAGE) })).filter(({ id }) => !seenIds.has(id));
       if (page.length === 0) break;
       for (const { id, value } of page) {
         seenIds.add(id);
@@ -169,43 +170,20 @@ export class SpaceRatings implements RatingSummaries {
     return this.reportFeature.resolve(verifier, reportId, parseResolution(typeof note === 'string' ? { note } : note));
   }
 
-  private async applyStored(record: FeedStatement): Promise<string | undefined> {
+  private async applyStored(record: FeedStatement): Promise<void> {
     const { statement } = record;
-    if (!recordedByPlugin(statement, PLUGIN_NAME)) return undefined; // a client's statement decides nothing here
+    if (!recordedByPlugin(statement, PLUGIN_NAME)) return; // a client's statement decides nothing here
     const id = statement.id.toLowerCase();
     const rating = ratingIn(statement, this.options.publicUrl);
-    if (rating !== undefined) {
-      await this.ratings.put(id, { ...ratingRecord(rating, record.stored.getTime()), position: record.position });
-      return rating.spaceId;
-    }
+    if (rating !== undefined) return this.ledger.stored(id, { ...ratingRecord(rating, record.stored.getTime()), position: record.position });
     const report = reportIn(statement, this.options.publicUrl);
     if (report !== undefined) await this.reportFeature.file(id, report, record.stored.getTime());
-    return undefined;
   }
 
-  /** A voided rating or report counts nowhere: the rating's space is summarized again. */
-  private async applyVoided(statementId: string): Promise<string | undefined> {
+  /** A voided rating or report counts nowhere. */
+  private async applyVoided(statementId: string, position: number): Promise<void> {
     await this.reportFeature.forget(statementId);
-    const rating = await this.ratings.get(statementId);
-    if (rating === undefined) return undefined;
-    await this.ratings.delete(statementId);
-    return rating.value.spaceId;
-  }
-
-  /** Summarizes every counted rating of the space again (idempotent: a replay or a crash mid-batch leaves it right). */
-  private async summarizeSpace(spaceId: string): Promise<void> {
-    const all = new Map<string, RatingRecord>();
-    let from = 0;
-    for (;;) {
-      const page = await this.ratings.find({ where: { spaceId, position: { gte: from } }, orderBy: [{ field: 'spaceId' }, { field: 'position' }], limit: PAGE });
-      const before = all.size;
-      for (const { id, value } of page) all.set(id, value);
-      if (page.length < PAGE || all.size === before) break;
-      from = page[page.length - 1]!.value.position;
-    }
-    const counted = countedRatings([...all].map(([id, value]) => ({ id, ...value })));
-    if (counted.length === 0) await this.summaryStore.delete(spaceId);
-    else await this.summaryStore.put(spaceId, { spaceId, ...summarize(counted) });
+    await this.ledger.voided(statementId, position);
   }
 
   private async spaceOrNotFound(spaceId: string): Promise<Space> {
@@ -219,11 +197,6 @@ export class SpaceRatings implements RatingSummaries {
     if (reservation === undefined || reservation.spaceId !== space.id) throw new NotAttendedError(`Reservation ${reservationId} is not a reservation of space ${space.id}`);
     if (reservation.bookerKey !== party.key) throw new NotAttendedError(`Reservation ${reservationId} is not yours: only its booker rates the space`);
     if (reservation.state !== 'attended') throw new NotAttendedError(`Reservation ${reservationId} is ${reservation.state}: a space is rated after the owner marks the reservation attended`);
-  }
-
-  private async ratingsOfPair(reservationId: string, rater: string): Promise<Array<RatingRecord & { id: string }>> {
-    const found = await this.ratings.find({ where: { reservationId, rater }, orderBy: [{ field: 'reservationId' }, { field: 'rater' }, { field: 'position' }] });
-    return found.map(({ id, value }) => ({ id, ...value }));
   }
 
   /**
@@ -253,7 +226,7 @@ function ratingRecord({ rater, scores, review, ...facts }: RatedStatement, store
   return { ...facts, ...scores, rater: rater.key, ...(rater.name !== undefined && { raterName: rater.name }), ...(review !== undefined && { review }), storedMs };
 }
 
-function summaryOf({ spaceId: _spaceId, ...summary }: SummaryRecord): RatingSummary {
+function summaryOf({ spaceId: _spaceId, appliedPosition: _position, appliedAtPosition: _events, ...summary }: SummaryRecord): RatingSummary {
   return summary;
 }
 

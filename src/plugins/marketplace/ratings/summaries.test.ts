@@ -1,21 +1,20 @@
-import { countedRatings, emptySummary, summarize } from './summaries';
+import { countedRating, emptySummary, withRating } from './summaries';
 
-const rating = (id: string, position: number, reservationId = 'r1', rater = 'ana') => ({ id, position, reservationId, rater });
-
-describe('countedRatings (issue 13: one rating per rater and attended reservation; the later replaces the earlier)', () => {
-  it('keeps the rating stored last of each rater and reservation, by feed position then id', () => {
-    const counted = countedRatings([rating('a', 3), rating('b', 7), rating('c', 5), rating('d', 7, 'r1', 'bea'), rating('e', 2, 'r2'), rating('f', 7, 'r1', 'bea')]);
-    expect(counted.map(({ id }) => id).sort()).toEqual(['b', 'e', 'f']);
+describe('countedRating (issue 13: one rating per rater and attended reservation; the later replaces the earlier)', () => {
+  it('is the rating stored last, by feed position, then by id within one batch', () => {
+    expect(countedRating([{ id: 'a', position: 3 }, { id: 'b', position: 7 }, { id: 'c', position: 5 }])?.id).toBe('b');
+    expect(countedRating([{ id: 'f', position: 7 }, { id: 'd', position: 7 }])?.id).toBe('f');
+    expect(countedRating([])).toBeUndefined();
   });
 });
 
-describe('summarize', () => {
-  it('counts, averages each dimension to two decimals and gives the distribution of scores 1..5', () => {
-    const summary = summarize([
+describe('withRating', () => {
+  it('adds ratings to counts, distributions (index 0 = score 1) and means to two decimals', () => {
+    const summary = [
       { overall: 5, safety: 4, cleanliness: 1, accessibility: 2 },
       { overall: 4, safety: 4, cleanliness: 2, accessibility: 2 },
       { overall: 4, safety: 5, cleanliness: 3, accessibility: 1 },
-    ]);
+    ].reduce((sum, scores) => withRating(sum, scores, 1), emptySummary());
     expect(summary).toEqual({
       count: 3,
       overall: 4.33,
@@ -26,8 +25,10 @@ describe('summarize', () => {
     });
   });
 
-  it('gives null means and zero counts without ratings', () => {
-    expect(summarize([])).toEqual(emptySummary());
-    expect(emptySummary()).toMatchObject({ count: 0, overall: null, safety: null, cleanliness: null, accessibility: null });
+  it('takes a rating out again, back to null means and zero counts', () => {
+    const scores = { overall: 3, safety: 2, cleanliness: 5, accessibility: 1 };
+    const empty = emptySummary();
+    expect(withRating(withRating(empty, scores, 1), scores, -1)).toEqual(empty);
+    expect(empty).toMatchObject({ count: 0, overall: null, safety: null, cleanliness: null, accessibility: null });
   });
 });

@@ -1,31 +1,16 @@
 import type { RatingSummary } from '../model';
-import { DIMENSIONS, type RatingRecord, type Scores } from './records';
+import { DIMENSIONS, type Scores } from './records';
 
-/** What counts of one rater's ratings of one reservation: the one stored last (the later replaces the earlier). */
-export function countedRatings<T extends Pick<RatingRecord, 'reservationId' | 'rater' | 'position'> & { id: string }>(ratings: T[]): T[] {
-  const latest = new Map<string, T>();
-  for (const rating of ratings) {
-    const pair = JSON.stringify([rating.reservationId, rating.rater]);
-    const known = latest.get(pair);
-    if (known === undefined || storedAfter(rating, known)) latest.set(pair, rating);
-  }
-  return [...latest.values()];
+/** Which of one rater's ratings of one reservation counts: the one stored last (the later replaces the earlier). */
+export function countedRating<T extends { position: number; id: string }>(ratingsOfPair: T[]): T | undefined {
+  let latest: T | undefined;
+  for (const rating of ratingsOfPair) if (latest === undefined || storedAfter(rating, latest)) latest = rating;
+  return latest;
 }
 
 /** Feed order; statements of one batch share a position, and then the id decides. */
 function storedAfter(one: { position: number; id: string }, other: { position: number; id: string }): boolean {
   return one.position > other.position || (one.position === other.position && one.id > other.id);
-}
-
-/** Counts, means (two decimals) and distributions (index 0 = score 1) of counted ratings. */
-export function summarize(ratings: Scores[]): RatingSummary {
-  const summary = emptySummary();
-  for (const rating of ratings) {
-    for (const dimension of DIMENSIONS) summary.distribution[dimension][rating[dimension] - 1]! += 1;
-  }
-  summary.count = ratings.length;
-  for (const dimension of DIMENSIONS) summary[dimension] = meanOf(summary.distribution[dimension]);
-  return summary;
 }
 
 export function emptySummary(): RatingSummary {
@@ -38,6 +23,18 @@ export function emptySummary(): RatingSummary {
     accessibility: null,
     distribution: { overall: zeros(), safety: zeros(), cleanliness: zeros(), accessibility: zeros() },
   };
+}
+
+/** The summary with a rating added (`sign` 1) or taken out (-1): counts, distributions and means to two decimals. */
+export function withRating(summary: RatingSummary, scores: Scores, sign: 1 | -1): RatingSummary {
+  const next: RatingSummary = { ...summary, count: summary.count + sign, distribution: { ...summary.distribution } };
+  for (const dimension of DIMENSIONS) {
+    const counts = [...summary.distribution[dimension]];
+    counts[scores[dimension] - 1]! += sign;
+    next.distribution[dimension] = counts;
+    next[dimension] = meanOf(counts);
+  }
+  return next;
 }
 
 function meanOf(distribution: number[]): number | null {
