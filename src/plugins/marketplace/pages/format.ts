@@ -4,16 +4,27 @@ import { BadRequestCode, BadRequestError, type Locale } from '../../../plugin-ap
 import type { Money, Space } from '../model';
 
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+const moneyFormats = new Map<string, Intl.NumberFormat>();
 
 /** Digits after the decimal point of a currency's minor unit (2 for EUR, 0 for JPY); 400 for a code that is no ISO 4217 currency. */
 export function minorDigits(currency: string): number {
   if (!CURRENCIES.has(currency)) throw new BadRequestError(BadRequestCode.InvalidParameter, `currency must be an ISO 4217 code such as EUR, not ${JSON.stringify(currency.slice(0, 10))}`);
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  return moneyFormat('en', currency).resolvedOptions().maximumFractionDigits ?? 2;
 }
 
 export function moneyText({ amountMinor, currency }: Money, locale: Locale): string {
-  const digits = minorDigits(currency);
-  return new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits }).format(amountMinor / 10 ** digits);
+  return moneyFormat(locale, currency).format(amountMinor / 10 ** minorDigits(currency));
+}
+
+/** One formatter per language and currency (there are about 300 currencies). */
+function moneyFormat(locale: Locale, currency: string): Intl.NumberFormat {
+  const key = `${locale} ${currency}`;
+  let format = moneyFormats.get(key);
+  if (format === undefined) {
+    format = new Intl.NumberFormat(locale, { style: 'currency', currency });
+    moneyFormats.set(key, format);
+  }
+  return format;
 }
 
 /**
@@ -29,18 +40,45 @@ export function minorUnitsOf(text: string, currency: string, field: string): num
   return Number(match[1]) * 10 ** digits + Number((match[2] ?? '').padEnd(digits, '0') || 0);
 }
 
+const DATE_FORMATS = {
+  time: { dateStyle: 'medium', timeStyle: 'short' },
+  date: { dateStyle: 'long' },
+  clock: { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
+  day: { weekday: 'long', day: 'numeric', month: 'long' },
+} satisfies Record<string, Intl.DateTimeFormatOptions>;
+
+/** Formatters by kind, language and zone: making one costs far more than formatting with it, and a calendar formats dozens of times. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const MAX_FORMATTERS = 1000;
+
+function formatted(kind: keyof typeof DATE_FORMATS, instant: string | number, locale: Locale, timeZone: string): string {
+  const key = `${kind} ${locale} ${timeZone}`;
+  let formatter = formatters.get(key);
+  if (formatter === undefined) {
+    if (formatters.size >= MAX_FORMATTERS) formatters.clear();
+    formatter = new Intl.DateTimeFormat(locale, { ...DATE_FORMATS[kind], timeZone });
+    formatters.set(key, formatter);
+  }
+  return formatter.format(new Date(instant));
+}
+
 /** An instant as a date and time in `timeZone` (the space's local time). */
 export function timeText(instant: string | number, timeZone: string, locale: Locale): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(instant));
+  return formatted('time', instant, locale, timeZone);
 }
 
 export function dateText(instant: string | number, locale: Locale, timeZone = 'UTC'): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone }).format(new Date(instant));
+  return formatted('date', instant, locale, timeZone);
 }
 
 /** The local wall time (HH:MM) of an instant in a zone. */
 export function clockText(ms: number, timeZone: string, locale: Locale): string {
-  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(new Date(ms));
+  return formatted('clock', ms, locale, timeZone);
+}
+
+/** A local day as "Monday, March 29" in the page's language. */
+export function dayText(ms: number, timeZone: string, locale: Locale): string {
+  return formatted('day', ms, locale, timeZone);
 }
 
 /** A `datetime-local` value (2027-03-28T09:00) read in `timeZone`, as RFC 3339 with that zone's offset; 400 naming the field otherwise. */

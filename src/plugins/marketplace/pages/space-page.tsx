@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { BarChart, usePage } from '../../../plugin-api';
 import type { RatingSummary, ReservationView, Space } from '../model';
 import type { CalendarDay } from './calendar';
-import { averageText, clockText, dateText, moneyText, timeText, verificationInForce } from './format';
+import { averageText, clockText, dateText, dayText, moneyText, timeText, verificationInForce } from './format';
 import { DIMENSIONS, REPORT_CATEGORIES } from '../ratings';
 import { marketplaceMessages } from './messages';
 import { ClaimedFacts, Field, Folded, LISTING_PATH, PostForm, TextArea, VerifiedFacts } from './parts';
@@ -92,7 +92,7 @@ function Calendar({ view: { space, calendar } }: { view: SpaceView }) {
             <tbody>
               {calendar.map((day) => (
                 <tr>
-                  <th scope="row">{new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long', timeZone: space.timeZone }).format(day.startMs)}</th>
+                  <th scope="row">{dayText(day.startMs, space.timeZone, locale)}</th>
                   <td>{day.free.length === 0 ? m.noFreeTime : day.free.map(({ startMs, endMs }) => `${clockText(startMs, space.timeZone, locale)}–${clockText(endMs, space.timeZone, locale)}`).join(', ')}</td>
                 </tr>
               ))}
