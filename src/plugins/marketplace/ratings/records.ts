@@ -6,6 +6,9 @@
 import type { PluginStoreDeclaration } from '../../../plugin-api';
 import type { AgentKey, RatingSummary } from '../model';
 
+/** The plugin's name: statements count when it recorded them (recordedByPlugin). */
+export const PLUGIN_NAME = 'marketplace';
+
 /** The four dimensions of a rating, each an integer 1..5 (the profile's space-rated template). */
 export const DIMENSIONS = ['overall', 'safety', 'cleanliness', 'accessibility'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];

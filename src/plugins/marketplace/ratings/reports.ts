@@ -7,10 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError, recordedByPlugin, type Collection, type PluginStatements } from '../../../plugin-api';
 import type { AgentKey, Party, Space, SpaceLookup } from '../model';
 import type { ReportInput } from './inputs';
-import type { ReportRecord, ReportState } from './records';
+import { PLUGIN_NAME, type ReportRecord, type ReportState } from './records';
 import { reportedStatement, reportIn, type ReportedStatement } from './statements';
-
-export const PLUGIN_NAME = 'marketplace';
 
 /** A report as verifiers (and the reporter) read it. */
 export interface ReportView {

@@ -118,6 +118,21 @@ describe.each(TEST_ENGINES)('SpaceRatings on %s', (engine) => {
       expect(await harness.ratings.summary(space.id)).toMatchObject({ count: 2, overall: 3 });
     });
 
+    it('records one rating when the same rater sends it several times at once, and the last of different ones counts', async () => {
+      const space = harness.space();
+      const ana = person('Ana');
+      const reservation = harness.reservation(space, ana);
+      const rate = (overall: number) => harness.ratings.rate(partyOf(ana), space.id, { reservationId: reservation.id, ...scores(overall) });
+      const same = await Promise.all([1, 2, 3, 4, 5].map(() => rate(3)));
+      expect(new Set(same.map(({ rating }) => rating.id)).size).toBe(1);
+      expect(await harness.ratings.summary(space.id)).toMatchObject({ count: 1, overall: 3 });
+      const different = await Promise.all([1, 2, 5].map((overall) => rate(overall)));
+      expect(new Set(different.map(({ rating }) => rating.id)).size).toBe(3);
+      const listed = await harness.ratings.ratingsOf(space.id);
+      expect(listed).toHaveLength(1);
+      expect(await harness.ratings.summary(space.id)).toMatchObject({ count: 1, overall: listed[0]!.overall });
+    });
+
     it('lists counted ratings newest first, at most the limit, with the rater’s name and review', async () => {
       const space = harness.space();
       for (const [name, overall] of [['Ana', 5], ['Bea', 3], ['Cruz', 1]] as const) await rated(space, person(name), { ...scores(overall), review: `${name}'s review` });

@@ -16,11 +16,11 @@ import {
 } from '../../../plugin-api';
 import type { Party, RatingSummaries, RatingSummary, ReservationLookup, Space, SpaceLookup } from '../model';
 import { nameBasedUuid } from './ids';
-import { parseRatingInput, parseReportInput, parseResolution, type RatingInput } from './inputs';
-import { DIMENSIONS, type RatingRecord, type ReportRecord, type ReportState, type Scores, type SummaryRecord } from './records';
-import { PLUGIN_NAME, SpaceReports, type ReportView } from './reports';
-import { ratedStatement, ratingIn, reportIn, type RatedStatement } from './statements';
 import { RatingLedger } from './ledger';
+import { parseRatingInput, parseReportInput, parseResolution, type RatingInput } from './inputs';
+import { DIMENSIONS, PLUGIN_NAME, type RatingRecord, type ReportRecord, type ReportState, type Scores, type SummaryRecord } from './records';
+import { SpaceReports, type ReportView } from './reports';
+import { ratedStatement, ratingIn, reportIn, type RatedStatement } from './statements';
 import { countedRating, emptySummary } from './summaries';
 
 /** A rating as the space's page and GET …/ratings show it. */
@@ -60,6 +60,8 @@ const MAX_LISTED = 100;
 const PAGE = 500;
 /** Rating statement ids tried for one rater and reservation before giving up (ids of voided ratings are skipped). */
 const MAX_SEQUENCE_TRIES = 100;
+/** Recordings of one rating tried when concurrent requests of the same rater race for its id. */
+const RECORD_ATTEMPTS = 3;
 
 export class SpaceRatings implements RatingSummaries {
   private readonly ratings: Collection<RatingRecord>;
@@ -93,22 +95,21 @@ export class SpaceRatings implements RatingSummaries {
     const rating = parseRatingInput(input);
     const space = await this.spaceOrNotFound(spaceId);
     await this.requireAttended(party, space, rating.reservationId);
-    const earlier = await this.ledger.ratingsOfPair({ reservationId: rating.reservationId, rater: party.key });
-    const latest = countedRating(earlier);
-    if (latest !== undefined && sameRating(latest, rating)) return { rating: ratingView(latest.id, latest), created: false };
-    const next = await this.nextRatingId(rating, party, earlier.length);
-    if (next.recorded) return { rating: await this.recordedRating(next.id), created: false };
-    const timestamp = new Date(this.now()).toISOString();
-    await this.options.statements.record([ratedStatement({ id: next.id, actor: party.agent, space, ...rating, timestamp }, this.options.publicUrl)], { applied: true });
-    return { rating: await this.recordedRating(next.id), created: true };
-  }
-
-  /** A rating just recorded, as apply keeps it (or, should apply lag, as its statement says). */
-  private async recordedRating(id: string): Promise<RatingView> {
-    const applied = await this.ratings.get(id);
-    if (applied !== undefined) return ratingView(id, applied.value);
-    const stored = (await this.options.statements.get(id))!;
-    return ratingView(id, ratingRecord(ratingIn(stored.statement, this.options.publicUrl)!, stored.stored.getTime()));
+    for (let attempt = 1; ; attempt += 1) {
+      const earlier = await this.ledger.ratingsOfPair({ reservationId: rating.reservationId, rater: party.key });
+      const latest = countedRating(earlier);
+      if (latest !== undefined && sameRating(latest, rating)) return { rating: ratingView(latest.id, latest), created: false };
+      const next = await this.nextRatingId(rating, party, earlier.length);
+      if (next.recorded) return { rating: await this.recordedRating(next.id), created: false };
+      const statement = ratedStatement({ id: next.id, actor: party.agent, space, ...rating, timestamp: new Date(this.now()).toISOString() }, this.options.publicUrl);
+      try {
+        await this.options.statements.record([statement], { applied: true });
+        return { rating: await this.recordedRating(next.id), created: true };
+      } catch (error) {
+        // Another request of the same rater took this id first: the next attempt sees its rating.
+        if (!(error instanceof HttpError && error.code === 'STATEMENT_CONFLICT') || attempt === RECORD_ATTEMPTS) throw error;
+      }
+    }
   }
 
   /** The space's summary, undefined without ratings. */
@@ -197,6 +198,14 @@ export class SpaceRatings implements RatingSummaries {
     if (reservation === undefined || reservation.spaceId !== space.id) throw new NotAttendedError(`Reservation ${reservationId} is not a reservation of space ${space.id}`);
     if (reservation.bookerKey !== party.key) throw new NotAttendedError(`Reservation ${reservationId} is not yours: only its booker rates the space`);
     if (reservation.state !== 'attended') throw new NotAttendedError(`Reservation ${reservationId} is ${reservation.state}: a space is rated after the owner marks the reservation attended`);
+  }
+
+  /** A rating just recorded, as apply keeps it (or, should apply lag, as its statement says). */
+  private async recordedRating(id: string): Promise<RatingView> {
+    const applied = await this.ratings.get(id);
+    if (applied !== undefined) return ratingView(id, applied.value);
+    const stored = (await this.options.statements.get(id))!;
+    return ratingView(id, ratingRecord(ratingIn(stored.statement, this.options.publicUrl)!, stored.stored.getTime()));
   }
 
   /**
