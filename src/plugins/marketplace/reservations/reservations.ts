@@ -336,13 +336,22 @@ export class Reservations implements ReservationLookup {
     return this.viewOf(id, ended.value);
   }
 
-  /** held → expired (statement hold-expired) or claiming → expired, on the revision read; then its slots freed. */
-  private async expire(doc: Doc, nowMs: number): Promise<boolean> {
-    const expired = this.lapsed(doc.id, doc.value, nowMs);
-    if (!(await this.reservations.update(doc.id, expired, doc.revision))) return false;
-    await this.outbox.record(doc.id, expired, doc.revision + 1);
-    await this.releaseAll(doc.id, expired);
-    return true;
+  /**
+   * held → expired (statement hold-expired) or claiming → expired, on the revision read (read again
+   * when another write came between, e.g. the mark of recorded statements); then its slots freed.
+   */
+  private async expire(due: Doc, nowMs: number): Promise<boolean> {
+    let doc: Doc | undefined = due;
+    for (let attempt = 0; attempt < STEP_ATTEMPTS && doc !== undefined && lapses(doc.value, nowMs); attempt++) {
+      const expired = this.lapsed(doc.id, doc.value, nowMs);
+      if (await this.reservations.update(doc.id, expired, doc.revision)) {
+        await this.outbox.record(doc.id, expired, doc.revision + 1);
+        await this.releaseAll(doc.id, expired);
+        return true;
+      }
+      doc = await this.reservations.get(doc.id);
+    }
+    return false;
   }
 
   /** What a stale hold becomes: a held one expires with a statement, one still claiming closes with none. */
@@ -435,6 +444,11 @@ export class Reservations implements ReservationLookup {
 
 function wasHeld(reservation: StoredReservation): boolean {
   return reservation.statements.length > 0;
+}
+
+/** Whether a hold (or a hold still claiming) is past its expiry. */
+function lapses(reservation: StoredReservation, nowMs: number): boolean {
+  return (reservation.state === 'held' || reservation.state === 'claiming') && reservation.expiresMs! <= nowMs;
 }
 
 function requireState(reservation: StoredReservation, allowed: ReservationState[], step: string): void {

@@ -3,9 +3,10 @@
  * cancel reservations; spaces' owners reject them or mark them attended.
  */
 import { Router, type Request } from 'express';
-import { BadRequestCode, HttpError, parseUuidParameter, singleParameters, type PluginHttp } from '../../../plugin-api';
+import { BadRequestCode, credentialKeyOf, HttpError, parseAgentParameter, parseUuidParameter, singleParameters, type PluginHttp } from '../../../plugin-api';
 import { partyOf, requireParty, type Acting } from '../acting';
 import { integerIn } from '../spaces/input';
+import type { Party } from '../model';
 import { ReservationCode } from './checks';
 import { parseReason } from './input';
 import type { Reservations } from './reservations';
@@ -18,20 +19,26 @@ export function reservationRoutes({ reservations, acting }: { reservations: Rese
   const booker = [requireParty(acting, 'book'), jsonBody];
   const owner = [requireParty(acting, 'list'), jsonBody];
   const party = (req: Request) => partyOf(req, acting);
+  /** Who reads: as party(), but a credential names its Agent in the `agent` query parameter (a GET has no body). */
+  const reader = (req: Request, agent: string | undefined): Promise<Party> => {
+    if (agent === undefined || acting.people.signedIn(req) !== undefined) return party(req);
+    return Promise.resolve({ ...parseAgentParameter(agent), credentialKey: credentialKeyOf(req) });
+  };
 
   router.post('/reservations', ...booker, async (req, res) => {
     const { view, created } = await reservations.book(await party(req), req.body);
     res.status(created ? 201 : 200).json(view);
   });
   router.get('/reservations', requireParty(acting, 'book'), async (req, res) => {
-    const { limit } = singleParameters(req.query, { resource: 'GET /plugins/marketplace/reservations', optional: ['limit'] });
+    const { limit, agent } = singleParameters(req.query, { resource: 'GET /plugins/marketplace/reservations', optional: ['limit', 'agent'] });
     const most = limit === undefined ? MAX_LISTED : integerIn(/^\d+$/.test(limit) ? Number(limit) : NaN, 'limit', 1, MAX_LISTED, BadRequestCode.InvalidParameter);
-    res.json({ reservations: await reservations.bookedBy((await party(req)).key, most) });
+    res.json({ reservations: await reservations.bookedBy((await reader(req, agent)).key, most) });
   });
   router.get('/reservations/:id', requireParty(acting, 'book'), async (req, res) => {
+    const { agent } = singleParameters(req.query, { resource: 'GET /plugins/marketplace/reservations/{id}', optional: ['agent'] });
     const view = await reservations.reservation(idOf(req));
     if (view === undefined) throw new HttpError(404, ReservationCode.ReservationNotFound, `No reservation ${idOf(req)}`);
-    if (!(await reservations.readableBy(await party(req), view))) throw new HttpError(403, ReservationCode.NotYourReservation, "Only the booker and the space's owner may read a reservation");
+    if (!(await reservations.readableBy(await reader(req, agent), view))) throw new HttpError(403, ReservationCode.NotYourReservation, "Only the booker and the space's owner may read a reservation");
     res.json(view);
   });
   router.post('/reservations/:id/confirm', ...booker, async (req, res) => {
