@@ -113,17 +113,28 @@ describe('the marketplace pages on the whole LRS', () => {
   });
 
   it.each([
-    ['end before start', { start: `${tomorrow}T12:00`, end: `${tomorrow}T10:00`, participants: '2' }, 400],
-    ['zero participants', { start, end, participants: '0' }, 400],
-    ['more participants than the capacity', { start, end, participants: '13' }, 400],
-    ['a time that is no date', { start: 'soon', end, participants: '2' }, 400],
-  ])('refuses a booking with %s, holding nothing (issue: hostile input)', async (_case, form, status) => {
+    ['end before start', { start: `${tomorrow}T12:00`, end: `${tomorrow}T10:00`, participants: '2' }, 400, 'The times are not valid'],
+    ['zero participants', { start, end, participants: '0' }, 400, 'The number of participants must be a whole number of at least 1.'],
+    ['more participants than the capacity', { start, end, participants: '13' }, 400, 'More participants than the space holds.'],
+    ['a time that is no date', { start: 'soon', end, participants: '2' }, 400, 'A value of the form is not valid; nothing was changed.'],
+  ])('refuses a booking with %s, saying why and holding nothing (issue: hostile input)', async (_case, form, status, why) => {
     const listing = `/plugins/marketplace/listing/${spaceId}`;
     const before = (await lrs.call(booker, 'get', '/reservations').expect(200)).body;
-    const refused = await submit(booker, listing, `${listing}/hold`, form);
-    expect(refused.status).toBe(status);
-    expect(refused.headers['content-type']).toMatch(/^text\/html/);
+    const refused = await submit(booker, `${listing}?lang=en`, `${listing}/hold`, form);
+    expect([refused.status, refused.headers['content-type']]).toEqual([status, expect.stringMatching(/^text\/html/)]);
+    expect(text(refused.text)).toContain(`That could not be done ${why}`);
+    expect(refused.text).toContain(`<a href="${listing}">Back to the form</a>`);
     expect((await lrs.call(booker, 'get', '/reservations').expect(200)).body).toEqual(before);
+  });
+
+  it('tells a second person that the time is taken, in their language (issue: reservations never overlap)', async () => {
+    const listing = `/plugins/marketplace/listing/${spaceId}`;
+    const other = await lrs.person(schoolAgent('Clara Otra'));
+    const later = { start: `${tomorrow}T15:00`, end: `${tomorrow}T16:00`, participants: '2' };
+    expect((await submit(booker, listing, `${listing}/hold`, later)).status).toBe(303);
+    const taken = await submit(other, `${listing}?lang=es`, `${listing}/hold`, later);
+    expect(taken.status).toBe(409);
+    expect(text(taken.text)).toContain('No se pudo hacer Otra persona retiene o reservó parte de ese tiempo.');
   });
 
   it('refuses a form without its CSRF token, changing nothing', async () => {

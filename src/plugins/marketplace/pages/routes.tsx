@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import {
+  HttpError,
   i18n,
   NotFoundError,
   parseUuidParameter,
@@ -20,6 +21,7 @@ import { spaceName } from './format';
 import { holdInput, listingInput, planInput, searchOf, textInput, verificationInput } from './forms';
 import { HostingPage } from './hosting-page';
 import { marketplaceMessages } from './messages';
+import { Problem } from './problem';
 import { BOOKINGS_PATH, HOSTING_PATH, LISTING_PATH, SEARCH_PATH, VERIFICATION_PATH } from './parts';
 import { SearchPage, type SearchView } from './search-page';
 import type { DirectoryForPages, RatingsForPages, ReservationsForPages, SearchForPages } from './sources';
@@ -65,24 +67,29 @@ export function marketplacePages(options: MarketplacePagesOptions): Router {
   const verifierForm = [...verifierPage, ...requireCsrfToken()];
   const pages = new Pages(options);
 
+  const id = (req: Request) => parseUuidParameter('id', String(req.params.id));
+  const listing = (req: Request) => `${LISTING_PATH}/${id(req)}`;
+  const booking = (req: Request) => `${BOOKINGS_PATH}/${id(req)}`;
+  const { directory, reservations, ratings } = options;
+
   router.get('/search', ...page, (req, res) => pages.search(req, res));
   router.get('/listing/:id', ...page, (req, res) => pages.space(req, res));
-  router.post('/listing/:id/hold', ...form, (req, res) => pages.hold(req, res));
-  router.post('/listing/:id/rate', ...form, (req, res) => pages.act(req, res, (party, id) => options.ratings.rate(party, id, req.body), LISTING_PATH));
-  router.post('/listing/:id/report', ...form, (req, res) => pages.act(req, res, (party, id) => options.ratings.report(party, id, req.body), LISTING_PATH));
+  router.post('/listing/:id/hold', ...form, (req, res) => pages.step(req, res, listing, (party) => pages.hold(req, party)));
+  router.post('/listing/:id/rate', ...form, (req, res) => pages.step(req, res, listing, (party) => ratings.rate(party, id(req), req.body)));
+  router.post('/listing/:id/report', ...form, (req, res) => pages.step(req, res, listing, (party) => ratings.report(party, id(req), req.body)));
   router.get('/bookings', ...page, (req, res) => pages.bookings(req, res));
   router.get('/bookings/:id', ...page, (req, res) => pages.booking(req, res));
-  router.post('/bookings/:id/confirm', ...form, (req, res) => pages.act(req, res, (party, id) => options.reservations.confirm(party, id), BOOKINGS_PATH));
-  router.post('/bookings/:id/cancel', ...form, (req, res) => pages.act(req, res, (party, id) => options.reservations.cancel(party, id, textInput(req.body, 'reason') || undefined), BOOKINGS_PATH));
+  router.post('/bookings/:id/confirm', ...form, (req, res) => pages.step(req, res, booking, (party) => reservations.confirm(party, id(req))));
+  router.post('/bookings/:id/cancel', ...form, (req, res) => pages.step(req, res, booking, (party) => reservations.cancel(party, id(req), textInput(req.body, 'reason') || undefined)));
   router.get('/hosting', ...page, (req, res) => pages.hosting(req, res));
-  router.post('/hosting/spaces', ...form, (req, res) => pages.register(req, res));
-  router.post('/hosting/spaces/:id/availability', ...form, (req, res) => pages.publish(req, res));
-  router.post('/hosting/reservations/:id/reject', ...form, (req, res) => pages.act(req, res, (party, id) => options.reservations.reject(party, id, textInput(req.body, 'reason')), HOSTING_PATH, false));
-  router.post('/hosting/reservations/:id/attended', ...form, (req, res) => pages.act(req, res, (party, id) => options.reservations.markAttended(party, id), HOSTING_PATH, false));
+  router.post('/hosting/spaces', ...form, (req, res) => pages.step(req, res, () => HOSTING_PATH, (party) => pages.register(req, res, party)));
+  router.post('/hosting/spaces/:id/availability', ...form, (req, res) => pages.step(req, res, () => HOSTING_PATH, (party) => pages.publish(req, party)));
+  router.post('/hosting/reservations/:id/reject', ...form, (req, res) => pages.step(req, res, () => HOSTING_PATH, (party) => reservations.reject(party, id(req), textInput(req.body, 'reason'))));
+  router.post('/hosting/reservations/:id/attended', ...form, (req, res) => pages.step(req, res, () => HOSTING_PATH, (party) => reservations.markAttended(party, id(req))));
   router.get('/verification', ...verifierPage, (req, res) => pages.verification(req, res));
-  router.post('/verification/spaces/:id/verify', ...verifierForm, (req, res) => pages.act(req, res, (party, id) => options.directory.verify(party, id, verificationInput(req.body)), VERIFICATION_PATH, false));
-  router.post('/verification/spaces/:id/withdraw', ...verifierForm, (req, res) => pages.act(req, res, (party, id) => options.directory.withdraw(party, id, textInput(req.body, 'reason')), VERIFICATION_PATH, false));
-  router.post('/verification/reports/:id/resolve', ...verifierForm, (req, res) => pages.act(req, res, (party, id) => options.ratings.resolve(party, id, textInput(req.body, 'note')), VERIFICATION_PATH, false));
+  router.post('/verification/spaces/:id/verify', ...verifierForm, (req, res) => pages.step(req, res, () => VERIFICATION_PATH, (party) => directory.verify(party, id(req), verificationInput(req.body))));
+  router.post('/verification/spaces/:id/withdraw', ...verifierForm, (req, res) => pages.step(req, res, () => VERIFICATION_PATH, (party) => directory.withdraw(party, id(req), textInput(req.body, 'reason'))));
+  router.post('/verification/reports/:id/resolve', ...verifierForm, (req, res) => pages.step(req, res, () => VERIFICATION_PATH, (party) => ratings.resolve(party, id(req), textInput(req.body, 'note'))));
   return router;
 }
 
@@ -123,10 +130,11 @@ class Pages {
     });
   }
 
-  async hold(req: Request, res: Response): Promise<void> {
+  /** Holds the time; the reservation's page (with the cost and the confirm form) comes next. */
+  async hold(req: Request, party: Party): Promise<string> {
     const space = await this.spaceOf(req);
-    const reservation = await this.options.reservations.hold(await this.party(req), holdInput(req.body, space));
-    res.redirect(303, `${BOOKINGS_PATH}/${reservation.id}`);
+    const reservation = await this.options.reservations.hold(party, holdInput(req.body, space));
+    return `${BOOKINGS_PATH}/${reservation.id}`;
   }
 
   async bookings(req: Request, res: Response): Promise<void> {
@@ -152,15 +160,15 @@ class Pages {
     renderPage(res, { title: this.messages(res).hostingTitle, body: <HostingPage view={{ spaces, nowMs, csrf: csrfToken(res) }} /> });
   }
 
-  async register(req: Request, res: Response): Promise<void> {
-    const space = await this.options.directory.register(await this.party(req), listingInput(req.body, i18n(res).locale));
-    res.redirect(303, `${HOSTING_PATH}#space-${space.id}`);
+  async register(req: Request, res: Response, party: Party): Promise<string> {
+    const space = await this.options.directory.register(party, listingInput(req.body, i18n(res).locale));
+    return `${HOSTING_PATH}#space-${space.id}`;
   }
 
-  async publish(req: Request, res: Response): Promise<void> {
+  async publish(req: Request, party: Party): Promise<string> {
     const space = await this.spaceOf(req);
-    await this.options.directory.publishAvailability(await this.party(req), space.id, planInput(req.body, space));
-    res.redirect(303, `${HOSTING_PATH}#space-${space.id}`);
+    await this.options.directory.publishAvailability(party, space.id, planInput(req.body, space));
+    return `${HOSTING_PATH}#space-${space.id}`;
   }
 
   async verification(_req: Request, res: Response): Promise<void> {
@@ -169,11 +177,19 @@ class Pages {
     renderPage(res, { title: this.messages(res).verificationTitle, body: <VerificationPage view={view} /> });
   }
 
-  /** A form's step on the thing `:id` names, then 303 to its page under `back` (or to `back` itself). */
-  async act(req: Request, res: Response, step: (party: Party, id: string) => Promise<unknown>, back: string, toItsPage = true): Promise<void> {
-    const id = parseUuidParameter('id', String(req.params.id));
-    await step(await this.party(req), id);
-    res.redirect(303, toItsPage ? `${back}/${id}` : back);
+  /**
+   * A form's step as the signed-in person: 303 to the page `run` names (a string), else back to
+   * the page the form was on (`from`). A step the services refuse (4xx) shows what went wrong in the
+   * page's language, with the service's own words and a link back to that page.
+   */
+  async step(req: Request, res: Response, from: (req: Request) => string, run: (party: Party) => Promise<unknown>): Promise<void> {
+    try {
+      const next = await run(await this.party(req));
+      res.redirect(303, typeof next === 'string' ? next : from(req));
+    } catch (error) {
+      if (!(error instanceof HttpError) || error.status >= 500) throw error;
+      renderPage(res, { status: error.status, title: this.messages(res).problemTitle, body: <Problem code={error.code} message={error.message} back={backOf(req, from)} /> });
+    }
   }
 
   /** The search's page, with the offset of the next one when there is more. */
@@ -199,5 +215,14 @@ class Pages {
 
   private messages(res: Response) {
     return marketplaceMessages(i18n(res).locale);
+  }
+}
+
+/** The page the form was on, or the marketplace's search when even its address is wrong (a bad id). */
+function backOf(req: Request, from: (req: Request) => string): string {
+  try {
+    return from(req);
+  } catch {
+    return SEARCH_PATH;
   }
 }
