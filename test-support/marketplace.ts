@@ -21,7 +21,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { ifiKey, type StoredStatement } from '../src/plugin-api';
+import { ifiKey, type FeedEvent, type StoredStatement } from '../src/plugin-api';
 import type { AvailabilityPlan, Interval, RatingSummary, Verification } from '../src/plugins/marketplace/model';
 import { SPACE_STORES, SpaceDirectory, SpaceSearch, type Listing } from '../src/plugins/marketplace/spaces';
 import { availabilityStatement, listingStatement, verifiedStatement, withdrawnStatement } from '../src/plugins/marketplace/spaces/statements';
@@ -168,6 +168,13 @@ export async function spaceStores(engine: StorageEngine = testEngine()) {
 export const TEST_PUBLIC_URL = 'http://lrs.test';
 const PLUGIN_AUTHORITY = { objectType: 'Agent', name: 'Keiko LRS', account: { homePage: TEST_PUBLIC_URL, name: 'plugin/marketplace' } };
 
+/** The stored event of a statement as this plugin records it (its authority), at feed `position`. */
+export function pluginFeedEvent(statement: object, position: number, stored: Date): FeedEvent & { type: 'stored' } {
+  const id = (statement as { id: string }).id;
+  const recorded = { ...statement, authority: PLUGIN_AUTHORITY, stored: stored.toISOString(), version: '1.0.3' } as unknown as StoredStatement;
+  return { type: 'stored', position, statement: { id, statement: recorded, stored, voided: false, credentialKey: 'plugin', position } };
+}
+
 /**
  * A SpaceDirectory and SpaceSearch on real stores, fed the statements the plugin would record
  * (`feed`, delivered to `apply` as feed events), with in-memory busy times and rating summaries
@@ -189,12 +196,10 @@ export async function spacesOnStores(engine: StorageEngine = testEngine()) {
   });
   let position = 0;
   const deliver = async (statement: object): Promise<string> => {
-    const id = (statement as { id: string }).id;
-    const stored = new Date(clock.nowMs);
     position += 1;
-    const record = { id, statement: { ...statement, authority: PLUGIN_AUTHORITY, stored: stored.toISOString(), version: '1.0.3' } as unknown as StoredStatement, stored, voided: false, credentialKey: 'plugin', position };
-    await directory.apply([{ type: 'stored', position, statement: record }]);
-    return id;
+    const event = pluginFeedEvent(statement, position, new Date(clock.nowMs));
+    await directory.apply([event]);
+    return event.statement.id;
   };
   const common = (actor: TestAgent, spaceId: string) => ({ id: randomUUID(), actor, publicUrl: TEST_PUBLIC_URL, spaceId, timestamp: new Date(clock.nowMs).toISOString() });
   const feed = {

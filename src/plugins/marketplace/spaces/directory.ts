@@ -16,6 +16,7 @@ import {
   type FeedEvent,
   type FeedStatement,
   type PluginStatements,
+  type StoredStatement,
 } from '../../../plugin-api';
 import { parseAvailabilityPlan } from '../availability';
 import type { AgentKey, AvailabilityPlan, Party, Space, SpaceLookup } from '../model';
@@ -150,16 +151,18 @@ export class SpaceDirectory implements SpaceLookup {
 
   /**
    * Records the step and applies it here too (the delivery applies it again, idempotently), so
-   * that the answer shows it. The same id with other content means another writer decided this
-   * step of the space first: 409 SPACE_CHANGED.
+   * that the answer shows it. The same id already stored with the same step (a retry after a
+   * crash, with another timestamp) counts as recorded; with another step, another writer decided
+   * this step of the space first: 409 SPACE_CHANGED.
    */
   private async recordStep(statement: object): Promise<void> {
     const id = (statement as { id: string }).id;
     try {
       await this.statements.record([statement], { applied: true });
     } catch (error) {
-      if (error instanceof HttpError && error.status === 409) throw new ConflictError('SPACE_CHANGED', 'The space changed meanwhile: read it again and retry');
-      throw error;
+      if (!(error instanceof HttpError && error.status === 409)) throw error;
+      const stored = await this.statements.get(id);
+      if (stored === undefined || !sameStep(stored.statement, statement as StoredStatement)) throw new ConflictError('SPACE_CHANGED', 'The space changed meanwhile: read it again and retry');
     }
     const stored = await this.statements.get(id);
     if (stored !== undefined && !stored.voided) await this.applyStatement({ ...stored, position: 0 });
@@ -218,6 +221,11 @@ export class SpaceDirectory implements SpaceLookup {
   }
 }
 
+/** Whether two statements decide the same step: the same fact by the same Agent. */
+function sameStep(one: StoredStatement, other: StoredStatement): boolean {
+  return ifiKey(one.actor) === ifiKey(other.actor) && JSON.stringify(spaceFactOf(one)) === JSON.stringify(spaceFactOf(other));
+}
+
 function withoutActor(input: unknown): unknown {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
   const { actor: _actor, ...rest } = input as Record<string, unknown>;
@@ -244,7 +252,7 @@ function withFact(space: StoredSpace | undefined, fact: SpaceFact, statementId: 
   const { key: actorKey, atMs } = author;
   if (space === undefined) {
     if (fact.kind !== 'registered' || actorKey === undefined) return undefined;
-    const registered: StoredSpace = { id: fact.spaceId, iri, owner: author.agent, ownerKey: actorKey, registeredBy: statementId, registeredMs: atMs, updatedMs: atMs, listings: [], plans: [], verifications: [], verifiedUntilMs: null };
+    const registered: StoredSpace = { id: fact.spaceId, iri, owner: author.agent, ownerKey: actorKey, registeredBy: statementId, registeredMs: atMs, listings: [], plans: [], verifications: [], verifiedUntilMs: null };
     return withFact(registered, fact, statementId, author, iri);
   }
   if (contributed(space, statementId)) return undefined;
@@ -253,13 +261,13 @@ function withFact(space: StoredSpace | undefined, fact: SpaceFact, statementId: 
     case 'registered':
       return statementId === space.registeredBy ? { ...space, listings: [{ statementId, value: fact.listing, atMs }] } : undefined;
     case 'updated':
-      return owners ? touched({ ...space, listings: kept([...space.listings, { statementId, value: fact.listing, atMs }]) }, atMs) : undefined;
+      return owners ? { ...space, listings: kept([...space.listings, { statementId, value: fact.listing, atMs }]) } : undefined;
     case 'availability':
-      return owners ? touched({ ...space, plans: kept([...space.plans, { statementId, value: fact.plan }]) }, atMs) : undefined;
+      return owners ? { ...space, plans: kept([...space.plans, { statementId, value: fact.plan, atMs }]) } : undefined;
     case 'verified':
-      return verified({ ...space, verifications: kept([...space.verifications, { statementId, value: { ...fact.verification, verifier: actorKey! } }]) }, atMs);
+      return verified({ ...space, verifications: kept([...space.verifications, { statementId, value: { ...fact.verification, verifier: actorKey! }, atMs }]) });
     case 'withdrawn':
-      return verified({ ...space, verifications: space.verifications.map((entry) => (entry.statementId === fact.verificationId ? { ...entry, withdrawnBy: statementId } : entry)) }, atMs);
+      return verified({ ...space, verifications: space.verifications.map((entry) => (entry.statementId === fact.verificationId ? { ...entry, withdrawn: { by: statementId, atMs } } : entry)) });
   }
 }
 
@@ -268,25 +276,28 @@ function withoutStatement(space: StoredSpace | undefined, statementId: string): 
   if (space === undefined) return undefined;
   if (statementId === space.registeredBy) return null;
   const other = <T extends Contribution<unknown>>(entries: T[]) => entries.filter((entry) => entry.statementId !== statementId);
-  const verifications = other(space.verifications).map(({ withdrawnBy, ...entry }) => (withdrawnBy === statementId || withdrawnBy === undefined ? entry : { ...entry, withdrawnBy }));
-  return verified({ ...space, listings: other(space.listings), plans: other(space.plans), verifications }, space.updatedMs);
+  const verifications = other(space.verifications).map(({ withdrawn, ...entry }) => (withdrawn === undefined || withdrawn.by === statementId ? entry : { ...entry, withdrawn }));
+  return verified({ ...space, listings: other(space.listings), plans: other(space.plans), verifications });
 }
 
 function contributed(space: StoredSpace, statementId: string): boolean {
-  const lists: Array<Array<{ statementId: string; withdrawnBy?: string }>> = [space.listings, space.plans, space.verifications];
-  return lists.some((entries) => entries.some((entry) => entry.statementId === statementId || entry.withdrawnBy === statementId));
+  const lists: Array<Array<{ statementId: string; withdrawn?: { by: string } }>> = [space.listings, space.plans, space.verifications];
+  return lists.some((entries) => entries.some((entry) => entry.statementId === statementId || entry.withdrawn?.by === statementId));
 }
 
 function kept<T>(entries: T[]): T[] {
   return entries.slice(-KEPT_CONTRIBUTIONS);
 }
 
-function touched(space: StoredSpace, atMs: number): StoredSpace {
-  return { ...space, updatedMs: Math.max(space.updatedMs, atMs) };
+function verified(space: StoredSpace): StoredSpace {
+  return { ...space, verifiedUntilMs: currentVerification(space)?.validUntilMs ?? null };
 }
 
-function verified(space: StoredSpace, atMs: number): StoredSpace {
-  return touched({ ...space, verifiedUntilMs: currentVerification(space)?.validUntilMs ?? null }, atMs);
+/** When the space last changed: the latest time of what counts in it (voided statements count nowhere). */
+function updatedMsOf(space: StoredSpace): number {
+  const times = [...space.listings, ...space.plans, ...space.verifications].map(({ atMs }) => atMs);
+  const withdrawals = space.verifications.flatMap(({ withdrawn }) => (withdrawn === undefined ? [] : [withdrawn.atMs]));
+  return Math.max(space.registeredMs, ...times, ...withdrawals);
 }
 
 function currentListing(space: StoredSpace): Listing {
@@ -296,7 +307,7 @@ function currentListing(space: StoredSpace): Listing {
 /** The last verification, unless it was withdrawn (an earlier one never comes back). */
 function currentVerification(space: StoredSpace): Space['verification'] {
   const last = space.verifications[space.verifications.length - 1];
-  if (last === undefined || last.withdrawnBy !== undefined) return undefined;
+  if (last === undefined || last.withdrawn !== undefined) return undefined;
   return { ...last.value, statementId: last.statementId };
 }
 
@@ -323,7 +334,7 @@ export function spaceOf(space: StoredSpace): Space {
     ...(plan !== undefined && { availability: plan }),
     ...(verification !== undefined && { verification }),
     registeredMs: space.registeredMs,
-    updatedMs: space.updatedMs,
+    updatedMs: updatedMsOf(space),
   };
 }
 

@@ -10,7 +10,7 @@ import { Router } from 'express';
 import request from 'supertest';
 import { MarketplaceTestLrs } from '../../../../test-support/marketplace';
 import type { StorageEngine } from '../../../storage/backend';
-import { definePlugin } from '../../../plugin-api';
+import { definePlugin, type PluginStatements } from '../../../plugin-api';
 import { MARKETPLACE_SCOPES, type Acting } from '../acting';
 import type { Interval, RatingSummary } from '../model';
 import { SPACE_STORES, SpaceDirectory, spaceRoutes, SpaceSearch } from './index';
@@ -25,6 +25,8 @@ export interface SpacesHarness {
   ratings: Map<string, RatingSummary>;
   /** The clock of the directory, search and routes (ms); real time until a test sets it. */
   clock: { nowMs?: number };
+  /** The plugin's own statements (to record as an earlier process of it did). */
+  statements: PluginStatements;
   close(): Promise<void>;
 }
 
@@ -34,10 +36,12 @@ export async function startSpacesLrs(engine: StorageEngine): Promise<SpacesHarne
   const clock: { nowMs?: number } = {};
   const now = () => clock.nowMs ?? Date.now();
   let directory: SpaceDirectory | undefined;
+  let statements: PluginStatements | undefined;
   const plugin = definePlugin({
     manifest: { name: 'marketplace', version: '0.0.1', description: 'spaces test', profiles: [], scopes: MARKETPLACE_SCOPES, stores: SPACE_STORES, jobs: [], openapi: 'spaces/openapi.yaml' },
     setup(context) {
       const store = (name: string) => context.store(name);
+      statements = context.statements;
       directory = new SpaceDirectory({ store, statements: context.statements, publicUrl: context.publicUrl, now });
       const summaries = { summaries: async (ids: string[]) => new Map(ids.flatMap((id) => (ratings.has(id) ? [[id, ratings.get(id)!] as const] : []))) };
       const busyOf = async (ids: string[], fromMs: number, toMs: number) =>
@@ -53,5 +57,5 @@ export async function startSpacesLrs(engine: StorageEngine): Promise<SpacesHarne
     process.env.KEIKO_TEST_ENGINE = engineBefore;
   });
   await request(lrs.lrs.app).put('/admin/profiles/mode').set('Authorization', lrs.admin).send({ profile: MARKETPLACE_PROFILE, mode: 'reject' }).expect(200);
-  return { lrs, directory: directory!, busy, ratings, clock, close: () => lrs.close() };
+  return { lrs, directory: directory!, busy, ratings, clock, statements: statements!, close: () => lrs.close() };
 }

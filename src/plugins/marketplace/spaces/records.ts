@@ -12,10 +12,11 @@ export type Listing = Pick<
   'name' | 'description' | 'address' | 'capacity' | 'amenities' | 'claimedCertifications' | 'claimedAccessibilityFeatures' | 'hourlyRate' | 'timeZone'
 >;
 
-/** One statement's contribution to a space, kept so that voiding it takes exactly that back. */
+/** One statement's contribution to a space (at its timestamp), kept so that voiding it takes exactly that back. */
 export interface Contribution<T> {
   statementId: string;
   value: T;
+  atMs: number;
 }
 
 /**
@@ -30,10 +31,9 @@ export interface StoredSpace {
   ownerKey: AgentKey;
   registeredBy: string;
   registeredMs: number;
-  updatedMs: number;
-  listings: Array<Contribution<Listing> & { atMs: number }>;
+  listings: Array<Contribution<Listing>>;
   plans: Array<Contribution<AvailabilityPlan>>;
-  verifications: Array<Contribution<Omit<Verification, 'statementId'>> & { withdrawnBy?: string }>;
+  verifications: Array<Contribution<Omit<Verification, 'statementId'>> & { withdrawn?: { by: string; atMs: number } }>;
   /** Set while it has a verification that counts (never verified: null), for the verifiers' queue. */
   verifiedUntilMs: number | null;
 }

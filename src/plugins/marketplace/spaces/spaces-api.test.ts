@@ -10,6 +10,8 @@ import { XAPI_VERSION_HEADER } from '../../../../test-support/app';
 import { TEST_ENGINES } from '../../../../test-support/backends';
 import { LISTING, verification, type MarketplaceParty } from '../../../../test-support/marketplace';
 import { VERB } from '../vocabulary';
+import type { Listing } from './records';
+import { listingStatement, spaceStatementId } from './statements';
 import { startSpacesLrs, type SpacesHarness } from './harness.contract';
 
 const MADRID = '40.4232,-3.7068';
@@ -248,6 +250,41 @@ describe.each(TEST_ENGINES)('the spaces API on %s', (engine) => {
       const booker = await lrs().booker();
       expect((await lrs().call(booker, 'get', '/verification-queue')).status).toBe(403);
       expect((await lrs().call(verifier, 'get', '/verification-queue?limit=0')).body.code).toBe('INVALID_PARAMETER');
+    });
+  });
+
+  // Event delivery cannot start again once stopped: these come last.
+  describe('with event delivery stopped', () => {
+    it('gives back every space as it was from the statements alone: listings, plans, verifications, withdrawals, voidings', async () => {
+      const updated = await lrs().registerSpace({}, owner);
+      await lrs().call(owner, 'put', `/spaces/${updated.id}`, { ...LISTING, capacity: 30 }).expect(200);
+      await lrs().call(owner, 'put', `/spaces/${updated.id}/availability`, { timeZone: 'Europe/Madrid', weekly: [{ rrule: 'FREQ=WEEKLY;BYDAY=TU', start: '09:00', durationMinutes: 60 }] }).expect(200);
+      const reverified = (await spaceApart()).id;
+      await lrs().verifySpace(reverified, verification({ childSafe: false }), verifier);
+      await lrs().call(verifier, 'delete', `/spaces/${reverified}/verification`, { reason: 'report' }).expect(200);
+      await lrs().verifySpace(reverified, verification({ certifications: ['first-aid'] }), verifier);
+      const voided = (await spaceApart()).id;
+      const { verified } = await lrs().verifySpace(voided, verification(), verifier);
+      await lrs().store([{ actor: { mbox: 'mailto:admin@example.org' }, verb: { id: 'http://adlnet.gov/expapi/verbs/voided' }, object: { objectType: 'StatementRef', id: verified.statementId } }], lrs().lrs.auth);
+      const ids = [updated.id, reverified, voided];
+      const before = await Promise.all(ids.map(async (id) => (await lrs().call(owner, 'get', `/spaces/${id}`)).body));
+      expect(before.map((space) => [space.capacity, space.verified?.certifications ?? null])).toEqual([
+        [30, null],
+        [12, ['first-aid']],
+        [12, null],
+      ]);
+      await lrs().lrs.services.events.stop(); // a rebuild runs with the LRS stopped
+      await lrs().lrs.services.events.rebuild('marketplace');
+      const after = await Promise.all(ids.map(async (id) => (await lrs().call(owner, 'get', `/spaces/${id}`)).body));
+      expect(after).toEqual(before);
+    });
+
+    it('answers a retry whose registration an earlier process recorded but never applied (another timestamp): the same space, not a conflict', async () => {
+      const id = randomUUID();
+      const earlier = listingStatement({ id: spaceStatementId(id, 'registered', 0), actor: owner.agent, publicUrl: 'http://lrs.test', spaceId: id, timestamp: '2026-12-01T10:00:00.000Z' }, LISTING as Listing, 'registered');
+      await harness.statements.record([earlier]);
+      const retry = await lrs().call(owner, 'post', '/spaces', { ...LISTING, id });
+      expect([retry.status, retry.body.id, retry.body.registered]).toEqual([201, id, '2026-12-01T10:00:00.000Z']);
     });
   });
 });
