@@ -29,7 +29,16 @@ const ruleArbitrary = fc.record({
 const planArbitrary = fc.record({
   timeZone: fc.constantFrom(...ZONES),
   rules: fc.array(ruleArbitrary, { minLength: 1, maxLength: 3 }),
-  exceptions: fc.array(fc.record({ startQuarter: fc.integer({ min: -200, max: 500 }), quarters: fc.integer({ min: 1, max: 200 }), kind: fc.constantFrom('open' as const, 'closed' as const) }), { maxLength: 3 }),
+  exceptions: fc.array(
+    fc.record({
+      startQuarter: fc.integer({ min: -200, max: 500 }),
+      quarters: fc.integer({ min: 1, max: 200 }),
+      kind: fc.constantFrom('open' as const, 'closed' as const),
+      // The offset an owner wrote the exception's times in: the farthest from UTC included.
+      offset: fc.constantFrom('UTC', 'UTC+14', 'UTC-12', 'UTC+5:45', 'UTC-3:30'),
+    }),
+    { maxLength: 3 },
+  ),
 });
 const windowArbitrary = fc.record({
   day: fc.oneof(fc.constantFrom(...CHANGE_DAYS), fc.integer({ min: 0, max: 364 }).map((n) => new Date(Date.UTC(2026, 0, 1) + n * DAY_MS).toISOString().slice(0, 10))),
@@ -40,18 +49,18 @@ const windowArbitrary = fc.record({
 interface PlanShape {
   timeZone: string;
   rules: Array<{ weekdays: string[]; startQuarter: number; durationQuarters: number }>;
-  exceptions: Array<{ startQuarter: number; quarters: number; kind: 'open' | 'closed' }>;
+  exceptions: Array<{ startQuarter: number; quarters: number; kind: 'open' | 'closed'; offset: string }>;
 }
 
 function planOf(shape: PlanShape, baseMs: number): AvailabilityPlan {
   const hhmm = (quarter: number) => `${String(Math.floor(quarter / 4)).padStart(2, '0')}:${String((quarter % 4) * 15).padStart(2, '0')}`;
-  const iso = (ms: number) => new Date(ms).toISOString().replace('.000', '');
+  const iso = (ms: number, offset: string) => DateTime.fromMillis(ms, { zone: offset }).toISO({ suppressMilliseconds: true })!;
   return parseAvailabilityPlan({
     timeZone: shape.timeZone,
     weekly: shape.rules.map((rule) => ({ rrule: `FREQ=WEEKLY;BYDAY=${rule.weekdays.join(',')}`, start: hhmm(rule.startQuarter), durationMinutes: rule.durationQuarters * 15 })),
     exceptions: shape.exceptions.map((exception) => ({
-      from: iso(baseMs + exception.startQuarter * QUARTER_MS),
-      to: iso(baseMs + (exception.startQuarter + exception.quarters) * QUARTER_MS),
+      from: iso(baseMs + exception.startQuarter * QUARTER_MS, exception.offset),
+      to: iso(baseMs + (exception.startQuarter + exception.quarters) * QUARTER_MS, exception.offset),
       kind: exception.kind,
     })),
   });

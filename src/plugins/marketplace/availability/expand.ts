@@ -7,9 +7,9 @@
  * 25 hours long). Then closed exceptions are removed and open ones added (an open exception wins
  * where both overlap: it is the more specific statement of the owner).
  */
-import type { AvailabilityPlan, Interval } from '../model';
+import type { AvailabilityException, AvailabilityPlan, Interval } from '../model';
 import { parseInstant } from './instants';
-import { clipIntervals, mergeIntervals, subtractIntervals } from './intervals';
+import { mergeIntervals, subtractIntervals } from './intervals';
 import { occursOn, parseRecurrence, type WeeklyRecurrence } from './recurrence';
 import { zoneClock, type ZoneClock } from './zone-clock';
 
@@ -27,8 +27,6 @@ interface CompiledRule {
 interface CompiledPlan {
   clock: ZoneClock;
   rules: CompiledRule[];
-  closed: Interval[];
-  open: Interval[];
 }
 
 const compiledPlans = new WeakMap<AvailabilityPlan, CompiledPlan>();
@@ -39,9 +37,9 @@ const compiledPlans = new WeakMap<AvailabilityPlan, CompiledPlan>();
  */
 export function openIntervals(plan: AvailabilityPlan, fromMs: number, toMs: number): Interval[] {
   if (!(toMs > fromMs)) return [];
-  const compiled = compile(plan);
-  const weekly = subtractIntervals(weeklyIntervals(compiled, fromMs, toMs), clipIntervals(compiled.closed, fromMs, toMs));
-  return compiled.open.length === 0 ? weekly : mergeIntervals([...weekly, ...clipIntervals(compiled.open, fromMs, toMs)]);
+  const { closed, open } = exceptionsWithin(plan.exceptions ?? [], fromMs, toMs);
+  const weekly = subtractIntervals(weeklyIntervals(compile(plan), fromMs, toMs), closed);
+  return open.length === 0 ? weekly : mergeIntervals([...weekly, ...open]);
 }
 
 /** Whether the plan is open at every instant of [startMs, endMs) (false for an empty window). */
@@ -71,12 +69,7 @@ function weeklyIntervals({ clock, rules }: CompiledPlan, fromMs: number, toMs: n
 function compile(plan: AvailabilityPlan): CompiledPlan {
   let compiled = compiledPlans.get(plan);
   if (compiled === undefined) {
-    compiled = {
-      clock: zoneClock(plan.timeZone),
-      rules: plan.weekly.map(compileRule),
-      closed: exceptionIntervals(plan, 'closed'),
-      open: exceptionIntervals(plan, 'open'),
-    };
+    compiled = { clock: zoneClock(plan.timeZone), rules: plan.weekly.map(compileRule) };
     compiledPlans.set(plan, compiled);
   }
   return compiled;
@@ -87,9 +80,25 @@ function compileRule(rule: AvailabilityPlan['weekly'][number]): CompiledRule {
   return { recurrence: parseRecurrence(rule.rrule), startMs: (hours * 60 + minutes) * 60_000, durationMs: rule.durationMinutes * 60_000 };
 }
 
-function exceptionIntervals(plan: AvailabilityPlan, kind: 'closed' | 'open'): Interval[] {
-  const intervals = (plan.exceptions ?? [])
-    .filter((exception) => exception.kind === kind)
-    .map((exception) => ({ startMs: parseInstant(exception.from)!, endMs: parseInstant(exception.to)! }));
-  return mergeIntervals(intervals);
+/**
+ * The exceptions' time inside the window, closed and open apart. An exception is read only when its
+ * dates (as written, in its own offset: within a day of UTC's) come near the window's, so a year
+ * of closures costs a few string comparisons per window.
+ */
+function exceptionsWithin(exceptions: readonly AvailabilityException[], fromMs: number, toMs: number): { closed: Interval[]; open: Interval[] } {
+  const closed: Interval[] = [];
+  const open: Interval[] = [];
+  const firstDate = utcDate(fromMs - DAY_MS);
+  const lastDate = utcDate(toMs + DAY_MS);
+  for (const exception of exceptions) {
+    if (exception.from.slice(0, 10) > lastDate || exception.to.slice(0, 10) < firstDate) continue;
+    const startMs = Math.max(parseInstant(exception.from)!, fromMs);
+    const endMs = Math.min(parseInstant(exception.to)!, toMs);
+    if (endMs > startMs) (exception.kind === 'closed' ? closed : open).push({ startMs, endMs });
+  }
+  return { closed: mergeIntervals(closed), open: mergeIntervals(open) };
+}
+
+function utcDate(instantMs: number): string {
+  return new Date(instantMs).toISOString().slice(0, 10);
 }

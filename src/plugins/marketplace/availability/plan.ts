@@ -9,7 +9,7 @@ import { IANAZone } from 'luxon';
 import { BadRequestError } from '../../../plugin-api';
 import { SLOT_MINUTES, SLOT_MS, type AvailabilityException, type AvailabilityPlan, type WeeklyRule } from '../model';
 import { parseInstant } from './instants';
-import { LruCache } from './lru';
+import { BoundedCache } from './bounded-cache';
 import { parseRecurrence, RecurrenceError } from './recurrence';
 
 export const INVALID_AVAILABILITY = 'INVALID_AVAILABILITY';
@@ -40,7 +40,7 @@ export function parseTimeZone(value: unknown, field: string): string {
 }
 
 /** Asking Intl takes about 0.3 ms: each name is looked up once ('' for none). */
-const zoneNames = new LruCache<string, string>(1000);
+const zoneNames = new BoundedCache<string, string>(1000);
 
 function canonicalZone(name: string): string {
   if (!ZONE_NAME.test(name) || !IANAZone.isValidZone(name)) return '';

@@ -7,7 +7,7 @@
  * weekly plan does not need (BYHOUR…: the rule's `start` says when; BYSETPOS, WKST, BYMONTHDAY…).
  */
 import { rrulestr } from 'rrule';
-import { LruCache } from './lru';
+import { BoundedCache } from './bounded-cache';
 
 const DAY_MS = 86_400_000;
 /** Day number (days since 1970-01-01) of Monday 1970-01-05, the first day of week 0. */
@@ -31,7 +31,7 @@ export interface WeeklyRecurrence {
 /** Why a rule was refused (plan.ts names the rule in its 400). */
 export class RecurrenceError extends Error {}
 
-const parsed = new LruCache<string, WeeklyRecurrence | RecurrenceError>(10_000);
+const parsed = new BoundedCache<string, WeeklyRecurrence | RecurrenceError>(10_000);
 
 /** The rule's recurrence, or a RecurrenceError thrown saying what is wrong; parsed once per distinct text. */
 export function parseRecurrence(rrule: string): WeeklyRecurrence {

@@ -7,7 +7,7 @@
  * "Local milliseconds" are a wall-clock date and time written as if it were UTC.
  */
 import { IANAZone } from 'luxon';
-import { LruCache } from './lru';
+import { BoundedCache } from './bounded-cache';
 
 const HOUR_MS = 3_600_000;
 const SPAN_MS = 28 * 24 * HOUR_MS;
@@ -35,7 +35,7 @@ export interface ZoneClock {
   instantOf(localMs: number): number;
 }
 
-const clocks = new LruCache<string, ZoneClock>(1000);
+const clocks = new BoundedCache<string, ZoneClock>(1000);
 
 /** The clock of a zone luxon knows (callers check with IANAZone.isValidZone first). */
 export function zoneClock(timeZone: string): ZoneClock {
@@ -44,7 +44,7 @@ export function zoneClock(timeZone: string): ZoneClock {
 
 class CachedZoneClock implements ZoneClock {
   private readonly zone: IANAZone;
-  private readonly spans = new LruCache<number, SpanOffsets>(200);
+  private readonly spans = new BoundedCache<number, SpanOffsets>(200);
   /** The span read last: consecutive reads mostly fall in it. */
   private last: { index: number; span: SpanOffsets } = { index: NaN, span: { startsMs: [], offsetsMs: [] } };
 
