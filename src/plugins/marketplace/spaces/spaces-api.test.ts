@@ -5,7 +5,12 @@
  * a clear 400 with nothing stored; every step is a statement of the profile (reject mode here).
  */
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import request from 'supertest';
+import YAML from 'yaml';
 import { XAPI_VERSION_HEADER } from '../../../../test-support/app';
 import { TEST_ENGINES } from '../../../../test-support/backends';
 import { LISTING, verification, type MarketplaceParty } from '../../../../test-support/marketplace';
@@ -15,7 +20,16 @@ import { listingStatement, spaceStatementId } from './statements';
 import { startSpacesLrs, type SpacesHarness } from './harness.contract';
 
 const MADRID = '40.4232,-3.7068';
+
+/** A schema of spaces/openapi.yaml, compiled with the fragment's other schemas (what the API documents). */
+function documented(schema: string) {
+  const fragment = YAML.parse(fs.readFileSync(path.join(__dirname, 'openapi.yaml'), 'utf8'));
+  const ajv = addFormats(new Ajv2020({ strict: false }));
+  return ajv.compile({ ...fragment.components.schemas[schema], components: fragment.components });
+}
 const DAY_MS = 24 * 3600_000;
+
+const searchPage = documented('MarketplaceSearchPage');
 
 describe.each(TEST_ENGINES)('the spaces API on %s', (engine) => {
   let harness: SpacesHarness;
@@ -38,6 +52,7 @@ describe.each(TEST_ENGINES)('the spaces API on %s', (engine) => {
     const booker = await lrs().booker();
     const response = await lrs().call(booker, 'get', `/spaces?${new URLSearchParams({ near, ...query })}`);
     expect([response.status, response.body.code]).toEqual([200, undefined]);
+    expect([searchPage(response.body), searchPage.errors]).toEqual([true, null]);
     return response.body.results.map((result: { space: { id: string } }) => result.space.id);
   }
   /** A space somewhere of its own (so searches near it see only it), registered by `owner`. */
@@ -76,6 +91,8 @@ describe.each(TEST_ENGINES)('the spaces API on %s', (engine) => {
       });
       const read = await lrs().call(owner, 'get', `/spaces/${space.id}`);
       expect(read.body).toEqual(space);
+      const asDocumented = documented('MarketplaceSpace');
+      expect([asDocumented(space), asDocumented.errors]).toEqual([true, null]);
       const recorded = await statements({ registration: space.id });
       expect(recorded).toHaveLength(1);
       expect(recorded[0]).toMatchObject({ actor: owner.agent, verb: { id: VERB.registered }, authority: { account: { name: 'plugin/marketplace' } }, context: { registration: space.id } });
