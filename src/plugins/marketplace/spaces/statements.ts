@@ -4,26 +4,14 @@
  * Ids are name-based (the space and the step's sequence in it), so two writers deciding the same
  * step at once collide in the LRS (409) instead of both counting.
  */
-import { createHash } from 'node:crypto';
 import type { Agent, StoredStatement } from '../../../plugin-api';
 import type { AvailabilityPlan, Verification } from '../model';
+import { nameBasedUuid } from '../ratings/ids';
 import { ACTIVITY_TYPE, EXTENSION, PROFILE_CATEGORY, VERB, VERB_DISPLAY, spaceIri } from '../vocabulary';
 import type { Listing } from './records';
 
-/** The namespace of the spaces' statement ids (a random UUID fixed once). */
-const NAMESPACE = '5b0c3a54-2f5e-4f0e-9d33-8a6f1c0e4b21';
-
-/** A name-based UUID (RFC 4122 version 5, SHA-1) of `name` in `namespace`. */
-export function nameBasedUuid(namespace: string, name: string): string {
-  const hash = createHash('sha1').update(Buffer.from(namespace.replace(/-/g, ''), 'hex')).update(name).digest();
-  hash[6] = (hash[6]! & 0x0f) | 0x50;
-  hash[8] = (hash[8]! & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
 export function spaceStatementId(spaceId: string, step: string, sequence: number): string {
-  return nameBasedUuid(NAMESPACE, `${spaceId}/${step}/${sequence}`);
+  return nameBasedUuid(`space/${spaceId}/${step}/${sequence}`);
 }
 
 interface Common {
