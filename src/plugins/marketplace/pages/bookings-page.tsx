@@ -1,8 +1,9 @@
+import { DateTime } from 'luxon';
 import { usePage, type Locale } from '../../../plugin-api';
 import type { ReservationView, Space } from '../model';
 import { moneyText, spaceName, timeText } from './format';
 import { marketplaceMessages } from './messages';
-import { BOOKINGS_PATH, Field, LISTING_PATH, PostForm, SEARCH_PATH } from './parts';
+import { BOOKINGS_PATH, Field, Folded, LISTING_PATH, PostForm, SEARCH_PATH } from './parts';
 
 /** A reservation with its space (undefined when the space is no longer known). */
 export interface Booking {
@@ -82,12 +83,28 @@ export function ReservationPage({ booking: { reservation, space }, csrf }: { boo
       </dl>
       {reservation.state === 'held' && reservation.holdExpiresAt !== undefined && <p>{m.heldUntil(timeText(reservation.holdExpiresAt, zone, locale))}</p>}
       {reservation.state === 'held' && <PostForm action={`${BOOKINGS_PATH}/${reservation.id}/confirm`} csrf={csrf} submit={m.confirm} />}
+      {reservation.state === 'confirmed' && space !== undefined && <ModifyForm reservation={reservation} space={space} csrf={csrf} />}
       {cancellable && (
         <PostForm action={`${BOOKINGS_PATH}/${reservation.id}/cancel`} csrf={csrf} submit={m.cancel} secondary>
           <Field id="cancel-reason" name="reason" label={m.cancelReason} maxLength={2000} />
         </PostForm>
       )}
     </>
+  );
+}
+
+/** New times for a confirmed reservation, prefilled with its own in the space's local time. */
+function ModifyForm({ reservation, space, csrf }: { reservation: ReservationView; space: Space; csrf: string }) {
+  const m = marketplaceMessages(usePage().locale);
+  const local = (instant: string) => DateTime.fromISO(instant, { zone: space.timeZone }).toFormat("yyyy-MM-dd'T'HH:mm");
+  return (
+    <Folded summary={m.modify}>
+      <PostForm action={`${BOOKINGS_PATH}/${reservation.id}/modify`} csrf={csrf} submit={m.modifySubmit}>
+        <p>{m.modifyLead}</p>
+        <Field id="modify-start" name="start" label={m.start} hint={m.timesHint(space.timeZone)} type="datetime-local" step={900} value={local(reservation.start)} required />
+        <Field id="modify-end" name="end" label={m.end} type="datetime-local" step={900} value={local(reservation.end)} required />
+      </PostForm>
+    </Folded>
   );
 }
 

@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { csrfFieldOf } from '../../../../test-support/people';
 import type { Party } from '../model';
-import { ATTENDED_ID, NOW, OTHER_SPACE_ID, pagesApp, REPORT_ID, RESERVATION_ID, space, SPACE_ID, type Calls } from './stand-ins.contract';
+import { ATTENDED_ID, NOW, OTHER_SPACE_ID, pagesApp, REPORT_ID, reservation, RESERVATION_ID, space, SPACE_ID, type Calls } from './stand-ins.contract';
 
 /**
  * The pages' templates and forms with the services stood in (stand-ins.contract.ts), recording
@@ -213,5 +213,13 @@ describe('the marketplace pages (templates and forms, services stood in)', () =>
     const page = (await get(`/plugins/marketplace/listing/${SPACE_ID}`).expect(200)).text;
     expect(between(page, 'verified', 'claims')).toContain('The verification expired on March 26, 2027: nothing below counts until a verifier confirms it again.');
     expect(page).not.toContain('name="safetyRequirements"');
+  });
+
+  it("moves a confirmed reservation to new local times of its space, the form prefilled with its own (issue: modify)", async () => {
+    app = pagesApp([space()], calls, [], reservation({ state: 'confirmed' }));
+    const page = (await get(`/plugins/marketplace/bookings/${RESERVATION_ID}`).expect(200)).text;
+    expect(page).toContain('name="start" aria-describedby="modify-start-hint" type="datetime-local" step="900" value="2027-03-29T09:00"');
+    await post(`/plugins/marketplace/bookings/${RESERVATION_ID}`, `/plugins/marketplace/bookings/${RESERVATION_ID}/modify`, { start: '2027-03-30T10:00', end: '2027-03-30T13:00' }, 303, `/plugins/marketplace/bookings/${RESERVATION_ID}`);
+    expect(calls.modify![0]!.slice(1)).toEqual([RESERVATION_ID, { start: '2027-03-30T10:00:00+02:00', end: '2027-03-30T13:00:00+02:00' }]);
   });
 });

@@ -29,13 +29,16 @@ function numberOrText(text: string | undefined): number | string | undefined {
 /** The booking form of a space: its local start and end, participants and the certifications the group needs. */
 export function holdInput(body: unknown, space: Space): object {
   const { one, many } = fieldsOf(body, ['start', 'end', 'participants'], ['safetyRequirements']);
-  return {
-    spaceId: space.id,
-    start: localToRfc3339(one.start ?? '', space.timeZone, 'start'),
-    end: localToRfc3339(one.end ?? '', space.timeZone, 'end'),
-    participants: numberOrText(one.participants),
-    safetyRequirements: many.safetyRequirements,
-  };
+  return { spaceId: space.id, ...timesOf(one, space), participants: numberOrText(one.participants), safetyRequirements: many.safetyRequirements };
+}
+
+/** The form moving a confirmed reservation: its new local start and end. */
+export function modifyInput(body: unknown, space: Space): object {
+  return timesOf(fieldsOf(body, ['start', 'end']).one, space);
+}
+
+function timesOf(one: Record<string, string | undefined>, space: Space): { start: string; end: string } {
+  return { start: localToRfc3339(one.start ?? '', space.timeZone, 'start'), end: localToRfc3339(one.end ?? '', space.timeZone, 'end') };
 }
 
 const LISTING_FIELDS = ['name', 'description', 'street', 'locality', 'region', 'postalCode', 'country', 'latitude', 'longitude', 'capacity', 'amenities', 'claimedCertifications', 'claimedAccessibilityFeatures', 'rate', 'currency', 'timeZone'];

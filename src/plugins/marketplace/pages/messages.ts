@@ -144,6 +144,9 @@ export const marketplaceMessages = defineMessages(
     confirm: 'Confirm and pay this cost',
     cancel: 'Cancel the reservation',
     cancelReason: 'Reason (optional)',
+    modify: 'Change the times',
+    modifyLead: 'The new times must be open and free, as for a new booking; until they are taken, the reservation keeps its times.',
+    modifySubmit: 'Change the times',
     timesOf: (start: string, end: string) => `${start} – ${end}`,
 
     hostingTitle: 'Hosting',
@@ -221,6 +224,8 @@ export const marketplaceMessages = defineMessages(
       INVALID_REPORT: 'The report is not valid; nothing was sent.',
       INVALID_RESOLUTION: 'Write a note to resolve the report.',
       INVALID_REASON: 'Write a reason.',
+      MODIFICATION_IN_PROGRESS: 'Another change of this reservation is under way. Try again in a moment.',
+      RESERVATION_CONTENDED: 'Many people are booking this time right now. Try again in a moment.',
     },
   },
   {
@@ -357,6 +362,9 @@ export const marketplaceMessages = defineMessages(
     confirm: 'Confirmar y pagar este coste',
     cancel: 'Cancelar la reserva',
     cancelReason: 'Motivo (opcional)',
+    modify: 'Cambiar las horas',
+    modifyLead: 'Las nuevas horas deben estar abiertas y libres, como en una reserva nueva; mientras no se consigan, la reserva conserva sus horas.',
+    modifySubmit: 'Cambiar las horas',
     timesOf: (start: string, end: string) => `${start} – ${end}`,
 
     hostingTitle: 'Tus espacios',
@@ -434,6 +442,8 @@ export const marketplaceMessages = defineMessages(
       INVALID_REPORT: 'El informe no es válido; no se ha enviado nada.',
       INVALID_RESOLUTION: 'Escribe una nota para resolver el informe.',
       INVALID_REASON: 'Escribe un motivo.',
+      MODIFICATION_IN_PROGRESS: 'Hay otro cambio de esta reserva en curso. Inténtalo de nuevo en un momento.',
+      RESERVATION_CONTENDED: 'Muchas personas están reservando esta hora ahora mismo. Inténtalo de nuevo en un momento.',
     },
   },
 );

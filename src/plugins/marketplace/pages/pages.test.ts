@@ -89,7 +89,7 @@ describe('the marketplace pages on the whole LRS', () => {
     expect(page).toMatch(/The owner's claims \(not verified\) .* child-safeguarding fire-safety/);
   });
 
-  it('holds through the space page, shows the cost, confirms and cancels; the held time leaves the calendar meanwhile (issue: book, see the cost, confirm, cancel)', async () => {
+  it('holds through the space page, shows the cost, confirms, modifies and cancels; the claimed time leaves the calendar meanwhile (issue: book, see the cost, confirm, modify, cancel)', async () => {
     const listing = `/plugins/marketplace/listing/${spaceId}`;
     const held = await submit(booker, listing, `${listing}/hold`, { start, end, participants: '6', safetyRequirements: 'fire-safety' });
     expect([held.status, text(held.text)]).toEqual([303, expect.any(String)]);
@@ -106,6 +106,13 @@ describe('the marketplace pages on the whole LRS', () => {
     expect(text((await browserOf(owner).get('/plugins/marketplace/hosting').expect(200)).text)).toContain('Booked by: Bruno Reserva · 6 people · Confirmed');
     const bookings = text((await browserOf(booker).get('/plugins/marketplace/bookings?lang=es').expect(200)).text);
     expect(bookings).toMatch(/Aula Sol .* Confirmada 25,00 €/);
+    // Modify: new times under the same rules, the cost fixed again for the new duration.
+    const moved = await submit(booker, reservationPath, `${reservationPath}/modify`, { start: `${tomorrow}T13:00`, end: `${tomorrow}T14:00` });
+    expect([moved.status, moved.headers.location]).toEqual([303, reservationPath]);
+    const after = text((await browserOf(booker).get(`${reservationPath}?lang=en`).expect(200)).text);
+    expect(after).toContain('Cost €12.50 (1 h at €12.50 per hour). The cost was fixed when you confirmed.');
+    expect(after).toMatch(/1:00 PM – .*2:00 PM \(Europe\/Madrid\)/);
+    expect(text((await browserOf(booker).get(listing).expect(200)).text)).toContain(`${day} 08:00–13:00, 14:00–20:00`);
     const cancelled = await submit(booker, reservationPath, `${reservationPath}/cancel`, { reason: 'Plans changed' });
     expect([cancelled.status, cancelled.headers.location]).toEqual([303, reservationPath]);
     expect(text((await browserOf(booker).get(`${reservationPath}?lang=en`).expect(200)).text)).toContain('Cancelled');

@@ -18,7 +18,7 @@ import { parseSpaceQuery, type SpaceQuery } from '../search';
 import { BookingsPage, ReservationPage, type Booking } from './bookings-page';
 import { calendarWindow, localDays } from './calendar';
 import { spaceName } from './format';
-import { holdInput, listingInput, planInput, searchOf, textInput, verificationInput } from './forms';
+import { holdInput, listingInput, modifyInput, planInput, searchOf, textInput, verificationInput } from './forms';
 import { HostingPage } from './hosting-page';
 import { marketplaceMessages } from './messages';
 import { Problem } from './problem';
@@ -80,6 +80,7 @@ export function marketplacePages(options: MarketplacePagesOptions): Router {
   router.get('/bookings', ...page, (req, res) => pages.bookings(req, res));
   router.get('/bookings/:id', ...page, (req, res) => pages.booking(req, res));
   router.post('/bookings/:id/confirm', ...form, (req, res) => pages.step(req, res, booking, (party) => reservations.confirm(party, id(req))));
+  router.post('/bookings/:id/modify', ...form, (req, res) => pages.step(req, res, booking, (party) => pages.modify(req, party)));
   router.post('/bookings/:id/cancel', ...form, (req, res) => pages.step(req, res, booking, (party) => reservations.cancel(party, id(req), textInput(req.body, 'reason') || undefined)));
   router.get('/hosting', ...page, (req, res) => pages.hosting(req, res));
   router.post('/hosting/spaces', ...form, (req, res) => pages.step(req, res, () => HOSTING_PATH, (party) => pages.register(req, res, party)));
@@ -135,6 +136,15 @@ class Pages {
     const space = await this.spaceOf(req);
     const reservation = await this.options.reservations.hold(party, holdInput(req.body, space));
     return `${BOOKINGS_PATH}/${reservation.id}`;
+  }
+
+  /** New times for a confirmed reservation, read in its space's zone. */
+  async modify(req: Request, party: Party): Promise<unknown> {
+    const id = parseUuidParameter('id', String(req.params.id));
+    const reservation = await this.options.reservations.reservation(id);
+    const space = reservation && (await this.options.directory.space(reservation.spaceId));
+    if (space === undefined) throw new NotFoundError('No such reservation of yours.', 'RESERVATION_NOT_FOUND');
+    return this.options.reservations.modify(party, id, modifyInput(req.body, space));
   }
 
   async bookings(req: Request, res: Response): Promise<void> {

@@ -28,6 +28,7 @@ export interface SearchForPages {
 export interface ReservationsForPages extends Pick<ReservationLookup, 'reservation' | 'busy' | 'bookedBy' | 'ofSpace'> {
   hold(party: Party, input: unknown): Promise<ReservationView>;
   confirm(party: Party, id: string): Promise<ReservationView>;
+  modify(party: Party, id: string, input: unknown): Promise<ReservationView>;
   cancel(party: Party, id: string, reason?: string): Promise<ReservationView>;
   reject(party: Party, id: string, reason: string): Promise<ReservationView>;
   markAttended(party: Party, id: string): Promise<ReservationView>;

@@ -82,7 +82,7 @@ export function reservation(overrides: Partial<ReservationView> = {}): Reservati
 /** What the stand-ins were asked, by method. */
 export type Calls = Record<string, unknown[][]>;
 
-function services(spaces: Space[], calls: Calls, busy: Interval[] = []): Omit<MarketplacePagesOptions, 'acting' | 'people' | 'now'> {
+function services(spaces: Space[], calls: Calls, busy: Interval[], mine: ReservationView): Omit<MarketplacePagesOptions, 'acting' | 'people' | 'now'> {
   const record =
     <T>(name: string, answer: (...args: any[]) => T) =>
     async (...args: any[]) => {
@@ -103,12 +103,13 @@ function services(spaces: Space[], calls: Calls, busy: Interval[] = []): Omit<Ma
     },
     search: { search: record('search', () => ({ results: spaces.map((item, index) => ({ space: item, distanceKm: 1.25 + index, rating: undefined })), more: 'next' })) },
     reservations: {
-      reservation: async (id) => (id === RESERVATION_ID ? reservation() : id === OTHER_SPACE_ID ? reservation({ id, bookerKey: 'mbox:mailto:someone@example.org' }) : undefined),
+      reservation: async (id) => (id === RESERVATION_ID ? mine : id === OTHER_SPACE_ID ? reservation({ id, bookerKey: 'mbox:mailto:someone@example.org' }) : undefined),
       busy: async (ids) => new Map(ids.map((id) => [id, busy])),
       bookedBy: async () => [reservation(), reservation({ id: ATTENDED_ID, state: 'attended', start: '2027-03-12T16:00:00+01:00', end: '2027-03-12T18:00:00+01:00' })],
       ofSpace: async () => [reservation({ state: 'confirmed' })],
       hold: record('hold', () => reservation()),
       confirm: record('confirm', () => reservation({ state: 'confirmed' })),
+      modify: record('modify', () => reservation({ state: 'confirmed' })),
       cancel: record('cancel', () => reservation({ state: 'cancelled' })),
       reject: record('reject', () => reservation({ state: 'rejected' })),
       markAttended: record('markAttended', () => reservation({ state: 'attended' })),
@@ -125,7 +126,8 @@ function services(spaces: Space[], calls: Calls, busy: Interval[] = []): Omit<Ma
 }
 
 /** The pages behind the web shell; `x-test-roles` signs Ana in (with those roles), as the session middleware would. */
-export function pagesApp(spaces: Space[], calls: Calls, busy: Interval[] = []): Express {
+/** `mine`: the reservation RESERVATION_ID (held by default). */
+export function pagesApp(spaces: Space[], calls: Calls, busy: Interval[] = [], mine = reservation()): Express {
   const logger = pino({ level: 'silent' });
   const app = express();
   app.set('query parser', 'simple');
@@ -146,7 +148,7 @@ export function pagesApp(spaces: Space[], calls: Calls, busy: Interval[] = []): 
     identitiesOf: async () => [{ mbox: ANA.mbox }],
   };
   app.use(webRoutes());
-  app.use('/plugins/marketplace', marketplacePages({ ...services(spaces, calls, busy), acting: { people, publicUrl: 'https://lrs.example' } as unknown as Acting, people, now: () => NOW }));
+  app.use('/plugins/marketplace', marketplacePages({ ...services(spaces, calls, busy, mine), acting: { people, publicUrl: 'https://lrs.example' } as unknown as Acting, people, now: () => NOW }));
   app.use(webNotFound());
   app.use(notFoundHandler());
   app.use(webErrorHandler(logger));

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Router } from 'express';
 import { MarketplaceTestLrs } from '../../../../test-support/marketplace';
 import { definePlugin } from '../../../plugin-api';
+import type { LoadedPlugin } from '../../../platform/plugins/load';
 import { MARKETPLACE_SCOPES, type Acting } from '../acting';
 import { timeslotRoutes } from '../availability';
 import { RATING_STORES, ratingRoutes, SpaceRatings } from '../ratings';
@@ -14,7 +15,8 @@ import { RESERVATION_STORES, reservationRoutes, Reservations } from '../reservat
 import { SPACE_STORES, SpaceDirectory, spaceRoutes, SpaceSearch } from '../spaces';
 import { MARKETPLACE_NAV, marketplacePages } from '.';
 
-export async function startWired(): Promise<MarketplaceTestLrs> {
+/** The features as one loaded plugin (what index.ts will be). */
+export function wiredPlugin(): LoadedPlugin {
   const plugin = definePlugin({
     manifest: { name: 'marketplace', version: '0.0.1', description: 'wired', profiles: [], scopes: MARKETPLACE_SCOPES, stores: { ...SPACE_STORES, ...RESERVATION_STORES, ...RATING_STORES }, jobs: [], openapi: ['spaces/openapi.yaml', 'reservations/openapi.yaml', 'ratings/openapi.yaml', 'availability/openapi.yaml', 'pages/openapi.yaml'] },
     setup(context) {
@@ -39,5 +41,9 @@ export async function startWired(): Promise<MarketplaceTestLrs> {
       };
     },
   });
-  return MarketplaceTestLrs.start({}, [{ plugin, folder: path.resolve(__dirname, '..'), settings: undefined }]);
+  return { plugin, folder: path.resolve(__dirname, '..'), settings: undefined };
+}
+
+export function startWired(): Promise<MarketplaceTestLrs> {
+  return MarketplaceTestLrs.start({}, [wiredPlugin()]);
 }
