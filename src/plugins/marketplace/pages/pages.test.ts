@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type request from 'supertest';
+import { TEST_ENGINES } from '../../../../test-support/backends';
 import { csrfFieldOf } from '../../../../test-support/people';
 import { MarketplaceTestLrs, schoolAgent, type MarketplaceParty } from '../../../../test-support/marketplace';
 import { startWired } from './wired.contract';
@@ -7,9 +8,10 @@ import { startWired } from './wired.contract';
 /**
  * The marketplace pages over HTTP on the whole LRS as index.ts wires it: an owner registers and
  * publishes through the hosting page's forms, a verifier verifies from the queue, a booker finds
- * the space, holds, sees the cost, confirms and cancels, each through the pages' forms.
+ * the space, holds, sees the cost, confirms, modifies and cancels, reports a problem the verifier
+ * resolves, each through the pages' forms; on both engines (the pages read every feature's stores).
  */
-describe('the marketplace pages on the whole LRS', () => {
+describe.each(TEST_ENGINES)('the marketplace pages on the whole LRS on %s', (engine) => {
   let lrs: MarketplaceTestLrs;
   let owner: MarketplaceParty;
   let booker: MarketplaceParty;
@@ -30,7 +32,7 @@ describe('the marketplace pages on the whole LRS', () => {
   }
 
   beforeAll(async () => {
-    lrs = await startWired();
+    lrs = await startWired(engine);
     owner = await lrs.person(schoolAgent('Olga Dueña'));
     booker = await lrs.person(schoolAgent('Bruno Reserva'));
     verifier = await lrs.signedInVerifier(schoolAgent('Vera Verificadora'));
@@ -142,6 +144,31 @@ describe('the marketplace pages on the whole LRS', () => {
     const taken = await submit(other, `${listing}?lang=es`, `${listing}/hold`, later);
     expect(taken.status).toBe(409);
     expect(text(taken.text)).toContain('No se pudo hacer Otra persona retiene o reservó parte de ese tiempo.');
+  });
+
+  it("tells the owner a reservation cannot be marked attended before it starts, and lets them reject it with a reason the booker's page shows", async () => {
+    const listing = `/plugins/marketplace/listing/${spaceId}`;
+    const held = await submit(booker, listing, `${listing}/hold`, { start: `${tomorrow}T17:00`, end: `${tomorrow}T18:00`, participants: '2' });
+    const reservationPath = held.headers.location as string;
+    const reservationId = reservationPath.split('/').pop()!;
+    await submit(booker, reservationPath, `${reservationPath}/confirm`, {});
+    const early = await submit(owner, '/plugins/marketplace/hosting?lang=en', `/plugins/marketplace/hosting/reservations/${reservationId}/attended`, {});
+    expect([early.status, text(early.text)]).toEqual([409, expect.stringContaining('That could not be done The reservation has not started yet.')]);
+    const rejected = await submit(owner, '/plugins/marketplace/hosting', `/plugins/marketplace/hosting/reservations/${reservationId}/reject`, { reason: 'Repairs that day' });
+    expect([rejected.status, rejected.headers.location]).toEqual([303, '/plugins/marketplace/hosting']);
+    expect(text((await browserOf(booker).get(`${reservationPath}?lang=en`).expect(200)).text)).toContain('Rejected by the owner');
+  });
+
+  it('sends a report from the space page to the verifiers, who resolve it with a note', async () => {
+    const listing = `/plugins/marketplace/listing/${spaceId}`;
+    const reported = await submit(booker, `${listing}?lang=en`, `${listing}/report`, { category: 'cleanliness', description: 'Dusty tables.' });
+    expect([reported.status, reported.headers.location]).toEqual([303, listing]);
+    const queue = (await browserOf(verifier).get('/plugins/marketplace/verification?lang=en').expect(200)).text;
+    expect(text(queue)).toContain('Aula Sol · Cleanliness · Reported on');
+    const reportId = /action="\/plugins\/marketplace\/verification\/reports\/([0-9a-f-]{36})\/resolve"/.exec(queue)![1]!;
+    const resolved = await submit(verifier, '/plugins/marketplace/verification', `/plugins/marketplace/verification/reports/${reportId}/resolve`, { note: 'Cleaned.' });
+    expect([resolved.status, resolved.headers.location]).toEqual([303, '/plugins/marketplace/verification']);
+    expect(text((await browserOf(verifier).get('/plugins/marketplace/verification').expect(200)).text)).toContain('No open reports.');
   });
 
   it('refuses a form without its CSRF token, changing nothing', async () => {

@@ -8,6 +8,7 @@ import { Router } from 'express';
 import { MarketplaceTestLrs } from '../../../../test-support/marketplace';
 import { definePlugin } from '../../../plugin-api';
 import type { LoadedPlugin } from '../../../platform/plugins/load';
+import type { StorageEngine } from '../../../storage/backend';
 import { MARKETPLACE_SCOPES, type Acting } from '../acting';
 import { timeslotRoutes } from '../availability';
 import { RATING_STORES, ratingRoutes, SpaceRatings } from '../ratings';
@@ -44,6 +45,13 @@ export function wiredPlugin(): LoadedPlugin {
   return { plugin, folder: path.resolve(__dirname, '..'), settings: undefined };
 }
 
-export function startWired(): Promise<MarketplaceTestLrs> {
-  return MarketplaceTestLrs.start({}, [wiredPlugin()]);
+/** A MarketplaceTestLrs with the features wired, on `engine` (the engine under test by default). */
+export async function startWired(engine?: StorageEngine): Promise<MarketplaceTestLrs> {
+  const engineBefore = process.env.KEIKO_TEST_ENGINE;
+  if (engine !== undefined) process.env.KEIKO_TEST_ENGINE = engine;
+  try {
+    return await MarketplaceTestLrs.start({}, [wiredPlugin()]);
+  } finally {
+    process.env.KEIKO_TEST_ENGINE = engineBefore;
+  }
 }
