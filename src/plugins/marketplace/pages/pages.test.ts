@@ -146,7 +146,7 @@ describe.each(TEST_ENGINES)('the marketplace pages on the whole LRS on %s', (eng
     expect(text(taken.text)).toContain('No se pudo hacer Otra persona retiene o reservó parte de ese tiempo.');
   });
 
-  it("tells the owner a reservation cannot be marked attended before it starts, and lets them reject it with a reason the booker's page shows", async () => {
+  it("tells the owner a reservation cannot be marked attended before it starts, and lets them reject it, which the booker's page then says", async () => {
     const listing = `/plugins/marketplace/listing/${spaceId}`;
     const held = await submit(booker, listing, `${listing}/hold`, { start: `${tomorrow}T17:00`, end: `${tomorrow}T18:00`, participants: '2' });
     const reservationPath = held.headers.location as string;
