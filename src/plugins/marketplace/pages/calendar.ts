@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { clipIntervals } from '../availability';
 import type { Interval } from '../model';
 
 /** Days the space page's calendar shows, from today (the space's local today). */
@@ -21,7 +22,7 @@ export function localDays(free: Interval[], timeZone: string, fromMs: number, da
   return Array.from({ length: days }, (_, index) => {
     const startMs = first.plus({ days: index }).toMillis();
     const endMs = first.plus({ days: index + 1 }).toMillis();
-    return { startMs, endMs, free: within(free, Math.max(startMs, fromMs), endMs) };
+    return { startMs, endMs, free: clipIntervals(free, Math.max(startMs, fromMs), endMs) };
   });
 }
 
@@ -29,11 +30,4 @@ export function localDays(free: Interval[], timeZone: string, fromMs: number, da
 export function calendarWindow(timeZone: string, nowMs: number, days = CALENDAR_DAYS): Interval {
   const endMs = DateTime.fromMillis(nowMs, { zone: timeZone }).startOf('day').plus({ days }).toMillis();
   return { startMs: nowMs, endMs };
-}
-
-/** The parts of the intervals inside [fromMs, toMs). */
-function within(intervals: Interval[], fromMs: number, toMs: number): Interval[] {
-  return intervals
-    .filter(({ startMs, endMs }) => endMs > fromMs && startMs < toMs)
-    .map(({ startMs, endMs }) => ({ startMs: Math.max(startMs, fromMs), endMs: Math.min(endMs, toMs) }));
 }
