@@ -90,7 +90,7 @@ describeInBrowser('The marketplace pages, in a real browser', () => {
     expect(problems()).toEqual([]);
   });
 
-  it.each(['en', 'es'] as const)('lets a person search with filters, open a space, hold, see the cost, confirm and cancel, accessible (%s)', async (lang) => {
+  it.each(['en', 'es'] as const)('lets a person search with filters, open a space, be told why a booking is refused, hold, see the cost, confirm and cancel, accessible (%s)', async (lang) => {
     const es = lang === 'es';
     const name = `Sun Room ${lang}`;
     await lrs.bookableSpace({ name: { en: name }, address: { street: 'Calle Sol 3', locality: 'Madrid', country: 'ES', latitude: 40.5, longitude: -3.6 } });
@@ -105,6 +105,14 @@ describeInBrowser('The marketplace pages, in a real browser', () => {
     expect(await page.textContent('h1')).toBe(name);
     expect(await page.getByRole('table', { name: new RegExp(es ? 'Los próximos 7 días' : 'The next 7 days') }).count()).toBe(1);
     await expectAccessible(page);
+    // An end before the start: the page says why, in the page's language, and leads back to the form.
+    await page.getByLabel(es ? 'Inicio' : 'Start', { exact: true }).fill(`${tomorrow}T12:00`);
+    await page.getByLabel(es ? 'Fin' : 'End', { exact: true }).fill(`${tomorrow}T10:00`);
+    await submitAndWait(page, es ? 'Retener esta hora' : 'Hold this time', /\/hold$/);
+    expect(await page.textContent('h1')).toBe(es ? 'No se pudo hacer' : 'That could not be done');
+    expect(await mainText(page)).toContain(es ? 'Las horas no son válidas' : 'The times are not valid');
+    await expectAccessible(page);
+    await Promise.all([page.waitForURL(/\/listing\/[0-9a-f-]{36}$/), page.getByRole('link', { name: es ? 'Volver al formulario' : 'Back to the form' }).click()]);
     await page.getByLabel(es ? 'Inicio' : 'Start', { exact: true }).fill(`${tomorrow}T10:00`);
     await page.getByLabel(es ? 'Fin' : 'End', { exact: true }).fill(`${tomorrow}T12:00`);
     await page.getByLabel(es ? 'Participantes' : 'Participants').fill('6');
