@@ -99,6 +99,13 @@ describe.each(TEST_ENGINES)('SpaceRatings on %s', (engine) => {
       expect(await harness.ratings.summaries([space.id, other.id])).toEqual(new Map());
     });
 
+    it('refuses the space’s owner, even with an attended reservation of it: 403 OWN_SPACE', async () => {
+      const space = harness.space();
+      const reservation = harness.reservation(space, space.owner);
+      await expect(harness.ratings.rate(partyOf(space.owner), space.id, { reservationId: reservation.id, ...scores(5) })).rejects.toMatchObject({ status: 403, code: 'OWN_SPACE' });
+      expect(await harness.ratings.summary(space.id)).toBeUndefined();
+    });
+
     it('counts the latest rating of a reservation: rating again replaces, the same rating again records nothing', async () => {
       const space = harness.space();
       const ana = person('Ana');

@@ -88,7 +88,7 @@ export class SpaceRatings implements RatingSummaries {
 
   /**
    * The party rates the space for one of their attended reservations: 400 INVALID_RATING naming the
-   * field, 404 SPACE_NOT_FOUND, 403 NOT_ATTENDED. The same rating sent again records nothing
+   * field, 404 SPACE_NOT_FOUND, 403 NOT_ATTENDED, 403 OWN_SPACE (its owner, who may book it too). The same rating sent again records nothing
    * (created false); another replaces the party's earlier rating of that reservation.
    */
   async rate(party: Party, spaceId: string, input: unknown): Promise<{ rating: RatingView; created: boolean }> {
@@ -194,6 +194,7 @@ export class SpaceRatings implements RatingSummaries {
   }
 
   private async requireAttended(party: Party, space: Space, reservationId: string): Promise<void> {
+    if (space.ownerKey === party.key) throw new HttpError(403, 'OWN_SPACE', `Space ${space.id} is yours: owners do not rate their own spaces`);
     const reservation = await this.options.reservations.reservation(reservationId);
     if (reservation === undefined || reservation.spaceId !== space.id) throw new NotAttendedError(`Reservation ${reservationId} is not a reservation of space ${space.id}`);
     if (reservation.bookerKey !== party.key) throw new NotAttendedError(`Reservation ${reservationId} is not yours: only its booker rates the space`);
