@@ -222,4 +222,11 @@ describe('the marketplace pages (templates and forms, services stood in)', () =>
     await post(`/plugins/marketplace/bookings/${RESERVATION_ID}`, `/plugins/marketplace/bookings/${RESERVATION_ID}/modify`, { start: '2027-03-30T10:00', end: '2027-03-30T13:00' }, 303, `/plugins/marketplace/bookings/${RESERVATION_ID}`);
     expect(calls.modify![0]!.slice(1)).toEqual([RESERVATION_ID, { start: '2027-03-30T10:00:00+02:00', end: '2027-03-30T13:00:00+02:00' }]);
   });
+
+  it("explains a refused step in the page's language, with the service's words and a link back to the form's page", async () => {
+    const other = '9d9e0f1a-2b3c-4d5e-8f90-a1b2c3d4e5f6';
+    const refused = await post('/plugins/marketplace/verification?lang=es', `/plugins/marketplace/verification/reports/${other}/resolve?lang=es`, { note: 'Visto' }, 409, undefined, 'space-verifier');
+    expect(text(refused.text)).toContain(`No se pudo hacer Otro verificador ya resolvió este informe. Detalles: Report ${other} was resolved already Volver al formulario`);
+    expect(refused.text).toContain('<a href="/plugins/marketplace/verification">Volver al formulario</a>');
+  });
 });

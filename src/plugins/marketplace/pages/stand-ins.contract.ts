@@ -7,6 +7,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import pino from 'pino';
 import { errorHandler, notFoundHandler } from '../../../http/error-handler';
 import { setSessionCsrfSecret, setViewer, webErrorHandler, webNotFound, webRoutes } from '../../../web';
+import { ConflictError } from '../../../plugin-api';
 import type { Acting } from '../acting';
 import type { Interval, RatingSummary, ReservationView, Space } from '../model';
 import { marketplacePages, type MarketplacePagesOptions } from './routes';
@@ -120,7 +121,9 @@ function services(spaces: Space[], calls: Calls, busy: Interval[], mine: Reserva
       rate: record('rate', () => undefined),
       report: record('report', () => undefined),
       reports: async () => [{ id: REPORT_ID, spaceId: SPACE_ID, spaceName: { en: 'Sunny Room', es: 'Aula Sol' }, category: 'safety', description: 'The fire exit was locked.', filed: '2027-03-20T10:00:00Z' }],
-      resolve: record('resolve', () => undefined),
+      resolve: record('resolve', (_party: unknown, id: string) => {
+        if (id !== REPORT_ID) throw new ConflictError('REPORT_ALREADY_RESOLVED', `Report ${id} was resolved already`);
+      }),
     },
   };
 }
