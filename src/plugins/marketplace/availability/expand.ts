@@ -8,6 +8,7 @@
  * where both overlap: it is the more specific statement of the owner).
  */
 import type { AvailabilityException, AvailabilityPlan, Interval } from '../model';
+import { BoundedCache } from './bounded-cache';
 import { parseInstant } from './instants';
 import { mergeIntervals, subtractIntervals } from './intervals';
 import { occursOn, parseRecurrence, type WeeklyRecurrence } from './recurrence';
@@ -99,6 +100,9 @@ function exceptionsWithin(exceptions: readonly AvailabilityException[], fromMs: 
   return { closed: mergeIntervals(closed), open: mergeIntervals(open) };
 }
 
+/** Date strings by day number, since toISOString took 40% of a search candidate's expansion. */
+const dates = new BoundedCache<number, string>(10_000);
+
 function utcDate(instantMs: number): string {
-  return new Date(instantMs).toISOString().slice(0, 10);
+  return dates.getOrMake(Math.floor(instantMs / DAY_MS), (day) => new Date(day * DAY_MS).toISOString().slice(0, 10));
 }
