@@ -229,4 +229,10 @@ describe('the marketplace pages (templates and forms, services stood in)', () =>
     expect(text(refused.text)).toContain(`No se pudo hacer Otro verificador ya resolvió este informe. Detalles: Report ${other} was resolved already Volver al formulario`);
     expect(refused.text).toContain('<a href="/plugins/marketplace/verification">Volver al formulario</a>');
   });
+
+  it("offers no rating form to the space's owner, nor to someone who attended nothing there", async () => {
+    app = pagesApp([space({ ownerKey: 'mbox:mailto:ana@example.org' }), space({ id: OTHER_SPACE_ID })], calls);
+    expect((await get(`/plugins/marketplace/listing/${SPACE_ID}`).expect(200)).text).not.toContain('name="reservationId"');
+    expect((await get(`/plugins/marketplace/listing/${OTHER_SPACE_ID}`).expect(200)).text).not.toContain('name="reservationId"');
+  });
 });

@@ -113,13 +113,12 @@ class Pages {
     const party = await this.party(req);
     const nowMs = this.now();
     const window = calendarWindow(space.timeZone, nowMs);
-    const [free, summaries, reviews, booked] = await Promise.all([
+    const [free, summaries, reviews, attended] = await Promise.all([
       space.availability === undefined ? undefined : freeIntervals(space, this.options.reservations, window, nowMs),
       this.options.ratings.summaries([space.id]),
       this.options.ratings.ratingsOf(space.id, REVIEWS_SHOWN),
-      this.options.reservations.bookedBy(party.key, BOOKINGS_SHOWN),
+      this.attendedReservations(party, space),
     ]);
-    const attended = booked.filter((reservation) => reservation.spaceId === space.id && reservation.state === 'attended');
     const summary = summaries.get(space.id);
     renderPage(res, {
       title: spaceName(space, i18n(res).locale),
@@ -200,6 +199,13 @@ class Pages {
       if (!(error instanceof HttpError) || error.status >= 500) throw error;
       renderPage(res, { status: error.status, title: this.messages(res).problemTitle, body: <Problem code={error.code} message={error.message} back={backOf(req, from)} /> });
     }
+  }
+
+  /** The party's attended reservations of the space, which they may rate (never their own space's). */
+  private async attendedReservations(party: Party, space: Space): Promise<ReservationView[]> {
+    if (space.ownerKey === party.key || !(await this.options.reservations.attendedSpace(party.key, space.id))) return [];
+    const booked = await this.options.reservations.bookedBy(party.key, BOOKINGS_SHOWN);
+    return booked.filter((reservation) => reservation.spaceId === space.id && reservation.state === 'attended');
   }
 
   /** The search's page, with the offset of the next one when there is more. */

@@ -25,7 +25,7 @@ export interface SearchForPages {
   search(query: SpaceQuery): Promise<{ results: SearchResult[]; more?: string }>;
 }
 
-export interface ReservationsForPages extends Pick<ReservationLookup, 'reservation' | 'busy' | 'bookedBy' | 'ofSpace'> {
+export interface ReservationsForPages extends Pick<ReservationLookup, 'reservation' | 'attendedSpace' | 'busy' | 'bookedBy' | 'ofSpace'> {
   hold(party: Party, input: unknown): Promise<ReservationView>;
   confirm(party: Party, id: string): Promise<ReservationView>;
   modify(party: Party, id: string, input: unknown): Promise<ReservationView>;

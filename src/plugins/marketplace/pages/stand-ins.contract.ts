@@ -106,6 +106,7 @@ function services(spaces: Space[], calls: Calls, busy: Interval[], mine: Reserva
     reservations: {
       reservation: async (id) => (id === RESERVATION_ID ? mine : id === OTHER_SPACE_ID ? reservation({ id, bookerKey: 'mbox:mailto:someone@example.org' }) : undefined),
       busy: async (ids) => new Map(ids.map((id) => [id, busy])),
+      attendedSpace: async (_key, spaceId) => spaceId === SPACE_ID,
       bookedBy: async () => [reservation(), reservation({ id: ATTENDED_ID, state: 'attended', start: '2027-03-12T16:00:00+01:00', end: '2027-03-12T18:00:00+01:00' })],
       ofSpace: async () => [reservation({ state: 'confirmed' })],
       hold: record('hold', () => reservation()),
