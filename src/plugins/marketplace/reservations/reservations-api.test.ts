@@ -232,7 +232,7 @@ describe.each(TEST_ENGINES)('the reservations API on %s', (engine) => {
     await held(await lrs().booker(), holdBody(startMs, 60));
   });
 
-  it('shows a reservation to its booker and the space\'s owner only, and lists the booker\'s newest first', async () => {
+  it('shows a reservation to its booker, the space\'s owner and administrators only, and lists the booker\'s newest first', async () => {
     const party = await lrs().booker();
     const first = await held(party, holdBody(freeDay(), 15));
     const second = await held(party, holdBody(freeDay(), 15));
@@ -240,6 +240,8 @@ describe.each(TEST_ENGINES)('the reservations API on %s', (engine) => {
     expect((await get(party, '/reservations?limit=1')).body.reservations).toHaveLength(1);
     expect((await get(party, '/reservations?limit=0')).body.code).toBe('INVALID_PARAMETER');
     expect((await get(lrs().ownerOf(space.id), `/reservations/${first.id}`)).body).toEqual(first);
+    const administrator = await request(lrs().lrs.app).get(`/plugins/marketplace/reservations/${first.id}`).set('Authorization', lrs().admin);
+    expect([administrator.status, administrator.body]).toEqual([200, first]);
     const stranger = await get(await lrs().booker(), `/reservations/${first.id}`);
     expect([stranger.status, stranger.body.code]).toEqual([403, 'NOT_YOUR_RESERVATION']);
     expect((await get(party, `/reservations/${randomUUID()}`)).body.code).toBe('RESERVATION_NOT_FOUND');

@@ -2,7 +2,7 @@
  * Mounted at /plugins/marketplace (reservations/openapi.yaml): bookers hold, confirm, modify and
  * cancel reservations; spaces' owners reject them or mark them attended.
  */
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { BadRequestCode, credentialKeyOf, HttpError, parseAgentParameter, parseUuidParameter, singleParameters, type PluginHttp } from '../../../plugin-api';
 import { partyOf, requireParty, type Acting } from '../acting';
 import { integerIn } from '../spaces/input';
@@ -25,6 +25,18 @@ export function reservationRoutes({ reservations, acting }: { reservations: Rese
     return Promise.resolve({ ...parseAgentParameter(agent), credentialKey: credentialKeyOf(req) });
   };
 
+  /** Whether the request's credential holds `admin` (which reads every reservation). */
+  const administers = (req: Request, res: Response): boolean => {
+    let holds = false;
+    if (acting.people.signedIn(req) !== undefined) return false;
+    try {
+      acting.http.requireScope('admin')(req, res, () => (holds = true));
+    } catch {
+      return false;
+    }
+    return holds;
+  };
+
   router.post('/reservations', ...booker, async (req, res) => {
     const { view, created } = await reservations.book(await party(req), req.body);
     res.status(created ? 201 : 200).json(view);
@@ -38,7 +50,9 @@ export function reservationRoutes({ reservations, acting }: { reservations: Rese
     const { agent } = singleParameters(req.query, { resource: 'GET /plugins/marketplace/reservations/{id}', optional: ['agent'] });
     const view = await reservations.reservation(idOf(req));
     if (view === undefined) throw new HttpError(404, ReservationCode.ReservationNotFound, `No reservation ${idOf(req)}`);
-    if (!(await reservations.readableBy(await reader(req, agent), view))) throw new HttpError(403, ReservationCode.NotYourReservation, "Only the booker and the space's owner may read a reservation");
+    if (!administers(req, res) && !(await reservations.readableBy(await reader(req, agent), view))) {
+      throw new HttpError(403, ReservationCode.NotYourReservation, "Only the booker, the space's owner and administrators may read a reservation");
+    }
     res.json(view);
   });
   router.post('/reservations/:id/confirm', ...booker, async (req, res) => {
