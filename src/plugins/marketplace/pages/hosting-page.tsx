@@ -3,7 +3,7 @@ import type { AvailabilityPlan, ReservationView, Space, WeeklyRule } from '../mo
 import { whenText } from './bookings-page';
 import { moneyText, spaceName, verificationInForce } from './format';
 import { marketplaceMessages, WEEKDAYS } from './messages';
-import { Field, Folded, HOSTING_PATH, LISTING_PATH, PostForm } from './parts';
+import { Choice, Field, Folded, HOSTING_PATH, LISTING_PATH, PostForm } from './parts';
 
 /** Openings (rows of weekdays, opening and closing time) the availability form offers. */
 export const OPENING_ROWS = 3;
@@ -95,10 +95,7 @@ function AvailabilityForm({ space, csrf }: { space: Space; csrf: string }) {
         <fieldset>
           <legend>{m.ruleLegend(row + 1)}</legend>
           {WEEKDAYS.map((day) => (
-            <span>
-              <input id={`${prefix}-${row}-${day}`} name={`days${row}`} type="checkbox" value={day} />
-              <label for={`${prefix}-${row}-${day}`}>{m.weekdays[day]}</label>{' '}
-            </span>
+            <Choice name={`days${row}`} value={day} label={m.weekdays[day]} />
           ))}
           <Field id={`${prefix}-${row}-opens`} name={`opens${row}`} label={m.opens} type="time" step={900} />
           <Field id={`${prefix}-${row}-closes`} name={`closes${row}`} label={m.closes} type="time" step={900} />

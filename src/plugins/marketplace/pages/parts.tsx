@@ -44,6 +44,15 @@ export function TextArea({ id, name, label, required = false }: { id: string; na
   );
 }
 
+/** A checkbox or radio button inside its label (a line of its own, the box beside the text). */
+export function Choice({ type = 'checkbox', name, value, label, checked = false, required = false }: { type?: 'checkbox' | 'radio'; name: string; value: string; label: string; checked?: boolean; required?: boolean }) {
+  return (
+    <label>
+      <input name={name} type={type} value={value} checked={checked} required={required} /> {label}
+    </label>
+  );
+}
+
 /** A form posting to `action` with the page's CSRF token, its fields and one submit button. */
 export function PostForm({ action, csrf, submit, secondary = false, children }: { action: string; csrf: string; submit: string; secondary?: boolean; children?: ComponentChildren }) {
   return (

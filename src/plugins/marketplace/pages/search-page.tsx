@@ -1,7 +1,7 @@
 import { usePage } from '../../../plugin-api';
 import { averageText, moneyText, spaceName, verificationInForce } from './format';
 import { marketplaceMessages } from './messages';
-import { Field, LISTING_PATH, SEARCH_PATH } from './parts';
+import { Choice, Field, LISTING_PATH, SEARCH_PATH } from './parts';
 import type { SearchResult } from './sources';
 
 /** The search form's fields as typed (kept in the form after a search). */
@@ -42,8 +42,7 @@ function SearchFilters({ form }: { form: SearchForm }) {
       <Field id="features" name="features" label={m.features} hint={m.listHint} value={form.features ?? ''} />
       <Field id="certifications" name="certifications" label={m.certifications} hint={m.listHint} value={form.certifications ?? ''} />
       <div class="field">
-        <input id="childSafe" name="childSafe" type="checkbox" value="true" checked={form.childSafe === 'true'} />
-        <label for="childSafe">{m.childSafe}</label>
+        <Choice name="childSafe" value="true" label={m.childSafe} checked={form.childSafe === 'true'} />
       </div>
       <fieldset>
         <legend>{m.priceRange}</legend>

@@ -5,7 +5,7 @@ import type { CalendarDay } from './calendar';
 import { averageText, clockText, dateText, dayText, moneyText, timeText, verificationInForce } from './format';
 import { DIMENSIONS, REPORT_CATEGORIES } from '../ratings';
 import { marketplaceMessages } from './messages';
-import { ClaimedFacts, Field, Folded, LISTING_PATH, PostForm, TextArea, VerifiedFacts } from './parts';
+import { Choice, ClaimedFacts, Field, Folded, LISTING_PATH, PostForm, TextArea, VerifiedFacts } from './parts';
 import type { ReviewForPages } from './sources';
 
 export interface SpaceView {
@@ -121,10 +121,7 @@ function BookingForm({ view: { space, nowMs, csrf } }: { view: SpaceView }) {
           <fieldset>
             <legend>{m.safetyRequirements}</legend>
             {certifications.map((certification) => (
-              <div class="field">
-                <input id={`requirement-${certification}`} name="safetyRequirements" type="checkbox" value={certification} />
-                <label for={`requirement-${certification}`}>{certification}</label>
-              </div>
+              <Choice name="safetyRequirements" value={certification} label={certification} />
             ))}
           </fieldset>
         )}
@@ -231,10 +228,7 @@ function ScoreChoice({ dimension }: { dimension: (typeof DIMENSIONS)[number] }) 
     <fieldset>
       <legend>{m.dimensions[dimension]}</legend>
       {[1, 2, 3, 4, 5].map((score) => (
-        <span>
-          <input id={`${dimension}-${score}`} name={dimension} type="radio" value={String(score)} required />
-          <label for={`${dimension}-${score}`}>{m.stars(score)}</label>{' '}
-        </span>
+        <Choice type="radio" name={dimension} value={String(score)} label={m.stars(score)} required />
       ))}
     </fieldset>
   );

@@ -3,7 +3,7 @@ import { usePage } from '../../../plugin-api';
 import type { Space } from '../model';
 import { dateText, spaceName, verificationInForce } from './format';
 import { marketplaceMessages } from './messages';
-import { ClaimedFacts, Field, Folded, LISTING_PATH, PostForm, VERIFICATION_PATH, VerifiedFacts } from './parts';
+import { Choice, ClaimedFacts, Field, Folded, LISTING_PATH, PostForm, VERIFICATION_PATH, VerifiedFacts } from './parts';
 import type { ReportForPages } from './sources';
 
 /** How long a verification made on this page lasts by default. */
@@ -85,8 +85,7 @@ function VerifyForm({ space, nowMs, csrf }: { space: Space; nowMs: number; csrf:
           <Field id={`${prefix}-certifications`} name="certifications" label={m.certifications} hint={m.slugsHint} value={space.claimedCertifications.join(', ')} />
           <Field id={`${prefix}-features`} name="accessibilityFeatures" label={m.features} hint={m.slugsHint} value={space.claimedAccessibilityFeatures.join(', ')} />
           <div class="field">
-            <input id={`${prefix}-child-safe`} name="childSafe" type="checkbox" value="true" />
-            <label for={`${prefix}-child-safe`}>{m.childSafeCheck}</label>
+            <Choice name="childSafe" value="true" label={m.childSafeCheck} />
           </div>
           <Field
             id={`${prefix}-until`}
