@@ -232,6 +232,31 @@ describe.each(TEST_ENGINES)('reservation claims on %s', (engine) => {
     expect(await expectNoOverlap(instances.stores[0], room.id)).toHaveLength(1);
   });
 
+  it('records the statements of a step whose instance died before recording them: at once on a retry with the same id, else by the hold-expiry job after a minute', async () => {
+    const room = space();
+    const clock = new Clock();
+    const recorded = collectedStatements();
+    const dyingRecorder = { ...recorded, record: async () => Promise.reject(new Error('killed before recording')) };
+    const dying = reservationsOn(instances.stores[0], [room], clock, dyingRecorder);
+    const live = reservationsOn(instances.stores[1], [room], clock, recorded);
+    const party = booker();
+    const [retriedId, leftId] = [randomUUID(), randomUUID()];
+    const retried = holdInput(room.id, DAY_AHEAD, DAY_AHEAD + SLOT_MS, { id: retriedId });
+    const left = holdInput(room.id, DAY_AHEAD + SLOT_MS, DAY_AHEAD + 2 * SLOT_MS, { id: leftId });
+    await expect(dying.hold(party, retried)).rejects.toThrow('killed before recording');
+    await expect(dying.hold(party, left)).rejects.toThrow('killed before recording');
+    const answer = await live.hold(party, retried);
+    expect(recorded.byId.get(answer.statementIds[0])).toMatchObject({ verb: { id: VERB.held }, context: { registration: retriedId } });
+    const leftView = (await live.reservation(leftId))!;
+    expect(recorded.byId.has(leftView.statementIds[0])).toBe(false);
+    clock.ms += 59_000;
+    await live.expireHolds();
+    expect(recorded.byId.has(leftView.statementIds[0])).toBe(false);
+    clock.ms += 2_000;
+    await live.expireHolds();
+    expect(recorded.byId.get(leftView.statementIds[0])).toMatchObject({ verb: { id: VERB.held }, context: { registration: leftId } });
+  });
+
   it('keeps the rule when an instance dies at any write of a booking: a competitor and the retry with the same id end with exactly one held', async () => {
     const clock = new Clock();
     for (let killAt = 1; killAt <= 10; killAt++) {
