@@ -3,7 +3,7 @@ import type { AvailabilityPlan, ReservationView, Space, WeeklyRule } from '../mo
 import { whenText } from './bookings-page';
 import { moneyText, spaceName, verificationInForce } from './format';
 import { marketplaceMessages, WEEKDAYS } from './messages';
-import { Choice, Field, Folded, HOSTING_PATH, LISTING_PATH, PostForm } from './parts';
+import { Choice, Field, Folded, HOSTING_PATH, LISTING_PATH, PostForm, SLUG_EXAMPLES } from './parts';
 
 /** Openings (rows of weekdays, opening and closing time) the availability form offers. */
 export const OPENING_ROWS = 3;
@@ -146,9 +146,9 @@ function RegisterForm({ csrf }: { csrf: string }) {
           <Field id="longitude" name="longitude" label={m.longitude} required inputMode="decimal" />
         </fieldset>
         <Field id="capacity" name="capacity" label={m.capacity} type="number" min={1} required />
-        <Field id="amenities" name="amenities" label={m.amenities} hint={m.slugsHint} />
-        <Field id="claimedCertifications" name="claimedCertifications" label={m.claimedCertifications} hint={m.slugsHint} />
-        <Field id="claimedAccessibilityFeatures" name="claimedAccessibilityFeatures" label={m.claimedFeatures} hint={m.slugsHint} />
+        <Field id="amenities" name="amenities" label={m.amenities} hint={m.slugsHint(SLUG_EXAMPLES.amenities)} />
+        <Field id="claimedCertifications" name="claimedCertifications" label={m.claimedCertifications} hint={m.slugsHint(SLUG_EXAMPLES.certifications)} />
+        <Field id="claimedAccessibilityFeatures" name="claimedAccessibilityFeatures" label={m.claimedFeatures} hint={m.slugsHint(SLUG_EXAMPLES.features)} />
         <Field id="rate" name="rate" label={m.rateInput} required inputMode="decimal" />
         <Field id="currency" name="currency" label={m.currency} value="EUR" required maxLength={3} />
         <Field id="timeZone" name="timeZone" label={m.timeZone} hint={m.zoneHint} value="Europe/Madrid" required />

@@ -12,6 +12,13 @@ export const BOOKINGS_PATH = `${MARKETPLACE_PAGES}/bookings`;
 export const HOSTING_PATH = `${MARKETPLACE_PAGES}/hosting`;
 export const VERIFICATION_PATH = `${MARKETPLACE_PAGES}/verification`;
 
+/** Slugs the list fields' hints show as examples (slugs are not translated). */
+export const SLUG_EXAMPLES = {
+  amenities: 'projector, whiteboard',
+  features: 'step-free-access, hearing-loop',
+  certifications: 'fire-safety, first-aid',
+} as const;
+
 /** The attributes of an input the pages' fields use. */
 interface InputProps {
   type?: 'text' | 'number' | 'date' | 'time' | 'datetime-local';

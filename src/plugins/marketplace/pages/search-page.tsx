@@ -1,7 +1,7 @@
 import { usePage } from '../../../plugin-api';
 import { averageText, moneyText, spaceName, verificationInForce } from './format';
 import { marketplaceMessages } from './messages';
-import { Choice, Field, LISTING_PATH, SEARCH_PATH } from './parts';
+import { Choice, Field, LISTING_PATH, SEARCH_PATH, SLUG_EXAMPLES } from './parts';
 import type { SearchResult } from './sources';
 
 /** The search form's fields as typed (kept in the form after a search). */
@@ -38,9 +38,9 @@ function SearchFilters({ form }: { form: SearchForm }) {
       <Field id="near" name="near" label={m.near} hint={m.nearHint} value={form.near ?? ''} required inputMode="decimal" />
       <Field id="radiusKm" name="radiusKm" label={m.radiusKm} type="number" min={1} max={500} value={form.radiusKm ?? '25'} />
       <Field id="minCapacity" name="minCapacity" label={m.minCapacity} type="number" min={1} value={form.minCapacity ?? ''} />
-      <Field id="amenities" name="amenities" label={m.amenities} hint={m.listHint} value={form.amenities ?? ''} />
-      <Field id="features" name="features" label={m.features} hint={m.listHint} value={form.features ?? ''} />
-      <Field id="certifications" name="certifications" label={m.certifications} hint={m.listHint} value={form.certifications ?? ''} />
+      <Field id="amenities" name="amenities" label={m.amenities} hint={m.listHint(SLUG_EXAMPLES.amenities)} value={form.amenities ?? ''} />
+      <Field id="features" name="features" label={m.features} hint={m.listHint(SLUG_EXAMPLES.features)} value={form.features ?? ''} />
+      <Field id="certifications" name="certifications" label={m.certifications} hint={m.listHint(SLUG_EXAMPLES.certifications)} value={form.certifications ?? ''} />
       <div class="field">
         <Choice name="childSafe" value="true" label={m.childSafe} checked={form.childSafe === 'true'} />
       </div>

@@ -3,7 +3,7 @@ import { usePage } from '../../../plugin-api';
 import type { Space } from '../model';
 import { dateText, spaceName, verificationInForce } from './format';
 import { marketplaceMessages } from './messages';
-import { Choice, ClaimedFacts, Field, Folded, LISTING_PATH, PostForm, VERIFICATION_PATH, VerifiedFacts } from './parts';
+import { Choice, ClaimedFacts, Field, Folded, LISTING_PATH, PostForm, SLUG_EXAMPLES, VERIFICATION_PATH, VerifiedFacts } from './parts';
 import type { ReportForPages } from './sources';
 
 /** How long a verification made on this page lasts by default. */
@@ -82,8 +82,8 @@ function VerifyForm({ space, nowMs, csrf }: { space: Space; nowMs: number; csrf:
       <PostForm action={`${VERIFICATION_PATH}/spaces/${space.id}/verify`} csrf={csrf} submit={m.verify}>
         <fieldset>
           <legend>{m.verifyLegend}</legend>
-          <Field id={`${prefix}-certifications`} name="certifications" label={m.certifications} hint={m.slugsHint} value={space.claimedCertifications.join(', ')} />
-          <Field id={`${prefix}-features`} name="accessibilityFeatures" label={m.features} hint={m.slugsHint} value={space.claimedAccessibilityFeatures.join(', ')} />
+          <Field id={`${prefix}-certifications`} name="certifications" label={m.certifications} hint={m.slugsHint(SLUG_EXAMPLES.certifications)} value={space.claimedCertifications.join(', ')} />
+          <Field id={`${prefix}-features`} name="accessibilityFeatures" label={m.features} hint={m.slugsHint(SLUG_EXAMPLES.features)} value={space.claimedAccessibilityFeatures.join(', ')} />
           <div class="field">
             <Choice name="childSafe" value="true" label={m.childSafeCheck} />
           </div>
