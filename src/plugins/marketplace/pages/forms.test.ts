@@ -171,14 +171,21 @@ describe('the marketplace pages (templates and forms, services stood in)', () =>
     expect(page).toContain(`action="/plugins/marketplace/hosting/reservations/${RESERVATION_ID}/reject"`);
     await post('/plugins/marketplace/hosting', `/plugins/marketplace/hosting/reservations/${RESERVATION_ID}/reject`, { reason: 'Repairs' }, 303, '/plugins/marketplace/hosting');
     expect(calls.reject![0]!.slice(1)).toEqual([RESERVATION_ID, 'Repairs']);
+    await post('/plugins/marketplace/hosting', `/plugins/marketplace/hosting/reservations/${RESERVATION_ID}/attended`, {}, 303, '/plugins/marketplace/hosting');
+    expect(calls.markAttended![0]!.slice(1)).toEqual([RESERVATION_ID]);
   });
 
-  it('gives the verifiers a queue whose verify form is prefilled with the claims and valid to the end of the chosen day', async () => {
+  it('gives the verifiers a queue whose verify form is prefilled with the claims and valid to the end of the chosen day, and a withdraw form', async () => {
     await get('/plugins/marketplace/verification').expect(403);
     const page = (await get('/plugins/marketplace/verification', 'space-verifier').expect(200)).text;
     expect(page).toContain(`name="certifications" aria-describedby="verify-${SPACE_ID}-certifications-hint" value="first-aid-kit, fire-safety"`);
     await post('/plugins/marketplace/verification', `/plugins/marketplace/verification/spaces/${SPACE_ID}/verify`, { certifications: 'fire-safety', accessibilityFeatures: '', childSafe: 'true', validUntil: '2027-12-31' }, 303, '/plugins/marketplace/verification', 'space-verifier');
     expect(calls.verify![0]!.slice(1)).toEqual([SPACE_ID, { certifications: ['fire-safety'], accessibilityFeatures: [], childSafe: true, validUntil: '2027-12-31T23:59:59Z' }]);
+    await post('/plugins/marketplace/verification', `/plugins/marketplace/verification/spaces/${SPACE_ID}/withdraw`, { reason: 'Fire exit locked' }, 303, '/plugins/marketplace/verification', 'space-verifier');
+    expect(calls.withdraw![0]!.slice(1)).toEqual([SPACE_ID, 'Fire exit locked']);
+    const noDay = await post('/plugins/marketplace/verification', `/plugins/marketplace/verification/spaces/${SPACE_ID}/verify`, { validUntil: 'next year' }, 400, undefined, 'space-verifier');
+    expect(text(noDay.text)).toContain('validUntil must be a date such as 2027-06-30');
+    expect(calls.verify).toHaveLength(1);
   });
 
   it('shows averages per aspect, the distribution of overall scores and the reviews; rates an attended reservation and reports a problem through the forms', async () => {
