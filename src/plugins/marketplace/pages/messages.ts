@@ -380,7 +380,7 @@ export const marketplaceMessages = defineMessages(
 
     hostingTitle: 'Tus espacios',
     hostingLead: 'Tus espacios, cuándo abren y quién los reservó.',
-    yourSpaces: 'Tus espacios',
+    yourSpaces: 'Espacios que ofreces',
     noSpaces: 'Todavía no has registrado ningún espacio.',
     upcoming: 'Próximas reservas',
     noUpcoming: 'No hay reservas en los próximos 30 días.',
