@@ -1,12 +1,12 @@
 import { Router, type Request, type Response } from 'express';
 import {
+  csrfToken,
   HttpError,
   i18n,
   NotFoundError,
   parseUuidParameter,
   renderPage,
   requireCsrfToken,
-  csrfToken,
   webPage,
   type NavItem,
   type PeopleForPlugins,
