@@ -366,7 +366,7 @@ export const marketplaceMessages = defineMessages(
     },
     open: 'Abrir',
     reservationTitle: 'Tu reserva',
-    heldUntil: (time: string) => `Retenida para ti hasta las ${time}. Confírmala antes o la hora quedará libre.`,
+    heldUntil: (time: string) => `Retenida para ti hasta el ${time}. Confírmala antes o la hora quedará libre.`,
     costLine: (price: string, hours: string, rate: string) => `${price} (${hours} h a ${rate} por hora)`,
     costFixed: 'El coste quedó fijado al confirmar.',
     costEstimate: 'El coste queda fijado al confirmar.',
