@@ -3,12 +3,14 @@
  * search p95 < 50 ms over 100,000 spaces with a year of availability, all filters on, on the
  * default engine). A fresh SQLite store is filled through SpaceDirectory.apply() itself (the
  * statements the plugin would record: space-registered, availability-published, space-verified;
- * the fill's own connection with synchronous=OFF): `--spaces` spaces spread over Iberia (about
- * 0.17 per km², so a 25 km circle holds about 330), each with a weekly plan in its zone and
+ * the fill's own connection with synchronous=OFF): `--spaces` spaces, a share `--city` of them
+ * within 10 km of Madrid's centre (about 64 per km²: a dense city) and the rest spread over
+ * Iberia (about 0.14 per km², so a 25 km circle holds about 270), each with a weekly plan in its zone and
  * `--closures` closed days over the coming year, most verified (some expired, some not
  * child-safe), and `--bookings` confirmed reservations each over the coming 4 weeks in the
  * reservations' own store (what Reservations.busy reads). Then, back to synchronous=FULL and the
- * LRS's 64 MiB page cache, in-process, at random points of the region, `--rounds` times each:
+ * LRS's 64 MiB page cache, in-process, at random points of the region and at points within 3 km
+ * of Madrid's centre, `--rounds` times each:
  *
  * - baseline: the raw store find of the circle's cells (the entries search reads first);
  * - search by distance only (near + radius);
@@ -18,6 +20,7 @@
  * - the same ordered by rating.
  *
  *   --spaces N      spaces (default 100000)
+ *   --city SHARE    share of them in Madrid (default 0.2)
  *   --closures N    closed days per space over the year (default 12)
  *   --bookings N    confirmed reservations per space over the coming 4 weeks (default 8)
  *   --rounds N      searches per row (default 300)
@@ -50,6 +53,8 @@ const DAY_MS = 86_400_000;
 /** Monday 2027-01-04 09:00 UTC: the bench's now. */
 const NOW_MS = Date.parse('2027-01-04T09:00:00Z');
 const REGION = { south: 36.5, north: 43.5, west: -9, east: 3 };
+const MADRID = { latitude: 40.4168, longitude: -3.7038 };
+const KM_PER_DEGREE = 111.2;
 const ZONES = ['Europe/Madrid', 'Europe/Lisbon', 'Atlantic/Canary'];
 const AMENITIES = ['wifi', 'projector', 'whiteboard', 'kitchen', 'parking', 'screen'];
 const FEATURES = ['step-free-access', 'accessible-toilet', 'hearing-loop'];
@@ -58,6 +63,7 @@ const BATCH = 500;
 
 interface Options {
   spaces: number;
+  city: number;
   closures: number;
   bookings: number;
   rounds: number;
@@ -67,7 +73,7 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { spaces: 100_000, closures: 12, bookings: 8, rounds: 300, radius: 25 };
+  const options: Options = { spaces: 100_000, city: 0.2, closures: 12, bookings: 8, rounds: 300, radius: 25 };
   for (let index = 0; index < argv.length; index += 2) {
     const [name, value] = [argv[index]!.replace(/^--/, ''), argv[index + 1]];
     if (name === 'out' || name === 'data') options[name] = value;
@@ -109,13 +115,22 @@ function planOf(next: () => number, timeZone: string, closures: number): Availab
 }
 
 /** The statements of one space, as the plugin records them: registered, availability, and mostly verified. */
-function spaceStatements(next: () => number, closures: number): { spaceId: string; statements: object[] } {
+/** A point within `km` of the place, uniform over the disc. */
+function around(next: () => number, place: { latitude: number; longitude: number }, km: number) {
+  const distance = km * Math.sqrt(next());
+  const bearing = 2 * Math.PI * next();
+  const latitude = place.latitude + (distance * Math.cos(bearing)) / KM_PER_DEGREE;
+  return { latitude, longitude: place.longitude + (distance * Math.sin(bearing)) / (KM_PER_DEGREE * Math.cos((place.latitude * Math.PI) / 180)) };
+}
+
+function spaceStatements(next: () => number, options: Options): { spaceId: string; statements: object[] } {
   const spaceId = randomUUID();
   const owner = schoolAgent('Owner');
   const timeZone = pick(next, ZONES);
+  const place = next() < options.city ? around(next, MADRID, 10) : { latitude: REGION.south + next() * (REGION.north - REGION.south), longitude: REGION.west + next() * (REGION.east - REGION.west) };
   const listing: Listing = {
     ...(LISTING as Listing),
-    address: { ...LISTING.address, latitude: REGION.south + next() * (REGION.north - REGION.south), longitude: REGION.west + next() * (REGION.east - REGION.west) },
+    address: { ...LISTING.address, ...place },
     capacity: 2 + Math.floor(next() * 40),
     amenities: some(next, AMENITIES, 0.5),
     claimedAccessibilityFeatures: some(next, FEATURES, 0.6),
@@ -124,7 +139,7 @@ function spaceStatements(next: () => number, closures: number): { spaceId: strin
     timeZone,
   };
   const common = (actor: object) => ({ id: randomUUID(), actor: actor as typeof owner, publicUrl: TEST_PUBLIC_URL, spaceId, timestamp: new Date(NOW_MS - 30 * DAY_MS).toISOString() });
-  const statements = [listingStatement(common(owner), listing, 'registered'), availabilityStatement(common(owner), listing.name, planOf(next, timeZone, closures))];
+  const statements = [listingStatement(common(owner), listing, 'registered'), availabilityStatement(common(owner), listing.name, planOf(next, timeZone, options.closures))];
   if (next() < 0.7) {
     const validUntilMs = NOW_MS + (next() < 0.1 ? -DAY_MS : 200 * DAY_MS);
     const verification = { certifications: some(next, CERTIFICATIONS, 0.6), accessibilityFeatures: some(next, FEATURES, 0.6), childSafe: next() < 0.6, validUntilMs };
@@ -170,7 +185,7 @@ async function fill(options: Options, db: ReturnType<typeof openSqliteDatabase>,
     const events: FeedEvent[] = [];
     const bookings: Array<[string, StoredReservation]> = [];
     for (let index = first; index < Math.min(options.spaces, first + BATCH); index += 1) {
-      const { spaceId, statements } = spaceStatements(next, options.closures);
+      const { spaceId, statements } = spaceStatements(next, options);
       for (const statement of statements) events.push(pluginFeedEvent(statement, (position += 1), new Date(NOW_MS - 30 * DAY_MS)));
       bookings.push(...bookingsOf(next, spaceId, options.bookings));
     }
@@ -244,9 +259,13 @@ async function main(): Promise<void> {
       // A weekday (Mon–Thu) 17:00–19:00 UTC within the coming 4 weeks.
       windowStart: Date.UTC(2027, 0, 4 + 7 * Math.floor(place() * 4) + Math.floor(place() * 4), 17, 0),
     }));
+    const inMadrid = points.map((point) => {
+      const { latitude, longitude } = around(place, MADRID, 3);
+      return { ...point, near: `${latitude.toFixed(4)},${longitude.toFixed(4)}` };
+    });
     const radiusKm = String(options.radius);
-    const allFilters = (index: number, orderBy: 'distance' | 'rating') => {
-      const { near, windowStart } = points[index % points.length]!;
+    const allFilters = (index: number, orderBy: 'distance' | 'rating', at = points) => {
+      const { near, windowStart } = at[index % at.length]!;
       return parseSpaceQuery({
         near,
         radiusKm,
@@ -264,13 +283,16 @@ async function main(): Promise<void> {
         limit: '20',
       });
     };
-    const counts = { distance: 0, filtered: 0, candidates: 0 };
+    const counts = { distance: 0, filtered: 0, candidates: 0, madridCandidates: 0, madridFiltered: 0 };
+    const cellsOfCircle = async (near: string) => {
+      const [latitude, longitude] = near.split(',').map(Number) as [number, number];
+      const { field, cells } = coverOf(latitude, longitude, options.radius);
+      return (await searchStore.find({ where: { [field]: { in: cells } } })).length;
+    };
     const searchStore = store('space_search');
     const rows = {
       [`baseline: raw store find of the ${radiusKm} km circle's cells`]: await timed(options.rounds, async (index) => {
-        const [latitude, longitude] = points[index % points.length]!.near.split(',').map(Number) as [number, number];
-        const { field, cells } = coverOf(latitude, longitude, options.radius);
-        counts.candidates += (await searchStore.find({ where: { [field]: { in: cells } } })).length;
+        counts.candidates += await cellsOfCircle(points[index % points.length]!.near);
       }),
       'search: distance only (20 nearest)': await timed(options.rounds, async (index) => {
         counts.distance += (await search.search(parseSpaceQuery({ near: points[index % points.length]!.near, radiusKm }))).results.length;
@@ -279,15 +301,30 @@ async function main(): Promise<void> {
         counts.filtered += (await search.search(allFilters(index, 'distance'))).results.length;
       }),
       'search: every filter on, by rating': await timed(options.rounds, (index) => search.search(allFilters(index, 'rating'))),
+      [`Madrid: baseline, raw store find of the circle's cells (the first 1000)`]: await timed(options.rounds, async (index) => {
+        counts.madridCandidates += await cellsOfCircle(inMadrid[index % inMadrid.length]!.near);
+      }),
+      'Madrid: search, every filter on, by distance': await timed(options.rounds, async (index) => {
+        counts.madridFiltered += (await search.search(allFilters(index, 'distance', inMadrid))).results.length;
+      }),
+      'Madrid: search, every filter on, by rating': await timed(Math.max(1, Math.floor(options.rounds / 10)), (index) => search.search(allFilters(index, 'rating', inMadrid))),
     };
     const measured = options.rounds + Math.min(20, options.rounds);
-    const averages = { candidatesPerCircle: round(counts.candidates / measured, 1), resultsDistanceOnly: round(counts.distance / measured, 1), resultsAllFilters: round(counts.filtered / measured, 1) };
+    const averages = {
+      candidatesPerCircle: round(counts.candidates / measured, 1),
+      resultsDistanceOnly: round(counts.distance / measured, 1),
+      resultsAllFilters: round(counts.filtered / measured, 1),
+      madridEntriesRead: round(counts.madridCandidates / measured, 1),
+      madridResultsAllFilters: round(counts.madridFiltered / measured, 1),
+      madridSpaces: Math.round(options.spaces * options.city),
+    };
     console.log(
       `\nMarketplace search (SQLite, in-process SpaceSearch, ${options.rounds} searches per row at random points; ${options.spaces} spaces, ${statementCount} statements applied and ${options.spaces * options.bookings} reservations stored in ${fillSeconds} s)\n`,
     );
     console.log('| measurement | p50 ms | p95 ms | mean ms |\n|---|---:|---:|---:|');
     for (const [name, figures] of Object.entries(rows)) console.log(`| ${name} | ${figures.p50} | ${figures.p95} | ${figures.mean} |`);
     console.log(`\nPer search on average: ${averages.candidatesPerCircle} entries in the circle's cells, ${averages.resultsDistanceOnly} results by distance only, ${averages.resultsAllFilters} with every filter on.`);
+    console.log(`Madrid (about ${averages.madridSpaces} spaces within 10 km of its centre): ${averages.madridResultsAllFilters} results with every filter on; the baseline's find returns at most 1000 entries.`);
     if (options.out !== undefined) fs.writeFileSync(options.out, JSON.stringify({ options, fillSeconds, statements: statementCount, rows, averages }, null, 2));
     db.close();
   } finally {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { cellsOf, coverOf, distanceKm } from './geo';
+import { cellsOf, coverOf, distanceKm, ringsOf } from './geo';
 
 describe('search grid cells (search/geo.ts)', () => {
   it('measures great-circle distances (Madrid–Barcelona ≈ 505 km)', () => {
@@ -30,6 +30,36 @@ describe('search grid cells (search/geo.ts)', () => {
       ),
       { numRuns: 2000 },
     );
+  });
+
+  it('walks the cells nearest first: a point within the radius is in a group, farther than every earlier group\'s bound', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: -89.9, max: 89.9, noNaN: true }),
+        fc.double({ min: -180, max: 179.999, noNaN: true }),
+        fc.double({ min: 0.1, max: 500, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 2 * Math.PI, noNaN: true }),
+        (latitude, longitude, radiusKm, fraction, bearing) => {
+          const point = destination(latitude, longitude, radiusKm * fraction * 0.999, bearing);
+          const { field, groups } = ringsOf(latitude, longitude, radiusKm);
+          const at = groups.findIndex(({ cells }) => cells.includes(cellsOf(point.latitude, point.longitude)[field]));
+          expect(at).toBeGreaterThanOrEqual(0);
+          const km = distanceKm(latitude, longitude, point.latitude, point.longitude);
+          for (const earlier of groups.slice(0, at)) expect(km).toBeGreaterThanOrEqual(earlier.beyondKm);
+          expect(groups.every(({ cells }) => cells.length <= 1000)).toBe(true);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('walks a 25 km circle in 0.01° cells, 16 first', () => {
+    const { field, groups } = ringsOf(40.42, -3.7, 25);
+    expect(field).toBe('cellTiny');
+    expect(groups[0]!.cells).toHaveLength(16);
+    expect(groups[0]!.cells).toContain(cellsOf(40.42, -3.7).cellTiny);
+    expect(groups.at(-1)!.beyondKm).toBe(Infinity);
   });
 });
 

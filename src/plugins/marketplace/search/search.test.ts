@@ -6,6 +6,7 @@
 import { TEST_ENGINES } from '../../../../test-support/backends';
 import { schoolAgent, spacesOnStores } from '../../../../test-support/marketplace';
 import type { AvailabilityPlan, RatingSummary } from '../model';
+import { distanceKm } from './geo';
 import { parseSpaceQuery } from './query';
 import { SpaceSearch } from './search';
 
@@ -53,6 +54,21 @@ describe.each(TEST_ENGINES)('space search on %s', (engine) => {
     expect(results.map(({ space }) => space.id)).toEqual([near, far]);
     expect(results[0]!.distanceKm).toBeCloseTo(2, 0);
     expect(await found({ near: here.near, radiusKm: '50' })).toEqual([near, far, outside]);
+  });
+
+  it('finds the nearest ones first however they spread over the circle (cells read nearest first, a group at a time)', async () => {
+    const here = neighbourhood();
+    const placed: Array<{ id: string; km: number }> = [];
+    for (let index = 0; index < 60; index += 1) {
+      const [north, east] = [(Math.random() - 0.5) * 50, (Math.random() - 0.5) * 50];
+      const latitude = here.center.latitude + north / 111.2;
+      const longitude = here.center.longitude + east / 85.2;
+      const id = await spaces.feed.registered(schoolAgent('Owner'), { address: { street: 's', locality: 'l', country: 'ES', latitude, longitude } });
+      placed.push({ id, km: distanceKm(here.center.latitude, here.center.longitude, latitude, longitude) });
+    }
+    const inside = placed.filter(({ km }) => km <= 20).sort((one, other) => one.km - other.km).map(({ id }) => id);
+    expect(await found({ near: here.near, radiusKm: '20', limit: '100' })).toEqual(inside);
+    expect(await found({ near: here.near, radiusKm: '20', limit: '5' })).toEqual(inside.slice(0, 5));
   });
 
   it('keeps spaces with at least the capacity and all of the amenities asked', async () => {

@@ -13,7 +13,7 @@ import { openIntervals, subtractIntervals } from '../availability';
 import type { Interval, RatingSummaries, RatingSummary, ReservationLookup, Space } from '../model';
 import { spacesByIds } from '../spaces/directory';
 import type { SearchEntry, StoredSpace } from '../spaces/records';
-import { coverOf, distanceKm } from './geo';
+import { coverOf, distanceKm, ringsOf, type CellField } from './geo';
 import { queryStringOf, type SpaceQuery } from './query';
 
 export interface SpaceSearchOptions {
@@ -39,6 +39,8 @@ export interface SpaceSearchPage {
 
 /** Spaces whose window is checked at once (one busy read, one read of their plans). */
 const WINDOW_BATCH = 50;
+/** A circle expected to hold at most this many entries (after the store's filters) is read at once. */
+const SPARSE_ENTRIES = 2000;
 
 interface Candidate {
   entry: SearchEntry;
@@ -65,24 +67,50 @@ export class SpaceSearch {
 
   async search(query: SpaceQuery): Promise<SpaceSearchPage> {
     const nowMs = this.now();
-    const entries = await this.entriesAround(query, nowMs);
-    const candidates = entries.flatMap((entry) => candidateOf(entry, query, nowMs));
-    const ordered = await this.ordered(candidates, query);
     const wanted = query.offset + query.limit;
-    const { found, spaces } = await this.firstBookable(ordered, wanted + 1, query.window, nowMs);
-    const page = found.slice(query.offset, wanted);
+    const walk = new BookableWalk(wanted + 1, query.window === undefined ? 1 : WINDOW_BATCH, (spaces) => this.bookableAmong(spaces, query.window, nowMs), this.spacesStore);
+    if (query.orderBy === 'rating') await walk.take(await this.byRating((await this.candidatesIn(coverOf(query.latitude, query.longitude, query.radiusKm), query, nowMs)).candidates));
+    else await this.nearestFirst(walk, query, nowMs);
+    const page = walk.found.slice(query.offset, wanted);
     const ratings = query.orderBy === 'rating' ? undefined : await this.ratings.summaries(page.map(({ entry }) => entry.sid));
     const results = page.map((candidate) => ({
-      space: spaces.get(candidate.entry.sid)!,
+      space: walk.spaces.get(candidate.entry.sid)!,
       distanceKm: Math.round(candidate.distanceKm * 1000) / 1000,
       rating: candidate.rating ?? ratings?.get(candidate.entry.sid),
     }));
-    return { results, ...(found.length > wanted && { more: `/plugins/marketplace/spaces?${queryStringOf(query, wanted)}` }) };
+    return { results, ...(walk.found.length > wanted && { more: `/plugins/marketplace/spaces?${queryStringOf(query, wanted)}` }) };
   }
 
-  /** The entries of the cells around the circle that the store can filter on (capacity, child safety, price, verification). */
-  private async entriesAround(query: SpaceQuery, nowMs: number): Promise<SearchEntry[]> {
-    const { field, cells } = coverOf(query.latitude, query.longitude, query.radiusKm);
+  /**
+   * By distance. The circle's smallest cells nearest the point are read first: when they show
+   * the circle to be sparse (≤ SPARSE_ENTRIES expected), the rest of it is read at once (a few
+   * larger cells). Else the smallest cells are walked nearest first, a group at a time: a
+   * candidate nearer than anything the unread groups can hold is settled, settled candidates go
+   * to the walk in order of distance, and it stops once the walk has a page.
+   */
+  private async nearestFirst(walk: BookableWalk, query: SpaceQuery, nowMs: number): Promise<void> {
+    const { field, groups } = ringsOf(query.latitude, query.longitude, query.radiusKm);
+    const cellCount = groups.reduce((sum, { cells }) => sum + cells.length, 0);
+    const first = await this.candidatesIn({ field, cells: groups[0]!.cells }, query, nowMs);
+    if ((first.read / groups[0]!.cells.length) * cellCount <= SPARSE_ENTRIES) {
+      const all = await this.candidatesIn(coverOf(query.latitude, query.longitude, query.radiusKm), query, nowMs);
+      return walk.take(all.candidates.sort(byDistance));
+    }
+    let pending = first.candidates;
+    for (const [index, { cells, beyondKm }] of groups.entries()) {
+      if (index > 0) pending.push(...(await this.candidatesIn({ field, cells }, query, nowMs)).candidates);
+      const settled = pending.filter(({ distanceKm: km }) => km < beyondKm).sort(byDistance);
+      pending = pending.filter(({ distanceKm: km }) => km >= beyondKm);
+      await walk.take(settled);
+      if (walk.full) return;
+    }
+  }
+
+  /**
+   * The candidates of the cells, and how many entries were read: the store filters capacity,
+   * child safety, currency and plan; the rest is filtered here.
+   */
+  private async candidatesIn({ field, cells }: { field: CellField; cells: string[] }, query: SpaceQuery, nowMs: number): Promise<{ candidates: Candidate[]; read: number }> {
     const where: NonNullable<Parameters<Collection<SearchEntry>['find']>[0]>['where'] = { [field]: { in: cells }, capacity: { gte: query.minCapacity } };
     if (query.childSafe) where.childSafeUntilMs = { gt: nowMs };
     else if (query.features.length > 0 || query.certifications.length > 0) where.verifiedUntilMs = { gt: nowMs };
@@ -93,36 +121,21 @@ export class SpaceSearch {
       const after = entries.at(-1)?.sid;
       const page = await this.searchStore.find({ where: after === undefined ? where : { ...where, sid: { gt: after } }, orderBy: [{ field: 'sid' }], limit: this.pageSize });
       entries.push(...page.map(({ value }) => value));
-      if (page.length < this.pageSize) return entries;
+      if (page.length < this.pageSize) return { candidates: entries.flatMap((entry) => candidateOf(entry, query, nowMs)), read: entries.length };
     }
   }
 
-  private async ordered(candidates: Candidate[], query: SpaceQuery): Promise<Candidate[]> {
-    if (query.orderBy === 'distance') return candidates.sort((a, b) => a.distanceKm - b.distanceKm || a.entry.sid.localeCompare(b.entry.sid));
+  /** Best overall rating first, unrated last, then nearest. */
+  private async byRating(candidates: Candidate[]): Promise<Candidate[]> {
     const summaries = await this.ratings.summaries(candidates.map(({ entry }) => entry.sid));
     for (const candidate of candidates) candidate.rating = summaries.get(candidate.entry.sid);
     const overall = (candidate: Candidate) => candidate.rating?.overall ?? -1;
     return candidates.sort((a, b) => overall(b) - overall(a) || a.distanceKm - b.distanceKm || a.entry.sid.localeCompare(b.entry.sid));
   }
 
-  /** The first `count` candidates, in order, that are bookable throughout the window (all of them without one), with their spaces. */
-  private async firstBookable(ordered: Candidate[], count: number, window: Interval | undefined, nowMs: number) {
-    const found: Candidate[] = [];
-    const spaces = new Map<string, Space>();
-    let next = 0;
-    while (found.length < count && next < ordered.length) {
-      const batch = ordered.slice(next, next + (window === undefined ? count - found.length : Math.max(WINDOW_BATCH, count - found.length)));
-      next += batch.length;
-      const loaded = await spacesByIds(this.spacesStore, batch.map(({ entry }) => entry.sid));
-      const free = window === undefined ? undefined : await this.bookable([...loaded.values()], window, nowMs);
-      for (const candidate of batch) {
-        const space = loaded.get(candidate.entry.sid);
-        if (space === undefined || (free !== undefined && !free.has(space.id))) continue;
-        found.push(candidate);
-        spaces.set(space.id, space);
-      }
-    }
-    return { found: found.slice(0, count), spaces };
+  /** The spaces (by id) bookable throughout the window; all of them without one. */
+  private async bookableAmong(spaces: Space[], window: Interval | undefined, nowMs: number): Promise<Set<string>> {
+    return window === undefined ? new Set(spaces.map(({ id }) => id)) : this.bookable(spaces, window, nowMs);
   }
 
   /** The ids of the spaces open by their plan throughout the window and not claimed in it. A window begun already is no longer bookable. */
@@ -132,6 +145,45 @@ export class SpaceSearch {
     const busy = await this.busy(open.map(({ id }) => id), window.startMs, window.endMs);
     return new Set(open.filter(({ id }) => covers(subtractIntervals([window], busy.get(id) ?? []), window)).map(({ id }) => id));
   }
+}
+
+/**
+ * Takes candidates in the order they are given and keeps those bookable, until it has `count`:
+ * their spaces are read, and the window checked, a batch at a time.
+ */
+class BookableWalk {
+  readonly found: Candidate[] = [];
+  readonly spaces = new Map<string, Space>();
+
+  constructor(
+    private readonly count: number,
+    /** Candidates read at least at once (what one window check is worth). */
+    private readonly batch: number,
+    private readonly bookable: (spaces: Space[]) => Promise<Set<string>>,
+    private readonly spacesStore: Collection<StoredSpace>,
+  ) {}
+
+  get full(): boolean {
+    return this.found.length >= this.count;
+  }
+
+  async take(ordered: Candidate[]): Promise<void> {
+    for (let next = 0; !this.full && next < ordered.length; ) {
+      const batch = ordered.slice(next, next + Math.max(this.batch, this.count - this.found.length));
+      next += batch.length;
+      const loaded = await spacesByIds(this.spacesStore, batch.map(({ entry }) => entry.sid));
+      const free = await this.bookable([...loaded.values()]);
+      for (const candidate of batch) {
+        if (this.full || !free.has(candidate.entry.sid)) continue;
+        this.found.push(candidate);
+        this.spaces.set(candidate.entry.sid, loaded.get(candidate.entry.sid)!);
+      }
+    }
+  }
+}
+
+function byDistance(one: Candidate, other: Candidate): number {
+  return one.distanceKm - other.distanceKm || one.entry.sid.localeCompare(other.entry.sid);
 }
 
 function covers(intervals: Interval[], window: Interval): boolean {

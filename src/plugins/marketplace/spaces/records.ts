@@ -39,12 +39,13 @@ export interface StoredSpace {
 }
 
 /**
- * Store `space_search`, id = the space id: what search filters on. `cellFine`/`cellMid`/`cellWide`
+ * Store `space_search`, id = the space id: what search filters on. `cellTiny`…`cellWide`
  * are the space's grid cells (search/geo.ts); the verified fields hold only a verifier's assertion
  * and its expiry, never the owner's claims.
  */
 export interface SearchEntry {
   sid: string;
+  cellTiny: string;
   cellFine: string;
   cellMid: string;
   cellWide: string;
@@ -71,7 +72,7 @@ export interface StatementOfSpace {
 /** Retained per list: the last ones (voiding older ones than these changes nothing shown). */
 export const KEPT_CONTRIBUTIONS = 20;
 
-const SEARCH_INDEXES = (['cellFine', 'cellMid', 'cellWide'] as const).map((cell) => ({ name: `by_${cell.toLowerCase()}`, fields: [cell, 'capacity', 'sid'] }));
+const SEARCH_INDEXES = (['cellTiny', 'cellFine', 'cellMid', 'cellWide'] as const).map((cell) => ({ name: `by_${cell.toLowerCase()}`, fields: [cell, 'capacity', 'sid'] }));
 
 export const SPACE_STORES: Record<'spaces' | 'space_search' | 'space_statements', PluginStoreDeclaration> = {
   spaces: {
