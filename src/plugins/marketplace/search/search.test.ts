@@ -71,6 +71,17 @@ describe.each(TEST_ENGINES)('space search on %s', (engine) => {
     expect(await found({ near: here.near, radiusKm: '20', limit: '5' })).toEqual(inside.slice(0, 5));
   });
 
+  it("counts no verification its owner asserted, even one the plugin recorded (a space verifier's own space)", async () => {
+    const here = neighbourhood();
+    const owner = schoolAgent('Owner and verifier');
+    const spaceId = await spaces.feed.registered(owner, { address: { street: 's', locality: 'l', country: 'ES', latitude: here.center.latitude, longitude: here.center.longitude } });
+    await spaces.feed.verified(owner, spaceId, { certifications: [], accessibilityFeatures: ['step-free-access'], childSafe: true, validUntilMs: spaces.clock.nowMs + 86_400_000 });
+    expect(await found({ near: here.near, childSafe: 'true' })).toEqual([]);
+    expect((await spaces.directory.space(spaceId))!.verification).toBeUndefined();
+    await spaces.feed.verified(schoolAgent('Verifier'), spaceId, { certifications: [], accessibilityFeatures: [], childSafe: true, validUntilMs: spaces.clock.nowMs + 86_400_000 });
+    expect(await found({ near: here.near, childSafe: 'true' })).toEqual([spaceId]);
+  });
+
   it('keeps spaces with at least the capacity and all of the amenities asked', async () => {
     const here = neighbourhood();
     const small = await here.space(1, { capacity: 4, amenities: ['projector', 'wifi'] });

@@ -117,10 +117,11 @@ export class SpaceDirectory implements SpaceLookup {
     return (await this.space(spaceId))!;
   }
 
-  /** A space verifier's assertion (the caller checked the role or scope): it replaces any earlier one. */
+  /** A space verifier's assertion (the caller checked the role or scope): it replaces any earlier one. Nobody verifies their own space. */
   async verify(party: Party, spaceId: string, input: unknown): Promise<Space> {
-    const verification = parseVerification(input, this.now());
     const { value, revision } = await this.existingDocument(spaceId);
+    if (value.ownerKey === party.key) throw new HttpError(403, 'OWN_SPACE', `Space ${spaceId} is yours: another space verifier must verify it`);
+    const verification = parseVerification(input, this.now());
     const statement = verifiedStatement(this.common(party, spaceId, spaceStatementId(spaceId, 'verified', revision)), currentListing(value).name, verification);
     await this.recordStep(statement);
     return (await this.space(spaceId))!;
@@ -265,6 +266,7 @@ function withFact(space: StoredSpace | undefined, fact: SpaceFact, statementId: 
     case 'availability':
       return owners ? { ...space, plans: kept([...space.plans, { statementId, value: fact.plan, atMs }]) } : undefined;
     case 'verified':
+      if (owners) return undefined; // an owner's assertion is a claim, even by a space verifier
       return verified({ ...space, verifications: kept([...space.verifications, { statementId, value: { ...fact.verification, verifier: actorKey! }, atMs }]) });
     case 'withdrawn':
       return verified({ ...space, verifications: space.verifications.map((entry) => (entry.statementId === fact.verificationId ? { ...entry, withdrawn: { by: statementId, atMs } } : entry)) });

@@ -238,6 +238,17 @@ describe.each(TEST_ENGINES)('the spaces API on %s', (engine) => {
       expect([response.status, response.body.verified?.childSafe]).toEqual([200, true]);
     });
 
+    it('lets no space verifier verify a space of their own: 403 OWN_SPACE, nothing stored', async () => {
+      const ownerVerifier = await lrs().verifier('Owner and verifier');
+      const credential = await lrs().lrs.credential(['plugins/marketplace/list', 'plugins/marketplace/verify'], 'owner and verifier');
+      const both = { ...ownerVerifier, auth: credential };
+      const space = await lrs().registerSpace({}, both);
+      const before = await newestStatement();
+      const response = await lrs().call(both, 'post', `/spaces/${space.id}/verification`, verification());
+      expect([response.status, response.body.code]).toEqual([403, 'OWN_SPACE']);
+      expect(await newestStatement()).toBe(before);
+    });
+
     it.each([
       ['validUntil in the past', { validUntil: '2020-01-01T00:00:00Z' }, 'validUntil must lie in the future'],
       ['validUntil without an offset', { validUntil: '2099-01-01T00:00:00' }, 'validUntil must be an RFC 3339 date-time'],
