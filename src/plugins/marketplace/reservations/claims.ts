@@ -59,6 +59,23 @@ export class SlotClaims {
     return { taken: false, ownerId };
   }
 
+  /**
+   * Whether a live reservation other than `reservationId` holds one of the slots now: read only, to
+   * refuse early without writing (the claims still decide; a slot found free here may be lost there).
+   */
+  async heldByOthers(spaceId: string, slots: number[], reservationId: string, nowMs: number): Promise<boolean> {
+    const { claims, reservations } = this.options;
+    const found = await claims.find({ where: { spaceId, slotMs: { gte: slots[0], lte: slots.at(-1)! } } });
+    const owners = new Map<string, Promise<StoredDocument<StoredReservation> | undefined>>();
+    for (const { value } of found) {
+      if (value.reservationId === null || value.reservationId === reservationId) continue;
+      if (!owners.has(value.reservationId)) owners.set(value.reservationId, reservations.get(value.reservationId));
+      const owner = await owners.get(value.reservationId)!;
+      if (owner !== undefined && claimWorth(owner.value, value.slotMs, nowMs, (stale) => stale) === 'live') return true;
+    }
+    return false;
+  }
+
   /** Frees the claims this request took, each only while it still has the revision written (a taker's stays). */
   async release(held: HeldClaim[]): Promise<void> {
     await Promise.all(held.map((claim) => this.free(claim)));

@@ -209,9 +209,12 @@ describe.each(TEST_ENGINES)('the reservations API on %s', (engine) => {
     const moved = await post(booker, `/reservations/${hold.id}/modify`, { start: iso(startMs + 30 * 60_000), end: iso(startMs + 2 * HOUR_MS) });
     expect([moved.status, moved.body.state, Date.parse(moved.body.start), moved.body.price]).toEqual([200, 'confirmed', startMs + 30 * 60_000, { amountMinor: 1875, currency: 'EUR' }]);
     const statements = await statementsOf(hold.id);
-    expect(statements.map(({ verb }) => verb.id)).toEqual([VERB.held, VERB.confirmed, VERB.updated, VERB.confirmed]);
-    expect(statements[2].context.extensions[EXTENSION.slot]).toEqual({ start: moved.body.start, end: moved.body.end });
-    expect(statements[3].context.statement.id).toBe(statements[2].id);
+    expect(statements.map(({ id }) => id).sort()).toEqual([...moved.body.statementIds].sort());
+    const [modification, reconfirmation] = moved.body.statementIds.slice(2).map((id: string) => statements.find((statement) => statement.id === id)!); // one batch: stored alike
+    expect([modification.verb.id, reconfirmation.verb.id]).toEqual([VERB.updated, VERB.confirmed]);
+    expect(modification.context.extensions[EXTENSION.slot]).toEqual({ start: moved.body.start, end: moved.body.end });
+    expect(modification.context.statement.id).toBe(moved.body.statementIds[1]);
+    expect(reconfirmation.context.statement.id).toBe(modification.id);
     await held(other, holdBody(startMs, 30));
     const heldAgain = await post(other, '/reservations', holdBody(startMs + HOUR_MS, 15));
     expect(heldAgain.body.code).toBe('SLOT_TAKEN');

@@ -71,13 +71,18 @@ export class Reservations implements ReservationLookup {
   async book(party: Party, input: unknown): Promise<{ view: ReservationView; created: boolean }> {
     const request = parseHoldRequest(input, this.now());
     const key = requestKey(request, party.key);
-    if (request.id !== undefined) {
-      const existing = await this.reservations.get(request.id);
-      if (existing !== undefined) return this.resume(existing, key);
-    }
-    const space = await bookableSpace(this.options.spaces, request.spaceId);
-    checkAgainstSpace(space, request);
     const id = request.id ?? randomUUID();
+    let space: Space;
+    try {
+      space = await bookableSpace(this.options.spaces, request.spaceId);
+      checkAgainstSpace(space, request);
+      if (await this.claims.heldByOthers(request.spaceId, slotsOf(request.startMs, request.endMs), id, this.now())) throw slotTaken();
+    } catch (refused) {
+      // A retry of a hold that exists answers as the hold is, whatever the space or its slots say now.
+      const existing = request.id === undefined ? undefined : await this.reservations.get(request.id);
+      if (existing === undefined) throw refused;
+      return this.resume(existing, key);
+    }
     const reservation = this.newReservation(party, request, key, space);
     if (!(await this.reservations.insert(id, reservation))) return this.resume(await this.stored(id), key);
     return this.claimThenHold({ id, value: reservation, revision: 1 }, true);
