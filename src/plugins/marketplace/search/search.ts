@@ -108,13 +108,16 @@ export class SpaceSearch {
 
   /**
    * The candidates of the cells, and how many entries were read: the store filters capacity,
-   * child safety, currency and plan; the rest is filtered here.
+   * child safety, price and plan; the rest is filtered here.
    */
   private async candidatesIn({ field, cells }: { field: CellField; cells: string[] }, query: SpaceQuery, nowMs: number): Promise<{ candidates: Candidate[]; read: number }> {
     const where: NonNullable<Parameters<Collection<SearchEntry>['find']>[0]>['where'] = { [field]: { in: cells }, capacity: { gte: query.minCapacity } };
     if (query.childSafe) where.childSafeUntilMs = { gt: nowMs };
     else if (query.features.length > 0 || query.certifications.length > 0) where.verifiedUntilMs = { gt: nowMs };
-    if (query.price !== undefined) where.currency = query.price.currency;
+    if (query.price !== undefined) {
+      where.currency = query.price.currency;
+      where.rateMinor = { gte: query.price.minMinor ?? 0, ...(query.price.maxMinor !== undefined && { lte: query.price.maxMinor }) };
+    }
     if (query.window !== undefined) where.hasPlan = true;
     const entries: SearchEntry[] = [];
     for (;;) {
