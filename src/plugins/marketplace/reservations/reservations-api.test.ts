@@ -203,6 +203,10 @@ describe.each(TEST_ENGINES)('the reservations API on %s', (engine) => {
     await post(booker, `/reservations/${hold.id}/confirm`);
     const other = await lrs().booker();
     await held(other, holdBody(startMs + 2 * HOUR_MS, 60));
+    const backwards = await post(booker, `/reservations/${hold.id}/modify`, { start: iso(startMs + HOUR_MS), end: iso(startMs) });
+    expect([backwards.status, backwards.body.code]).toEqual([400, 'INVALID_TIMES']);
+    expect((await post(booker, `/reservations/${hold.id}/modify`, { start: iso(startMs), end: iso(startMs + HOUR_MS), participants: 3 })).body.code).toBe('INVALID_RESERVATION');
+    expect((await post(other, `/reservations/${hold.id}/modify`, { start: iso(startMs), end: iso(startMs + 2 * HOUR_MS) })).body.code).toBe('NOT_YOUR_RESERVATION');
     const blocked = await post(booker, `/reservations/${hold.id}/modify`, { start: iso(startMs + HOUR_MS), end: iso(startMs + 3 * HOUR_MS) });
     expect([blocked.status, blocked.body.code]).toEqual([409, 'SLOT_TAKEN']);
     expect((await get(booker, `/reservations/${hold.id}`)).body).toMatchObject({ state: 'confirmed', start: hold.start, end: hold.end });
