@@ -2,6 +2,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { csrfFieldOf } from '../../../../test-support/people';
 import type { Party } from '../model';
+import { pageText as text } from './page-tests.contract';
 import { ATTENDED_ID, NOW, OTHER_SPACE_ID, pagesApp, REPORT_ID, reservation, RESERVATION_ID, space, SPACE_ID, type Calls } from './stand-ins.contract';
 
 /**
@@ -10,7 +11,6 @@ import { ATTENDED_ID, NOW, OTHER_SPACE_ID, pagesApp, REPORT_ID, reservation, RES
  * amounts in minor units, CSRF. The whole LRS runs them in pages.test.ts.
  */
 
-const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&amp;/g, '&').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/\s+/g, ' ');
 const between = (html: string, fromId: string, toId: string) => text(html.slice(html.indexOf(`id="${fromId}"`), html.indexOf(`id="${toId}"`)));
 
 describe('the marketplace pages (templates and forms, services stood in)', () => {

@@ -1,8 +1,7 @@
 import { DateTime } from 'luxon';
-import type request from 'supertest';
 import { TEST_ENGINES } from '../../../../test-support/backends';
-import { csrfFieldOf } from '../../../../test-support/people';
 import { MarketplaceTestLrs, schoolAgent, type MarketplaceParty } from '../../../../test-support/marketplace';
+import { pageText as text, submitForm as submit } from './page-tests.contract';
 import { startWired } from './wired.contract';
 
 /**
@@ -22,14 +21,8 @@ describe.each(TEST_ENGINES)('the marketplace pages on the whole LRS on %s', (eng
   const start = `${tomorrow}T10:00`;
   const end = `${tomorrow}T12:00`;
 
-  const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/\s+/g, ' ');
   const browserOf = (party: MarketplaceParty) => party.browser!;
 
-  /** Opens `page` as the party, then posts `form` to `action` with the page's CSRF token; returns the answer. */
-  async function submit(party: MarketplaceParty, page: string, action: string, form: Record<string, string | string[]>): Promise<request.Response> {
-    const token = csrfFieldOf((await browserOf(party).get(page).expect(200)).text);
-    return browserOf(party).post(action).type('form').send({ _csrf: token, ...form });
-  }
 
   beforeAll(async () => {
     lrs = await startWired(engine);

@@ -1,7 +1,6 @@
 import { DateTime } from 'luxon';
-import type request from 'supertest';
-import { csrfFieldOf } from '../../../../test-support/people';
 import { schoolAgent, type MarketplaceParty, type MarketplaceTestLrs } from '../../../../test-support/marketplace';
+import { pageText as text, submitForm as submit } from './page-tests.contract';
 import { startWired } from './wired.contract';
 
 /**
@@ -19,12 +18,7 @@ describe('rating a space through its page after an attended booking', () => {
   let owner: MarketplaceParty;
   let booker: MarketplaceParty;
 
-  const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/\s+/g, ' ');
 
-  async function submit(party: MarketplaceParty, page: string, action: string, form: Record<string, string>): Promise<request.Response> {
-    const token = csrfFieldOf((await party.browser!.get(page).expect(200)).text);
-    return party.browser!.post(action).type('form').send({ _csrf: token, ...form });
-  }
 
   beforeAll(async () => {
     jest.useFakeTimers({ doNotFake: [...REAL_TIMERS], advanceTimers: true, now: Date.now() });
