@@ -10,7 +10,8 @@
  * child-safe), and `--bookings` confirmed reservations each over the coming 4 weeks in the
  * reservations' own store (what Reservations.busy reads). Then, back to synchronous=FULL and the
  * LRS's 64 MiB page cache, in-process, at random points of the region and at points within 3 km
- * of Madrid's centre, `--rounds` times each:
+ * of Madrid's centre, in `--rounds` rounds that run every row in turn (so that the baseline and
+ * the searches share the machine's moments):
  *
  * - baseline: the raw store find of the circle's cells (the entries search reads first);
  * - search by distance only (near + radius);
@@ -38,6 +39,7 @@ import { databasePath, openSqliteDatabase } from '../src/db/sqlite/database';
 import { ifiKey, type FeedEvent } from '../src/plugin-api';
 import type { AvailabilityPlan, RatingSummary } from '../src/plugins/marketplace/model';
 import { RESERVATION_STORES, Reservations } from '../src/plugins/marketplace/reservations';
+import { seededRandom } from '../src/plugins/marketplace/reservations/race/attempts';
 import type { StoredReservation } from '../src/plugins/marketplace/reservations/records';
 import { parseSpaceQuery, SpaceSearch } from '../src/plugins/marketplace/search';
 import { coverOf } from '../src/plugins/marketplace/search/geo';
@@ -81,17 +83,6 @@ function parseOptions(argv: string[]): Options {
     else throw new Error(`unknown option --${name}`);
   }
   return options;
-}
-
-/** A seeded generator (mulberry32), so that runs compare. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const pick = <T>(next: () => number, items: T[]): T => items[Math.floor(next() * items.length)]!;
@@ -199,16 +190,29 @@ async function fill(options: Options, db: ReturnType<typeof openSqliteDatabase>,
   return { fillSeconds: round((performance.now() - fillStarted) / 1000, 1), statementCount };
 }
 
-async function timed(rounds: number, run: (round: number) => Promise<unknown>): Promise<{ p50: number; p95: number; mean: number }> {
-  for (let round = 0; round < Math.min(20, rounds); round++) await run(round); // warm-up
-  const times: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    const started = performance.now();
-    await run(round);
-    times.push(performance.now() - started);
+type Figures = { p50: number; p95: number; mean: number };
+
+/**
+ * Runs every measurement once per round, in turn (after as many untimed warm-up rounds, at most
+ * 20), so that the rows share whatever else the machine is doing; the figures of each row.
+ */
+async function interleaved(rounds: number, measurements: Record<string, { every?: number; run: (round: number) => Promise<unknown> }>): Promise<Record<string, Figures>> {
+  const times = new Map<string, number[]>(Object.keys(measurements).map((name) => [name, []]));
+  const warmup = Math.min(20, rounds);
+  for (let round = -warmup; round < rounds; round++) {
+    for (const [name, { every = 1, run }] of Object.entries(measurements)) {
+      if (((round % every) + every) % every !== 0) continue;
+      const started = performance.now();
+      await run(round + warmup);
+      if (round >= 0) times.get(name)!.push(performance.now() - started);
+    }
   }
-  times.sort((one, other) => one - other);
-  return { p50: round(percentile(times, 50), 3), p95: round(percentile(times, 95), 3), mean: round(times.reduce((sum, time) => sum + time, 0) / times.length, 3) };
+  return Object.fromEntries(
+    [...times].map(([name, measured]) => {
+      const sorted = measured.sort((one, other) => one - other);
+      return [name, { p50: round(percentile(sorted, 50), 3), p95: round(percentile(sorted, 95), 3), mean: round(sorted.reduce((sum, time) => sum + time, 0) / sorted.length, 3) }];
+    }),
+  );
 }
 
 /** Half the spaces are rated, 1.00 to 5.00 overall, as a function of their id (so that a kept store is rated alike). */
@@ -246,14 +250,14 @@ async function main(): Promise<void> {
       now,
     });
 
-    const next = random(13);
+    const next = seededRandom(13);
     const filled = fs.existsSync(filledMarker) ? (JSON.parse(fs.readFileSync(filledMarker, 'utf8')) as { fillSeconds: number; statementCount: number }) : await fill(options, db, directory, store, next);
     fs.writeFileSync(filledMarker, JSON.stringify(filled));
     const { fillSeconds, statementCount } = filled;
     db.pragma('synchronous = FULL');
     db.pragma(`cache_size = -${64 * 1024}`);
 
-    const place = random(29);
+    const place = seededRandom(29);
     const points = Array.from({ length: options.rounds }, () => ({
       near: `${(REGION.south + 0.5 + place() * (REGION.north - REGION.south - 1)).toFixed(4)},${(REGION.west + 0.5 + place() * (REGION.east - REGION.west - 1)).toFixed(4)}`,
       // A weekday (Mon–Thu) 17:00–19:00 UTC within the coming 4 weeks.
@@ -290,25 +294,17 @@ async function main(): Promise<void> {
       return (await searchStore.find({ where: { [field]: { in: cells } } })).length;
     };
     const searchStore = store('space_search');
-    const rows = {
-      [`baseline: raw store find of the ${radiusKm} km circle's cells`]: await timed(options.rounds, async (index) => {
-        counts.candidates += await cellsOfCircle(points[index % points.length]!.near);
-      }),
-      'search: distance only (20 nearest)': await timed(options.rounds, async (index) => {
-        counts.distance += (await search.search(parseSpaceQuery({ near: points[index % points.length]!.near, radiusKm }))).results.length;
-      }),
-      'search: every filter on, by distance': await timed(options.rounds, async (index) => {
-        counts.filtered += (await search.search(allFilters(index, 'distance'))).results.length;
-      }),
-      'search: every filter on, by rating': await timed(options.rounds, (index) => search.search(allFilters(index, 'rating'))),
-      [`Madrid: baseline, raw store find of the circle's cells (the first 1000)`]: await timed(options.rounds, async (index) => {
-        counts.madridCandidates += await cellsOfCircle(inMadrid[index % inMadrid.length]!.near);
-      }),
-      'Madrid: search, every filter on, by distance': await timed(options.rounds, async (index) => {
-        counts.madridFiltered += (await search.search(allFilters(index, 'distance', inMadrid))).results.length;
-      }),
-      'Madrid: search, every filter on, by rating': await timed(Math.max(1, Math.floor(options.rounds / 10)), (index) => search.search(allFilters(index, 'rating', inMadrid))),
-    };
+    const rows = await interleaved(options.rounds, {
+      [`baseline: raw store find of the ${radiusKm} km circle's cells`]: { run: async (index) => (counts.candidates += await cellsOfCircle(points[index % points.length]!.near)) },
+      'search: distance only (20 nearest)': {
+        run: async (index) => (counts.distance += (await search.search(parseSpaceQuery({ near: points[index % points.length]!.near, radiusKm }))).results.length),
+      },
+      'search: every filter on, by distance': { run: async (index) => (counts.filtered += (await search.search(allFilters(index, 'distance'))).results.length) },
+      'search: every filter on, by rating': { run: (index) => search.search(allFilters(index, 'rating')) },
+      [`Madrid: baseline, raw store find of the circle's cells (the first 1000)`]: { run: async (index) => (counts.madridCandidates += await cellsOfCircle(inMadrid[index % inMadrid.length]!.near)) },
+      'Madrid: search, every filter on, by distance': { run: async (index) => (counts.madridFiltered += (await search.search(allFilters(index, 'distance', inMadrid))).results.length) },
+      'Madrid: search, every filter on, by rating (every 10th round)': { every: 10, run: (index) => search.search(allFilters(index, 'rating', inMadrid)) },
+    });
     const measured = options.rounds + Math.min(20, options.rounds);
     const averages = {
       candidatesPerCircle: round(counts.candidates / measured, 1),
@@ -319,7 +315,7 @@ async function main(): Promise<void> {
       madridSpaces: Math.round(options.spaces * options.city),
     };
     console.log(
-      `\nMarketplace search (SQLite, in-process SpaceSearch, ${options.rounds} searches per row at random points; ${options.spaces} spaces, ${statementCount} statements applied and ${options.spaces * options.bookings} reservations stored in ${fillSeconds} s)\n`,
+      `\nMarketplace search (SQLite, in-process SpaceSearch, ${options.rounds} rounds of every row in turn at random points; ${options.spaces} spaces, ${statementCount} statements applied and ${options.spaces * options.bookings} reservations stored in ${fillSeconds} s)\n`,
     );
     console.log('| measurement | p50 ms | p95 ms | mean ms |\n|---|---:|---:|---:|');
     for (const [name, figures] of Object.entries(rows)) console.log(`| ${name} | ${figures.p50} | ${figures.p95} | ${figures.mean} |`);

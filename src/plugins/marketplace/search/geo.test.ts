@@ -1,6 +1,17 @@
 import fc from 'fast-check';
 import { cellsOf, coverOf, distanceKm, ringsOf } from './geo';
 
+/** A circle anywhere (antimeridian and poles included), and a point within it. */
+const circleAndPoint = fc
+  .record({
+    latitude: fc.double({ min: -89.9, max: 89.9, noNaN: true }),
+    longitude: fc.double({ min: -180, max: 179.999, noNaN: true }),
+    radiusKm: fc.double({ min: 0.1, max: 500, noNaN: true }),
+    fraction: fc.double({ min: 0, max: 1, noNaN: true }),
+    bearing: fc.double({ min: 0, max: 2 * Math.PI, noNaN: true }),
+  })
+  .map(({ latitude, longitude, radiusKm, fraction, bearing }) => ({ latitude, longitude, radiusKm, point: destination(latitude, longitude, radiusKm * fraction * 0.999, bearing) }));
+
 describe('search grid cells (search/geo.ts)', () => {
   it('measures great-circle distances (Madrid–Barcelona ≈ 505 km)', () => {
     expect(distanceKm(40.4168, -3.7038, 41.3874, 2.1686)).toBeCloseTo(505, -1);
@@ -16,40 +27,24 @@ describe('search grid cells (search/geo.ts)', () => {
 
   it('covers the cell of every point within the radius, across the antimeridian and near the poles', () => {
     fc.assert(
-      fc.property(
-        fc.double({ min: -89.9, max: 89.9, noNaN: true }),
-        fc.double({ min: -180, max: 179.999, noNaN: true }),
-        fc.double({ min: 0.1, max: 500, noNaN: true }),
-        fc.double({ min: 0, max: 1, noNaN: true }),
-        fc.double({ min: 0, max: 2 * Math.PI, noNaN: true }),
-        (latitude, longitude, radiusKm, fraction, bearing) => {
-          const point = destination(latitude, longitude, radiusKm * fraction * 0.999, bearing);
+      fc.property(circleAndPoint, ({ latitude, longitude, radiusKm, point }) => {
           const { field, cells } = coverOf(latitude, longitude, radiusKm);
           expect(cells).toContain(cellsOf(point.latitude, point.longitude)[field]);
-        },
-      ),
+      }),
       { numRuns: 2000 },
     );
   });
 
   it('walks the cells nearest first: a point within the radius is in a group, farther than every earlier group\'s bound', () => {
     fc.assert(
-      fc.property(
-        fc.double({ min: -89.9, max: 89.9, noNaN: true }),
-        fc.double({ min: -180, max: 179.999, noNaN: true }),
-        fc.double({ min: 0.1, max: 500, noNaN: true }),
-        fc.double({ min: 0, max: 1, noNaN: true }),
-        fc.double({ min: 0, max: 2 * Math.PI, noNaN: true }),
-        (latitude, longitude, radiusKm, fraction, bearing) => {
-          const point = destination(latitude, longitude, radiusKm * fraction * 0.999, bearing);
+      fc.property(circleAndPoint, ({ latitude, longitude, radiusKm, point }) => {
           const { field, groups } = ringsOf(latitude, longitude, radiusKm);
           const at = groups.findIndex(({ cells }) => cells.includes(cellsOf(point.latitude, point.longitude)[field]));
           expect(at).toBeGreaterThanOrEqual(0);
           const km = distanceKm(latitude, longitude, point.latitude, point.longitude);
           for (const earlier of groups.slice(0, at)) expect(km).toBeGreaterThanOrEqual(earlier.beyondKm);
           expect(groups.every(({ cells }) => cells.length <= 1000)).toBe(true);
-        },
-      ),
+      }),
       { numRuns: 2000 },
     );
   });
