@@ -25,7 +25,8 @@ const HOLD_MS = 10 * 60_000;
 const HOUR_MS = 3_600_000;
 /** A fixed "now" on the slot grid; bookings are a day later. */
 const T0 = Math.ceil(Date.parse('2030-01-07T08:00:00Z') / SLOT_MS) * SLOT_MS;
-const DAY_AHEAD = T0 + 24 * HOUR_MS;
+const DAY_MS = 24 * HOUR_MS;
+const DAY_AHEAD = T0 + DAY_MS;
 
 function space(id = randomUUID()): Space {
   return {
@@ -212,6 +213,32 @@ describe.each(TEST_ENGINES)('reservation claims on %s', (engine) => {
     const claim = await (instances.stores[0]('claims') as Collection<StoredClaim>).get(claimId(room.id, DAY_AHEAD + SLOT_MS));
     expect(claim?.value.reservationId).toBeNull();
     expect(await reservations.expireHolds()).toBe(0);
+  });
+
+  it('tells busy times (held before expiry, confirmed; merged, clipped to the window), a space\'s reservations and a booker\'s, newest first', async () => {
+    const room = space();
+    const clock = new Clock();
+    const reservations = reservationsOn(instances.stores[0], [room], clock);
+    const party = booker();
+    const at = (slot: number, slots: number) => holdInput(room.id, DAY_AHEAD + slot * SLOT_MS, DAY_AHEAD + (slot + slots) * SLOT_MS);
+    const confirmed = await reservations.hold(party, at(0, 2));
+    await reservations.confirm(party, confirmed.id);
+    clock.ms += 1;
+    const adjacent = await reservations.hold(party, at(2, 2));
+    clock.ms += 1;
+    const cancelled = await reservations.hold(party, at(6, 2));
+    await reservations.cancel(party, cancelled.id);
+    clock.ms += 1;
+    const lapsing = await reservations.hold(party, at(10, 2));
+    const window = { fromMs: DAY_AHEAD + SLOT_MS, toMs: DAY_AHEAD + 12 * SLOT_MS };
+    expect((await reservations.busy([room.id], window.fromMs, window.toMs)).get(room.id)).toEqual([
+      { startMs: window.fromMs, endMs: DAY_AHEAD + 4 * SLOT_MS },
+      { startMs: DAY_AHEAD + 10 * SLOT_MS, endMs: window.toMs },
+    ]);
+    clock.ms += HOLD_MS;
+    expect((await reservations.busy([room.id], window.fromMs, window.toMs)).get(room.id)).toEqual([{ startMs: window.fromMs, endMs: DAY_AHEAD + 2 * SLOT_MS }]);
+    expect((await reservations.ofSpace(room.id, DAY_AHEAD, DAY_AHEAD + DAY_MS)).map(({ id }) => id)).toEqual([confirmed.id, adjacent.id, cancelled.id, lapsing.id]);
+    expect((await reservations.bookedBy(party.key, 3)).map(({ id }) => id)).toEqual([lapsing.id, cancelled.id, adjacent.id]);
   });
 
   it('refuses a hold whose instance paused past its claim deadline while another took its slot over (409 SLOT_TAKEN, never two held)', async () => {
