@@ -76,6 +76,14 @@ export class SlotClaims {
     return false;
   }
 
+  /**
+   * Deletes the claims of slots that ended before `beforeMs`: no hold can claim a slot in the past,
+   * so they decide nothing any more (the reservations keep their times).
+   */
+  async forgetBefore(beforeMs: number): Promise<number> {
+    return this.options.claims.deleteMany({ slotMs: { lt: beforeMs } });
+  }
+
   /** Frees the claims this request took, each only while it still has the revision written (a taker's stays). */
   async release(held: HeldClaim[]): Promise<void> {
     await Promise.all(held.map((claim) => this.free(claim)));

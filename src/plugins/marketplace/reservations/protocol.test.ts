@@ -215,6 +215,24 @@ describe.each(TEST_ENGINES)('reservation claims on %s', (engine) => {
     expect(await reservations.expireHolds()).toBe(0);
   });
 
+  it('lets the hold-expiry job delete the claims of slots more than a day past, and only those', async () => {
+    const room = space();
+    const clock = new Clock();
+    const reservations = reservationsOn(instances.stores[0], [room], clock);
+    const party = booker();
+    const early = await reservations.hold(party, holdInput(room.id, DAY_AHEAD, DAY_AHEAD + 2 * SLOT_MS));
+    await reservations.confirm(party, early.id);
+    const late = await reservations.hold(party, holdInput(room.id, DAY_AHEAD + 8 * SLOT_MS, DAY_AHEAD + 9 * SLOT_MS));
+    await reservations.confirm(party, late.id);
+    const claims = instances.stores[0]('claims') as Collection<StoredClaim>;
+    clock.ms = DAY_AHEAD + DAY_MS + 2 * SLOT_MS;
+    await reservations.expireHolds();
+    expect(await claims.get(claimId(room.id, DAY_AHEAD))).toBeUndefined();
+    expect(await claims.get(claimId(room.id, DAY_AHEAD + SLOT_MS))).toBeUndefined();
+    expect((await claims.get(claimId(room.id, DAY_AHEAD + 8 * SLOT_MS)))?.value.reservationId).toBe(late.id);
+    expect((await reservations.reservation(early.id))!.state).toBe('confirmed');
+  });
+
   it('tells busy times (held before expiry, confirmed; merged, clipped to the window), a space\'s reservations and a booker\'s, newest first', async () => {
     const room = space();
     const clock = new Clock();

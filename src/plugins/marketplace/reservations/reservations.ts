@@ -30,6 +30,8 @@ export interface ReservationsOptions {
 
 /** How long a hold may take to claim its slots, and a modification its new ones, before others may take them over. */
 export const CLAIM_WINDOW_MS = 30_000;
+/** Claims of slots this long past are deleted by the hold-expiry job (far beyond any clock skew between instances). */
+const FORGET_CLAIMS_AFTER_MS = 24 * 3_600_000;
 /** Optimistic rounds of one step before answering 409 RESERVATION_CONTENDED (each lost round means the reservation changed). */
 const STEP_ATTEMPTS = 10;
 const MAX_FIND = 1000;
@@ -155,7 +157,8 @@ export class Reservations implements ReservationLookup {
   /**
    * The hold-expiry job's run: holds past their expiry become expired (statement hold-expired) and
    * free their slots, holds abandoned while claiming are closed, and statements whose request died
-   * before recording them are recorded; at most `limit` of each. Returns the holds expired.
+   * before recording them are recorded, at most `limit` of each; claims of slots more than a day
+   * past are deleted. Returns the holds expired.
    */
   async expireHolds(limit = 100): Promise<number> {
     const nowMs = this.now();
@@ -166,6 +169,7 @@ export class Reservations implements ReservationLookup {
       if ((await this.expire(doc, nowMs)) && doc.value.state === 'held') expired++;
     }
     await this.outbox.sweep(nowMs, limit);
+    await this.claims.forgetBefore(nowMs - FORGET_CLAIMS_AFTER_MS);
     return expired;
   }
 

@@ -15,6 +15,11 @@ export const RESERVATION_STORES: Record<string, PluginStoreDeclaration> = {
       { name: 'outbox', fields: ['outboxSinceMs'] },
     ],
   },
-  claims: { indexes: [{ name: 'space_slot', fields: ['spaceId', 'slotMs'] }] },
+  claims: {
+    indexes: [
+      { name: 'space_slot', fields: ['spaceId', 'slotMs'] },
+      { name: 'slot', fields: ['slotMs'] },
+    ],
+  },
   attendances: {},
 };
