@@ -5,7 +5,7 @@
  * space never overlap).
  */
 import { SLOT_MS } from '../../model';
-import { EXTENSION, VERB } from '../../vocabulary';
+import { ACTIVITY_TYPE, EXTENSION, VERB } from '../../vocabulary';
 
 /** A reservation holding [startMs, endMs) of a space. */
 export interface Booking {
@@ -51,6 +51,7 @@ export function slotKey(spaceId: string, slotMs: number): string {
 export interface RecordedStep {
   id: string;
   verb: { id: string };
+  object: { definition?: { type?: string } };
   timestamp: string;
   context?: {
     registration?: string;
@@ -63,20 +64,24 @@ const ENDING_VERBS: ReadonlySet<string> = new Set([VERB.cancelled, VERB.rejected
 const TIMING_VERBS: ReadonlySet<string> = new Set([VERB.held, VERB.updated]);
 
 /**
- * The bookings the recorded steps say hold time: per registration (the reservation id), the slot
+ * The bookings the recorded steps say hold time: per registration (the reservation id) of statements
+ * about a reservation (the profile's spaces' statements share verbs such as update), the slot
  * of its latest held or modified statement, unless a cancelled, rejected or hold-expired statement
  * ended it (those states are final). `spaceIdOf` reads the space from the parent activity.
  */
 export function liveBookingsOfSteps(steps: readonly RecordedStep[], spaceIdOf: (iri: string) => string | undefined): Booking[] {
   const bookings: Booking[] = [];
-  for (const [reservationId, ofReservation] of groupBy(steps, (step) => step.context?.registration ?? '')) {
+  const aboutReservations = steps.filter((step) => step.object.definition?.type === ACTIVITY_TYPE.reservation);
+  for (const [reservationId, ofReservation] of groupBy(aboutReservations, (step) => step.context?.registration ?? '')) {
     if (reservationId === '' || ofReservation.some((step) => ENDING_VERBS.has(step.verb.id))) continue;
     const timing = ofReservation.filter((step) => TIMING_VERBS.has(step.verb.id)).sort((one, other) => Date.parse(one.timestamp) - Date.parse(other.timestamp));
     const latest = timing[timing.length - 1];
     if (latest === undefined) continue;
     const slot = latest.context?.extensions?.[EXTENSION.slot] as { start: string; end: string } | undefined;
-    const spaceId = spaceIdOf(latest.context?.contextActivities?.parent?.[0]?.id ?? '');
-    if (slot === undefined || spaceId === undefined) throw new Error(`statement ${latest.id} names no slot or no space of this LRS`);
+    const parent = latest.context?.contextActivities?.parent?.[0]?.id ?? '';
+    const spaceId = spaceIdOf(parent);
+    if (slot === undefined) throw new Error(`statement ${latest.id} has no slot extension`);
+    if (spaceId === undefined) throw new Error(`statement ${latest.id}'s parent ${JSON.stringify(parent)} is no space of this LRS`);
     bookings.push({ reservationId, spaceId, startMs: Date.parse(slot.start), endMs: Date.parse(slot.end) });
   }
   return bookings;

@@ -4,7 +4,7 @@
  * wrong, the race tests could pass over overlapping reservations.
  */
 import { SLOT_MS } from '../../model';
-import { EXTENSION, VERB } from '../../vocabulary';
+import { ACTIVITY_TYPE, EXTENSION, VERB } from '../../vocabulary';
 import { planEndMs, raceAttempts, seededRandom, targetCoreMs, type RacePlan } from './attempts';
 import { holdersBySlot, liveBookingsOfSteps, overlapsOf, slotKey, type Booking, type RecordedStep } from './bookings';
 import { asClients } from './client-pool';
@@ -53,6 +53,7 @@ describe('liveBookingsOfSteps (what the recorded statements say holds time)', ()
   const step = (registration: string, verb: string, slot?: [number, number], spaceId = 'room-a'): RecordedStep => ({
     id: `statement-${++sequence}`,
     verb: { id: verb },
+    object: { definition: { type: ACTIVITY_TYPE.reservation } },
     timestamp: new Date(T0 - 86_400_000 + sequence * 1000).toISOString(),
     context: {
       registration,
@@ -76,13 +77,14 @@ describe('liveBookingsOfSteps (what the recorded statements say holds time)', ()
     expect(liveBookingsOfSteps([step('r1', VERB.held, [0, 2]), step('r1', ending)], spaceIdOf)).toEqual([]);
   });
 
-  it('ignores statements of no reservation (a space updated: same verb, no registration)', () => {
-    const spaceUpdated = { ...step('', VERB.updated), context: {} };
-    expect(liveBookingsOfSteps([spaceUpdated], spaceIdOf)).toEqual([]);
+  it('ignores statements about no reservation (a space updated: the same verb, even with a registration)', () => {
+    const spaceUpdated = { ...step('r1', VERB.updated), object: { definition: { type: ACTIVITY_TYPE.space } } };
+    expect(liveBookingsOfSteps([step('r1', VERB.held, [0, 2]), spaceUpdated], spaceIdOf)).toEqual([booking('r1', 0, 2)]);
   });
 
-  it('refuses a held statement without a slot rather than reading it as nothing', () => {
-    expect(() => liveBookingsOfSteps([step('r1', VERB.held)], spaceIdOf)).toThrow(/names no slot/);
+  it('refuses a held statement without a slot or a space of this LRS rather than reading it as nothing', () => {
+    expect(() => liveBookingsOfSteps([step('r1', VERB.held)], spaceIdOf)).toThrow(/has no slot extension/);
+    expect(() => liveBookingsOfSteps([step('r1', VERB.held, [0, 1])], () => undefined)).toThrow(`parent "${spaceIri('room-a')}" is no space of this LRS`);
   });
 });
 

@@ -40,9 +40,6 @@ export async function credential(baseUrl: string, admin: string, scopes: string[
   return basic(key, secret);
 }
 
-export const OWNER = { objectType: 'Agent', name: 'Race Owner', mbox: 'mailto:owner@race.example' } as const;
-const VERIFIER = { objectType: 'Agent', name: 'Race Verifier', mbox: 'mailto:verifier@race.example' } as const;
-
 /** The Agent client `client` books as. */
 export function clientAgent(client: number) {
   return { objectType: 'Agent', name: `Race client ${client}`, mbox: `mailto:client-${client}@race.example` };
@@ -51,28 +48,36 @@ export function clientAgent(client: number) {
 /** An all-day, every-day weekly plan in UTC: every slot of the race is inside published availability. */
 export const ALWAYS_OPEN = { timeZone: 'UTC', weekly: [{ rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA,SU', start: '00:00', durationMinutes: 1440 }] };
 
-/** `count` spaces registered by one owner, open always, verified until a year from now; their ids. */
-export async function openSpaces(baseUrl: string, admin: string, count: number): Promise<string[]> {
-  const owner = await credential(baseUrl, admin, ['plugins/marketplace/list'], 'race owner');
+export interface RaceSpaces {
+  spaceIds: string[];
+  /** The spaces' owner: a credential acting as its own authority (no `actor`), so that it may also GET their reservations. */
+  owner: string;
+}
+
+/** `count` spaces registered by one owner, open always, verified until a year from now. */
+export async function openSpaces(baseUrl: string, admin: string, count: number): Promise<RaceSpaces> {
+  const owner = await credential(baseUrl, admin, ['plugins/marketplace/list', 'plugins/marketplace/book'], 'race owner');
   const verifier = await credential(baseUrl, admin, ['plugins/marketplace/verify'], 'race verifier');
-  const ids: string[] = [];
+  const spaceIds: string[] = [];
   for (let index = 0; index < count; index++) {
     const space = await expectAnswer(call(`${baseUrl}${ROUTES}/spaces`, 'POST', owner, listing(index)), 201, `space ${index}`);
-    await expectAnswer(call(`${baseUrl}${ROUTES}/spaces/${space.id}/availability`, 'PUT', owner, { actor: OWNER, ...ALWAYS_OPEN }), 200, `availability of ${space.id}`);
+    await expectAnswer(call(`${baseUrl}${ROUTES}/spaces/${space.id}/availability`, 'PUT', owner, ALWAYS_OPEN), 200, `availability of ${space.id}`);
     const validUntil = new Date(Date.now() + 365 * 86_400_000).toISOString();
-    await expectAnswer(call(`${baseUrl}${ROUTES}/spaces/${space.id}/verification`, 'POST', verifier, { actor: VERIFIER, certifications: ['first-aid'], accessibilityFeatures: [], childSafe: true, validUntil }), 200, `verification of ${space.id}`);
-    ids.push(space.id as string);
+    await expectAnswer(call(`${baseUrl}${ROUTES}/spaces/${space.id}/verification`, 'POST', verifier, { certifications: ['first-aid'], accessibilityFeatures: [], childSafe: true, validUntil }), 200, `verification of ${space.id}`);
+    spaceIds.push(space.id as string);
   }
-  return ids;
+  return { spaceIds, owner };
 }
+
+/** The race spaces' hourly rate, in euro cents. */
+export const HOURLY_RATE_MINOR = 1250;
 
 function listing(index: number) {
   return {
-    actor: OWNER,
     name: { en: `Race room ${index}` },
     address: { street: `Calle ${index}`, locality: 'Madrid', country: 'ES', latitude: 40.4 + index / 1000, longitude: -3.7 },
     capacity: 10,
-    hourlyRate: { amountMinor: 1250, currency: 'EUR' },
+    hourlyRate: { amountMinor: HOURLY_RATE_MINOR, currency: 'EUR' },
     timeZone: 'UTC',
   };
 }
