@@ -72,7 +72,7 @@ describe.each(TEST_ENGINES)('GET /plugins/marketplace/spaces/:id/timeslots on %s
     ]);
   });
 
-  test('held time is not free: a hold cuts its slots out of the answer', async () => {
+  test('held time is not free: a hold cuts its slots out of the answer, and cancelling it gives them back', async () => {
     const start = mondayAfternoon(3).plus({ hours: 1 });
     const hold = await lrs.call(booker, 'post', '/reservations', { spaceId, start: start.toISO({ suppressMilliseconds: true }), end: start.plus({ minutes: 90 }).toISO({ suppressMilliseconds: true }), participants: 2 });
     expect([hold.status, hold.body.state]).toEqual([201, 'held']);
@@ -83,6 +83,10 @@ describe.each(TEST_ENGINES)('GET /plugins/marketplace/spaces/:id/timeslots on %s
       { start: local(start.minus({ hours: 1 })), end: local(start) },
       { start: local(start.plus({ minutes: 90 })), end: local(start.set({ hour: 21 })) },
     ]);
+    const cancel = await lrs.call(booker, 'post', `/reservations/${hold.body.id}/cancel`, {});
+    expect([cancel.status, cancel.body.state]).toEqual([200, 'cancelled']);
+    const freed = await timeslots({ from: day.toISO()!, to: day.plus({ days: 1 }).toISO()! });
+    expect(freed.body.slots).toEqual([{ start: local(start.minus({ hours: 1 })), end: local(start.set({ hour: 21 })) }]);
   });
 
   test('nothing before now: a window begun already starts at the next 15-minute boundary; from defaults to now and to to 7 days later', async () => {
