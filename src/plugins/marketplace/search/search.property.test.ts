@@ -3,12 +3,14 @@
  * populations of spaces with random owner claims and random histories of verifications
  * (expiring before or after the search), withdrawals and voidings, searched with random safety
  * filters, on both engines: the results are exactly the spaces whose current verification (the
- * last one not voided, unless withdrawn) asserts every filter and is unexpired at the search.
+ * last one not voided, unless withdrawn) asserts every filter and is unexpired at the search,
+ * whether the circle is read at once or by its smallest cells a group at a time (a dense one).
  */
 import fc from 'fast-check';
 import { TEST_ENGINES } from '../../../../test-support/backends';
 import { schoolAgent, spacesOnStores } from '../../../../test-support/marketplace';
 import { parseSpaceQuery } from './query';
+import { SpaceSearch } from './search';
 
 const FEATURES = ['step-free-access', 'accessible-toilet', 'hearing-loop'];
 const CERTIFICATIONS = ['fire-safety', 'child-safeguarding', 'first-aid'];
@@ -53,9 +55,12 @@ function counted(steps: Step[]) {
 
 describe.each(TEST_ENGINES)('safety-first search on %s (property)', (engine) => {
   let spaces: Awaited<ReturnType<typeof spacesOnStores>>;
+  /** The same search reading every circle by its smallest cells, a group at a time (as a dense one is read). */
+  let byGroups: SpaceSearch;
   let run = 0;
   beforeAll(async () => {
     spaces = await spacesOnStores(engine);
+    byGroups = new SpaceSearch({ store: spaces.store, busy: async () => new Map(), ratings: { summaries: async () => new Map() }, now: () => spaces.clock.nowMs, sparseEntries: -1 });
   });
   afterAll(() => spaces.dispose());
 
@@ -100,6 +105,8 @@ describe.each(TEST_ENGINES)('safety-first search on %s (property)', (engine) => 
         if (filters.features.length > 0) parameters.features = filters.features.join(',');
         if (filters.certifications.length > 0) parameters.certifications = filters.certifications.join(',');
         const { results } = await spaces.search.search(parseSpaceQuery(parameters));
+        const walked = await byGroups.search(parseSpaceQuery(parameters));
+        expect(walked.results.map(({ space }) => space.id)).toEqual(results.map(({ space }) => space.id));
         for (const { space } of results) {
           const verification = space.verification!;
           expect(verification.validUntilMs).toBeGreaterThan(SEARCH_AT);

@@ -82,6 +82,30 @@ describe.each(TEST_ENGINES)('space search on %s', (engine) => {
     expect(await found({ near: here.near, childSafe: 'true' })).toEqual([spaceId]);
   });
 
+  it('answers the same whether it reads the circle at once (sparse) or its smallest cells a group at a time (dense), by distance and by rating', async () => {
+    const here = neighbourhood();
+    for (let index = 0; index < 60; index += 1) {
+      const latitude = here.center.latitude + ((Math.random() - 0.5) * 40) / 111.2;
+      const longitude = here.center.longitude + ((Math.random() - 0.5) * 40) / 85.2;
+      const id = await spaces.feed.registered(schoolAgent('Owner'), { address: { street: 's', locality: 'l', country: 'ES', latitude, longitude } });
+      if (index % 3 > 0) spaces.ratings.set(id, rating(1 + (index % 5)));
+    }
+    const asDense = new SpaceSearch({
+      store: spaces.store,
+      busy: async () => new Map(),
+      ratings: { summaries: async (ids) => new Map(ids.flatMap((id) => (spaces.ratings.has(id) ? [[id, spaces.ratings.get(id)!] as const] : []))) },
+      now: () => spaces.clock.nowMs,
+      sparseEntries: -1, // no circle counts as sparse
+    });
+    for (const orderBy of ['distance', 'rating']) {
+      for (const limit of ['7', '100']) {
+        const query = parseSpaceQuery({ near: here.near, radiusKm: '20', orderBy, limit });
+        const ids = async (search: SpaceSearch) => (await search.search(query)).results.map(({ space }) => space.id);
+        expect(await ids(asDense)).toEqual(await ids(spaces.search));
+      }
+    }
+  });
+
   it('keeps spaces with at least the capacity and all of the amenities asked', async () => {
     const here = neighbourhood();
     const small = await here.space(1, { capacity: 4, amenities: ['projector', 'wifi'] });

@@ -23,6 +23,8 @@ export interface SpaceSearchOptions {
   now?: () => number;
   /** Search entries read per query of the store (at most 1000, the store's limit). */
   pageSize?: number;
+  /** A circle expected to hold at most this many entries (after the store's filters) is read at once (2000). */
+  sparseEntries?: number;
 }
 
 export interface SpaceSearchResult {
@@ -39,8 +41,6 @@ export interface SpaceSearchPage {
 
 /** Spaces whose window is checked at once (one busy read, one read of their plans). */
 const WINDOW_BATCH = 50;
-/** A circle expected to hold at most this many entries (after the store's filters) is read at once. */
-const SPARSE_ENTRIES = 2000;
 
 interface Candidate {
   entry: SearchEntry;
@@ -55,9 +55,11 @@ export class SpaceSearch {
   private readonly ratings: RatingSummaries;
   private readonly now: () => number;
   private readonly pageSize: number;
+  private readonly sparseEntries: number;
 
-  constructor({ store, busy, ratings, now = Date.now, pageSize = 1000 }: SpaceSearchOptions) {
+  constructor({ store, busy, ratings, now = Date.now, pageSize = 1000, sparseEntries = 2000 }: SpaceSearchOptions) {
     this.pageSize = pageSize;
+    this.sparseEntries = sparseEntries;
     this.searchStore = store('space_search');
     this.spacesStore = store('spaces');
     this.busy = busy;
@@ -69,8 +71,7 @@ export class SpaceSearch {
     const nowMs = this.now();
     const wanted = query.offset + query.limit;
     const walk = new BookableWalk(wanted + 1, query.window === undefined ? 1 : WINDOW_BATCH, (spaces) => this.bookableAmong(spaces, query.window, nowMs), this.spacesStore);
-    if (query.orderBy === 'rating') await walk.take(await this.byRating((await this.candidatesIn(coverOf(query.latitude, query.longitude, query.radiusKm), query, nowMs)).candidates));
-    else await this.nearestFirst(walk, query, nowMs);
+    await this.walkCircle(walk, query, nowMs);
     const page = walk.found.slice(query.offset, wanted);
     const ratings = query.orderBy === 'rating' ? undefined : await this.ratings.summaries(page.map(({ entry }) => entry.sid));
     const results = page.map((candidate) => ({
@@ -82,28 +83,31 @@ export class SpaceSearch {
   }
 
   /**
-   * By distance. The circle's smallest cells nearest the point are read first: when they show
-   * the circle to be sparse (≤ SPARSE_ENTRIES expected), the rest of it is read at once (a few
-   * larger cells). Else the smallest cells are walked nearest first, a group at a time: a
-   * candidate nearer than anything the unread groups can hold is settled, settled candidates go
-   * to the walk in order of distance, and it stops once the walk has a page.
+   * The circle's smallest cells nearest the point are read first: when they show the circle to
+   * be sparse (≤ sparseEntries expected), the rest of it is read at once (a few larger cells) and
+   * ordered. Else the smallest cells are read a group at a time (smaller queries than the whole
+   * dense circle's): by rating every group, then ordered; by distance nearest first, where a
+   * candidate nearer than anything the unread groups can hold is settled, settled candidates go to
+   * the walk in order of distance, and the walk stops once it has a page.
    */
-  private async nearestFirst(walk: BookableWalk, query: SpaceQuery, nowMs: number): Promise<void> {
+  private async walkCircle(walk: BookableWalk, query: SpaceQuery, nowMs: number): Promise<void> {
     const { field, groups } = ringsOf(query.latitude, query.longitude, query.radiusKm);
     const cellCount = groups.reduce((sum, { cells }) => sum + cells.length, 0);
     const first = await this.candidatesIn({ field, cells: groups[0]!.cells }, query, nowMs);
-    if ((first.read / groups[0]!.cells.length) * cellCount <= SPARSE_ENTRIES) {
-      const all = await this.candidatesIn(coverOf(query.latitude, query.longitude, query.radiusKm), query, nowMs);
-      return walk.take(all.candidates.sort(byDistance));
+    if ((first.read / groups[0]!.cells.length) * cellCount <= this.sparseEntries) {
+      const all = (await this.candidatesIn(coverOf(query.latitude, query.longitude, query.radiusKm), query, nowMs)).candidates;
+      return walk.take(query.orderBy === 'rating' ? await this.byRating(all) : all.sort(byDistance));
     }
     let pending = first.candidates;
     for (const [index, { cells, beyondKm }] of groups.entries()) {
       if (index > 0) pending.push(...(await this.candidatesIn({ field, cells }, query, nowMs)).candidates);
+      if (query.orderBy === 'rating') continue;
       const settled = pending.filter(({ distanceKm: km }) => km < beyondKm).sort(byDistance);
       pending = pending.filter(({ distanceKm: km }) => km >= beyondKm);
       await walk.take(settled);
       if (walk.full) return;
     }
+    if (query.orderBy === 'rating') await walk.take(await this.byRating(pending));
   }
 
   /**
