@@ -90,9 +90,10 @@ function exceptionsWithin(exceptions: readonly AvailabilityException[], fromMs: 
   const closed: Interval[] = [];
   const open: Interval[] = [];
   const firstDate = utcDate(fromMs - DAY_MS);
-  const lastDate = utcDate(toMs + DAY_MS);
+  // Above every date-time of the last date ('\x7f' sorts after its T), so no substring is made.
+  const afterLastDate = `${utcDate(toMs + DAY_MS)}\x7f`;
   for (const exception of exceptions) {
-    if (exception.from.slice(0, 10) > lastDate || exception.to.slice(0, 10) < firstDate) continue;
+    if (exception.from > afterLastDate || exception.to < firstDate) continue;
     const startMs = Math.max(parseInstant(exception.from)!, fromMs);
     const endMs = Math.min(parseInstant(exception.to)!, toMs);
     if (endMs > startMs) (exception.kind === 'closed' ? closed : open).push({ startMs, endMs });
