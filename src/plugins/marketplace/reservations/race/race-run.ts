@@ -49,8 +49,11 @@ export async function runRace(options: { cluster: RaceCluster; booker: string; a
       outcome.confirm = await crash.answered(instance, outcome, () => confirm(url, booker, attempt));
     }
   };
-  await asClients(attempts, clients, send);
-  await crash.over();
+  try {
+    await asClients(attempts, clients, send);
+  } finally {
+    await crash.over(); // a restart under way when a client failed would otherwise leave its process behind
+  }
   return { outcomes: [...outcomes.values()], killedAtMs: crash.killedAtMs, restartedAtMs: crash.restartedAtMs, elapsedMs: Date.now() - started };
 }
 
