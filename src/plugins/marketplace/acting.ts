@@ -33,7 +33,7 @@ export const VERIFIER_ROLE = 'space-verifier';
 
 export interface Acting {
   people: PeopleForPlugins;
-  http: Pick<PluginHttp, 'authenticate' | 'requireScope'>;
+  http: Pick<PluginHttp, 'authenticate' | 'requireScope' | 'jsonBody'>;
   publicUrl: string;
 }
 
