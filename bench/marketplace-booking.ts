@@ -24,9 +24,9 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { SLOT_MS } from '../src/plugins/marketplace/model';
-import type { Attempt } from '../src/plugins/marketplace/reservations/race/attempts';
-import { call, confirm, credential, hold, openSpaces, type Answer } from '../src/plugins/marketplace/reservations/race/marketplace-http';
-import { ADMIN_AUTHORIZATION, RaceCluster } from '../src/plugins/marketplace/reservations/race/race-cluster';
+import type { Attempt } from '../src/plugins/marketplace/reservations/race/attempts.contract';
+import { call, confirm, credential, hold, openSpaces, type Answer } from '../src/plugins/marketplace/reservations/race/marketplace-http.contract';
+import { ADMIN_AUTHORIZATION, RaceCluster } from '../src/plugins/marketplace/reservations/race/race-cluster.contract';
 import { sampleStatement } from '../test-support/statements';
 import { percentile, progress, round } from './passport-support';
 

@@ -5,9 +5,9 @@
  */
 import { SLOT_MS } from '../../model';
 import { ACTIVITY_TYPE, EXTENSION, VERB } from '../../vocabulary';
-import { planEndMs, raceAttempts, seededRandom, targetCoreMs, type RacePlan } from './attempts';
-import { holdersBySlot, liveBookingsOfSteps, overlapsOf, slotKey, type Booking, type RecordedStep } from './bookings';
-import { asClients } from './client-pool';
+import { planEndMs, raceAttempts, seededRandom, targetCoreMs, type RacePlan } from './attempts.contract';
+import { holdersBySlot, liveBookingsOfSteps, overlapsOf, slotKey, type Booking, type RecordedStep } from './bookings.contract';
+import { asClients } from './client-pool.contract';
 
 const T0 = Date.parse('2027-01-04T09:00:00Z');
 const at = (slots: number) => T0 + slots * SLOT_MS;

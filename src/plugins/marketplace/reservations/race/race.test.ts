@@ -28,11 +28,11 @@ import { SLOT_MS } from '../../model';
 import { spaceIdOf } from '../../vocabulary';
 import { CLAIM_WINDOW_MS } from '../reservations';
 import { RESERVATION_STORES } from '../stores';
-import { raceAttempts, targetCoreMs, type RacePlan } from './attempts';
-import { holdersBySlot, liveBookingsOfSteps, overlapsOf, slotKey, type Booking } from './bookings';
-import { credential, describeAttempt, HOURLY_RATE_MINOR, openSpaces, recordedReservationSteps, reservation } from './marketplace-http';
-import { ADMIN_AUTHORIZATION, RaceCluster, type RaceStorage } from './race-cluster';
-import { runRace, type Outcome, type RaceResult } from './race-run';
+import { raceAttempts, targetCoreMs, type RacePlan } from './attempts.contract';
+import { holdersBySlot, liveBookingsOfSteps, overlapsOf, slotKey, type Booking } from './bookings.contract';
+import { credential, describeAttempt, HOURLY_RATE_MINOR, openSpaces, recordedReservationSteps, reservation } from './marketplace-http.contract';
+import { ADMIN_AUTHORIZATION, RaceCluster, type RaceStorage } from './race-cluster.contract';
+import { runRace, type Outcome, type RaceResult } from './race-run.contract';
 
 const CLIENTS = 64;
 const PER_TARGET = 80;

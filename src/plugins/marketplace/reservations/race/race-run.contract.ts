@@ -5,10 +5,10 @@
  * cut off (or refused while the instance was down) is sent again, with the same reservation id
  * and body, as soon as the instance is back; when it was first sent and when answered is kept.
  */
-import type { Attempt } from './attempts';
-import { asClients } from './client-pool';
-import { call, confirm, hold, type Answer } from './marketplace-http';
-import type { RaceCluster } from './race-cluster';
+import type { Attempt } from './attempts.contract';
+import { asClients } from './client-pool.contract';
+import { call, confirm, hold, type Answer } from './marketplace-http.contract';
+import type { RaceCluster } from './race-cluster.contract';
 
 export interface Outcome {
   attempt: Attempt;

@@ -6,9 +6,9 @@
 import { recordedByPlugin, type StoredStatement } from '../../../../plugin-api';
 import { SLOT_MS } from '../../model';
 import { VERB } from '../../vocabulary';
-import type { Attempt } from './attempts';
-import type { RecordedStep } from './bookings';
-import { basic } from './race-cluster';
+import type { Attempt } from './attempts.contract';
+import type { RecordedStep } from './bookings.contract';
+import { basic } from './race-cluster.contract';
 
 const ROUTES = '/plugins/marketplace';
 const XAPI_HEADERS = { 'X-Experience-API-Version': '1.0.3' };
