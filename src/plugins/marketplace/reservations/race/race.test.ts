@@ -18,8 +18,6 @@
  *   rather than waiting out its claim; and each retry was answered well within a claim window
  *   (CLAIM_WINDOW_MS) of being sent again.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import pino from 'pino';
 import type { StorageBackend } from '../../../../storage/backend';
 import { MongoBackend } from '../../../../storage/mongo-backend';
@@ -57,13 +55,7 @@ const SCENARIOS = [
   { name: 'two instances on one MongoDB (FerretDB)', engine: 'mongodb', instances: 2, attempts: attemptsOr(320) },
 ] as const;
 
-/**
- * The child LRSs load the marketplace plugin from its index.ts: until the plugin's wiring is
- * committed there is no route to race against, and the scenarios are skipped (they run as soon as it is).
- */
-const describeWhenWired = fs.existsSync(path.join(__dirname, '..', '..', 'index.ts')) ? describe : describe.skip;
-
-describeWhenWired.each(SCENARIOS)('$name: $attempts conflicting attempts from 64 clients, SIGKILL halfway', ({ engine, instances, attempts: ATTEMPTS }) => {
+describe.each(SCENARIOS)('$name: $attempts conflicting attempts from 64 clients, SIGKILL halfway', ({ engine, instances, attempts: ATTEMPTS }) => {
   let cluster: RaceCluster;
   let plan: RacePlan;
   let race: RaceResult;
