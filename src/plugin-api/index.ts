@@ -10,7 +10,7 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { Logger } from 'pino';
 import { requireScope } from '../auth/authenticate';
-import type { PeopleForPlugins } from '../people';
+import type { PeopleForPlugins, SignedIn } from '../people';
 import type { Env } from '../settings-reader';
 import type { LocalizedText, NavItem, PageOptions } from '../web';
 import type { Collection, CollectionDeclaration } from '../storage/collections/collection-store';
@@ -100,6 +100,32 @@ export function recordedByPlugin(statement: StoredStatement, pluginName: string)
 /** The credential key of an authenticated request (after `http.authenticate`), undefined otherwise. */
 export function credentialKeyOf(req: Request): string | undefined {
   return req.credential?.key;
+}
+
+/**
+ * Middleware for routes that people use signed in and systems use with HTTP Basic credentials: a
+ * request without a signed-in person is authenticated and needs `scope` (the plugin's short scope
+ * name); a signed-in person's request goes to `whenSignedIn` (which checks roles or the body's type).
+ */
+export function signedInOrScope(
+  http: Pick<PluginHttp, 'authenticate' | 'requireScope'>,
+  people: Pick<PeopleForPlugins, 'signedIn'>,
+  scope: string,
+  whenSignedIn: (req: Request, signedIn: SignedIn, next: (error?: unknown) => void) => void,
+): RequestHandler {
+  const requireScope = http.requireScope(scope);
+  return (req, res, next) => {
+    const signedIn = people.signedIn(req);
+    if (signedIn !== undefined) return whenSignedIn(req, signedIn, next);
+    http.authenticate(req, res, (error?: unknown) => {
+      if (error) return next(error);
+      try {
+        requireScope(req, res, next);
+      } catch (refused) {
+        next(refused); // thrown inside authenticate's callback, outside Express's handling
+      }
+    });
+  };
 }
 
 export interface PluginManifest {

@@ -1,4 +1,4 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Request, RequestHandler } from 'express';
 import {
   BadRequestCode,
   BadRequestError,
@@ -10,6 +10,7 @@ import {
   type Agent,
   type PeopleForPlugins,
   type PluginHttp,
+  signedInOrScope,
 } from '../../plugin-api';
 import type { Party } from './model';
 
@@ -43,20 +44,7 @@ export interface Acting {
  * plugins/marketplace/<scope>. A person needs the role `space-verifier` for the `verify` scope.
  */
 export function requireParty(acting: Acting, scope: keyof typeof SCOPE): RequestHandler {
-  const requireScope = acting.http.requireScope(SCOPE[scope]);
-  return (req: Request, res: Response, next: NextFunction) => {
-    const signedIn = acting.people.signedIn(req);
-    if (signedIn === undefined) {
-      acting.http.authenticate(req, res, (error?: unknown) => {
-        if (error) return next(error);
-        try {
-          requireScope(req, res, next);
-        } catch (refused) {
-          next(refused); // thrown inside authenticate's callback, outside Express's handling
-        }
-      });
-      return;
-    }
+  return signedInOrScope(acting.http, acting.people, SCOPE[scope], (req, signedIn, next) => {
     if (!['GET', 'HEAD'].includes(req.method) && !req.is('application/json')) {
       return next(new UnsupportedMediaTypeError('Send JSON (Content-Type: application/json)'));
     }
@@ -65,7 +53,7 @@ export function requireParty(acting: Acting, scope: keyof typeof SCOPE): Request
       (holds) => next(holds ? undefined : new ForbiddenError(`Only a ${VERIFIER_ROLE} may do this`)),
       next,
     );
-  };
+  });
 }
 
 /**

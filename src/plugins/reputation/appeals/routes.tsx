@@ -10,6 +10,7 @@ import {
   parseUuidParameter,
   renderPage,
   requireCsrfToken,
+  signedInOrScope,
   webPage,
   type PeopleForPlugins,
   type PluginHttp,
@@ -224,23 +225,10 @@ async function moderatorOf(req: Request, { people, publicUrl }: AppealRoutesOpti
  * plugins/reputation/moderate.
  */
 function moderatorAccess({ people, http }: AppealRoutesOptions): RequestHandler {
-  const requireScope = http.requireScope(MODERATE_SCOPE);
-  return (req, res, next) => {
-    const signedIn = people.signedIn(req);
-    if (signedIn === undefined) {
-      http.authenticate(req, res, (error?: unknown) => {
-        if (error) return next(error);
-        try {
-          requireScope(req, res, next);
-        } catch (refused) {
-          next(refused); // thrown inside authenticate's callback, outside Express's handling
-        }
-      });
-      return;
-    }
-    if (!signedIn.person.roles.includes('moderator')) throw new HttpError(403, 'ROLE_REQUIRED', 'This is for people with the role moderator');
+  return signedInOrScope(http, people, MODERATE_SCOPE, (_req, signedIn, next) => {
+    if (!signedIn.person.roles.includes('moderator')) return next(new HttpError(403, 'ROLE_REQUIRED', 'This is for people with the role moderator'));
     next();
-  };
+  });
 }
 
 /** A browser gets its errors as pages; any other client (scripts, tests) as JSON with their code. */
