@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import axe from 'axe-core';
 import type { Express } from 'express';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import request from 'supertest';
 import { requiring, type Requirement } from './requirements';
 
 /**
@@ -165,4 +166,25 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
 /** Fails, listing them, when axe-core finds serious or critical violations on the page. */
 export async function expectAccessible(page: Page): Promise<void> {
   expect(await axeViolations(page)).toEqual([]);
+}
+
+/**
+ * A fresh browser context speaking `lang`, signed in as `who` through a login link the institution
+ * credential `school` makes on `app` (the sign-in lands on the person's /me page), then opened at
+ * `path` when one is given.
+ */
+export async function signedInThroughLoginLink(
+  session: BrowserSession,
+  lrs: { lrs: { app: Express }; school: string },
+  who: object,
+  lang: 'en' | 'es',
+  options: BrowserContextOptions = {},
+  path?: string,
+): Promise<OpenedPage> {
+  const { url } = (await request(lrs.lrs.app).post('/people/login-links').set('Authorization', lrs.school).send({ agent: who }).expect(201)).body;
+  const opened = await session.open(`${new URL(url).pathname}?lang=${lang}`, options);
+  await opened.page.locator('main button[type="submit"]').click();
+  await opened.page.waitForURL(/\/me$/);
+  if (path !== undefined) await opened.page.goto(path);
+  return opened;
 }

@@ -7,6 +7,7 @@
  * data, validated at start; a bad one stops the LRS with a message naming the plugin and the
  * field) and `setup`, called once at start with the plugin's context, returning its hooks.
  */
+import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { Logger } from 'pino';
 import { requireScope } from '../auth/authenticate';
@@ -100,6 +101,19 @@ export function recordedByPlugin(statement: StoredStatement, pluginName: string)
 /** The credential key of an authenticated request (after `http.authenticate`), undefined otherwise. */
 export function credentialKeyOf(req: Request): string | undefined {
   return req.credential?.key;
+}
+
+/**
+ * A UUID (RFC 9562 version 8) from the SHA-256 of `text`: the same text gives the same id, whoever
+ * computes it, so a plugin recording a step again after a crash records the same statement. Start
+ * `text` with the plugin's name so that plugins' ids never meet.
+ */
+export function nameBasedUuid(text: string): string {
+  const bytes = createHash('sha256').update(text).digest().subarray(0, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x80;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /**

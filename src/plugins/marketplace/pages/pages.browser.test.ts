@@ -1,7 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Locator, Page } from 'playwright-core';
-import request from 'supertest';
-import { browserTests, expectAccessible, MOBILE, useBrowser } from '../../../../test-support/browser';
+import { browserTests, expectAccessible, MOBILE, signedInThroughLoginLink, useBrowser } from '../../../../test-support/browser';
 import { MarketplaceTestLrs, schoolAgent, type TestAgent } from '../../../../test-support/marketplace';
 import { startWired } from './wired.contract';
 
@@ -28,13 +27,9 @@ describeInBrowser('The marketplace pages, in a real browser', () => {
 
   /** Signs in as `who` through a login link in a fresh context speaking `lang`, then opens `path`. */
   async function signedIn(who: TestAgent, path: string, lang: 'en' | 'es', options = {}) {
-    const { url } = (await request(lrs.lrs.app).post('/people/login-links').set('Authorization', lrs.school).send({ agent: who }).expect(201)).body;
-    const opened = await browser.open(`${new URL(url).pathname}?lang=${lang}`, options);
-    await opened.page.locator('main button[type="submit"]').click();
-    await opened.page.waitForURL(/\/me$/);
-    await opened.page.goto(path);
-    return opened;
+    return signedInThroughLoginLink(browser, lrs, who, lang, options, path);
   }
+
 
   /** The main content's text, spaces (Intl's no-break ones too) as plain spaces. */
   async function mainText(page: Page): Promise<string> {

@@ -1,5 +1,6 @@
 /** The bodies the ratings routes take, checked field by field: a 400 with a stable code names what is wrong. */
-import { BadRequestError, parseUuidParameter } from '../../../plugin-api';
+import { BadRequestError } from '../../../plugin-api';
+import { described, uuid } from '../fields';
 import { DIMENSIONS, MAX_TEXT_LENGTH, REPORT_CATEGORIES, type ReportCategory, type Scores } from './records';
 
 /** Stable codes of this folder's 400 answers. */
@@ -29,7 +30,7 @@ export interface ReportInput {
 /** `{ reservationId, overall, safety, cleanliness, accessibility, review? }`: scores integers 1..5 (digits from a form too). */
 export function parseRatingInput(body: unknown): RatingInput {
   const fields = fieldsOf(body, ['reservationId', ...DIMENSIONS, 'review'], InputCode.InvalidRating);
-  const reservationId = uuidOf(fields.reservationId, 'reservationId', InputCode.InvalidRating);
+  const reservationId = uuid(fields.reservationId, 'reservationId', InputCode.InvalidRating);
   const scores = Object.fromEntries(DIMENSIONS.map((dimension) => [dimension, scoreOf(fields[dimension], dimension)])) as Scores;
   const review = optionalTextOf(fields.review, 'review', InputCode.InvalidRating);
   return { reservationId, scores, ...(review !== undefined && { review }) };
@@ -42,7 +43,7 @@ export function parseReportInput(body: unknown): ReportInput {
     throw new BadRequestError(InputCode.InvalidReport, `category must be one of ${REPORT_CATEGORIES.join(', ')}`);
   }
   const description = textOf(fields.description, 'description', InputCode.InvalidReport);
-  const id = fields.id === undefined ? undefined : uuidOf(fields.id, 'id', InputCode.InvalidReport);
+  const id = fields.id === undefined ? undefined : uuid(fields.id, 'id', InputCode.InvalidReport);
   return { category: fields.category as ReportCategory, description, ...(id !== undefined && { id }) };
 }
 
@@ -63,18 +64,9 @@ function fieldsOf(body: unknown, allowed: string[], code: string): Record<string
 function scoreOf(value: unknown, name: string): number {
   const score = typeof value === 'string' && /^[1-5]$/.test(value.trim()) ? Number(value) : value;
   if (typeof score !== 'number' || !Number.isInteger(score) || score < 1 || score > 5) {
-    throw new BadRequestError(InputCode.InvalidRating, `${name} must be an integer from 1 to 5, got ${describe(value)}`);
+    throw new BadRequestError(InputCode.InvalidRating, `${name} must be an integer from 1 to 5, got ${described(value)}`);
   }
   return score;
-}
-
-function uuidOf(value: unknown, name: string, code: string): string {
-  if (typeof value !== 'string') throw new BadRequestError(code, `${name} must be a UUID, got ${describe(value)}`);
-  try {
-    return parseUuidParameter(name, value);
-  } catch {
-    throw new BadRequestError(code, `${name} must be a UUID, got ${describe(value)}`);
-  }
 }
 
 /** Required plain text of 1–2000 characters (trimmed). */
@@ -87,12 +79,8 @@ function textOf(value: unknown, name: string, code: string): string {
 /** Text of at most 2000 characters (trimmed), undefined when absent or blank. */
 function optionalTextOf(value: unknown, name: string, code: string): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new BadRequestError(code, `${name} must be text, got ${describe(value)}`);
+  if (typeof value !== 'string') throw new BadRequestError(code, `${name} must be text, got ${described(value)}`);
   const text = value.trim();
   if (text.length > MAX_TEXT_LENGTH) throw new BadRequestError(code, `${name} has ${text.length} characters; at most ${MAX_TEXT_LENGTH}`);
   return text === '' ? undefined : text;
-}
-
-function describe(value: unknown): string {
-  return value === undefined ? 'nothing' : JSON.stringify(value).slice(0, 40);
 }

@@ -11,7 +11,7 @@ import { XAPI_VERSION_HEADER } from '../../../../test-support/app';
 import type { Space } from '../model';
 import { ACTIVITY_TYPE, EXTENSION, PROFILE_VERSION, reservationIri, VERB } from '../vocabulary';
 import { partyOf, person, startRatingsLrs, type RatingsHarness } from './harness.contract';
-import { nameBasedUuid } from './ids';
+import { marketplaceUuid } from '../ids';
 import { RATING_STORES } from './index';
 
 const scores = (overall: number, safety = overall, cleanliness = overall, accessibility = overall) => ({ overall, safety, cleanliness, accessibility });
@@ -185,7 +185,7 @@ describe.each(TEST_ENGINES)('SpaceRatings on %s', (engine) => {
       expect(await ratings.delete(first.rating.id)).toBe(true);
       const retry = await harness.ratings.rate(partyOf(ana), space.id, input);
       expect(retry).toEqual({ created: false, rating: first.rating });
-      expect(await harness.statement(nameBasedUuid(`rating/${reservation.id}/${partyOf(ana).key}/2`))).toBeUndefined();
+      expect(await harness.statement(marketplaceUuid(`rating/${reservation.id}/${partyOf(ana).key}/2`))).toBeUndefined();
     });
   });
 

@@ -15,7 +15,7 @@ import {
   type PluginStatements,
 } from '../../../plugin-api';
 import type { Party, RatingSummaries, RatingSummary, ReservationLookup, Space, SpaceLookup } from '../model';
-import { nameBasedUuid } from './ids';
+import { marketplaceUuid } from '../ids';
 import { RatingLedger } from './ledger';
 import { parseRatingInput, parseReportInput, parseResolution, type RatingInput } from './inputs';
 import { DIMENSIONS, PLUGIN_NAME, type RatingRecord, type ReportRecord, type ReportState, type Scores, type SummaryRecord } from './records';
@@ -216,7 +216,7 @@ export class SpaceRatings implements RatingSummaries {
    */
   private async nextRatingId(rating: RatingInput, party: Party, known: number): Promise<{ id: string; recorded: boolean }> {
     for (let sequence = known + 1; sequence <= known + MAX_SEQUENCE_TRIES; sequence += 1) {
-      const id = nameBasedUuid(`rating/${rating.reservationId}/${party.key}/${sequence}`);
+      const id = marketplaceUuid(`rating/${rating.reservationId}/${party.key}/${sequence}`);
       const stored = await this.options.statements.get(id);
       if (stored === undefined) return { id, recorded: false };
       const recorded = stored.voided ? undefined : ratingIn(stored.statement, this.options.publicUrl);

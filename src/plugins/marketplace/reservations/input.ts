@@ -3,9 +3,8 @@
  * message naming the field and what is wrong.
  */
 import { BadRequestError, parseAgentParameter, type Agent } from '../../../plugin-api';
-import { parseInstant } from '../availability';
 import { SLOT_MINUTES, SLOT_MS } from '../model';
-import { integerIn, slugs } from '../spaces/input';
+import { instant, integerIn, slugs, uuid } from '../fields';
 
 export const InputCode = {
   InvalidReservation: 'INVALID_RESERVATION',
@@ -20,7 +19,6 @@ export const MAX_DURATION_MS = 24 * 3_600_000;
 const MAX_PARTICIPANTS = 100_000;
 const MAX_LEARNERS = 100;
 const MAX_REASON = 2000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface Times {
   startMs: number;
@@ -46,8 +44,8 @@ export function parseHoldRequest(input: unknown, nowMs: number): HoldRequest {
   const participants = participantsOf(body.participants);
   const learners = learnersOf(body.learners ?? [], participants);
   return {
-    ...(body.id !== undefined && { id: uuidOf(body.id, 'id') }),
-    spaceId: uuidOf(body.spaceId, 'spaceId'),
+    ...(body.id !== undefined && { id: uuid(body.id, 'id', InputCode.InvalidReservation) }),
+    spaceId: uuid(body.spaceId, 'spaceId', InputCode.InvalidReservation),
     ...timesOf(body, nowMs),
     participants,
     safetyRequirements: slugs(body.safetyRequirements ?? [], 'safetyRequirements', InputCode.InvalidReservation),
@@ -84,11 +82,6 @@ function fieldsOf(input: unknown, known: string[]): Fields {
   return input as Fields;
 }
 
-function uuidOf(value: unknown, field: string): string {
-  if (typeof value !== 'string' || !UUID.test(value)) throw new BadRequestError(InputCode.InvalidReservation, `${field} must be a UUID such as 17743377-627f-478c-874d-d72befddbf0f`);
-  return value.toLowerCase();
-}
-
 function participantsOf(value: unknown): number {
   return integerIn(value, 'participants', 1, MAX_PARTICIPANTS, InputCode.InvalidParticipants);
 }
@@ -98,20 +91,14 @@ function participantsOf(value: unknown): number {
  * day, starting neither in the past nor more than a year ahead.
  */
 function timesOf(body: Fields, nowMs: number): Times {
-  const startMs = instantOf(body.start, 'start');
-  const endMs = instantOf(body.end, 'end');
+  const startMs = instant(body.start, 'start', InputCode.InvalidTimes);
+  const endMs = instant(body.end, 'end', InputCode.InvalidTimes);
   if (endMs <= startMs) throw new BadRequestError(InputCode.InvalidTimes, `end must be after start: ${String(body.end)} is not after ${String(body.start)}`);
   if (startMs % SLOT_MS !== 0 || endMs % SLOT_MS !== 0) throw new BadRequestError(InputCode.InvalidTimes, `start and end must fall on the ${SLOT_MINUTES}-minute grid (:00, :15, :30, :45 in UTC)`);
   if (endMs - startMs > MAX_DURATION_MS) throw new BadRequestError(InputCode.InvalidTimes, 'A reservation lasts at most 24 hours');
   if (startMs < nowMs) throw new BadRequestError(InputCode.InvalidTimes, `start ${String(body.start)} is in the past`);
   if (startMs > nowMs + MAX_AHEAD_MS) throw new BadRequestError(InputCode.InvalidTimes, 'start must be at most 365 days ahead');
   return { startMs, endMs };
-}
-
-function instantOf(value: unknown, field: string): number {
-  const instantMs = parseInstant(value);
-  if (instantMs === undefined) throw new BadRequestError(InputCode.InvalidTimes, `${field} must be an RFC 3339 date-time with an offset, e.g. 2027-03-10T17:00:00+01:00`);
-  return instantMs;
 }
 
 function learnersOf(value: unknown, participants: number): Array<{ agent: Agent; key: string }> {

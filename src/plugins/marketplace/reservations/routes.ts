@@ -5,7 +5,7 @@
 import { Router, type Request, type Response } from 'express';
 import { BadRequestCode, credentialKeyOf, HttpError, parseAgentParameter, parseUuidParameter, singleParameters, type PluginHttp } from '../../../plugin-api';
 import { partyOf, requireParty, type Acting } from '../acting';
-import { integerIn } from '../spaces/input';
+import { integerIn } from '../fields';
 import type { Party } from '../model';
 import { ReservationCode } from './checks';
 import { parseReason } from './input';

@@ -6,7 +6,7 @@
 import type { Agent, Collection, PluginStatements } from '../../../plugin-api';
 import { formatInstant } from '../availability';
 import { ACTIVITY_TYPE, EXTENSION, PROFILE_CATEGORY, reservationIri, spaceIri, VERB, VERB_DISPLAY } from '../vocabulary';
-import { nameBasedUuid } from '../ratings/ids';
+import { marketplaceUuid } from '../ids';
 import type { KeptStatement, StoredReservation } from './records';
 
 /** Unrecorded statements older than this are recorded by the hold-expiry job (their request died). */
@@ -42,7 +42,7 @@ export class StepStatements {
 
   /** The id of the reservation's statement at `sequence` (its place among the reservation's statements). */
   idOf(id: string, sequence: number): string {
-    return nameBasedUuid(`reservation/${id}/${sequence}`);
+    return marketplaceUuid(`reservation/${id}/${sequence}`);
   }
 
   /** The price and times (slot) extensions of a reservation. */

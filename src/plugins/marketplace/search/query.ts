@@ -4,7 +4,7 @@
  */
 import { BadRequestCode, BadRequestError, singleParameters } from '../../../plugin-api';
 import type { Interval } from '../model';
-import { instant } from '../spaces/input';
+import { instant } from '../fields';
 
 export const DEFAULT_RADIUS_KM = 25;
 export const MAX_RADIUS_KM = 500;

@@ -4,14 +4,13 @@
  */
 import { IANAZone } from 'luxon';
 import { BadRequestError } from '../../../plugin-api';
+import { instant, integerIn, slugs, uuid } from '../fields';
 import type { Address, Money, Verification } from '../model';
 import type { Listing } from './records';
 
 export const INVALID_SPACE = 'INVALID_SPACE';
 export const INVALID_VERIFICATION = 'INVALID_VERIFICATION';
 
-const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-const MAX_SLUGS = 50;
 const MAX_TEXT = 2000;
 const MAX_CAPACITY = 100_000;
 /** A rate above this (in minor units) is certainly a typo; it also keeps price × minutes an exact integer. */
@@ -19,7 +18,6 @@ const MAX_RATE_MINOR = 100_000_000;
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 const LANGUAGE_TAG = /^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{1,8})*$/;
 const COUNTRY = /^[A-Z]{2}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Fields = Record<string, unknown>;
 
@@ -45,8 +43,7 @@ export function parseListing(input: unknown): Listing {
 export function chosenId(input: unknown): string | undefined {
   const id = (input as { id?: unknown }).id;
   if (id === undefined) return undefined;
-  if (typeof id !== 'string' || !UUID.test(id)) throw new BadRequestError(INVALID_SPACE, 'id must be a UUID such as 1a0582c6-d5b4-4ec4-9d9f-1972126a1399');
-  return id.toLowerCase();
+  return uuid(id, 'id', INVALID_SPACE);
 }
 
 /** A verifier's assertion (POST /spaces/:id/verification): validUntil must lie after `nowMs`. */
@@ -69,30 +66,6 @@ export function parseReason(input: unknown): string {
   const body = objectOf(input ?? {}, 'the body', INVALID_VERIFICATION);
   refuseUnknown(body, ['actor', 'reason'], INVALID_VERIFICATION);
   return text(body.reason, 'reason', INVALID_VERIFICATION);
-}
-
-/** An RFC 3339 date-time with an offset or Z, as ms since the epoch. */
-export function instant(value: unknown, field: string, code: string): number {
-  const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/i;
-  const ms = typeof value === 'string' && rfc3339.test(value) ? Date.parse(value) : NaN;
-  if (Number.isNaN(ms)) throw new BadRequestError(code, `${field} must be an RFC 3339 date-time with an offset, e.g. 2027-01-31T00:00:00Z`);
-  return ms;
-}
-
-export function integerIn(value: unknown, field: string, min: number, max: number, code: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new BadRequestError(code, `${field} must be an integer from ${min} to ${max}`);
-  }
-  return value;
-}
-
-/** A list of distinct lowercase slugs (e.g. step-free-access), at most 50. */
-export function slugs(value: unknown, field: string, code: string): string[] {
-  if (!Array.isArray(value) || value.length > MAX_SLUGS) throw new BadRequestError(code, `${field} must be a list of at most ${MAX_SLUGS} slugs`);
-  for (const item of value) {
-    if (typeof item !== 'string' || item.length > 64 || !SLUG.test(item)) throw new BadRequestError(code, `${field} must hold slugs such as step-free-access (lowercase letters, digits, single hyphens), not ${JSON.stringify(item)}`);
-  }
-  return [...new Set(value as string[])].sort();
 }
 
 function objectOf(value: unknown, field: string, code: string): Fields {

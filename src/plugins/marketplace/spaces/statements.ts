@@ -6,12 +6,12 @@
  */
 import type { Agent, StoredStatement } from '../../../plugin-api';
 import type { AvailabilityPlan, Verification } from '../model';
-import { nameBasedUuid } from '../ratings/ids';
+import { marketplaceUuid } from '../ids';
 import { ACTIVITY_TYPE, EXTENSION, PROFILE_CATEGORY, VERB, VERB_DISPLAY, spaceIri } from '../vocabulary';
 import type { Listing } from './records';
 
 export function spaceStatementId(spaceId: string, step: string, sequence: number): string {
-  return nameBasedUuid(`space/${spaceId}/${step}/${sequence}`);
+  return marketplaceUuid(`space/${spaceId}/${step}/${sequence}`);
 }
 
 interface Common {

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { browserTests, expectAccessible, MOBILE, useBrowser } from '../../../../test-support/browser';
+import { browserTests, expectAccessible, MOBILE, signedInThroughLoginLink, useBrowser } from '../../../../test-support/browser';
 import { person, ReputationTestLrs } from '../../../../test-support/reputation';
 import { fileAppeal, flaggedPair, grantModerator, ratedPair } from './fixtures.contract';
 
@@ -16,10 +16,7 @@ describeInBrowser('The moderation page, in a real browser', () => {
   /** A moderator signed in through a login link in a fresh browser context speaking `lang`. */
   async function signedInModerator(lang: 'en' | 'es', options = {}) {
     const agent = person('Marta');
-    const { url } = (await request(lrs.lrs.app).post('/people/login-links').set('Authorization', lrs.school).send({ agent }).expect(201)).body;
-    const opened = await session.open(`${new URL(url).pathname}?lang=${lang}`, options);
-    await opened.page.locator('main button[type="submit"]').click();
-    await opened.page.waitForURL(/\/me$/);
+    const opened = await signedInThroughLoginLink(session, lrs, agent, lang, options);
     const people = await request(lrs.lrs.app).get(`/people?agent=${encodeURIComponent(JSON.stringify(agent))}`).set('Authorization', lrs.admin).expect(200);
     await grantModerator(lrs, people.body.people[0].id);
     return opened;

@@ -1,7 +1,8 @@
 import type { StoredStatement } from '../../../plugin-api';
 import type { FraudSignal } from '../model';
 import { EXTENSION, PLUGIN_AUTHORITY_ACCOUNT } from '../vocabulary';
-import { caseIdOf, flagStatementIdOf, flagStatements, parseFlagStatement, uuidOf } from './statements';
+import { nameBasedUuid } from '../../../plugin-api';
+import { caseIdOf, flagStatementIdOf, flagStatements, parseFlagStatement } from './statements';
 
 const signal: FraudSignal = {
   kind: 'reciprocal-pair',
@@ -16,7 +17,7 @@ const stored = (statement: object, authority: object = pluginAuthority) => ({ ..
 
 describe('flagged statements', () => {
   it('have ids and a registration from kind and sorted subjects: the same signal, the same ids, whatever the order', () => {
-    expect(uuidOf('x')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(nameBasedUuid('x')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     const reversed = { ...signal, subjects: [...signal.subjects].reverse() };
     expect(caseIdOf(reversed)).toBe(caseIdOf(signal));
     expect(flagStatementIdOf(reversed, signal.subjects[0])).toBe(flagStatementIdOf(signal, signal.subjects[0]));

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { identifierOfKey, ifiKey, type StoredStatement } from '../../../plugin-api';
+import { identifierOfKey, ifiKey, nameBasedUuid, type StoredStatement } from '../../../plugin-api';
 import type { AgentKey, FraudSignal, FraudSignalKind } from '../model';
 import { EXTENSION, PROFILE_CATEGORY, recordedByThisPlugin, VERB } from '../vocabulary';
 
@@ -9,23 +8,14 @@ const MAX_EVIDENCE_READ = 1000;
 const MAX_EXPLANATION = 2000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A UUID (RFC 9562 version 8) from the SHA-256 of `text`: the same text, the same id, whoever computes it. */
-export function uuidOf(text: string): string {
-  const bytes = createHash('sha256').update(text).digest().subarray(0, 16);
-  bytes[6] = (bytes[6] & 0x0f) | 0x80;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
 /** A signal's moderation case (the statements' registration, the flag's id): its kind and sorted subjects. */
 export function caseIdOf(found: Pick<FraudSignal, 'kind' | 'subjects'>): string {
-  return uuidOf(`keiko reputation flag\n${found.kind}\n${[...found.subjects].sort().join('\n')}`);
+  return nameBasedUuid(`keiko reputation flag\n${found.kind}\n${[...found.subjects].sort().join('\n')}`);
 }
 
 /** The `flagged` statement of one subject of a signal. */
 export function flagStatementIdOf(found: Pick<FraudSignal, 'kind' | 'subjects'>, subject: AgentKey): string {
-  return uuidOf(`keiko reputation flag\n${found.kind}\n${[...found.subjects].sort().join('\n')}\nsubject\n${subject}`);
+  return nameBasedUuid(`keiko reputation flag\n${found.kind}\n${[...found.subjects].sort().join('\n')}\nsubject\n${subject}`);
 }
 
 /** The plugin's own Agent, the actor of its flags. */

@@ -1,6 +1,5 @@
 import type { BrowserContextOptions } from 'playwright-core';
-import request from 'supertest';
-import { browserTests, expectAccessible, MOBILE, useBrowser } from '../../../../test-support/browser';
+import { browserTests, expectAccessible, MOBILE, signedInThroughLoginLink, useBrowser } from '../../../../test-support/browser';
 import { InstitutionsLrs } from '../../../../test-support/institutions-lrs';
 import { attended, newSession, person, rated } from '../../../../test-support/reputation';
 
@@ -26,13 +25,9 @@ describeInBrowser('The reputation pages, in a real browser', () => {
 
   /** Signs in as `who` (through a login link) in a fresh browser context, then opens `path`. */
   async function signedIn(who: object, path: string, lang: 'en' | 'es', options: BrowserContextOptions = {}) {
-    const { url } = (await request(lrs.lrs.app).post('/people/login-links').set('Authorization', lrs.school).send({ agent: who }).expect(201)).body;
-    const opened = await browser.open(`${new URL(url).pathname}?lang=${lang}`, options);
-    await opened.page.locator('main button[type="submit"]').click();
-    await opened.page.waitForURL(/\/me$/);
-    await opened.page.goto(path);
-    return opened;
+    return signedInThroughLoginLink(browser, lrs, who, lang, options, path);
   }
+
 
   it.each(['en', 'es'] as const)("shows the person's own page with its chart, data table and forms, accessible (%s)", async (lang) => {
     const { page, problems } = await signedIn(tutor, '/plugins/reputation/me', lang);
