@@ -112,6 +112,7 @@ export async function createServices(storage: StorageBackend, logger: Logger, op
       if (recordOptions?.applied) await events?.caughtUp(plugin, RECORDED_APPLIED_WAIT_MS);
       return ids;
     },
+    eventsCaughtUp: async (plugin, timeoutMs) => (await events?.caughtUp(plugin, timeoutMs)) ?? false,
     authenticate: authenticateCredentials,
     logger,
     publicUrl: options.lrsHomePage,

@@ -186,7 +186,7 @@ export async function spacesOnStores(engine: StorageEngine = testEngine()) {
   const now = () => clock.nowMs;
   const busy = new Map<string, Interval[]>();
   const ratings = new Map<string, RatingSummary>();
-  const notRecording = { record: async () => Promise.reject(new Error('spacesOnStores records nothing: feed statements instead')), get: async () => undefined, readFeed: async () => [], feedHead: async () => 0 };
+  const notRecording = { record: async () => Promise.reject(new Error('spacesOnStores records nothing: feed statements instead')), get: async () => undefined, readFeed: async () => [], feedHead: async () => 0, caughtUp: async () => true };
   const directory = new SpaceDirectory({ store: stores.store, statements: notRecording, publicUrl: TEST_PUBLIC_URL, now });
   const search = new SpaceSearch({
     store: stores.store,

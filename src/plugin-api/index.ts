@@ -16,6 +16,8 @@ import type { Env } from '../settings-reader';
 import type { LocalizedText, NavItem, PageOptions } from '../web';
 import type { Collection, CollectionDeclaration } from '../storage/collections/collection-store';
 import { parseAgentParameter as parseXapiAgentParameter } from '../xapi/parameters';
+import { ifiKey as ifiKeyOf } from '../xapi/actors';
+import { BadRequestCode, BadRequestError } from '../errors';
 import { createStatementValidator, type StatementValidator } from '../xapi/statements/validation/validate-statement';
 import type { Agent, StoredStatement } from '../xapi/types';
 
@@ -142,6 +144,41 @@ export function signedInOrScope(
   };
 }
 
+/** Who acts on a plugin's request: a signed-in person as one of their identities, or a credential acting for an Agent. */
+export interface Party {
+  agent: Agent;
+  /** ifiKey(agent): how the LRS compares Agents. */
+  key: string;
+  /** The signed-in person, when a person asks. */
+  personId?: string;
+  /** The credential, when a system asks with HTTP Basic. */
+  credentialKey?: string;
+}
+
+/**
+ * Who acts on a request that passed signedInOrScope: the signed-in person as their first linked
+ * identity (an account on this LRS when none is linked), or, for a credential, the Agent in the
+ * body's `actor` (400 INVALID_PARAMETER unless it is one), else the credential's own authority.
+ */
+export async function partyOf(req: Request, people: Pick<PeopleForPlugins, 'signedIn' | 'identitiesOf'>, publicUrl: string): Promise<Party> {
+  const signedIn = people.signedIn(req);
+  if (signedIn !== undefined) {
+    const { person } = signedIn;
+    const identity = (await people.identitiesOf(person.id))[0] ?? { account: { homePage: publicUrl, name: `person/${person.id}` } };
+    const agent: Agent = { objectType: 'Agent', name: person.name, ...identity };
+    return { agent, key: ifiKeyOf(agent)!, personId: person.id };
+  }
+  const credentialKey = credentialKeyOf(req);
+  const actor = (req.body as { actor?: unknown } | undefined)?.actor;
+  if (actor !== undefined) {
+    if (typeof actor !== 'object' || actor === null) throw new BadRequestError(BadRequestCode.InvalidParameter, 'actor must be an Agent');
+    const { agent, key } = parseAgentParameter(JSON.stringify(actor));
+    return { agent, key, credentialKey };
+  }
+  const agent = { ...req.credential!.authority, objectType: 'Agent' } as Agent;
+  return { agent, key: ifiKeyOf(agent)!, credentialKey };
+}
+
 export interface PluginManifest {
   /** [a-z][a-z0-9-]{1,30}: the folder, the route prefix /plugins/<name>/, the store namespace. */
   name: string;
@@ -211,6 +248,50 @@ export interface PluginServices {
   receipts: StatementReceipts;
   /** People's reputation scores and badges: offered by the reputation plugin. */
   reputation: ReputationSummaries;
+  /** Communities' recognitions of one another and their rules: offered by the governance plugin. */
+  governance: CommunityGovernance;
+}
+
+/**
+ * What communities decided (docs/governance.md): a recognition A → B is explicit, directional and
+ * scoped, adopted by a vote of A and signed by A's admin; federation accepts B's statements and
+ * authorities in A only within that scope.
+ */
+export interface CommunityGovernance {
+  /** Recognitions in force that `community` (its slug) granted, newest first. */
+  recognitionsBy(community: string): Promise<CommunityRecognition[]>;
+  /**
+   * Whether `from` recognises `to` for this verb, activity type or credential type (each given is
+   * checked against the scope; a recognition whose scope leaves out a kind does not cover it).
+   */
+  recognizes(from: string, to: string, subject: { verb?: string; activityType?: string; credentialType?: string }): Promise<boolean>;
+  /** The rules in force in `community`: which statements count for its credentials. */
+  rulesOf(community: string): Promise<CommunityRule[]>;
+}
+
+export interface CommunityRecognition {
+  from: string;
+  to: string;
+  /** The Activity IRIs of both communities. */
+  fromIri: string;
+  toIri: string;
+  scope: { verbs?: string[]; activityTypes?: string[]; credentialTypes?: string[] };
+  /** The adopted proposal that decided it, and the recognized statement A's admin recorded. */
+  proposalId: string;
+  statementId: string;
+  grantedAt: string;
+}
+
+export interface CommunityRule {
+  community: string;
+  /** The rule's slug within its community, and its Activity IRI. */
+  slug: string;
+  iri: string;
+  name: LocalizedText;
+  criteria: { verbs?: string[]; activityTypes?: string[]; authorities?: string[]; minScaledScore?: number };
+  /** The adopted proposal that made it the rule in force. */
+  proposalId: string;
+  adoptedAt: string;
 }
 
 export interface ReputationSummaries {
@@ -301,6 +382,12 @@ export interface PluginStatements extends StatementReader {
    * shows them. Not from `onEvents` (its batch would wait on the delivery it is in).
    */
   record(statements: object[], options?: { applied?: boolean }): Promise<string[]>;
+  /**
+   * Waits (at most `timeoutMs`) until this plugin's own `onEvents` has handled every statement
+   * stored before the call (its durable checkpoint, shared by every LRS instance); false if it has
+   * not by then. For a job whose decision must see everything stored up to a moment (a vote's close).
+   */
+  caughtUp(timeoutMs: number): Promise<boolean>;
 }
 
 /** Read access to stored statements, as every credential with `all/read` sees them. */

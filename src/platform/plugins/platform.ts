@@ -48,6 +48,8 @@ export interface PlatformDependencies {
   statements: StatementReader;
   /** Stores a plugin's statements as the LRS (PluginStatements.record). */
   recordStatements(plugin: string, statements: object[], options?: { applied?: boolean }): Promise<string[]>;
+  /** Whether the plugin's onEvents has handled every statement stored before the call (PluginStatements.caughtUp). */
+  eventsCaughtUp(plugin: string, timeoutMs: number): Promise<boolean>;
   authenticate: RequestHandler;
   logger: Logger;
   publicUrl: string;
@@ -103,7 +105,11 @@ async function setUpPlugin({ plugin, folder, settings }: LoadedPlugin, dependenc
       if (store === undefined) throw new PluginManifestError(manifest.name, 'manifest.stores', `does not declare the store "${collection}"`);
       return store as unknown as Collection<T>;
     },
-    statements: { ...dependencies.statements, record: (statements, options) => dependencies.recordStatements(manifest.name, statements, options) },
+    statements: {
+      ...dependencies.statements,
+      record: (statements, options) => dependencies.recordStatements(manifest.name, statements, options),
+      caughtUp: (timeoutMs) => dependencies.eventsCaughtUp(manifest.name, timeoutMs),
+    },
     http: pluginHttp(manifest.name, dependencies),
     people: dependencies.people,
     metrics: pluginMetrics(manifest.name, dependencies.metrics),

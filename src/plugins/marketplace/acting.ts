@@ -1,18 +1,13 @@
 import type { Request, RequestHandler } from 'express';
 import {
-  BadRequestCode,
-  BadRequestError,
-  credentialKeyOf,
   ForbiddenError,
-  ifiKey,
-  parseAgentParameter,
+  partyOf as partyOfRequest,
   UnsupportedMediaTypeError,
-  type Agent,
+  type Party,
   type PeopleForPlugins,
   type PluginHttp,
   signedInOrScope,
 } from '../../plugin-api';
-import type { Party } from './model';
 
 /** The scopes a credential needs to act in the marketplace over HTTP Basic (a signed-in person needs none). */
 export const SCOPE = {
@@ -56,27 +51,7 @@ export function requireParty(acting: Acting, scope: keyof typeof SCOPE): Request
   });
 }
 
-/**
- * Who acts on a request that passed requireParty: the signed-in person as their first linked
- * identity (an account on this LRS when none is linked), or, for a credential, the Agent in the
- * body's `actor` (its own authority when there is none).
- */
-export async function partyOf(req: Request, acting: Acting): Promise<Party> {
-  const signedIn = acting.people.signedIn(req);
-  if (signedIn !== undefined) {
-    const { person } = signedIn;
-    const identity = (await acting.people.identitiesOf(person.id))[0] ?? { account: { homePage: acting.publicUrl, name: `person/${person.id}` } };
-    const agent: Agent = { objectType: 'Agent', name: person.name, ...identity };
-    return { agent, key: ifiKey(agent)!, personId: person.id };
-  }
-  const credentialKey = credentialKeyOf(req);
-  const actor = (req.body as { actor?: unknown } | undefined)?.actor;
-  if (actor !== undefined) {
-    if (typeof actor !== 'object' || actor === null) throw new BadRequestError(BadRequestCode.InvalidParameter, 'actor must be an Agent');
-    const { agent, key } = parseAgentParameter(JSON.stringify(actor));
-    return { agent, key, credentialKey };
-  }
-  const authority = req.credential!.authority;
-  const agent = { ...authority, objectType: 'Agent' } as Agent;
-  return { agent, key: ifiKey(agent)!, credentialKey };
+/** Who acts on a request that passed requireParty (the plugin API's partyOf). */
+export function partyOf(req: Request, acting: Acting): Promise<Party> {
+  return partyOfRequest(req, acting.people, acting.publicUrl);
 }

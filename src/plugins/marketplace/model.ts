@@ -96,15 +96,8 @@ export interface Space {
   updatedMs: number;
 }
 
-/** Who asks: a signed-in person as one of their identities, or a credential acting for an Agent. */
-export interface Party {
-  agent: Agent;
-  key: AgentKey;
-  /** The signed-in person, when a person asks. */
-  personId?: string;
-  /** The credential, when a system asks with HTTP Basic. */
-  credentialKey?: string;
-}
+/** Who asks (the plugin API's Party). */
+export type { Party } from '../../plugin-api';
 
 export type ReservationState = 'claiming' | 'held' | 'confirmed' | 'attended' | 'cancelled' | 'rejected' | 'expired';
 

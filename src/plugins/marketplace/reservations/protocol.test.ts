@@ -64,6 +64,7 @@ function collectedStatements(): PluginStatements & { byId: Map<string, any> } {
   return {
     byId,
     record: async (statements: any[]) => statements.map((statement) => (byId.set(statement.id, statement), statement.id)),
+    caughtUp: async () => true,
     get: async () => undefined,
     readFeed: async () => [],
     feedHead: async () => 0,
