@@ -130,6 +130,35 @@ describe('a statement a plugin records with `applied`', () => {
   });
 });
 
+/** Handles events only once `release()` is called; GET /caught-up?ms= answers statements.caughtUp(ms). */
+function gatedPlugin(): { plugin: LoadedPlugin; release: () => void } {
+  let release!: () => void;
+  const opened = new Promise<void>((resolve) => (release = resolve));
+  const plugin = testPlugin('gated', (context) => {
+    const routes = Router();
+    routes.get('/caught-up', async (req, res) => res.json({ caughtUp: await context.statements.caughtUp(Number(req.query.ms)) }));
+    return { routes, onEvents: () => opened };
+  });
+  return { plugin, release };
+}
+
+describe('statements.caughtUp', () => {
+  it("says whether the plugin's own onEvents has handled every statement stored before the call, waiting at most the time given", async () => {
+    const gated = gatedPlugin();
+    const lrs = await createTestLrs({}, [gated.plugin]);
+    lrs.services.events.start();
+    try {
+      await request(lrs.app).post('/xapi/statements').set('Authorization', lrs.auth).set(XAPI_VERSION_HEADER).send(statement).expect(200);
+      expect((await request(lrs.app).get('/plugins/gated/caught-up?ms=200')).body).toEqual({ caughtUp: false });
+      gated.release();
+      expect((await request(lrs.app).get('/plugins/gated/caught-up?ms=5000')).body).toEqual({ caughtUp: true });
+    } finally {
+      await lrs.services.events.stop();
+      await lrs.close();
+    }
+  });
+});
+
 describe('people.institutionOf', () => {
   let lrs: TestLrs | undefined;
   afterEach(() => lrs?.close());
