@@ -1,0 +1,65 @@
+/**
+ * Which ballot of each eligible member counts: in the window (opensAt ≤ stored < closesAt), with a
+ * countable response, the one of highest position (then highest statement id, so the choice never
+ * depends on input order). A sealed ballot always counts as participation; its content counts when
+ * its revealed (response, salt) hashes to its commitment and the response is valid.
+ */
+import type { VotingRules } from '../model';
+import { ballotCommitment } from './commitment';
+import { isResponseError, parseResponse } from './responses';
+import type { BallotEntry, IgnoredBallot, ParsedResponse, TallyInput } from './types';
+
+export const ABSTENTION: ParsedResponse = { abstain: true };
+
+/** A member's own counted ballot. */
+export interface DirectBallot {
+  entry: BallotEntry;
+  parsed: ParsedResponse;
+}
+
+/** The content of a ballot, or undefined when a public ballot's response cannot be counted. */
+function contentOf(proposalId: string, rules: VotingRules, entry: BallotEntry): ParsedResponse | undefined {
+  if (entry.kind === 'commitment') {
+    const { response, salt, commitment } = entry;
+    if (response === undefined || salt === undefined || commitment !== ballotCommitment(proposalId, response, salt)) return ABSTENTION;
+    const parsed = parseResponse(rules, response);
+    return isResponseError(parsed) ? ABSTENTION : parsed;
+  }
+  if (typeof entry.response !== 'string') return undefined;
+  const parsed = parseResponse(rules, entry.response);
+  return isResponseError(parsed) ? undefined : parsed;
+}
+
+/** Whether `one` is later in the log than `other`. */
+function later(one: BallotEntry, other: BallotEntry): boolean {
+  return one.position !== other.position ? one.position > other.position : one.statementId > other.statementId;
+}
+
+export function directBallots(input: TallyInput, eligible: ReadonlySet<string>): { direct: Map<string, DirectBallot>; ignored: IgnoredBallot[] } {
+  const { rules, id } = input.proposal;
+  const opensAt = Date.parse(rules.opensAt);
+  const closesAt = Date.parse(rules.closesAt);
+  const screen = (entry: BallotEntry): ParsedResponse | IgnoredBallot['reason'] => {
+    if (!eligible.has(entry.voter)) return 'not-eligible';
+    const stored = Date.parse(entry.stored);
+    if (!(stored >= opensAt && stored < closesAt)) return 'outside-window';
+    return contentOf(id, rules, entry) ?? 'invalid-response';
+  };
+  const direct = new Map<string, DirectBallot>();
+  const ignored: IgnoredBallot[] = [];
+  const ignore = (entry: BallotEntry, reason: IgnoredBallot['reason']) => ignored.push({ statementId: entry.statementId, voter: entry.voter, reason });
+  for (const entry of input.ballots) {
+    const parsed = screen(entry);
+    if (typeof parsed === 'string') {
+      ignore(entry, parsed);
+      continue;
+    }
+    const current = direct.get(entry.voter);
+    if (current && later(current.entry, entry)) ignore(entry, 'superseded');
+    else {
+      if (current) ignore(current.entry, 'superseded');
+      direct.set(entry.voter, { entry, parsed });
+    }
+  }
+  return { direct, ignored };
+}

@@ -1,0 +1,97 @@
+/**
+ * Ballot responses in xAPI's cmi.interaction formats (xAPI 1.0.3 Data §2.4.4.1 / appendix C):
+ * one choice id; ids joined by `[,]` (approval, instant-runoff's ranking); `id[.]score` pairs
+ * joined by `[,]` (score). `abstain`, when listed in the choices, is an abstention under every
+ * mechanism and never an option.
+ */
+import type { Mechanism, VotingRules } from '../model';
+import type { ParsedResponse, ResponseError } from './types';
+
+export const ABSTAIN = 'abstain';
+const LIST_SEPARATOR = '[,]';
+const SCORE_SEPARATOR = '[.]';
+const INTEGER = /^-?(0|[1-9][0-9]*)$/;
+
+/** Mechanisms whose ballot is one choice id. */
+export const YES_NO_MECHANISMS: readonly Mechanism[] = ['simple-majority', 'supermajority', 'consensus'];
+
+/** The ids a yes/no mechanism accepts (besides `abstain`). */
+function yesNoChoices(mechanism: Mechanism): string[] {
+  return mechanism === 'consensus' ? ['yes', 'no', 'block'] : ['yes', 'no'];
+}
+
+/** The options of a proposal: its choices without `abstain` (for yes/no mechanisms, the ids they accept). */
+export function optionsOf(rules: VotingRules): string[] {
+  if (YES_NO_MECHANISMS.includes(rules.mechanism)) {
+    const accepted = yesNoChoices(rules.mechanism);
+    return rules.choices.filter((choice) => accepted.includes(choice));
+  }
+  return rules.choices.filter((choice) => choice !== ABSTAIN);
+}
+
+export function isResponseError(value: ParsedResponse | ResponseError): value is ResponseError {
+  return 'error' in value;
+}
+
+const invalid = (error: string): ResponseError => ({ error, code: 'INVALID_BALLOT' });
+const unknown = (id: string): ResponseError => ({ error: `"${id}" is not one of the proposal's options`, code: 'UNKNOWN_CHOICE' });
+
+/** Reads `response` under `rules`: the normalised content, or why it cannot be counted. */
+export function parseResponse(rules: VotingRules, response: string): ParsedResponse | ResponseError {
+  if (typeof response !== 'string' || response === '') return invalid('the response is empty');
+  if (response === ABSTAIN) return rules.choices.includes(ABSTAIN) ? { abstain: true } : unknown(ABSTAIN);
+  const options = optionsOf(rules);
+  switch (rules.mechanism) {
+    case 'simple-majority':
+    case 'supermajority':
+    case 'consensus':
+      return options.includes(response) ? { choice: response } : unknown(response);
+    case 'approval':
+      return readIds(options, response, (ids) => ({ approve: options.filter((option) => ids.includes(option)) }));
+    case 'instant-runoff':
+      return readIds(options, response, (ids) => ({ ranking: ids }));
+    case 'score':
+      return readScores(rules, options, response);
+  }
+}
+
+/** Distinct option ids joined by `[,]`, at least one. */
+function readIds(options: string[], response: string, make: (ids: string[]) => ParsedResponse): ParsedResponse | ResponseError {
+  const ids = response.split(LIST_SEPARATOR);
+  const unknownId = ids.find((id) => !options.includes(id));
+  if (unknownId !== undefined) return unknownId === '' ? invalid('an id between [,] separators is empty') : unknown(unknownId);
+  if (new Set(ids).size !== ids.length) return invalid('an option is listed twice');
+  return make(ids);
+}
+
+/** Every option scored once with an integer in scoreRange. */
+function readScores(rules: VotingRules, options: string[], response: string): ParsedResponse | ResponseError {
+  const range = rules.scoreRange;
+  if (!range) return invalid('the proposal has no scoreRange');
+  const scores = new Map<string, number>();
+  for (const pair of response.split(LIST_SEPARATOR)) {
+    const [id, score, extra] = pair.split(SCORE_SEPARATOR);
+    if (score === undefined || extra !== undefined) return invalid(`"${pair}" is not an id[.]score pair`);
+    if (!options.includes(id!)) return unknown(id!);
+    if (scores.has(id!)) return invalid(`"${id}" is scored twice`);
+    if (!INTEGER.test(score)) return invalid(`the score of "${id}" is not an integer`);
+    const value = Number(score);
+    if (value < range.min || value > range.max) return invalid(`the score of "${id}" is outside ${range.min}..${range.max}`);
+    scores.set(id!, value);
+  }
+  const missing = options.find((option) => !scores.has(option));
+  if (missing !== undefined) return invalid(`"${missing}" has no score`);
+  return { scores: Object.fromEntries(options.map((option) => [option, scores.get(option)!])) };
+}
+
+/** The response string of `parsed`: the inverse of parseResponse on normalised content (approvals and scores in the order of choices). */
+export function formatResponse(rules: VotingRules, parsed: ParsedResponse): string {
+  if ('abstain' in parsed) return ABSTAIN;
+  if ('choice' in parsed) return parsed.choice;
+  if ('approve' in parsed) return rules.choices.filter((choice) => parsed.approve.includes(choice)).join(LIST_SEPARATOR);
+  if ('ranking' in parsed) return parsed.ranking.join(LIST_SEPARATOR);
+  return rules.choices
+    .filter((choice) => Object.hasOwn(parsed.scores, choice))
+    .map((choice) => `${choice}${SCORE_SEPARATOR}${parsed.scores[choice]}`)
+    .join(LIST_SEPARATOR);
+}
