@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import type { VotingRules } from '../model';
 import type { BallotEntry, TallyInput, TallyResult } from '../tally';
-import { ballotLeafBytes, decisionLeafBytes, decisionTree, publishBallotSet, pseudonym, recount, verifyInclusion, type InclusionProof, type PublishedBallotSet } from '.';
+import { ballotLeafBytes, canonicalJson, decisionLeafBytes, decisionTree, publishBallotSet, pseudonym, recount, verifyInclusion, type InclusionProof, type PublishedBallotSet } from '.';
 
 /**
  * The published ballot set and the decision's tree (issue 14: "each voter can fetch an inclusion
@@ -47,6 +48,11 @@ describe('the published ballot set', () => {
       `{"abstained":false,"proposalId":"${PROPOSAL}","response":"yes","statementId":"0b5e9a52-53d4-4f3e-9f43-2c0f2b6a7d11","via":["e6812da97f7f23722094125bbcf8d868a9da5c90131cadda47636c8b06c0c5e8"],"voter":"${'0f'.repeat(32)}"}`,
     );
     expect(leafHashHex(bytes)).toBe('43537fd2382312337cca82c7ce513d3761302cfe2f871eaec5258733df36d377');
+  });
+
+  it('writes every ballot leaf as the generic RFC 8785 encoding would (any text: quotes, controls, non-ASCII)', () => {
+    const leaf = fc.record({ proposalId: fc.string(), voter: fc.string(), statementId: fc.string(), response: fc.string({ unit: 'binary' }), abstained: fc.boolean(), via: fc.array(fc.string()) });
+    fc.assert(fc.property(leaf, (drawn) => ballotLeafBytes(drawn).equals(Buffer.from(canonicalJson(drawn), 'utf8'))));
   });
 
   it('encodes the decision leaf with its keys sorted at every level and absent fields left out (known vector)', () => {

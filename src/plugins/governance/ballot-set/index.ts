@@ -103,7 +103,8 @@ function decide(input: TallyInput): { result: TallyResult; tree: DecisionTree } 
 }
 
 function pseudonymised(input: TallyInput): TallyInput {
-  const of = (voter: string) => pseudonym(input.proposal.id, voter);
+  const pseudonyms = new Map<string, string>();
+  const of = (voter: string) => pseudonyms.get(voter) ?? pseudonyms.set(voter, pseudonym(input.proposal.id, voter)).get(voter)!;
   return {
     proposal: input.proposal,
     eligible: input.eligible.map(of).sort(codeUnitOrder),

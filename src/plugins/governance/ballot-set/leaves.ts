@@ -24,9 +24,13 @@ export interface BallotLeaf {
 /** The last leaf: what the tally decided from the leaves before it. */
 export type DecisionLeaf = { proposalId: string } & Pick<TallyResult, 'outcome' | 'reason' | 'tally' | 'turnout'>;
 
-export function ballotLeafBytes(leaf: BallotLeaf): Buffer {
-  const { proposalId, voter, statementId, response, abstained, via } = leaf;
-  return Buffer.from(canonicalJson({ proposalId, voter, statementId, response, abstained, via }), 'utf8');
+/** canonicalJson of the leaf written out in its keys' order (a close encodes 100,000 of them): the same bytes, faster. */
+export function ballotLeafBytes({ proposalId, voter, statementId, response, abstained, via }: BallotLeaf): Buffer {
+  const text = JSON.stringify;
+  return Buffer.from(
+    `{"abstained":${text(abstained)},"proposalId":${text(proposalId)},"response":${text(response)},"statementId":${text(statementId)},"via":${text(via)},"voter":${text(voter)}}`,
+    'utf8',
+  );
 }
 
 export function decisionLeafBytes(leaf: DecisionLeaf): Buffer {
