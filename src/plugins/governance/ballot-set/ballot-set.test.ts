@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import type { VotingRules } from '../model';
-import type { BallotEntry, TallyInput, TallyResult } from '../tally';
+import { tally, type BallotEntry, type TallyInput, type TallyResult } from '../tally';
+import { tallyInputArbitrary } from '../tally/arbitraries.contract';
 import { ballotLeafBytes, canonicalJson, decisionLeafBytes, decisionTree, publishBallotSet, pseudonym, recount, verifyInclusion, type InclusionProof, type PublishedBallotSet } from '.';
 
 /**
@@ -134,6 +135,28 @@ describe('the published ballot set', () => {
     expect(decisionTree(publishBallotSet(log).set).leafOf(pseudonym(PROPOSAL, BEA))).toEqual(publishBallotSet(log).tree.leafOf(pseudonym(PROPOSAL, BEA)));
   });
 
+  // Issue 14 goals: "100% recount reproducibility from the ballot log"; "each voter can fetch an inclusion proof".
+  it('for any ballot log: pseudonyms change no count, the recount matches, each counted vote and only those has a proof that verifies, any order publishes the same set', () => {
+    fc.assert(
+      fc.property(tallyInputArbitrary, fc.infiniteStream(fc.double()), (log, draws) => {
+        const { set, result, tree } = publishBallotSet(log);
+        const direct = tally(log);
+        expect(pick(result)).toEqual(pick(direct));
+        expect(recount(JSON.parse(JSON.stringify(set)) as PublishedBallotSet)).toEqual({ result, root: set.root, matches: true });
+        const counted = new Map(direct.counted.map((vote) => [vote.voter, vote]));
+        for (const voter of new Set([...log.eligible, ...log.ballots.map((entry) => entry.voter)])) {
+          const proof = tree.leafOf(pseudonym(log.proposal.id, voter));
+          expect(proof?.leaf.response).toBe(counted.get(voter)?.response);
+          if (proof) expect(verifyInclusion(proof)).toBe(true);
+        }
+        const shuffle = <T>(items: T[]) => items.map((item) => ({ item, key: draws.next().value })).sort((a, b) => a.key - b.key).map(({ item }) => item);
+        const shuffled = { ...log, eligible: shuffle(log.eligible), ballots: shuffle(log.ballots), delegations: shuffle(log.delegations) };
+        expect(JSON.stringify(publishBallotSet(shuffled).set)).toBe(JSON.stringify(set));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('publishes 100,000 ballots and proves any of them with at most 17 hashes', () => {
     const voters = Array.from({ length: 100_000 }, (_, index) => `mbox:mailto:voter-${index}@example.org`);
     const log: TallyInput = { proposal: { id: PROPOSAL, kind: 'policy', rules: RULES }, eligible: voters, ballots: voters.map((voter, index) => ballot(voter, index % 3 === 0 ? 'no' : 'yes', index)), delegations: [] };
@@ -151,6 +174,8 @@ describe('the published ballot set', () => {
     console.log(`100,000 ballots: published (pseudonyms, tally, tree) in ${publishedIn.toFixed(0)} ms, recounted in ${(performance.now() - recountStarted).toFixed(0)} ms`);
   }, 60_000);
 });
+
+const pick = ({ outcome, reason, tally: counts, turnout }: TallyResult) => ({ outcome, reason, counts, turnout });
 
 function leafHashHex(bytes: Buffer): string {
   return createHash('sha256').update(Buffer.concat([Buffer.from([0]), bytes])).digest('hex');
