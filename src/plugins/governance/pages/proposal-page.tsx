@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { CsrfField, usePage, type Locale } from '../../../plugin-api';
 import { InclusionProofCheck, type InclusionProof } from '../ballot-set';
 import type { DecisionView, ProposalEffect, ProposalView, VotingRules } from '../model';
@@ -327,6 +328,18 @@ function optionsOf(counts: Record<string, number>, rules: VotingRules): string[]
   return [...rules.choices.filter((choice) => choice in counts), ...Object.keys(counts).filter((key) => !rules.choices.includes(key))];
 }
 
+/** A table that scrolls sideways on a narrow screen, in a region keyboard users can focus and scroll (WCAG 2.1.1). */
+function ScrollingTable({ caption, children }: { caption: string; children: ComponentChildren }) {
+  return (
+    <div class="table-scroll" tabIndex={0} role="region" aria-label={caption}>
+      <table>
+        <caption>{caption}</caption>
+        {children}
+      </table>
+    </div>
+  );
+}
+
 interface TableProps {
   rules: VotingRules;
   m: GovernanceMessages;
@@ -336,9 +349,7 @@ interface TableProps {
 function TallyTable({ counts, rules, m, locale }: { counts: Record<string, number> } & TableProps) {
   const number = new Intl.NumberFormat(locale);
   return (
-    <div class="table-scroll">
-      <table>
-        <caption>{m.tallyCaption}</caption>
+    <ScrollingTable caption={m.tallyCaption}>
         <thead>
           <tr>
             <th scope="col">{m.option}</th>
@@ -355,8 +366,7 @@ function TallyTable({ counts, rules, m, locale }: { counts: Record<string, numbe
             </tr>
           ))}
         </tbody>
-      </table>
-    </div>
+    </ScrollingTable>
   );
 }
 
@@ -365,9 +375,7 @@ function RoundsTable({ rounds, rules, m, locale }: { rounds: NonNullable<Decisio
   const number = new Intl.NumberFormat(locale);
   const options = rules.choices.filter((choice) => choice !== ABSTAIN);
   return (
-    <div class="table-scroll">
-      <table>
-        <caption>{m.roundsCaption}</caption>
+    <ScrollingTable caption={m.roundsCaption}>
         <thead>
           <tr>
             <th scope="col">{m.roundColumn}</th>
@@ -390,7 +398,6 @@ function RoundsTable({ rounds, rules, m, locale }: { rounds: NonNullable<Decisio
             </tr>
           ))}
         </tbody>
-      </table>
-    </div>
+    </ScrollingTable>
   );
 }
