@@ -165,8 +165,8 @@ function NewProposal({ action, csrf }: { action: string; csrf: string }) {
           <Field id="proposal-options" name="options" label={m.options} hint={m.optionsHint} maxLength={2000} />
           <Field id="proposal-quorum" name="quorum" label={m.quorum} value="0" required maxLength={8} />
           <Field id="proposal-threshold" name="threshold" label={m.threshold} hint={m.thresholdHint} value="50" required maxLength={8} />
-          <Field id="proposal-opens" name="opensAt" label={m.opensAt} hint={m.opensAtHint} type="datetime-local" />
-          <Field id="proposal-closes" name="closesAt" label={m.closesAt} type="datetime-local" required />
+          <Field id="proposal-opens" name="opensAt" label={m.opensAt} hint={m.opensAtHint} type="datetime-local" step={1} />
+          <Field id="proposal-closes" name="closesAt" label={m.closesAt} type="datetime-local" step={1} required />
           <Select id="proposal-privacy" name="ballotPrivacy" label={m.privacy} options={[['public', m.privacies.public], ['commitment', m.privacies.commitment]]} />
           <Field id="proposal-score-min" name="scoreMin" label={m.scoreMin} type="number" value="0" />
           <Field id="proposal-score-max" name="scoreMax" label={m.scoreMax} type="number" value="5" />

@@ -146,9 +146,12 @@ describe('the governance pages with stood-in services', () => {
     expect(shown).toContain('Given Recognises science-circle · since February 1, 2027 at 10:00 UTC · the decision Verbs http://adlnet.gov/expapi/verbs/completed Activity types any Credential types any');
     expect(shown).toContain('Received None.');
     expect(shown).toContain('Recognise science-circle Adopted on March 1, 2027 at 10:00 UTC.');
-    const signed = await submit(page, `${page}/${RECOGNITION_ID}/sign`, {});
+    const signed = await submit(page, `${page}/${RECOGNITION_ID}/sign`, {}, { 'x-test-roles': 'community-admin' });
     expect([signed.status, signed.headers.location]).toEqual([303, page]);
     expect(calls.sign).toEqual([[expect.objectContaining({ key: ANA_KEY }), SLUG, RECOGNITION_ID]]);
+    // Signing administers, as the JSON route's scope `administer` says: a person without the role community-admin is refused.
+    expect((await submit(page, `${page}/${RECOGNITION_ID}/sign`, {})).status).toBe(403);
+    expect(calls.sign).toHaveLength(1);
   });
 
   it('refuses a form without its CSRF token, calling no service', async () => {

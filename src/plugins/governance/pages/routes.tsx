@@ -75,7 +75,8 @@ export function governancePages(options: GovernancePagesOptions): Router {
     pages.step(req, res, community, async (party) => proposalPath((await proposals.submit(party, slug(req), proposalInput(req.body, i18n(res).locale))).id)),
   );
   router.get('/community/:slug/recognitions', ...page, (req, res) => pages.recognitions(req, res));
-  router.post('/community/:slug/recognitions/:proposalId/sign', ...form, (req, res) =>
+  // Signing is administering, as for the JSON route: a person needs the role community-admin, and the service checks they administer this community.
+  router.post('/community/:slug/recognitions/:proposalId/sign', ...founderForm, (req, res) =>
     pages.step(req, res, (req) => recognitionsPath(slug(req)), (party) => communities.sign(party, slug(req), parseUuidParameter('proposalId', String(req.params.proposalId)))),
   );
   router.get('/proposal/:id', ...page, (req, res) => pages.proposal(req, res));
