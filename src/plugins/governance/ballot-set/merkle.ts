@@ -27,25 +27,45 @@ function sha256(prefix: number, ...parts: Uint8Array[]): Buffer {
   return hash('sha256', bytes, 'buffer');
 }
 
+const HASH_BYTES = 32;
+
+/** The hashes of one level of the tree, end to end in one buffer (a tree of 100,000 leaves keeps 200,000). */
+class Level {
+  constructor(
+    readonly hashes: Buffer,
+    readonly count: number,
+  ) {}
+
+  at(index: number): Buffer | undefined {
+    return index < this.count ? this.hashes.subarray(index * HASH_BYTES, (index + 1) * HASH_BYTES) : undefined;
+  }
+
+  static of(count: number, hashAt: (index: number) => Buffer): Level {
+    const hashes = Buffer.allocUnsafe(count * HASH_BYTES);
+    for (let index = 0; index < count; index++) hashAt(index).copy(hashes, index * HASH_BYTES);
+    return new Level(hashes, count);
+  }
+}
+
 export class MerkleTree {
   /** levels[0]: the leaf hashes; the last level: the root alone. */
-  private readonly levels: Buffer[][];
+  private readonly levels: Level[];
 
   constructor(leaves: readonly Uint8Array[]) {
     if (leaves.length === 0) throw new RangeError('A Merkle tree needs at least one leaf');
-    this.levels = [leaves.map(leafHash)];
-    for (let level = this.levels[0]; level.length > 1; ) {
+    this.levels = [Level.of(leaves.length, (index) => leafHash(leaves[index]))];
+    for (let level = this.levels[0]; level.count > 1; ) {
       level = parentsOf(level);
       this.levels.push(level);
     }
   }
 
   get size(): number {
-    return this.levels[0].length;
+    return this.levels[0].count;
   }
 
   get root(): Buffer {
-    return this.levels[this.levels.length - 1][0];
+    return Buffer.from(this.levels[this.levels.length - 1].hashes);
   }
 
   /** RFC 6962 §2.1.1's audit path of leaf `index`, from the leaf's sibling up to the root's children. */
@@ -53,18 +73,19 @@ export class MerkleTree {
     if (!Number.isInteger(index) || index < 0 || index >= this.size) throw new RangeError(`No leaf ${index} in a tree of ${this.size}`);
     const path: Buffer[] = [];
     for (let level = 0, position = index; level < this.levels.length - 1; level++, position >>>= 1) {
-      const sibling = this.levels[level][position ^ 1];
-      if (sibling !== undefined) path.push(sibling);
+      const sibling = this.levels[level].at(position ^ 1);
+      if (sibling !== undefined) path.push(Buffer.from(sibling));
     }
     return path;
   }
 }
 
-function parentsOf(level: readonly Buffer[]): Buffer[] {
-  const parents: Buffer[] = [];
-  for (let index = 0; index + 1 < level.length; index += 2) parents.push(nodeHash(level[index], level[index + 1]));
-  if (level.length % 2 === 1) parents.push(level[level.length - 1]);
-  return parents;
+/** The level above: pairs hashed as nodes, an odd last node carried up unchanged. */
+function parentsOf(level: Level): Level {
+  return Level.of(Math.ceil(level.count / 2), (index) => {
+    const right = level.at(2 * index + 1);
+    return right === undefined ? level.at(2 * index)! : nodeHash(level.at(2 * index)!, right);
+  });
 }
 
 /**
