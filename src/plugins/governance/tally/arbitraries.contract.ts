@@ -72,7 +72,7 @@ function ballotsArbitrary(rules: VotingRules): fc.Arbitrary<BallotEntry[]> {
       if (sealing === 'public') return entry;
       const salt = `salt-${index}-q3Jm0bK9VZ2yR8dXo1tCwA`;
       const committed = sealing === 'mismatched' ? `${salt}x` : salt;
-      return { ...entry, kind: 'commitment', commitment: commitmentOf(PROPOSAL_ID, response, committed), ...(sealing === 'unrevealed' ? { response: undefined } : { salt }) };
+      return { ...entry, kind: 'commitment', commitment: commitmentOf(response, committed), ...(sealing === 'unrevealed' ? { response: undefined } : { salt }) };
     }),
   );
 }

@@ -18,10 +18,10 @@ export interface DirectBallot {
 }
 
 /** The content of a ballot, or undefined when a public ballot's response cannot be counted. */
-function contentOf(proposalId: string, rules: VotingRules, entry: BallotEntry): ParsedResponse | undefined {
+function contentOf(rules: VotingRules, entry: BallotEntry): ParsedResponse | undefined {
   if (entry.kind === 'commitment') {
     const { response, salt, commitment } = entry;
-    if (response === undefined || salt === undefined || commitment !== ballotCommitment(proposalId, response, salt)) return ABSTENTION;
+    if (response === undefined || salt === undefined || commitment !== ballotCommitment(response, salt)) return ABSTENTION;
     const parsed = parseResponse(rules, response);
     return isResponseError(parsed) ? ABSTENTION : parsed;
   }
@@ -36,14 +36,14 @@ function later(one: BallotEntry, other: BallotEntry): boolean {
 }
 
 export function directBallots(input: TallyInput, eligible: ReadonlySet<string>): { direct: Map<string, DirectBallot>; ignored: IgnoredBallot[] } {
-  const { rules, id } = input.proposal;
+  const { rules } = input.proposal;
   const opensAt = Date.parse(rules.opensAt);
   const closesAt = Date.parse(rules.closesAt);
   const screen = (entry: BallotEntry): ParsedResponse | IgnoredBallot['reason'] => {
     if (!eligible.has(entry.voter)) return 'not-eligible';
     const stored = Date.parse(entry.stored);
     if (!(stored >= opensAt && stored < closesAt)) return 'outside-window';
-    return contentOf(id, rules, entry) ?? 'invalid-response';
+    return contentOf(rules, entry) ?? 'invalid-response';
   };
   const direct = new Map<string, DirectBallot>();
   const ignored: IgnoredBallot[] = [];

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-/** A sealed ballot's commitment: lower-case hex SHA-256 of the UTF-8 bytes of `keiko-governance-ballot\n{proposalId}\n{response}\n{salt}`. */
-export function ballotCommitment(proposalId: string, response: string, salt: string): string {
-  return createHash('sha256').update(`keiko-governance-ballot\n${proposalId}\n${response}\n${salt}`, 'utf8').digest('hex');
+/** A sealed ballot's commitment (the profile's ballot-commitment): lower-case hex SHA-256 of the UTF-8 bytes of `{salt}:{response}`. */
+export function ballotCommitment(response: string, salt: string): string {
+  return createHash('sha256').update(`${salt}:${response}`, 'utf8').digest('hex');
 }

@@ -34,19 +34,23 @@ function later(one: DelegationEntry, other: DelegationEntry): boolean {
   return one.position !== other.position ? one.position > other.position : one.delegate > other.delegate;
 }
 
+/** Marks the members on the walk under way: meeting one again is a cycle. */
+const WALKING = Symbol('walking');
+type Reached = Map<string, string | null | typeof WALKING>;
+
 /** The delegated vote of every eligible member without a ballot of their own whose chain reaches a member with one. */
 export function resolveDelegations(
   eligible: ReadonlySet<string>,
   voted: ReadonlySet<string>,
   delegates: ReadonlyMap<string, string>,
 ): Map<string, DelegatedVote> {
-  const reached = new Map<string, string | null>();
+  const reached: Reached = new Map();
   for (const member of eligible) {
     if (!voted.has(member) && !reached.has(member)) walk(member, eligible, voted, delegates, reached);
   }
   const votes = new Map<string, DelegatedVote>();
   for (const [member, end] of reached) {
-    if (end === null) continue;
+    if (typeof end !== 'string') continue;
     const delegate = delegates.get(member)!;
     votes.set(member, { reached: end, via: delegate === end ? [end] : [delegate, end] });
   }
@@ -54,22 +58,21 @@ export function resolveDelegations(
 }
 
 /** Follows the chain from `start`, then records where it ended (a member who voted, or null) for every member on it. */
-function walk(
-  start: string,
-  eligible: ReadonlySet<string>,
-  voted: ReadonlySet<string>,
-  delegates: ReadonlyMap<string, string>,
-  reached: Map<string, string | null>,
-): void {
+function walk(start: string, eligible: ReadonlySet<string>, voted: ReadonlySet<string>, delegates: ReadonlyMap<string, string>, reached: Reached): void {
   const path: string[] = [];
-  const onPath = new Set<string>();
   let node: string | undefined = start;
   let end: string | null = null;
-  while (node !== undefined) {
-    if (voted.has(node)) end = node;
-    else if (reached.has(node)) end = reached.get(node)!;
-    if (end !== null || !eligible.has(node) || reached.has(node) || onPath.has(node)) break;
-    onPath.add(node);
+  while (node !== undefined && eligible.has(node)) {
+    if (voted.has(node)) {
+      end = node;
+      break;
+    }
+    const known = reached.get(node);
+    if (known !== undefined) {
+      end = known === WALKING ? null : known;
+      break;
+    }
+    reached.set(node, WALKING);
     path.push(node);
     node = delegates.get(node);
   }

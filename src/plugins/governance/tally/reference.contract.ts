@@ -51,7 +51,7 @@ function contentOf(input: TallyInput, ballot: BallotEntry): Content {
   const rules = input.proposal.rules;
   if (ballot.kind === 'public') return typeof ballot.response === 'string' ? read(rules, ballot.response) : undefined;
   if (ballot.response === undefined || ballot.salt === undefined) return { abstain: true };
-  const hash = createHash('sha256').update(['keiko-governance-ballot', input.proposal.id, ballot.response, ballot.salt].join('\n')).digest('hex');
+  const hash = createHash('sha256').update(Buffer.from(ballot.salt + ':' + ballot.response, 'utf8')).digest('hex');
   if (hash !== ballot.commitment) return { abstain: true };
   return read(rules, ballot.response) ?? { abstain: true };
 }

@@ -559,9 +559,9 @@ const commitments: Spec[] = [
     expect: { reason: 'threshold-not-met', counts: { yes: 0, no: 1, abstain: 1 }, turnout: [2, 2, 1, true], counted: ['ana abstain', 'bo no'] },
   },
   {
-    name: 'a commitment made for another proposal (replayed) is an abstention',
+    name: 'a sealed ballot revealed with another response than committed is an abstention',
     eligible: 'ana bo',
-    ballots: ['ana yes replayed', 'bo no sealed'],
+    ballots: ['ana yes changed', 'bo no sealed'],
     expect: { reason: 'threshold-not-met', counts: { yes: 0, no: 1, abstain: 1 }, turnout: [2, 2, 1, true], counted: ['ana abstain', 'bo no'] },
   },
   {

@@ -6,8 +6,8 @@
  * Ballot line: `voter response [@when] [#position] [sealed|unrevealed|mismatched|replayed]`, where
  * `@when` is one of WHEN or a literal RFC 3339 instant (default: inside the window), `#position`
  * the feed position (default: the line's number), `sealed` a commitment ballot revealed with its
- * salt, `unrevealed` one never revealed, `mismatched` one revealed with another salt, `replayed`
- * one whose commitment was made for another proposal. Statement ids are b1, b2, … by line.
+ * salt, `unrevealed` one never revealed, `mismatched` one revealed with another salt, `changed`
+ * one revealed with another response than committed (yes ↔ no). Statement ids are b1, b2, … by line.
  * Delegation line: `delegator>delegate[:kind] [#position]`.
  * Counted line: `voter response [via a,b]`. Ignored line: `b3 superseded` (none listed: none ignored).
  */
@@ -80,8 +80,9 @@ const DEFAULT_CHOICES: Record<Mechanism, string[]> = {
   score: ['a', 'b', 'c', 'abstain'],
 };
 
-export function commitmentOf(proposalId: string, response: string, salt: string): string {
-  return createHash('sha256').update(`keiko-governance-ballot\n${proposalId}\n${response}\n${salt}`, 'utf8').digest('hex');
+/** The profile's ballot-commitment: hex SHA-256 of `{salt}:{response}`. */
+export function commitmentOf(response: string, salt: string): string {
+  return createHash('sha256').update(`${salt}:${response}`, 'utf8').digest('hex');
 }
 
 function words(text: string | string[]): string[] {
@@ -102,10 +103,10 @@ function ballot(line: string, index: number): BallotEntry {
   for (const token of tokens) {
     if (token.startsWith('@')) entry.stored = WHEN[token.slice(1)] ?? token.slice(1);
     else if (token.startsWith('#')) entry.position = Number(token.slice(1));
-    else if (token === 'sealed') Object.assign(entry, { kind: 'commitment', salt, commitment: commitmentOf(PROPOSAL_ID, response!, salt) });
-    else if (token === 'unrevealed') Object.assign(entry, { kind: 'commitment', response: undefined, commitment: commitmentOf(PROPOSAL_ID, response!, salt) });
-    else if (token === 'mismatched') Object.assign(entry, { kind: 'commitment', salt, commitment: commitmentOf(PROPOSAL_ID, response!, `${salt}-other`) });
-    else if (token === 'replayed') Object.assign(entry, { kind: 'commitment', salt, commitment: commitmentOf('another-proposal', response!, salt) });
+    else if (token === 'sealed') Object.assign(entry, { kind: 'commitment', salt, commitment: commitmentOf(response!, salt) });
+    else if (token === 'unrevealed') Object.assign(entry, { kind: 'commitment', response: undefined, commitment: commitmentOf(response!, salt) });
+    else if (token === 'mismatched') Object.assign(entry, { kind: 'commitment', salt, commitment: commitmentOf(response!, `${salt}-other`) });
+    else if (token === 'changed') Object.assign(entry, { kind: 'commitment', salt, commitment: commitmentOf(response === 'yes' ? 'no' : 'yes', salt) });
     else throw new Error(`unknown token ${token} in "${line}"`);
   }
   if (entry.response === undefined) delete entry.response;
@@ -135,7 +136,7 @@ export function expand(spec: Spec): TallyVector {
     threshold: spec.threshold ?? 0.5,
     opensAt: OPENS_AT,
     closesAt: CLOSES_AT,
-    ballotPrivacy: spec.ballots?.some((line) => / (sealed|unrevealed|mismatched|replayed)\b/.test(line)) ? 'commitment' : 'public',
+    ballotPrivacy: spec.ballots?.some((line) => / (sealed|unrevealed|mismatched|changed)\b/.test(line)) ? 'commitment' : 'public',
     choices: spec.choices ?? DEFAULT_CHOICES[mechanism],
     ...(mechanism === 'score' && { scoreRange: spec.scoreRange ?? { min: 0, max: 5 } }),
   };
