@@ -96,7 +96,8 @@ function decide(input: TallyInput): { result: TallyResult; tree: DecisionTree } 
       leafOf(voter) {
         const index = indexOf.get(voter);
         if (index === undefined) return undefined;
-        return { leaf: ballots[index], leafIndex: index, treeSize: merkle.size, path: merkle.auditPath(index).map((hash) => hash.toString('hex')), root };
+        const leaf = ballots[index];
+        return { leaf: { ...leaf, via: [...leaf.via] }, leafIndex: index, treeSize: merkle.size, path: merkle.auditPath(index).map((hash) => hash.toString('hex')), root };
       },
     },
   };
