@@ -90,6 +90,10 @@ describe('the published ballot set', () => {
     }
     expect(tree.leafOf(pseudonym(PROPOSAL, DORA))?.leaf).toMatchObject({ response: 'yes', via: [pseudonym(PROPOSAL, ANA)], statementId: ballot(ANA, 'yes', 10).statementId });
     expect(tree.leafOf(pseudonym(PROPOSAL, CARLOS))?.leaf.response).toBe('no');
+    const handedOut = tree.leafOf(pseudonym(PROPOSAL, DORA))!;
+    handedOut.leaf.response = 'no';
+    handedOut.leaf.via.push('changed');
+    expect(verifyInclusion(tree.leafOf(pseudonym(PROPOSAL, DORA))!)).toBe(true); // the kept tree is not the caller's to change
     expect(tree.leafOf(pseudonym(PROPOSAL, EVA))).toBeUndefined();
     expect(tree.leafOf(ANA)).toBeUndefined();
   });
