@@ -69,7 +69,7 @@ export class CommunityProjection {
         const community: StoredCommunity = { slug: fact.slug, name: fact.name, description: fact.description, admins: [at.key], founder: at.actor, foundedAt: at.stored, statementId: at.id };
         const existing = await this.stores.communities.get(fact.slug);
         if (existing !== undefined && existing.value.statementId !== at.id) return undefined;
-        await this.stores.communities.put(fact.slug, community);
+        if (existing === undefined) await this.stores.communities.insert(fact.slug, community);
         return { store: 'communities', documentId: fact.slug, role: 'founded' };
       }
       case 'joined': {
@@ -87,7 +87,7 @@ export class CommunityProjection {
         };
         const existing = await this.stores.memberships.get(fact.registration);
         if (existing !== undefined && existing.value.joinStatement !== at.id) return undefined;
-        await this.stores.memberships.put(fact.registration, membership);
+        if (existing === undefined) await this.stores.memberships.insert(fact.registration, membership);
         return { store: 'memberships', documentId: fact.registration, role: 'joined' };
       }
       case 'left':
@@ -134,7 +134,7 @@ export class CommunityProjection {
     };
     const existing = await this.stores.delegations.get(fact.registration);
     if (existing !== undefined && existing.value.statementId !== at.id) return undefined;
-    await this.stores.delegations.put(fact.registration, delegation);
+    if (existing === undefined) await this.stores.delegations.insert(fact.registration, delegation);
     return { store: 'delegations', documentId: fact.registration, role: 'granted' };
   }
 
