@@ -114,6 +114,8 @@ export interface CommunityDirectory {
   isMember(slug: string, member: VoterKey): Promise<boolean>;
   /** Members eligible for a proposal opening at `opensAt`: joined (stored) before it and not left before it. */
   eligibleAt(slug: string, opensAt: string): Promise<VoterKey[]>;
+  /** Whether one member is eligible for a proposal opening at `opensAt` (one indexed read: each ballot asks). */
+  isEligible(slug: string, member: VoterKey, opensAt: string): Promise<boolean>;
   /** Delegations in force at `at` (granted before, not revoked before), every scope. */
   delegationsAt(slug: string, at: string): Promise<Delegation[]>;
   isAdmin(slug: string, who: VoterKey): Promise<boolean>;
