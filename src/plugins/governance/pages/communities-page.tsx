@@ -35,7 +35,7 @@ export function CommunitiesPage({ view }: { view: CommunitiesView }) {
           <PostForm action={COMMUNITY_PATH} csrf={view.csrf} submit={m.found}>
             <Field id="found-slug" name="slug" label={m.slug} hint={m.slugHint} required pattern="[a-z0-9][a-z0-9\-]{2,63}" maxLength={64} />
             <Field id="found-name" name="name" label={m.name} required maxLength={200} />
-            <TextArea id="found-description" name="description" label={m.description} />
+            <TextArea id="found-description" name="description" label={m.description} required />
           </PostForm>
         </Section>
       )}

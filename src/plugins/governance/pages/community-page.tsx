@@ -157,7 +157,7 @@ function NewProposal({ action, csrf }: { action: string; csrf: string }) {
       <p>{m.newProposalLead}</p>
       <PostForm action={action} csrf={csrf} submit={m.submit}>
         <Field id="proposal-title" name="title" label={m.title} required maxLength={200} />
-        <TextArea id="proposal-description" name="description" label={m.description} />
+        <TextArea id="proposal-description" name="description" label={m.description} required />
         <Select id="proposal-kind" name="kind" label={m.kind} options={PROPOSAL_KINDS.map((kind) => [kind, m.kinds[kind]])} value="standard" />
         <fieldset>
           <legend>{m.rulesInWords}</legend>
