@@ -137,7 +137,7 @@ export class Proposals implements AdoptedProposals {
     const response = formatResponse(rules, parsed);
     const sealed = rules.ballotPrivacy === 'commitment';
     if (!sealed && input.salt !== undefined) fail(ProposalCode.InvalidBallot, 'salt is for sealed ballots only: this proposal votes in public');
-    if (!(await this.options.communities.eligibleAt(proposal.community, rules.opensAt)).includes(party.key)) {
+    if (!(await this.options.communities.isEligible(proposal.community, party.key, rules.opensAt))) {
       throw new HttpError(403, ProposalCode.NotEligible, `Only members of ${proposal.community} who joined before ${rules.opensAt} vote on this proposal`);
     }
     const statementId = randomUUID();
@@ -148,7 +148,7 @@ export class Proposals implements AdoptedProposals {
       return { proposalId, statementId, kind: 'public', response, stored: timestamp };
     }
     const salt = parseSalt(input.salt) ?? randomBytes(16).toString('base64url');
-    const commitment = ballotCommitment(proposalId, response, salt);
+    const commitment = ballotCommitment(response, salt);
     // The secret first: a commitment recorded without it could never be revealed.
     await this.sealed.put(statementId, { proposalId, voter: party.key, response, salt });
     await this.options.statements.record([this.statementsOf.ballot(ref, statementId, party.agent, { commitment }, timestamp)], { applied: true });
