@@ -6,28 +6,33 @@
  */
 import type { VotingRules } from '../model';
 import { ballotCommitment } from './commitment';
-import { isResponseError, parseResponse } from './responses';
+import { isResponseError, readResponse } from './responses';
 import type { BallotEntry, IgnoredBallot, ParsedResponse, TallyInput } from './types';
 
-export const ABSTENTION: ParsedResponse = { abstain: true };
+/** What a ballot says: its content and its response in normal form. */
+export interface Content {
+  parsed: ParsedResponse;
+  normal: string;
+}
+
+const ABSTENTION: Content = { parsed: { abstain: true }, normal: 'abstain' };
 
 /** A member's own counted ballot. */
-export interface DirectBallot {
+export interface DirectBallot extends Content {
   entry: BallotEntry;
-  parsed: ParsedResponse;
 }
 
 /** The content of a ballot, or undefined when a public ballot's response cannot be counted. */
-function contentOf(rules: VotingRules, entry: BallotEntry): ParsedResponse | undefined {
+function contentOf(rules: VotingRules, entry: BallotEntry): Content | undefined {
   if (entry.kind === 'commitment') {
     const { response, salt, commitment } = entry;
     if (response === undefined || salt === undefined || commitment !== ballotCommitment(response, salt)) return ABSTENTION;
-    const parsed = parseResponse(rules, response);
-    return isResponseError(parsed) ? ABSTENTION : parsed;
+    const content = readResponse(rules, response);
+    return isResponseError(content) ? ABSTENTION : content;
   }
   if (typeof entry.response !== 'string') return undefined;
-  const parsed = parseResponse(rules, entry.response);
-  return isResponseError(parsed) ? undefined : parsed;
+  const content = readResponse(rules, entry.response);
+  return isResponseError(content) ? undefined : content;
 }
 
 /** Whether `one` is later in the log than `other`. */
@@ -39,7 +44,7 @@ export function directBallots(input: TallyInput, eligible: ReadonlySet<string>):
   const { rules } = input.proposal;
   const opensAt = Date.parse(rules.opensAt);
   const closesAt = Date.parse(rules.closesAt);
-  const screen = (entry: BallotEntry): ParsedResponse | IgnoredBallot['reason'] => {
+  const screen = (entry: BallotEntry): Content | IgnoredBallot['reason'] => {
     if (!eligible.has(entry.voter)) return 'not-eligible';
     const stored = Date.parse(entry.stored);
     if (!(stored >= opensAt && stored < closesAt)) return 'outside-window';
@@ -49,16 +54,16 @@ export function directBallots(input: TallyInput, eligible: ReadonlySet<string>):
   const ignored: IgnoredBallot[] = [];
   const ignore = (entry: BallotEntry, reason: IgnoredBallot['reason']) => ignored.push({ statementId: entry.statementId, voter: entry.voter, reason });
   for (const entry of input.ballots) {
-    const parsed = screen(entry);
-    if (typeof parsed === 'string') {
-      ignore(entry, parsed);
+    const content = screen(entry);
+    if (typeof content === 'string') {
+      ignore(entry, content);
       continue;
     }
     const current = direct.get(entry.voter);
     if (current && later(current.entry, entry)) ignore(entry, 'superseded');
     else {
       if (current) ignore(current.entry, 'superseded');
-      direct.set(entry.voter, { entry, parsed });
+      direct.set(entry.voter, { entry, parsed: content.parsed, normal: content.normal });
     }
   }
   return { direct, ignored };

@@ -81,8 +81,7 @@ function decideByTop(counts: Record<string, number>, options: string[], wins: (t
 
 /** counts are the first preferences; rounds and winner come from runoff(). */
 function instantRunoff(rules: VotingRules, options: string[], cast: Cast<{ ranking: string[] }>[]): Count {
-  const index = new Map(options.map((option, position) => [option, position]));
-  const { rounds, winner } = runoff(options, cast.map(({ ranking }) => ranking.map((option) => index.get(option)!)), rules.threshold);
+  const { rounds, winner } = runoff(options, cast.map(({ ranking }) => ranking), rules.threshold);
   const counts = { ...rounds[0]!.counts };
   return winner === undefined ? { tally: { counts, rounds }, reason: 'threshold-not-met' } : { tally: { counts, rounds, winner }, reason: 'adopted' };
 }

@@ -4,10 +4,9 @@
  * recounts with it and gets the same result.
  */
 import { meets } from './fraction';
-import { directBallots } from './ballots';
+import { directBallots, type DirectBallot } from './ballots';
 import { count } from './count';
 import { delegatesFor, resolveDelegations } from './delegation';
-import { formatResponse } from './responses';
 import type { CountedVote, ParsedResponse, TallyInput, TallyResult } from './types';
 
 export { ballotCommitment } from './commitment';
@@ -21,18 +20,12 @@ export function tally(input: TallyInput): TallyResult {
   const delegated = resolveDelegations(eligible, new Set(direct.keys()), delegatesFor(input.delegations, kind));
   const counted: CountedVote[] = [];
   const votes: ParsedResponse[] = [];
-  const responses = new Map<string, string>();
-  for (const [voter, { entry, parsed }] of direct) {
-    const response = formatResponse(rules, parsed);
-    responses.set(voter, response);
-    counted.push({ voter, statementId: entry.statementId, response, abstained: 'abstain' in parsed, via: [] });
+  const countVote = (voter: string, { entry, parsed, normal }: DirectBallot, via: string[]) => {
+    counted.push({ voter, statementId: entry.statementId, response: normal, abstained: 'abstain' in parsed, via });
     votes.push(parsed);
-  }
-  for (const [voter, { reached, via }] of delegated) {
-    const { entry, parsed } = direct.get(reached)!;
-    counted.push({ voter, statementId: entry.statementId, response: responses.get(reached)!, abstained: 'abstain' in parsed, via });
-    votes.push(parsed);
-  }
+  };
+  for (const [voter, ballot] of direct) countVote(voter, ballot, []);
+  for (const [voter, { reached, via }] of delegated) countVote(voter, direct.get(reached)!, via);
   const { tally: counts, reason } = count(rules, votes);
   const abstained = counted.filter((vote) => vote.abstained).length;
   const quorumMet = meets(counted.length, eligible.size, rules.quorum);

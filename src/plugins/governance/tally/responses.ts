@@ -29,25 +29,33 @@ export function optionsOf(rules: VotingRules): string[] {
   return rules.choices.filter((choice) => choice !== ABSTAIN);
 }
 
-export function isResponseError(value: ParsedResponse | ResponseError): value is ResponseError {
+export function isResponseError<Read extends object>(value: Read | ResponseError): value is ResponseError {
   return 'error' in value;
 }
 
 const invalid = (error: string): ResponseError => ({ error, code: 'INVALID_BALLOT' });
 const unknown = (id: string): ResponseError => ({ error: `"${id}" is not one of the proposal's options`, code: 'UNKNOWN_CHOICE' });
 
+/** The options of `rules` as a set, computed once per rules object (a tally reads every ballot with the same one). */
+const OPTION_SETS = new WeakMap<VotingRules, ReadonlySet<string>>();
+function optionSet(rules: VotingRules): ReadonlySet<string> {
+  let options = OPTION_SETS.get(rules);
+  if (!options) OPTION_SETS.set(rules, (options = new Set(optionsOf(rules))));
+  return options;
+}
+
 /** Reads `response` under `rules`: the normalised content, or why it cannot be counted. */
 export function parseResponse(rules: VotingRules, response: string): ParsedResponse | ResponseError {
   if (typeof response !== 'string' || response === '') return invalid('the response is empty');
   if (response === ABSTAIN) return rules.choices.includes(ABSTAIN) ? { abstain: true } : unknown(ABSTAIN);
-  const options = optionsOf(rules);
+  const options = optionSet(rules);
   switch (rules.mechanism) {
     case 'simple-majority':
     case 'supermajority':
     case 'consensus':
-      return options.includes(response) ? { choice: response } : unknown(response);
+      return options.has(response) ? { choice: response } : unknown(response);
     case 'approval':
-      return readIds(options, response, (ids) => ({ approve: options.filter((option) => ids.includes(option)) }));
+      return readIds(options, response, (ids) => ({ approve: rules.choices.filter((choice) => ids.includes(choice)) }));
     case 'instant-runoff':
       return readIds(options, response, (ids) => ({ ranking: ids }));
     case 'score':
@@ -55,33 +63,47 @@ export function parseResponse(rules: VotingRules, response: string): ParsedRespo
   }
 }
 
+/** parseResponse, with the normal form (a choice or a ranking is already in it). */
+export function readResponse(rules: VotingRules, response: string): { parsed: ParsedResponse; normal: string } | ResponseError {
+  const parsed = parseResponse(rules, response);
+  if (isResponseError(parsed)) return parsed;
+  return { parsed, normal: 'choice' in parsed || 'ranking' in parsed ? response : formatResponse(rules, parsed) };
+}
+
 /** Distinct option ids joined by `[,]`, at least one. */
-function readIds(options: string[], response: string, make: (ids: string[]) => ParsedResponse): ParsedResponse | ResponseError {
+function readIds(options: ReadonlySet<string>, response: string, make: (ids: string[]) => ParsedResponse): ParsedResponse | ResponseError {
   const ids = response.split(LIST_SEPARATOR);
-  const unknownId = ids.find((id) => !options.includes(id));
+  const unknownId = ids.find((id) => !options.has(id));
   if (unknownId !== undefined) return unknownId === '' ? invalid('an id between [,] separators is empty') : unknown(unknownId);
-  if (new Set(ids).size !== ids.length) return invalid('an option is listed twice');
+  if (hasRepeat(ids, options)) return invalid('an option is listed twice');
   return make(ids);
 }
 
+/** Whether a list of known ids repeats one: longer than the options, or an id found earlier (lists are short, so no set is allocated). */
+function hasRepeat(ids: string[], options: ReadonlySet<string>): boolean {
+  if (ids.length > options.size) return true;
+  for (let index = 1; index < ids.length; index++) if (ids.lastIndexOf(ids[index]!, index - 1) !== -1) return true;
+  return false;
+}
+
 /** Every option scored once with an integer in scoreRange. */
-function readScores(rules: VotingRules, options: string[], response: string): ParsedResponse | ResponseError {
+function readScores(rules: VotingRules, options: ReadonlySet<string>, response: string): ParsedResponse | ResponseError {
   const range = rules.scoreRange;
   if (!range) return invalid('the proposal has no scoreRange');
   const scores = new Map<string, number>();
   for (const pair of response.split(LIST_SEPARATOR)) {
     const [id, score, extra] = pair.split(SCORE_SEPARATOR);
     if (score === undefined || extra !== undefined) return invalid(`"${pair}" is not an id[.]score pair`);
-    if (!options.includes(id!)) return unknown(id!);
+    if (!options.has(id!)) return unknown(id!);
     if (scores.has(id!)) return invalid(`"${id}" is scored twice`);
     if (!INTEGER.test(score)) return invalid(`the score of "${id}" is not an integer`);
     const value = Number(score);
     if (value < range.min || value > range.max) return invalid(`the score of "${id}" is outside ${range.min}..${range.max}`);
     scores.set(id!, value);
   }
-  const missing = options.find((option) => !scores.has(option));
+  const missing = [...options].find((option) => !scores.has(option));
   if (missing !== undefined) return invalid(`"${missing}" has no score`);
-  return { scores: Object.fromEntries(options.map((option) => [option, scores.get(option)!])) };
+  return { scores: Object.fromEntries([...options].map((option) => [option, scores.get(option)!])) };
 }
 
 /** The response string of `parsed`: the inverse of parseResponse on normalised content (approvals and scores in the order of choices). */

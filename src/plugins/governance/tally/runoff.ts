@@ -15,12 +15,13 @@ export interface RunoffResult {
   winner?: string;
 }
 
-/** `rankings` hold indices into `options`. */
-export function runoff(options: string[], rankings: number[][], threshold: number): RunoffResult {
+/** `rankings` list ids of `options`, each at most once. */
+export function runoff(options: string[], rankings: string[][], threshold: number): RunoffResult {
+  const indexOf = new Map(options.map((option, index) => [option, index]));
   const continuing = new Set(options.map((_, index) => index));
   const piles: number[][] = options.map(() => []);
   const cursor = new Int32Array(rankings.length);
-  rankings.forEach((ranking, ballot) => piles[ranking[0]!]!.push(ballot));
+  rankings.forEach((ranking, ballot) => piles[indexOf.get(ranking[0]!)!]!.push(ballot));
   const history: number[][] = [];
   const rounds: RunoffResult['rounds'] = [];
   for (;;) {
@@ -39,9 +40,9 @@ export function runoff(options: string[], rankings: number[][], threshold: numbe
     for (const ballot of piles[loser]!) {
       const ranking = rankings[ballot]!;
       let next = cursor[ballot]! + 1;
-      while (next < ranking.length && !continuing.has(ranking[next]!)) next++;
+      while (next < ranking.length && !continuing.has(indexOf.get(ranking[next]!)!)) next++;
       cursor[ballot] = next;
-      if (next < ranking.length) piles[ranking[next]!]!.push(ballot);
+      if (next < ranking.length) piles[indexOf.get(ranking[next]!)!]!.push(ballot);
     }
     piles[loser] = [];
   }
