@@ -1,5 +1,5 @@
 import { browserTests, expectAccessible, MOBILE, useBrowser } from '../../../../test-support/browser';
-import { CLOSED_ID, OPEN_ID, pagesApp, SLUG, type Calls } from './stand-ins.contract';
+import { APPROVAL_ID, CLOSED_ID, OPEN_ID, pagesApp, SCORE_ID, SEALED_ID, SLUG, type Calls } from './stand-ins.contract';
 
 const { describe: describeInBrowser } = browserTests;
 
@@ -19,6 +19,9 @@ describeInBrowser('The governance pages with stood-in services, in a real browse
     `/plugins/governance/community/${SLUG}/recognitions`,
     `/plugins/governance/proposal/${OPEN_ID}`,
     `/plugins/governance/proposal/${CLOSED_ID}`,
+    `/plugins/governance/proposal/${APPROVAL_ID}`,
+    `/plugins/governance/proposal/${SCORE_ID}`,
+    `/plugins/governance/proposal/${SEALED_ID}`,
   ];
 
   it.each(pages.flatMap((path) => (['en', 'es'] as const).map((lang) => [path, lang] as const)))('%s is accessible, without CSP violations (%s)', async (path, lang) => {
@@ -54,5 +57,9 @@ describeInBrowser('The governance pages with stood-in services, in a real browse
     const { page: proposal } = await browser.open(`/plugins/governance/proposal/${OPEN_ID}?lang=es`, signedIn);
     expect(await proposal.getByRole('radio', { name: 'Sí' }).count()).toBe(1);
     expect(await proposal.getByRole('radio', { name: 'Abstención' }).count()).toBe(1);
+    const { page: runoff } = await browser.open(`/plugins/governance/proposal/${SEALED_ID}?lang=es`, signedIn);
+    expect(await runoff.getByRole('combobox', { name: 'Opción 2.ª' }).count()).toBe(1);
+    const { page: score } = await browser.open(`/plugins/governance/proposal/${SCORE_ID}`, signedIn);
+    expect(await score.getByRole('spinbutton', { name: 'Score for south' }).count()).toBe(1);
   });
 });

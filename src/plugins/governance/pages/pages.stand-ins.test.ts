@@ -2,7 +2,7 @@ import request from 'supertest';
 import { csrfFieldOf } from '../../../../test-support/people';
 import { PROOF_SCRIPT_PATH } from '../ballot-set';
 import { pageText as text } from './page-tests.contract';
-import { ANA_KEY, BRUNO, BRUNO_KEY, CLOSED_ID, DELEGATION_ID, OPEN_ID, pagesApp, RECOGNITION_ID, SLUG, standIns, type Calls } from './stand-ins.contract';
+import { ANA_KEY, APPROVAL_ID, BRUNO, BRUNO_KEY, CLOSED_ID, DELEGATION_ID, OPEN_ID, pagesApp, RECOGNITION_ID, SCORE_ID, SEALED_ID, SLUG, standIns, type Calls } from './stand-ins.contract';
 
 const BASE = '/plugins/governance';
 const ANA_SIGNED_IN = { 'x-test-roles': '' };
@@ -84,6 +84,35 @@ describe('the governance pages with stood-in services', () => {
     expect(html).toContain(`<script type="module" src="${PROOF_SCRIPT_PATH}"`);
     expect(html).toContain('data-inclusion-proof');
     expect(html).not.toContain(`/proposal/${CLOSED_ID}/vote`);
+  });
+
+  it('offers checkboxes for approval, one ranking select per rank for instant-runoff, a number input per option for score, and an abstain button', async () => {
+    const approval = (await get(`${BASE}/proposal/${APPROVAL_ID}`).expect(200)).text;
+    expect(approval.match(/<input type="checkbox" name="approve" value="(algebra|geometry|statistics)"/g)).toHaveLength(3);
+    expect(approval).toContain('<button type="submit" name="abstain" value="1" class="button--secondary">Abstain</button>');
+    expect(text(approval)).toContain('The option approved by most voters wins if more than 40 % of the votes that are not abstentions approve it.');
+    const runoff = (await get(`${BASE}/proposal/${SEALED_ID}`).expect(200)).text;
+    expect(runoff.match(/<select id="rank-\d" name="ranking">/g)).toHaveLength(3);
+    expect(text(runoff)).toContain('Choice 1 — alpha beta gamma Choice 2');
+    const score = (await get(`${BASE}/proposal/${SCORE_ID}?lang=es`).expect(200)).text;
+    expect(score).toContain('<input id="score-1" name="score1" type="number" min="0" max="10" step="1" required');
+    expect(text(score)).toContain('Los votantes puntúan cada opción de 0 a 10. Gana la opción con mayor total si su media supera el 60 % del rango.');
+  });
+
+  it.each([
+    [APPROVAL_ID, { approve: ['algebra', 'statistics'] }, { approve: ['algebra', 'statistics'] }],
+    [SEALED_ID, { ranking: ['gamma', 'alpha', ''] }, { ranking: ['gamma', 'alpha'] }],
+    [SCORE_ID, { score0: '7', score1: '3' }, { scores: { north: 7, south: 3 } }],
+    [SCORE_ID, { abstain: '1', score0: '', score1: '' }, { response: 'abstain' }],
+  ])('sends the vote form of %s to the service as its structured ballot', async (id, form, ballot) => {
+    const response = await submit(`${BASE}/proposal/${id}`, `${BASE}/proposal/${id}/vote`, form);
+    expect([response.status, calls.vote]).toEqual([303, [[expect.objectContaining({ key: ANA_KEY }), id, ballot]]]);
+  });
+
+  it('shows the voter their sealed ballot: the ranking, the commitment and the salt to keep (issue: hidden until close)', async () => {
+    const page = text((await get(`${BASE}/proposal/${SEALED_ID}`).expect(200)).text);
+    expect(page).toContain('Ballots are sealed until the close');
+    expect(page).toContain(`Your ballot 1. gamma, 2. alpha Cast on March 10, 2027 at 09:00 UTC. Your ballot is sealed until the close. Keep this salt: with it anyone can check your commitment. Commitment ${'c'.repeat(64)} Salt ${'5a17'.repeat(8)}`);
   });
 
   it('says when the decision is anchored, with the transaction and the receipt', async () => {

@@ -109,6 +109,44 @@ describe.each(TEST_ENGINES)('the governance pages on the whole LRS on %s', (engi
     expect(text((await founder.browser!.get(proposalPage).expect(200)).text)).toContain('No vote of yours was counted in this decision.');
   });
 
+  it('votes with the forms of approval, score and a sealed instant-runoff: the real service takes each structured ballot; after the close the rounds are shown (issue: every mechanism, hidden until close)', async () => {
+    const closesAt = formTime(4_000);
+    const form = { description: 'Choose.', kind: 'standard', quorum: '0', threshold: '50', closesAt, effect: 'none' };
+    const submitted = async (fields: Record<string, string>) => {
+      const response = await submit(ana, community, `${community}/proposals`, { ...form, ...fields });
+      expect([response.status, text(response.text)]).toEqual([303, expect.any(String)]);
+      return response.headers.location as string;
+    };
+    const runoff = await submitted({ title: 'Choose the textbook', mechanism: 'instant-runoff', options: 'alpha, beta, gamma', ballotPrivacy: 'commitment' });
+    const approval = await submitted({ title: 'Pick the workshops', mechanism: 'approval', options: 'algebra, geometry', ballotPrivacy: 'public' });
+    const score = await submitted({ title: 'Rate the venues', mechanism: 'score', options: 'north, south', scoreMin: '0', scoreMax: '10', ballotPrivacy: 'public' });
+
+    expect((await submit(ana, runoff, `${runoff}/vote`, { ranking: ['beta', 'gamma', ''] })).status).toBe(303);
+    expect((await submit(ana, approval, `${approval}/vote`, { approve: ['algebra', 'geometry'] })).status).toBe(303);
+    expect((await submit(ana, score, `${score}/vote`, { score0: '8', score1: '2' })).status).toBe(303);
+    const idOf = (page: string) => page.split('/').pop()!;
+    expect((await lrs.call(bruno, 'post', `/proposals/${idOf(runoff)}/ballots`, { ranking: ['gamma'] })).status).toBe(201);
+    expect((await lrs.call(founder, 'post', `/proposals/${idOf(runoff)}/ballots`, { ranking: ['alpha', 'beta'] })).status).toBe(201);
+    const sealed = (await lrs.call(ana, 'get', `/proposals/${idOf(runoff)}/ballot`).expect(200)).body;
+    const sealedPage = text((await ana.browser!.get(runoff).expect(200)).text);
+    expect(sealedPage).toContain(`Your ballot 1. beta, 2. gamma`);
+    expect(sealedPage).toContain(`Commitment ${sealed.commitment} Salt ${sealed.salt}`);
+    expect(text((await ana.browser!.get(approval).expect(200)).text)).toContain('Your ballot algebra, geometry');
+    expect(text((await ana.browser!.get(score).expect(200)).text)).toContain('Your ballot north: 8, south: 2');
+
+    await closeWhenDue(lrs, `${closesAt}.000Z`);
+    // First preferences beta (Ana), gamma (Bruno), alpha (Olga): a three-way tie, the one listed last goes (gamma: Bruno's
+    // ballot is exhausted), then beta and alpha tie and beta goes (Ana's ballot too): alpha is left with 1 of 1 (docs/governance.md).
+    const decided = text((await ana.browser!.get(runoff).expect(200)).text);
+    expect(decided).toContain('Outcome Adopted The proposal met its quorum and its threshold. Winner: alpha.');
+    expect(decided).toContain('Instant-runoff rounds Votes per option in each round Round alpha beta gamma Eliminated Round 1 1 1 1 gamma Round 2 1 1 — beta Round 3 1 — — none');
+    // Approval: Ana approved both, a tie at the top. Score: north's total 8, its mean 8 of 0..10 is above 50 %.
+    expect(text((await ana.browser!.get(approval).expect(200)).text)).toContain('Outcome Rejected Options tied at the top.');
+    const scored = text((await ana.browser!.get(score).expect(200)).text);
+    expect(scored).toContain('Outcome Adopted The proposal met its quorum and its threshold. Winner: north.');
+    expect(scored).toContain('Option Votes north 8 south 2');
+  });
+
   it('lets the admin sign an adopted recognition on the recognitions page, and refuses a member without the role (issue: recognition signed by A’s admin)', async () => {
     const other = await lrs.foundCommunity({ name: { en: 'Science Circle', es: 'Círculo de Ciencias' } });
     const closesAt = new Date(Date.now() + 3_000).toISOString();

@@ -26,6 +26,10 @@ export const OPEN_ID = '0b6f1a52-3c1d-4e8f-9a7b-5c2d1e0f9a8b';
 export const CLOSED_ID = '1c7f2b63-4d2e-4f90-8b8c-6d3e2f1a0b9c';
 export const RECOGNITION_ID = '6f1c2d3e-4b5a-4c6d-8e7f-8091a2b3c4d5';
 export const DELEGATION_ID = '7a2d3e4f-5c6b-4d7e-9f80-91a2b3c4d5e6';
+/** Open proposals of the other methods: approval, score, and a sealed instant-runoff one Ana voted on. */
+export const APPROVAL_ID = '2e9a4b85-6f40-4b12-8dae-8f5b4c3d2e1f';
+export const SCORE_ID = '3fab5c96-7051-4c23-9ebf-906c5d4e3f20';
+export const SEALED_ID = '40bc6da7-8162-4d34-afc0-a17d6e5f4031';
 
 export function community(overrides: Partial<CommunityView> = {}): CommunityView {
   return {
@@ -133,8 +137,14 @@ export function standIns(calls: Calls, anchoring: AnchoringForPages = { state: '
   const proposals = new Map([
     [OPEN_ID, proposal()],
     [CLOSED_ID, closed.proposal],
+    [APPROVAL_ID, proposal({ id: APPROVAL_ID, title: { en: 'Pick the workshops', es: 'Elegir los talleres' }, rules: rules({ mechanism: 'approval', threshold: 0.4, choices: ['algebra', 'geometry', 'statistics', 'abstain'] }) })],
+    [SCORE_ID, proposal({ id: SCORE_ID, title: { en: 'Rate the venues', es: 'Puntuar las sedes' }, rules: rules({ mechanism: 'score', threshold: 0.6, choices: ['north', 'south', 'abstain'], scoreRange: { min: 0, max: 10 } }) })],
+    [SEALED_ID, proposal({ id: SEALED_ID, title: { en: 'Choose the textbook', es: 'Escoger el libro' }, rules: rules({ mechanism: 'instant-runoff', ballotPrivacy: 'commitment', choices: ['alpha', 'beta', 'gamma', 'abstain'] }) })],
   ]);
-  const ballots = new Map<string, OwnBallot>([[CLOSED_ID, { statementId: 'b0000000-0000-4000-8000-000000000001', stored: '2027-03-02T10:00:00.000Z', response: 'alpha[,]beta' }]]);
+  const ballots = new Map<string, OwnBallot>([
+    [CLOSED_ID, { statementId: 'b0000000-0000-4000-8000-000000000001', stored: '2027-03-02T10:00:00.000Z', response: 'alpha[,]beta' }],
+    [SEALED_ID, { statementId: 'b0000000-0000-4000-8000-000000000009', stored: '2027-03-10T09:00:00.000Z', response: 'gamma[,]alpha', commitment: 'c'.repeat(64), salt: '5a17'.repeat(8) }],
+  ]);
   return {
     communities: {
       list: async () => [community(), community({ slug: OTHER_SLUG, name: { en: 'Science Circle', es: 'Círculo de Ciencias' }, members: 1, admins: [BRUNO_KEY] })],
