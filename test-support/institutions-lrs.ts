@@ -50,6 +50,13 @@ export class InstitutionsLrs {
     return response.body as string[];
   }
 
+  /** Runs one of a plugin's jobs once, as its schedule would (throws when the plugin or job is not loaded). */
+  async runJob(plugin: string, job: string): Promise<void> {
+    const entry = this.lrs.services.plugins.find((running) => running.name === plugin)?.jobs.find((declared) => declared.name === job);
+    if (entry === undefined) throw new Error(`No job ${job} of a loaded plugin ${plugin}`);
+    await entry.job.run();
+  }
+
   /** Waits until every event subscriber has caught up with the statements stored so far. */
   async delivered(): Promise<void> {
     const { events } = this.lrs.services;

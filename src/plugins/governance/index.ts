@@ -3,6 +3,7 @@ import { definePlugin, type PluginContext, type PluginHooks } from '../../plugin
 import { GOVERNANCE_SCOPES, type Acting } from './acting';
 import { ballotSetAssets } from './ballot-set';
 import { COMMUNITY_STORES, Communities, communityRoutes, governanceService } from './communities';
+import { registerGovernanceMetrics } from './metrics';
 import { GOVERNANCE_NAV, governancePages } from './pages';
 import { CLOSE_JOB, PROPOSAL_STORES, proposalRoutes, Proposals } from './proposals';
 import { readGovernanceSettings, type GovernanceSettings } from './settings';
@@ -37,6 +38,7 @@ function setUpGovernance(context: PluginContext): PluginHooks {
   let proposals: Proposals | undefined;
   const communities = new Communities({ store, statements, publicUrl, proposals: () => proposals });
   proposals = new Proposals({ store, statements, publicUrl, communities, receipts: () => context.service('receipts'), closeGraceMs });
+  registerGovernanceMetrics(context.metrics, store('proposals'), closeGraceMs);
   return {
     routes: Router()
       .use(ballotSetAssets())
