@@ -34,24 +34,19 @@ const OPENS_AT = '2026-03-01T00:00:00.000Z';
 const CLOSES_AT = '2026-03-08T00:00:00.000Z';
 const WINDOW_MS = Date.parse(CLOSES_AT) - Date.parse(OPENS_AT);
 
-interface Options {
-  ballots: number;
-  options: number;
-  chain: number;
-  rounds: number;
-  out?: string;
+/** The value after `--name` on the command line, or `fallback`. */
+function argument(name: string): string | undefined {
+  const at = process.argv.indexOf(`--${name}`);
+  return at === -1 ? undefined : process.argv[at + 1];
 }
 
-function parseOptions(argv: string[]): Options {
-  const options: Options = { ballots: 100_000, options: 20, chain: 10_000, rounds: 7 };
-  for (let index = 0; index < argv.length; index += 2) {
-    const [name, value] = [argv[index]!.replace(/^--/, ''), argv[index + 1]];
-    if (name === 'out') options.out = value;
-    else if (name in options) (options as unknown as Record<string, number>)[name] = Number(value);
-    else throw new Error(`unknown option --${name}`);
-  }
-  return options;
-}
+const OPTIONS = {
+  ballots: Number(argument('ballots') ?? 100_000),
+  options: Number(argument('options') ?? 20),
+  chain: Number(argument('chain') ?? 10_000),
+  rounds: Number(argument('rounds') ?? 7),
+  out: argument('out'),
+};
 
 /** mulberry32: the same log on every run. */
 function random(seed: number): () => number {
@@ -139,7 +134,7 @@ function measure(rounds: number, run: () => unknown): Figures {
 }
 
 function main(): void {
-  const options = parseOptions(process.argv.slice(2));
+  const options = OPTIONS;
   const runoff = runoffInput(options.ballots, options.options);
   const majority = majorityInput(options.ballots, options.chain);
   const runoffResult = tally(runoff);

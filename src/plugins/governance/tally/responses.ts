@@ -37,10 +37,21 @@ const invalid = (error: string): ResponseError => ({ error, code: 'INVALID_BALLO
 const unknown = (id: string): ResponseError => ({ error: `"${id}" is not one of the proposal's options`, code: 'UNKNOWN_CHOICE' });
 
 /** The options of `rules` as a set, computed once per rules object (a tally reads every ballot with the same one). */
-const OPTION_SETS = new WeakMap<VotingRules, ReadonlySet<string>>();
-function optionSet(rules: VotingRules): ReadonlySet<string> {
-  let options = OPTION_SETS.get(rules);
-  if (!options) OPTION_SETS.set(rules, (options = new Set(optionsOf(rules))));
+interface Options {
+  /** Each option's position. */
+  index: ReadonlyMap<string, number>;
+  /** Per option, the number of the last list that named it (repeats are found without allocating). */
+  seenIn: Int32Array;
+}
+const OPTIONS = new WeakMap<VotingRules, Options>();
+let listNumber = 0;
+
+function optionsFor(rules: VotingRules): Options {
+  let options = OPTIONS.get(rules);
+  if (!options) {
+    const ids = optionsOf(rules);
+    OPTIONS.set(rules, (options = { index: new Map(ids.map((id, position) => [id, position])), seenIn: new Int32Array(ids.length) }));
+  }
   return options;
 }
 
@@ -48,12 +59,12 @@ function optionSet(rules: VotingRules): ReadonlySet<string> {
 export function parseResponse(rules: VotingRules, response: string): ParsedResponse | ResponseError {
   if (typeof response !== 'string' || response === '') return invalid('the response is empty');
   if (response === ABSTAIN) return rules.choices.includes(ABSTAIN) ? { abstain: true } : unknown(ABSTAIN);
-  const options = optionSet(rules);
+  const options = optionsFor(rules);
   switch (rules.mechanism) {
     case 'simple-majority':
     case 'supermajority':
     case 'consensus':
-      return options.has(response) ? { choice: response } : unknown(response);
+      return options.index.has(response) ? { choice: response } : unknown(response);
     case 'approval':
       return readIds(options, response, (ids) => ({ approve: rules.choices.filter((choice) => ids.includes(choice)) }));
     case 'instant-runoff':
@@ -71,39 +82,43 @@ export function readResponse(rules: VotingRules, response: string): { parsed: Pa
 }
 
 /** Distinct option ids joined by `[,]`, at least one. */
-function readIds(options: ReadonlySet<string>, response: string, make: (ids: string[]) => ParsedResponse): ParsedResponse | ResponseError {
+function readIds(options: Options, response: string, make: (ids: string[]) => ParsedResponse): ParsedResponse | ResponseError {
   const ids = response.split(LIST_SEPARATOR);
-  const unknownId = ids.find((id) => !options.has(id));
+  const unknownId = ids.find((id) => !options.index.has(id));
   if (unknownId !== undefined) return unknownId === '' ? invalid('an id between [,] separators is empty') : unknown(unknownId);
   if (hasRepeat(ids, options)) return invalid('an option is listed twice');
   return make(ids);
 }
 
-/** Whether a list of known ids repeats one: longer than the options, or an id found earlier (lists are short, so no set is allocated). */
-function hasRepeat(ids: string[], options: ReadonlySet<string>): boolean {
-  if (ids.length > options.size) return true;
-  for (let index = 1; index < ids.length; index++) if (ids.lastIndexOf(ids[index]!, index - 1) !== -1) return true;
+/** Whether a list of known ids names one twice. */
+function hasRepeat(ids: string[], { index, seenIn }: Options): boolean {
+  listNumber = (listNumber % 0x7fffffff) + 1;
+  for (const id of ids) {
+    const position = index.get(id)!;
+    if (seenIn[position] === listNumber) return true;
+    seenIn[position] = listNumber;
+  }
   return false;
 }
 
 /** Every option scored once with an integer in scoreRange. */
-function readScores(rules: VotingRules, options: ReadonlySet<string>, response: string): ParsedResponse | ResponseError {
+function readScores(rules: VotingRules, { index }: Options, response: string): ParsedResponse | ResponseError {
   const range = rules.scoreRange;
   if (!range) return invalid('the proposal has no scoreRange');
   const scores = new Map<string, number>();
   for (const pair of response.split(LIST_SEPARATOR)) {
     const [id, score, extra] = pair.split(SCORE_SEPARATOR);
     if (score === undefined || extra !== undefined) return invalid(`"${pair}" is not an id[.]score pair`);
-    if (!options.has(id!)) return unknown(id!);
+    if (!index.has(id!)) return unknown(id!);
     if (scores.has(id!)) return invalid(`"${id}" is scored twice`);
     if (!INTEGER.test(score)) return invalid(`the score of "${id}" is not an integer`);
     const value = Number(score);
     if (value < range.min || value > range.max) return invalid(`the score of "${id}" is outside ${range.min}..${range.max}`);
     scores.set(id!, value);
   }
-  const missing = [...options].find((option) => !scores.has(option));
+  const missing = [...index.keys()].find((option) => !scores.has(option));
   if (missing !== undefined) return invalid(`"${missing}" has no score`);
-  return { scores: Object.fromEntries([...options].map((option) => [option, scores.get(option)!])) };
+  return { scores: Object.fromEntries([...index.keys()].map((option) => [option, scores.get(option)!])) };
 }
 
 /** The response string of `parsed`: the inverse of parseResponse on normalised content (approvals and scores in the order of choices). */
