@@ -24,7 +24,7 @@ export function proposalRoutes({ proposals, acting }: { proposals: Proposals; ac
     res.status(201).json(await proposals.submit(await actorOf(req, acting), slugOf(req), req.body));
   });
   router.get('/communities/:slug/proposals', reader, async (req, res) => {
-    singleParameters(req.query, { resource: 'GET /plugins/governance/communities/{slug}/proposals', optional: [] });
+    singleParameters(req.query, { resource: 'GET /plugins/governance/communities/{slug}/proposals', optional: ['agent'] });
     res.json({ proposals: await proposals.listIn(slugOf(req)) });
   });
   router.get('/proposals/:id', anyone, async (req, res) => {
