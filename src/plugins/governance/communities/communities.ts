@@ -404,15 +404,26 @@ export class Communities implements CommunityDirectory {
     }
   }
 
-  /** Records the statements and waits until applied; false when the LRS refused them as conflicting with statements of the same ids. */
+  /**
+   * Records the statements and waits until applied; false when the LRS refused them as conflicting
+   * with statements of the same ids. Those the delivery has not applied yet (it was slow, or is
+   * off) are applied here at the feed's head, a position at or after theirs; the delivery's own
+   * apply then only corrects their positions.
+   */
   private async record(statements: object[]): Promise<boolean> {
     try {
       await this.statements.record(statements, { applied: true });
-      return true;
     } catch (error) {
       if (error instanceof HttpError && error.status === 409) return false;
       throw error;
     }
+    for (const { id } of statements as Array<{ id: string }>) {
+      if ((await this.stores.contributions.get(id)) !== undefined) continue;
+      const stored = await this.statements.get(id);
+      const position = await this.statements.feedHead();
+      if (stored !== undefined && !stored.voided) await this.apply([{ type: 'stored', position, statement: { ...stored, position } }]);
+    }
+    return true;
   }
 
   /** As record; a conflict means another request decided this step first: 409 `code`. */

@@ -97,6 +97,18 @@ describe.each(TEST_ENGINES)('eligibility and delegations at a moment on %s', (en
     expect(await fed.communities.eligibleAt(SLUG, iso(0))).toEqual([key(member)]);
   });
 
+  it('a statement a route applied at the feed head keeps its real position once delivered (one delegation, one membership)', async () => {
+    const [a, b] = [schoolAgent('A'), schoolAgent('B')];
+    const registration = await joinAt(a, -10);
+    await joinAt(b, -10);
+    const grant = grantedStatement(TEST_PUBLIC_URL, a, b, COMMUNITY, ids.delegation(SLUG, key(a), 0));
+    await fed.communities.apply([governanceFeedEvent(grant, 10_000, new Date(at(-5)))]);
+    await fed.communities.apply([governanceFeedEvent(grant, 42, new Date(at(-5)))]);
+    expect((await fed.communities.delegationsAt(SLUG, iso(0))).map(({ position }) => position)).toEqual([42]);
+    await fed.communities.apply([governanceFeedEvent(joinedStatement(TEST_PUBLIC_URL, a, COMMUNITY, registration), 7, new Date(at(-10)))]);
+    expect(await fed.communities.membershipOf(SLUG, key(a))).toMatchObject({ registration, joinedPosition: 7 });
+  });
+
   it('delegations in force at a moment: granted before it, not revoked before it', async () => {
     const [a, b, c] = ['A', 'B', 'C'].map(schoolAgent);
     for (const agent of [a!, b!, c!]) await joinAt(agent, -60);

@@ -88,6 +88,7 @@ export class CommunityProjection {
         const existing = await this.stores.memberships.get(fact.registration);
         if (existing !== undefined && existing.value.joinStatement !== at.id) return undefined;
         if (existing === undefined) await this.stores.memberships.insert(fact.registration, membership);
+        else await this.change(this.stores.memberships, fact.registration, (stored) => (stored.joinedPosition === at.position ? undefined : { ...stored, joinedPosition: at.position }));
         return { store: 'memberships', documentId: fact.registration, role: 'joined' };
       }
       case 'left':
@@ -135,6 +136,7 @@ export class CommunityProjection {
     const existing = await this.stores.delegations.get(fact.registration);
     if (existing !== undefined && existing.value.statementId !== at.id) return undefined;
     if (existing === undefined) await this.stores.delegations.insert(fact.registration, delegation);
+    else await this.change(this.stores.delegations, fact.registration, (stored) => (stored.position === at.position ? undefined : { ...stored, position: at.position }));
     return { store: 'delegations', documentId: fact.registration, role: 'granted' };
   }
 
@@ -208,10 +210,14 @@ export class CommunityProjection {
   }
 }
 
-/** The versions with `version` in feed order (once: a statement applied again changes nothing). */
+/**
+ * The versions with `version` in feed order, once: a statement applied again changes nothing but
+ * its position (a route applied it at the feed's head before the delivery did).
+ */
 function withVersion<V extends { statementId: string; position: number }>(versions: V[], version: V): V[] {
-  if (versions.some((existing) => existing.statementId === version.statementId)) return versions;
-  return [...versions, version].sort((one, other) => one.position - other.position);
+  const others = versions.filter((existing) => existing.statementId !== version.statementId);
+  const kept = versions.find((existing) => existing.statementId === version.statementId);
+  return [...others, kept === undefined ? version : { ...kept, position: version.position }].sort((one, other) => one.position - other.position);
 }
 
 function withRuleVersions(rule: StoredRule, versions: RuleVersion[]): StoredRule {
