@@ -81,24 +81,18 @@ export function readResponse(rules: VotingRules, response: string): { parsed: Pa
   return { parsed, normal: 'choice' in parsed || 'ranking' in parsed ? response : formatResponse(rules, parsed) };
 }
 
-/** Distinct option ids joined by `[,]`, at least one. */
-function readIds(options: Options, response: string, make: (ids: string[]) => ParsedResponse): ParsedResponse | ResponseError {
+/** Distinct option ids joined by `[,]`, at least one; an unknown id is reported before a repeated one. */
+function readIds({ index, seenIn }: Options, response: string, make: (ids: string[]) => ParsedResponse): ParsedResponse | ResponseError {
   const ids = response.split(LIST_SEPARATOR);
-  const unknownId = ids.find((id) => !options.index.has(id));
-  if (unknownId !== undefined) return unknownId === '' ? invalid('an id between [,] separators is empty') : unknown(unknownId);
-  if (hasRepeat(ids, options)) return invalid('an option is listed twice');
-  return make(ids);
-}
-
-/** Whether a list of known ids names one twice. */
-function hasRepeat(ids: string[], { index, seenIn }: Options): boolean {
   listNumber = (listNumber % 0x7fffffff) + 1;
+  let repeated = false;
   for (const id of ids) {
-    const position = index.get(id)!;
-    if (seenIn[position] === listNumber) return true;
+    const position = index.get(id);
+    if (position === undefined) return id === '' ? invalid('an id between [,] separators is empty') : unknown(id);
+    repeated ||= seenIn[position] === listNumber;
     seenIn[position] = listNumber;
   }
-  return false;
+  return repeated ? invalid('an option is listed twice') : make(ids);
 }
 
 /** Every option scored once with an integer in scoreRange. */
