@@ -179,6 +179,8 @@ export const governanceMessages = defineMessages(
     recountLink: 'Recount (JSON)',
     yourProof: 'Your inclusion proof',
     noProof: 'No vote of yours was counted in this decision.',
+    countedForYou: (vote: string) => `Counted for you: ${vote}.`,
+    countedThroughDelegate: 'You did not vote: your delegate’s vote counted for you.',
 
     recognitionsTitle: (community: string) => `Recognitions of ${community}`,
     recognitionsLead: 'A recognition is directional and scoped: the recognising community accepts the other’s statements and credentials within the scope. It is decided by a vote and signed by an admin.',
@@ -403,6 +405,8 @@ export const governanceMessages = defineMessages(
     recountLink: 'Recuento (JSON)',
     yourProof: 'Tu prueba de inclusión',
     noProof: 'No se contó ningún voto tuyo en esta decisión.',
+    countedForYou: (vote: string) => `Se contó por ti: ${vote}.`,
+    countedThroughDelegate: 'No votaste: se contó por ti el voto de tu delegado.',
 
     recognitionsTitle: (community: string) => `Reconocimientos de ${community}`,
     recognitionsLead: 'Un reconocimiento tiene dirección y alcance: la comunidad que reconoce acepta las declaraciones y credenciales de la otra dentro del alcance. Se decide por votación y lo firma un administrador.',

@@ -82,6 +82,8 @@ describe('the governance pages with stood-in services', () => {
     expect(page).toMatch(/Ballot set root \(Merkle\): [0-9a-f]{64} Waiting for the next anchoring period\./);
     expect(html).toContain(`href="${BASE}/proposals/${CLOSED_ID}/ballot-set"`);
     expect(html).toContain(`<script type="module" src="${PROOF_SCRIPT_PATH}"`);
+    expect(page).toContain('Your inclusion proof Counted for you: 1. alpha, 2. beta. Your counted vote is leaf');
+    expect(page).not.toContain('your delegate’s vote counted for you');
     expect(html).toContain('data-inclusion-proof');
     expect(html).not.toContain(`/proposal/${CLOSED_ID}/vote`);
   });

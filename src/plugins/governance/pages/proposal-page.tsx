@@ -303,7 +303,15 @@ function Decision({ view, decision }: { view: ProposalPageView; decision: NonNul
         </ul>
       </Section>
       <Section id="proof" title={m.yourProof}>
-        {view.proof === undefined ? <p>{m.noProof}</p> : <InclusionProofCheck proof={view.proof} root={decision.root} />}
+        {view.proof === undefined ? (
+          <p>{m.noProof}</p>
+        ) : (
+          <>
+            <p>{m.countedForYou(responseText(view.proof.leaf.response, rules, m))}</p>
+            {view.proof.leaf.via.length > 0 && <p>{m.countedThroughDelegate}</p>}
+            <InclusionProofCheck proof={view.proof} root={decision.root} />
+          </>
+        )}
       </Section>
     </>
   );
