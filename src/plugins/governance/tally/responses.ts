@@ -40,17 +40,17 @@ const unknown = (id: string): ResponseError => ({ error: `"${id}" is not one of 
 interface Options {
   /** Each option's position. */
   index: ReadonlyMap<string, number>;
-  /** Per option, the number of the last list that named it (repeats are found without allocating). */
+  /** Per option, the number of the last list read that named it (repeats are found without allocating). */
   seenIn: Int32Array;
+  lists: number;
 }
 const OPTIONS = new WeakMap<VotingRules, Options>();
-let listNumber = 0;
 
 function optionsFor(rules: VotingRules): Options {
   let options = OPTIONS.get(rules);
   if (!options) {
     const ids = optionsOf(rules);
-    OPTIONS.set(rules, (options = { index: new Map(ids.map((id, position) => [id, position])), seenIn: new Int32Array(ids.length) }));
+    OPTIONS.set(rules, (options = { index: new Map(ids.map((id, position) => [id, position])), seenIn: new Int32Array(ids.length), lists: 0 }));
   }
   return options;
 }
@@ -82,9 +82,10 @@ export function readResponse(rules: VotingRules, response: string): { parsed: Pa
 }
 
 /** Distinct option ids joined by `[,]`, at least one; an unknown id is reported before a repeated one. */
-function readIds({ index, seenIn }: Options, response: string, make: (ids: string[]) => ParsedResponse): ParsedResponse | ResponseError {
+function readIds(options: Options, response: string, make: (ids: string[]) => ParsedResponse): ParsedResponse | ResponseError {
+  const { index, seenIn } = options;
   const ids = response.split(LIST_SEPARATOR);
-  listNumber = (listNumber % 0x7fffffff) + 1;
+  const listNumber = nextList(options);
   let repeated = false;
   for (const id of ids) {
     const position = index.get(id);
@@ -93,6 +94,15 @@ function readIds({ index, seenIn }: Options, response: string, make: (ids: strin
     seenIn[position] = listNumber;
   }
   return repeated ? invalid('an option is listed twice') : make(ids);
+}
+
+/** A number no earlier list of these options had. */
+function nextList(options: Options): number {
+  if (options.lists === 0x7fffffff) {
+    options.seenIn.fill(0);
+    options.lists = 0;
+  }
+  return ++options.lists;
 }
 
 /** Every option scored once with an integer in scoreRange. */

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { inputOf, tallyInputArbitrary } from './arbitraries.contract';
+import { inputOf, largeTallyInputArbitrary, tallyInputArbitrary } from './arbitraries.contract';
 import { formatResponse, isResponseError, parseResponse, tally } from './index';
 import { referenceTally } from './reference.contract';
 import type { TallyInput } from './types';
@@ -19,6 +19,15 @@ describe('the tally under fuzzing', () => {
         expect(tally(input)).toEqual(referenceTally(input));
       }),
       RUNS,
+    );
+  });
+
+  it('agrees with the reference on larger logs too (60 members, 150 ballots, 90 delegations)', () => {
+    fc.assert(
+      fc.property(largeTallyInputArbitrary, (input) => {
+        expect(tally(input)).toEqual(referenceTally(input));
+      }),
+      { numRuns: 150 },
     );
   });
 
