@@ -12,6 +12,7 @@
  * - `call(party, method, path, body?)` → supertest Response of /plugins/governance<path>.
  * - `foundCommunity(overrides?, founder?)` → the community's JSON (201 expected; a new founder and
  *   slug by default); `founderOf(slug)` → who founded it through foundCommunity.
+ * - `statements(query)`, `statement(id)`, `newestStatement()`: stored statements as the administrator reads them.
  * - `join(slug, party)` → the membership (200 expected); `members(slug, count)` → that many new
  *   parties, each joined; `delegate(slug, from, to, proposalKind?)` → the delegation (201 expected).
  * - `communitiesOnStores(engine?)`: a Communities on the engine's real stores, fed statements
@@ -24,6 +25,7 @@ import type { AdoptedProposals, ProposalKind } from '../src/plugins/governance/m
 import { COMMUNITY_STORES, Communities } from '../src/plugins/governance/communities';
 import type { Collection } from '../src/storage/collections/collection-store';
 import type { StorageEngine } from '../src/storage/backend';
+import { XAPI_VERSION_HEADER } from './app';
 import { openTestBackend, testEngine } from './backends';
 import { InstitutionsLrs, SCHOOL } from './institutions-lrs';
 
@@ -96,6 +98,24 @@ export class GovernanceTestLrs extends InstitutionsLrs {
       return request(this.lrs.app).get(withAgent).set('Authorization', party.auth!);
     }
     return request(this.lrs.app)[method](url).set('Authorization', party.auth!).send({ actor: party.agent, ...body });
+  }
+
+  /** Stored statements matching the xAPI query (newest first), as the administrator reads them. */
+  async statements(query: Record<string, string>): Promise<Array<Record<string, any>>> {
+    const response = await request(this.lrs.app).get('/xapi/statements').query(query).set(XAPI_VERSION_HEADER).set('Authorization', this.lrs.auth);
+    expect(response.status).toBe(200);
+    return response.body.statements;
+  }
+
+  /** One stored statement, undefined when there is none. */
+  async statement(id: string): Promise<Record<string, any> | undefined> {
+    const response = await request(this.lrs.app).get('/xapi/statements').query({ statementId: id }).set(XAPI_VERSION_HEADER).set('Authorization', this.lrs.auth);
+    return response.status === 200 ? response.body : undefined;
+  }
+
+  /** The newest stored statement's id: what "nothing stored" compares. */
+  async newestStatement(): Promise<string | undefined> {
+    return (await this.statements({ limit: '1', format: 'ids' }))[0]?.id;
   }
 
   /** Founds a community (FOUNDING and a new slug, with `overrides`) as `founder` (a new one by default), expecting 201. */

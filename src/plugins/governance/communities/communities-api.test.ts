@@ -4,7 +4,6 @@
  * statement outside its template fails the request), hostile input a clear 4xx with nothing stored.
  */
 import request from 'supertest';
-import { XAPI_VERSION_HEADER } from '../../../../test-support/app';
 import { TEST_ENGINES } from '../../../../test-support/backends';
 import { FOUNDING, newSlug } from '../../../../test-support/governance';
 import { CATEGORY, communityIri, VERB } from '../vocabulary';
@@ -19,15 +18,8 @@ describe.each(TEST_ENGINES)('the communities API on %s', (engine) => {
   afterAll(() => harness.close());
 
   const lrs = () => harness.lrs;
-  async function statements(query: Record<string, string>): Promise<Array<Record<string, any>>> {
-    const response = await request(lrs().lrs.app).get('/xapi/statements').query(query).set(XAPI_VERSION_HEADER).set('Authorization', lrs().lrs.auth);
-    expect(response.status).toBe(200);
-    return response.body.statements;
-  }
-  /** The newest statement's id: what "nothing stored" compares. */
-  async function newestStatement(): Promise<string | undefined> {
-    return (await statements({ limit: '1', format: 'ids' }))[0]?.id;
-  }
+  const statements = (query: Record<string, string>) => lrs().statements(query);
+  const newestStatement = () => lrs().newestStatement();
 
   describe('founding (community-founded)', () => {
     it('records community-founded and the founder joined: the founder is the admin and the first member', async () => {

@@ -4,8 +4,6 @@
  * refused under the tally's resolution (a member's delegation for the proposal's kind, else their
  * general one), a new delegation of a scope replacing the one in force, only the delegator revoking.
  */
-import request from 'supertest';
-import { XAPI_VERSION_HEADER } from '../../../../test-support/app';
 import { TEST_ENGINES } from '../../../../test-support/backends';
 import type { GovernanceParty } from '../../../../test-support/governance';
 import { EXTENSION, VERB } from '../vocabulary';
@@ -30,21 +28,14 @@ describe.each(TEST_ENGINES)('delegations over HTTP on %s', (engine) => {
     const delegate = 'agent' in to ? (to as GovernanceParty).agent : to;
     return lrs().call(from, 'post', `/communities/${slug}/delegations`, { delegate, ...(proposalKind !== undefined && { proposalKind }) });
   }
-  async function newestStatement(): Promise<string | undefined> {
-    const response = await request(lrs().lrs.app).get('/xapi/statements').query({ limit: '1', format: 'ids' }).set(XAPI_VERSION_HEADER).set('Authorization', lrs().lrs.auth);
-    return response.body.statements[0]?.id;
-  }
-  async function statement(id: string): Promise<Record<string, any>> {
-    const response = await request(lrs().lrs.app).get('/xapi/statements').query({ statementId: id }).set(XAPI_VERSION_HEADER).set('Authorization', lrs().lrs.auth);
-    expect(response.status).toBe(200);
-    return response.body;
-  }
+  const newestStatement = () => lrs().newestStatement();
+  const statement = (id: string) => lrs().statement(id);
 
   it('records delegation-granted (the delegate as object Agent, the community as parent, the topic as delegation-scope) and lists it both ways', async () => {
     const { slug, members: [ana, lucia] } = await community(2);
     const granted = await lrs().delegate(slug, ana!, lucia!, 'recognition');
     expect(granted).toMatchObject({ community: slug, delegator: ana!.key, delegate: lucia!.key, proposalKind: 'recognition', delegateAgent: lucia!.agent });
-    const [recorded] = (await request(lrs().lrs.app).get('/xapi/statements').query({ agent: JSON.stringify(ana!.agent), limit: '1' }).set(XAPI_VERSION_HEADER).set('Authorization', lrs().lrs.auth)).body.statements;
+    const [recorded] = await lrs().statements({ agent: JSON.stringify(ana!.agent), limit: '1' });
     expect(recorded).toMatchObject({ verb: { id: VERB.delegated }, object: { objectType: 'Agent', account: lucia!.agent.account }, context: { registration: granted.id, extensions: { [EXTENSION.delegationScope]: { proposalKind: 'recognition' } } } });
     expect((await lrs().call(ana!, 'get', `/communities/${slug}/delegations`)).body).toEqual({ given: [granted], received: [] });
     expect((await lrs().call(lucia!, 'get', `/communities/${slug}/delegations`)).body).toEqual({ given: [], received: [granted] });

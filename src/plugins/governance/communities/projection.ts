@@ -67,10 +67,8 @@ export class CommunityProjection {
     switch (fact.kind) {
       case 'founded': {
         const community: StoredCommunity = { slug: fact.slug, name: fact.name, description: fact.description, admins: [at.key], founder: at.actor, foundedAt: at.stored, statementId: at.id };
-        const existing = await this.stores.communities.get(fact.slug);
-        if (existing !== undefined && existing.value.statementId !== at.id) return undefined;
-        if (existing === undefined) await this.stores.communities.insert(fact.slug, community);
-        return { store: 'communities', documentId: fact.slug, role: 'founded' };
+        const made = await this.made(this.stores.communities, fact.slug, community, (stored) => stored.statementId);
+        return made ? { store: 'communities', documentId: fact.slug, role: 'founded' } : undefined;
       }
       case 'joined': {
         const membership: StoredMembership = {
@@ -85,11 +83,10 @@ export class CommunityProjection {
           joinOrder: orderKey(at.storedMs, fact.registration),
           leftMs: null,
         };
-        const existing = await this.stores.memberships.get(fact.registration);
-        if (existing !== undefined && existing.value.joinStatement !== at.id) return undefined;
-        if (existing === undefined) await this.stores.memberships.insert(fact.registration, membership);
-        else await this.change(this.stores.memberships, fact.registration, (stored) => (stored.joinedPosition === at.position ? undefined : { ...stored, joinedPosition: at.position }));
-        return { store: 'memberships', documentId: fact.registration, role: 'joined' };
+        const made = await this.made(this.stores.memberships, fact.registration, membership, (stored) => stored.joinStatement, (stored) =>
+          stored.joinedPosition === at.position ? undefined : { ...stored, joinedPosition: at.position },
+        );
+        return made ? { store: 'memberships', documentId: fact.registration, role: 'joined' } : undefined;
       }
       case 'left':
         return (await this.ended(this.stores.memberships, fact.registration, (membership) =>
@@ -133,11 +130,10 @@ export class CommunityProjection {
       grantOrder: orderKey(at.storedMs, fact.registration),
       revokedMs: null,
     };
-    const existing = await this.stores.delegations.get(fact.registration);
-    if (existing !== undefined && existing.value.statementId !== at.id) return undefined;
-    if (existing === undefined) await this.stores.delegations.insert(fact.registration, delegation);
-    else await this.change(this.stores.delegations, fact.registration, (stored) => (stored.position === at.position ? undefined : { ...stored, position: at.position }));
-    return { store: 'delegations', documentId: fact.registration, role: 'granted' };
+    const made = await this.made(this.stores.delegations, fact.registration, delegation, (stored) => stored.statementId, (stored) =>
+      stored.position === at.position ? undefined : { ...stored, position: at.position },
+    );
+    return made ? { store: 'delegations', documentId: fact.registration, role: 'granted' } : undefined;
   }
 
   private async ruleVersion(fact: Extract<CommunityFact, { kind: 'rule-adopted' | 'rule-retired' }>, at: Recorded): Promise<StatementContribution> {
@@ -176,6 +172,18 @@ export class CommunityProjection {
     const empty: StoredRecognition = { from, to, versions: [], inForce: false };
     await this.upsert(this.stores.recognitions, documentId, empty, (recognition) => withRecognitionVersions(recognition, withVersion(recognition.versions, version)));
     return { store: 'recognitions', documentId, role: 'version' };
+  }
+
+  /**
+   * Inserts the document a statement makes, once: applied again, only `reposition` changes it (its
+   * feed position, when a route applied it at the feed's head first). False when another statement made it.
+   */
+  private async made<T extends object>(collection: Collection<T>, id: string, document: T, madeBy: (value: T) => string, reposition?: (value: T) => T | undefined): Promise<boolean> {
+    const existing = await collection.get(id);
+    if (existing === undefined) return (await collection.insert(id, document)) || madeBy((await collection.get(id))!.value) === madeBy(document);
+    if (madeBy(existing.value) !== madeBy(document)) return false;
+    if (reposition !== undefined) await this.change(collection, id, reposition);
+    return true;
   }
 
   /** Applies `end` to an existing document; whether it applied (or had applied) the statement. */

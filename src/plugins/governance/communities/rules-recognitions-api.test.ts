@@ -7,7 +7,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { XAPI_VERSION_HEADER } from '../../../../test-support/app';
 import { TEST_ENGINES } from '../../../../test-support/backends';
 import type { GovernanceParty } from '../../../../test-support/governance';
 import type { DecisionView, ProposalEffect, ProposalKind, ProposalView } from '../model';
@@ -29,14 +28,8 @@ describe.each(TEST_ENGINES)('rules and recognitions on %s', (engine) => {
   afterAll(() => harness.close());
 
   const lrs = () => harness.lrs;
-  async function statement(id: string): Promise<Record<string, any> | undefined> {
-    const response = await request(lrs().lrs.app).get('/xapi/statements').query({ statementId: id }).set(XAPI_VERSION_HEADER).set('Authorization', lrs().lrs.auth);
-    return response.status === 200 ? response.body : undefined;
-  }
-  async function newestStatement(): Promise<string | undefined> {
-    const response = await request(lrs().lrs.app).get('/xapi/statements').query({ limit: '1', format: 'ids' }).set(XAPI_VERSION_HEADER).set('Authorization', lrs().lrs.auth);
-    return response.body.statements[0]?.id;
-  }
+  const statement = (id: string) => lrs().statement(id);
+  const newestStatement = () => lrs().newestStatement();
 
   /**
    * A proposal of `slug` with `effect`, known to the in-memory proposals: decided `outcome`
