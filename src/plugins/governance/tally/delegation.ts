@@ -34,6 +34,9 @@ function later(one: DelegationEntry, other: DelegationEntry): boolean {
   return one.position !== other.position ? one.position > other.position : one.delegate > other.delegate;
 }
 
+/** The members with a counted ballot of their own (the map of their ballots will do). */
+type Voted = Pick<ReadonlySet<string>, 'has'>;
+
 /** Marks the members on the walk under way: meeting one again is a cycle. */
 const WALKING = Symbol('walking');
 type Reached = Map<string, string | null | typeof WALKING>;
@@ -41,7 +44,7 @@ type Reached = Map<string, string | null | typeof WALKING>;
 /** The delegated vote of every eligible member without a ballot of their own whose chain reaches a member with one. */
 export function resolveDelegations(
   eligible: ReadonlySet<string>,
-  voted: ReadonlySet<string>,
+  voted: Voted,
   delegates: ReadonlyMap<string, string>,
 ): Map<string, DelegatedVote> {
   const reached: Reached = new Map();
@@ -58,7 +61,7 @@ export function resolveDelegations(
 }
 
 /** Follows the chain from `start`, then records where it ended (a member who voted, or null) for every member on it. */
-function walk(start: string, eligible: ReadonlySet<string>, voted: ReadonlySet<string>, delegates: ReadonlyMap<string, string>, reached: Reached): void {
+function walk(start: string, eligible: ReadonlySet<string>, voted: Voted, delegates: ReadonlyMap<string, string>, reached: Reached): void {
   const path: string[] = [];
   let node: string | undefined = start;
   let end: string | null = null;

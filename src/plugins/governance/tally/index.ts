@@ -17,7 +17,7 @@ export function tally(input: TallyInput): TallyResult {
   const { rules, kind } = input.proposal;
   const eligible = new Set(input.eligible);
   const { direct, ignored } = directBallots(input, eligible);
-  const delegated = resolveDelegations(eligible, new Set(direct.keys()), delegatesFor(input.delegations, kind));
+  const delegated = resolveDelegations(eligible, direct, delegatesFor(input.delegations, kind));
   const counted: CountedVote[] = [];
   const votes: ParsedResponse[] = [];
   const countVote = (voter: string, { entry, parsed, normal }: DirectBallot, via: string[]) => {
