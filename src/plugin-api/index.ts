@@ -29,13 +29,20 @@ export { BadRequestCode, BadRequestError, ConflictError, ForbiddenError, HttpErr
 /** Request parameters: a UUID path parameter (400 INVALID_PARAMETER otherwise), and query parameters given at most once. */
 export { parseUuidParameter } from '../xapi/parameters';
 export type { Identity, PeopleForPlugins, Role, SignedIn } from '../people';
-/** The web shell (docs/web.md): pages, their language, forms with CSRF tokens, charts. */
+/** The web shell (docs/web.md): pages, their language, forms with CSRF tokens and their steps, charts. */
 export {
   allowFormTarget,
   BarChart,
+  Choice,
   CsrfField,
   csrfToken,
   defineMessages,
+  Field,
+  formStep,
+  PostForm,
+  Select,
+  TextArea,
+  type FormStep,
   i18n,
   LineChart,
   renderPage,

@@ -5,6 +5,7 @@
 export { BarChart, LineChart, MAX_LINE_SERIES, type BarChartProps, type LineChartProps, type LineSeries } from './charts';
 export { requestCookies } from './cookies';
 export { CSRF_FIELD, CSRF_HEADER, CsrfField, csrfToken, csrfTokensMatch, newCsrfSecret, requireCsrfToken, setSessionCsrfSecret } from './csrf';
+export { Choice, Field, formStep, PostForm, Select, TextArea, type FormStep, type InputProps } from './forms';
 export { renderNotFound, webErrorHandler, webNotFound, type WebNotFoundOptions } from './error-pages';
 export { DEFAULT_LOCALE, defineMessages, LOCALES, type Locale, type LocalizedText, type Messages } from './i18n';
 export { SIGN_IN_PATH, SIGN_OUT_PATH } from './layout';

@@ -37,6 +37,12 @@ export const en = {
     requestErrorTitle: 'This request could not be handled',
     backHome: 'Back to the home page',
   },
+  forms: {
+    problemTitle: 'That could not be done',
+    problemGeneric: 'Nothing was changed. Check the form and try again.',
+    problemDetails: 'Details',
+    problemBack: 'Back to the form',
+  },
   charts: {
     dataTable: 'Data table',
     total: 'Total',

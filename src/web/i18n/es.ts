@@ -35,6 +35,12 @@ export const es: Messages = {
     requestErrorTitle: 'No se pudo atender esta solicitud',
     backHome: 'Volver a la página de inicio',
   },
+  forms: {
+    problemTitle: 'No se pudo hacer',
+    problemGeneric: 'No se ha cambiado nada. Revisa el formulario e inténtalo de nuevo.',
+    problemDetails: 'Detalles',
+    problemBack: 'Volver al formulario',
+  },
   charts: {
     dataTable: 'Tabla de datos',
     total: 'Total',

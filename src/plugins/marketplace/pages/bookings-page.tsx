@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
-import { usePage, type Locale } from '../../../plugin-api';
+import { Field, PostForm, usePage, type Locale } from '../../../plugin-api';
 import type { ReservationView, Space } from '../model';
 import { moneyText, spaceName, timeText } from './format';
 import { marketplaceMessages } from './messages';
-import { BOOKINGS_PATH, Field, Folded, LISTING_PATH, PostForm, SEARCH_PATH } from './parts';
+import { BOOKINGS_PATH, Folded, LISTING_PATH, SEARCH_PATH } from './parts';
 
 /** A reservation with its space (undefined when the space is no longer known). */
 export interface Booking {

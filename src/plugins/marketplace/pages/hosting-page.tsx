@@ -1,9 +1,9 @@
-import { usePage } from '../../../plugin-api';
+import { Choice, Field, PostForm, usePage } from '../../../plugin-api';
 import type { AvailabilityPlan, ReservationView, Space, WeeklyRule } from '../model';
 import { whenText } from './bookings-page';
 import { moneyText, spaceName, verificationInForce } from './format';
 import { marketplaceMessages, WEEKDAYS } from './messages';
-import { Choice, Field, Folded, HOSTING_PATH, LISTING_PATH, PostForm, SLUG_EXAMPLES } from './parts';
+import { Folded, HOSTING_PATH, LISTING_PATH, SLUG_EXAMPLES } from './parts';
 
 /** Openings (rows of weekdays, opening and closing time) the availability form offers. */
 export const OPENING_ROWS = 3;

@@ -200,10 +200,6 @@ export const marketplaceMessages = defineMessages(
     resolveNote: "Verifier's note",
     reportedOn: (date: string) => `Reported on ${date}`,
 
-    problemTitle: 'That could not be done',
-    problemGeneric: 'Nothing was changed. Check the form and try again.',
-    problemDetails: 'Details',
-    problemBack: 'Back to the form',
     problems: {
       INVALID_PARAMETER: 'A value of the form is not valid; nothing was changed.',
       INVALID_TIMES: 'The times are not valid: the end must come after the start, both on the quarter hour, not in the past and not more than a year ahead.',
@@ -429,10 +425,6 @@ export const marketplaceMessages = defineMessages(
     resolveNote: 'Nota del verificador',
     reportedOn: (date: string) => `Informado el ${date}`,
 
-    problemTitle: 'No se pudo hacer',
-    problemGeneric: 'No se ha cambiado nada. Revisa el formulario e inténtalo de nuevo.',
-    problemDetails: 'Detalles',
-    problemBack: 'Volver al formulario',
     problems: {
       INVALID_PARAMETER: 'Un valor del formulario no es válido; no se ha cambiado nada.',
       INVALID_TIMES: 'Las horas no son válidas: el fin debe ser posterior al inicio, ambos en cuartos de hora, no en el pasado ni a más de un año.',

@@ -1,6 +1,6 @@
-/** Pieces several marketplace pages share: labelled fields, one-button forms, a space's verified facts. */
+/** Pieces several marketplace pages share: paths, folded forms, slug lists, a space's verified facts. */
 import type { ComponentChildren } from 'preact';
-import { CsrfField, usePage } from '../../../plugin-api';
+import { usePage } from '../../../plugin-api';
 import type { Space } from '../model';
 import { dateText, verificationInForce } from './format';
 import { marketplaceMessages } from './messages';
@@ -18,60 +18,6 @@ export const SLUG_EXAMPLES = {
   features: 'step-free-access, hearing-loop',
   certifications: 'fire-safety, first-aid',
 } as const;
-
-/** The attributes of an input the pages' fields use. */
-interface InputProps {
-  type?: 'text' | 'number' | 'date' | 'time' | 'datetime-local';
-  value?: string;
-  required?: boolean;
-  min?: number | string;
-  max?: number | string;
-  step?: number;
-  maxLength?: number;
-  inputMode?: 'decimal';
-}
-
-/** A labelled input (with a hint read with it by screen readers). */
-export function Field({ id, name, label, hint, ...input }: { id: string; name: string; label: string; hint?: string } & InputProps) {
-  return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      <input id={id} name={name} {...(hint !== undefined && { 'aria-describedby': `${id}-hint` })} {...input} />
-      {hint !== undefined && <p id={`${id}-hint`}>{hint}</p>}
-    </div>
-  );
-}
-
-export function TextArea({ id, name, label, required = false }: { id: string; name: string; label: string; required?: boolean }) {
-  return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      <textarea id={id} name={name} rows={3} maxLength={2000} required={required} />
-    </div>
-  );
-}
-
-/** A checkbox or radio button inside its label (a line of its own, the box beside the text). */
-export function Choice({ type = 'checkbox', name, value, label, checked = false, required = false }: { type?: 'checkbox' | 'radio'; name: string; value: string; label: string; checked?: boolean; required?: boolean }) {
-  return (
-    <label>
-      <input name={name} type={type} value={value} checked={checked} required={required} /> {label}
-    </label>
-  );
-}
-
-/** A form posting to `action` with the page's CSRF token, its fields and one submit button. */
-export function PostForm({ action, csrf, submit, secondary = false, children }: { action: string; csrf: string; submit: string; secondary?: boolean; children?: ComponentChildren }) {
-  return (
-    <form method="post" action={action}>
-      <CsrfField token={csrf} />
-      {children}
-      <button type="submit" {...(secondary && { class: 'button--secondary' })}>
-        {submit}
-      </button>
-    </form>
-  );
-}
 
 /** A form folded under its summary until opened (no JavaScript needed). */
 export function Folded({ summary, children }: { summary: string; children: ComponentChildren }) {

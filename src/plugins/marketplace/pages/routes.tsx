@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import {
   csrfToken,
-  HttpError,
+  formStep,
   i18n,
   NotFoundError,
   parseUuidParameter,
@@ -21,7 +21,7 @@ import { spaceName } from './format';
 import { holdInput, listingInput, modifyInput, planInput, searchOf, textInput, verificationInput } from './forms';
 import { HostingPage } from './hosting-page';
 import { marketplaceMessages } from './messages';
-import { Problem } from './problem';
+import { explainedProblem } from './problem';
 import { BOOKINGS_PATH, HOSTING_PATH, LISTING_PATH, SEARCH_PATH, VERIFICATION_PATH } from './parts';
 import { SearchPage, type SearchView } from './search-page';
 import type { DirectoryForPages, RatingsForPages, ReservationsForPages, SearchForPages } from './sources';
@@ -186,19 +186,14 @@ class Pages {
     renderPage(res, { title: this.messages(res).verificationTitle, body: <VerificationPage view={view} /> });
   }
 
-  /**
-   * A form's step as the signed-in person: 303 to the page `run` names (a string), else back to
-   * the page the form was on (`from`). A step the services refuse (4xx) shows what went wrong in the
-   * page's language, with the service's own words and a link back to that page.
-   */
+  /** A form's step as the signed-in person (the web shell's formStep), back to the page `from` names. */
   async step(req: Request, res: Response, from: (req: Request) => string, run: (party: Party) => Promise<unknown>): Promise<void> {
-    try {
-      const next = await run(await this.party(req));
-      res.redirect(303, typeof next === 'string' ? next : from(req));
-    } catch (error) {
-      if (!(error instanceof HttpError) || error.status >= 500) throw error;
-      renderPage(res, { status: error.status, title: this.messages(res).problemTitle, body: <Problem code={error.code} message={error.message} back={backOf(req, from)} /> });
-    }
+    await formStep(res, {
+      run: async () => run(await this.party(req)),
+      from: () => from(req),
+      fallback: SEARCH_PATH,
+      explain: (code, locale) => explainedProblem(marketplaceMessages(locale), code),
+    });
   }
 
   /** The party's attended reservations of the space, which they may rate (never their own space's). */
@@ -234,11 +229,3 @@ class Pages {
   }
 }
 
-/** The page the form was on, or the marketplace's search when even its address is wrong (a bad id). */
-function backOf(req: Request, from: (req: Request) => string): string {
-  try {
-    return from(req);
-  } catch {
-    return SEARCH_PATH;
-  }
-}

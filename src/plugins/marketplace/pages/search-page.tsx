@@ -1,7 +1,7 @@
-import { usePage } from '../../../plugin-api';
+import { Choice, Field, usePage } from '../../../plugin-api';
 import { averageText, moneyText, spaceName, verificationInForce } from './format';
 import { marketplaceMessages } from './messages';
-import { Choice, Field, LISTING_PATH, SEARCH_PATH, SLUG_EXAMPLES } from './parts';
+import { LISTING_PATH, SEARCH_PATH, SLUG_EXAMPLES } from './parts';
 import type { SearchResult } from './sources';
 
 /** The search form's fields as typed (kept in the form after a search). */

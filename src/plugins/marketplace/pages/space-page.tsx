@@ -1,11 +1,11 @@
 import { DateTime } from 'luxon';
-import { BarChart, usePage } from '../../../plugin-api';
+import { BarChart, Choice, Field, PostForm, TextArea, usePage } from '../../../plugin-api';
 import type { RatingSummary, ReservationView, Space } from '../model';
 import type { CalendarDay } from './calendar';
 import { averageText, clockText, dateText, dayText, moneyText, timeText, verificationInForce } from './format';
 import { DIMENSIONS, REPORT_CATEGORIES } from '../ratings';
 import { marketplaceMessages } from './messages';
-import { Choice, ClaimedFacts, Field, Folded, LISTING_PATH, PostForm, TextArea, VerifiedFacts } from './parts';
+import { ClaimedFacts, Folded, LISTING_PATH, VerifiedFacts } from './parts';
 import type { ReviewForPages } from './sources';
 
 export interface SpaceView {

@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
-import { usePage } from '../../../plugin-api';
+import { Choice, Field, PostForm, usePage } from '../../../plugin-api';
 import type { Space } from '../model';
 import { dateText, spaceName, verificationInForce } from './format';
 import { marketplaceMessages } from './messages';
-import { Choice, ClaimedFacts, Field, Folded, LISTING_PATH, PostForm, SLUG_EXAMPLES, VERIFICATION_PATH, VerifiedFacts } from './parts';
+import { ClaimedFacts, Folded, LISTING_PATH, SLUG_EXAMPLES, VERIFICATION_PATH, VerifiedFacts } from './parts';
 import type { ReportForPages } from './sources';
 
 /** How long a verification made on this page lasts by default. */
