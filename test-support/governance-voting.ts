@@ -124,7 +124,7 @@ export interface VotingHarness {
   close(): Promise<void>;
 }
 
-const DEFAULT_CLOSE_MS = 3_000;
+const DEFAULT_CLOSE_MS = 6_000;
 
 export async function startVotingLrs(engine: StorageEngine, options: { anchoring?: boolean; env?: Record<string, string> } = {}): Promise<VotingHarness> {
   const directory = new TestCommunities();

@@ -61,7 +61,7 @@ describe.each(TEST_ENGINES)('a decision of the wired governance plugin, anchored
       title: { en: 'Count completed courses toward the badge', es: 'Contar los cursos completados para la insignia' },
       description: { en: 'A completed course with a scaled score of 0.8 or more counts.' },
       kind: 'rule-change',
-      rules: { mechanism: 'supermajority', quorum: 0.5, threshold: 0.6, closesAt: new Date(Date.now() + 3_000).toISOString() },
+      rules: { mechanism: 'supermajority', quorum: 0.5, threshold: 0.6, closesAt: new Date(Date.now() + 8_000).toISOString() },
       effect: { type: 'adopt-rule', rule: 'badge-courses', name: { en: 'Badge courses', es: 'Cursos de la insignia' }, criteria },
     });
     expect([submitted.status, submitted.body.code]).toEqual([201, undefined]);

@@ -42,7 +42,7 @@ describe.each(TEST_ENGINES)('closing proposals on %s', (engine) => {
     expect(await harness.closeWhenDue(proposal)).toBe(1);
     expect(await harness.proposals.closeDue()).toBe(0);
     expect(await decisions(proposal.registration)).toHaveLength(1);
-  }, 30_000);
+  }, 60_000);
 
   it('a run dying before its decision is recorded, then the next run: the same reveals, one decision at the first run’s moment, the ballot set it published', async () => {
     const proposal = await harness.submit(ana, { ballotPrivacy: 'commitment' });
@@ -64,7 +64,7 @@ describe.each(TEST_ENGINES)('closing proposals on %s', (engine) => {
     expect(decision!.result).toMatchObject({ success: true, extensions: { [EXTENSION.tally]: { counts: { yes: 2 } } } });
     const recount = (await harness.call(bruno, 'get', `/proposals/${proposal.id}/recount`)).body;
     expect([recount.matches, recount.root]).toEqual([true, decision!.result.extensions[EXTENSION.ballotSetRoot]]);
-  }, 30_000);
+  }, 60_000);
 
   it('a run dying while revealing, then the next run: every sealed ballot revealed once and counted', async () => {
     const proposal = await harness.submit(ana, { ballotPrivacy: 'commitment' });
@@ -76,7 +76,7 @@ describe.each(TEST_ENGINES)('closing proposals on %s', (engine) => {
     const statements = await harness.statementsOf(proposal.registration);
     expect(statements.filter(({ verb }) => verb.id === VERB.revealedBallot)).toHaveLength(2);
     expect((await harness.call(ana, 'get', `/proposals/${proposal.id}/decision`)).body).toMatchObject({ outcome: 'adopted', tally: { counts: { yes: 2 } } });
-  }, 30_000);
+  }, 60_000);
 
   it('a run dying while carrying out the adopted rule change, then the next run: carried out once, with the one decision', async () => {
     const proposal = await harness.submit(ana, {}, RULE_CHANGE);
@@ -91,7 +91,7 @@ describe.each(TEST_ENGINES)('closing proposals on %s', (engine) => {
     expect(await harness.proposals.closeDue()).toBe(0);
     expect(harness.directory.carriedOut.filter(({ proposalId }) => proposalId === proposal.id)).toEqual([{ proposalId: proposal.id, decisionStatementId: decision!.id, effect: RULE_CHANGE.effect }]);
     expect(await decisions(proposal.registration)).toHaveLength(1);
-  }, 30_000);
+  }, 60_000);
 
   it('a rejected rule change is not carried out', async () => {
     const proposal = await harness.submit(ana, {}, RULE_CHANGE);
@@ -99,7 +99,7 @@ describe.each(TEST_ENGINES)('closing proposals on %s', (engine) => {
     await harness.closeWhenDue(proposal);
     expect((await harness.call(ana, 'get', `/proposals/${proposal.id}/decision`)).body).toMatchObject({ outcome: 'rejected', reason: 'threshold-not-met' });
     expect(harness.directory.carriedOut.filter(({ proposalId }) => proposalId === proposal.id)).toEqual([]);
-  }, 30_000);
+  }, 60_000);
 
   it('the close waits until onEvents has applied every statement stored before it: a ballot stored before closesAt but not yet applied is counted, not lost', async () => {
     const proposal = await harness.submit(ana);
@@ -114,7 +114,7 @@ describe.each(TEST_ENGINES)('closing proposals on %s', (engine) => {
     }
     expect(await harness.proposals.closeDue()).toBe(1);
     expect((await harness.call(ana, 'get', `/proposals/${proposal.id}/decision`)).body).toMatchObject({ outcome: 'rejected', reason: 'threshold-not-met', tally: { counts: { yes: 1, no: 1 } } });
-  }, 40_000);
+  }, 60_000);
 
   it('an adopted proposal superseding an earlier adopted one marks the earlier decision supersededBy, which is otherwise unchanged', async () => {
     const first = await harness.submit(ana);
@@ -129,5 +129,5 @@ describe.each(TEST_ENGINES)('closing proposals on %s', (engine) => {
     expect(after).toEqual({ ...decided, supersededBy: second.id });
     const [submitted] = await harness.statementsOf(second.registration);
     expect(submitted.context.extensions).toEqual({ [EXTENSION.supersedes]: first.id });
-  }, 30_000);
+  }, 60_000);
 });

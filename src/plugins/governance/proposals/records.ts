@@ -1,23 +1,8 @@
-import type { Agent, LocalizedText } from '../../../plugin-api';
-import type { DecisionView, ProposalEffect, ProposalKind, VoterKey, VotingRules } from '../model';
+import type { Agent } from '../../../plugin-api';
+import type { ProposalView, VoterKey } from '../model';
 
-/** A proposal as the `proposals` store keeps it (derived from its proposal-submitted statement and its decision). */
-export interface StoredProposal {
-  community: string;
-  kind: ProposalKind;
-  title: LocalizedText;
-  description: LocalizedText;
-  rules: VotingRules;
-  effect?: ProposalEffect;
-  supersedes?: string;
-  submitter: VoterKey;
-  registration: string;
-  submittedAt: string;
-  statementId: string;
-  closesAtMs: number;
-  state: 'open' | 'closed';
-  decision?: DecisionView;
-}
+/** A proposal as the `proposals` store keeps it (derived from its proposal-submitted statement and its decision): its view without the id, and closesAt in ms for the close job's index. */
+export type StoredProposal = Omit<ProposalView, 'id'> & { closesAtMs: number };
 
 /** One ballot statement of the ballot log (`ballots`, id = statement id). */
 export interface StoredBallot {

@@ -69,7 +69,7 @@ describe.each(TEST_ENGINES)('proposals and votes on %s', (engine) => {
     const none = await harness.call(elena(), 'get', `/proposals/${proposal.id}/proof?agent=${encodeURIComponent(JSON.stringify(elena().agent))}`);
     expect([none.status, none.body.code]).toEqual([404, 'NOT_COUNTED']);
     expect((await harness.call(ana(), 'get', `/proposals/${proposal.id}`)).body).toMatchObject({ state: 'closed', decision: { statementId: decision.statementId, outcome: 'adopted' } });
-  }, 30_000);
+  }, 60_000);
 
   /** Each mechanism (issue 14, "A proposal fixes at submission: mechanism…"): its ballots by Ana, Bruno, Carmen, Diego, Elena (undefined: no ballot). */
   const MECHANISMS: Array<{ name: string; rules: Record<string, unknown>; ballots: Array<object | undefined>; expected: Record<string, unknown> }> = [
@@ -120,7 +120,7 @@ describe.each(TEST_ENGINES)('proposals and votes on %s', (engine) => {
     const proposals = new Map<string, Record<string, any>>();
 
     beforeAll(async () => {
-      for (const { name, rules } of MECHANISMS) proposals.set(name, await harness.submit(ana(), rules, {}, 5_000));
+      for (const { name, rules } of MECHANISMS) proposals.set(name, await harness.submit(ana(), rules, {}, 10_000));
       await Promise.all(MECHANISMS.flatMap(({ name, ballots }) => ballots.map((ballot, index) => ballot && voted(members[index]!, proposals.get(name)!.id, ballot))));
       const latest = [...proposals.values()].sort((one, other) => Date.parse(other.rules.closesAt) - Date.parse(one.rules.closesAt))[0]!;
       expect(await harness.closeWhenDue(latest)).toBe(MECHANISMS.length);
@@ -181,7 +181,7 @@ describe.each(TEST_ENGINES)('proposals and votes on %s', (engine) => {
       ['commitment', true],
       ['commitment', true],
     ]);
-  }, 30_000);
+  }, 60_000);
 
   it('delegation: a member without a ballot votes through their delegate; a direct vote overrides the delegation', async () => {
     const { directory } = harness;
@@ -205,7 +205,7 @@ describe.each(TEST_ENGINES)('proposals and votes on %s', (engine) => {
     } finally {
       directory.delegations.length = 0;
     }
-  }, 30_000);
+  }, 60_000);
 
   it('the last ballot stored before the close counts; a ballot after the close is refused (409 VOTING_CLOSED) and nothing is recorded', async () => {
     const proposal = await harness.submit(ana());
@@ -227,5 +227,5 @@ describe.each(TEST_ENGINES)('proposals and votes on %s', (engine) => {
     const proof = (await harness.call(ana(), 'get', `/proposals/${proposal.id}/proof?agent=${encodeURIComponent(JSON.stringify(ana().agent))}`)).body;
     expect(proof.leaf).toMatchObject({ statementId: last.statementId, response: 'abstain', abstained: true });
     expect((await harness.statementsOf(proposal.registration)).filter(({ actor }) => actor.account?.name === diego().agent.account.name)).toEqual([]);
-  }, 30_000);
+  }, 60_000);
 });
