@@ -28,6 +28,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { tally, type BallotEntry, type TallyInput } from '../src/plugins/governance/tally';
 import type { VotingRules } from '../src/plugins/governance/model';
+import { mulberry32 } from '../src/plugins/reputation/fraud/random';
 
 const GOAL_MS = 2000;
 const OPENS_AT = '2026-03-01T00:00:00.000Z';
@@ -48,17 +49,6 @@ const OPTIONS = {
   out: argument('out'),
 };
 
-/** mulberry32: the same log on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
-    mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 function rules(mechanism: VotingRules['mechanism'], choices: string[]): VotingRules {
   return { mechanism, quorum: 0.5, threshold: 0.5, opensAt: OPENS_AT, closesAt: CLOSES_AT, ballotPrivacy: 'public', choices };
 }
@@ -69,7 +59,7 @@ function ballot(voter: string, index: number, count: number, response: string): 
 
 /** Partial rankings; first preferences by a Zipf law over the options. */
 function runoffInput(count: number, optionCount: number): TallyInput {
-  const next = random(14);
+  const next = mulberry32(14); // the same log on every run
   const options = Array.from({ length: optionCount }, (_, index) => `option-${index + 1}`);
   const weights = options.map((_, index) => 1 / (index + 1));
   const total = weights.reduce((sum, weight) => sum + weight, 0);
@@ -89,7 +79,7 @@ function runoffInput(count: number, optionCount: number): TallyInput {
 
 /** --ballots yes/no/abstain ballots, and --chain members delegating chain-k → chain-(k−1) → … → chain-0 → voter-0. */
 function majorityInput(count: number, chain: number): TallyInput {
-  const next = random(7);
+  const next = mulberry32(7);
   const voters = Array.from({ length: count }, (_, index) => `voter-${index}`);
   const delegators = Array.from({ length: chain }, (_, index) => `chain-${index}`);
   const ballots = voters.map((voter, index) => ballot(voter, index, count, next() < 0.52 ? 'yes' : next() < 0.9 ? 'no' : 'abstain'));
