@@ -61,6 +61,13 @@ describe('formatResponse', () => {
     expect(formatResponse(MAJORITY, { abstain: true })).toBe('abstain');
     expect(parseResponse(SCORE, formatResponse(SCORE, { scores: { beta: 2, alpha: 7 } }))).toEqual({ scores: { alpha: 7, beta: 2 } });
   });
+
+  it('drops nothing, so that a structured ballot with an unknown or repeated id is still refused', () => {
+    expect(formatResponse(APPROVAL, { approve: ['delta', 'gamma', 'alpha'] })).toBe('alpha[,]gamma[,]delta');
+    expect(parseResponse(APPROVAL, formatResponse(APPROVAL, { approve: ['delta', 'alpha'] }))).toEqual({ code: 'UNKNOWN_CHOICE', error: expect.stringMatching(/"delta"/) });
+    expect(parseResponse(APPROVAL, formatResponse(APPROVAL, { approve: ['alpha', 'alpha'] }))).toEqual({ code: 'INVALID_BALLOT', error: expect.stringMatching(/twice/) });
+    expect(parseResponse(SCORE, formatResponse(SCORE, { scores: { alpha: 1, beta: 2, delta: 3 } }))).toEqual({ code: 'UNKNOWN_CHOICE', error: expect.stringMatching(/"delta"/) });
+  });
 });
 
 describe('ballotCommitment', () => {

@@ -125,14 +125,26 @@ function readScores(rules: VotingRules, { index }: Options, response: string): P
   return { scores: Object.fromEntries([...index.keys()].map((option) => [option, scores.get(option)!])) };
 }
 
-/** The response string of `parsed`: the inverse of parseResponse on normalised content (approvals and scores in the order of choices). */
+/**
+ * The response string of `parsed`: the inverse of parseResponse on normalised content (approvals and
+ * scores in the order of choices). Nothing is dropped: an id that is not an option, or one given
+ * twice, is kept (after the options, as given), so that parseResponse refuses the string.
+ */
 export function formatResponse(rules: VotingRules, parsed: ParsedResponse): string {
   if ('abstain' in parsed) return ABSTAIN;
   if ('choice' in parsed) return parsed.choice;
-  if ('approve' in parsed) return rules.choices.filter((choice) => parsed.approve.includes(choice)).join(LIST_SEPARATOR);
   if ('ranking' in parsed) return parsed.ranking.join(LIST_SEPARATOR);
-  return rules.choices
-    .filter((choice) => Object.hasOwn(parsed.scores, choice))
-    .map((choice) => `${choice}${SCORE_SEPARATOR}${parsed.scores[choice]}`)
+  if ('approve' in parsed) return inChoiceOrder(rules, parsed.approve).join(LIST_SEPARATOR);
+  return inChoiceOrder(rules, Object.keys(parsed.scores))
+    .map((id) => `${id}${SCORE_SEPARATOR}${parsed.scores[id]}`)
     .join(LIST_SEPARATOR);
+}
+
+/** `ids` sorted by their place in `choices`; ids not among them last, in their order (the sort is stable). */
+function inChoiceOrder(rules: VotingRules, ids: string[]): string[] {
+  const place = (id: string) => {
+    const at = rules.choices.indexOf(id);
+    return at === -1 ? rules.choices.length : at;
+  };
+  return [...ids].sort((one, other) => place(one) - place(other));
 }
