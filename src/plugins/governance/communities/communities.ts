@@ -24,7 +24,6 @@ import { closedCycle, type DelegationEdge } from './cycles';
 import { parseDelegation, parseFounding, parseSlug } from './input';
 import { CommunityProjection, type CommunityStores } from './projection';
 import {
-  COMMUNITY_STORES,
   msKey,
   type PendingRecognition,
   type StoredCommunity,
@@ -87,8 +86,6 @@ export class Communities implements CommunityDirectory {
   private readonly now: () => number;
 
   constructor({ store, statements, publicUrl, proposals, now = Date.now }: CommunitiesOptions) {
-    const names = Object.keys(COMMUNITY_STORES);
-    for (const name of names) store(name); // every declared store exists (a typo in a name fails here)
     this.stores = {
       communities: store('communities'),
       memberships: store('memberships'),
