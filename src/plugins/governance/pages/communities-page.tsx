@@ -1,7 +1,7 @@
-import { usePage } from '../../../plugin-api';
+import { Field, PostForm, TextArea, usePage } from '../../../plugin-api';
 import type { CommunityView } from '../model';
 import { governanceMessages } from './messages';
-import { COMMUNITY_PATH, communityPath, dateText, Field, localized, PostForm, Section, TextArea } from './parts';
+import { COMMUNITY_PATH, communityPath, dateText, localized, Section } from './parts';
 
 export interface CommunitiesView {
   communities: CommunityView[];

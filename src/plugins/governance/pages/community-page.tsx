@@ -1,7 +1,7 @@
-import { usePage, type CommunityRule } from '../../../plugin-api';
+import { Field, PostForm, Select, TextArea, usePage, type CommunityRule } from '../../../plugin-api';
 import { MECHANISMS, PROPOSAL_KINDS, type CommunityView, type Delegation, type Membership, type ProposalView } from '../model';
 import { governanceMessages, type GovernanceMessages } from './messages';
-import { communityPath, dateText, Field, localized, PostForm, proposalPath, recognitionsPath, Section, Select, TextArea } from './parts';
+import { communityPath, dateText, localized, proposalPath, recognitionsPath, Section } from './parts';
 import type { DelegationForPages } from './sources';
 
 export interface CommunityPageView {

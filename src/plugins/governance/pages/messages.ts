@@ -199,10 +199,6 @@ export const governanceMessages = defineMessages(
     withdrawal: (community: string) => `Withdraw the recognition of ${community}`,
     recognition: (community: string) => `Recognise ${community}`,
 
-    problemTitle: 'That could not be done',
-    problemDetails: 'Details',
-    problemBack: 'Back to the page',
-    problemGeneric: 'A value of the form is not valid; nothing was changed.',
     problems: {
       NOT_ELIGIBLE: 'You may not vote on this proposal: only members who joined before voting opened may.',
       VOTING_NOT_OPEN: 'Voting has not opened yet.',
@@ -425,10 +421,6 @@ export const governanceMessages = defineMessages(
     withdrawal: (community: string) => `Retirar el reconocimiento de ${community}`,
     recognition: (community: string) => `Reconocer a ${community}`,
 
-    problemTitle: 'No se pudo hacer',
-    problemDetails: 'Detalles',
-    problemBack: 'Volver a la página',
-    problemGeneric: 'Un valor del formulario no es válido; no se ha cambiado nada.',
     problems: {
       NOT_ELIGIBLE: 'No puedes votar esta propuesta: solo pueden los miembros que se unieron antes de que abriera la votación.',
       VOTING_NOT_OPEN: 'La votación aún no ha abierto.',

@@ -1,6 +1,6 @@
-import { usePage, type CommunityRecognition } from '../../../plugin-api';
+import { PostForm, usePage, type CommunityRecognition } from '../../../plugin-api';
 import { governanceMessages } from './messages';
-import { communityPath, dateText, PostForm, proposalPath, recognitionsPath, Section } from './parts';
+import { communityPath, dateText, proposalPath, recognitionsPath, Section } from './parts';
 import { ScopeList } from './proposal-page';
 import type { PendingRecognitionForPages } from './sources';
 

@@ -3,7 +3,7 @@ import {
   BadRequestCode,
   BadRequestError,
   csrfToken,
-  HttpError,
+  formStep,
   i18n,
   NotFoundError,
   parseUuidParameter,
@@ -20,8 +20,8 @@ import type { CommunityView, ProposalView } from '../model';
 import { CommunitiesPage } from './communities-page';
 import { CommunityPage } from './community-page';
 import { ballotInput, delegationChoice, foundInput, proposalInput } from './forms';
-import { governanceMessages } from './messages';
-import { COMMUNITY_PATH, communityPath, localized, Problem, proposalPath, recognitionsPath } from './parts';
+import { governanceMessages, type GovernanceMessages } from './messages';
+import { COMMUNITY_PATH, communityPath, localized, proposalPath, recognitionsPath } from './parts';
 import { ProposalPage } from './proposal-page';
 import { RecognitionsPage } from './recognitions-page';
 import type { CommunitiesForPages, ProposalsForPages } from './sources';
@@ -197,19 +197,14 @@ class Pages {
     return this.options.proposals.vote(party, proposal.id, ballotInput(req.body, proposal.rules));
   }
 
-  /**
-   * A form's step as the signed-in person: 303 to the page `run` names (a string), else back to
-   * the page the form was on (`from`). A step the services refuse (4xx) shows what went wrong in the
-   * page's language, with the service's own words and a link back to that page.
-   */
+  /** A form's step as the signed-in person (the web shell's formStep), back to the page `from` names. */
   async step(req: Request, res: Response, from: (req: Request) => string, run: (party: Party) => Promise<unknown>): Promise<void> {
-    try {
-      const next = await run(await this.party(req));
-      res.redirect(303, typeof next === 'string' ? next : from(req));
-    } catch (error) {
-      if (!(error instanceof HttpError) || error.status >= 500) throw error;
-      renderPage(res, { status: error.status, title: this.messages(res).problemTitle, body: <Problem code={error.code} message={error.message} back={backOf(req, from)} /> });
-    }
+    await formStep(res, {
+      run: async () => run(await this.party(req)),
+      from: () => from(req),
+      fallback: COMMUNITY_PATH,
+      explain: (code, locale) => explained(governanceMessages(locale), code),
+    });
   }
 
   private async communityOf(slug: string): Promise<CommunityView> {
@@ -233,17 +228,13 @@ class Pages {
   }
 }
 
+/** The pages' explanation of a refusal's code, undefined for the web shell's generic one. */
+function explained(m: GovernanceMessages, code: string): string | undefined {
+  return Object.hasOwn(m.problems, code) ? m.problems[code] : undefined;
+}
+
 /** A proof not found: no vote of the voter was counted, which the page says. */
 function undefinedWhenNotFound(error: unknown): undefined {
   if (error instanceof NotFoundError) return undefined;
   throw error;
-}
-
-/** The page the form was on, or the communities when even its address is wrong (a bad slug or id). */
-function backOf(req: Request, from: (req: Request) => string): string {
-  try {
-    return from(req);
-  } catch {
-    return COMMUNITY_PATH;
-  }
 }
