@@ -56,8 +56,7 @@ export function governancePages(options: GovernancePagesOptions): Router {
   const pages = new Pages(options);
   const { communities, proposals } = options;
 
-  const slug = (req: Request) => slugOf(req);
-  const community = (req: Request) => communityPath(slug(req));
+  const community = (req: Request) => communityPath(slugOf(req));
   const proposal = (req: Request) => proposalPath(proposalIdOf(req));
 
   router.get('/community', ...page, (req, res) => pages.communities(req, res));
@@ -65,19 +64,19 @@ export function governancePages(options: GovernancePagesOptions): Router {
     pages.step(req, res, () => COMMUNITY_PATH, async (party) => communityPath((await communities.found(party, foundInput(req.body, i18n(res).locale))).slug)),
   );
   router.get('/community/:slug', ...page, (req, res) => pages.community(req, res));
-  router.post('/community/:slug/join', ...form, (req, res) => pages.step(req, res, community, (party) => communities.join(party, slug(req))));
-  router.post('/community/:slug/leave', ...form, (req, res) => pages.step(req, res, community, (party) => communities.leave(party, slug(req))));
+  router.post('/community/:slug/join', ...form, (req, res) => pages.step(req, res, community, (party) => communities.join(party, slugOf(req))));
+  router.post('/community/:slug/leave', ...form, (req, res) => pages.step(req, res, community, (party) => communities.leave(party, slugOf(req))));
   router.post('/community/:slug/delegations', ...form, (req, res) => pages.step(req, res, community, (party) => pages.delegate(req, party)));
   router.post('/community/:slug/delegations/:id/revoke', ...form, (req, res) =>
-    pages.step(req, res, community, (party) => communities.revokeDelegation(party, slug(req), parseUuidParameter('id', String(req.params.id)))),
+    pages.step(req, res, community, (party) => communities.revokeDelegation(party, slugOf(req), parseUuidParameter('id', String(req.params.id)))),
   );
   router.post('/community/:slug/proposals', ...form, (req, res) =>
-    pages.step(req, res, community, async (party) => proposalPath((await proposals.submit(party, slug(req), proposalInput(req.body, i18n(res).locale))).id)),
+    pages.step(req, res, community, async (party) => proposalPath((await proposals.submit(party, slugOf(req), proposalInput(req.body, i18n(res).locale))).id)),
   );
   router.get('/community/:slug/recognitions', ...page, (req, res) => pages.recognitions(req, res));
   // Signing is administering, as for the JSON route: a person needs the role community-admin, and the service checks they administer this community.
   router.post('/community/:slug/recognitions/:proposalId/sign', ...founderForm, (req, res) =>
-    pages.step(req, res, (req) => recognitionsPath(slug(req)), (party) => communities.sign(party, slug(req), parseUuidParameter('proposalId', String(req.params.proposalId)))),
+    pages.step(req, res, (req) => recognitionsPath(slugOf(req)), (party) => communities.sign(party, slugOf(req), parseUuidParameter('proposalId', String(req.params.proposalId)))),
   );
   router.get('/proposal/:id', ...page, (req, res) => pages.proposal(req, res));
   router.post('/proposal/:id/vote', ...form, (req, res) => pages.step(req, res, proposal, (party) => pages.vote(req, party)));
