@@ -22,7 +22,7 @@ import type { AdoptedProposals, CommunityDirectory, CommunityView, Delegation, M
 import { communityIri, ruleIri } from '../vocabulary';
 import { closedCycle, type DelegationEdge } from './cycles';
 import { parseDelegation, parseFounding, parseSlug } from './input';
-import { CommunityProjection, type CommunityStores } from './projection';
+import { CommunityProjection, membershipByRegistration, type CommunityStores } from './projection';
 import {
   msKey,
   type PendingRecognition,
@@ -185,7 +185,7 @@ export class Communities implements CommunityDirectory {
     const current = await this.currentMembership(slug, party.key);
     if (current === undefined) throw new ConflictError('NOT_A_MEMBER', `You are not a member of ${slug}`);
     await this.recordOrConflict([leftStatement(this.publicUrl, party.agent, community, current.registration)], 'MEMBERSHIP_CHANGED');
-    const left = await this.stores.memberships.get(current.registration);
+    const left = await membershipByRegistration(this.stores.memberships, current.registration);
     return membershipView(left?.value ?? current);
   }
 

@@ -139,9 +139,10 @@ describe.each(TEST_ENGINES)('eligibility and delegations at a moment on %s', (en
       return { community: SLUG, member: key(agent), agent, registration, joinStatement: ids.joined(registration), joinedAt: new Date(joinedMs).toISOString(), joinedMs, joinedPosition: index, joinOrder: orderKey(joinedMs, registration), leftMs: index % 3 === 0 ? at(1) : null };
     };
     // Many in the same millisecond: the page boundary falls inside a run of equal times.
-    await Promise.all(members.map((member, index) => memberships.insert(ids.membership(SLUG, key(member), 0), document(member, index, at(-10 + (index % 2))))));
+    await Promise.all(members.map((member, index) => document(member, index, at(-10 + (index % 2)))).map((membership) => memberships.insert(membership.joinOrder, membership)));
     const late = schoolAgent('Late');
-    await memberships.insert('late', document(late, 10_000, at(0)));
+    const lateMembership = document(late, 10_000, at(0));
+    await memberships.insert(lateMembership.joinOrder, lateMembership);
     const eligible = await fed.communities.eligibleAt(SLUG, iso(0));
     expect(eligible.length).toBe(1_150);
     expect(new Set(eligible)).toEqual(new Set(members.map(key)));

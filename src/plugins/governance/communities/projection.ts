@@ -3,7 +3,7 @@
  * statement id (a statement applied twice changes nothing the second time), and takes a voided
  * statement's contribution back (a voided statement counts nowhere).
  */
-import { ConflictError, ifiKey, type Agent, type Collection, type FeedStatement } from '../../../plugin-api';
+import { ConflictError, ifiKey, type Agent, type Collection, type FeedStatement, type StoredDocument } from '../../../plugin-api';
 import type { CommunityFact } from './statements';
 import {
   orderKey,
@@ -83,17 +83,21 @@ export class CommunityProjection {
           joinOrder: orderKey(at.storedMs, fact.registration),
           leftMs: null,
         };
-        const made = await this.made(this.stores.memberships, fact.registration, membership, (stored) => stored.joinStatement, (stored) =>
+        const documentId = (await membershipByRegistration(this.stores.memberships, fact.registration))?.id ?? membership.joinOrder;
+        const made = await this.made(this.stores.memberships, documentId, membership, (stored) => stored.joinStatement, (stored) =>
           stored.joinedPosition === at.position ? undefined : { ...stored, joinedPosition: at.position },
         );
-        return made ? { store: 'memberships', documentId: fact.registration, role: 'joined' } : undefined;
+        return made ? { store: 'memberships', documentId, role: 'joined' } : undefined;
       }
-      case 'left':
-        return (await this.ended(this.stores.memberships, fact.registration, (membership) =>
-          membership.member === at.key && (membership.leaveStatement ?? at.id) === at.id ? { ...membership, leaveStatement: at.id, leftAt: at.stored, leftMs: at.storedMs } : undefined,
-        ))
-          ? { store: 'memberships', documentId: fact.registration, role: 'left' }
-          : undefined;
+      case 'left': {
+        const joined = await membershipByRegistration(this.stores.memberships, fact.registration);
+        const ended =
+          joined !== undefined &&
+          (await this.ended(this.stores.memberships, joined.id, (membership) =>
+            membership.member === at.key && (membership.leaveStatement ?? at.id) === at.id ? { ...membership, leaveStatement: at.id, leftAt: at.stored, leftMs: at.storedMs } : undefined,
+          ));
+        return ended ? { store: 'memberships', documentId: joined.id, role: 'left' } : undefined;
+      }
       case 'granted':
         return this.granted(fact, at);
       case 'revoked':
@@ -216,6 +220,12 @@ export class CommunityProjection {
     }
     throw new ConflictError('COMMUNITY_CHANGED', `${id} kept changing; retry`);
   }
+}
+
+/** The membership document of a registration (its id is the join's time order, not the registration). */
+export async function membershipByRegistration(memberships: Collection<StoredMembership>, registration: string): Promise<StoredDocument<StoredMembership> | undefined> {
+  const [found] = await memberships.find({ where: { registration }, limit: 1 });
+  return found;
 }
 
 /**

@@ -18,9 +18,10 @@ export interface StoredCommunity {
 }
 
 /**
- * Store `memberships`, id = the membership's registration (join, then leave). `joinOrder` is the
- * join's stored time (15 digits of ms) then the registration: unique and in time order, so that
- * eligibility pages through the joins stored before a moment on one index.
+ * Store `memberships`, one per registration (join, then leave), id = `joinOrder`: the join's stored
+ * time (15 digits of ms) then the registration, unique and in time order, so that eligibility pages
+ * through the joins stored before a moment on one index and reads the documents in the order they
+ * lie (on SQLite, 100,000 members in ≈ 2 s rather than ≈ 7 s with the registration as id).
  */
 export interface StoredMembership {
   community: string;
@@ -129,6 +130,7 @@ export const COMMUNITY_STORES: Record<
       { name: 'by_member', fields: ['community', 'member', 'leftMs'] },
       { name: 'by_current', fields: ['community', 'leftMs', 'joinOrder'] },
       { name: 'by_agent', fields: ['member', 'leftMs'] },
+      { name: 'by_registration', fields: ['registration'] },
     ],
   },
   delegations: {
