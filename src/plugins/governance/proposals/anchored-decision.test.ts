@@ -22,8 +22,6 @@ import { CLOSE_JOB } from './index';
 
 const ANCHOR_CRON = '*/2 * * * * *';
 const PERIOD_MS = cronPeriodMs(ANCHOR_CRON);
-/** Timer and request slack on a loaded test machine. */
-const SLACK_MS = 750;
 
 describe.each(TEST_ENGINES)('a decision of the wired governance plugin, anchored, on %s', (engine) => {
   let lrs: GovernanceTestLrs;
@@ -71,13 +69,15 @@ describe.each(TEST_ENGINES)('a decision of the wired governance plugin, anchored
     await vote(bruno!, 'no');
     await vote(founder, 'yes');
     // The anchoring job at each firing of its cron expression, as the scheduler runs it, beside everything else.
-    const runs: Array<{ firing: number; anchors: number }> = [];
+    const runs: Array<{ firing: number; anchors: number; decisionAnchored: boolean }> = [];
+    let decisionId: string | undefined;
     const anchorsAtStart = chain.anchored.length;
     let ticking = true;
     const ticker = (async () => {
       while (ticking) {
         const firing = await anchoringTick();
-        runs.push({ firing, anchors: chain.anchored.length });
+        const state = decisionId === undefined ? undefined : (await lrs.call(ana!, 'get', `/proposals/${proposal.id}/decision`)).body.anchoring?.state;
+        runs.push({ firing, anchors: chain.anchored.length, decisionAnchored: state === 'anchored' });
       }
     })();
     try {
@@ -85,6 +85,7 @@ describe.each(TEST_ENGINES)('a decision of the wired governance plugin, anchored
       await job('governance', CLOSE_JOB).run();
 
       const decision = (await lrs.call(ana!, 'get', `/proposals/${proposal.id}/decision`)).body;
+      decisionId = decision.statementId;
       // Founder, Ana and Carmen (through Ana) yes, Bruno no: 3/4 > 0.6.
       expect(decision).toMatchObject({ outcome: 'adopted', tally: { counts: { yes: 3, no: 1 } }, turnout: { eligible: 4, counted: 4, quorumMet: true } });
       const rules = (await request(lrs.lrs.app).get(`/plugins/governance/communities/${community.slug}/rules`).set('Authorization', ana!.auth!)).body.rules;
@@ -94,25 +95,25 @@ describe.each(TEST_ENGINES)('a decision of the wired governance plugin, anchored
       const statement = (await request(lrs.lrs.app).get('/xapi/statements').query({ statementId: decision.statementId }).set('X-Experience-API-Version', '1.0.3').set('Authorization', lrs.lrs.auth)).body;
       expect(statement.result.extensions[EXTENSION.ballotSetRoot]).toBe(decision.root);
 
-      let anchoring = decision.anchoring;
-      for (const deadline = Date.now() + 4 * PERIOD_MS; anchoring.state !== 'anchored' && Date.now() < deadline; ) {
+      for (const deadline = Date.now() + 20 * PERIOD_MS; !runs.some(({ decisionAnchored }) => decisionAnchored) && Date.now() < deadline; ) {
         await new Promise((resolve) => setTimeout(resolve, 50));
-        anchoring = (await lrs.call(ana!, 'get', `/proposals/${proposal.id}/decision`)).body.anchoring;
       }
-      const seenAnchoredAt = Date.now();
+      const anchoring = (await lrs.call(ana!, 'get', `/proposals/${proposal.id}/decision`)).body.anchoring;
       expect(anchoring.state).toBe('anchored');
       const anchorIndex = chain.anchored.findIndex(({ transactionHash }) => transactionHash === anchoring.transactionHash);
-      const sentAt = runs.find(({ anchors }) => anchors > anchorIndex)!.firing;
       const stored = Date.parse(decision.closedAt);
-      const figures = { periodMs: PERIOD_MS, sentAfterMs: sentAt - stored, receiptAfterMs: seenAnchoredAt - stored };
       // Anchoring keeps one batch in flight: a run confirms the batch it sent before, or records and sends
       // the next. The decision goes in the next batch recorded after it: at the first run after it when no
-      // batch is in flight (one period), else at the run after (two); its receipt one run later.
+      // batch is in flight (within one period), else at the run after (two); its receipt at the next run.
+      // Checked by runs (a loaded machine may skip firings while a run lasts); the times are the figures.
       const before = runs.filter(({ firing }) => firing < stored);
       const inFlight = before.length > 0 && before[before.length - 1]!.anchors > (before[before.length - 2]?.anchors ?? anchorsAtStart);
-      console.log(`decision anchoring on ${engine}: ${JSON.stringify({ ...figures, batchInFlightWhenDecided: inFlight })}`);
-      expect(figures.sentAfterMs).toBeLessThanOrEqual((inFlight ? 2 : 1) * PERIOD_MS);
-      expect(figures.receiptAfterMs).toBeLessThanOrEqual((inFlight ? 3 : 2) * PERIOD_MS + SLACK_MS);
+      const firstAfter = runs.findIndex(({ firing }) => firing > stored);
+      const sent = runs.findIndex(({ anchors }) => anchors > anchorIndex);
+      const confirmed = runs.findIndex(({ decisionAnchored }) => decisionAnchored);
+      const figures = { periodMs: PERIOD_MS, sentAfterMs: runs[sent]!.firing - stored, receiptAfterMs: runs[confirmed]!.firing - stored, batchInFlightWhenDecided: inFlight };
+      console.log(`decision anchoring on ${engine}: ${JSON.stringify(figures)}`);
+      expect([sent, confirmed]).toEqual([firstAfter + (inFlight ? 1 : 0), firstAfter + (inFlight ? 2 : 1)]);
     } finally {
       ticking = false;
       await ticker;
