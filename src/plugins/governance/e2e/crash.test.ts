@@ -20,6 +20,10 @@ import { basicAuth } from '../../../../test-support/app';
 import { startChildLrs } from '../../../../test-support/child-lrs';
 import { FOUNDING, newSlug } from '../../../../test-support/governance';
 import { freePort } from '../../../../test-support/net';
+import pino from 'pino';
+import { dropTestDatabase, testDatabase, type TestDatabase } from '../../../../test-support/database';
+import type { StorageBackend } from '../../../storage/backend';
+import { MongoBackend } from '../../../storage/mongo-backend';
 import { SqliteBackend } from '../../../storage/sqlite-backend';
 import type { Mechanism, VotingRules } from '../model';
 import { ProposalStatements } from '../proposals/statements';
@@ -29,18 +33,24 @@ import { checkClosedProposal, type AcceptedBallot, type Observed } from './verdi
 
 const ADMIN = { key: 'governance-crash-admin', secret: 'governance-crash-admin-secret' };
 const ADMIN_AUTHORIZATION = basicAuth(ADMIN.key, ADMIN.secret);
-const VOTERS = 120;
-/** The last DELEGATORS voters delegate to the first ones instead of voting. */
-const DELEGATORS = 10;
-const WINDOW_MS = 8_000;
 /**
  * A ballot sent again after the restart is answered within this: 201 at once, but the answer waits
  * (at most 2 s, PluginStatements.record's `applied`) for the plugin's onEvents, which resumes only
  * when the dead process's event-delivery lease (15 s) lapses.
  */
 const RETRY_WITHIN_MS = 5_000;
-/** Where each iteration kills the LRS. */
-const KILLS = ['first reveal stored', 'decision stored', 'random moment', 'first reveal stored', 'random moment'] as const;
+type Kill = 'first reveal stored' | 'decision stored' | 'random moment';
+/**
+ * Per engine: voters (the last `delegators` of them delegate to the first ones instead of voting),
+ * the first voting window (later ones: three times the voting the iteration before took, plus 2 s),
+ * and where each iteration kills the LRS. FerretDB v1 scans a collection for every read, so it gets
+ * fewer voters, a longer window and fewer iterations. GOVERNANCE_CRASH_ENGINES (comma-separated,
+ * default sqlite) chooses the engines.
+ */
+const SCENARIOS = [
+  { engine: 'sqlite' as const, voters: 120, delegators: 10, windowMs: 15_000, kills: ['first reveal stored', 'decision stored', 'random moment', 'first reveal stored', 'random moment'] as Kill[] },
+  { engine: 'mongodb' as const, voters: 24, delegators: 4, windowMs: 30_000, kills: ['decision stored', 'random moment', 'first reveal stored'] as Kill[] },
+];
 const MECHANISMS: Mechanism[] = ['simple-majority', 'instant-runoff', 'approval', 'score', 'consensus', 'supermajority'];
 const RULES: Partial<Record<Mechanism, object>> = {
   supermajority: { threshold: 0.66 },
@@ -51,16 +61,17 @@ const RULES: Partial<Record<Mechanism, object>> = {
 
 jest.setTimeout(600_000);
 
-/** An LRS with every plugin in a child process on a SQLite data directory, killed and started again on it. */
+/** An LRS with every plugin in a child process on a SQLite data directory or a MongoDB database, killed and started again on it. */
 class ChildLrs {
   child?: ChildProcess;
   private constructor(
     readonly port: number,
     readonly dataDir: string,
+    private readonly mongo: TestDatabase | undefined,
   ) {}
 
-  static async start(): Promise<ChildLrs> {
-    const lrs = new ChildLrs(await freePort(), await mkdtemp(path.join(os.tmpdir(), 'keiko-governance-crash-')));
+  static async start(engine: 'sqlite' | 'mongodb'): Promise<ChildLrs> {
+    const lrs = new ChildLrs(await freePort(), await mkdtemp(path.join(os.tmpdir(), 'keiko-governance-crash-')), engine === 'mongodb' ? testDatabase() : undefined);
     await lrs.restart();
     return lrs;
   }
@@ -79,7 +90,16 @@ class ChildLrs {
       LRS_ADMIN_SECRET: ADMIN.secret,
       GOVERNANCE_CLOSE_CRON: '* * * * * *',
       GOVERNANCE_CLOSE_GRACE_SECONDS: '0',
+      ...(this.mongo && { MONGODB_URI: this.mongo.uri, MONGODB_DB: this.mongo.dbName }),
     });
+  }
+
+  /** Its storage, opened by the test while the LRS is down (without preparing it: read as the dead process left it). */
+  async storage(): Promise<StorageBackend> {
+    const authorityHomePage = `${this.url}/`;
+    return this.mongo
+      ? MongoBackend.open({ uri: this.mongo.uri, dbName: this.mongo.dbName, authorityHomePage, logger: pino({ level: 'silent' }) })
+      : SqliteBackend.open({ dataDir: this.dataDir, exclusive: false, authorityHomePage });
   }
 
   /** SIGKILL to its process group: it gets no chance to finish anything. */
@@ -94,19 +114,25 @@ class ChildLrs {
   async dispose(): Promise<void> {
     await this.kill();
     await rm(this.dataDir, { recursive: true, force: true });
+    if (this.mongo) await dropTestDatabase(this.mongo).catch(() => undefined);
   }
 }
 
-describe('the close of sealed ballots under SIGKILL, on SQLite in a child process', () => {
+const ENGINES = (process.env.GOVERNANCE_CRASH_ENGINES ?? 'sqlite').split(',');
+
+describe.each(SCENARIOS.filter(({ engine }) => ENGINES.includes(engine)))('the close of sealed ballots under SIGKILL, on $engine, in a child process', ({ engine, voters: VOTERS, delegators: DELEGATORS, windowMs: WINDOW_MS, kills: KILLS }) => {
   let lrs: ChildLrs;
   let client: GovernanceClient;
   let founder: Party;
   let voters: Party[];
   let slug: string;
   const figures: Array<Record<string, unknown>> = [];
+  /** How long after closesAt the reveals and the decision were stored, in the last close no kill interrupted. */
+  let closeTiming: { revealedAfterMs: number; decidedAfterMs: number } | undefined;
+  let windowMs = WINDOW_MS;
 
   beforeAll(async () => {
-    lrs = await ChildLrs.start();
+    lrs = await ChildLrs.start(engine);
     client = new GovernanceClient(fetchTransport(lrs.url), ADMIN_AUTHORIZATION, async (scopes, name) => {
       const reply = await fetchTransport(lrs.url)('post', '/admin/credentials', ADMIN_AUTHORIZATION, { name, scopes });
       expect(reply.status).toBe(201);
@@ -125,7 +151,7 @@ describe('the close of sealed ballots under SIGKILL, on SQLite in a child proces
     }
   });
   afterAll(async () => {
-    console.log(`governance crash figures: ${JSON.stringify(figures, null, 1)}`);
+    console.log(`governance crash figures on ${engine}: ${JSON.stringify(figures)}`);
     await lrs?.dispose();
   });
 
@@ -136,10 +162,18 @@ describe('the close of sealed ballots under SIGKILL, on SQLite in a child proces
     return reply.body;
   }
 
-  /** Each voter but the delegators votes, then a quarter of them again, sixteen at a time; the ballots acknowledged. */
+  /**
+   * Each voter but the delegators votes, then a quarter of them again once every first ballot is
+   * acknowledged (so that which is the last is never in doubt), sixteen at a time; the ballots acknowledged.
+   */
   async function vote(proposal: { id: string; rules: VotingRules }): Promise<AcceptedBallot[]> {
     const direct = voters.slice(0, VOTERS - DELEGATORS);
-    const casts = [...direct, ...direct.filter((_, index) => index % 4 === 0)];
+    const accepted: AcceptedBallot[] = [];
+    for (const round of [direct, direct.filter((_, index) => index % 4 === 0)]) accepted.push(...(await castRound(proposal, round)));
+    return accepted;
+  }
+
+  async function castRound(proposal: { id: string; rules: VotingRules }, casts: Party[]): Promise<AcceptedBallot[]> {
     const accepted: AcceptedBallot[] = [];
     for (let start = 0; start < casts.length; start += 16) {
       const batch = casts.slice(start, start + 16);
@@ -164,25 +198,29 @@ describe('the close of sealed ballots under SIGKILL, on SQLite in a child proces
 
   /**
    * Returns when the LRS is to be killed: once the statement `kill` names is stored (the reveals are
-   * recorded in one batch, so one of them stands for all), or at a random moment of the first 400 ms
-   * of the close job's first run after closesAt (it runs at every whole second). False when the
-   * statement never came.
+   * recorded in one batch, so one of them stands for all), or at a random moment between when an
+   * earlier close stored its reveals and its decision (else of the first 400 ms of the close job's
+   * first run after closesAt: it runs at every whole second). False when the statement never came.
    */
-  async function killWhen(kill: (typeof KILLS)[number], proposal: { id: string; rules: VotingRules }, firstSealed: AcceptedBallot): Promise<boolean> {
+  async function killWhen(kill: Kill, proposal: { id: string; rules: VotingRules }, firstSealed: AcceptedBallot): Promise<boolean> {
     if (kill === 'random moment') {
-      await pause(Math.ceil(Date.parse(proposal.rules.closesAt) / 1000) * 1000 - Date.now() + Math.random() * 400);
+      const closesAtMs = Date.parse(proposal.rules.closesAt);
+      const [from, to] = closeTiming ? [closesAtMs + closeTiming.revealedAfterMs - 20, closesAtMs + closeTiming.decidedAfterMs] : [Math.ceil(closesAtMs / 1000) * 1000, Math.ceil(closesAtMs / 1000) * 1000 + 400];
+      await pause(from - Date.now() + Math.random() * (to - from));
       return true;
     }
     const awaited = kill === 'decision stored' ? ProposalStatements.decisionId(proposal.id) : ProposalStatements.revealId(firstSealed.statementId);
     return waitFor(async () => (await fetchTransport(lrs.url)('get', `/xapi/statements?statementId=${awaited}`, ADMIN_AUTHORIZATION)).status === 200, proposal.rules.closesAt);
   }
 
-  it.each(KILLS.slice(0, Number(process.env.CRASH_ITERATIONS ?? KILLS.length)).map((kill, index) => ({ kill, mechanism: MECHANISMS[index % MECHANISMS.length]! })))(
+  it.each(KILLS.map((kill, index) => ({ kill, mechanism: MECHANISMS[index % MECHANISMS.length]! })))(
     'killed ($kill) while deciding a $mechanism proposal of sealed ballots, the LRS restarted decides once: one decision statement, each sealed ballot revealed once, the decision = the recount of the published set, no acknowledged ballot lost; a ballot cut off by the kill succeeds at once when sent again',
     async ({ kill, mechanism }) => {
-      const proposal = await submit(mechanism, WINDOW_MS);
       const other = await submit('simple-majority', 10 * 60_000); // stays open through the crash
+      const proposal = await submit(mechanism, windowMs);
+      const votingStarted = Date.now();
       const accepted = await vote(proposal);
+      windowMs = Math.max(5_000, 3 * (Date.now() - votingStarted) + 2_000);
       expect(Date.now()).toBeLessThan(Date.parse(proposal.rules.closesAt));
 
       const triggered = await killWhen(kill, proposal, accepted[0]!);
@@ -194,6 +232,7 @@ describe('the close of sealed ballots under SIGKILL, on SQLite in a child proces
       await lrs.kill();
       const answers = await Promise.all(cut);
       const state = await stateAtKill(proposal.id, accepted);
+      if (state.decidedAtKill) closeTiming = await timingOf(proposal, accepted[0]!);
 
       await lrs.restart();
       const restartedMs = Date.now() - killedAt;
@@ -218,17 +257,28 @@ describe('the close of sealed ballots under SIGKILL, on SQLite in a child proces
       const observed: Observed = { ...proposal, proposalId: proposal.id, eligible: [founder, ...voters], accepted, delegations: voters.slice(VOTERS - DELEGATORS).map((delegator, index) => ({ delegator: delegator.key, delegate: voters[DELEGATORS - 1 - index]!.key })) };
       await checkClosedProposal(client, founder, observed);
       expect(client.serverErrors()).toEqual([]);
-      figures.push({ kill, triggered, mechanism, sealedBallots: accepted.length, ...state, ackedInFlight: answers.filter((answer) => answer?.status === 201).length, retries, shownAfter, restartedMs, closedWithinMsOfKill: closedWithinMs });
+      figures.push({ kill, triggered, mechanism, closeTiming, sealedBallots: accepted.length, ...state, ackedInFlight: answers.filter((answer) => answer?.status === 201).length, retries, shownAfter, restartedMs, closedWithinMsOfKill: closedWithinMs });
     },
   );
 
-  /** What the dead LRS had stored of the close: reveals and decision, read from its data directory before the restart. */
+  /** What the dead LRS had stored of the close: reveals and decision, read from its storage before the restart. */
   async function stateAtKill(proposalId: string, sealed: AcceptedBallot[]): Promise<{ revealedAtKill: number; decidedAtKill: boolean }> {
-    const backend = SqliteBackend.open({ dataDir: lrs.dataDir, exclusive: false, authorityHomePage: `${lrs.url}/` });
+    const backend = await lrs.storage();
     try {
       const reveals = await Promise.all(sealed.map(({ statementId }) => backend.statements.getById(ProposalStatements.revealId(statementId))));
       const decision = await backend.statements.getById(ProposalStatements.decisionId(proposalId));
       return { revealedAtKill: reveals.filter((reveal) => reveal !== undefined).length, decidedAtKill: decision !== undefined };
+    } finally {
+      await backend.close();
+    }
+  }
+
+  /** How long after closesAt a close that ran whole stored the reveals and the decision (their `stored`, read while the LRS is down). */
+  async function timingOf(proposal: { id: string; rules: VotingRules }, firstSealed: AcceptedBallot) {
+    const backend = await lrs.storage();
+    try {
+      const storedMs = async (id: string) => (await backend.statements.getById(id))!.stored.getTime() - Date.parse(proposal.rules.closesAt);
+      return { revealedAfterMs: await storedMs(ProposalStatements.revealId(firstSealed.statementId)), decidedAfterMs: await storedMs(ProposalStatements.decisionId(proposal.id)) };
     } finally {
       await backend.close();
     }
