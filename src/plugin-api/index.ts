@@ -107,6 +107,21 @@ export function recordedByPlugin(statement: StoredStatement, pluginName: string)
   return authority.objectType !== 'Group' && authority.account?.name === `plugin/${pluginName}`;
 }
 
+/**
+ * A JSON request's object: `value` when it is a JSON object holding only the `known` fields (any
+ * field when `known` is omitted), else 400 `code` saying what is wrong. `path` names a nested
+ * object in the messages ("address must be a JSON object", "Unknown field address.floor").
+ */
+export function objectFields(value: unknown, code: string, options: { known?: readonly string[]; path?: string } = {}): Record<string, unknown> {
+  const { known, path } = options;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new BadRequestError(code, `${path ?? 'The body'} must be a JSON object`);
+  const unknown = known === undefined ? undefined : Object.keys(value).find((key) => !known.includes(key));
+  if (unknown !== undefined) {
+    throw new BadRequestError(code, `Unknown field ${path === undefined ? '' : `${path}.`}${unknown.slice(0, 64)}; the fields are ${known!.join(', ')}`);
+  }
+  return value as Record<string, unknown>;
+}
+
 /** The credential key of an authenticated request (after `http.authenticate`), undefined otherwise. */
 export function credentialKeyOf(req: Request): string | undefined {
   return req.credential?.key;

@@ -2,7 +2,7 @@
  * What bookers and owners send, checked before anything is stored: 400 with a stable code and a
  * message naming the field and what is wrong.
  */
-import { BadRequestError, parseAgentParameter, type Agent } from '../../../plugin-api';
+import { BadRequestError, objectFields, parseAgentParameter, type Agent } from '../../../plugin-api';
 import { SLOT_MINUTES, SLOT_MS } from '../model';
 import { instant, integerIn, slugs, uuid } from '../fields';
 
@@ -40,7 +40,7 @@ type Fields = Record<string, unknown>;
 
 /** POST /reservations: `{ id?, spaceId, start, end, participants, safetyRequirements?, learners? }` (and `actor` for credentials). */
 export function parseHoldRequest(input: unknown, nowMs: number): HoldRequest {
-  const body = fieldsOf(input, ['id', 'actor', 'spaceId', 'start', 'end', 'participants', 'safetyRequirements', 'learners']);
+  const body = objectFields(input, InputCode.InvalidReservation, { known: ['id', 'actor', 'spaceId', 'start', 'end', 'participants', 'safetyRequirements', 'learners'] });
   const participants = participantsOf(body.participants);
   const learners = learnersOf(body.learners ?? [], participants);
   return {
@@ -56,12 +56,12 @@ export function parseHoldRequest(input: unknown, nowMs: number): HoldRequest {
 
 /** POST /reservations/:id/modify: `{ start, end }`, under the same rules as a hold's. */
 export function parseModifyRequest(input: unknown, nowMs: number): Times {
-  return timesOf(fieldsOf(input, ['actor', 'start', 'end']), nowMs);
+  return timesOf(objectFields(input, InputCode.InvalidReservation, { known: ['actor', 'start', 'end'] }), nowMs);
 }
 
 /** The reason of a cancellation (optional) or a rejection (required): `{ reason }`, at most 2000 characters. */
 export function parseReason(input: unknown, required: boolean): string | undefined {
-  const { reason } = fieldsOf(input ?? {}, ['actor', 'reason']);
+  const { reason } = objectFields(input ?? {}, InputCode.InvalidReservation, { known: ['actor', 'reason'] });
   if (reason === undefined && !required) return undefined;
   if (typeof reason !== 'string' || reason.trim() === '' || reason.length > MAX_REASON) {
     throw new BadRequestError(InputCode.InvalidReason, `reason must be a non-empty text of at most ${MAX_REASON} characters`);
@@ -73,13 +73,6 @@ export function parseReason(input: unknown, required: boolean): string | undefin
 export function requestKey(request: HoldRequest, bookerKey: string): string {
   const { spaceId, startMs, endMs, participants, safetyRequirements, learnerKeys } = request;
   return JSON.stringify({ bookerKey, spaceId, startMs, endMs, participants, safetyRequirements, learnerKeys });
-}
-
-function fieldsOf(input: unknown, known: string[]): Fields {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new BadRequestError(InputCode.InvalidReservation, 'The body must be a JSON object');
-  const unknown = Object.keys(input).find((key) => !known.includes(key));
-  if (unknown !== undefined) throw new BadRequestError(InputCode.InvalidReservation, `Unknown field ${unknown}; the fields are ${known.join(', ')}`);
-  return input as Fields;
 }
 
 function participantsOf(value: unknown): number {

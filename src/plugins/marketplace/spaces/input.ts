@@ -3,7 +3,7 @@
  * field and what is wrong, before anything is recorded.
  */
 import { IANAZone } from 'luxon';
-import { BadRequestError } from '../../../plugin-api';
+import { BadRequestError, objectFields } from '../../../plugin-api';
 import { instant, integerIn, slugs, uuid } from '../fields';
 import type { Address, Money, Verification } from '../model';
 import type { Listing } from './records';
@@ -19,12 +19,9 @@ const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 const LANGUAGE_TAG = /^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{1,8})*$/;
 const COUNTRY = /^[A-Z]{2}$/;
 
-type Fields = Record<string, unknown>;
-
 /** An owner's listing (POST and PUT /spaces…): every field of Listing, nothing else but `id` and `actor`. */
 export function parseListing(input: unknown): Listing {
-  const body = objectOf(input, 'the body', INVALID_SPACE);
-  refuseUnknown(body, ['id', 'actor', 'name', 'description', 'address', 'capacity', 'amenities', 'claimedCertifications', 'claimedAccessibilityFeatures', 'hourlyRate', 'timeZone'], INVALID_SPACE);
+  const body = objectFields(input, INVALID_SPACE, { known: ['id', 'actor', 'name', 'description', 'address', 'capacity', 'amenities', 'claimedCertifications', 'claimedAccessibilityFeatures', 'hourlyRate', 'timeZone'] });
   const description = body.description === undefined ? undefined : languageMap(body.description, 'description');
   return {
     name: languageMap(body.name, 'name'),
@@ -48,8 +45,7 @@ export function chosenId(input: unknown): string | undefined {
 
 /** A verifier's assertion (POST /spaces/:id/verification): validUntil must lie after `nowMs`. */
 export function parseVerification(input: unknown, nowMs: number): Omit<Verification, 'verifier' | 'statementId'> {
-  const body = objectOf(input, 'the body', INVALID_VERIFICATION);
-  refuseUnknown(body, ['actor', 'certifications', 'accessibilityFeatures', 'childSafe', 'validUntil'], INVALID_VERIFICATION);
+  const body = objectFields(input, INVALID_VERIFICATION, { known: ['actor', 'certifications', 'accessibilityFeatures', 'childSafe', 'validUntil'] });
   if (typeof body.childSafe !== 'boolean') throw new BadRequestError(INVALID_VERIFICATION, 'childSafe must be true or false');
   const validUntilMs = instant(body.validUntil, 'validUntil', INVALID_VERIFICATION);
   if (validUntilMs <= nowMs) throw new BadRequestError(INVALID_VERIFICATION, 'validUntil must lie in the future: every verification expires later');
@@ -63,19 +59,8 @@ export function parseVerification(input: unknown, nowMs: number): Omit<Verificat
 
 /** Why a verifier withdraws (DELETE /spaces/:id/verification): `reason`, 1 to 2000 characters. */
 export function parseReason(input: unknown): string {
-  const body = objectOf(input ?? {}, 'the body', INVALID_VERIFICATION);
-  refuseUnknown(body, ['actor', 'reason'], INVALID_VERIFICATION);
+  const body = objectFields(input ?? {}, INVALID_VERIFICATION, { known: ['actor', 'reason'] });
   return text(body.reason, 'reason', INVALID_VERIFICATION);
-}
-
-function objectOf(value: unknown, field: string, code: string): Fields {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new BadRequestError(code, `${field} must be a JSON object`);
-  return value as Fields;
-}
-
-function refuseUnknown(body: Fields, known: string[], code: string): void {
-  const unknown = Object.keys(body).find((key) => !known.includes(key));
-  if (unknown !== undefined) throw new BadRequestError(code, `Unknown field ${unknown}; the fields are ${known.join(', ')}`);
 }
 
 function text(value: unknown, field: string, code: string, max = MAX_TEXT): string {
@@ -84,7 +69,7 @@ function text(value: unknown, field: string, code: string, max = MAX_TEXT): stri
 }
 
 function languageMap(value: unknown, field: string): Record<string, string> {
-  const map = objectOf(value, field, INVALID_SPACE);
+  const map = objectFields(value, INVALID_SPACE, { path: field });
   const entries = Object.entries(map);
   if (entries.length === 0) throw new BadRequestError(INVALID_SPACE, `${field} must be a language map such as {"en": "Room 2"} with at least one language`);
   for (const [language, label] of entries) {
@@ -95,8 +80,7 @@ function languageMap(value: unknown, field: string): Record<string, string> {
 }
 
 function address(value: unknown): Address {
-  const body = objectOf(value, 'address', INVALID_SPACE);
-  refuseUnknown(body, ['street', 'locality', 'region', 'postalCode', 'country', 'latitude', 'longitude'], INVALID_SPACE);
+  const body = objectFields(value, INVALID_SPACE, { known: ['street', 'locality', 'region', 'postalCode', 'country', 'latitude', 'longitude'], path: 'address' });
   if (typeof body.country !== 'string' || !COUNTRY.test(body.country)) throw new BadRequestError(INVALID_SPACE, 'address.country must be an ISO 3166-1 alpha-2 code such as ES');
   return {
     street: text(body.street, 'address.street', INVALID_SPACE, 200),
@@ -115,8 +99,7 @@ function coordinate(value: unknown, field: string, bound: number): number {
 }
 
 function money(value: unknown): Money {
-  const body = objectOf(value, 'hourlyRate', INVALID_SPACE);
-  refuseUnknown(body, ['amountMinor', 'currency'], INVALID_SPACE);
+  const body = objectFields(value, INVALID_SPACE, { known: ['amountMinor', 'currency'], path: 'hourlyRate' });
   if (typeof body.currency !== 'string' || !CURRENCIES.has(body.currency)) throw new BadRequestError(INVALID_SPACE, 'hourlyRate.currency must be an ISO 4217 code such as EUR');
   if (typeof body.amountMinor === 'number' && !Number.isInteger(body.amountMinor)) {
     throw new BadRequestError(INVALID_SPACE, 'hourlyRate.amountMinor is in minor units (cents) and must be a whole number: a fraction of a cent cannot be charged');
