@@ -21,7 +21,7 @@ const MAX_RETRY_MS = 10 * 60_000;
 
 /**
  * One run of the anchoring job: first moves every unfinished batch one step further (send,
- * confirm), then records the next batch when none is waiting. Every step is recorded before the
+ * confirm), then records the next batch when none is waiting (then, or after those steps). Every step is recorded before the
  * next is taken, and each is safe to repeat, so a crash or an RPC failure at any point delays
  * anchoring but never loses a batch or anchors one twice (the contract also refuses a root it holds).
  */
@@ -29,9 +29,10 @@ export class AnchoringService {
   constructor(private readonly options: AnchoringOptions) {}
 
   async run(): Promise<void> {
-    const unfinished = await this.options.batches.unfinished();
-    for (const batch of unfinished) await this.advance(batch);
-    if (unfinished.length === 0) {
+    for (const batch of await this.options.batches.unfinished()) await this.advance(batch);
+    // A batch confirmed just now frees the way in this same run: a statement stored after the last
+    // send waits one period for its batch, not two (a decision anchored within one period, issue 14).
+    if ((await this.options.batches.unfinished()).length === 0) {
       const recorded = await this.recordNextBatch();
       if (recorded) await this.advance(recorded);
     }

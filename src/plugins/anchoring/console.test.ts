@@ -149,9 +149,8 @@ describe('the anchoring page of the admin console', () => {
     });
 
     it('shows a failed step with its error and the next attempt, in Spanish too', async () => {
-      await on.runJob(); // batch 1 anchored
       on.chain.failNextSends = 1;
-      await on.runJob(); // batch 2: recorded, its send fails
+      await on.runJob(); // batch 1 anchored; batch 2 recorded in the same run, its send fails
       const failed = (await on.batches.get(2))!;
       expect(failed.lastError).toBe('RPC unreachable');
 

@@ -58,10 +58,10 @@ describe('anchoring metrics', () => {
     await runJob(); // records and sends the first batch (2 statements)
     expect(await metric('keiko_plugin_anchoring_batches')).toContain('keiko_plugin_anchoring_batches{state="sent"} 1');
     now = new Date(start.getTime() + 60_000);
-    await runJob(); // confirms it
+    await runJob(); // confirms it, then records and sends the next batch (the third statement) in the same run
     expect(await metric('keiko_plugin_anchoring_batches')).toEqual([
       'keiko_plugin_anchoring_batches{state="recorded"} 0',
-      'keiko_plugin_anchoring_batches{state="sent"} 0',
+      'keiko_plugin_anchoring_batches{state="sent"} 1',
       'keiko_plugin_anchoring_batches{state="anchored"} 1',
     ]);
     expect(await metric('keiko_plugin_anchoring_pending_statements')).toEqual(['keiko_plugin_anchoring_pending_statements 1']);
