@@ -122,6 +122,21 @@ export function objectFields(value: unknown, code: string, options: { known?: re
   return value as Record<string, unknown>;
 }
 
+/**
+ * A text in English and Spanish, `{ "en": "…", "es": "…" }` (at least one language when
+ * `required`), each 1 to `max` characters, else 400 `code` naming the field and the language.
+ */
+export function localizedTextField(value: unknown, field: string, code: string, { max, required }: { max: number; required: boolean }): Partial<LocalizedText> {
+  const map = objectFields(value, code, { path: field });
+  const entries = Object.entries(map);
+  if (required && entries.length === 0) throw new BadRequestError(code, `${field} needs an English or Spanish text, e.g. {"en": "…", "es": "…"}`);
+  for (const [language, text] of entries) {
+    if (language !== 'en' && language !== 'es') throw new BadRequestError(code, `${field} has the language ${JSON.stringify(language.slice(0, 64))}; the languages are en and es`);
+    if (typeof text !== 'string' || text.trim() === '' || text.length > max) throw new BadRequestError(code, `${field}.${language} must be a non-empty text of at most ${max} characters`);
+  }
+  return map as Partial<LocalizedText>;
+}
+
 /** The credential key of an authenticated request (after `http.authenticate`), undefined otherwise. */
 export function credentialKeyOf(req: Request): string | undefined {
   return req.credential?.key;

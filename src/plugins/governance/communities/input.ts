@@ -2,7 +2,7 @@
  * What members and founders send, checked before anything is recorded: 400 with a stable code
  * naming the field and what is wrong.
  */
-import { BadRequestError, parseAgentParameter, type Agent, type LocalizedText } from '../../../plugin-api';
+import { BadRequestError, localizedTextField, objectFields, parseAgentParameter, type Agent, type LocalizedText } from '../../../plugin-api';
 import { PROPOSAL_KINDS, type ProposalKind } from '../model';
 
 export const INVALID_COMMUNITY = 'INVALID_COMMUNITY';
@@ -11,11 +11,8 @@ export const INVALID_DELEGATION = 'INVALID_DELEGATION';
 
 /** A community's slug: its IRI's last segment. */
 export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{2,63}$/;
-const LANGUAGES = ['en', 'es'];
 const MAX_NAME = 200;
 const MAX_DESCRIPTION = 2000;
-
-type Fields = Record<string, unknown>;
 
 export interface Founding {
   slug: string;
@@ -25,12 +22,11 @@ export interface Founding {
 
 /** POST /communities: slug, name {en?, es?}, description {en?, es?} (optional). */
 export function parseFounding(input: unknown): Founding {
-  const body = objectOf(input, 'the body', INVALID_COMMUNITY);
-  refuseUnknown(body, ['actor', 'slug', 'name', 'description'], INVALID_COMMUNITY);
+  const body = objectFields(input, INVALID_COMMUNITY, { known: ['actor', 'slug', 'name', 'description'] });
   return {
     slug: parseSlug(body.slug, 'slug', INVALID_COMMUNITY),
-    name: localized(body.name, 'name', MAX_NAME, true),
-    description: body.description === undefined ? {} : localized(body.description, 'description', MAX_DESCRIPTION, false),
+    name: localizedTextField(body.name, 'name', INVALID_COMMUNITY, { max: MAX_NAME, required: true }),
+    description: body.description === undefined ? {} : localizedTextField(body.description, 'description', INVALID_COMMUNITY, { max: MAX_DESCRIPTION, required: false }),
   };
 }
 
@@ -50,8 +46,7 @@ export interface DelegationInput {
 
 /** POST /communities/:slug/delegations: delegate (an Agent), proposalKind (optional: every kind when absent). */
 export function parseDelegation(input: unknown): DelegationInput {
-  const body = objectOf(input, 'the body', INVALID_DELEGATION);
-  refuseUnknown(body, ['actor', 'delegate', 'proposalKind'], INVALID_DELEGATION);
+  const body = objectFields(input, INVALID_DELEGATION, { known: ['actor', 'delegate', 'proposalKind'] });
   if (typeof body.delegate !== 'object' || body.delegate === null || Array.isArray(body.delegate)) {
     throw new BadRequestError(INVALID_DELEGATION, 'delegate must be an Agent with one identifier, e.g. {"account": {"homePage": "https://school.example", "name": "ana"}}');
   }
@@ -68,23 +63,3 @@ export function parseDelegation(input: unknown): DelegationInput {
   return { delegate: parsed.agent, delegateKey: parsed.key, ...(proposalKind !== undefined && { proposalKind: proposalKind as ProposalKind }) };
 }
 
-function localized(value: unknown, field: string, max: number, required: boolean): Partial<LocalizedText> {
-  const map = objectOf(value, field, INVALID_COMMUNITY);
-  const entries = Object.entries(map);
-  if (required && entries.length === 0) throw new BadRequestError(INVALID_COMMUNITY, `${field} needs an English or Spanish text, e.g. {"en": "Madrid Mathematics"}`);
-  for (const [language, text] of entries) {
-    if (!LANGUAGES.includes(language)) throw new BadRequestError(INVALID_COMMUNITY, `${field} has the language ${JSON.stringify(language)}; the languages are en and es`);
-    if (typeof text !== 'string' || text.trim() === '' || text.length > max) throw new BadRequestError(INVALID_COMMUNITY, `${field}.${language} must be a non-empty text of at most ${max} characters`);
-  }
-  return map as Partial<LocalizedText>;
-}
-
-function objectOf(value: unknown, field: string, code: string): Fields {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new BadRequestError(code, `${field} must be a JSON object`);
-  return value as Fields;
-}
-
-function refuseUnknown(body: Fields, known: string[], code: string): void {
-  const unknown = Object.keys(body).find((key) => !known.includes(key));
-  if (unknown !== undefined) throw new BadRequestError(code, `Unknown field ${unknown}; the fields are ${known.join(', ')}`);
-}

@@ -2,7 +2,7 @@
  * Reading a proposal's submission and a ballot: every field checked, each refusal a 400 with a
  * stable code and a message naming the field (docs/governance.md, "Submitting a proposal").
  */
-import { BadRequestError, type LocalizedText } from '../../../plugin-api';
+import { BadRequestError, localizedTextField, objectFields, type LocalizedText } from '../../../plugin-api';
 import { MECHANISMS, PROPOSAL_KINDS, type Mechanism, type ProposalEffect, type ProposalKind, type RecognitionScope, type RuleCriteria, type VotingRules } from '../model';
 import { ProposalCode } from './codes';
 
@@ -11,7 +11,6 @@ const YEAR_MS = 366 * 24 * 60 * MINUTE_MS;
 const ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const SLUG = /^[a-z0-9][a-z0-9-]{2,63}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const LANGUAGES = ['en', 'es'];
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
 const SALT = /^[A-Za-z0-9_-]{22,128}$/;
 const MAX_TITLE = 200;
@@ -44,8 +43,7 @@ const SUBMISSION_FIELDS = ['title', 'description', 'kind', 'rules', 'effect', 's
 const RULES_FIELDS = ['mechanism', 'quorum', 'threshold', 'opensAt', 'closesAt', 'ballotPrivacy', 'choices', 'scoreRange'];
 
 export function parseSubmission(body: unknown, nowMs: number): Submission {
-  const input = object(body, 'the body', ProposalCode.InvalidProposal);
-  onlyFields(input, SUBMISSION_FIELDS, '', ProposalCode.InvalidProposal);
+  const input = objectFields(body, ProposalCode.InvalidProposal, { known: SUBMISSION_FIELDS });
   const kind = oneOf(input.kind, PROPOSAL_KINDS, 'kind', ProposalCode.InvalidProposal);
   const submission: Submission = {
     title: localized(input.title, 'title', MAX_TITLE, true),
@@ -66,8 +64,7 @@ export function parseSubmission(body: unknown, nowMs: number): Submission {
 
 function parseRules(value: unknown, nowMs: number): VotingRules {
   const code = ProposalCode.InvalidVotingRules;
-  const input = object(value, 'rules', code);
-  onlyFields(input, RULES_FIELDS, 'rules.', code);
+  const input = objectFields(value, code, { known: RULES_FIELDS, path: 'rules' });
   const mechanism = oneOf(input.mechanism, MECHANISMS, 'rules.mechanism', code);
   const quorum = fraction(input.quorum, 'rules.quorum');
   const threshold = fraction(input.threshold, 'rules.threshold');
@@ -123,8 +120,7 @@ function choices(value: unknown, mechanism: Mechanism): string[] {
 
 function scoreRange(value: unknown): { min: number; max: number } {
   const code = ProposalCode.InvalidVotingRules;
-  const input = object(value, 'rules.scoreRange', code);
-  onlyFields(input, ['min', 'max'], 'rules.scoreRange.', code);
+  const input = objectFields(value, code, { known: ['min', 'max'], path: 'rules.scoreRange' });
   const { min, max } = input;
   if (!Number.isInteger(min) || !Number.isInteger(max) || (min as number) < 0 || (max as number) > 100 || (min as number) >= (max as number)) {
     fail(code, 'rules.scoreRange needs integers 0 ≤ min < max ≤ 100');
@@ -134,28 +130,27 @@ function scoreRange(value: unknown): { min: number; max: number } {
 
 function parseEffect(value: unknown): ProposalEffect {
   const code = ProposalCode.InvalidEffect;
-  const input = object(value, 'effect', code);
+  const input = objectFields(value, code, { path: 'effect' });
   const type = oneOf(input.type, ['adopt-rule', 'retire-rule', 'recognize', 'withdraw-recognition'] as const, 'effect.type', code);
   switch (type) {
     case 'adopt-rule':
-      onlyFields(input, ['type', 'rule', 'name', 'criteria'], 'effect.', code);
+      objectFields(input, code, { known: ['type', 'rule', 'name', 'criteria'], path: 'effect' });
       return { type, rule: slug(input.rule, 'effect.rule'), name: localized(input.name, 'effect.name', MAX_TITLE, true, code), criteria: criteria(input.criteria) };
     case 'retire-rule':
-      onlyFields(input, ['type', 'rule'], 'effect.', code);
+      objectFields(input, code, { known: ['type', 'rule'], path: 'effect' });
       return { type, rule: slug(input.rule, 'effect.rule') };
     case 'recognize':
-      onlyFields(input, ['type', 'community', 'scope'], 'effect.', code);
+      objectFields(input, code, { known: ['type', 'community', 'scope'], path: 'effect' });
       return { type, community: slug(input.community, 'effect.community'), scope: recognitionScope(input.scope) };
     case 'withdraw-recognition':
-      onlyFields(input, ['type', 'community'], 'effect.', code);
+      objectFields(input, code, { known: ['type', 'community'], path: 'effect' });
       return { type, community: slug(input.community, 'effect.community') };
   }
 }
 
 /** The profile's rule-criteria: at least one of verbs, activityTypes, authorities (IRIs), minScaledScore in [-1, 1]. */
 function criteria(value: unknown): RuleCriteria {
-  const input = object(value, 'effect.criteria', ProposalCode.InvalidEffect);
-  onlyFields(input, ['verbs', 'activityTypes', 'authorities', 'minScaledScore'], 'effect.criteria.', ProposalCode.InvalidEffect);
+  const input = objectFields(value, ProposalCode.InvalidEffect, { known: ['verbs', 'activityTypes', 'authorities', 'minScaledScore'], path: 'effect.criteria' });
   const result: RuleCriteria = {};
   for (const field of ['verbs', 'activityTypes', 'authorities'] as const) if (input[field] !== undefined) result[field] = iris(input[field], `effect.criteria.${field}`);
   if (input.minScaledScore !== undefined) {
@@ -169,8 +164,7 @@ function criteria(value: unknown): RuleCriteria {
 
 /** The profile's recognition-scope: at least one of verbs, activityTypes, credentialTypes (IRIs). */
 function recognitionScope(value: unknown): RecognitionScope {
-  const input = object(value, 'effect.scope', ProposalCode.InvalidEffect);
-  onlyFields(input, ['verbs', 'activityTypes', 'credentialTypes'], 'effect.scope.', ProposalCode.InvalidEffect);
+  const input = objectFields(value, ProposalCode.InvalidEffect, { known: ['verbs', 'activityTypes', 'credentialTypes'], path: 'effect.scope' });
   const result: RecognitionScope = {};
   for (const field of ['verbs', 'activityTypes', 'credentialTypes'] as const) if (input[field] !== undefined) result[field] = iris(input[field], `effect.scope.${field}`);
   if (Object.keys(result).length === 0) fail(ProposalCode.InvalidEffect, 'effect.scope must name verbs, activityTypes or credentialTypes');
@@ -225,25 +219,7 @@ function daysIn(year: number, month: number): number {
 /** Texts in English and Spanish ({ en: '…', es: '…' }, at least one), or a plain string taken as English. */
 function localized(value: unknown, field: string, max: number, required: boolean, code: string = ProposalCode.InvalidProposal): LocalizedText {
   if (value === undefined && !required) return {} as LocalizedText;
-  if (typeof value === 'string') value = { en: value };
-  const input = object(value, field, code);
-  const entries = Object.entries(input);
-  if (entries.length === 0) fail(code, `${field} needs an English or Spanish text, e.g. { "en": "…", "es": "…" }`);
-  for (const [language, text] of entries) {
-    if (!LANGUAGES.includes(language)) fail(code, `${field} has the language ${described(language)}; the languages are en and es`);
-    if (typeof text !== 'string' || text.trim() === '' || text.length > max) fail(code, `${field}.${language} must be a text of 1 to ${max} characters`);
-  }
-  return input as LocalizedText;
-}
-
-function object(value: unknown, field: string, code: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(code, `${field} must be a JSON object`);
-  return value as Record<string, unknown>;
-}
-
-function onlyFields(input: Record<string, unknown>, fields: string[], prefix: string, code: string): void {
-  const unknown = Object.keys(input).find((key) => !fields.includes(key));
-  if (unknown !== undefined) fail(code, `Unknown field ${prefix}${unknown.slice(0, 40)}`);
+  return localizedTextField(typeof value === 'string' ? { en: value } : value, field, code, { max, required }) as LocalizedText;
 }
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], field: string, code: string): T {
@@ -268,7 +244,7 @@ const MAX_RESPONSE = 10_000;
  * the proposal is the tally's parseResponse's to say.
  */
 export function ballotResponse(body: Record<string, unknown>): string {
-  onlyFields(body, [...BALLOT_FORMS, 'salt', 'actor'], '', ProposalCode.InvalidBallot);
+  objectFields(body, ProposalCode.InvalidBallot, { known: [...BALLOT_FORMS, 'salt', 'actor'] });
   const given = BALLOT_FORMS.filter((form) => body[form] !== undefined);
   if (given.length !== 1) fail(ProposalCode.InvalidBallot, `Give exactly one of ${BALLOT_FORMS.join(', ')}`);
   const form = given[0]!;
@@ -285,7 +261,7 @@ export function ballotResponse(body: Record<string, unknown>): string {
       }
       return (value as string[]).join('[,]');
     case 'scores': {
-      const scores = object(value, 'scores', ProposalCode.InvalidBallot);
+      const scores = objectFields(value, ProposalCode.InvalidBallot, { path: 'scores' });
       const entries = Object.entries(scores);
       if (entries.length === 0 || entries.length > MAX_CHOICES) fail(ProposalCode.InvalidBallot, `scores must score 1 to ${MAX_CHOICES} options`);
       for (const [id, score] of entries) if (!Number.isInteger(score)) fail(ProposalCode.InvalidBallot, `scores.${id.slice(0, 40)} must be an integer`);

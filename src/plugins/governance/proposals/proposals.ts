@@ -11,6 +11,7 @@ import {
   HttpError,
   ifiKey,
   NotFoundError,
+  objectFields,
   recordedByPlugin,
   type Collection,
   type FeedEvent,
@@ -130,8 +131,7 @@ export class Proposals implements AdoptedProposals {
     const { rules } = proposal;
     if (nowMs < Date.parse(rules.opensAt)) throw new ConflictError(ProposalCode.VotingNotOpen, `Voting opens at ${rules.opensAt}`);
     if (nowMs >= proposal.closesAtMs || proposal.state === 'closed') throw new ConflictError(ProposalCode.VotingClosed, `Voting closed at ${rules.closesAt}`);
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) fail(ProposalCode.InvalidBallot, 'the body must be a JSON object');
-    const input = body as Record<string, unknown>;
+    const input = objectFields(body, ProposalCode.InvalidBallot);
     const parsed = parseResponse(rules, ballotResponse(input));
     if (isResponseError(parsed)) fail(parsed.code === 'UNKNOWN_CHOICE' ? ProposalCode.UnknownChoice : ProposalCode.InvalidBallot, `response: ${parsed.error}`);
     const response = formatResponse(rules, parsed);
