@@ -33,23 +33,20 @@ import { checkClosedProposal, type AcceptedBallot, type Observed } from './verdi
 
 const ADMIN = { key: 'governance-crash-admin', secret: 'governance-crash-admin-secret' };
 const ADMIN_AUTHORIZATION = basicAuth(ADMIN.key, ADMIN.secret);
-/**
- * A ballot sent again after the restart is answered within this: 201 at once, but the answer waits
- * (at most 2 s, PluginStatements.record's `applied`) for the plugin's onEvents, which resumes only
- * when the dead process's event-delivery lease (15 s) lapses.
- */
-const RETRY_WITHIN_MS = 5_000;
 type Kill = 'first reveal stored' | 'decision stored' | 'random moment';
 /**
  * Per engine: voters (the last `delegators` of them delegate to the first ones instead of voting),
  * the first voting window (later ones: three times the voting the iteration before took, plus 2 s),
- * and where each iteration kills the LRS. FerretDB v1 scans a collection for every read, so it gets
- * fewer voters, a longer window and fewer iterations. GOVERNANCE_CRASH_ENGINES (comma-separated,
- * default sqlite) chooses the engines.
+ * where each iteration kills the LRS, and within how long a ballot sent again after the restart is
+ * answered: 201 at the first attempt, but the answer waits (at most 2 s, PluginStatements.record's
+ * `applied`) for the plugin's onEvents, which resumes only when the dead process's event-delivery
+ * lease (15 s) lapses. FerretDB v1 scans a collection for every read, so it gets fewer voters, a
+ * longer window, fewer iterations and more time for a retry. GOVERNANCE_CRASH_ENGINES
+ * (comma-separated, default sqlite) chooses the engines.
  */
 const SCENARIOS = [
-  { engine: 'sqlite' as const, voters: 120, delegators: 10, windowMs: 15_000, kills: ['first reveal stored', 'decision stored', 'random moment', 'first reveal stored', 'random moment'] as Kill[] },
-  { engine: 'mongodb' as const, voters: 24, delegators: 4, windowMs: 30_000, kills: ['decision stored', 'random moment', 'first reveal stored'] as Kill[] },
+  { engine: 'sqlite' as const, voters: 120, delegators: 10, windowMs: 15_000, retryWithinMs: 5_000, kills: ['first reveal stored', 'decision stored', 'random moment', 'first reveal stored', 'random moment'] as Kill[] },
+  { engine: 'mongodb' as const, voters: 24, delegators: 4, windowMs: 30_000, retryWithinMs: 10_000, kills: ['decision stored', 'random moment', 'first reveal stored'] as Kill[] },
 ];
 const MECHANISMS: Mechanism[] = ['simple-majority', 'instant-runoff', 'approval', 'score', 'consensus', 'supermajority'];
 const RULES: Partial<Record<Mechanism, object>> = {
@@ -120,7 +117,7 @@ class ChildLrs {
 
 const ENGINES = (process.env.GOVERNANCE_CRASH_ENGINES ?? 'sqlite').split(',');
 
-describe.each(SCENARIOS.filter(({ engine }) => ENGINES.includes(engine)))('the close of sealed ballots under SIGKILL, on $engine, in a child process', ({ engine, voters: VOTERS, delegators: DELEGATORS, windowMs: WINDOW_MS, kills: KILLS }) => {
+describe.each(SCENARIOS.filter(({ engine }) => ENGINES.includes(engine)))('the close of sealed ballots under SIGKILL, on $engine, in a child process', ({ engine, voters: VOTERS, delegators: DELEGATORS, windowMs: WINDOW_MS, retryWithinMs: RETRY_WITHIN_MS, kills: KILLS }) => {
   let lrs: ChildLrs;
   let client: GovernanceClient;
   let founder: Party;
