@@ -115,6 +115,8 @@ export interface VotingHarness {
   closeWhenDue(proposal: Record<string, any>): Promise<number>;
   /** The statements stored with the registration, oldest first. */
   statementsOf(registration: string): Promise<Array<Record<string, any>>>;
+  /** While set, awaited before each batch is recorded (a slow write: stored later than the route decided). */
+  beforeRecording?: () => Promise<void>;
   /** While set, recording a batch holding a statement it matches fails (a crash at that step). */
   failRecording?: (statement: Record<string, any>) => boolean;
   /** Holds onEvents back (the plugin lags behind the feed) until the returned release is called. */
@@ -143,9 +145,10 @@ export async function startVotingLrs(engine: StorageEngine, options: { anchoring
         readFeed: (after, limit) => real.readFeed(after, limit),
         feedHead: () => real.feedHead(),
         caughtUp: (timeoutMs) => real.caughtUp(timeoutMs),
-        record(batch, recordOptions) {
+        async record(batch, recordOptions) {
           const fails = harness?.failRecording;
-          if (fails !== undefined && batch.some((statement) => fails(statement as Record<string, any>))) return Promise.reject(new Error('recording failed (injected)'));
+          if (fails !== undefined && batch.some((statement) => fails(statement as Record<string, any>))) throw new Error('recording failed (injected)');
+          await harness?.beforeRecording?.();
           return real.record(batch, recordOptions);
         },
       };

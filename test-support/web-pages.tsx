@@ -1,4 +1,4 @@
-import express, { Router, type Express } from 'express';
+import express, { Router, type Express, type NextFunction, type Request, type Response } from 'express';
 import pino from 'pino';
 import { ForbiddenError } from '../src/errors';
 import { errorHandler, notFoundHandler } from '../src/http/error-handler';
@@ -132,4 +132,52 @@ function demoPages(): Router {
     throw new Error('a bug with a secret detail');
   });
   return router;
+}
+
+/** What a plugin's pages read of people in stand-in tests (the parts of PeopleForPlugins they use). */
+export interface StandInPeople {
+  requireSignIn(): (req: Request, res: Response, next: NextFunction) => void;
+  requireRole(role: string): (req: Request, res: Response, next: NextFunction) => void;
+  hasRole(personId: string, role: string): Promise<boolean>;
+  signedIn(req: Request): Request['signedIn'];
+  identitiesOf(personId: string): Promise<Array<{ mbox: string }>>;
+}
+
+/**
+ * A plugin's pages behind the web shell, with stand-in services: the header `x-test-roles` signs
+ * Ana García in (with those roles, comma-separated; empty for none), as the session middleware
+ * would; `mount` adds the plugin's routers. `hasRole` answers the pages' own role checks.
+ */
+export function pluginPagesTestApp(
+  mount: (app: Express, people: StandInPeople) => void,
+  { nowMs, mbox, hasRole = () => false, logLevel = 'silent' }: { nowMs: number; mbox: string; hasRole?: (role: string) => boolean; logLevel?: string },
+): Express {
+  const logger = pino({ level: logLevel });
+  const app = express();
+  app.set('query parser', 'simple');
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const roles = req.get('x-test-roles');
+    if (roles !== undefined) {
+      req.signedIn = { person: { id: 'p-ana', name: 'Ana García', roles: roles === '' ? [] : roles.split(',') }, expiresAt: new Date(nowMs + 3_600_000) } as unknown as Request['signedIn'];
+      setViewer(res, { displayName: 'Ana García', roles: roles.split(',') });
+      setSessionCsrfSecret(res, 'session-secret');
+    }
+    next();
+  });
+  const signIn = (req: Request, res: Response, next: NextFunction) => (req.signedIn ? next() : res.redirect(303, '/sign-in'));
+  const rolesOf = (req: Request) => (req.signedIn?.person.roles as readonly string[] | undefined) ?? [];
+  const people: StandInPeople = {
+    requireSignIn: () => signIn,
+    requireRole: (role) => (req, res, next) => (rolesOf(req).includes(role) ? next() : req.signedIn ? res.status(403).send('ROLE_REQUIRED') : signIn(req, res, next)),
+    hasRole: async (_personId, role) => hasRole(role),
+    signedIn: (req) => req.signedIn,
+    identitiesOf: async () => [{ mbox }],
+  };
+  app.use(webRoutes());
+  mount(app, people);
+  app.use(webNotFound());
+  app.use(notFoundHandler());
+  app.use(webErrorHandler(logger));
+  app.use(errorHandler(logger));
+  return app;
 }

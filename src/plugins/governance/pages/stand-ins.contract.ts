@@ -4,11 +4,9 @@
  * (pages.stand-ins.test.ts, pages.stand-ins.browser.test.ts). Named `.contract.ts` so that the
  * build, the import graph and jest leave it out.
  */
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import pino from 'pino';
-import { errorHandler, notFoundHandler } from '../../../http/error-handler';
+import type { Express } from 'express';
+import { pluginPagesTestApp } from '../../../../test-support/web-pages';
 import { ConflictError, NotFoundError, type CommunityRecognition } from '../../../plugin-api';
-import { setSessionCsrfSecret, setViewer, webErrorHandler, webNotFound, webRoutes } from '../../../web';
 import type { Acting } from '../acting';
 import { ballotSetAssets, publishBallotSet, pseudonym, type InclusionProof } from '../ballot-set';
 import type { CommunityView, DecisionView, Membership, ProposalView, VotingRules } from '../model';
@@ -197,37 +195,16 @@ export function standIns(calls: Calls, anchoring: AnchoringForPages = { state: '
 }
 
 /**
- * The pages behind the web shell; `x-test-roles` signs Ana in (with those roles), as the session
- * middleware would. `founder`: whether Ana holds the role community-admin for the list page.
+ * The pages behind the web shell (pluginPagesTestApp: `x-test-roles` signs Ana in). `founder`:
+ * whether Ana holds the role community-admin for the list page.
  */
 export function pagesApp(calls: Calls, { founder = false, services = standIns(calls) }: { founder?: boolean; services?: StandIns } = {}): Express {
-  const logger = pino({ level: process.env.PAGES_TEST_LOG ?? 'silent' });
-  const app = express();
-  app.set('query parser', 'simple');
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    const roles = req.get('x-test-roles');
-    if (roles !== undefined) {
-      req.signedIn = { person: { id: 'p-ana', name: 'Ana García', roles: roles === '' ? [] : roles.split(',') }, expiresAt: new Date(NOW + 3_600_000) } as unknown as Request['signedIn'];
-      setViewer(res, { displayName: 'Ana García', roles: roles.split(',') });
-      setSessionCsrfSecret(res, 'session-secret');
-    }
-    next();
-  });
-  const signIn = (req: Request, res: Response, next: NextFunction) => (req.signedIn ? next() : res.redirect(303, '/sign-in'));
-  const rolesOf = (req: Request) => (req.signedIn?.person.roles as readonly string[] | undefined) ?? [];
-  const people = {
-    requireSignIn: () => signIn,
-    requireRole: (role: string) => (req: Request, res: Response, next: NextFunction) => (rolesOf(req).includes(role) ? next() : req.signedIn ? res.status(403).send('ROLE_REQUIRED') : signIn(req, res, next)),
-    hasRole: async (_personId: string, role: string) => role === 'community-admin' && founder,
-    signedIn: (req: Request) => req.signedIn,
-    identitiesOf: async () => [{ mbox: ANA.mbox }],
-  };
-  app.use(webRoutes());
-  app.use('/plugins/governance', ballotSetAssets());
-  app.use('/plugins/governance', governancePages({ ...services, acting: { people, publicUrl: 'https://lrs.example' } as unknown as Acting, people: people as never, now: () => NOW }));
-  app.use(webNotFound());
-  app.use(notFoundHandler());
-  app.use(webErrorHandler(logger));
-  app.use(errorHandler(logger));
-  return app;
+  return pluginPagesTestApp(
+    (app, people) => {
+      const acting = { people, publicUrl: 'https://lrs.example' } as unknown as Acting;
+      app.use('/plugins/governance', ballotSetAssets());
+      app.use('/plugins/governance', governancePages({ ...services, acting, people: people as never, now: () => NOW }));
+    },
+    { nowMs: NOW, mbox: ANA.mbox, hasRole: (role) => role === 'community-admin' && founder, logLevel: process.env.PAGES_TEST_LOG ?? 'silent' },
+  );
 }

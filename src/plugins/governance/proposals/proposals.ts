@@ -145,6 +145,7 @@ export class Proposals implements AdoptedProposals {
     const ref = { id: proposalId, ...proposal };
     if (!sealed) {
       await this.options.statements.record([this.statementsOf.ballot(ref, statementId, party.agent, { response }, timestamp)], { applied: true });
+      await this.refuseIfStoredAfterClose(statementId, proposal);
       return { proposalId, statementId, kind: 'public', response, stored: timestamp };
     }
     const salt = parseSalt(input.salt) ?? randomBytes(16).toString('base64url');
@@ -152,7 +153,19 @@ export class Proposals implements AdoptedProposals {
     // The secret first: a commitment recorded without it could never be revealed.
     await this.sealed.put(statementId, { proposalId, voter: party.key, response, salt });
     await this.options.statements.record([this.statementsOf.ballot(ref, statementId, party.agent, { commitment }, timestamp)], { applied: true });
+    await this.refuseIfStoredAfterClose(statementId, proposal);
     return { proposalId, statementId, kind: 'commitment', response, commitment, salt, stored: timestamp };
+  }
+
+  /**
+   * The tally's window is the LRS's stored time: a ballot decided before closesAt but stored at or
+   * after it counts nowhere, so the voter is told so (409) rather than acknowledged.
+   */
+  private async refuseIfStoredAfterClose(statementId: string, proposal: StoredProposal): Promise<void> {
+    const stored = (await this.options.statements.get(statementId))?.stored;
+    if (stored !== undefined && stored.getTime() >= proposal.closesAtMs) {
+      throw new ConflictError(ProposalCode.VotingClosed, `Your ballot was stored at ${stored.toISOString()}, after voting closed at ${proposal.rules.closesAt}: it does not count`);
+    }
   }
 
   // ---- reading

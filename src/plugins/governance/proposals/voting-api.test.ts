@@ -228,4 +228,23 @@ describe.each(TEST_ENGINES)('proposals and votes on %s', (engine) => {
     expect(proof.leaf).toMatchObject({ statementId: last.statementId, response: 'abstain', abstained: true });
     expect((await harness.statementsOf(proposal.registration)).filter(({ actor }) => actor.account?.name === diego().agent.account.name)).toEqual([]);
   }, 60_000);
+
+  it('a ballot the route took before the close but the LRS stored after it is answered 409 VOTING_CLOSED, not acknowledged, and counts nowhere', async () => {
+    const proposal = await harness.submit(ana());
+    await voted(bruno(), proposal.id, { choice: 'yes' });
+    const closesAtMs = Date.parse(proposal.rules.closesAt);
+    harness.beforeRecording = () => new Promise((resolve) => setTimeout(resolve, Math.max(0, closesAtMs - Date.now() + 20)));
+    try {
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, closesAtMs - Date.now() - 300)));
+      const late = await harness.vote(carmen(), proposal.id, { choice: 'no' });
+      expect([late.status, late.body.code]).toEqual([409, 'VOTING_CLOSED']);
+      expect(late.body.message).toMatch(/^Your ballot was stored at .*, after voting closed at .*: it does not count$/);
+    } finally {
+      harness.beforeRecording = undefined;
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, closesAtMs - Date.now() + 5)));
+    await harness.proposals.closeDue();
+    const decision = (await harness.call(ana(), 'get', `/proposals/${proposal.id}/decision`)).body;
+    expect(decision).toMatchObject({ tally: { counts: { yes: 1, no: 0 } }, turnout: { counted: 1 } });
+  }, 60_000);
 });

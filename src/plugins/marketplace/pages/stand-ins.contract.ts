@@ -3,10 +3,8 @@
  * services that record what the pages' forms send them (forms.test.ts, pages.stand-ins.browser.test.ts).
  * Named `.contract.ts` so that the build, the import graph and jest leave it out.
  */
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import pino from 'pino';
-import { errorHandler, notFoundHandler } from '../../../http/error-handler';
-import { setSessionCsrfSecret, setViewer, webErrorHandler, webNotFound, webRoutes } from '../../../web';
+import type { Express } from 'express';
+import { pluginPagesTestApp } from '../../../../test-support/web-pages';
 import { ConflictError } from '../../../plugin-api';
 import type { Acting } from '../acting';
 import type { Interval, RatingSummary, ReservationView, Space } from '../model';
@@ -129,34 +127,14 @@ function services(spaces: Space[], calls: Calls, busy: Interval[], mine: Reserva
   };
 }
 
-/** The pages behind the web shell; `x-test-roles` signs Ana in (with those roles), as the session middleware would. */
-/** `mine`: the reservation RESERVATION_ID (held by default). */
+/** The pages behind the web shell (pluginPagesTestApp: `x-test-roles` signs Ana in). `mine`: the reservation RESERVATION_ID (held by default). */
 export function pagesApp(spaces: Space[], calls: Calls, busy: Interval[] = [], mine = reservation()): Express {
-  const logger = pino({ level: 'silent' });
-  const app = express();
-  app.set('query parser', 'simple');
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    const roles = req.get('x-test-roles');
-    if (roles !== undefined) {
-      req.signedIn = { person: { id: 'p-ana', name: 'Ana García', roles: roles === '' ? [] : roles.split(',') }, expiresAt: new Date(NOW + 3_600_000) } as unknown as Request['signedIn'];
-      setViewer(res, { displayName: 'Ana García', roles: roles.split(',') });
-      setSessionCsrfSecret(res, 'session-secret');
-    }
-    next();
-  });
-  const signIn = (req: Request, res: Response, next: NextFunction) => (req.signedIn ? next() : res.redirect(303, '/sign-in'));
-  const people = {
-    requireSignIn: () => signIn,
-    requireRole: (role: string) => (req: Request, res: Response, next: NextFunction) => ((req.signedIn?.person.roles as readonly string[] | undefined)?.includes(role) ? next() : req.signedIn ? res.status(403).send('ROLE_REQUIRED') : signIn(req, res, next)),
-    signedIn: (req: Request) => req.signedIn,
-    identitiesOf: async () => [{ mbox: ANA.mbox }],
-  };
-  app.use(webRoutes());
-  app.use('/plugins/marketplace', marketplacePages({ ...services(spaces, calls, busy, mine), acting: { people, publicUrl: 'https://lrs.example' } as unknown as Acting, people, now: () => NOW }));
-  app.use(webNotFound());
-  app.use(notFoundHandler());
-  app.use(webErrorHandler(logger));
-  app.use(errorHandler(logger));
-  return app;
+  return pluginPagesTestApp(
+    (app, people) => {
+      const acting = { people, publicUrl: 'https://lrs.example' } as unknown as Acting;
+      app.use('/plugins/marketplace', marketplacePages({ ...services(spaces, calls, busy, mine), acting, people: people as never, now: () => NOW }));
+    },
+    { nowMs: NOW, mbox: ANA.mbox },
+  );
 }
 
