@@ -46,7 +46,7 @@ function setUpGovernance(context: PluginContext): PluginHooks {
       .use(proposalRoutes({ proposals, acting }))
       .use(governancePages({ communities, proposals, acting, people })),
     nav: GOVERNANCE_NAV,
-    // Proposals read memberships when they apply nothing of them, so the order only keeps the feed's.
+    // Applying proposals reads nothing of the communities' stores, so the order only keeps the feed's.
     onEvents: async (events) => {
       await communities.apply(events);
       await proposals!.apply(events);
