@@ -11,13 +11,13 @@ import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { Logger } from 'pino';
 import { requireScope } from '../auth/authenticate';
-import type { PeopleForPlugins, SignedIn } from '../people';
+import type { PeopleForPlugins, Role, SignedIn } from '../people';
 import type { Env } from '../settings-reader';
 import type { LocalizedText, NavItem, PageOptions } from '../web';
 import type { Collection, CollectionDeclaration } from '../storage/collections/collection-store';
 import { parseAgentParameter as parseXapiAgentParameter } from '../xapi/parameters';
 import { ifiKey as ifiKeyOf } from '../xapi/actors';
-import { BadRequestCode, BadRequestError } from '../errors';
+import { BadRequestCode, BadRequestError, ForbiddenError, UnsupportedMediaTypeError } from '../errors';
 import { createStatementValidator, type StatementValidator } from '../xapi/statements/validation/validate-statement';
 import type { Agent, StoredStatement } from '../xapi/types';
 
@@ -179,6 +179,26 @@ export function signedInOrScope(
       }
     });
   };
+}
+
+/**
+ * signedInOrScope for routes where people act as themselves and systems for the Agent they name:
+ * a signed-in person's writes must be JSON (`Content-Type: application/json`, which a cross-site
+ * form cannot send: 415 otherwise), and when `role` is given the person must hold it (403).
+ */
+export function actingPersonOrScope(
+  http: Pick<PluginHttp, 'authenticate' | 'requireScope'>,
+  people: Pick<PeopleForPlugins, 'signedIn' | 'hasRole'>,
+  scope: string,
+  role?: Role,
+): RequestHandler {
+  return signedInOrScope(http, people, scope, (req, signedIn, next) => {
+    if (!['GET', 'HEAD'].includes(req.method) && !req.is('application/json')) {
+      return next(new UnsupportedMediaTypeError('Send JSON (Content-Type: application/json)'));
+    }
+    if (role === undefined) return next();
+    people.hasRole(signedIn.person.id, role).then((holds) => next(holds ? undefined : new ForbiddenError(`Only a ${role} may do this`)), next);
+  });
 }
 
 /** Who acts on a plugin's request: a signed-in person as one of their identities, or a credential acting for an Agent. */

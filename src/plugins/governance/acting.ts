@@ -1,13 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import {
-  ForbiddenError,
-  partyOf,
-  signedInOrScope,
-  UnsupportedMediaTypeError,
-  type Party,
-  type PeopleForPlugins,
-  type PluginHttp,
-} from '../../plugin-api';
+import { actingPersonOrScope, partyOf, type Party, type PeopleForPlugins, type PluginHttp } from '../../plugin-api';
 
 /** The scopes a credential needs to act in governance over HTTP Basic (a signed-in person needs none). */
 export const SCOPE = {
@@ -38,16 +30,7 @@ export interface Acting {
  * they administer a given community is the community's own check.
  */
 export function requireActor(acting: Acting, scope: keyof typeof SCOPE): RequestHandler {
-  return signedInOrScope(acting.http, acting.people, SCOPE[scope], (req, signedIn, next) => {
-    if (!['GET', 'HEAD'].includes(req.method) && !req.is('application/json')) {
-      return next(new UnsupportedMediaTypeError('Send JSON (Content-Type: application/json)'));
-    }
-    if (scope !== 'administer') return next();
-    acting.people.hasRole(signedIn.person.id, FOUNDER_ROLE).then(
-      (holds) => next(holds ? undefined : new ForbiddenError(`Only a ${FOUNDER_ROLE} may do this`)),
-      next,
-    );
-  });
+  return actingPersonOrScope(acting.http, acting.people, SCOPE[scope], scope === 'administer' ? FOUNDER_ROLE : undefined);
 }
 
 /** Who acts on a request that passed requireActor (the plugin API's partyOf). */

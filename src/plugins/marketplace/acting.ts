@@ -1,13 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import {
-  ForbiddenError,
-  partyOf as partyOfRequest,
-  UnsupportedMediaTypeError,
-  type Party,
-  type PeopleForPlugins,
-  type PluginHttp,
-  signedInOrScope,
-} from '../../plugin-api';
+import { actingPersonOrScope, partyOf as partyOfRequest, type Party, type PeopleForPlugins, type PluginHttp } from '../../plugin-api';
 
 /** The scopes a credential needs to act in the marketplace over HTTP Basic (a signed-in person needs none). */
 export const SCOPE = {
@@ -39,16 +31,7 @@ export interface Acting {
  * plugins/marketplace/<scope>. A person needs the role `space-verifier` for the `verify` scope.
  */
 export function requireParty(acting: Acting, scope: keyof typeof SCOPE): RequestHandler {
-  return signedInOrScope(acting.http, acting.people, SCOPE[scope], (req, signedIn, next) => {
-    if (!['GET', 'HEAD'].includes(req.method) && !req.is('application/json')) {
-      return next(new UnsupportedMediaTypeError('Send JSON (Content-Type: application/json)'));
-    }
-    if (scope !== 'verify') return next();
-    acting.people.hasRole(signedIn.person.id, VERIFIER_ROLE).then(
-      (holds) => next(holds ? undefined : new ForbiddenError(`Only a ${VERIFIER_ROLE} may do this`)),
-      next,
-    );
-  });
+  return actingPersonOrScope(acting.http, acting.people, SCOPE[scope], scope === 'verify' ? VERIFIER_ROLE : undefined);
 }
 
 /** Who acts on a request that passed requireParty (the plugin API's partyOf). */
