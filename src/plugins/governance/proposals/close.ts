@@ -11,7 +11,7 @@
 import type { Collection, PluginStatements } from '../../../plugin-api';
 import { publishBallotSet, recount, type PublishedBallotSet } from '../ballot-set';
 import type { CommunityDirectory } from '../model';
-import type { BallotEntry, TallyInput } from '../tally';
+import type { BallotEntry, TallyInput, TallyResult } from '../tally';
 import type { BallotSets } from './ballot-sets';
 import type { CloseProgress, SealedBallot, StoredBallot, StoredProposal, StoredReveal } from './records';
 import { ProposalStatements } from './statements';
@@ -69,9 +69,9 @@ export class ProposalClose {
     if (progress.value.done) return false;
     const proposal = await this.deps.proposals.stored(proposalId);
     const ref = { id: proposalId, ...proposal };
-    const set = await this.publishedSet(ref, progress.value.startedAt);
-    if (set === undefined) return false;
-    const { result } = recount(set);
+    const published = await this.publishedSet(ref, progress.value.startedAt);
+    if (published === undefined) return false;
+    const { set, result } = published;
     const decisionId = ProposalStatements.decisionId(proposalId);
     const decision = this.deps.builder.decision(ref, { adopted: result.outcome === 'adopted', reason: result.reason, tally: result.tally, turnout: result.turnout, root: set.root }, progress.value.startedAt);
     await this.deps.statements.record([decision], { applied: true });
@@ -89,18 +89,21 @@ export class ProposalClose {
     return (await this.deps.closes.get(proposalId))!;
   }
 
-  /** The set published by an earlier run, or the sealed ballots revealed and the set published now (undefined: reveals not applied yet). */
-  private async publishedSet(proposal: StoredProposal & { id: string }, startedAt: string): Promise<PublishedBallotSet | undefined> {
+  /**
+   * The set published by an earlier run (tallied again), or the sealed ballots revealed and the set
+   * published now, with its tally (undefined: reveals not applied yet).
+   */
+  private async publishedSet(proposal: StoredProposal & { id: string }, startedAt: string): Promise<{ set: PublishedBallotSet; result: TallyResult } | undefined> {
     const kept = await this.deps.sets.load(proposal.id);
-    if (kept !== undefined) return kept;
+    if (kept !== undefined) return { set: kept, result: recount(kept).result };
     let log = await this.deps.log.ballotLog(proposal.id);
     if (await this.reveal(proposal, log, startedAt)) {
       if (!(await this.deps.statements.caughtUp(CAUGHT_UP_TIMEOUT_MS))) return undefined;
       log = await this.deps.log.ballotLog(proposal.id);
     }
-    const { set } = publishBallotSet(await this.tallyInput(proposal, log));
+    const { set, result } = publishBallotSet(await this.tallyInput(proposal, log));
     await this.deps.sets.save(set);
-    return set;
+    return { set, result };
   }
 
   /** Records a ballot-revealed statement for each sealed ballot not revealed yet; whether it recorded any. */
