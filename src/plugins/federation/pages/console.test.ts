@@ -1,0 +1,202 @@
+/**
+ * The federation pages of the admin console over HTTP, in the whole LRS (its console sign-in,
+ * sessions and CSRF) with stood-in services: what the overview shows of peers (never a secret),
+ * subscriptions (filters, state, lag, the peer's circuit), pull sources (progress, last error) and
+ * dead letters, in English and Spanish; the dead letters' replay forms (issue 15: "parked in a
+ * dead-letter list … replayable from an admin route and page") and who may use them.
+ */
+import request from 'supertest';
+import { decodeHtml, signedInToConsole, type ConsoleAgent } from '../../../../test-support/console-session';
+import { csrfFieldOf } from '../../../../test-support/people';
+import { DEAD_LETTERS_PATH, FEDERATION_CONSOLE_PATH } from './parts';
+import { DEAD_LETTERS_SHOWN } from './routes';
+import { deadLetters, LETTER_IDS, MISSING_ID, OTHER_ID, PULLED_ID, PUSHED_ID, standInConsole, type StandInConsole } from './stand-ins.contract';
+
+const textOf = (html: string) => decodeHtml(html.replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim();
+
+/** The cells' text of each body row of the table named by the heading `labelledBy`. */
+function rowsOf(html: string, labelledBy: string): string[][] {
+  const table = new RegExp(`aria-labelledby="${labelledBy}" tabindex="0"><table>([\\s\\S]*?)</table>`).exec(html)?.[1] ?? '';
+  const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(table)?.[1] ?? '';
+  return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) => [...row[1]!.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((cell) => textOf(cell[1]!)));
+}
+
+function definitionsOf(html: string): Record<string, string> {
+  const list = /<dl>([\s\S]*?)<\/dl>/.exec(html)![1]!;
+  return Object.fromEntries([...list.matchAll(/<dt>([\s\S]*?)<\/dt>\s*<dd>([\s\S]*?)<\/dd>/g)].map((entry) => [textOf(entry[1]!), textOf(entry[2]!)]));
+}
+
+describe('the federation pages of the admin console', () => {
+  let on: StandInConsole;
+  let agent: ConsoleAgent;
+  beforeEach(async () => {
+    on = await standInConsole();
+    agent = await signedInToConsole(on.lrs);
+  });
+  afterEach(() => on.lrs.close());
+
+  /** Opens the dead letters page, then posts `form` to `action` with its CSRF token; expects `status`. */
+  async function submit(action: string, status: number, form: Record<string, string> = {}) {
+    const token = csrfFieldOf((await agent.get(DEAD_LETTERS_PATH).expect(200)).text);
+    return agent.post(action).type('form').send({ _csrf: token, ...form }).expect(status);
+  }
+
+  describe('the overview', () => {
+    it('sums up and lists the peers with their kind and endpoint', async () => {
+      const page = await agent.get(FEDERATION_CONSOLE_PATH).expect(200).expect('Content-Type', /text\/html/);
+      expect(page.text).toMatch(/<h1[^>]*>Federation<\/h1>/);
+      expect(definitionsOf(page.text)).toEqual({ Peers: '3', Subscriptions: '2', 'Pull sources': '2', 'Dead letters waiting': '2 See the dead letters' });
+      expect(page.text).toContain(`<a href="${DEAD_LETTERS_PATH}">See the dead letters</a>`);
+      expect(rowsOf(page.text, 'federation-peers')).toEqual([
+        ['North University ( north )', 'Keiko (signed deliveries)', 'https://north.example/xapi'],
+        ['Learning Locker ( locker )', 'xAPI LRS', 'https://ll.example/data/xAPI'],
+        ['Canvas ( canvas )', 'Caliper sender (Canvas)', '—'],
+      ]);
+    });
+
+    it("shows each subscription's filters, state, lag (feed head − cursor) and the peer's circuit breaker", async () => {
+      const page = await agent.get(FEDERATION_CONSOLE_PATH).expect(200);
+      expect(rowsOf(page.text, 'federation-subscriptions')).toEqual([
+        [
+          'north',
+          'Agents: mailto:ana@example.org, 42 (https://canvas.example) Verbs: http://adlnet.gov/expapi/verbs/completed, http://adlnet.gov/expapi/verbs/passed',
+          'Active',
+          '1,234',
+          'Open until 2027-03-10 10:00:30 UTC',
+        ],
+        ['locker', 'Every statement', 'Paused', '0', 'Closed (delivering)'],
+      ]);
+    });
+
+    it("shows each pull source's progress, counts and last error", async () => {
+      const page = await agent.get(FEDERATION_CONSOLE_PATH).expect(200);
+      expect(rowsOf(page.text, 'federation-pulls')).toEqual([
+        ['locker', 'verb: http://adlnet.gov/expapi/verbs/completed', 'Active', '10,500', '2', 'Reached statements stored 2027-03-09 08:00:00 UTC', 'the peer answered 503', '2027-03-10 09:59:00 UTC'],
+        ['north', 'Every statement', 'Active', '0', '0', 'Caught up · Not started', '—', '2027-03-10 09:58:00 UTC'],
+      ]);
+    });
+
+    it('speaks Spanish', async () => {
+      const page = await agent.get(`${FEDERATION_CONSOLE_PATH}?lang=es`).expect(200);
+      expect(page.text).toMatch(/<h1[^>]*>Federación<\/h1>/);
+      expect(definitionsOf(page.text)).toEqual({ Pares: '3', Suscripciones: '2', 'Fuentes de extracción': '2', 'Envíos apartados en espera': '2 Ver los envíos apartados' });
+      expect(rowsOf(page.text, 'federation-subscriptions')[0]!.slice(2)).toEqual(['Activa', '1234', 'Abierto hasta 2027-03-10 10:00:30 UTC']);
+      expect(rowsOf(page.text, 'federation-pulls')[0]![5]).toBe('Llegó a las sentencias guardadas el 2027-03-09 08:00:00 UTC');
+    });
+
+    it('is a section of the console: its link in the console navigation', async () => {
+      const page = await agent.get('/console').expect(200);
+      expect(page.text).toContain(`<a href="${FEDERATION_CONSOLE_PATH}">Federation</a>`);
+    });
+  });
+
+  describe('the dead letters', () => {
+    it('lists each letter with peer, statement, attempts, answer, reason, parked time and state; a replay button for the waiting ones', async () => {
+      const page = await agent.get(DEAD_LETTERS_PATH).expect(200);
+      expect(page.text).toMatch(/<h1[^>]*>Dead letters<\/h1>/);
+      expect(rowsOf(page.text, 'dead-letters')).toEqual([
+        ['north', 'Push', PUSHED_ID, '5', '400', `the remote refused it: 400 INVALID_STATEMENT The peer's answer {"code":"INVALID_STATEMENT"}`, '2027-03-10 09:00:00 UTC', 'Waiting', 'Replay'],
+        ['locker', 'Pull', PULLED_ID, '1', '409', 'a different statement is stored under this id here', '2027-03-10 08:00:00 UTC', 'Waiting', 'Replay'],
+        ['north', 'Push', OTHER_ID, '5', 'No answer', 'the peer did not answer', '2027-03-10 07:00:00 UTC', 'Replayed 2027-03-10 07:30:00 UTC', '—'],
+      ]);
+      // A pushed statement is stored here: linked to the console's statement page; a pulled one was refused, so it is not.
+      expect(page.text).toContain(`<a href="/console/statements/${PUSHED_ID}"><code>${PUSHED_ID}</code></a>`);
+      expect(page.text).not.toContain(`<a href="/console/statements/${PULLED_ID}">`);
+      expect(page.text.match(/<form method="post" action="[^"]+\/replay">/g)).toEqual([
+        `<form method="post" action="${DEAD_LETTERS_PATH}/${LETTER_IDS[0]}/replay">`,
+        `<form method="post" action="${DEAD_LETTERS_PATH}/${LETTER_IDS[1]}/replay">`,
+        `<form method="post" action="${DEAD_LETTERS_PATH}/replay">`,
+        `<form method="post" action="${DEAD_LETTERS_PATH}/replay">`,
+      ]);
+      expect(textOf(page.text)).toContain('Replay every letter of a peer Replay all of locker Replay all of north');
+    });
+
+    it('replays one letter and comes back to the list saying so (303)', async () => {
+      const response = await submit(`${DEAD_LETTERS_PATH}/${LETTER_IDS[0]}/replay`, 303);
+      expect(response.headers.location).toBe(`${DEAD_LETTERS_PATH}?replayed=1`);
+      expect(on.calls.replayed).toEqual([LETTER_IDS[0]]);
+      const page = await agent.get(response.headers.location!).expect(200);
+      expect(page.text).toContain('<p role="status">One dead letter went back to delivery.</p>');
+      expect(rowsOf(page.text, 'dead-letters')[0]![7]).toMatch(/^Replayed \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+    });
+
+    it("replays every waiting letter of a peer, and says when none was waiting, in Spanish too", async () => {
+      const all = await submit(`${DEAD_LETTERS_PATH}/replay`, 303, { peer: 'north' });
+      expect(all.headers.location).toBe(`${DEAD_LETTERS_PATH}?replayed=1`); // the other letter of north was replayed before
+      const again = await submit(`${DEAD_LETTERS_PATH}/replay`, 303, { peer: 'north' });
+      expect(again.headers.location).toBe(`${DEAD_LETTERS_PATH}?replayed=0`);
+      expect(on.calls.replayedAll).toEqual(['north', 'north']);
+      expect((await agent.get(`${DEAD_LETTERS_PATH}?replayed=0`).expect(200)).text).toContain('<p role="status">No dead letter was waiting: nothing went back to delivery.</p>');
+      expect((await agent.get(`${DEAD_LETTERS_PATH}?replayed=3&lang=es`).expect(200)).text).toContain('<p role="status">3 envíos apartados volvieron a la entrega.</p>');
+    });
+
+    it('ignores a notice that is not a count', async () => {
+      const page = await agent.get(`${DEAD_LETTERS_PATH}?replayed=%3Cscript%3E`).expect(200);
+      expect(page.text).not.toContain('role="status"');
+    });
+
+    it('answers a malformed letter id or peer with a 400 page naming it, replaying nothing', async () => {
+      const badId = await submit(`${DEAD_LETTERS_PATH}/not-a-uuid/replay`, 400);
+      expect(badId.headers['content-type']).toMatch(/text\/html/);
+      expect(textOf(badId.text)).toContain('Nothing was changed. Check the form and try again.');
+      expect(textOf(badId.text)).toContain('Details: id must be a UUID, got "not-a-uuid"');
+      const badPeer = await submit(`${DEAD_LETTERS_PATH}/replay`, 400, { peer: 'North Uni' });
+      expect(decodeHtml(badPeer.text)).toContain(`"peer" must be a peer's slug, got "North Uni"`);
+      const noPeer = await submit(`${DEAD_LETTERS_PATH}/replay`, 400);
+      expect(decodeHtml(noPeer.text)).toContain('the replay-all form requires the parameter(s) peer');
+      const extra = await submit(`${DEAD_LETTERS_PATH}/replay`, 400, { peer: 'north', all: 'yes' });
+      expect(decodeHtml(extra.text)).toContain('Unknown parameter "all" for the replay-all form');
+      expect(on.calls).toEqual({ replayed: [], replayedAll: [] });
+    });
+
+    it('answers a letter that does not exist with a 404 page and a link back to the list', async () => {
+      const response = await submit(`${DEAD_LETTERS_PATH}/${MISSING_ID}/replay`, 404);
+      expect(decodeHtml(response.text)).toContain(`There is no dead letter ${MISSING_ID}.`);
+      expect(response.text).toContain(`<a href="${DEAD_LETTERS_PATH}">`);
+    });
+
+    it('refuses a form without its CSRF token (403 INVALID_CSRF_TOKEN), replaying nothing', async () => {
+      const response = await agent.post(`${DEAD_LETTERS_PATH}/${LETTER_IDS[0]}/replay`).type('form').send({}).expect(403);
+      expect(decodeHtml(response.text)).toContain('This form has expired or did not come from this site');
+      await agent.post(`${DEAD_LETTERS_PATH}/replay`).type('form').send({ peer: 'north', _csrf: 'forged' }).expect(403);
+      expect(on.calls).toEqual({ replayed: [], replayedAll: [] });
+    });
+
+    it(`shows the ${DEAD_LETTERS_SHOWN} most recently parked and says so when there are more`, async () => {
+      await on.lrs.close();
+      const many = Array.from({ length: DEAD_LETTERS_SHOWN + 1 }, (_, index) => ({ ...deadLetters()[0]!, id: `${String(index).padStart(8, '0')}-0000-4000-8000-000000000000` }));
+      on = await standInConsole(many);
+      agent = await signedInToConsole(on.lrs);
+      const page = await agent.get(DEAD_LETTERS_PATH).expect(200);
+      expect(rowsOf(page.text, 'dead-letters')).toHaveLength(DEAD_LETTERS_SHOWN);
+      expect(page.text).toContain(`The ${DEAD_LETTERS_SHOWN} most recently parked dead letters are shown.`);
+    });
+
+    it('says when there is none, without a table or a replay-all form', async () => {
+      await on.lrs.close();
+      on = await standInConsole([]);
+      agent = await signedInToConsole(on.lrs);
+      const page = await agent.get(DEAD_LETTERS_PATH).expect(200);
+      expect(page.text).toContain('No dead letter.');
+      expect(page.text).not.toContain('<table');
+      expect(page.text).not.toContain('Replay every letter');
+    });
+  });
+
+  describe('who may see and use them', () => {
+    it('sends visitors without a console session to sign in, HTTP Basic credentials included', async () => {
+      for (const path of [FEDERATION_CONSOLE_PATH, DEAD_LETTERS_PATH]) {
+        for (const visitor of [request(on.lrs.app).get(path), request(on.lrs.app).get(path).set('Authorization', on.lrs.auth)]) {
+          const response = await visitor.expect(303);
+          expect(response.headers.location).toBe(`/console/sign-in?next=${encodeURIComponent(path)}`);
+        }
+      }
+    });
+
+    it('refuses a replay without a console session (403 CONSOLE_SIGN_IN_REQUIRED, as a page), replaying nothing', async () => {
+      const response = await request(on.lrs.app).post(`${DEAD_LETTERS_PATH}/${LETTER_IDS[0]}/replay`).set('Authorization', on.lrs.auth).type('form').send({}).expect(403);
+      expect(response.text).toContain('Sign in to the console first: your console session has ended or was never started.');
+      expect(on.calls).toEqual({ replayed: [], replayedAll: [] });
+    });
+  });
+});

@@ -1,0 +1,135 @@
+import { CsrfField, PostForm, usePage } from '../../../plugin-api';
+import { federationConsoleMessages } from './messages';
+import { consoleStatementPath, DEAD_LETTERS_PATH, FEDERATION_CONSOLE_PATH, formatNumber, formatTime, Table, Time } from './parts';
+import type { DeadLetterRow } from './views';
+
+export const replayPath = (id: string) => `${DEAD_LETTERS_PATH}/${encodeURIComponent(id)}/replay`;
+export const REPLAY_ALL_PATH = `${DEAD_LETTERS_PATH}/replay`;
+
+export interface DeadLettersView {
+  letters: DeadLetterRow[];
+  /** Whether more letters are parked than shown. */
+  more: boolean;
+  /** After a replay: how many letters went back to delivery. */
+  replayed?: number;
+  csrf: string;
+}
+
+/** The dead letters, newest first, each with its replay button; a replay-all button per peer with letters waiting. */
+export function DeadLettersPage({ view }: { view: DeadLettersView }) {
+  const { locale } = usePage();
+  const d = federationConsoleMessages(locale).deadLetters;
+  return (
+    <>
+      {view.replayed !== undefined && <p role="status">{view.replayed === 0 ? d.noneReplayed : d.replayed(view.replayed)}</p>}
+      <p class="lead">{d.lead}</p>
+      <section aria-labelledby="dead-letters">
+        <h2 id="dead-letters">{d.title}</h2>
+        {view.more && <p>{d.shown(view.letters.length)}</p>}
+        {view.letters.length === 0 ? <p>{d.none}</p> : <LetterTable letters={view.letters} csrf={view.csrf} />}
+      </section>
+      <ReplayAll peers={waitingPeers(view.letters)} csrf={view.csrf} />
+      <p>
+        <a href={FEDERATION_CONSOLE_PATH}>{d.back}</a>
+      </p>
+    </>
+  );
+}
+
+/** The peers with letters waiting among those shown, in order of their slugs. */
+function waitingPeers(letters: DeadLetterRow[]): string[] {
+  return [...new Set(letters.filter((letter) => letter.replayedAt === undefined).map((letter) => letter.peer))].sort();
+}
+
+function LetterTable({ letters, csrf }: { letters: DeadLetterRow[]; csrf: string }) {
+  const d = federationConsoleMessages(usePage().locale).deadLetters;
+  const columns = [
+    { label: d.peer },
+    { label: d.direction },
+    { label: d.statement },
+    { label: d.attempts, numeric: true },
+    { label: d.status },
+    { label: d.reason },
+    { label: d.parked },
+    { label: d.state },
+    { label: d.actions },
+  ];
+  return (
+    <Table labelledBy="dead-letters" columns={columns}>
+      {letters.map((letter) => (
+        <LetterRow key={letter.id} letter={letter} csrf={csrf} />
+      ))}
+    </Table>
+  );
+}
+
+function LetterRow({ letter, csrf }: { letter: DeadLetterRow; csrf: string }) {
+  const { locale } = usePage();
+  const m = federationConsoleMessages(locale);
+  const d = m.deadLetters;
+  return (
+    <tr>
+      <th scope="row">
+        <code>{letter.peer}</code>
+      </th>
+      <td>{d.directions[letter.direction]}</td>
+      <td>
+        <StatementId letter={letter} />
+      </td>
+      <td class="number">{formatNumber(locale, letter.attempts)}</td>
+      <td>{letter.status === undefined ? d.noAnswer : String(letter.status)}</td>
+      <td>
+        {letter.reason}
+        {letter.body !== undefined && letter.body !== '' && (
+          <details>
+            <summary>{d.body}</summary>
+            <pre>{letter.body}</pre>
+          </details>
+        )}
+      </td>
+      <td>
+        <Time at={letter.parkedAt} />
+      </td>
+      <td>{letter.replayedAt === undefined ? d.waiting : d.replayedAt(formatTime(letter.replayedAt))}</td>
+      <td>
+        {letter.replayedAt === undefined ? (
+          <form method="post" action={replayPath(letter.id)}>
+            <CsrfField token={csrf} />
+            <button type="submit" aria-label={d.replayLabel(letter.statementId ?? letter.id, letter.peer)}>
+              {d.replay}
+            </button>
+          </form>
+        ) : (
+          m.none
+        )}
+      </td>
+    </tr>
+  );
+}
+
+/** A pushed statement is stored here (linked to the console's statement page); a pulled one was refused, so it is not. */
+function StatementId({ letter }: { letter: DeadLetterRow }) {
+  const { none } = federationConsoleMessages(usePage().locale);
+  if (letter.statementId === undefined) return <>{none}</>;
+  if (letter.direction === 'pull') return <code>{letter.statementId}</code>;
+  return (
+    <a href={consoleStatementPath(letter.statementId)}>
+      <code>{letter.statementId}</code>
+    </a>
+  );
+}
+
+function ReplayAll({ peers, csrf }: { peers: string[]; csrf: string }) {
+  const d = federationConsoleMessages(usePage().locale).deadLetters;
+  if (peers.length === 0) return null;
+  return (
+    <section aria-labelledby="replay-all">
+      <h2 id="replay-all">{d.replayAllTitle}</h2>
+      {peers.map((peer) => (
+        <PostForm action={REPLAY_ALL_PATH} csrf={csrf} submit={d.replayAll(peer)} secondary>
+          <input type="hidden" name="peer" value={peer} />
+        </PostForm>
+      ))}
+    </section>
+  );
+}
