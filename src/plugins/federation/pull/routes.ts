@@ -1,0 +1,57 @@
+/**
+ * The pull API under /plugins/federation (pull/openapi.yaml), scope `manage`: pull sources, their
+ * progress, pausing and resuming them.
+ */
+import { Router, type Request } from 'express';
+import { BadRequestCode, BadRequestError, parseUuidParameter, singleParameters, type PluginHttp } from '../../../plugin-api';
+import { parsePullInput, parsePullPatch } from './input';
+import type { PullSource } from './records';
+import { pullView, type PullSources } from './sources';
+
+export interface PullRoutesOptions {
+  http: Pick<PluginHttp, 'authenticate' | 'requireScope' | 'jsonBody'>;
+  sources: PullSources;
+  now?: () => number;
+}
+
+export function pullRoutes({ http, sources, now = Date.now }: PullRoutesOptions): Router {
+  const router = Router();
+  const manage = [http.authenticate, http.requireScope('manage')];
+  const write = [...manage, http.jsonBody()];
+  const id = (req: Request) => parseUuidParameter('id', String(req.params.id));
+  const view = (source: PullSource) => pullView(source, now());
+
+  router.post('/pulls', ...write, async (req, res) => {
+    res.status(201).json(view(await sources.create(parsePullInput(req.body))));
+  });
+  router.get('/pulls', ...manage, async (req, res) => {
+    const query = singleParameters(req.query, { resource: 'GET /plugins/federation/pulls', optional: ['peer', 'state', 'limit'] });
+    const found = await sources.list({ ...(query.peer !== undefined && { peer: query.peer }), ...(query.state !== undefined && { state: stateOf(query.state) }) }, limitOf(query.limit));
+    res.json({ pulls: found.map(view) });
+  });
+  router.get('/pulls/:id', ...manage, async (req, res) => {
+    singleParameters(req.query, { resource: 'GET /plugins/federation/pulls/:id' });
+    res.json(view(await sources.existing(id(req))));
+  });
+  router.patch('/pulls/:id', ...write, async (req, res) => {
+    const sourceId = id(req);
+    res.json(view(await sources.setState(sourceId, parsePullPatch(req.body).state)));
+  });
+  router.delete('/pulls/:id', ...manage, async (req, res) => {
+    await sources.delete(id(req));
+    res.status(204).end();
+  });
+  return router;
+}
+
+function stateOf(value: string): PullSource['state'] {
+  if (value !== 'active' && value !== 'paused') throw new BadRequestError(BadRequestCode.InvalidParameter, `state must be active or paused, got "${value.slice(0, 40)}"`);
+  return value;
+}
+
+function limitOf(value: string | undefined): number {
+  if (value === undefined) return 100;
+  const limit = /^\d{1,4}$/.test(value) ? Number(value) : 0;
+  if (limit < 1 || limit > 1000) throw new BadRequestError(BadRequestCode.InvalidParameter, 'limit must be a whole number from 1 to 1000');
+  return limit;
+}
