@@ -74,6 +74,8 @@ export interface ServiceOptions {
   /** The plugins to set up (loadPlugins), with their settings. */
   plugins: LoadedPlugin[];
   jsonBodyLimitBytes: number;
+  /** Statements with attachments that plugins receive (PluginHttp.statementsBody); the JSON limit when absent. */
+  multipartBodyLimitBytes?: number;
   /** OpenID Connect sign-in; without it people sign in with login links only. */
   oidc?: Config['oidc'];
 }
@@ -105,11 +107,19 @@ export async function createServices(storage: StorageBackend, logger: Logger, op
   let events: EventDelivery | undefined;
   const plugins = await setUpPlugins(options.plugins, {
     collections: storage.collections,
-    statements: pluginStatementReader(storage.statements),
+    statements: pluginStatementReader(storage.statements, storage.attachments),
     recordStatements: async (plugin, statements, recordOptions) => {
       const ids = await ingest.store(statements, pluginSubmitter(plugin, options.lrsHomePage));
       events?.notify(); // plugins see what a plugin recorded at once, not at the next poll
       if (recordOptions?.applied) await events?.caughtUp(plugin, RECORDED_APPLIED_WAIT_MS);
+      return ids;
+    },
+    receiveStatements: async (plugin, items, { authority, attachments = [] }) => {
+      const submitter = { ...pluginSubmitter(plugin, options.lrsHomePage), authority };
+      const keepAuthority = new Set(items.flatMap((item, index) => (item.keepAuthority === true ? [index] : [])));
+      const received = attachments.map(({ sha2, contentType, content }) => ({ sha2, contentType, body: content, headers: {} }));
+      const ids = await ingest.store(items.map((item) => item.statement), submitter, received, { keepAuthority });
+      events?.notify();
       return ids;
     },
     eventsCaughtUp: async (plugin, timeoutMs) => (await events?.caughtUp(plugin, timeoutMs)) ?? false,
@@ -117,6 +127,7 @@ export async function createServices(storage: StorageBackend, logger: Logger, op
     logger,
     publicUrl: options.lrsHomePage,
     jsonBodyLimitBytes: options.jsonBodyLimitBytes,
+    multipartBodyLimitBytes: options.multipartBodyLimitBytes ?? options.jsonBodyLimitBytes,
     people: peopleForPlugins(people),
     metrics: metrics.registry,
     console: consoleShell,

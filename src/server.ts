@@ -42,6 +42,7 @@ export async function startServer(config: Config, logger: Logger, plugins: Loade
       lrsHomePage: homePage,
       plugins,
       jsonBodyLimitBytes: config.jsonBodyLimitBytes,
+      multipartBodyLimitBytes: config.multipartBodyLimitBytes,
       oidc: config.oidc,
     });
     if (plugins.length > 0) logger.info({ plugins: services.plugins.map(({ name, version }) => `${name}@${version}`) }, 'Plugins set up');

@@ -145,6 +145,8 @@ export async function startVotingLrs(engine: StorageEngine, options: { anchoring
         readFeed: (after, limit) => real.readFeed(after, limit),
         feedHead: () => real.feedHead(),
         caughtUp: (timeoutMs) => real.caughtUp(timeoutMs),
+        receive: (items, receiveOptions) => real.receive(items, receiveOptions),
+        attachment: (sha2) => real.attachment(sha2),
         async record(batch, recordOptions) {
           const fails = harness?.failRecording;
           if (fails !== undefined && batch.some((statement) => fails(statement as Record<string, any>))) throw new Error('recording failed (injected)');

@@ -27,6 +27,7 @@ import type { Collection } from '../src/storage/collections/collection-store';
 import type { StorageEngine } from '../src/storage/backend';
 import { XAPI_VERSION_HEADER } from './app';
 import { openTestBackend, testEngine } from './backends';
+import { readOnlyStatements } from './plugin-statements';
 import { InstitutionsLrs, SCHOOL } from './institutions-lrs';
 
 export type TestAgent = { objectType: 'Agent'; name: string; account: { homePage: string; name: string } };
@@ -186,16 +187,12 @@ export async function communitiesOnStores(engine: StorageEngine = testEngine()) 
   for (const [name, declaration] of Object.entries(COMMUNITY_STORES)) collections.set(name, await backend.backend.collections.open('governance', name, declaration));
   const clock = { nowMs: Date.now() };
   const statementsById = new Map<string, StoredStatement>();
-  const notRecording = {
-    record: async () => Promise.reject(new Error('communitiesOnStores records nothing: deliver statements instead')),
+  const notRecording = readOnlyStatements('communitiesOnStores records nothing: deliver statements instead', {
     get: async (id: string) => {
       const statement = statementsById.get(id);
       return statement && { id, statement, stored: new Date(statement.stored), voided: false, credentialKey: 'plugin' };
     },
-    readFeed: async () => [],
-    feedHead: async () => 0,
-    caughtUp: async () => true,
-  };
+  });
   const adopted: AdoptedProposals = { proposal: async () => undefined, decisionOf: async () => undefined };
   const communities = new Communities({ store: (name) => collections.get(name)!, statements: notRecording, publicUrl: TEST_PUBLIC_URL, proposals: () => adopted, now: () => clock.nowMs });
   let position = 0;

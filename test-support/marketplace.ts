@@ -28,6 +28,7 @@ import { availabilityStatement, listingStatement, verifiedStatement, withdrawnSt
 import type { Collection } from '../src/storage/collections/collection-store';
 import type { StorageEngine } from '../src/storage/backend';
 import { openTestBackend, testEngine } from './backends';
+import { readOnlyStatements } from './plugin-statements';
 import { InstitutionsLrs, SCHOOL } from './institutions-lrs';
 
 export type TestAgent = { objectType: 'Agent'; name: string; account: { homePage: string; name: string } };
@@ -186,7 +187,7 @@ export async function spacesOnStores(engine: StorageEngine = testEngine()) {
   const now = () => clock.nowMs;
   const busy = new Map<string, Interval[]>();
   const ratings = new Map<string, RatingSummary>();
-  const notRecording = { record: async () => Promise.reject(new Error('spacesOnStores records nothing: feed statements instead')), get: async () => undefined, readFeed: async () => [], feedHead: async () => 0, caughtUp: async () => true };
+  const notRecording = readOnlyStatements('spacesOnStores records nothing: feed statements instead');
   const directory = new SpaceDirectory({ store: stores.store, statements: notRecording, publicUrl: TEST_PUBLIC_URL, now });
   const search = new SpaceSearch({
     store: stores.store,

@@ -45,6 +45,7 @@ async function runEvents(argv: string[]): Promise<ExitCode> {
         lrsHomePage: authorityHomePage(config),
         plugins: loadPlugins(config.plugins, env),
         jsonBodyLimitBytes: config.jsonBodyLimitBytes,
+        multipartBodyLimitBytes: config.multipartBodyLimitBytes,
         oidc: config.oidc,
       });
       return services.events;

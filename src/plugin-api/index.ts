@@ -19,7 +19,9 @@ import { parseAgentParameter as parseXapiAgentParameter } from '../xapi/paramete
 import { ifiKey as ifiKeyOf } from '../xapi/actors';
 import { BadRequestCode, BadRequestError, ForbiddenError, UnsupportedMediaTypeError } from '../errors';
 import { createStatementValidator, type StatementValidator } from '../xapi/statements/validation/validate-statement';
-import type { Agent, StoredStatement } from '../xapi/types';
+import type { Agent, Statement, StoredStatement } from '../xapi/types';
+import { buildStatementsBody as buildXapiStatementsBody, parseStatementsBody as parseXapiStatementsBody } from '../xapi/statements/attachments/statements-body';
+import { statementFingerprint } from '../xapi/statements/fingerprint';
 
 export type { Collection, CollectionDeclaration, FieldValue, FindQuery, IndexDeclaration, StoredDocument } from '../storage/collections/collection-store';
 export { UniqueIndexViolation } from '../storage/collections/collection-store';
@@ -102,6 +104,40 @@ export function ownStatementsOnly(req: Request): string | undefined {
  * Whether the plugin `pluginName` recorded the statement (PluginStatements.record): its decisions
  * count only when it did, since any credential that may write statements could send the same verbs.
  */
+/**
+ * Whether two statements are the same statement by the comparison of Data 2.3.1: what the LRS may
+ * set (id, authority, stored, version), Activity definitions, Verb display and how times are
+ * written are left out. The LRS takes a re-sent statement as already stored exactly when this holds.
+ */
+export function sameStatement(a: object, b: object): boolean {
+  return statementFingerprint(a as Statement) === statementFingerprint(b as Statement);
+}
+
+/** An attachment's content with its SHA-2 (lower-case hex), as statements carry them (Communication 1.5.2). */
+export interface StatementAttachmentPart {
+  sha2: string;
+  contentType: string;
+  content: Buffer;
+}
+
+/**
+ * A statements body as another LRS takes it (PUT/POST /statements) or answers it (GET with
+ * attachments): JSON alone without attachments, else multipart/mixed with the JSON first.
+ */
+export function buildStatementsBody(json: unknown, attachments: readonly StatementAttachmentPart[]): { contentType: string; body: Buffer } {
+  return buildXapiStatementsBody(json, new Map(attachments.map(({ sha2, contentType, content }) => [sha2, { contentType, content }])));
+}
+
+/**
+ * Reads a statements body (application/json or multipart/mixed, Communication 1.5.2): the JSON of
+ * its first part and the attachment parts, each checked against its X-Experience-API-Hash. Throws
+ * a BadRequestError saying what is wrong.
+ */
+export function parseStatementsBody(contentType: string | undefined, body: Buffer): { json: unknown; attachments: StatementAttachmentPart[] } {
+  const { json, attachments } = parseXapiStatementsBody(contentType, body);
+  return { json, attachments: attachments.map(({ sha2, contentType: type, body: content }) => ({ sha2, contentType: type, content })) };
+}
+
 export function recordedByPlugin(statement: StoredStatement, pluginName: string): boolean {
   const authority = statement.authority;
   return authority.objectType !== 'Group' && authority.account?.name === `plugin/${pluginName}`;
@@ -445,6 +481,21 @@ export interface PluginStatements extends StatementReader {
    * not by then. For a job whose decision must see everything stored up to a moment (a vote's close).
    */
   caughtUp(timeoutMs: number): Promise<boolean>;
+  /**
+   * Stores statements received from another LRS or system (federation, import) with their ids and
+   * content as received, through the same validation, attachment matching, signature checks and
+   * xAPI Profile enforcement as POST /xapi/statements, all or nothing. Each gets `authority`
+   * written in, unless `keepAuthority` keeps the authority it carries (Data 2.4.9: only under a
+   * trust agreement). A statement already stored with the same content (sameStatement) is accepted
+   * unchanged; one with other content throws ConflictError (409); an invalid one a BadRequestError
+   * naming `statements[i]`. Returns the ids. A `stored` given is ignored: the LRS stamps its own.
+   */
+  receive(items: ReceivedStatement[], options: { authority: Agent; attachments?: StatementAttachmentPart[] }): Promise<string[]>;
+}
+
+export interface ReceivedStatement {
+  statement: object;
+  keepAuthority?: boolean;
 }
 
 /** Read access to stored statements, as every credential with `all/read` sees them. */
@@ -458,6 +509,8 @@ export interface StatementReader {
   readFeed(after: FeedPosition | undefined, limit: number): Promise<FeedStatement[]>;
   /** The position of the newest statement readers can see now (0 while there is none). */
   feedHead(): Promise<FeedPosition>;
+  /** The content of an attachment the LRS holds, by its SHA-2 (to send statements with their attachments). */
+  attachment(sha2: string): Promise<StatementAttachmentPart | undefined>;
 }
 
 /** A statement's place in the feed: a sequence assigned when its batch was stored, never a clock. */
@@ -493,6 +546,18 @@ export interface PluginHttp {
   requireScope(scope: string): RequestHandler;
   /** Parses a JSON request body (bounded size and depth) into `req.body`, or answers 400/413. */
   jsonBody(): RequestHandler;
+  /**
+   * Reads a statements body as POST /xapi/statements does (application/json, or multipart/mixed
+   * with attachments; the same limits) into `req.body = { json, attachments }` (StatementsBody),
+   * or answers 400/413.
+   */
+  statementsBody(): RequestHandler;
+}
+
+/** `req.body` after `http.statementsBody()`: the JSON (of the first part) and the attachment parts. */
+export interface StatementsBody {
+  json: unknown;
+  attachments: StatementAttachmentPart[];
 }
 
 /** What a plugin's setup returns. Every hook is optional. */

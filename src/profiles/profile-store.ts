@@ -159,6 +159,7 @@ export function lazyCollection<T extends object>(collections: CollectionStore, n
     get: async (id) => (await collection()).get(id),
     insert: async (id, value) => (await collection()).insert(id, value),
     put: async (id, value) => (await collection()).put(id, value),
+    putMany: async (entries) => (await collection()).putMany(entries),
     update: async (id, value, revision) => (await collection()).update(id, value, revision),
     delete: async (id) => (await collection()).delete(id),
     find: async (query) => (await collection()).find(query),

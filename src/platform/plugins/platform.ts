@@ -1,13 +1,29 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Router, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import type { Registry } from 'prom-client';
 import YAML from 'yaml';
 import { requireGrant } from '../../auth/authenticate';
 import type { Scope } from '../../auth/scopes';
 import { rawBody, readJsonBody } from '../../http/body';
 import type { Logger } from '../../logger';
-import type { Collection, FeedEvent, PeopleForPlugins, PluginConsole, PluginContext, PluginHooks, PluginHttp, PluginJob, PluginServices, StatementReader } from '../../plugin-api';
+import type {
+  Agent,
+  Collection,
+  FeedEvent,
+  PeopleForPlugins,
+  PluginConsole,
+  PluginContext,
+  PluginHooks,
+  PluginHttp,
+  PluginJob,
+  PluginServices,
+  ReceivedStatement,
+  StatementAttachmentPart,
+  StatementReader,
+  StatementsBody,
+} from '../../plugin-api';
+import { readStatementsBody } from '../../xapi/statements/routes';
 import type { CollectionStore } from '../../storage/collections/collection-store';
 import type { NavItem } from '../../web';
 import type { LoadedPlugin } from './load';
@@ -48,12 +64,16 @@ export interface PlatformDependencies {
   statements: StatementReader;
   /** Stores a plugin's statements as the LRS (PluginStatements.record). */
   recordStatements(plugin: string, statements: object[], options?: { applied?: boolean }): Promise<string[]>;
+  /** Stores statements a plugin received from elsewhere (PluginStatements.receive). */
+  receiveStatements(plugin: string, items: ReceivedStatement[], options: { authority: Agent; attachments?: StatementAttachmentPart[] }): Promise<string[]>;
   /** Whether the plugin's onEvents has handled every statement stored before the call (PluginStatements.caughtUp). */
   eventsCaughtUp(plugin: string, timeoutMs: number): Promise<boolean>;
   authenticate: RequestHandler;
   logger: Logger;
   publicUrl: string;
   jsonBodyLimitBytes: number;
+  /** Limit of a multipart/mixed statements body (attachments included). */
+  multipartBodyLimitBytes: number;
   people: PeopleForPlugins;
   /** The app's Prometheus registry (/metrics), where plugins' metrics go. */
   metrics: Registry;
@@ -109,6 +129,7 @@ async function setUpPlugin({ plugin, folder, settings }: LoadedPlugin, dependenc
       ...dependencies.statements,
       record: (statements, options) => dependencies.recordStatements(manifest.name, statements, options),
       caughtUp: (timeoutMs) => dependencies.eventsCaughtUp(manifest.name, timeoutMs),
+      receive: (items, options) => dependencies.receiveStatements(manifest.name, items, options),
     },
     http: pluginHttp(manifest.name, dependencies),
     people: dependencies.people,
@@ -148,20 +169,28 @@ function pluginHttp(name: string, dependencies: PlatformDependencies): PluginHtt
   return {
     authenticate: dependencies.authenticate,
     requireScope: (scope) => requireGrant(`plugins/${name}/${scope}` as Scope),
-    jsonBody: () => {
-      const raw = rawBody(dependencies.jsonBodyLimitBytes);
-      return (req, res, next) =>
-        raw(req, res, (error?: unknown) => {
-          if (error !== undefined) return next(error);
-          try {
-            req.body = readJsonBody(req, dependencies.jsonBodyLimitBytes);
-          } catch (parseError) {
-            return next(parseError);
-          }
-          next();
-        });
-    },
+    jsonBody: () => bodyReader(dependencies.jsonBodyLimitBytes, (req) => readJsonBody(req, dependencies.jsonBodyLimitBytes)),
+    statementsBody: () =>
+      bodyReader(Math.max(dependencies.jsonBodyLimitBytes, dependencies.multipartBodyLimitBytes), (req): StatementsBody => {
+        const { statements, attachments } = readStatementsBody(req, dependencies.jsonBodyLimitBytes);
+        return { json: statements, attachments: attachments.map(({ sha2, contentType, body }) => ({ sha2, contentType, content: body })) };
+      }),
   };
+}
+
+/** Reads the raw body within `limitBytes`, then sets `req.body` to what `read` makes of it (its throw answers the request). */
+function bodyReader(limitBytes: number, read: (req: Request) => unknown): RequestHandler {
+  const raw = rawBody(limitBytes);
+  return (req, res, next) =>
+    raw(req, res, (error?: unknown) => {
+      if (error !== undefined) return next(error);
+      try {
+        req.body = read(req);
+      } catch (parseError) {
+        return next(parseError);
+      }
+      next();
+    });
 }
 
 function checkedLinks(plugin: string, field: string, links: NavItem[]): NavItem[] {

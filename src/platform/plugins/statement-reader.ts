@@ -1,9 +1,10 @@
 import type { StatementReader, StatementRecordView } from '../../plugin-api';
+import type { BlobStore } from '../../storage/blob-store';
 import type { Submitter } from '../../xapi/statements/ingest';
 import type { StatementRecord, StatementStorage } from '../../xapi/statements/statement-storage';
 
 /** What plugins read of the statements: records by id and the feed, in the plugin API's shape. */
-export function pluginStatementReader(statements: StatementStorage): StatementReader {
+export function pluginStatementReader(statements: StatementStorage, blobs: BlobStore): StatementReader {
   return {
     get: async (id) => {
       const record = await statements.getById(id);
@@ -11,6 +12,10 @@ export function pluginStatementReader(statements: StatementStorage): StatementRe
     },
     readFeed: async (after, limit) => (await statements.readFeed(after, limit)).records.map((record) => ({ ...recordView(record), position: record.position })),
     feedHead: () => statements.feedHead(),
+    attachment: async (sha2) => {
+      const blob = await blobs.get(sha2.toLowerCase());
+      return blob === undefined ? undefined : { sha2: sha2.toLowerCase(), contentType: blob.contentType, content: blob.content };
+    },
   };
 }
 

@@ -26,7 +26,7 @@ beforeEach(async () => {
   batches = await openAnchorBatchStore(lrs.storage.collections);
   clock = new Date(Date.now() + 1000);
   service = new AnchoringService({
-    statements: pluginStatementReader(lrs.storage.statements),
+    statements: pluginStatementReader(lrs.storage.statements, lrs.storage.attachments),
     batches,
     chain,
     maxBatch: 5,

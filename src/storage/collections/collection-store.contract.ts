@@ -70,6 +70,27 @@ export function describeCollectionStoreContract(
         expect(await people.get('ada')).toEqual({ id: 'ada', value: { name: 'Ada' }, revision: 1 });
       });
 
+      it('puts many documents at once: new ones at revision 1, existing ones replaced, an id given twice keeps its last value', async () => {
+        const people = await store.open('people', 'people');
+        await people.put('ada', { name: 'Ada' });
+        await people.putMany([
+          { id: 'ada', value: { name: 'Ada Lovelace' } },
+          { id: 'grace', value: { name: 'Grace' } },
+          { id: 'grace', value: { name: 'Grace Hopper' } },
+        ]);
+        await people.putMany([]);
+        expect(await people.find()).toEqual([
+          { id: 'ada', value: { name: 'Ada Lovelace' }, revision: 2 },
+          { id: 'grace', value: expect.objectContaining({ name: 'Grace Hopper' }), revision: expect.any(Number) },
+        ]);
+      });
+
+      it('refuses putMany with an invalid id before writing any', async () => {
+        const people = await store.open('people', 'people');
+        expect(await rejection(people.putMany([{ id: 'ok', value: {} }, { id: '', value: {} }]))).toBeInstanceOf(Error);
+        expect(await people.count()).toBe(0);
+      });
+
       it('updates only at the current revision', async () => {
         const people = await store.open('people', 'people');
         await people.insert('ada', { name: 'Ada' });

@@ -83,6 +83,8 @@ export interface Collection<T extends object = Record<string, unknown>> {
   insert(id: string, value: T): Promise<boolean>;
   /** Inserts or replaces, whatever the revision. Throws UniqueIndexViolation like insert. */
   put(id: string, value: T): Promise<void>;
+  /** `put` of each entry, written together (one transaction where the engine has them); an id given twice keeps its last value. */
+  putMany(entries: ReadonlyArray<{ id: string; value: T }>): Promise<void>;
   /** Replaces the document only while it still has `revision`; false otherwise (or when absent). */
   update(id: string, value: T, revision: number): Promise<boolean>;
   delete(id: string): Promise<boolean>;

@@ -164,6 +164,24 @@ class MongoCollectionOfDocuments<T extends object> implements Collection<T> {
     });
   }
 
+  /**
+   * One unordered bulk write; with unique indexes, one put at a time (each write checks its keys).
+   * Bulk writes are not atomic without transactions (FerretDB): a failure may leave some written.
+   */
+  async putMany(entries: ReadonlyArray<{ id: string; value: T }>): Promise<void> {
+    entries.forEach(({ id }) => assertId(id));
+    if (this.uniqueIndexes.length > 0) {
+      for (const { id, value } of entries) await this.put(id, value);
+      return;
+    }
+    const last = new Map(entries.map(({ id, value }) => [id, value]));
+    if (last.size === 0) return;
+    await this.collection.bulkWrite(
+      [...last].map(([id, value]) => ({ updateOne: { filter: { _id: id }, update: { $set: this.record(id, value), $inc: { r: 1 } }, upsert: true } })),
+      { ordered: false },
+    );
+  }
+
   async update(id: string, value: T, revision: number): Promise<boolean> {
     assertId(id);
     const record = this.record(id, value);

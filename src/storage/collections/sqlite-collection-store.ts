@@ -134,6 +134,11 @@ export class SqliteCollectionStore implements CollectionStore, CollectionDump {
     }
   }
 
+  /** Runs `work` in one immediate transaction. */
+  inTransaction(work: () => void): void {
+    this.db.transaction(work).immediate();
+  }
+
   /** A prepared statement for this SQL, reused. */
   statement(sql: string): Statement {
     let statement = this.statements.get(sql);
@@ -165,6 +170,9 @@ export class SqliteCollectionStore implements CollectionStore, CollectionDump {
     }
   }
 }
+
+const PUT_SQL = `INSERT INTO collection_documents (owner, collection, id, revision, body) VALUES (?, ?, ?, 1, ?)
+  ON CONFLICT (owner, collection, id) DO UPDATE SET body = excluded.body, revision = revision + 1`;
 
 class SqliteCollection<T extends object> implements Collection<T> {
   private readonly scope: string;
@@ -198,11 +206,15 @@ class SqliteCollection<T extends object> implements Collection<T> {
   async put(id: string, value: T): Promise<void> {
     assertId(id);
     const { json } = encodeDocument(value);
-    this.write(
-      `INSERT INTO collection_documents (owner, collection, id, revision, body) VALUES (?, ?, ?, 1, ?)
-       ON CONFLICT (owner, collection, id) DO UPDATE SET body = excluded.body, revision = revision + 1`,
-      [this.owner, this.name, id, json],
-    );
+    this.write(PUT_SQL, [this.owner, this.name, id, json]);
+  }
+
+  async putMany(entries: ReadonlyArray<{ id: string; value: T }>): Promise<void> {
+    const rows = entries.map(({ id, value }) => {
+      assertId(id);
+      return [this.owner, this.name, id, encodeDocument(value).json];
+    });
+    this.store.inTransaction(() => rows.forEach((row) => this.write(PUT_SQL, row)));
   }
 
   async update(id: string, value: T, revision: number): Promise<boolean> {

@@ -29,6 +29,15 @@ export interface Submitter {
   mayDefine: boolean;
 }
 
+/**
+ * Statements received from another LRS (federation): each may keep its own authority, which the
+ * LRS may do only under strong trust (Data 2.4.9); the others get the submitter's.
+ */
+export interface ReceivedStatements {
+  /** Indexes in the batch of the statements that keep the authority they carry. */
+  keepAuthority: ReadonlySet<number>;
+}
+
 export interface IngestDependencies {
   storage: StatementStorage;
   blobs: BlobStore;
@@ -67,11 +76,13 @@ const DEFAULT_VERSION = '1.0.0';
 export class StatementIngest {
   constructor(private readonly deps: IngestDependencies) {}
 
-  async store(input: unknown[], submitter: Submitter, attachments: ReceivedAttachment[] = []): Promise<string[]> {
+  async store(input: unknown[], submitter: Submitter, attachments: ReceivedAttachment[] = [], received?: ReceivedStatements): Promise<string[]> {
     const statements = await this.checkBatch(input, attachments);
     const ids = statements.map((statement) => statement.id?.toLowerCase() ?? randomUUID());
     const held = new Set(attachments.map((attachment) => attachment.sha2.toLowerCase()));
-    const records = statements.map((statement, index) => newRecord(statement, ids[index]!, submitter, held));
+    const authorityOf = (statement: Statement, index: number): Actor =>
+      received?.keepAuthority.has(index) === true && statement.authority !== undefined ? statement.authority : submitter.authority;
+    const records = statements.map((statement, index) => newRecord(statement, ids[index]!, submitter, authorityOf(statement, index), held));
     const checked = this.deps.batchCheck?.checkBatch(records, submitter.credentialKey);
     const afterStore = checked instanceof Promise ? await checked : checked;
     await this.saveAttachmentContent(attachments);
@@ -128,8 +139,8 @@ function rejectDuplicateIds(statements: Statement[]): void {
 }
 
 /** A statement as the storage takes it: its id, authority and version set, not yet stamped with `stored`. */
-function newRecord(statement: Statement, id: string, submitter: Submitter, held: Set<string>): NewStatementRecord {
-  const full = completeStatement(statement, id, submitter.authority);
+function newRecord(statement: Statement, id: string, submitter: Submitter, authority: Actor, held: Set<string>): NewStatementRecord {
+  const full = completeStatement(statement, id, authority);
   const targetId = full.object.objectType === 'StatementRef' ? full.object.id.toLowerCase() : undefined;
   return {
     id,

@@ -2,10 +2,8 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import { requireScope } from '../../auth/authenticate';
 import { authorize } from '../../auth/scopes';
 import { BadRequestCode, BadRequestError, UnauthorizedError } from '../../errors';
-import { parseJsonRequest, readJsonBody, mediaTypeOf } from '../../http/body';
-import type { Blob } from '../../storage/blob-store';
-import { buildMultipartMixed, parseMultipartMixed } from './attachments/multipart';
-import { splitStatementRequest } from './attachments/statement-request';
+import { bodyBytes, readJsonBody, mediaTypeOf } from '../../http/body';
+import { buildStatementsBody, parseStatementsBody } from './attachments/statements-body';
 import { parseAcceptLanguage } from './format';
 import { parseGetStatementsRequest } from './get-request';
 import { parseUuidParameter, type ActorValidator } from '../parameters';
@@ -94,19 +92,11 @@ function putStatementId(req: Request): string {
   return parseUuidParameter('statementId', statementId);
 }
 
-/** A statements body is JSON, or multipart/mixed with the JSON first and attachments after (1.5.2). */
-function readStatementsBody(req: Request, jsonLimitBytes: number): { statements: unknown; attachments: ReceivedAttachment[] } {
-  const mediaType = mediaTypeOf(req);
-  if (mediaType === 'multipart/mixed') {
-    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const { statementsJson, attachments } = splitStatementRequest(parseMultipartMixed(body, req.get('content-type')!));
-    return { statements: parseJsonRequest(statementsJson, 'The statement part'), attachments };
-  }
-  if (mediaType === 'application/json') return { statements: readJsonBody(req, jsonLimitBytes), attachments: [] };
-  throw new BadRequestError(
-    BadRequestCode.InvalidContentType,
-    `Statements must be sent as application/json or multipart/mixed, not "${req.get('content-type') ?? 'no Content-Type'}"`,
-  );
+/** The statements and attachments of a PUT/POST body, JSON within its own limit. */
+export function readStatementsBody(req: Request, jsonLimitBytes: number): { statements: unknown; attachments: ReceivedAttachment[] } {
+  if (mediaTypeOf(req) === 'application/json') return { statements: readJsonBody(req, jsonLimitBytes), attachments: [] };
+  const { json, attachments } = parseStatementsBody(req.get('content-type'), bodyBytes(req));
+  return { statements: json, attachments };
 }
 
 function sendStatements(res: Response, result: StatementsResponse, withAttachments: boolean): void {
@@ -115,23 +105,9 @@ function sendStatements(res: Response, result: StatementsResponse, withAttachmen
     res.status(200).json(result.body);
     return;
   }
-  const multipart = buildMultipartMixed([
-    { headers: { 'Content-Type': 'application/json' }, body: Buffer.from(JSON.stringify(result.body)) },
-    ...[...result.attachments].map(([sha2, blob]) => attachmentPart(sha2, blob)),
-  ]);
+  const multipart = buildStatementsBody(result.body, result.attachments);
   res.status(200).setHeader('Content-Type', multipart.contentType);
   res.send(multipart.body);
-}
-
-function attachmentPart(sha2: string, blob: Blob): { headers: Record<string, string>; body: Buffer } {
-  return {
-    headers: {
-      'Content-Type': blob.contentType,
-      'Content-Transfer-Encoding': 'binary',
-      'X-Experience-API-Hash': sha2,
-    },
-    body: blob.content,
-  };
 }
 
 function submitterOf(req: Request): Submitter {

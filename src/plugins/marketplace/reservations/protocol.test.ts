@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { openTestBackend, TEST_ENGINES, type TestBackend } from '../../../../test-support/backends';
 import { dropTestDatabase, testDatabase } from '../../../../test-support/database';
+import { readOnlyStatements } from '../../../../test-support/plugin-statements';
 import type { Collection, PluginStatements } from '../../../plugin-api';
 import type { StorageEngine } from '../../../storage/backend';
 import { MongoBackend } from '../../../storage/mongo-backend';
@@ -62,12 +63,9 @@ class Clock {
 function collectedStatements(): PluginStatements & { byId: Map<string, any> } {
   const byId = new Map<string, any>();
   return {
+    ...readOnlyStatements('the protocol only records'),
     byId,
     record: async (statements: any[]) => statements.map((statement) => (byId.set(statement.id, statement), statement.id)),
-    caughtUp: async () => true,
-    get: async () => undefined,
-    readFeed: async () => [],
-    feedHead: async () => 0,
   };
 }
 

@@ -203,7 +203,7 @@ async function appealsReader(): Promise<Appeals> {
   for (const [name, declaration] of Object.entries({ ...LEDGER_STORES, ...APPEAL_STORES })) collections.set(name, await storage.collections.open('reputation', name, declaration));
   const store = <T extends object>(name: string) => collections.get(name) as Collection<T>;
   const ledger = new ReputationLedger({ store, people: { institutionOf: async () => undefined }, curve: { windowDays: 30, sealDays: 14 } });
-  return new Appeals({ store, statements: pluginStatementReader(storage.statements), ledger, logger: pino({ level: 'silent' }) });
+  return new Appeals({ store, statements: pluginStatementReader(storage.statements, storage.attachments), ledger, logger: pino({ level: 'silent' }) });
 }
 
 describe('what the rated person and the rater see of appeals and replies', () => {
