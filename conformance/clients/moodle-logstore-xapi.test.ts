@@ -253,7 +253,7 @@ describe('Moodle logstore_xapi pointed at Keiko works unchanged (issue 15)', () 
 
   it('a batch holding one statement Keiko refuses is answered 400 with nothing stored; load_batch.php halving then stores the 29 others and only the bad one fails', async () => {
     const marker = `${SITE}/mod/resource/view.php?id=${randomUUID()}`;
-    const statements = batchOf(30).map((statement) => ({ ...statement, object: { ...(statement.object as object), id: `${marker}&i=${Math.random()}` } }));
+    const statements: Array<Record<string, unknown>> = batchOf(30).map((statement, index) => ({ ...statement, object: { ...(statement.object as object), id: `${marker}&i=${index}` } }));
     statements[17] = { ...statements[17], verb: { id: 'not an IRI', display: { en: 'Broken' } } };
     const whole = await sendAsLogstore(statements);
     expect(whole.status).toBe(400);
