@@ -45,7 +45,7 @@ describe('the federation pages of the admin console', () => {
     it('sums up and lists the peers with their kind and endpoint', async () => {
       const page = await agent.get(FEDERATION_CONSOLE_PATH).expect(200).expect('Content-Type', /text\/html/);
       expect(page.text).toMatch(/<h1[^>]*>Federation<\/h1>/);
-      expect(definitionsOf(page.text)).toEqual({ Peers: '3', Subscriptions: '2', 'Pull sources': '2', 'Dead letters waiting': '2 See the dead letters' });
+      expect(definitionsOf(page.text)).toEqual({ Peers: '3', Subscriptions: '2', 'Pull sources': '3', 'Dead letters waiting': '3 See the dead letters' });
       expect(page.text).toContain(`<a href="${DEAD_LETTERS_PATH}">See the dead letters</a>`);
       expect(rowsOf(page.text, 'federation-peers')).toEqual([
         ['North University ( north )', 'Keiko (signed deliveries)', 'https://north.example/xapi'],
@@ -54,7 +54,7 @@ describe('the federation pages of the admin console', () => {
       ]);
     });
 
-    it("shows each subscription's filters, state, lag (feed head − cursor) and the peer's circuit breaker", async () => {
+    it("shows each subscription's filters, state, lag (feed head − cursor), statements retrying and the peer's circuit breaker", async () => {
       const page = await agent.get(FEDERATION_CONSOLE_PATH).expect(200);
       expect(rowsOf(page.text, 'federation-subscriptions')).toEqual([
         [
@@ -62,26 +62,29 @@ describe('the federation pages of the admin console', () => {
           'Agents: mailto:ana@example.org, 42 (https://canvas.example) Verbs: http://adlnet.gov/expapi/verbs/completed, http://adlnet.gov/expapi/verbs/passed',
           'Active',
           '1,234',
+          '3',
           'Open until 2027-03-10 10:00:30 UTC',
         ],
-        ['locker', 'Every statement', 'Paused', '0', 'Closed (delivering)'],
+        ['locker', 'Every statement', 'Paused', '0', '0', 'Closed (delivering)'],
       ]);
     });
 
     it("shows each pull source's progress, counts and last error", async () => {
       const page = await agent.get(FEDERATION_CONSOLE_PATH).expect(200);
       expect(rowsOf(page.text, 'federation-pulls')).toEqual([
-        ['locker', 'verb: http://adlnet.gov/expapi/verbs/completed', 'Active', '10,500', '2', 'Reached statements stored 2027-03-09 08:00:00 UTC', 'the peer answered 503', '2027-03-10 09:59:00 UTC'],
-        ['north', 'Every statement', 'Active', '0', '0', 'Caught up · Not started', '—', '2027-03-10 09:58:00 UTC'],
+        ['locker', 'verb: http://adlnet.gov/expapi/verbs/completed', 'Active', '10,500', '2', '42.4% done · statements stored up to 2027-03-09 08:00:00 UTC at the peer', 'the peer answered 503 (2027-03-10 09:59:00 UTC)', '2027-03-10 09:59:00 UTC'],
+        ['north', 'agent: mailto:ana@example.org related_agents: true', 'Paused', '0', '0', 'Not started', '—', '2027-03-10 09:57:00 UTC'],
+        ['north', 'Every statement', 'Active', '0', '0', 'Caught up', '—', '2027-03-10 09:58:00 UTC'],
       ]);
     });
 
     it('speaks Spanish', async () => {
       const page = await agent.get(`${FEDERATION_CONSOLE_PATH}?lang=es`).expect(200);
       expect(page.text).toMatch(/<h1[^>]*>Federación<\/h1>/);
-      expect(definitionsOf(page.text)).toEqual({ Pares: '3', Suscripciones: '2', 'Fuentes de extracción': '2', 'Envíos apartados en espera': '2 Ver los envíos apartados' });
-      expect(rowsOf(page.text, 'federation-subscriptions')[0]!.slice(2)).toEqual(['Activa', '1234', 'Abierto hasta 2027-03-10 10:00:30 UTC']);
-      expect(rowsOf(page.text, 'federation-pulls')[0]![5]).toBe('Llegó a las sentencias guardadas el 2027-03-09 08:00:00 UTC');
+      expect(definitionsOf(page.text)).toEqual({ Pares: '3', Suscripciones: '2', 'Fuentes de extracción': '3', 'Envíos apartados en espera': '3 Ver los envíos apartados' });
+      expect(rowsOf(page.text, 'federation-subscriptions')[0]!.slice(2)).toEqual(['Activa', '1234', '3', 'Abierto hasta 2027-03-10 10:00:30 UTC']);
+      expect(rowsOf(page.text, 'federation-pulls')[0]![5]).toBe('42,4 % hecho · sentencias guardadas hasta el 2027-03-09 08:00:00 UTC en el par');
+      expect(rowsOf(page.text, 'federation-pulls')[2]![5]).toBe('Al día');
     });
 
     it('is a section of the console: its link in the console navigation', async () => {
@@ -91,13 +94,13 @@ describe('the federation pages of the admin console', () => {
   });
 
   describe('the dead letters', () => {
-    it('lists each letter with peer, statement, attempts, answer, reason, parked time and state; a replay button for the waiting ones', async () => {
+    it('lists each letter waiting with peer, statement, attempts, answer, reason and parked time, and a replay button; replay all per peer', async () => {
       const page = await agent.get(DEAD_LETTERS_PATH).expect(200);
       expect(page.text).toMatch(/<h1[^>]*>Dead letters<\/h1>/);
       expect(rowsOf(page.text, 'dead-letters')).toEqual([
-        ['north', 'Push', PUSHED_ID, '5', '400', `the remote refused it: 400 INVALID_STATEMENT The peer's answer {"code":"INVALID_STATEMENT"}`, '2027-03-10 09:00:00 UTC', 'Waiting', 'Replay'],
-        ['locker', 'Pull', PULLED_ID, '1', '409', 'a different statement is stored under this id here', '2027-03-10 08:00:00 UTC', 'Waiting', 'Replay'],
-        ['north', 'Push', OTHER_ID, '5', 'No answer', 'the peer did not answer', '2027-03-10 07:00:00 UTC', 'Replayed 2027-03-10 07:30:00 UTC', '—'],
+        ['north', 'Push', PUSHED_ID, '5', '400', `the remote refused it: 400 INVALID_STATEMENT The peer's answer {"code":"INVALID_STATEMENT"}`, '2027-03-10 09:00:00 UTC', 'Replay'],
+        ['locker', 'Pull', PULLED_ID, '1', '409', 'a different statement is stored under this id here', '2027-03-10 08:00:00 UTC', 'Replay'],
+        ['north', 'Push', OTHER_ID, '5', 'No answer', 'the peer did not answer', '2027-03-10 07:00:00 UTC', 'Replay'],
       ]);
       // A pushed statement is stored here: linked to the console's statement page; a pulled one was refused, so it is not.
       expect(page.text).toContain(`<a href="/console/statements/${PUSHED_ID}"><code>${PUSHED_ID}</code></a>`);
@@ -105,10 +108,12 @@ describe('the federation pages of the admin console', () => {
       expect(page.text.match(/<form method="post" action="[^"]+\/replay">/g)).toEqual([
         `<form method="post" action="${DEAD_LETTERS_PATH}/${LETTER_IDS[0]}/replay">`,
         `<form method="post" action="${DEAD_LETTERS_PATH}/${LETTER_IDS[1]}/replay">`,
+        `<form method="post" action="${DEAD_LETTERS_PATH}/${LETTER_IDS[2]}/replay">`,
         `<form method="post" action="${DEAD_LETTERS_PATH}/replay">`,
         `<form method="post" action="${DEAD_LETTERS_PATH}/replay">`,
       ]);
-      expect(textOf(page.text)).toContain('Replay every letter of a peer Replay all of locker Replay all of north');
+      expect(textOf(page.text)).toContain("Replay every letter of a peer Replay locker's letter Replay north's 2 letters");
+      expect(page.text).toContain(`aria-label="Replay ${PUSHED_ID} (north)"`);
     });
 
     it('replays one letter and comes back to the list saying so (303)', async () => {
@@ -117,17 +122,35 @@ describe('the federation pages of the admin console', () => {
       expect(on.calls.replayed).toEqual([LETTER_IDS[0]]);
       const page = await agent.get(response.headers.location!).expect(200);
       expect(page.text).toContain('<p role="status">One dead letter went back to delivery.</p>');
-      expect(rowsOf(page.text, 'dead-letters')[0]![7]).toMatch(/^Replayed \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+      expect(rowsOf(page.text, 'dead-letters').map((row) => row[2])).toEqual([PULLED_ID, OTHER_ID]);
+    });
+
+    it('explains a letter replayed already (409 DEAD_LETTER_REPLAYED) in the page\'s language, with a link back', async () => {
+      const token = csrfFieldOf((await agent.get(DEAD_LETTERS_PATH).expect(200)).text);
+      await agent.post(`${DEAD_LETTERS_PATH}/${LETTER_IDS[0]}/replay`).type('form').send({ _csrf: token }).expect(303);
+      const twice = await agent.post(`${DEAD_LETTERS_PATH}/${LETTER_IDS[0]}/replay?lang=es`).type('form').send({ _csrf: token }).expect(409);
+      expect(textOf(twice.text)).toContain(`Ese envío apartado ya se volvió a entregar: está de nuevo en la entrega. Detalles: Dead letter ${LETTER_IDS[0]} was replayed already`);
+      expect(twice.text).toContain(`<a href="${DEAD_LETTERS_PATH}">`);
+      expect(on.calls.replayed).toEqual([LETTER_IDS[0]]);
     });
 
     it("replays every waiting letter of a peer, and says when none was waiting, in Spanish too", async () => {
       const all = await submit(`${DEAD_LETTERS_PATH}/replay`, 303, { peer: 'north' });
-      expect(all.headers.location).toBe(`${DEAD_LETTERS_PATH}?replayed=1`); // the other letter of north was replayed before
+      expect(all.headers.location).toBe(`${DEAD_LETTERS_PATH}?replayed=2`);
+      const after = (await agent.get(`${all.headers.location!}&lang=es`).expect(200)).text;
+      expect(rowsOf(after, 'dead-letters').map((row) => row[0])).toEqual(['locker']);
+      expect(textOf(after)).toContain('2 envíos apartados volvieron a la entrega.');
+      expect(textOf(after)).toContain('Volver a entregar el envío de locker');
       const again = await submit(`${DEAD_LETTERS_PATH}/replay`, 303, { peer: 'north' });
       expect(again.headers.location).toBe(`${DEAD_LETTERS_PATH}?replayed=0`);
       expect(on.calls.replayedAll).toEqual(['north', 'north']);
-      expect((await agent.get(`${DEAD_LETTERS_PATH}?replayed=0`).expect(200)).text).toContain('<p role="status">No dead letter was waiting: nothing went back to delivery.</p>');
+      expect((await agent.get(`${DEAD_LETTERS_PATH}?replayed=0&lang=en`).expect(200)).text).toContain('<p role="status">No dead letter was waiting: nothing went back to delivery.</p>');
       expect((await agent.get(`${DEAD_LETTERS_PATH}?replayed=3&lang=es`).expect(200)).text).toContain('<p role="status">3 envíos apartados volvieron a la entrega.</p>');
+    });
+
+    it('says how many letters of a replay-all could not go back, as an error', async () => {
+      const page = await agent.get(`${DEAD_LETTERS_PATH}?replayed=2&failed=1`).expect(200);
+      expect(page.text).toContain('<p role="status" class="error-text">2 dead letters went back to delivery. One letter could not go back and stay parked: replay one alone to see why.</p>');
     });
 
     it('ignores a notice that is not a count', async () => {
@@ -151,7 +174,7 @@ describe('the federation pages of the admin console', () => {
 
     it('answers a letter that does not exist with a 404 page and a link back to the list', async () => {
       const response = await submit(`${DEAD_LETTERS_PATH}/${MISSING_ID}/replay`, 404);
-      expect(decodeHtml(response.text)).toContain(`There is no dead letter ${MISSING_ID}.`);
+      expect(textOf(response.text)).toContain(`That dead letter does not exist (any more). Details: No dead letter ${MISSING_ID}`);
       expect(response.text).toContain(`<a href="${DEAD_LETTERS_PATH}">`);
     });
 
@@ -169,7 +192,7 @@ describe('the federation pages of the admin console', () => {
       agent = await signedInToConsole(on.lrs);
       const page = await agent.get(DEAD_LETTERS_PATH).expect(200);
       expect(rowsOf(page.text, 'dead-letters')).toHaveLength(DEAD_LETTERS_SHOWN);
-      expect(page.text).toContain(`The ${DEAD_LETTERS_SHOWN} most recently parked dead letters are shown.`);
+      expect(page.text).toContain(`The ${DEAD_LETTERS_SHOWN} most recently parked dead letters waiting are shown.`);
     });
 
     it('says when there is none, without a table or a replay-all form', async () => {
@@ -177,7 +200,7 @@ describe('the federation pages of the admin console', () => {
       on = await standInConsole([]);
       agent = await signedInToConsole(on.lrs);
       const page = await agent.get(DEAD_LETTERS_PATH).expect(200);
-      expect(page.text).toContain('No dead letter.');
+      expect(page.text).toContain('No dead letter is waiting.');
       expect(page.text).not.toContain('<table');
       expect(page.text).not.toContain('Replay every letter');
     });

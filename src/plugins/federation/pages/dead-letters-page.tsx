@@ -1,17 +1,20 @@
 import { CsrfField, PostForm, usePage } from '../../../plugin-api';
 import { federationConsoleMessages } from './messages';
-import { consoleStatementPath, DEAD_LETTERS_PATH, FEDERATION_CONSOLE_PATH, formatNumber, formatTime, Table, Time } from './parts';
-import type { DeadLetterRow } from './views';
+import { consoleStatementPath, DEAD_LETTERS_PATH, FEDERATION_CONSOLE_PATH, formatNumber, Table, Time } from './parts';
+import type { DeadLetterRow, ReplayAllOutcome } from './views';
 
 export const replayPath = (id: string) => `${DEAD_LETTERS_PATH}/${encodeURIComponent(id)}/replay`;
 export const REPLAY_ALL_PATH = `${DEAD_LETTERS_PATH}/replay`;
 
 export interface DeadLettersView {
+  /** The letters waiting, newest parked first. */
   letters: DeadLetterRow[];
-  /** Whether more letters are parked than shown. */
+  /** Whether more letters are waiting than shown. */
   more: boolean;
-  /** After a replay: how many letters went back to delivery. */
-  replayed?: number;
+  /** The peers with letters waiting, and how many each. */
+  peers: Array<{ peer: string; waiting: number }>;
+  /** After a replay (the redirect's notice): letters back to delivery, and those that could not go. */
+  notice?: ReplayAllOutcome;
   csrf: string;
 }
 
@@ -21,14 +24,14 @@ export function DeadLettersPage({ view }: { view: DeadLettersView }) {
   const d = federationConsoleMessages(locale).deadLetters;
   return (
     <>
-      {view.replayed !== undefined && <p role="status">{view.replayed === 0 ? d.noneReplayed : d.replayed(view.replayed)}</p>}
+      {view.notice !== undefined && <ReplayNotice notice={view.notice} />}
       <p class="lead">{d.lead}</p>
       <section aria-labelledby="dead-letters">
         <h2 id="dead-letters">{d.title}</h2>
         {view.more && <p>{d.shown(view.letters.length)}</p>}
         {view.letters.length === 0 ? <p>{d.none}</p> : <LetterTable letters={view.letters} csrf={view.csrf} />}
       </section>
-      <ReplayAll peers={waitingPeers(view.letters)} csrf={view.csrf} />
+      <ReplayAll peers={view.peers} csrf={view.csrf} />
       <p>
         <a href={FEDERATION_CONSOLE_PATH}>{d.back}</a>
       </p>
@@ -36,9 +39,16 @@ export function DeadLettersPage({ view }: { view: DeadLettersView }) {
   );
 }
 
-/** The peers with letters waiting among those shown, in order of their slugs. */
-function waitingPeers(letters: DeadLetterRow[]): string[] {
-  return [...new Set(letters.filter((letter) => letter.replayedAt === undefined).map((letter) => letter.peer))].sort();
+function ReplayNotice({ notice }: { notice: ReplayAllOutcome }) {
+  const d = federationConsoleMessages(usePage().locale).deadLetters;
+  const replayed = notice.replayed === 0 ? d.noneReplayed : d.replayed(notice.replayed);
+  if (notice.failed === 0) return <p role="status">{replayed}</p>;
+  const failed = d.failed(notice.failed);
+  return (
+    <p role="status" class="error-text">
+      {notice.replayed === 0 ? failed : `${replayed} ${failed}`}
+    </p>
+  );
 }
 
 function LetterTable({ letters, csrf }: { letters: DeadLetterRow[]; csrf: string }) {
@@ -51,7 +61,6 @@ function LetterTable({ letters, csrf }: { letters: DeadLetterRow[]; csrf: string
     { label: d.status },
     { label: d.reason },
     { label: d.parked },
-    { label: d.state },
     { label: d.actions },
   ];
   return (
@@ -65,8 +74,7 @@ function LetterTable({ letters, csrf }: { letters: DeadLetterRow[]; csrf: string
 
 function LetterRow({ letter, csrf }: { letter: DeadLetterRow; csrf: string }) {
   const { locale } = usePage();
-  const m = federationConsoleMessages(locale);
-  const d = m.deadLetters;
+  const d = federationConsoleMessages(locale).deadLetters;
   return (
     <tr>
       <th scope="row">
@@ -90,18 +98,13 @@ function LetterRow({ letter, csrf }: { letter: DeadLetterRow; csrf: string }) {
       <td>
         <Time at={letter.parkedAt} />
       </td>
-      <td>{letter.replayedAt === undefined ? d.waiting : d.replayedAt(formatTime(letter.replayedAt))}</td>
       <td>
-        {letter.replayedAt === undefined ? (
-          <form method="post" action={replayPath(letter.id)}>
-            <CsrfField token={csrf} />
-            <button type="submit" aria-label={d.replayLabel(letter.statementId ?? letter.id, letter.peer)}>
-              {d.replay}
-            </button>
-          </form>
-        ) : (
-          m.none
-        )}
+        <form method="post" action={replayPath(letter.id)}>
+          <CsrfField token={csrf} />
+          <button type="submit" aria-label={d.replayLabel(letter.statementId ?? letter.id, letter.peer)}>
+            {d.replay}
+          </button>
+        </form>
       </td>
     </tr>
   );
@@ -119,14 +122,15 @@ function StatementId({ letter }: { letter: DeadLetterRow }) {
   );
 }
 
-function ReplayAll({ peers, csrf }: { peers: string[]; csrf: string }) {
-  const d = federationConsoleMessages(usePage().locale).deadLetters;
+function ReplayAll({ peers, csrf }: Pick<DeadLettersView, 'peers' | 'csrf'>) {
+  const { locale } = usePage();
+  const d = federationConsoleMessages(locale).deadLetters;
   if (peers.length === 0) return null;
   return (
     <section aria-labelledby="replay-all">
       <h2 id="replay-all">{d.replayAllTitle}</h2>
-      {peers.map((peer) => (
-        <PostForm action={REPLAY_ALL_PATH} csrf={csrf} submit={d.replayAll(peer)} secondary>
+      {peers.map(({ peer, waiting }) => (
+        <PostForm action={REPLAY_ALL_PATH} csrf={csrf} submit={d.replayAll(peer, waiting, formatNumber(locale, waiting))} secondary>
           <input type="hidden" name="peer" value={peer} />
         </PostForm>
       ))}

@@ -69,7 +69,7 @@ function PeerTable({ peers }: { peers: PeerRow[] }) {
 function SubscriptionTable({ subscriptions }: { subscriptions: SubscriptionRow[] }) {
   const { locale } = usePage();
   const s = federationConsoleMessages(locale).subscriptions;
-  const columns = [{ label: s.peer }, { label: s.filters }, { label: s.state }, { label: s.lag, numeric: true }, { label: s.breaker }];
+  const columns = [{ label: s.peer }, { label: s.filters }, { label: s.state }, { label: s.lag, numeric: true }, { label: s.retrying, numeric: true }, { label: s.breaker }];
   return (
     <Table labelledBy="federation-subscriptions" columns={columns}>
       {subscriptions.map((subscription) => (
@@ -82,6 +82,7 @@ function SubscriptionTable({ subscriptions }: { subscriptions: SubscriptionRow[]
           </td>
           <td>{s.states[subscription.state]}</td>
           <td class="number">{formatNumber(locale, subscription.lag)}</td>
+          <td class="number">{formatNumber(locale, subscription.retrying)}</td>
           <td>
             <Breaker breaker={subscription.breaker} />
           </td>
@@ -127,7 +128,7 @@ function PullTable({ pulls }: { pulls: PullRow[] }) {
           <td>
             <PullProgress pull={pull} />
           </td>
-          <td>{pull.lastError === undefined ? m.none : <span class="error-text">{pull.lastError}</span>}</td>
+          <td>{pull.lastError === undefined ? m.none : <span class="error-text">{p.failedAt(pull.lastError.reason, formatTime(pull.lastError.at))}</span>}</td>
           <td>
             <Time at={pull.updatedAt} />
           </td>
@@ -138,7 +139,10 @@ function PullTable({ pulls }: { pulls: PullRow[] }) {
 }
 
 function PullProgress({ pull }: { pull: PullRow }) {
-  const p = federationConsoleMessages(usePage().locale).pulls;
-  const reached = pull.reached === undefined ? p.notStarted : p.reached(formatTime(pull.reached));
-  return <>{pull.caughtUp ? `${p.caughtUp} · ${reached}` : reached}</>;
+  const { locale } = usePage();
+  const p = federationConsoleMessages(locale).pulls;
+  const { through, fraction } = pull.progress;
+  if (!pull.caughtUp && through === undefined) return <>{p.notStarted}</>;
+  const done = pull.caughtUp ? p.caughtUp : p.done(new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(fraction));
+  return <>{through === undefined ? done : `${done} · ${p.through(formatTime(through))}`}</>;
 }

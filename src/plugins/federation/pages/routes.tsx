@@ -15,15 +15,15 @@ import { DeadLettersPage } from './dead-letters-page';
 import { federationConsoleMessages } from './messages';
 import { OverviewPage } from './overview-page';
 import { DEAD_LETTERS_PATH, FEDERATION_CONSOLE_PATH } from './parts';
-import type { FederationConsoleSources } from './views';
+import type { FederationConsoleSources, ReplayAllOutcome } from './views';
 
 export const FEDERATION_CONSOLE_SECTION: NavItem = { href: FEDERATION_CONSOLE_PATH, label: { en: 'Federation', es: 'Federación' } };
 /** Dead letters listed on the page, newest first. */
 export const DEAD_LETTERS_SHOWN = 100;
 
 const PEER_SLUG = /^[a-z0-9][a-z0-9-]{0,39}$/;
-/** The notice after a replay: a count, as the redirect wrote it (anything else is ignored). */
-const REPLAYED = /^\d{1,9}$/;
+/** The notice's counts after a replay, as the redirect wrote them (anything else is ignored). */
+const COUNT = /^\d{1,9}$/;
 
 export interface FederationConsoleOptions {
   console: PluginConsole;
@@ -48,38 +48,40 @@ export function federationConsole({ console: shell, sources }: FederationConsole
 
   router.get('/dead-letters', ...admin, async (req, res) => {
     const m = federationConsoleMessages(i18n(res).locale);
-    const found = await sources.deadLetters(DEAD_LETTERS_SHOWN + 1);
-    const view = { letters: found.slice(0, DEAD_LETTERS_SHOWN), more: found.length > DEAD_LETTERS_SHOWN, replayed: replayedNotice(req), csrf: csrfToken(res) };
+    const [found, peers] = await Promise.all([sources.deadLetters(DEAD_LETTERS_SHOWN + 1), sources.waitingByPeer()]);
+    const view = { letters: found.slice(0, DEAD_LETTERS_SHOWN), more: found.length > DEAD_LETTERS_SHOWN, peers, notice: replayNotice(req), csrf: csrfToken(res) };
     shell.renderPage(res, { title: m.deadLetters.title, body: <DeadLettersPage view={view} /> });
   });
 
-  router.post('/dead-letters/replay', ...form, (req, res) =>
-    replayStep(res, async () => sources.replayAll(peerOf(req.body))),
-  );
+  router.post('/dead-letters/replay', ...form, (req, res) => replayStep(res, () => sources.replayAll(peerOf(req.body))));
 
   router.post('/dead-letters/:id/replay', ...form, (req, res) =>
     replayStep(res, async () => {
       await sources.replay(parseUuidParameter('id', String(req.params.id)));
-      return 1;
+      return { replayed: 1, failed: 0 };
     }),
   );
 
   return router;
 }
 
-/** A replay form's step: back to the list saying how many letters went back to delivery, or the refusal explained. */
-function replayStep(res: Parameters<typeof formStep>[0], replay: () => Promise<number>): Promise<void> {
+/** A replay form's step: back to the list saying how many letters went back to delivery (and could not), or the refusal explained. */
+function replayStep(res: Parameters<typeof formStep>[0], replay: () => Promise<ReplayAllOutcome>): Promise<void> {
   return formStep(res, {
-    run: async () => `${DEAD_LETTERS_PATH}?replayed=${await replay()}`,
+    run: async () => {
+      const { replayed, failed } = await replay();
+      return `${DEAD_LETTERS_PATH}?replayed=${replayed}${failed > 0 ? `&failed=${failed}` : ''}`;
+    },
     from: () => DEAD_LETTERS_PATH,
     fallback: DEAD_LETTERS_PATH,
-    explain: () => undefined,
+    explain: (code, locale) => federationConsoleMessages(locale).deadLetters.refusals[code],
   });
 }
 
-function replayedNotice(req: Request): number | undefined {
-  const { replayed } = req.query;
-  return typeof replayed === 'string' && REPLAYED.test(replayed) ? Number(replayed) : undefined;
+function replayNotice(req: Request): ReplayAllOutcome | undefined {
+  const count = (value: unknown) => (typeof value === 'string' && COUNT.test(value) ? Number(value) : undefined);
+  const replayed = count(req.query.replayed);
+  return replayed === undefined ? undefined : { replayed, failed: count(req.query.failed) ?? 0 };
 }
 
 /** The replay-all form's peer: one slug, else 400 naming the field. */

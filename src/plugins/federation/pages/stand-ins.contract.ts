@@ -7,7 +7,7 @@
 import { Router } from 'express';
 import { createTestLrs, type TestLrs } from '../../../../test-support/app';
 import type { LoadedPlugin } from '../../../platform/plugins/load';
-import { definePlugin, NotFoundError } from '../../../plugin-api';
+import { ConflictError, definePlugin, NotFoundError } from '../../../plugin-api';
 import { FEDERATION_CONSOLE_SECTION, federationConsole } from './routes';
 import type { DeadLetterRow, FederationConsoleSources, FederationOverview } from './views';
 
@@ -31,15 +31,17 @@ export function overview(): FederationOverview {
         filters: { verbs: ['http://adlnet.gov/expapi/verbs/completed', 'http://adlnet.gov/expapi/verbs/passed'], agents: [{ mbox: 'mailto:ana@example.org' }, { account: { homePage: 'https://canvas.example', name: '42' } }] },
         state: 'active',
         lag: 1234,
+        retrying: 3,
         breaker: { state: 'open', openUntil: '2027-03-10T10:00:30.000Z' },
       },
-      { id: 's2', peer: 'locker', filters: {}, state: 'paused', lag: 0, breaker: { state: 'closed' } },
+      { id: 's2', peer: 'locker', filters: {}, state: 'paused', lag: 0, retrying: 0, breaker: { state: 'closed' } },
     ],
     pulls: [
-      { id: 'p1', peer: 'locker', filters: { verb: 'http://adlnet.gov/expapi/verbs/completed' }, state: 'active', received: 10500, refused: 2, reached: '2027-03-09T08:00:00.000Z', caughtUp: false, lastError: 'the peer answered 503', updatedAt: '2027-03-10T09:59:00.000Z' },
-      { id: 'p2', peer: 'north', filters: {}, state: 'active', received: 0, refused: 0, caughtUp: true, updatedAt: '2027-03-10T09:58:00.000Z' },
+      { id: 'p1', peer: 'locker', filters: { verb: 'http://adlnet.gov/expapi/verbs/completed' }, state: 'active', received: 10500, refused: 2, progress: { through: '2027-03-09T08:00:00.000Z', fraction: 0.4236 }, caughtUp: false, lastError: { at: '2027-03-10T09:59:00.000Z', reason: 'the peer answered 503' }, updatedAt: '2027-03-10T09:59:00.000Z' },
+      { id: 'p3', peer: 'north', filters: { agent: 'mailto:ana@example.org', related_agents: 'true' }, state: 'paused', received: 0, refused: 0, progress: { fraction: 0 }, caughtUp: false, updatedAt: '2027-03-10T09:57:00.000Z' },
+      { id: 'p2', peer: 'north', filters: {}, state: 'active', received: 0, refused: 0, progress: { fraction: 1 }, caughtUp: true, updatedAt: '2027-03-10T09:58:00.000Z' },
     ],
-    deadLetters: 2,
+    deadLetters: 3,
   };
 }
 
@@ -47,7 +49,7 @@ export function deadLetters(): DeadLetterRow[] {
   return [
     { id: LETTER_IDS[0], direction: 'push', peer: 'north', statementId: PUSHED_ID, attempts: 5, status: 400, body: '{"code":"INVALID_STATEMENT"}', reason: 'the remote refused it: 400 INVALID_STATEMENT', parkedAt: '2027-03-10T09:00:00.000Z' },
     { id: LETTER_IDS[1], direction: 'pull', peer: 'locker', statementId: PULLED_ID, attempts: 1, status: 409, reason: 'a different statement is stored under this id here', parkedAt: '2027-03-10T08:00:00.000Z' },
-    { id: LETTER_IDS[2], direction: 'push', peer: 'north', statementId: OTHER_ID, attempts: 5, reason: 'the peer did not answer', parkedAt: '2027-03-10T07:00:00.000Z', replayedAt: '2027-03-10T07:30:00.000Z' },
+    { id: LETTER_IDS[2], direction: 'push', peer: 'north', statementId: OTHER_ID, attempts: 5, reason: 'the peer did not answer', parkedAt: '2027-03-10T07:00:00.000Z' },
   ];
 }
 
@@ -57,21 +59,25 @@ export interface Calls {
   replayedAll: string[];
 }
 
+/** Letters waiting in `letters`; a replay takes them out, as the dead letters service does. */
 export function standInSources(letters: DeadLetterRow[], calls: Calls): FederationConsoleSources {
+  const replayed = new Set<string>();
+  const waiting = () => letters.filter((letter) => !replayed.has(letter.id));
   return {
     overview: async () => overview(),
-    deadLetters: async (limit) => letters.slice(0, limit),
+    deadLetters: async (limit) => waiting().slice(0, limit),
+    waitingByPeer: async () => [...new Set(waiting().map((letter) => letter.peer))].sort().map((peer) => ({ peer, waiting: waiting().filter((letter) => letter.peer === peer).length })),
     replay: async (id) => {
-      const letter = letters.find((candidate) => candidate.id === id);
-      if (letter === undefined) throw new NotFoundError(`There is no dead letter ${id}.`);
+      if (!letters.some((letter) => letter.id === id)) throw new NotFoundError(`No dead letter ${id}`, 'DEAD_LETTER_NOT_FOUND');
+      if (replayed.has(id)) throw new ConflictError('DEAD_LETTER_REPLAYED', `Dead letter ${id} was replayed already`);
       calls.replayed.push(id);
-      letter.replayedAt = new Date().toISOString();
+      replayed.add(id);
     },
     replayAll: async (peer) => {
       calls.replayedAll.push(peer);
-      const waiting = letters.filter((letter) => letter.peer === peer && letter.replayedAt === undefined);
-      for (const letter of waiting) letter.replayedAt = new Date().toISOString();
-      return waiting.length;
+      const ofPeer = waiting().filter((letter) => letter.peer === peer);
+      for (const letter of ofPeer) replayed.add(letter.id);
+      return { replayed: ofPeer.length, failed: 0 };
     },
   };
 }

@@ -36,21 +36,25 @@ export interface SubscriptionRow {
   state: 'active' | 'paused';
   /** Statements stored here not yet acknowledged by the peer: the feed's head − the subscription's cursor. */
   lag: number;
+  /** Statements the peer refused alone, waiting for their next try (before they are parked). */
+  retrying: number;
   breaker: BreakerView;
 }
 
 export interface PullRow {
   id: string;
   peer: string;
-  /** xAPI GET /statements parameters (agent, verb, activity, registration, related_*) as given. */
+  /** The xAPI GET /statements parameters it sends (agent, verb, activity, registration, related_*), as text. */
   filters: Record<string, string>;
   state: 'active' | 'paused';
   received: number;
   refused: number;
-  /** The newest `stored` (at the peer) pulled so far: how far the pull has come. */
-  reached?: string;
+  /** How far it has come: the newest `stored` (at the peer) received, and that as a fraction of the time from the first one to now. */
+  progress: { through?: string; fraction: number };
+  /** The last page read had no `more`: everything the peer held then is here. */
   caughtUp: boolean;
-  lastError?: string;
+  /** The last peer-level failure, cleared by the next page stored. */
+  lastError?: { at: string; reason: string };
   updatedAt: string;
 }
 
@@ -66,27 +70,35 @@ export interface DeadLetterRow {
   body?: string;
   reason: string;
   parkedAt: string;
-  replayedAt?: string;
 }
 
 export interface FederationOverview {
   peers: PeerRow[];
   subscriptions: SubscriptionRow[];
   pulls: PullRow[];
-  /** Dead letters parked and not replayed since. */
+  /** Dead letters waiting (parked, not replayed since). */
   deadLetters: number;
 }
 
+/** What a replay-all did: letters back to delivery, and those that could not go (they stay parked). */
+export interface ReplayAllOutcome {
+  replayed: number;
+  failed: number;
+}
+
 /**
- * What the pages read and do, narrowed to functions so the plugin wires its services in (and tests
- * can give rows). `replay` and `replayAll` are the same operations as the dead-letter routes.
+ * What the pages read and do, narrowed to functions so the plugin wires its services in
+ * (`federationConsoleSources`) and tests can give rows. `replay` and `replayAll` are the same
+ * operations as the dead-letter routes, and throw the same refusals.
  */
 export interface FederationConsoleSources {
   overview(): Promise<FederationOverview>;
-  /** Dead letters, newest parked first, at most `limit`. */
+  /** Dead letters waiting, newest parked first, at most `limit`. */
   deadLetters(limit: number): Promise<DeadLetterRow[]>;
-  /** Puts one dead letter back to delivery; throws NotFoundError when there is none under this id. */
+  /** The peers with dead letters waiting, and how many each, in order of their slugs. */
+  waitingByPeer(): Promise<Array<{ peer: string; waiting: number }>>;
+  /** Puts one dead letter back to delivery: NotFoundError when there is none, ConflictError when it cannot be replayed. */
   replay(id: string): Promise<void>;
-  /** Puts every dead letter of `peer` not replayed yet back to delivery; returns how many. */
-  replayAll(peer: string): Promise<number>;
+  /** Puts every dead letter of `peer` waiting back to delivery. */
+  replayAll(peer: string): Promise<ReplayAllOutcome>;
 }
