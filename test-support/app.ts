@@ -31,6 +31,7 @@ export async function createTestLrs(env: Record<string, string> = {}, plugins?: 
     lrsHomePage: config.publicUrl ?? 'http://lrs.test/',
     plugins: plugins ?? loadPlugins(config.plugins, env),
     jsonBodyLimitBytes: config.jsonBodyLimitBytes,
+    multipartBodyLimitBytes: config.multipartBodyLimitBytes,
   });
   const app = buildApp(services, config, logger);
   const credential = async (scopes: Scope[], name = 'test client') => {

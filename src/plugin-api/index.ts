@@ -343,6 +343,23 @@ export interface PluginServices {
   reputation: ReputationSummaries;
   /** Communities' recognitions of one another and their rules: offered by the governance plugin. */
   governance: CommunityGovernance;
+  /** Checks of anchoring receipts, any LRS's: offered by the anchoring plugin, whether anchoring is on or off. */
+  receiptVerifier: ReceiptVerifier;
+}
+
+export interface ReceiptVerifier {
+  /**
+   * The checks of a receipt (docs/anchoring.md, "Checking a receipt") against the statement as its
+   * issuer stored it: format, digest, leaf, proof and signature; with anchoring on, also whether
+   * the chain this LRS anchors on holds its root. A check that cannot be made says `skipped`.
+   */
+  verify(receipt: unknown, statement: object): Promise<ReceiptCheckResult[]>;
+}
+
+export interface ReceiptCheckResult {
+  name: string;
+  status: 'pass' | 'fail' | 'skipped';
+  detail: string;
 }
 
 /**
@@ -558,6 +575,8 @@ export interface PluginHttp {
 export interface StatementsBody {
   json: unknown;
   attachments: StatementAttachmentPart[];
+  /** The body exactly as received (multipart included), e.g. to check a digest of it. */
+  raw: Buffer;
 }
 
 /** What a plugin's setup returns. Every hook is optional. */

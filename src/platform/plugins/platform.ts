@@ -5,7 +5,7 @@ import type { Registry } from 'prom-client';
 import YAML from 'yaml';
 import { requireGrant } from '../../auth/authenticate';
 import type { Scope } from '../../auth/scopes';
-import { rawBody, readJsonBody } from '../../http/body';
+import { bodyBytes, rawBody, readJsonBody } from '../../http/body';
 import type { Logger } from '../../logger';
 import type {
   Agent,
@@ -173,7 +173,8 @@ function pluginHttp(name: string, dependencies: PlatformDependencies): PluginHtt
     statementsBody: () =>
       bodyReader(Math.max(dependencies.jsonBodyLimitBytes, dependencies.multipartBodyLimitBytes), (req): StatementsBody => {
         const { statements, attachments } = readStatementsBody(req, dependencies.jsonBodyLimitBytes);
-        return { json: statements, attachments: attachments.map(({ sha2, contentType, body }) => ({ sha2, contentType, content: body })) };
+        const parts = attachments.map(({ sha2, contentType, body }) => ({ sha2, contentType, content: body }));
+        return { json: statements, attachments: parts, raw: bodyBytes(req) };
       }),
   };
 }

@@ -34,6 +34,12 @@ const asker = testPlugin('asker', (context) => {
   routes.get('/receipt/:id', async (req, res) => {
     res.json({ receipt: (await context.service('receipts')?.receiptOf(req.params.id!)) ?? null });
   });
+  routes.post('/verify/:id', context.http.jsonBody(), async (req, res) => {
+    const verifier = context.service('receiptVerifier');
+    const { statement } = (await context.statements.get(String(req.params.id)))!;
+    const checked = req.query.tampered === '1' ? { ...statement, result: { success: false } } : statement;
+    res.json(verifier === undefined ? { offered: false } : { offered: true, checks: await verifier.verify(req.body, checked) });
+  });
   routes.get('/institution/:key', async (req, res) => {
     res.json({ institution: (await context.people.institutionOf(req.params.key!)) ?? null });
   });
@@ -193,10 +199,21 @@ describe('the anchoring plugin\'s receipts service', () => {
     expect(states[id!]).toEqual({ state: 'anchored', receiptUrl: `http://lrs.test/plugins/anchoring/receipts/${id}`, transactionHash: expect.stringMatching(/^0x/) });
     const { receipt } = (await request(lrs.app).get(`/plugins/asker/receipt/${id}`)).body;
     expect(receipt).toMatchObject({ statementId: id, anchor: { transactionHash: states[id!].transactionHash } });
+
+    const verified = (await request(lrs.app).post(`/plugins/asker/verify/${id}`).send(receipt)).body;
+    expect(verified.checks.map(({ name, status }: { name: string; status: string }) => `${name} ${status}`)).toEqual(
+      expect.arrayContaining(['format pass', 'digest pass', 'signature pass', 'root-on-chain pass']),
+    );
+    expect(verified.checks.every(({ status }: { status: string }) => status !== 'fail')).toBe(true);
+    const tampered = (await request(lrs.app).post(`/plugins/asker/verify/${id}?tampered=1`).send(receipt)).body;
+    expect(tampered.checks).toContainEqual(expect.objectContaining({ name: 'digest', status: 'fail' }));
   });
 
-  it('is not offered while anchoring is off', async () => {
+  it('is not offered while anchoring is off; receipts can still be checked offline (receiptVerifier)', async () => {
     lrs = await createTestLrs({}, [loadAnchoringPlugin({}), asker]);
     expect((await request(lrs.app).get('/plugins/asker/state/abc')).body).toEqual({ offered: false });
+    const [id] = (await request(lrs.app).post('/xapi/statements').set('Authorization', lrs.auth).set(XAPI_VERSION_HEADER).send(statement)).body as string[];
+    const checked = (await request(lrs.app).post(`/plugins/asker/verify/${id}`).send({ not: 'a receipt' })).body;
+    expect(checked).toEqual({ offered: true, checks: [expect.objectContaining({ name: 'format', status: 'fail' })] });
   });
 });

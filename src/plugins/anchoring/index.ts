@@ -65,7 +65,7 @@ function setUpAnchoring(context: PluginContext, options: AnchoringPluginOptions)
     context.logger.info(
       'Anchoring is off: set STARKNET_RPC_URL, STARKNET_ACCOUNT_ADDRESS, STARKNET_PRIVATE_KEY and STARKNET_CONTRACT_ADDRESS to turn it on',
     );
-    return { routes, console: consoleSections };
+    return { routes, console: consoleSections, services: { receiptVerifier: receipts.verifierForPlugins() } };
   }
   const service = new AnchoringService({
     statements: context.statements,
@@ -81,7 +81,7 @@ function setUpAnchoring(context: PluginContext, options: AnchoringPluginOptions)
     routes,
     console: consoleSections,
     jobs: { anchor: { schedule: settings.cron, run: () => service.run() } },
-    services: { receipts: receipts.forPlugins() },
+    services: { receipts: receipts.forPlugins(), receiptVerifier: receipts.verifierForPlugins() },
   };
 }
 

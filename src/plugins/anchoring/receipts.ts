@@ -1,4 +1,4 @@
-import { NotFoundError, type AnchoringState, type StatementReceipts, type StoredStatement } from '../../plugin-api';
+import { NotFoundError, type AnchoringState, type ReceiptVerifier, type StatementReceipts, type StoredStatement } from '../../plugin-api';
 import type { AnchorBatch, AnchorBatchStore } from './batches/anchor-batch-store';
 import type { AnchorChain, ChainIdentity } from './chain/anchor-chain';
 import type { XapiStarknetAnchorReceipt } from './core/receipt-format';
@@ -64,6 +64,14 @@ export class ReceiptService {
       },
       signer,
     );
+  }
+
+  /** Receipt checks for other plugins (PluginServices.receiptVerifier): offline while anchoring is off, with the chain while on. */
+  verifierForPlugins(): ReceiptVerifier {
+    return {
+      verify: async (receipt, statement) =>
+        this.options.starknet === undefined ? verifyReceiptOffline(receipt, statement as StoredStatement) : this.verify(receipt, statement as StoredStatement),
+    };
   }
 
   /** What other plugins see of receipts (PluginServices.receipts); only while anchoring is on. */
