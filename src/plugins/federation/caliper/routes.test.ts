@@ -1,0 +1,163 @@
+/**
+ * The Caliper webhook over HTTP on the whole LRS, both engines (issue 15: "a webhook receiver that
+ * translates the learning events … and keeps the Caliper event id for idempotency"). The
+ * federation plugin is stood in for by its inbound Receiver (the real one, storing through
+ * statements.receive) and the caliper routes, with an in-memory peer list (the peers feature's port).
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Router } from 'express';
+import request from 'supertest';
+import { createTestLrs, XAPI_VERSION_HEADER, type TestLrs } from '../../../../test-support/app';
+import { TEST_ENGINES } from '../../../../test-support/backends';
+import { credentialKeyOf } from '../../../../test-support/institutions-lrs';
+import { loadPlugins } from '../../../platform/plugins/load';
+import { definePlugin } from '../../../plugin-api';
+import { createInbound, PROVENANCE_STORES } from '../inbound';
+import type { Peer } from '../model';
+import { readFederationSettings } from '../settings';
+import { FEDERATION_SCOPES } from '../vocabulary';
+import { createCaliper } from './index';
+import { EXTENSION } from './vocabulary';
+
+const EXAMPLES = path.join(__dirname, 'examples');
+const example = (name: string): Record<string, any> => JSON.parse(readFileSync(path.join(EXAMPLES, `${name}.json`), 'utf8'));
+
+describe.each(TEST_ENGINES)('POST /plugins/federation/caliper/:peer on %s', (engine) => {
+  let lrs: TestLrs;
+  const peers = new Map<string, Peer>();
+  let canvas: { peer: Peer; auth: string };
+
+  async function addPeer(kind: Peer['kind']): Promise<{ peer: Peer; auth: string }> {
+    const slug = `canvas-${randomUUID().slice(0, 8)}`;
+    const auth = await lrs.credential(['plugins/federation/deliver'], `${slug} sending`);
+    const peer: Peer = { slug, name: `Canvas ${slug}`, kind, inboundCredentialKeys: [credentialKeyOf(auth)], createdAt: new Date().toISOString() };
+    peers.set(slug, peer);
+    return { peer, auth };
+  }
+
+  beforeAll(async () => {
+    const peerLookup = { byInboundCredential: async (key: string) => [...peers.values()].find((peer) => peer.inboundCredentialKeys.includes(key)), get: async (slug: string) => peers.get(slug) };
+    const { settings } = readFederationSettings({});
+    const federation = definePlugin({
+      manifest: { name: 'federation', version: '0.0.1', description: 'caliper test', profiles: [], scopes: FEDERATION_SCOPES, stores: PROVENANCE_STORES, jobs: [], openapi: ['caliper/openapi.yaml', 'inbound/openapi.yaml'] },
+      settings: readFederationSettings,
+      setup(context) {
+        const inbound = createInbound({ context, settings, peers: peerLookup, receiptVerifier: () => undefined });
+        return { routes: Router().use(inbound.routes).use(createCaliper({ context, receiver: inbound.receiver, peers: peerLookup }).routes) };
+      },
+    });
+    const others = loadPlugins('all', {}).filter((loaded) => loaded.plugin.manifest.name !== 'federation');
+    const engineBefore = process.env.KEIKO_TEST_ENGINE;
+    process.env.KEIKO_TEST_ENGINE = engine;
+    lrs = await createTestLrs({}, [...others, { plugin: federation, folder: path.resolve(__dirname, '..'), settings }]).finally(() => {
+      process.env.KEIKO_TEST_ENGINE = engineBefore;
+    });
+    canvas = await addPeer('caliper');
+  });
+  afterAll(() => lrs.close());
+
+  const post = (body: unknown, { auth = canvas.auth, slug = canvas.peer.slug } = {}) =>
+    request(lrs.app).post(`/plugins/federation/caliper/${slug}`).set('Authorization', auth).send(body as object);
+  const statement = async (id: string) => (await request(lrs.app).get('/xapi/statements').query({ statementId: id }).set(XAPI_VERSION_HEADER).set('Authorization', lrs.auth)).body;
+  const statementsAbout = async (activity: string) => {
+    const response = await request(lrs.app).get('/xapi/statements').query({ activity, limit: 100 }).set(XAPI_VERSION_HEADER).set('Authorization', lrs.auth);
+    return response.body.statements.length as number;
+  };
+
+  it("Canvas's quiz_submitted envelope: stored under the id derived from the event, with the sender's authority; its provenance names Canvas and the event", async () => {
+    const response = await post(example('quiz_submitted'));
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      stored: 1,
+      skipped: 0,
+      refused: 0,
+      events: [{ index: 0, eventId: 'urn:uuid:06e01cb6-fdde-4327-b3f0-4c47a95d0f52', outcome: 'stored', statementId: '9cfd6a0e-0752-8b8c-8d61-65ed57dca6fa' }],
+    });
+    const stored = await statement('9cfd6a0e-0752-8b8c-8d61-65ed57dca6fa');
+    expect(stored).toMatchObject({
+      actor: { account: { homePage: 'http://oxana.instructure.com', name: '21070000000987123' } },
+      verb: { id: 'http://adlnet.gov/expapi/verbs/completed' },
+      object: { id: 'urn:instructure:canvas:quiz:11210000002223333' },
+      timestamp: '2019-11-01T19:11:33.388Z',
+    });
+    expect(stored.authority).toMatchObject({ account: { name: credentialKeyOf(canvas.auth) } });
+    expect(stored.context.extensions[EXTENSION.eventId]).toBe('urn:uuid:06e01cb6-fdde-4327-b3f0-4c47a95d0f52');
+    const provenance = await request(lrs.app).get('/plugins/federation/provenance/9cfd6a0e-0752-8b8c-8d61-65ed57dca6fa').set('Authorization', lrs.auth);
+    expect(provenance.status).toBe(200);
+    expect(provenance.body).toMatchObject({ peer: canvas.peer.slug, via: 'caliper', sourceEventId: 'urn:uuid:06e01cb6-fdde-4327-b3f0-4c47a95d0f52', originLrs: 'http://oxana.instructure.com', hops: ['http://oxana.instructure.com'], authorityKept: false });
+  });
+
+  it('the same event sent again (Canvas retries a delivery) stores nothing new: one statement, answered stored again', async () => {
+    const body = example('discussion_entry_created');
+    const first = await post(body);
+    const again = await post(body);
+    expect([first.body.events[0].outcome, again.body.events[0].outcome]).toEqual(['stored', 'stored']);
+    expect(again.body.events[0].statementId).toBe(first.body.events[0].statementId);
+    expect(await statementsAbout('urn:instructure:canvas:discussionEntry:2134567')).toBe(1);
+  });
+
+  it('a mixed envelope: each event judged alone — stored, skipped with its reason (unsupported, Canvas itself), and a single bare event taken too', async () => {
+    const [logIn] = example('logged_in').data;
+    const [systemView] = example('asset_accessed-attachment').data;
+    const [modified] = example('submission_updated').data;
+    const response = await post({ sensor: 'http://oxana.instructure.com/', sendTime: '2019-11-16T02:09:14.293Z', dataVersion: 'http://purl.imsglobal.org/ctx/caliper/v1p1', data: [logIn, systemView, modified] });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ stored: 1, skipped: 2, refused: 0 });
+    expect(response.body.events.map((event: { outcome: string; reason?: string }) => event.reason ?? event.outcome)).toEqual([
+      'stored',
+      'actor is SoftwareApplication, not a Person: xAPI needs an Agent',
+      'unsupported event Event#Modified',
+    ]);
+    const bare = await post(example('logged_out').data[0]);
+    expect(bare.body).toMatchObject({ stored: 1, events: [{ outcome: 'stored', statementId: '452292e4-7d5a-8812-9141-d1352a1aecc4' }] });
+  });
+
+  it('an event whose statement the LRS refuses (another statement stored under its id) is refused alone; the others are stored', async () => {
+    const [submission] = example('submission_created').data;
+    const sentBefore = { ...submission, id: `urn:uuid:${randomUUID()}` };
+    const translated = (await post({ data: [sentBefore] })).body.events[0].statementId as string;
+    // The same event id with other content maps to the stored statement's id with another timestamp.
+    const changed = { ...sentBefore, eventTime: '2020-01-01T00:00:00.000Z' };
+    const [grade] = example('grade_change').data;
+    const response = await post({ data: [changed, grade] });
+    expect(response.body).toMatchObject({ stored: 1, skipped: 0, refused: 1 });
+    expect(response.body.events[0]).toMatchObject({ outcome: 'refused', statementId: translated, status: 409 });
+    expect(typeof response.body.events[0].code).toBe('string');
+    expect(response.body.events[1]).toMatchObject({ outcome: 'stored', statementId: '60841350-5787-8479-84a4-0cdb98b72801' });
+  });
+
+  it.each([
+    ['an array', [], 'the body must be a Caliper envelope'],
+    ['data that is no list', { data: 'events' }, 'data must be an array of Caliper events'],
+    ['another Caliper version', { dataVersion: 'http://purl.imsglobal.org/ctx/caliper/v1p0', data: [] }, 'dataVersion must be one of'],
+  ])('a malformed envelope (%s) is refused whole: 400 CALIPER_ENVELOPE_INVALID naming the field, nothing stored', async (_what, body, message) => {
+    const response = await post(body);
+    expect(response.status).toBe(400);
+    expect(response.body.code).toBe('CALIPER_ENVELOPE_INVALID');
+    expect(response.body.message).toContain(message);
+  });
+
+  it('who may post: no credentials 401; a credential without deliver 403; not the peer\'s credential 403; no such caliper peer (or a peer of another kind) 404', async () => {
+    const body = example('logged_in');
+    expect((await request(lrs.app).post(`/plugins/federation/caliper/${canvas.peer.slug}`).send(body)).status).toBe(401);
+    const reader = await lrs.credential(['statements/read'], 'reader');
+    expect((await post(body, { auth: reader })).body.code).toBe('FORBIDDEN');
+    const other = await addPeer('caliper');
+    const notTheirs = await post(body, { auth: other.auth });
+    expect([notTheirs.status, notTheirs.body.code]).toEqual([403, 'FORBIDDEN']);
+    expect(notTheirs.body.message).toContain(canvas.peer.slug);
+    const missing = await post(body, { slug: 'no-such-peer' });
+    expect([missing.status, missing.body.code]).toEqual([404, 'PEER_NOT_FOUND']);
+    const keiko = await addPeer('keiko');
+    const wrongKind = await post(body, { slug: keiko.peer.slug, auth: keiko.auth });
+    expect([wrongKind.status, wrongKind.body.code]).toEqual([404, 'PEER_NOT_FOUND']);
+  });
+
+  it('counts events by peer and outcome at /metrics', async () => {
+    const metrics = await request(lrs.app).get('/metrics').set('Authorization', lrs.auth);
+    expect(metrics.text).toMatch(new RegExp(`keiko_plugin_federation_caliper_events_total\\{peer="${canvas.peer.slug}",outcome="skipped"\\} \\d+`));
+    expect(metrics.text).toMatch(new RegExp(`keiko_plugin_federation_caliper_events_total\\{peer="${canvas.peer.slug}",outcome="stored"\\} \\d+`));
+  });
+});
