@@ -9,22 +9,9 @@ import request from 'supertest';
 import { decodeHtml, signedInToConsole, type ConsoleAgent } from '../../../../test-support/console-session';
 import { csrfFieldOf } from '../../../../test-support/people';
 import { DEAD_LETTERS_PATH, FEDERATION_CONSOLE_PATH } from './parts';
+import { definitionsOf, rowsOf, textOf } from './page-tests.contract';
 import { DEAD_LETTERS_SHOWN } from './routes';
 import { deadLetters, LETTER_IDS, MISSING_ID, OTHER_ID, PULLED_ID, PUSHED_ID, standInConsole, type StandInConsole } from './stand-ins.contract';
-
-const textOf = (html: string) => decodeHtml(html.replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim();
-
-/** The cells' text of each body row of the table named by the heading `labelledBy`. */
-function rowsOf(html: string, labelledBy: string): string[][] {
-  const table = new RegExp(`aria-labelledby="${labelledBy}" tabindex="0"><table>([\\s\\S]*?)</table>`).exec(html)?.[1] ?? '';
-  const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(table)?.[1] ?? '';
-  return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) => [...row[1]!.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((cell) => textOf(cell[1]!)));
-}
-
-function definitionsOf(html: string): Record<string, string> {
-  const list = /<dl>([\s\S]*?)<\/dl>/.exec(html)![1]!;
-  return Object.fromEntries([...list.matchAll(/<dt>([\s\S]*?)<\/dt>\s*<dd>([\s\S]*?)<\/dd>/g)].map((entry) => [textOf(entry[1]!), textOf(entry[2]!)]));
-}
 
 describe('the federation pages of the admin console', () => {
   let on: StandInConsole;

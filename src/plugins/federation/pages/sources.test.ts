@@ -5,88 +5,19 @@
  * head − cursor, statements retrying, the breaker, a pull's progress), that a peer's secret never
  * reaches a page, and that a replay puts a letter back into the retries with its attempts reset.
  */
-import path from 'node:path';
-import { Router } from 'express';
 import request from 'supertest';
-import { createTestLrs, XAPI_VERSION_HEADER, type TestLrs } from '../../../../test-support/app';
+import { XAPI_VERSION_HEADER } from '../../../../test-support/app';
 import { TEST_ENGINES } from '../../../../test-support/backends';
-import { decodeHtml, signedInToConsole, type ConsoleAgent } from '../../../../test-support/console-session';
+import { signedInToConsole, type ConsoleAgent } from '../../../../test-support/console-session';
 import { csrfFieldOf } from '../../../../test-support/people';
 import { sampleStatement } from '../../../../test-support/statements';
-import type { StorageEngine } from '../../../storage/backend';
-import { definePlugin, type Collection, type PluginContext } from '../../../plugin-api';
-import type { DeadLetter, Peer } from '../model';
-import { DeadLetters } from '../outbound/dead-letters';
-import { OUTBOUND_STORES, retryId, type Retry, type Subscription } from '../outbound/records';
-import { Subscriptions } from '../outbound/subscriptions';
-import { PULL_STORES, type PullSource } from '../pull/records';
-import { PullSources } from '../pull/sources';
-import { BREAKER, CircuitBreakers } from '../remote/breaker';
-import { FEDERATION_SCOPES } from '../vocabulary';
+import { retryId, type Subscription } from '../outbound/records';
+import { BREAKER } from '../remote/breaker';
+import { rowsOf, textOf } from './page-tests.contract';
 import { DEAD_LETTERS_PATH, FEDERATION_CONSOLE_PATH } from './parts';
-import { FEDERATION_CONSOLE_SECTION, federationConsole } from './routes';
-import { federationConsoleSources } from './sources';
+import { NOW, peer, servicesLrs, type Services } from './services.contract';
 
 const SECRET = 'north-secret-never-shown';
-const NOW = Date.parse('2027-03-10T10:00:00.000Z');
-
-interface Services {
-  lrs: TestLrs;
-  context: PluginContext;
-  peers: Map<string, Peer>;
-  subscriptions: Subscriptions;
-  deadLetters: DeadLetters;
-  pulls: PullSources;
-  breakers: CircuitBreakers;
-  retries: Collection<Retry>;
-}
-
-function peer(slug: string, kind: Peer['kind'], endpoint?: string): Peer {
-  return { slug, name: `${slug} LRS`, kind, ...(endpoint !== undefined && { endpoint }), inboundCredentialKeys: [], createdAt: new Date(NOW).toISOString() };
-}
-
-/** The console pages wired to the real services as index.ts wires them, on `engine`. */
-async function servicesLrs(engine: StorageEngine): Promise<Services> {
-  const peers = new Map<string, Peer>();
-  const breakers = new CircuitBreakers({ now: () => NOW });
-  let wired: Omit<Services, 'lrs'> | undefined;
-  const plugin = definePlugin({
-    manifest: { name: 'federation', version: '0.0.1', description: 'console pages over the services (a test plugin)', profiles: [], scopes: FEDERATION_SCOPES, stores: { ...OUTBOUND_STORES, ...PULL_STORES }, jobs: [] },
-    setup(context) {
-      const lookup = { get: async (slug: string) => peers.get(slug) };
-      const retries = context.store<Retry>('retries');
-      const subscriptionStore = context.store<Subscription>('subscriptions');
-      const subscriptions = new Subscriptions({ store: subscriptionStore, retries, peers: lookup, statements: context.statements });
-      const deadLetters = new DeadLetters({ store: context.store<DeadLetter>('dead-letters'), retries, subscriptions: subscriptionStore });
-      const pulls = new PullSources(context.store<PullSource>('pulls'), lookup, () => NOW);
-      wired = { context, peers, subscriptions, deadLetters, pulls, breakers, retries };
-      const sources = federationConsoleSources({
-        peers: { list: async () => [...peers.values()] },
-        subscriptions,
-        breakerOf: (slug) => breakers.snapshotOf(slug),
-        statements: context.statements,
-        pulls,
-        deadLetters,
-        now: () => NOW,
-      });
-      return { routes: Router().use('/console', federationConsole({ console: context.console, sources })), console: [FEDERATION_CONSOLE_SECTION] };
-    },
-  });
-  const engineBefore = process.env.KEIKO_TEST_ENGINE;
-  process.env.KEIKO_TEST_ENGINE = engine;
-  const lrs = await createTestLrs({}, [{ plugin, folder: path.resolve(__dirname, '..'), settings: undefined }]).finally(() => {
-    process.env.KEIKO_TEST_ENGINE = engineBefore;
-  });
-  return { ...wired!, lrs };
-}
-
-const textOf = (html: string) => decodeHtml(html.replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim();
-
-function rowsOf(html: string, labelledBy: string): string[][] {
-  const table = new RegExp(`aria-labelledby="${labelledBy}" tabindex="0"><table>([\\s\\S]*?)</table>`).exec(html)?.[1] ?? '';
-  const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(table)?.[1] ?? '';
-  return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) => [...row[1]!.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((cell) => textOf(cell[1]!)));
-}
 
 describe.each(TEST_ENGINES)('the federation console pages over the real services on %s', (engine) => {
   let on: Services;

@@ -38,11 +38,7 @@ export function federationConsoleSources(services: FederationServices): Federati
       return { peers: peers.map(peerRow), subscriptions, pulls: pulls.map((source) => pullRow(source, now())), deadLetters: waiting };
     },
     deadLetters: async (limit) => (await deadLetters.list({ limit })).map(letterRow),
-    waitingByPeer: async () => {
-      const slugs = (await services.peers.list()).map((peer) => peer.slug).sort();
-      const counts = await Promise.all(slugs.map(async (peer) => ({ peer, waiting: await deadLetters.count({ peer }) })));
-      return counts.filter(({ waiting }) => waiting > 0);
-    },
+    waitingOf: (peer) => deadLetters.count({ peer }),
     replay: async (id) => {
       await deadLetters.replay(id);
     },
