@@ -104,6 +104,14 @@ export function ownStatementsOnly(req: Request): string | undefined {
  * Whether the plugin `pluginName` recorded the statement (PluginStatements.record): its decisions
  * count only when it did, since any credential that may write statements could send the same verbs.
  */
+/** A `limit` query parameter: `fallback` when absent, else a whole number from 1 to `max` (400 INVALID_PARAMETER otherwise). */
+export function limitParameter(value: string | undefined, { fallback, max }: { fallback: number; max: number }): number {
+  if (value === undefined) return fallback;
+  const limit = /^\d{1,7}$/.test(value) ? Number(value) : 0;
+  if (limit < 1 || limit > max) throw new BadRequestError(BadRequestCode.InvalidParameter, `limit must be a whole number from 1 to ${max}, got "${value.slice(0, 20)}"`);
+  return limit;
+}
+
 /**
  * Whether two statements are the same statement by the comparison of Data 2.3.1: what the LRS may
  * set (id, authority, stored, version), Activity definitions, Verb display and how times are

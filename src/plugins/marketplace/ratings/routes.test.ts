@@ -117,7 +117,7 @@ describe.each(TEST_ENGINES)('the ratings routes on %s', (engine) => {
       expect((await post(`/spaces/${space.id}/ratings`).send('{"overall": 4,')).status).toBe(400);
       expect((await post(`/spaces/${space.id}/ratings`).send('[4, 5]')).body.code).toBe('INVALID_BODY');
       expect((await call(booker, 'post', '/spaces/room-2/ratings', SCORES)).body).toMatchObject({ code: 'INVALID_PARAMETER', message: 'id must be a UUID, got "room-2"' });
-      expect((await call(booker, 'get', `/spaces/${space.id}/ratings?limit=0`)).body).toMatchObject({ code: 'INVALID_PARAMETER', message: expect.stringContaining('limit must be an integer from 1 to 100') });
+      expect((await call(booker, 'get', `/spaces/${space.id}/ratings?limit=0`)).body).toMatchObject({ code: 'INVALID_PARAMETER', message: expect.stringContaining('limit must be a whole number from 1 to 100') });
       expect((await call(booker, 'get', `/spaces/${space.id}/ratings?limit=101`)).body.code).toBe('INVALID_PARAMETER');
       expect((await call(booker, 'get', `/spaces/${space.id}/ratings?sort=best`)).body.code).toBe('UNKNOWN_PARAMETER');
       expect(await ratedStatements(space)).toEqual([]);

@@ -4,7 +4,7 @@
  * verifiers' queue of reports.
  */
 import { Router, type Request } from 'express';
-import { BadRequestCode, BadRequestError, parseUuidParameter, singleParameters, type PluginHttp } from '../../../plugin-api';
+import { BadRequestCode, BadRequestError, limitParameter, parseUuidParameter, singleParameters, type PluginHttp } from '../../../plugin-api';
 import { partyOf, requireParty, type Acting } from '../acting';
 import { REPORT_STATES, type ReportState } from './records';
 import type { SpaceRatings } from './space-ratings';
@@ -27,7 +27,7 @@ export function ratingRoutes({ ratings, acting }: RatingRoutesOptions): Router {
   });
   router.get('/spaces/:id/ratings', requireParty(acting, 'book'), async (req, res) => {
     const { limit } = singleParameters(req.query, { resource: 'GET /plugins/marketplace/spaces/{id}/ratings', optional: ['limit'] });
-    res.json(await ratings.overview(idOf(req), limitOf(limit, 20)));
+    res.json(await ratings.overview(idOf(req), limitParameter(limit, { fallback: 20, max: MAX_LIMIT })));
   });
   router.post('/spaces/:id/reports', ...booker, async (req, res) => {
     const { report, created } = await ratings.report(await partyOf(req, acting), idOf(req), req.body);
@@ -36,7 +36,7 @@ export function ratingRoutes({ ratings, acting }: RatingRoutesOptions): Router {
   router.get('/reports', requireParty(acting, 'verify'), async (req, res) => {
     const { state = 'open', limit } = singleParameters(req.query, { resource: 'GET /plugins/marketplace/reports', optional: ['state', 'limit'] });
     if (!(REPORT_STATES as readonly string[]).includes(state)) throw new BadRequestError(BadRequestCode.InvalidParameter, `state must be one of ${REPORT_STATES.join(', ')}`);
-    res.json({ reports: await ratings.reports(state as ReportState, limitOf(limit, MAX_LIMIT)) });
+    res.json({ reports: await ratings.reports(state as ReportState, limitParameter(limit, { fallback: MAX_LIMIT, max: MAX_LIMIT })) });
   });
   router.post('/reports/:id/resolve', ...verifier, async (req, res) => {
     res.json(await ratings.resolve(await partyOf(req, acting), idOf(req), req.body));
@@ -46,12 +46,4 @@ export function ratingRoutes({ ratings, acting }: RatingRoutesOptions): Router {
 
 function idOf(req: Request): string {
   return parseUuidParameter('id', String(req.params.id));
-}
-
-function limitOf(value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!/^\d{1,3}$/.test(value) || Number(value) < 1 || Number(value) > MAX_LIMIT) {
-    throw new BadRequestError(BadRequestCode.InvalidParameter, `limit must be an integer from 1 to ${MAX_LIMIT}, got "${value.slice(0, 20)}"`);
-  }
-  return Number(value);
 }
