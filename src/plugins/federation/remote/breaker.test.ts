@@ -10,6 +10,14 @@ function failTimes(breaker: CircuitBreaker, times: number): void {
   for (let i = 0; i < times; i++) breaker.recordFailure();
 }
 
+/** A breaker on a hand-moved clock, just opened by 5 failures in a row. */
+function justOpened() {
+  const time = clock();
+  const breaker = new CircuitBreaker({ now: time.now });
+  failTimes(breaker, 5);
+  return { time, breaker };
+}
+
 describe('CircuitBreaker (issue 15: per peer, 5 failures, 30 s)', () => {
   it('stays closed through 4 failures in a row and opens at the 5th', () => {
     const time = clock();
@@ -31,9 +39,7 @@ describe('CircuitBreaker (issue 15: per peer, 5 failures, 30 s)', () => {
   });
 
   it('lets one trial through after 30 s; its success closes the breaker', () => {
-    const time = clock();
-    const breaker = new CircuitBreaker({ now: time.now });
-    failTimes(breaker, 5);
+    const { time, breaker } = justOpened();
     time.advance(29_999);
     expect(breaker.tryAcquire()).toBe(false);
     time.advance(1);
@@ -46,9 +52,7 @@ describe('CircuitBreaker (issue 15: per peer, 5 failures, 30 s)', () => {
   });
 
   it('opens again for 30 s when the trial fails', () => {
-    const time = clock();
-    const breaker = new CircuitBreaker({ now: time.now });
-    failTimes(breaker, 5);
+    const { time, breaker } = justOpened();
     time.advance(30_000);
     expect(breaker.tryAcquire()).toBe(true);
     breaker.recordFailure();
@@ -60,9 +64,7 @@ describe('CircuitBreaker (issue 15: per peer, 5 failures, 30 s)', () => {
   });
 
   it('a failure arriving late while open does not prolong the open period', () => {
-    const time = clock();
-    const breaker = new CircuitBreaker({ now: time.now });
-    failTimes(breaker, 5);
+    const { time, breaker } = justOpened();
     time.advance(20_000);
     breaker.recordFailure();
     time.advance(10_000);
@@ -70,9 +72,7 @@ describe('CircuitBreaker (issue 15: per peer, 5 failures, 30 s)', () => {
   });
 
   it('replaces a trial that never reported (a crashed run) after another 30 s', () => {
-    const time = clock();
-    const breaker = new CircuitBreaker({ now: time.now });
-    failTimes(breaker, 5);
+    const { time, breaker } = justOpened();
     time.advance(30_000);
     expect(breaker.tryAcquire()).toBe(true);
     time.advance(29_999);

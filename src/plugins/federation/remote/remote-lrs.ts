@@ -120,6 +120,17 @@ export class RemoteLrs {
     return { statements: result.statements, ...(typeof result.more === 'string' && result.more !== '' && { more: result.more }), attachments: read.attachments };
   }
 
+  /** GET a JSON document at the endpoint's origin (a Keiko peer's published identity), under the same limits. */
+  async getJson(url: string): Promise<{ json: unknown } | RemoteOutcome> {
+    const resolved = this.resolve(url);
+    if (resolved === undefined) return { kind: 'unavailable', reason: `${url.slice(0, 200)} is not at the endpoint's origin ${this.origin}: not asked` };
+    const answer = await this.request('GET', resolved);
+    if (answer.kind !== 'answered') return answer;
+    if (answer.status !== 200) return failed(answer);
+    const json = parseJson(answer.text);
+    return json === undefined ? garbage(answer, 'answered something other than JSON') : { json };
+  }
+
   /** The URL of a path relative to the endpoint, or of a `more` link; undefined for one at another origin. */
   private resolve(path: string): string | undefined {
     if (/^[a-z][a-z0-9+.-]*:/i.test(path) || path.startsWith('//')) {
