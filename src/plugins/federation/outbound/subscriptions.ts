@@ -53,9 +53,13 @@ export class Subscriptions {
   }
 
   async get(id: string): Promise<Subscription> {
-    const found = await this.options.store.get(id);
+    const found = await this.find(id);
     if (found === undefined) throw new NotFoundError(`No subscription ${id}`, 'SUBSCRIPTION_NOT_FOUND');
-    return found.value;
+    return found;
+  }
+
+  async find(id: string): Promise<Subscription | undefined> {
+    return (await this.options.store.get(id))?.value;
   }
 
   /** Changes `filters` and `state` (the peer and the cursor stay). */
