@@ -6,7 +6,7 @@ import { PUSHED_ID, standInConsole, type StandInConsole } from './stand-ins.cont
 const TEXTS = {
   // English replays north's pushed letter with its own button; Spanish replays all of locker's.
   en: { key: 'Key', secret: 'Secret', submit: 'Sign in', title: 'Federation', letters: 'Dead letters', see: 'See the dead letters', replay: `Replay ${PUSHED_ID} (north)`, replayed: 'One dead letter went back to delivery.' },
-  es: { key: 'Clave', secret: 'Secreto', submit: 'Acceder', title: 'Federación', letters: 'Envíos apartados', see: 'Ver los envíos apartados', replay: 'Volver a entregar el envío de locker', replayed: 'Un envío apartado volvió a la entrega.' },
+  es: { key: 'Clave', secret: 'Secreto', submit: 'Acceder', title: 'Federación', letters: 'Envíos apartados', see: 'Ver los envíos apartados', replay: 'Volver a entregar todos los de locker', replayed: 'Un envío apartado volvió a la entrega.' },
 };
 
 async function signIn(page: Page, admin: { key: string; secret: string }, t: (typeof TEXTS)['en']): Promise<void> {

@@ -99,7 +99,7 @@ describe('the federation pages of the admin console', () => {
         `<form method="post" action="${DEAD_LETTERS_PATH}/replay">`,
         `<form method="post" action="${DEAD_LETTERS_PATH}/replay">`,
       ]);
-      expect(textOf(page.text)).toContain("Replay every letter of a peer Replay locker's letter Replay north's 2 letters");
+      expect(textOf(page.text)).toContain('Replay every letter of a peer Replay all of locker Replay all of north');
       expect(page.text).toContain(`aria-label="Replay ${PUSHED_ID} (north)"`);
     });
 
@@ -127,7 +127,7 @@ describe('the federation pages of the admin console', () => {
       const after = (await agent.get(`${all.headers.location!}&lang=es`).expect(200)).text;
       expect(rowsOf(after, 'dead-letters').map((row) => row[0])).toEqual(['locker']);
       expect(textOf(after)).toContain('2 envíos apartados volvieron a la entrega.');
-      expect(textOf(after)).toContain('Volver a entregar el envío de locker');
+      expect(textOf(after)).toContain('Volver a entregar todos los de locker');
       const again = await submit(`${DEAD_LETTERS_PATH}/replay`, 303, { peer: 'north' });
       expect(again.headers.location).toBe(`${DEAD_LETTERS_PATH}?replayed=0`);
       expect(on.calls.replayedAll).toEqual(['north', 'north']);

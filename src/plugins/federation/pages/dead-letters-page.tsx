@@ -11,8 +11,6 @@ export interface DeadLettersView {
   letters: DeadLetterRow[];
   /** Whether more letters are waiting than shown. */
   more: boolean;
-  /** The peers with letters waiting, and how many each. */
-  peers: Array<{ peer: string; waiting: number }>;
   /** After a replay (the redirect's notice): letters back to delivery, and those that could not go. */
   notice?: ReplayAllOutcome;
   csrf: string;
@@ -31,12 +29,20 @@ export function DeadLettersPage({ view }: { view: DeadLettersView }) {
         {view.more && <p>{d.shown(view.letters.length)}</p>}
         {view.letters.length === 0 ? <p>{d.none}</p> : <LetterTable letters={view.letters} csrf={view.csrf} />}
       </section>
-      <ReplayAll peers={view.peers} csrf={view.csrf} />
+      <ReplayAll peers={peersOf(view.letters)} csrf={view.csrf} />
       <p>
         <a href={FEDERATION_CONSOLE_PATH}>{d.back}</a>
       </p>
     </>
   );
+}
+
+/**
+ * The peers of the letters shown, in order of their slugs: their Replay all buttons (a deleted
+ * peer's letters too). Not counted: a count per peer is a scan of the letters on some engines.
+ */
+function peersOf(letters: DeadLetterRow[]): string[] {
+  return [...new Set(letters.map((letter) => letter.peer))].sort();
 }
 
 function ReplayNotice({ notice }: { notice: ReplayAllOutcome }) {
@@ -122,15 +128,14 @@ function StatementId({ letter }: { letter: DeadLetterRow }) {
   );
 }
 
-function ReplayAll({ peers, csrf }: Pick<DeadLettersView, 'peers' | 'csrf'>) {
-  const { locale } = usePage();
-  const d = federationConsoleMessages(locale).deadLetters;
+function ReplayAll({ peers, csrf }: { peers: string[]; csrf: string }) {
+  const d = federationConsoleMessages(usePage().locale).deadLetters;
   if (peers.length === 0) return null;
   return (
     <section aria-labelledby="replay-all">
       <h2 id="replay-all">{d.replayAllTitle}</h2>
-      {peers.map(({ peer, waiting }) => (
-        <PostForm action={REPLAY_ALL_PATH} csrf={csrf} submit={d.replayAll(peer, waiting, formatNumber(locale, waiting))} secondary>
+      {peers.map((peer) => (
+        <PostForm action={REPLAY_ALL_PATH} csrf={csrf} submit={d.replayAll(peer)} secondary>
           <input type="hidden" name="peer" value={peer} />
         </PostForm>
       ))}

@@ -15,7 +15,7 @@ import { DeadLettersPage } from './dead-letters-page';
 import { federationConsoleMessages } from './messages';
 import { OverviewPage } from './overview-page';
 import { DEAD_LETTERS_PATH, FEDERATION_CONSOLE_PATH } from './parts';
-import type { DeadLetterRow, FederationConsoleSources, ReplayAllOutcome } from './views';
+import type { FederationConsoleSources, ReplayAllOutcome } from './views';
 
 export const FEDERATION_CONSOLE_SECTION: NavItem = { href: FEDERATION_CONSOLE_PATH, label: { en: 'Federation', es: 'Federación' } };
 /** Dead letters listed on the page, newest first. */
@@ -50,7 +50,7 @@ export function federationConsole({ console: shell, sources }: FederationConsole
     const m = federationConsoleMessages(i18n(res).locale);
     const found = await sources.deadLetters(DEAD_LETTERS_SHOWN + 1);
     const letters = found.slice(0, DEAD_LETTERS_SHOWN);
-    const view = { letters, more: found.length > DEAD_LETTERS_SHOWN, peers: await waitingByPeer(sources, letters), notice: replayNotice(req), csrf: csrfToken(res) };
+    const view = { letters, more: found.length > DEAD_LETTERS_SHOWN, notice: replayNotice(req), csrf: csrfToken(res) };
     shell.renderPage(res, { title: m.deadLetters.title, body: <DeadLettersPage view={view} /> });
   });
 
@@ -77,16 +77,6 @@ function replayStep(res: Parameters<typeof formStep>[0], replay: () => Promise<R
     fallback: DEAD_LETTERS_PATH,
     explain: (code, locale) => federationConsoleMessages(locale).deadLetters.refusals[code],
   });
-}
-
-/**
- * The peers of the letters shown, in order of their slugs, each with all its letters waiting: the
- * Replay all buttons. One count per peer shown rather than per peer registered (a count is a scan
- * on some engines), and a deleted peer's letters get their button too.
- */
-async function waitingByPeer(sources: FederationConsoleSources, letters: DeadLetterRow[]): Promise<Array<{ peer: string; waiting: number }>> {
-  const peers = [...new Set(letters.map((letter) => letter.peer))].sort();
-  return Promise.all(peers.map(async (peer) => ({ peer, waiting: await sources.waitingOf(peer) })));
 }
 
 function replayNotice(req: Request): ReplayAllOutcome | undefined {

@@ -88,7 +88,7 @@ describe.each(TEST_ENGINES)('the federation console pages over the real services
         ['locker', 'Pull', statementIds[2], '1', '400'],
       ]),
     );
-    expect(textOf(list.text)).toContain("Replay every letter of a peer Replay locker's letter Replay north's letter");
+    expect(textOf(list.text)).toContain('Replay every letter of a peer Replay all of locker Replay all of north');
 
     const replayed = await agent.post(`${DEAD_LETTERS_PATH}/${pushed.id}/replay`).type('form').send({ _csrf: csrfFieldOf(list.text) }).expect(303);
     expect(replayed.headers.location).toBe(`${DEAD_LETTERS_PATH}?replayed=1`);

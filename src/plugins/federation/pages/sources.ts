@@ -38,7 +38,6 @@ export function federationConsoleSources(services: FederationServices): Federati
       return { peers: peers.map(peerRow), subscriptions, pulls: pulls.map((source) => pullRow(source, now())), deadLetters: waiting };
     },
     deadLetters: async (limit) => (await deadLetters.list({ limit })).map(letterRow),
-    waitingOf: (peer) => deadLetters.count({ peer }),
     replay: async (id) => {
       await deadLetters.replay(id);
     },

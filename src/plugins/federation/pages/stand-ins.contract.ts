@@ -66,7 +66,6 @@ export function standInSources(letters: DeadLetterRow[], calls: Calls): Federati
   return {
     overview: async () => overview(),
     deadLetters: async (limit) => waiting().slice(0, limit),
-    waitingOf: async (peer) => waiting().filter((letter) => letter.peer === peer).length,
     replay: async (id) => {
       if (!letters.some((letter) => letter.id === id)) throw new NotFoundError(`No dead letter ${id}`, 'DEAD_LETTER_NOT_FOUND');
       if (replayed.has(id)) throw new ConflictError('DEAD_LETTER_REPLAYED', `Dead letter ${id} was replayed already`);

@@ -95,8 +95,6 @@ export interface FederationConsoleSources {
   overview(): Promise<FederationOverview>;
   /** Dead letters waiting, newest parked first, at most `limit`. */
   deadLetters(limit: number): Promise<DeadLetterRow[]>;
-  /** How many dead letters of `peer` are waiting. */
-  waitingOf(peer: string): Promise<number>;
   /** Puts one dead letter back to delivery: NotFoundError when there is none, ConflictError when it cannot be replayed. */
   replay(id: string): Promise<void>;
   /** Puts every dead letter of `peer` waiting back to delivery. */
