@@ -23,7 +23,7 @@ export function parseForwarded(json: unknown, peer: Peer, receivedAt: Date): Inc
   if (list.length === 0 || list.length > MAX_DELIVERY_STATEMENTS) throw new BadRequestError(INVALID_FORWARD, `Forward 1 to ${MAX_DELIVERY_STATEMENTS} statements at a time`);
   return list.map((statement, index) => {
     const checked = objectFields(statement, INVALID_FORWARD, { path: Array.isArray(json) ? `statements[${index}]` : 'The statement' });
-    return { statement: checked, provenance: provenanceOf(checked, peer, receivedAt) };
+    return { statement: checked, provenance: forwardedProvenance(checked, peer, receivedAt) };
   });
 }
 
@@ -34,8 +34,11 @@ function statementOfRecord(json: unknown): unknown {
   return isRecord ? record.statement : record;
 }
 
-/** What the forwarding LRS says of the statement: it stored it (`stored`) under its authority. */
-function provenanceOf(statement: Record<string, unknown>, peer: Peer, receivedAt: Date): IncomingStatement['provenance'] {
+/**
+ * The provenance of a statement another LRS stored and sends as it is (forwarding, pull): that LRS
+ * is its origin, which stored it (`stored`, else when it arrived here) under its `authority`.
+ */
+export function forwardedProvenance(statement: Record<string, unknown>, peer: Peer, receivedAt: Date): IncomingStatement['provenance'] {
   const originLrs = peer.endpoint ?? `urn:keiko:federation:peer:${peer.slug}`;
   const stored = typeof statement.stored === 'string' && !Number.isNaN(Date.parse(statement.stored)) ? statement.stored : receivedAt.toISOString();
   const authority = statement.authority;

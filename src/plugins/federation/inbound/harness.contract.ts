@@ -1,8 +1,8 @@
 /**
  * The inbound feature on a whole LRS, as index.ts wires it, beside every other plugin (governance
  * decides recognitions): the federation plugin is stood in for by its inbound routes alone, with
- * an in-memory peer list (the peers feature's port) that tests fill, and the anchoring plugin's
- * real offline receipt checks as the verifier. Statements go through the real POST path of the
+ * an in-memory peer list (the peers feature's port) that tests fill; the anchoring plugin (off:
+ * no Starknet settings) verifies receipts offline. Statements go through the real POST path of the
  * LRS (statements.receive), stores are the engine's under test. Named `.contract.ts` so that the
  * build, the import graph and jest leave it out.
  */
@@ -16,11 +16,10 @@ import { credentialKeyOf } from '../../../../test-support/institutions-lrs';
 import { GovernanceTestLrs, TEST_PUBLIC_URL, type GovernanceParty } from '../../../../test-support/governance';
 import { loadPlugins } from '../../../platform/plugins/load';
 import type { StorageEngine } from '../../../storage/backend';
-import type { StoredStatement } from '../../../xapi/types';
 import { definePlugin } from '../../../plugin-api';
 import { digestBytes } from '../../anchoring/core/digest';
 import { MerkleTree } from '../../anchoring/core/merkle';
-import { buildReceipt, receiptSignerFromPrivateKey, verifyReceiptOffline } from '../../anchoring/core/receipt';
+import { buildReceipt, receiptSignerFromPrivateKey } from '../../anchoring/core/receipt';
 import type { DeliveryProvenance, Peer } from '../model';
 import { generateSigningKeyPair, keyIdOf, privateKeyOf, signDelivery } from '../peers/signing';
 import { readFederationSettings } from '../settings';
@@ -72,8 +71,7 @@ export async function startInboundLrs(engine: StorageEngine): Promise<InboundHar
     manifest: { name: 'federation', version: '0.0.1', description: 'inbound test', profiles: [], scopes: FEDERATION_SCOPES, stores: PROVENANCE_STORES, jobs: [], openapi: 'inbound/openapi.yaml' },
     settings: readFederationSettings,
     setup(context) {
-      const verifier = { verify: async (receipt: unknown, statement: object) => verifyReceiptOffline(receipt, statement as StoredStatement) };
-      const inbound = createInbound({ context, settings: readFederationSettings(env).settings, peers: peerLookup, receiptVerifier: () => verifier });
+      const inbound = createInbound({ context, settings: readFederationSettings(env).settings, peers: peerLookup });
       receiver = inbound.receiver;
       return { routes: Router().use(inbound.routes) };
     },
@@ -113,7 +111,7 @@ export async function startInboundLrs(engine: StorageEngine): Promise<InboundHar
       const bytes = body ?? Buffer.from(JSON.stringify(envelope));
       const url = `${TEST_PUBLIC_URL}/plugins/federation/inbox`;
       const headers = signed ? signDelivery({ method: 'POST', url, body: bytes, keyId: signer.sign.keyId, privateKey: signer.sign.privateKey, now }) : {};
-      return request(app).post('/plugins/federation/inbox').set('Authorization', peer.auth).set(headers).set('Content-Type', contentType).send(bytes);
+      return request(app).post('/plugins/federation/inbox').set('Authorization', peer.auth).set(headers).set('Content-Type', contentType).send(contentType.startsWith('application/json') ? bytes.toString('utf8') : bytes); // superagent would write a Buffer as JSON
     },
     provenance(statementId, auth = lrs.lrs.auth) {
       return request(app).get(`/plugins/federation/provenance/${statementId}`).set('Authorization', auth);

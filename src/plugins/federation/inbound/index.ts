@@ -3,7 +3,7 @@ import type { Router } from 'express';
 import type { PluginContext } from '../../../plugin-api';
 import type { ProvenanceEntry } from '../model';
 import type { FederationSettings } from '../settings';
-import { OriginReceipts, type ReceiptVerifier } from './origin-receipts';
+import { OriginReceipts } from './origin-receipts';
 import { ProvenanceStore } from './provenance-store';
 import { receiptFetch } from './receipt-fetch';
 import { Receiver } from './receiver';
@@ -12,8 +12,8 @@ import { inboundRoutes, type PeerLookup } from './routes';
 export { PROVENANCE_STORES, ProvenanceStore } from './provenance-store';
 export { Receiver, type IncomingStatement, type ReceiveOutcome, type ReceivedVia } from './receiver';
 export { parseDelivery, INVALID_DELIVERY } from './envelope';
+export { forwardedProvenance } from './forwarded';
 export type { PeerLookup } from './routes';
-export type { ReceiptVerifier } from './origin-receipts';
 
 /** A pending origin receipt is asked of the peer again at most this often. */
 const RECEIPT_RETRY_MS = 10_000;
@@ -22,15 +22,13 @@ export interface InboundDependencies {
   context: PluginContext;
   settings: FederationSettings;
   peers: PeerLookup;
-  /** The anchoring plugin's receipt verifier, looked up when needed (undefined while it is off). */
-  receiptVerifier: () => ReceiptVerifier | undefined;
 }
 
 /** The Receiver (for pull and Caliper too), the provenance store, and the inbound routes. */
-export function createInbound({ context, settings, peers, receiptVerifier }: InboundDependencies): { receiver: Receiver; provenance: ProvenanceStore; routes: Router } {
+export function createInbound({ context, settings, peers }: InboundDependencies): { receiver: Receiver; provenance: ProvenanceStore; routes: Router } {
   const provenance = new ProvenanceStore(context.store<ProvenanceEntry>('provenance'));
   const originReceipts = new OriginReceipts({
-    verifier: receiptVerifier,
+    verifier: () => context.service('receiptVerifier'),
     statements: context.statements,
     fetchReceipt: receiptFetch(Math.min(settings.requestTimeoutMs, 5_000)),
     retryAfterMs: RECEIPT_RETRY_MS,

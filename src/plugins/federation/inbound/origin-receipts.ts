@@ -1,12 +1,7 @@
-import type { StatementReader } from '../../../plugin-api';
+import type { ReceiptVerifier, StatementReader } from '../../../plugin-api';
 import type { Peer, ProvenanceEntry } from '../model';
 import type { IncomingStatement } from './receiver';
 import type { ProvenanceStore } from './provenance-store';
-
-/** Checks an anchoring receipt against the statement as its issuer stored it (docs/anchoring.md §4). */
-export interface ReceiptVerifier {
-  verify(receipt: unknown, statement: object): Promise<Array<{ name: string; status: 'pass' | 'fail' | 'skipped'; detail: string }>>;
-}
 
 export type ReceiptCheck = NonNullable<ProvenanceEntry['receiptCheck']>;
 

@@ -56,7 +56,7 @@ export function inboundRoutes({ receiver, provenance, originReceipts, peers, sta
 
   router.post('/inbox', ...asPeer, async (req, res) => {
     const peer = await peerOf(req);
-    const body = req.body as StatementsBody & { raw: Buffer };
+    const body = req.body as StatementsBody;
     if (peer.kind === 'keiko') checkSignature(peer, req, body.raw, publicUrl);
     res.json(await receiver.accept(peer, 'inbox', parseDelivery(body.json), body.attachments, authorityOf(req)));
   });
