@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Router } from 'express';
+import fc from 'fast-check';
 import request from 'supertest';
 import { createTestLrs, XAPI_VERSION_HEADER, type TestLrs } from '../../../../test-support/app';
 import { TEST_ENGINES } from '../../../../test-support/backends';
@@ -59,7 +60,7 @@ describe.each(TEST_ENGINES)('POST /plugins/federation/caliper/:peer on %s', (eng
   afterAll(() => lrs.close());
 
   const post = (body: unknown, { auth = canvas.auth, slug = canvas.peer.slug } = {}) =>
-    request(lrs.app).post(`/plugins/federation/caliper/${slug}`).set('Authorization', auth).send(body as object);
+    request(lrs.app).post(`/plugins/federation/caliper/${slug}`).set('Authorization', auth).set('Content-Type', 'application/json').send(JSON.stringify(body));
   const statement = async (id: string) => (await request(lrs.app).get('/xapi/statements').query({ statementId: id }).set(XAPI_VERSION_HEADER).set('Authorization', lrs.auth)).body;
   const statementsAbout = async (activity: string) => {
     const response = await request(lrs.app).get('/xapi/statements').query({ activity, limit: 100 }).set(XAPI_VERSION_HEADER).set('Authorization', lrs.auth);
@@ -153,6 +154,28 @@ describe.each(TEST_ENGINES)('POST /plugins/federation/caliper/:peer on %s', (eng
     const keiko = await addPeer('keiko');
     const wrongKind = await post(body, { slug: keiko.peer.slug, auth: keiko.auth });
     expect([wrongKind.status, wrongKind.body.code]).toEqual([404, 'PEER_NOT_FOUND']);
+  });
+
+  /** Canvas's example events with any of their fields replaced by random JSON (or removed). */
+  const mutatedEvent = fc
+    .record({
+      base: fc.constantFrom('quiz_submitted', 'grade_change', 'discussion_entry_created', 'asset_accessed-assignment', 'logged_in'),
+      field: fc.constantFrom('id', 'type', 'action', 'actor', 'object', 'eventTime', 'edApp', 'group', 'membership', 'generated', 'session', 'extensions'),
+      value: fc.oneof(fc.constant(undefined), fc.jsonValue({ maxDepth: 4 })),
+    })
+    .map(({ base, field, value }) => ({ ...example(base).data[0], id: `urn:uuid:${randomUUID()}`, [field]: value }));
+
+  it('hostile input: random bodies and Canvas events with random fields are answered 200 (each event stored, skipped or refused) or 400 with a code, never a 5xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.jsonValue({ maxDepth: 5 }), mutatedEvent, fc.array(mutatedEvent, { maxLength: 6 }).map((data) => ({ sensor: 'https://canvas.example.edu/', data }))), async (body) => {
+        const response = await post(body);
+        if (response.status === 400) return expect(typeof response.body.code).toBe('string');
+        expect(response.status).toBe(200);
+        const { stored, skipped, refused, events } = response.body;
+        expect(stored + skipped + refused).toBe(events.length);
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('counts events by peer and outcome at /metrics', async () => {
