@@ -45,7 +45,7 @@ describe.each(TEST_ENGINES)('POST /plugins/federation/caliper/:peer on %s', (eng
       manifest: { name: 'federation', version: '0.0.1', description: 'caliper test', profiles: [], scopes: FEDERATION_SCOPES, stores: PROVENANCE_STORES, jobs: [], openapi: ['caliper/openapi.yaml', 'inbound/openapi.yaml'] },
       settings: readFederationSettings,
       setup(context) {
-        const inbound = createInbound({ context, settings, peers: peerLookup, receiptVerifier: () => undefined });
+        const inbound = createInbound({ context, settings, peers: peerLookup });
         return { routes: Router().use(inbound.routes).use(createCaliper({ context, receiver: inbound.receiver, peers: peerLookup }).routes) };
       },
     });
