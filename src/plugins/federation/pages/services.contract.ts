@@ -1,7 +1,7 @@
 /**
  * The console pages wired to the plugin's real services as index.ts wires them, on an engine:
  * subscriptions and dead letters (outbound/), pull sources (pull/), the peers' circuit breakers
- * (remote/), with the peers in a map standing for the registry's port (sources.test.ts). Named
+ * (remote/) and the peer registry (peers/) (sources.test.ts, for the figures too). Named
  * `.contract.ts` so that the build, the import graph and jest leave it out.
  */
 import path from 'node:path';
@@ -15,6 +15,7 @@ import { OUTBOUND_STORES, type Retry, type Subscription } from '../outbound/reco
 import { Subscriptions } from '../outbound/subscriptions';
 import { PULL_STORES, type PullSource } from '../pull/records';
 import { PullSources } from '../pull/sources';
+import { PeerRegistry, REGISTRY_STORES } from '../peers/registry';
 import { CircuitBreakers } from '../remote/breaker';
 import { FEDERATION_SCOPES } from '../vocabulary';
 import { FEDERATION_CONSOLE_SECTION, federationConsole } from './routes';
@@ -25,7 +26,7 @@ export const NOW = Date.parse('2027-03-10T10:00:00.000Z');
 export interface Services {
   lrs: TestLrs;
   context: PluginContext;
-  peers: Map<string, Peer>;
+  peers: PeerRegistry;
   subscriptions: Subscriptions;
   deadLetters: DeadLetters;
   pulls: PullSources;
@@ -33,27 +34,25 @@ export interface Services {
   retries: Collection<Retry>;
 }
 
-export function peer(slug: string, kind: Peer['kind'], endpoint?: string): Peer {
-  return { slug, name: `${slug} LRS`, kind, ...(endpoint !== undefined && { endpoint }), inboundCredentialKeys: [], createdAt: new Date(NOW).toISOString() };
-}
+/** An xAPI peer's registration, as POST /peers takes it. */
+export const xapiPeer = (slug: string) => ({ slug, name: `${slug} LRS`, kind: 'xapi', endpoint: `https://${slug}.example/xapi` });
 
 /** The console pages wired to the real services as index.ts wires them, on `engine`. */
 export async function servicesLrs(engine: StorageEngine): Promise<Services> {
-  const peers = new Map<string, Peer>();
   const breakers = new CircuitBreakers({ now: () => NOW });
   let wired: Omit<Services, 'lrs'> | undefined;
   const plugin = definePlugin({
-    manifest: { name: 'federation', version: '0.0.1', description: 'console pages over the services (a test plugin)', profiles: [], scopes: FEDERATION_SCOPES, stores: { ...OUTBOUND_STORES, ...PULL_STORES }, jobs: [] },
+    manifest: { name: 'federation', version: '0.0.1', description: 'console pages over the services (a test plugin)', profiles: [], scopes: FEDERATION_SCOPES, stores: { ...REGISTRY_STORES, ...OUTBOUND_STORES, ...PULL_STORES }, jobs: [] },
     setup(context) {
-      const lookup = { get: async (slug: string) => peers.get(slug) };
+      const peers = new PeerRegistry(context.store<Peer>('peers'));
       const retries = context.store<Retry>('retries');
       const subscriptionStore = context.store<Subscription>('subscriptions');
-      const subscriptions = new Subscriptions({ store: subscriptionStore, retries, peers: lookup, statements: context.statements });
+      const subscriptions = new Subscriptions({ store: subscriptionStore, retries, peers, statements: context.statements });
       const deadLetters = new DeadLetters({ store: context.store<DeadLetter>('dead-letters'), retries, subscriptions: subscriptionStore });
-      const pulls = new PullSources(context.store<PullSource>('pulls'), lookup, () => NOW);
+      const pulls = new PullSources(context.store<PullSource>('pulls'), peers, () => NOW);
       wired = { context, peers, subscriptions, deadLetters, pulls, breakers, retries };
       const sources = federationConsoleSources({
-        peers: { list: async () => [...peers.values()] },
+        peers,
         subscriptions,
         breakerOf: (slug) => breakers.snapshotOf(slug),
         statements: context.statements,

@@ -1,7 +1,7 @@
 /**
  * The console pages over the plugin's real services on each engine (issue 15): subscriptions and
- * dead letters (outbound/), pull sources (pull/), the peers' circuit breakers (remote/), with the
- * peers in a map standing for the registry's port. What the overview reads from them (lag = feed
+ * dead letters (outbound/), pull sources (pull/), the peers' circuit breakers (remote/) and the
+ * peer registry (peers/). What the overview reads from them (lag = feed
  * head − cursor, statements retrying, the breaker, a pull's progress), that a peer's secret never
  * reaches a page, and that a replay puts a letter back into the retries with its attempts reset.
  */
@@ -15,7 +15,7 @@ import { retryId, type Subscription } from '../outbound/records';
 import { BREAKER } from '../remote/breaker';
 import { rowsOf, textOf } from './page-tests.contract';
 import { DEAD_LETTERS_PATH, FEDERATION_CONSOLE_PATH } from './parts';
-import { NOW, peer, servicesLrs, type Services } from './services.contract';
+import { NOW, servicesLrs, xapiPeer, type Services } from './services.contract';
 
 const SECRET = 'north-secret-never-shown';
 
@@ -26,8 +26,9 @@ describe.each(TEST_ENGINES)('the federation console pages over the real services
   let statementIds: string[];
   beforeAll(async () => {
     on = await servicesLrs(engine);
-    on.peers.set('north', { ...peer('north', 'keiko', 'https://north.example/xapi'), outboundCredentials: { key: 'north-key', secret: SECRET } });
-    on.peers.set('locker', peer('locker', 'xapi', 'https://ll.example/data/xAPI'));
+    // A keiko peer with its key pinned (no identity fetched) and the credentials we use at its LRS.
+    await on.peers.create({ slug: 'north', name: 'north LRS', kind: 'keiko', endpoint: 'https://north.example/xapi', outboundCredentials: { key: 'north-key', secret: SECRET }, signingKey: { publicKey: 'A'.repeat(43) } });
+    await on.peers.create({ ...xapiPeer('locker'), endpoint: 'https://ll.example/data/xAPI' });
     const statements = [sampleStatement(), sampleStatement(), sampleStatement()];
     statementIds = (await request(on.lrs.app).post('/xapi/statements').set(XAPI_VERSION_HEADER).set('Authorization', on.lrs.auth).send(statements).expect(200)).body;
     subscription = await on.subscriptions.create({ peer: 'north', from: 'beginning', filters: { verbs: ['http://adlnet.gov/expapi/verbs/completed'] } });
@@ -43,8 +44,8 @@ describe.each(TEST_ENGINES)('the federation console pages over the real services
     expect(page.text).not.toContain(SECRET);
     expect(page.text).not.toContain('north-key');
     expect(rowsOf(page.text, 'federation-peers')).toEqual([
-      ['north LRS ( north )', 'Keiko (signed deliveries)', 'https://north.example/xapi'],
       ['locker LRS ( locker )', 'xAPI LRS', 'https://ll.example/data/xAPI'],
+      ['north LRS ( north )', 'Keiko (signed deliveries)', 'https://north.example/xapi'],
     ]);
     expect(rowsOf(page.text, 'federation-subscriptions')).toEqual([
       ['north', 'Verbs: http://adlnet.gov/expapi/verbs/completed', 'Active', '2', '1', `Open until ${new Date(NOW + BREAKER.openMs).toISOString().slice(0, 19).replace('T', ' ')} UTC`],
