@@ -9,7 +9,7 @@ import { Router } from 'express';
 import request from 'supertest';
 import { InstitutionsLrs } from '../../../../test-support/institutions-lrs';
 import type { StorageEngine } from '../../../storage/backend';
-import { definePlugin, type PluginContext } from '../../../plugin-api';
+import { definePlugin, type PluginContext, type PluginStoreDeclaration } from '../../../plugin-api';
 import type { Peer } from '../model';
 import { FEDERATION_SCOPES } from '../vocabulary';
 import { PullJob, type PullJobOptions } from './job';
@@ -44,18 +44,22 @@ export interface PullHarness {
   close(): Promise<void>;
 }
 
-export type HarnessJob = (context: PluginContext, sources: PullSources) => Omit<PullJobOptions, 'sources'>;
+/** The job's ports, made from the plugin's context (stores of other features are declared in `stores`). */
+export interface HarnessJob {
+  stores: Record<string, PluginStoreDeclaration>;
+  options(context: PluginContext, sources: PullSources): Omit<PullJobOptions, 'sources'>;
+}
 
 export async function startPullLrs(engine: StorageEngine, peers: PeerLookup = new PeersInMemory(), job?: HarnessJob): Promise<PullHarness> {
   let sources: PullSources | undefined;
   let pullJob: PullJob | undefined;
   let context: PluginContext | undefined;
   const plugin = definePlugin({
-    manifest: { name: 'federation', version: '0.0.1', description: 'pull test', profiles: [], scopes: FEDERATION_SCOPES, stores: PULL_STORES, jobs: [PULL_JOB], openapi: 'pull/openapi.yaml' },
+    manifest: { name: 'federation', version: '0.0.1', description: 'pull test', profiles: [], scopes: FEDERATION_SCOPES, stores: { ...PULL_STORES, ...job?.stores }, jobs: [PULL_JOB], openapi: 'pull/openapi.yaml' },
     setup(given) {
       context = given;
       sources = new PullSources(given.store<PullSource>('pulls'), peers);
-      pullJob = job === undefined ? undefined : new PullJob({ sources, ...job(given, sources) });
+      pullJob = job === undefined ? undefined : new PullJob({ sources, ...job.options(given, sources) });
       return {
         routes: Router().use(pullRoutes({ http: given.http, sources })),
         jobs: { [PULL_JOB]: { schedule: '0 0 1 1 *', run: async () => void (await pullJob?.run()) } },

@@ -7,36 +7,22 @@
  * longer honours (it restarted, the link expired) is dropped for since − 1 ms (cursor.ts).
  */
 import type { Agent, Logger, StatementAttachmentPart } from '../../../plugin-api';
-import type { DeadLetter, Peer } from '../model';
-import { advance, nextPageUrl, resolveMore, storedMs, unseen } from './cursor';
+import type { IncomingStatement, ReceiveOutcome, Receiver } from '../inbound/receiver';
+import type { Peer } from '../model';
+import type { DeadLetters } from '../outbound/dead-letters';
+import type { RemoteLrs, RemoteOutcome } from '../remote/remote-lrs';
+import { advance, nextPageUrl, resolveMore, resumeSince, storedMs, unseen } from './cursor';
 import { MAX_REFUSAL_REASONS, type PullSource } from './records';
 import type { PullSources } from './sources';
 
-/** A page of the peer's statements, or why there is none (A's RemoteLrs.getStatements answers this). */
-export type PageAnswer =
-  | { statements: unknown[]; more?: unknown; attachments: StatementAttachmentPart[] }
-  | { kind: 'refused'; status: number; body: string }
-  | { kind: 'unavailable'; status?: number; body?: string; reason: string };
-
-export interface StatementPages {
-  getStatements(url: string): Promise<PageAnswer>;
-}
-
 export type PullablePeer = Peer & { endpoint: string };
-
-/** What a statement pulled says of where it comes from, and what the Receiver answers per statement (D's inbound/receiver.ts). */
-export interface PulledItem {
-  statement: object;
-  provenance: { originLrs: string; originStored: string; originAuthority?: object; hops: string[] };
-}
-export type PullOutcome = { index: number; id?: string; outcome: 'stored' } | { index: number; id?: string; outcome: 'refused'; status: number; code: string; message: string };
 
 export interface PullJobOptions {
   sources: PullSources;
   /** The peer's xAPI client (A's RemoteLrs). */
-  remoteFor(peer: PullablePeer): StatementPages;
-  receiver: { acceptEach(peer: Peer, via: 'pull', items: PulledItem[], attachments: StatementAttachmentPart[], authority: Agent): Promise<PullOutcome[]> };
-  deadLetters: { park(letter: Omit<DeadLetter, 'id' | 'parkedAt' | 'replayedAt'>): Promise<unknown> };
+  remoteFor(peer: PullablePeer): Pick<RemoteLrs, 'getStatements'>;
+  receiver: Pick<Receiver, 'acceptEach'>;
+  deadLetters: Pick<DeadLetters, 'park'>;
   publicUrl: string;
   /** Statements asked for per page (FEDERATION_BATCH_SIZE). */
   pageSize: number;
@@ -68,29 +54,31 @@ export class PullJob {
     if (peer instanceof Error) return void (await this.failed(source.id, `the peer cannot be pulled from: ${peer.message}`));
     const remote = this.options.remoteFor(peer);
     let current: PullSource | undefined = source;
+    const widening = new PageWidening(this.options.pageSize);
     while (current !== undefined && current.state === 'active' && this.now() < deadline) {
-      const next = nextPageUrl(peer.endpoint, current, this.options.pageSize);
+      const limit = widening.limitFor(current);
+      if (limit === undefined) return void (await this.failed(current.id, widening.stuck(current)));
+      const next = nextPageUrl(peer.endpoint, current, limit);
       const answer = await remote.getStatements(next.url);
       if ('kind' in answer) {
-        if (next.via === 'more' && answer.kind === 'refused') {
+        if (next.via === 'more' && moreRefused(answer)) {
           // The peer restarted or its link expired: read again from since − 1 ms.
           current = await this.options.sources.change(current.id, (now) => ({ ...now, cursor: { ...now.cursor, more: undefined } }));
           continue;
         }
         return void (await this.failed(current.id, failureOf(answer)));
       }
-      const garbage = answer.statements.findIndex((statement) => !isObject(statement));
-      if (garbage !== -1) return void (await this.failed(current.id, `the peer sent statements[${garbage}] that is not a statement (a JSON object)`));
       const more = resolveMore(peer.endpoint, answer.more);
       const outcomes = await this.receive(current, peer, answer.statements as Array<Record<string, unknown>>, answer.attachments);
       const at = new Date(this.now()).toISOString();
       current = await this.options.sources.change(current.id, (now) => checkpointed(now, answer.statements as Array<Record<string, unknown>>, outcomes, more, at));
-      if (!('url' in more) || more.url === undefined) return;
+      const caughtUp = !('refused' in more) && more.url === undefined;
+      if (caughtUp) return;
     }
   }
 
   /** Stores the page's new statements and parks those refused; an outcome per statement received. */
-  private async receive(source: PullSource, peer: PullablePeer, page: Array<Record<string, unknown>>, attachments: StatementAttachmentPart[]): Promise<PullOutcome[]> {
+  private async receive(source: PullSource, peer: PullablePeer, page: Array<Record<string, unknown>>, attachments: StatementAttachmentPart[]): Promise<ReceiveOutcome[]> {
     const fresh = unseen(page, source.cursor);
     if (fresh.length === 0) return [];
     const items = fresh.map((statement) => ({ statement, provenance: provenanceOf(statement, peer) }));
@@ -120,8 +108,36 @@ export class PullJob {
   }
 }
 
+/** How much wider than FEDERATION_BATCH_SIZE a page read from since may grow to get past statements sharing one stored time. */
+const MAX_WIDENING = 64;
+
+/**
+ * The page size of reads from since within a run: read again from the same since (the peer's more
+ * link failed and the page held nothing new: a whole page shares one stored time), the page
+ * doubles, up to MAX_WIDENING times; back to normal once the since moves on.
+ */
+class PageWidening {
+  private lastSince: string | undefined | null = null;
+  private factor = 1;
+
+  constructor(private readonly pageSize: number) {}
+
+  /** The limit of the next page, undefined when widening cannot get past the boundary. */
+  limitFor(source: PullSource): number | undefined {
+    if (source.cursor.more !== undefined) return this.pageSize;
+    const since = resumeSince(source.cursor, source.since);
+    this.factor = since === this.lastSince ? this.factor * 2 : 1;
+    this.lastSince = since;
+    return this.factor > MAX_WIDENING ? undefined : this.pageSize * this.factor;
+  }
+
+  stuck(source: PullSource): string {
+    return `more than ${this.pageSize * MAX_WIDENING} statements share the stored time ${source.cursor.since} and the peer does not honour its more links: raise FEDERATION_BATCH_SIZE`;
+  }
+}
+
 /** The source once a page is stored: its cursor advanced, its counts and refusals, its first stored time, no error. */
-function checkpointed(source: PullSource, statements: Array<Record<string, unknown>>, outcomes: PullOutcome[], more: { url?: string } | { refused: string }, at: string): PullSource {
+function checkpointed(source: PullSource, statements: Array<Record<string, unknown>>, outcomes: ReceiveOutcome[], more: { url?: string } | { refused: string }, at: string): PullSource {
   const refused = outcomes.filter((outcome) => outcome.outcome === 'refused');
   const first = statements.find((statement) => storedMs(statement) !== undefined) as { stored?: string } | undefined;
   const moreUrl = 'url' in more ? more.url : undefined;
@@ -156,7 +172,7 @@ export function pullAuthority(peer: Peer, publicUrl: string): Agent {
   return { objectType: 'Agent', name: peer.name, account: { homePage: publicUrl, name: `plugin/federation/peer/${peer.slug}` } } as Agent;
 }
 
-function provenanceOf(statement: Record<string, unknown>, peer: PullablePeer): PulledItem['provenance'] {
+function provenanceOf(statement: Record<string, unknown>, peer: PullablePeer): IncomingStatement['provenance'] {
   const authority = statement.authority;
   return {
     originLrs: peer.endpoint,
@@ -166,9 +182,17 @@ function provenanceOf(statement: Record<string, unknown>, peer: PullablePeer): P
   };
 }
 
-function failureOf(answer: Exclude<PageAnswer, { statements: unknown[] }>): string {
+/** The peer no longer takes the link (400 INVALID_CURSOR, 404, 410…), as opposed to being unwell (network, 5xx, 401/403, 429). */
+function moreRefused(answer: RemoteOutcome): boolean {
+  if (answer.kind !== 'unavailable') return answer.kind === 'refused';
+  const status = answer.status ?? 0;
+  return status >= 400 && status < 500 && ![401, 403, 429].includes(status);
+}
+
+function failureOf(answer: RemoteOutcome): string {
   if (answer.kind === 'unavailable') return `the peer is unavailable: ${answer.reason}`;
-  return `the peer refused the request: ${answer.status} ${answer.body.slice(0, 300)}`;
+  if (answer.kind === 'refused') return `the peer refused the request: ${answer.status} ${answer.body.slice(0, 300)}`;
+  return 'the peer answered a read as if statements were sent';
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

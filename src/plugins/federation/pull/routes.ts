@@ -3,7 +3,7 @@
  * progress, pausing and resuming them.
  */
 import { Router, type Request } from 'express';
-import { BadRequestCode, BadRequestError, parseUuidParameter, singleParameters, type PluginHttp } from '../../../plugin-api';
+import { BadRequestCode, BadRequestError, limitParameter, parseUuidParameter, singleParameters, type PluginHttp } from '../../../plugin-api';
 import { parsePullInput, parsePullPatch } from './input';
 import type { PullSource } from './records';
 import { pullView, type PullSources } from './sources';
@@ -26,7 +26,7 @@ export function pullRoutes({ http, sources, now = Date.now }: PullRoutesOptions)
   });
   router.get('/pulls', ...manage, async (req, res) => {
     const query = singleParameters(req.query, { resource: 'GET /plugins/federation/pulls', optional: ['peer', 'state', 'limit'] });
-    const found = await sources.list({ ...(query.peer !== undefined && { peer: query.peer }), ...(query.state !== undefined && { state: stateOf(query.state) }) }, limitOf(query.limit));
+    const found = await sources.list({ ...(query.peer !== undefined && { peer: query.peer }), ...(query.state !== undefined && { state: stateOf(query.state) }) }, limitParameter(query.limit, { fallback: 100, max: 1000 }));
     res.json({ pulls: found.map(view) });
   });
   router.get('/pulls/:id', ...manage, async (req, res) => {
@@ -47,11 +47,4 @@ export function pullRoutes({ http, sources, now = Date.now }: PullRoutesOptions)
 function stateOf(value: string): PullSource['state'] {
   if (value !== 'active' && value !== 'paused') throw new BadRequestError(BadRequestCode.InvalidParameter, `state must be active or paused, got "${value.slice(0, 40)}"`);
   return value;
-}
-
-function limitOf(value: string | undefined): number {
-  if (value === undefined) return 100;
-  const limit = /^\d{1,4}$/.test(value) ? Number(value) : 0;
-  if (limit < 1 || limit > 1000) throw new BadRequestError(BadRequestCode.InvalidParameter, 'limit must be a whole number from 1 to 1000');
-  return limit;
 }
