@@ -71,7 +71,7 @@ export async function startInboundLrs(engine: StorageEngine): Promise<InboundHar
     manifest: { name: 'federation', version: '0.0.1', description: 'inbound test', profiles: [], scopes: FEDERATION_SCOPES, stores: PROVENANCE_STORES, jobs: [], openapi: 'inbound/openapi.yaml' },
     settings: readFederationSettings,
     setup(context) {
-      const inbound = createInbound({ context, settings: readFederationSettings(env).settings, peers: peerLookup });
+      const inbound = createInbound({ context, settings: readFederationSettings(env).settings, peers: peerLookup, receiptRetryMs: 0 });
       receiver = inbound.receiver;
       return { routes: Router().use(inbound.routes) };
     },

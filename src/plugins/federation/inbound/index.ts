@@ -22,16 +22,18 @@ export interface InboundDependencies {
   context: PluginContext;
   settings: FederationSettings;
   peers: PeerLookup;
+  /** How often a pending origin receipt may be asked of the peer again (10 s). */
+  receiptRetryMs?: number;
 }
 
 /** The Receiver (for pull and Caliper too), the provenance store, and the inbound routes. */
-export function createInbound({ context, settings, peers }: InboundDependencies): { receiver: Receiver; provenance: ProvenanceStore; routes: Router } {
+export function createInbound({ context, settings, peers, receiptRetryMs = RECEIPT_RETRY_MS }: InboundDependencies): { receiver: Receiver; provenance: ProvenanceStore; routes: Router } {
   const provenance = new ProvenanceStore(context.store<ProvenanceEntry>('provenance'));
   const originReceipts = new OriginReceipts({
     verifier: () => context.service('receiptVerifier'),
     statements: context.statements,
     fetchReceipt: receiptFetch(Math.min(settings.requestTimeoutMs, 5_000)),
-    retryAfterMs: RECEIPT_RETRY_MS,
+    retryAfterMs: receiptRetryMs,
   });
   const receiver = new Receiver({
     statements: context.statements,
