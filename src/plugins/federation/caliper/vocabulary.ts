@@ -53,7 +53,7 @@ export const ACTIVITY_TYPE = {
   discussion: `${TINCAN_ACTIVITIES}/discussion`,
   message: `${TINCAN_ACTIVITIES}/forum-reply`,
   lms: `${TINCAN_ACTIVITIES}/lms`,
-  group: `${TINCAN_ACTIVITIES}/group`,
+  group: 'http://activitystrea.ms/schema/1.0/group',
 } as const;
 
 const EXTENSIONS = 'https://w3id.org/keiko/federation/caliper/extensions';
