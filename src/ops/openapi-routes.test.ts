@@ -1158,6 +1158,13 @@ async function seedAdministrationExamples(lrs: TestLrs): Promise<void> {
   const events = await EventStore.open(lrs.storage.collections);
   await events.park('profile-patterns', { type: 'stored', position: 1, statement: record! }, new Error('the example failure'), 6);
   await seedPeopleExamples(lrs);
+  await seedFederationExamples(lrs);
+}
+
+/** The federation examples: the peer DELETE /plugins/federation/peers/{slug} removes. */
+async function seedFederationExamples(lrs: TestLrs): Promise<void> {
+  const created = await request(lrs.app).post('/plugins/federation/peers').set('Authorization', lrs.auth).send({ slug: 'retired-lrs', name: 'Retired LRS', kind: 'xapi' });
+  expect(created.status).toBe(201);
 }
 
 /**
