@@ -103,6 +103,23 @@ describe('the federation pages of the admin console', () => {
       expect(page.text).toContain(`aria-label="Replay ${PUSHED_ID} (north)"`);
     });
 
+    it("lists one peer's letters alone, reached from the peer column, with a link back to every peer's", async () => {
+      const all = await agent.get(DEAD_LETTERS_PATH).expect(200);
+      expect(all.text).toContain(`<a href="${DEAD_LETTERS_PATH}?peer=north"><code>north</code></a>`);
+      const north = await agent.get(`${DEAD_LETTERS_PATH}?peer=north`).expect(200);
+      expect(rowsOf(north.text, 'dead-letters').map((row) => row[2])).toEqual([PUSHED_ID, OTHER_ID]);
+      expect(textOf(north.text)).toContain("Only the letters of north are shown. Show every peer’s letters");
+      expect(north.text).toContain(`<a href="${DEAD_LETTERS_PATH}">Show every peer’s letters</a>`);
+      expect(textOf((await agent.get(`${DEAD_LETTERS_PATH}?peer=north&lang=es`).expect(200)).text)).toContain('Solo se muestran los envíos de north.');
+    });
+
+    it('answers a peer that cannot be one with a 400 page naming it', async () => {
+      for (const [query, shown] of [['peer=North%20Uni', '"North Uni"'], ['peer=a&peer=b', '["a","b"]']]) {
+        const response = await agent.get(`${DEAD_LETTERS_PATH}?${query}&lang=en`).expect(400).expect('Content-Type', /text\/html/);
+        expect(decodeHtml(response.text)).toContain(`"peer" must be a peer's slug, got ${shown}`);
+      }
+    });
+
     it('replays one letter and comes back to the list saying so (303)', async () => {
       const response = await submit(`${DEAD_LETTERS_PATH}/${LETTER_IDS[0]}/replay`, 303);
       expect(response.headers.location).toBe(`${DEAD_LETTERS_PATH}?replayed=1`);

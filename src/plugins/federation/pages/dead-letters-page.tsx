@@ -5,12 +5,15 @@ import type { DeadLetterRow, ReplayAllOutcome } from './views';
 
 export const replayPath = (id: string) => `${DEAD_LETTERS_PATH}/${encodeURIComponent(id)}/replay`;
 export const REPLAY_ALL_PATH = `${DEAD_LETTERS_PATH}/replay`;
+const peerLettersPath = (peer: string) => `${DEAD_LETTERS_PATH}?peer=${encodeURIComponent(peer)}`;
 
 export interface DeadLettersView {
   /** The letters waiting, newest parked first. */
   letters: DeadLetterRow[];
   /** Whether more letters are waiting than shown. */
   more: boolean;
+  /** The peer whose letters alone are listed, when one is chosen. */
+  peer?: string;
   /** After a replay (the redirect's notice): letters back to delivery, and those that could not go. */
   notice?: ReplayAllOutcome;
   csrf: string;
@@ -26,6 +29,11 @@ export function DeadLettersPage({ view }: { view: DeadLettersView }) {
       <p class="lead">{d.lead}</p>
       <section aria-labelledby="dead-letters">
         <h2 id="dead-letters">{d.title}</h2>
+        {view.peer !== undefined && (
+          <p>
+            {d.onlyPeer(view.peer)} <a href={DEAD_LETTERS_PATH}>{d.allPeers}</a>
+          </p>
+        )}
         {view.more && <p>{d.shown(view.letters.length)}</p>}
         {view.letters.length === 0 ? <p>{d.none}</p> : <LetterTable letters={view.letters} csrf={view.csrf} />}
       </section>
@@ -84,7 +92,9 @@ function LetterRow({ letter, csrf }: { letter: DeadLetterRow; csrf: string }) {
   return (
     <tr>
       <th scope="row">
-        <code>{letter.peer}</code>
+        <a href={peerLettersPath(letter.peer)}>
+          <code>{letter.peer}</code>
+        </a>
       </th>
       <td>{d.directions[letter.direction]}</td>
       <td>

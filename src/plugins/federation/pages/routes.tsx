@@ -48,9 +48,10 @@ export function federationConsole({ console: shell, sources }: FederationConsole
 
   router.get('/dead-letters', ...admin, async (req, res) => {
     const m = federationConsoleMessages(i18n(res).locale);
-    const found = await sources.deadLetters(DEAD_LETTERS_SHOWN + 1);
+    const peer = req.query.peer === undefined ? undefined : slugOf(req.query.peer);
+    const found = await sources.deadLetters(DEAD_LETTERS_SHOWN + 1, peer);
     const letters = found.slice(0, DEAD_LETTERS_SHOWN);
-    const view = { letters, more: found.length > DEAD_LETTERS_SHOWN, notice: replayNotice(req), csrf: csrfToken(res) };
+    const view = { letters, more: found.length > DEAD_LETTERS_SHOWN, peer, notice: replayNotice(req), csrf: csrfToken(res) };
     shell.renderPage(res, { title: m.deadLetters.title, body: <DeadLettersPage view={view} /> });
   });
 
@@ -88,7 +89,11 @@ function replayNotice(req: Request): ReplayAllOutcome | undefined {
 /** The replay-all form's peer: one slug, else 400 naming the field. */
 function peerOf(body: unknown): string {
   const { _csrf: _token, ...fields } = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-  const { peer } = singleParameters(fields, { resource: 'the replay-all form', required: ['peer'] });
-  if (!PEER_SLUG.test(peer!)) throw new BadRequestError(BadRequestCode.InvalidParameter, `"peer" must be a peer's slug, got ${JSON.stringify(peer)}`);
-  return peer!;
+  return slugOf(singleParameters(fields, { resource: 'the replay-all form', required: ['peer'] }).peer);
+}
+
+/** A `peer` parameter: one peer's slug, else 400 naming it. */
+function slugOf(peer: unknown): string {
+  if (typeof peer !== 'string' || !PEER_SLUG.test(peer)) throw new BadRequestError(BadRequestCode.InvalidParameter, `"peer" must be a peer's slug, got ${JSON.stringify(peer)}`);
+  return peer;
 }

@@ -89,6 +89,7 @@ describe.each(TEST_ENGINES)('the federation console pages over the real services
         ['locker', 'Pull', statementIds[2], '1', '400'],
       ]),
     );
+    expect(rowsOf((await agent.get(`${DEAD_LETTERS_PATH}?peer=locker`).expect(200)).text, 'dead-letters').map((row) => row.slice(0, 3))).toEqual([['locker', 'Pull', statementIds[2]]]);
     expect(textOf(list.text)).toContain('Replay every letter of a peer Replay all of locker Replay all of north');
 
     const replayed = await agent.post(`${DEAD_LETTERS_PATH}/${pushed.id}/replay`).type('form').send({ _csrf: csrfFieldOf(list.text) }).expect(303);

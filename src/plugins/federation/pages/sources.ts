@@ -37,7 +37,7 @@ export function federationConsoleSources(services: FederationServices): Federati
       const [peers, subscriptions, pulls, waiting] = await Promise.all([services.peers.list(), subscriptionRows(services), services.pulls.list({}, PULLS_SHOWN), deadLetters.count()]);
       return { peers: peers.map(peerRow), subscriptions, pulls: pulls.map((source) => pullRow(source, now())), deadLetters: waiting };
     },
-    deadLetters: async (limit) => (await deadLetters.list({ limit })).map(letterRow),
+    deadLetters: async (limit, peer) => (await deadLetters.list({ limit, ...(peer !== undefined && { peer }) })).map(letterRow),
     replay: async (id) => {
       await deadLetters.replay(id);
     },

@@ -65,7 +65,7 @@ export function standInSources(letters: DeadLetterRow[], calls: Calls): Federati
   const waiting = () => letters.filter((letter) => !replayed.has(letter.id));
   return {
     overview: async () => overview(),
-    deadLetters: async (limit) => waiting().slice(0, limit),
+    deadLetters: async (limit, peer) => waiting().filter((letter) => peer === undefined || letter.peer === peer).slice(0, limit),
     replay: async (id) => {
       if (!letters.some((letter) => letter.id === id)) throw new NotFoundError(`No dead letter ${id}`, 'DEAD_LETTER_NOT_FOUND');
       if (replayed.has(id)) throw new ConflictError('DEAD_LETTER_REPLAYED', `Dead letter ${id} was replayed already`);

@@ -93,8 +93,8 @@ export interface ReplayAllOutcome {
  */
 export interface FederationConsoleSources {
   overview(): Promise<FederationOverview>;
-  /** Dead letters waiting, newest parked first, at most `limit`. */
-  deadLetters(limit: number): Promise<DeadLetterRow[]>;
+  /** Dead letters waiting (of `peer` when given), newest parked first, at most `limit`. */
+  deadLetters(limit: number, peer?: string): Promise<DeadLetterRow[]>;
   /** Puts one dead letter back to delivery: NotFoundError when there is none, ConflictError when it cannot be replayed. */
   replay(id: string): Promise<void>;
   /** Puts every dead letter of `peer` waiting back to delivery. */
