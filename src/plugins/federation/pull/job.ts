@@ -7,7 +7,8 @@
  * longer honours (it restarted, the link expired) is dropped for since − 1 ms (cursor.ts).
  */
 import type { Agent, Logger, StatementAttachmentPart } from '../../../plugin-api';
-import type { IncomingStatement, ReceiveOutcome, Receiver } from '../inbound/receiver';
+import { forwardedProvenance } from '../inbound/forwarded';
+import type { ReceiveOutcome, Receiver } from '../inbound/receiver';
 import type { Peer } from '../model';
 import type { DeadLetters } from '../outbound/dead-letters';
 import type { RemoteLrs, RemoteOutcome } from '../remote/remote-lrs';
@@ -81,9 +82,10 @@ export class PullJob {
   private async receive(source: PullSource, peer: PullablePeer, page: Array<Record<string, unknown>>, attachments: StatementAttachmentPart[]): Promise<ReceiveOutcome[]> {
     const fresh = unseen(page, source.cursor);
     if (fresh.length === 0) return [];
-    const items = fresh.map((statement) => ({ statement, provenance: provenanceOf(statement, peer) }));
+    const receivedAt = new Date(this.now());
+    const items = fresh.map((statement) => ({ statement, provenance: forwardedProvenance(statement, peer, receivedAt) }));
     const outcomes = await this.options.receiver.acceptEach(peer, 'pull', items, attachments, pullAuthority(peer, this.options.publicUrl));
-    const failedAt = new Date(this.now()).toISOString();
+    const failedAt = receivedAt.toISOString();
     for (const outcome of outcomes) {
       if (outcome.outcome !== 'refused') continue;
       await this.options.deadLetters.park({
@@ -172,16 +174,6 @@ export function pullAuthority(peer: Peer, publicUrl: string): Agent {
   return { objectType: 'Agent', name: peer.name, account: { homePage: publicUrl, name: `plugin/federation/peer/${peer.slug}` } } as Agent;
 }
 
-function provenanceOf(statement: Record<string, unknown>, peer: PullablePeer): IncomingStatement['provenance'] {
-  const authority = statement.authority;
-  return {
-    originLrs: peer.endpoint,
-    originStored: storedMs(statement) === undefined ? new Date().toISOString() : (statement.stored as string),
-    ...(isObject(authority) && { originAuthority: authority }),
-    hops: [peer.endpoint],
-  };
-}
-
 /** The peer no longer takes the link (400 INVALID_CURSOR, 404, 410…), as opposed to being unwell (network, 5xx, 401/403, 429). */
 function moreRefused(answer: RemoteOutcome): boolean {
   if (answer.kind !== 'unavailable') return answer.kind === 'refused';
@@ -193,8 +185,4 @@ function failureOf(answer: RemoteOutcome): string {
   if (answer.kind === 'unavailable') return `the peer is unavailable: ${answer.reason}`;
   if (answer.kind === 'refused') return `the peer refused the request: ${answer.status} ${answer.body.slice(0, 300)}`;
   return 'the peer answered a read as if statements were sent';
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
