@@ -59,7 +59,7 @@ describe('the federation pages of the admin console', () => {
     it("shows each pull source's progress, counts and last error", async () => {
       const page = await agent.get(FEDERATION_CONSOLE_PATH).expect(200);
       expect(rowsOf(page.text, 'federation-pulls')).toEqual([
-        ['locker', 'verb: http://adlnet.gov/expapi/verbs/completed', 'Active', '10,500', '2', '42.4% done · statements stored up to 2027-03-09 08:00:00 UTC at the peer', 'the peer answered 503 (2027-03-10 09:59:00 UTC)', '2027-03-10 09:59:00 UTC'],
+        ['locker', 'verb: http://adlnet.gov/expapi/verbs/completed', 'Active', '10,500', '2', '42.4% · stored up to 2027-03-09 08:00:00 UTC', 'the peer answered 503 (2027-03-10 09:59:00 UTC)', '2027-03-10 09:59:00 UTC'],
         ['north', 'agent: mailto:ana@example.org related_agents: true', 'Paused', '0', '0', 'Not started', '—', '2027-03-10 09:57:00 UTC'],
         ['north', 'Every statement', 'Active', '0', '0', 'Caught up', '—', '2027-03-10 09:58:00 UTC'],
       ]);
@@ -70,7 +70,7 @@ describe('the federation pages of the admin console', () => {
       expect(page.text).toMatch(/<h1[^>]*>Federación<\/h1>/);
       expect(definitionsOf(page.text)).toEqual({ Pares: '3', Suscripciones: '2', 'Fuentes de extracción': '3', 'Envíos apartados en espera': '3 Ver los envíos apartados' });
       expect(rowsOf(page.text, 'federation-subscriptions')[0]!.slice(2)).toEqual(['Activa', '1234', '3', 'Abierto hasta 2027-03-10 10:00:30 UTC']);
-      expect(rowsOf(page.text, 'federation-pulls')[0]![5]).toBe('42,4 % hecho · sentencias guardadas hasta el 2027-03-09 08:00:00 UTC en el par');
+      expect(rowsOf(page.text, 'federation-pulls')[0]![5]).toBe('42,4 % · guardadas hasta el 2027-03-09 08:00:00 UTC');
       expect(rowsOf(page.text, 'federation-pulls')[2]![5]).toBe('Al día');
     });
 

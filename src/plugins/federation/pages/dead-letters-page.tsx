@@ -28,7 +28,7 @@ export function DeadLettersPage({ view }: { view: DeadLettersView }) {
       {view.notice !== undefined && <ReplayNotice notice={view.notice} />}
       <p class="lead">{d.lead}</p>
       <section aria-labelledby="dead-letters">
-        <h2 id="dead-letters">{d.title}</h2>
+        <h2 id="dead-letters">{d.waiting}</h2>
         {view.peer !== undefined && (
           <p>
             {d.onlyPeer(view.peer)} <a href={DEAD_LETTERS_PATH}>{d.allPeers}</a>
@@ -145,7 +145,7 @@ function ReplayAll({ peers, csrf }: { peers: string[]; csrf: string }) {
     <section aria-labelledby="replay-all">
       <h2 id="replay-all">{d.replayAllTitle}</h2>
       {peers.map((peer) => (
-        <PostForm action={REPLAY_ALL_PATH} csrf={csrf} submit={d.replayAll(peer)} secondary>
+        <PostForm action={REPLAY_ALL_PATH} csrf={csrf} submit={d.replayAll(peer)}>
           <input type="hidden" name="peer" value={peer} />
         </PostForm>
       ))}

@@ -143,6 +143,6 @@ function PullProgress({ pull }: { pull: PullRow }) {
   const p = federationConsoleMessages(locale).pulls;
   const { through, fraction } = pull.progress;
   if (!pull.caughtUp && through === undefined) return <>{p.notStarted}</>;
-  const done = pull.caughtUp ? p.caughtUp : p.done(new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(fraction));
+  const done = pull.caughtUp ? p.caughtUp : new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(fraction);
   return <>{through === undefined ? done : `${done} · ${p.through(formatTime(through))}`}</>;
 }

@@ -69,7 +69,7 @@ describe.each(TEST_ENGINES)('the federation console pages over the real services
         'Active',
         '1,500',
         '1',
-        '75% done · statements stored up to 2027-03-09 10:00:00 UTC at the peer',
+        '75% · stored up to 2027-03-09 10:00:00 UTC',
         'the peer answered 503 (2027-03-10 09:59:00 UTC)',
         '2027-03-10 10:00:00 UTC',
       ],
