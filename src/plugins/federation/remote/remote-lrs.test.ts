@@ -149,16 +149,16 @@ describe('RemoteLrs with hostile peers (issue 15)', () => {
   });
 
   it('a peer answering too slowly is unavailable after the timeout (headers late, or a body that trickles)', async () => {
-    const late = await peer((_req, res) => void setTimeout(() => res.end('[]'), 5_000).unref());
+    const late = await peer((_req, res) => void setTimeout(() => res.end('[]'), 20_000).unref());
     const trickling = await peer((_req, res) => {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.write('[');
-      setTimeout(() => res.end(']'), 5_000).unref();
+      setTimeout(() => res.end(']'), 20_000).unref();
     });
     for (const { endpoint } of [late, trickling]) {
       const started = Date.now();
       expectUnavailable(await new RemoteLrs({ endpoint, timeoutMs: 300, maxResponseBytes: 1024 }).postStatements([{}], []), /no whole answer within 0.3 s/);
-      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(Date.now() - started).toBeLessThan(10_000); // the peer would answer after 20 s
     }
   });
 
@@ -240,7 +240,7 @@ describe('RemoteLrs with hostile peers (issue 15)', () => {
     for (const { endpoint } of [declared, streamed]) {
       const started = Date.now();
       expectUnavailable(await new RemoteLrs({ endpoint, timeoutMs: 10_000, maxResponseBytes: 1024 * 1024 }).getStatements('statements'), /answered more than 1048576 bytes/, 200);
-      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(Date.now() - started).toBeLessThan(10_000);
     }
   });
 
