@@ -24,7 +24,7 @@ import type { DeliveryProvenance, Peer } from '../model';
 import { generateSigningKeyPair, keyIdOf, privateKeyOf, signDelivery } from '../peers/signing';
 import { readFederationSettings } from '../settings';
 import { FEDERATION_SCOPES } from '../vocabulary';
-import { createInbound, PROVENANCE_STORES, type Receiver } from './index';
+import { createInbound, PROVENANCE_STORES, type ProvenanceStore, type Receiver } from './index';
 
 export const ORIGIN = 'https://origin.example';
 export const COMPLETED = 'http://adlnet.gov/expapi/verbs/completed';
@@ -43,6 +43,8 @@ export interface InboundHarness {
   /** This LRS's community (FEDERATION_COMMUNITY). */
   community: string;
   receiver: Receiver;
+  /** The provenance as stored, read without the checks a GET makes. */
+  provenanceStore: ProvenanceStore;
   /** The peers the inbound routes know, by slug (PeerRegistry's port). */
   peers: Map<string, Peer>;
   addPeer(kind: Peer['kind'], overrides?: Partial<Peer>): Promise<TestPeer>;
@@ -67,12 +69,14 @@ export async function startInboundLrs(engine: StorageEngine): Promise<InboundHar
     get: async (slug: string) => peers.get(slug),
   };
   let receiver: Receiver | undefined;
+  let provenanceStore: ProvenanceStore | undefined;
   const federation = definePlugin({
     manifest: { name: 'federation', version: '0.0.1', description: 'inbound test', profiles: [], scopes: FEDERATION_SCOPES, stores: PROVENANCE_STORES, jobs: [], openapi: 'inbound/openapi.yaml' },
     settings: readFederationSettings,
     setup(context) {
       const inbound = createInbound({ context, settings: readFederationSettings(env).settings, peers: peerLookup, receiptRetryMs: 0 });
       receiver = inbound.receiver;
+      provenanceStore = inbound.provenance;
       return { routes: Router().use(inbound.routes) };
     },
   });
@@ -89,6 +93,7 @@ export async function startInboundLrs(engine: StorageEngine): Promise<InboundHar
     lrs,
     community,
     receiver: receiver!,
+    provenanceStore: provenanceStore!,
     peers,
     async addPeer(kind, overrides = {}) {
       const slug = `peer-${randomUUID().slice(0, 8)}`;

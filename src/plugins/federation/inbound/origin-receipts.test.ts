@@ -8,6 +8,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TEST_ENGINES } from '../../../../test-support/backends';
+import { RECEIPTS_CHECKED_ON_ARRIVAL } from './origin-receipts';
 import { envelopeOf, ORIGIN, originProvenance, originReceipt, originStatement, startInboundLrs, type InboundHarness, type TestPeer } from './harness.contract';
 
 const PEER_KEY = 'receiver-at-peer';
@@ -103,6 +104,19 @@ describe.each(TEST_ENGINES)('origin receipts on %s', (engine) => {
     expect((await receiptCheckOf(statement.id)).state).toBe('invalid');
     peerServer.answers.set(`/plugins/anchoring/receipts/${other!.id}`, { status: 200, body: 'garbage' });
     expect(await receiptCheckOf(other!.id)).toEqual({ state: 'pending', checkedAt: expect.any(String), reason: 'the peer has no receipt of it yet' });
+  });
+
+  it(`a delivery with more than ${RECEIPTS_CHECKED_ON_ARRIVAL} receipts: the first ${RECEIPTS_CHECKED_ON_ARRIVAL} checked on arrival, the others when their provenance is read`, async () => {
+    const statements = Array.from({ length: RECEIPTS_CHECKED_ON_ARRIVAL + 1 }, () => originStatement());
+    const receipts = await Promise.all(statements.map((statement) => originReceipt(statement)));
+    await harness.deliver(keiko, envelopeOf(statements, statements.map((statement, index) => originProvenance(statement, { receipt: receipts[index] })))).expect(200);
+    const last = statements.at(-1)!;
+    const checks = await Promise.all(statements.slice(0, -1).map(async (statement) => (await harness.provenanceStore.get(statement.id))?.receiptCheck?.state));
+    expect(checks).toEqual(statements.slice(0, -1).map(() => 'verified'));
+    expect((await harness.provenanceStore.get(last.id))?.receiptCheck).toEqual({ state: 'pending', checkedAt: expect.any(String), reason: expect.stringContaining('checked when its provenance is read') });
+    const asks = peerServer.asked.length;
+    expect(await receiptCheckOf(last.id)).toEqual({ state: 'verified', checkedAt: expect.any(String) });
+    expect(peerServer.asked.length).toBe(asks); // the receipt it holds is checked, the peer is not asked
   });
 
   it('statements forwarded by a peer that is no Keiko LRS carry no receipt check', async () => {
