@@ -15,6 +15,11 @@ export interface Peer {
   outboundCredentials?: { key: string; secret: string };
   /** Keys of this LRS's credentials the peer authenticates with when it delivers, forwards or sends. */
   inboundCredentialKeys: string[];
+  /**
+   * Caliper peers: where the keys that sign its events are published (a JWK Set). Canvas's Live
+   * Events HTTPS delivery signs each event as a JWT (RS256) instead of sending a credential.
+   */
+  jwksUrl?: string;
   /** Keiko peers: the Ed25519 key it signs its deliveries with, pinned when the peer was added. */
   signingKey?: { keyId: string; publicKey: string };
   /**
