@@ -154,7 +154,9 @@ describe('the federation pages of the admin console', () => {
 
     it('says how many letters of a replay-all could not go back, as an error', async () => {
       const page = await agent.get(`${DEAD_LETTERS_PATH}?replayed=2&failed=1`).expect(200);
-      expect(page.text).toContain('<p role="status" class="error-text">2 dead letters went back to delivery. One letter could not go back and stay parked: replay one alone to see why.</p>');
+      expect(page.text).toContain('<p role="status" class="error-text">2 dead letters went back to delivery. One letter could not go back and stays parked: replay one alone to see why.</p>');
+      const spanish = await agent.get(`${DEAD_LETTERS_PATH}?replayed=0&failed=3&lang=es`).expect(200);
+      expect(spanish.text).toContain('<p role="status" class="error-text">3 envíos no pudieron volver y siguen apartados: vuelve a entregar uno solo para ver por qué.</p>');
     });
 
     it('ignores a notice that is not a count', async () => {

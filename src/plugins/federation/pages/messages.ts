@@ -83,7 +83,7 @@ export const federationConsoleMessages = defineMessages(
       replayAll: (peer: string) => `Replay all of ${peer}`,
       replayed: (count: number) => (count === 1 ? 'One dead letter went back to delivery.' : `${count} dead letters went back to delivery.`),
       noneReplayed: 'No dead letter was waiting: nothing went back to delivery.',
-      failed: (count: number) => `${count === 1 ? 'One letter' : `${count} letters`} could not go back and stay parked: replay one alone to see why.`,
+      failed: (count: number) => `${count === 1 ? 'One letter could not go back and stays' : `${count} letters could not go back and stay`} parked: replay one alone to see why.`,
       refusals: {
         DEAD_LETTER_NOT_FOUND: 'That dead letter does not exist (any more).',
         DEAD_LETTER_REPLAYED: 'That dead letter was replayed already: it is back in delivery.',
