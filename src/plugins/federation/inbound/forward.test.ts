@@ -106,18 +106,7 @@ describe.each(TEST_ENGINES)('statement forwarding on %s', (engine) => {
       .set('X-Experience-API-Version', '1.0.0')
       .send(learningLockerMultipart(statement, { contentType: 'text/plain', content, sha2 }));
     expect([response.status, response.body]).toEqual([200, [statement.id]]);
-    const read = await request(harness.lrs.lrs.app)
-      .get('/xapi/statements')
-      .query({ statementId: statement.id, attachments: 'true' })
-      .set('X-Experience-API-Version', '1.0.3')
-      .set('Authorization', harness.lrs.lrs.auth)
-      .buffer(true)
-      .parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      });
-    expect((read.body as Buffer).includes(content)).toBe(true);
+    expect((await harness.statementWithAttachments(statement.id)).body.includes(content)).toBe(true);
   });
 
   it('SCORM Cloud: POST <endpoint>/statements with a list, as an xAPI client', async () => {

@@ -57,6 +57,8 @@ export interface InboundHarness {
    */
   recognizedCommunity(scope: { verbs?: string[]; activityTypes?: string[] }): Promise<string>;
   statement(id: string): Promise<Record<string, any> | undefined>;
+  /** GET /xapi/statements?statementId=…&attachments=true: the multipart/mixed answer's bytes. */
+  statementWithAttachments(id: string): Promise<{ contentType: string; body: Buffer }>;
   close(): Promise<void>;
 }
 
@@ -120,6 +122,21 @@ export async function startInboundLrs(engine: StorageEngine): Promise<InboundHar
     },
     provenance(statementId, auth = lrs.lrs.auth) {
       return request(app).get(`/plugins/federation/provenance/${statementId}`).set('Authorization', auth);
+    },
+    async statementWithAttachments(id) {
+      const response = await request(app)
+        .get('/xapi/statements')
+        .query({ statementId: id, attachments: 'true' })
+        .set(XAPI_VERSION_HEADER)
+        .set('Authorization', lrs.lrs.auth)
+        .buffer(true)
+        .parse((res, done) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => done(null, Buffer.concat(chunks)));
+        });
+      expect(response.status).toBe(200);
+      return { contentType: response.headers['content-type'], body: response.body as Buffer };
     },
     async statement(id) {
       const response = await request(app).get('/xapi/statements').query({ statementId: id }).set(XAPI_VERSION_HEADER).set('Authorization', lrs.lrs.auth);
@@ -188,15 +205,7 @@ export async function originReceipt(statement: Record<string, any>): Promise<obj
       proof: tree.proof(0),
       root: tree.root,
       batchId: '7',
-      anchor: {
-        chainId: '0x534e5f5345504f4c4941',
-        contractAddress: '0x49d36570d4e46f48e99674bd3fcc84644ddd6b96f7c741b1562b82f9e004dc7',
-        classHash: '0x5400e90f7e0ae78bd02c77cd75527280470e2fe19c54970dd79dc37a9d3645c',
-        transactionHash: '0x2f7a3a1f7b4a9f0c3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0',
-        blockNumber: 1234,
-        blockHash: '0x1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2',
-        finalityStatus: 'ACCEPTED_ON_L2',
-      },
+      anchor: { chainId: '0x534e5f5345504f4c4941', contractAddress: '0xa1', classHash: '0xc1', transactionHash: '0x7a', blockNumber: 1234, blockHash: '0xb1', finalityStatus: 'ACCEPTED_ON_L2' },
       lrs: ORIGIN,
     },
     receiptSigner,

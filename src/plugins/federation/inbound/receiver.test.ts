@@ -6,7 +6,6 @@
  * statements (Communication 1.5.2); a refused statement does not keep the rest of its batch out.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import request from 'supertest';
 import { TEST_ENGINES } from '../../../../test-support/backends';
 import type { Agent } from '../../../plugin-api';
 import { ATTEMPTED, COMPLETED, ORIGIN_AUTHORITY, originProvenance, originStatement, startInboundLrs, type InboundHarness, type TestPeer } from './harness.contract';
@@ -88,20 +87,9 @@ describe.each(TEST_ENGINES)('the Receiver on %s', (engine) => {
       attachments: [{ usageType: 'http://id.tincanapi.com/attachment/certificate-of-completion', display: { en: 'Certificate' }, contentType: 'text/plain', length: content.length, sha2 }],
     });
     await harness.receiver.accept(stranger.peer, 'pull', items(statement), [{ sha2, contentType: 'text/plain', content }], RECEIVER_AUTHORITY);
-    const read = await request(harness.lrs.lrs.app)
-      .get('/xapi/statements')
-      .query({ statementId: statement.id, attachments: 'true' })
-      .set('X-Experience-API-Version', '1.0.3')
-      .set('Authorization', harness.lrs.lrs.auth)
-      .buffer(true)
-      .parse((response, done) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => done(null, Buffer.concat(chunks)));
-      });
-    expect(read.status).toBe(200);
-    expect(read.headers['content-type']).toMatch(/^multipart\/mixed/);
-    expect((read.body as Buffer).includes(content)).toBe(true);
+    const read = await harness.statementWithAttachments(statement.id);
+    expect(read.contentType).toMatch(/^multipart\/mixed/);
+    expect(read.body.includes(content)).toBe(true);
   });
 
   it('a statement whose attachment did not come is refused, naming it, and nothing of the batch is stored', async () => {
