@@ -58,6 +58,8 @@ export {
   type PageOptions,
 } from '../web';
 export { singleParameters } from '../http/parameters';
+/** The admin console's table: a caption-less, horizontally scrollable table with column headers (docs/console.md). */
+export { ScrollTable, type Column } from '../console/scroll-table';
 
 let agentValidator: StatementValidator | undefined;
 
