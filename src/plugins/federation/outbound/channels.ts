@@ -8,7 +8,8 @@ import type { FeedStatement, StatementAttachmentPart, StatementReader, Statement
 import type { DeliveryProvenance, Peer, ProvenanceEntry } from '../model';
 import type { SigningKey } from '../peers/identity';
 import { signDelivery } from '../peers/signing';
-import { inboxUrlOf, keikoBaseOf, RemoteLrs, type RemoteLrsOptions } from '../remote/remote-lrs';
+import { remoteLrsOf } from '../peers/registry';
+import { inboxUrlOf, keikoBaseOf, type RemoteLrsOptions } from '../remote/remote-lrs';
 import type { PeerChannel } from './delivery';
 
 export interface ChannelDependencies {
@@ -24,7 +25,7 @@ export interface ChannelDependencies {
 }
 
 export function peerChannel(peer: Peer, dependencies: ChannelDependencies): PeerChannel {
-  const remote = new RemoteLrs({ endpoint: peer.endpoint!, ...(peer.outboundCredentials !== undefined && { credentials: peer.outboundCredentials }), ...dependencies.remote });
+  const remote = remoteLrsOf(peer, dependencies.remote);
   const base = peer.kind === 'keiko' ? keikoBaseOf(peer) : remote.endpoint;
   return {
     async excluded(records) {

@@ -15,6 +15,8 @@ export const MAX_LETTER_BODY = 4096;
 export interface DeadLetterFilter {
   peer?: string;
   subscription?: string;
+  /** A pull source's id. */
+  source?: string;
   direction?: DeadLetter['direction'];
   /** Include letters replayed already (false by default). */
   replayed?: boolean;
@@ -58,17 +60,11 @@ export class DeadLetters {
 
   /** Newest first. */
   async list(filter: DeadLetterFilter & { limit: number }): Promise<DeadLetter[]> {
-    const where = {
-      ...(filter.peer !== undefined && { peer: filter.peer }),
-      ...(filter.subscription !== undefined && { subscription: filter.subscription }),
-      ...(filter.direction !== undefined && { direction: filter.direction }),
-      ...(filter.replayed !== true && { replayedAt: null }),
-    };
-    return (await this.options.store.find({ where, orderBy: [{ field: 'parkedAt', descending: true }], limit: filter.limit })).map(({ value }) => value);
+    return (await this.options.store.find({ where: whereOf(filter), orderBy: [{ field: 'parkedAt', descending: true }], limit: filter.limit })).map(({ value }) => value);
   }
 
   async count(filter: DeadLetterFilter = {}): Promise<number> {
-    return this.options.store.count({ ...(filter.peer !== undefined && { peer: filter.peer }), ...(filter.direction !== undefined && { direction: filter.direction }), replayedAt: null });
+    return this.options.store.count(whereOf(filter));
   }
 
   /**
@@ -120,11 +116,21 @@ export class DeadLetters {
   }
 }
 
-function letterIdOf(parking: Parking): string {
-  if (parking.direction === 'push' && parking.subscription !== undefined && parking.statementId !== undefined) {
-    return nameBasedUuid(`federation:dead-letter:${parking.subscription}:${parking.statementId}`);
-  }
+/** The same refusal parked again (after a crash, or a replay refused again) keeps its one letter. */
+function letterIdOf({ direction, subscription, source, statementId }: Parking): string {
+  if (statementId === undefined) return randomUUID();
+  if (direction === 'push' && subscription !== undefined) return nameBasedUuid(`federation:dead-letter:${subscription}:${statementId}`);
+  if (direction === 'pull' && source !== undefined) return nameBasedUuid(`federation:dead-letter:pull:${source}:${statementId}`);
   return randomUUID();
+}
+
+function whereOf(filter: DeadLetterFilter): Record<string, string | null> {
+  const where: Record<string, string | null> = {};
+  for (const field of ['peer', 'subscription', 'source', 'direction'] as const) {
+    if (filter[field] !== undefined) where[field] = filter[field];
+  }
+  if (filter.replayed !== true) where.replayedAt = null;
+  return where;
 }
 
 function truncated(body: string): string {

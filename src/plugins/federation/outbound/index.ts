@@ -36,7 +36,7 @@ export interface Outbound {
   deadLetters: DeadLetters;
   engine: DeliveryEngine;
   routes: Router;
-  /** The job `deliver`: one run keeps delivering while there is work, for at most 20 s. */
+  /** The job `deliver`: one run keeps delivering, and looks for new statements every 100 ms, for 5 s. */
   job: PluginJob;
 }
 

@@ -41,6 +41,7 @@ export const OUTBOUND_STORES: Record<string, PluginStoreDeclaration> = {
       { name: 'by_parked', fields: ['parkedAt'] },
       { name: 'by_peer', fields: ['peer', 'parkedAt'] },
       { name: 'by_subscription', fields: ['subscription', 'parkedAt'] },
+      { name: 'by_source', fields: ['source', 'parkedAt'] },
     ],
   },
 };

@@ -76,7 +76,7 @@ describe.each(TEST_ENGINES)('the push API on %s', (engine) => {
     expect((await api('get', '/subscriptions', reader).expect(403)).body.code).toBe('FORBIDDEN');
     await request(harness.lrs.app).get('/plugins/federation/dead-letters').expect(401);
     expect((await api('get', '/subscriptions/not-a-uuid').expect(400)).body.code).toBe('INVALID_PARAMETER');
-    expect((await api('get', '/dead-letters?limit=0').expect(400)).body.message).toContain('limit must be a whole number from 1 to 1000');
+    expect((await api('get', '/dead-letters?limit=0').expect(400)).body).toMatchObject({ code: 'INVALID_PARAMETER', message: expect.stringContaining('limit must be a whole number from 1 to 1000') });
     expect((await api('get', '/dead-letters?color=red').expect(400)).body.code).toBe('UNKNOWN_PARAMETER');
   });
 
@@ -113,5 +113,14 @@ describe.each(TEST_ENGINES)('the push API on %s', (engine) => {
     const second = await harness.deadLetters.park({ ...parking, status: 422, reason: 'second' });
     expect(second.id).toBe(first.id);
     expect((await api('get', `/dead-letters?subscription=${subscription.id}`)).body.deadLetters).toEqual([expect.objectContaining({ status: 422, reason: 'second' })]);
+  });
+
+  it('keeps one letter per pull source and statement, listed by source; replaying one without a pull receiver is 409 REPLAY_UNAVAILABLE', async () => {
+    const parking = { direction: 'pull' as const, peer: 'sur', source: 'sur-history', statementId: 'cccccccc-0000-4000-8000-000000000001', statement: { id: 'cccccccc-0000-4000-8000-000000000001' }, attempts: 1, status: 400, reason: 'this LRS refused it: 400 INVALID_STATEMENT', firstFailedAt: new Date().toISOString() };
+    const first = await harness.deadLetters.park(parking);
+    expect((await harness.deadLetters.park(parking)).id).toBe(first.id);
+    await harness.deadLetters.park({ ...parking, source: 'other-source' });
+    expect((await api('get', '/dead-letters?source=sur-history&direction=pull').expect(200)).body.deadLetters).toEqual([expect.objectContaining({ id: first.id, source: 'sur-history', reason: parking.reason })]);
+    expect((await api('post', `/dead-letters/${first.id}/replay`).expect(409)).body.code).toBe('REPLAY_UNAVAILABLE');
   });
 });

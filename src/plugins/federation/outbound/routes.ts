@@ -3,7 +3,7 @@
  * with their lag and their peer's breaker state, dead letters and their replay.
  */
 import { Router, type Request } from 'express';
-import { BadRequestCode, BadRequestError, objectFields, parseUuidParameter, singleParameters, type PluginHttp, type StatementReader } from '../../../plugin-api';
+import { BadRequestCode, BadRequestError, limitParameter, objectFields, parseUuidParameter, singleParameters, type PluginHttp, type StatementReader } from '../../../plugin-api';
 import type { BreakerSnapshot } from '../remote/breaker';
 import type { DeadLetterFilter, DeadLetters } from './dead-letters';
 import type { Subscription } from './records';
@@ -55,8 +55,8 @@ export function outboundRoutes({ http, subscriptions, deadLetters, statements, b
   });
 
   router.get('/dead-letters', ...manage, async (req, res) => {
-    const query = singleParameters(req.query, { resource: 'GET /plugins/federation/dead-letters', optional: ['peer', 'subscription', 'direction', 'replayed', 'limit'] });
-    res.json({ deadLetters: await deadLetters.list({ ...letterFilter(query), ...(query.replayed !== undefined && { replayed: flag(query.replayed) }), limit: limitOf(query.limit) }) });
+    const query = singleParameters(req.query, { resource: 'GET /plugins/federation/dead-letters', optional: ['peer', 'subscription', 'source', 'direction', 'replayed', 'limit'] });
+    res.json({ deadLetters: await deadLetters.list({ ...letterFilter(query), ...(query.replayed !== undefined && { replayed: flag(query.replayed) }), limit: limitParameter(query.limit, { fallback: 100, max: 1000 }) }) });
   });
   router.get('/dead-letters/:id', ...manage, async (req, res) => {
     res.json(await deadLetters.get(id(req)));
@@ -65,7 +65,7 @@ export function outboundRoutes({ http, subscriptions, deadLetters, statements, b
     res.json(await deadLetters.replay(id(req)));
   });
   router.post('/dead-letters/replay', ...write, async (req, res) => {
-    const body = objectFields(req.body, BadRequestCode.InvalidParameter, { known: ['peer', 'subscription', 'direction'] });
+    const body = objectFields(req.body, BadRequestCode.InvalidParameter, { known: ['peer', 'subscription', 'source', 'direction'] });
     const strings = Object.fromEntries(Object.entries(body).map(([name, value]) => [name, textParameter(name, value)]));
     res.json(await deadLetters.replayAll(letterFilter(strings)));
   });
@@ -73,11 +73,12 @@ export function outboundRoutes({ http, subscriptions, deadLetters, statements, b
 }
 
 function letterFilter(query: Record<string, string | undefined>): DeadLetterFilter {
-  const { peer, subscription, direction } = query;
+  const { peer, subscription, source, direction } = query;
   if (direction !== undefined && direction !== 'push' && direction !== 'pull') throw new BadRequestError(BadRequestCode.InvalidParameter, 'direction must be push or pull');
   return {
     ...(peer !== undefined && { peer }),
     ...(subscription !== undefined && { subscription: parseUuidParameter('subscription', subscription) }),
+    ...(source !== undefined && { source }),
     ...(direction !== undefined && { direction }),
   };
 }
@@ -90,11 +91,4 @@ function textParameter(name: string, value: unknown): string {
 function flag(value: string): boolean {
   if (value !== 'true' && value !== 'false') throw new BadRequestError(BadRequestCode.InvalidParameter, 'replayed must be true or false');
   return value === 'true';
-}
-
-function limitOf(value: string | undefined): number {
-  if (value === undefined) return 100;
-  const limit = /^\d{1,4}$/.test(value) ? Number(value) : 0;
-  if (limit < 1 || limit > 1000) throw new BadRequestError(BadRequestCode.InvalidParameter, 'limit must be a whole number from 1 to 1000');
-  return limit;
 }
