@@ -4,6 +4,7 @@
  * can tell which peer sent them"; hostile input refused, nothing stored, no 5xx).
  */
 import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
 import { TEST_ENGINES } from '../../../../test-support/backends';
 import type { DeliveryProvenance } from '../model';
 import { envelopeOf, originProvenance, originStatement, startInboundLrs, type InboundHarness, type TestPeer } from './harness.contract';
@@ -128,10 +129,42 @@ describe.each(TEST_ENGINES)('the inbox on %s', (engine) => {
       expect(await harness.statement(good.id)).toBeUndefined();
     });
 
+    it('random envelopes, and deliveries with any field replaced by random JSON, are answered 200, 400 or 409, never a 5xx; a refused one stores nothing', async () => {
+      const fields = ['statements', 'provenance', 'statements.0', 'statements.0.id', 'statements.0.actor', 'statements.0.verb', 'statements.0.object', 'statements.0.authority', 'statements.0.stored',
+        'provenance.0', 'provenance.0.originLrs', 'provenance.0.originStored', 'provenance.0.originAuthority', 'provenance.0.hops', 'provenance.0.hops.0', 'provenance.0.receipt'];
+      // keys the document store refuses (a `.`, a leading `$`): what reaches it must have been refused first
+      const hostileObject = fc.object({ key: fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('a.b', '$where', 'mbox')), maxDepth: 3 });
+      const mutated = fc.record({ field: fc.constantFrom(...fields), value: fc.oneof(fc.constant(undefined), fc.jsonValue({ maxDepth: 4 }), hostileObject) }).map(({ field, value }) => {
+        const envelope: any = envelopeOf([originStatement()]);
+        const path = field.split('.');
+        const parent = path.slice(0, -1).reduce((node, key) => node[key], envelope);
+        parent[path.at(-1)!] = value;
+        return envelope;
+      });
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(fc.jsonValue({ maxDepth: 5 }), mutated), async (envelope) => {
+          const response = await harness.deliver(keiko, envelope);
+          expect([200, 400, 409]).toContain(response.status);
+          const id = (envelope as any)?.statements?.[0]?.id;
+          if (response.status !== 200 && typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id)) expect(await harness.statement(id)).toBeUndefined();
+        }),
+        { numRuns: 60 },
+      );
+    }, 120_000);
+
     it('garbage bytes are a 400, not a 5xx', async () => {
       const response = await harness.deliver(keiko, undefined, { body: Buffer.from('{"statements": [') });
       expect([response.status, response.body.code]).toEqual([400, 'INVALID_JSON']);
     });
+  });
+
+  it('a credential that may read only its own statements sees no provenance of a peer\'s (statements/read/mine)', async () => {
+    const statement = originStatement();
+    await harness.deliver(keiko, envelopeOf([statement])).expect(200);
+    const mine = await harness.lrs.lrs.credential(['statements/read/mine'], 'reads its own');
+    const response = await harness.provenance(statement.id, mine);
+    expect([response.status, response.body.code]).toEqual([404, 'NO_PROVENANCE']);
+    expect((await harness.provenance(statement.id, keiko.auth)).status).toBe(403); // deliver is no read scope
   });
 
   it('a statement id is the one it had at its origin: ids are compared lower-case', async () => {
