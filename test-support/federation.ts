@@ -163,22 +163,37 @@ export class KeikoInstance {
       : Promise.resolve(SqliteBackend.open({ dataDir: this.dataDir, exclusive: false, authorityHomePage }));
   }
 
-  /** One HTTP request from its root (`path`) or to an absolute URL of it, as the admin unless `auth` says otherwise. */
+  /**
+   * One HTTP request from its root (`path`) or to an absolute URL of it, as the admin unless `auth`
+   * says otherwise. A GET whose connection fails while the instance runs is sent again (twice at
+   * most: a keep-alive connection the server closed as it was reused); an error says whether the
+   * instance was running, and why the connection failed.
+   */
   async request(method: string, pathOrUrl: string, options: { auth?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply> {
     const { body } = options;
-    const response = await fetch(new URL(pathOrUrl, this.url), {
-      method,
-      headers: {
-        Authorization: options.auth ?? this.adminAuthorization,
-        ...XAPI_VERSION_HEADER,
-        ...(body !== undefined && { 'Content-Type': 'application/json' }),
-        ...options.headers,
-      },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    this.statuses.set(response.status, (this.statuses.get(response.status) ?? 0) + 1);
-    return { status: response.status, text, body: parseJson(text) };
+    const send = () =>
+      fetch(new URL(pathOrUrl, this.url), {
+        method,
+        headers: {
+          Authorization: options.auth ?? this.adminAuthorization,
+          ...XAPI_VERSION_HEADER,
+          ...(body !== undefined && { 'Content-Type': 'application/json' }),
+          ...options.headers,
+        },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const response = await send();
+        const text = await response.text();
+        this.statuses.set(response.status, (this.statuses.get(response.status) ?? 0) + 1);
+        return { status: response.status, text, body: parseJson(text) };
+      } catch (error) {
+        if (method === 'GET' && this.running && attempt < 3) continue;
+        const cause = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message;
+        throw new Error(`${method} ${pathOrUrl} at ${this.name} failed (${cause}); ${this.running ? 'it runs' : `it is not running (exit code ${this.child?.exitCode}, signal ${this.child?.signalCode})`}`);
+      }
+    }
   }
 
   /** `request`, throwing (with the answer) unless the status is one of `expected`. */
