@@ -7,19 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Router } from 'express';
 import fc from 'fast-check';
 import request from 'supertest';
-import { createTestLrs, XAPI_VERSION_HEADER, type TestLrs } from '../../../../test-support/app';
+import { XAPI_VERSION_HEADER, type TestLrs } from '../../../../test-support/app';
 import { TEST_ENGINES } from '../../../../test-support/backends';
 import { credentialKeyOf } from '../../../../test-support/institutions-lrs';
-import { loadPlugins } from '../../../platform/plugins/load';
-import { definePlugin } from '../../../plugin-api';
-import { createInbound, PROVENANCE_STORES } from '../inbound';
 import type { Peer } from '../model';
-import { readFederationSettings } from '../settings';
-import { FEDERATION_SCOPES } from '../vocabulary';
-import { createCaliper } from './index';
+import { startCaliperLrs, type CaliperLrs } from './harness.contract';
 import { EXTENSION } from './vocabulary';
 
 const EXAMPLES = path.join(__dirname, 'examples');
@@ -27,34 +21,11 @@ const example = (name: string): Record<string, any> => JSON.parse(readFileSync(p
 
 describe.each(TEST_ENGINES)('POST /plugins/federation/caliper/:peer on %s', (engine) => {
   let lrs: TestLrs;
-  const peers = new Map<string, Peer>();
+  let addPeer: CaliperLrs['addPeer'];
   let canvas: { peer: Peer; auth: string };
 
-  async function addPeer(kind: Peer['kind']): Promise<{ peer: Peer; auth: string }> {
-    const slug = `canvas-${randomUUID().slice(0, 8)}`;
-    const auth = await lrs.credential(['plugins/federation/deliver'], `${slug} sending`);
-    const peer: Peer = { slug, name: `Canvas ${slug}`, kind, inboundCredentialKeys: [credentialKeyOf(auth)], createdAt: new Date().toISOString() };
-    peers.set(slug, peer);
-    return { peer, auth };
-  }
-
   beforeAll(async () => {
-    const peerLookup = { byInboundCredential: async (key: string) => [...peers.values()].find((peer) => peer.inboundCredentialKeys.includes(key)), get: async (slug: string) => peers.get(slug) };
-    const { settings } = readFederationSettings({});
-    const federation = definePlugin({
-      manifest: { name: 'federation', version: '0.0.1', description: 'caliper test', profiles: [], scopes: FEDERATION_SCOPES, stores: PROVENANCE_STORES, jobs: [], openapi: ['caliper/openapi.yaml', 'inbound/openapi.yaml'] },
-      settings: readFederationSettings,
-      setup(context) {
-        const inbound = createInbound({ context, settings, peers: peerLookup });
-        return { routes: Router().use(inbound.routes).use(createCaliper({ context, receiver: inbound.receiver, peers: peerLookup }).routes) };
-      },
-    });
-    const others = loadPlugins('all', {}).filter((loaded) => loaded.plugin.manifest.name !== 'federation');
-    const engineBefore = process.env.KEIKO_TEST_ENGINE;
-    process.env.KEIKO_TEST_ENGINE = engine;
-    lrs = await createTestLrs({}, [...others, { plugin: federation, folder: path.resolve(__dirname, '..'), settings }]).finally(() => {
-      process.env.KEIKO_TEST_ENGINE = engineBefore;
-    });
+    ({ lrs, addPeer } = await startCaliperLrs(engine));
     canvas = await addPeer('caliper');
   });
   afterAll(() => lrs.close());

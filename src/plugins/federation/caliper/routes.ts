@@ -4,11 +4,12 @@
  * stored through the inbound Receiver, one outcome per event: a re-sent event stores nothing new,
  * an unsupported one is skipped and counted, one the LRS refuses never keeps the others out.
  */
-import { Router } from 'express';
+import express, { Router, type RequestHandler, type Response } from 'express';
 import { credentialKeyOf, ForbiddenError, NotFoundError, singleParameters, type Agent, type PluginCounter, type PluginHttp, type StatementAttachmentPart } from '../../../plugin-api';
 import type { DeliveryProvenance, Peer } from '../model';
 import { readCaliperBody, translateEnvelope } from './envelope';
 import type { Translation, XapiStatement } from './mapping';
+import { compactJwsOf, SIGNED_EVENT_LIMITS, verifySignedEvent, type JwkSets } from './signed-events';
 
 /** The inbound Receiver as this route uses it (inbound/receiver.ts). */
 export interface CaliperReceiver {
@@ -26,6 +27,10 @@ export interface CaliperRoutesOptions {
   /** The peer registry (peers/registry.ts). */
   peers: { get(slug: string): Promise<Peer | undefined> };
   http: Pick<PluginHttp, 'authenticate' | 'requireScope' | 'jsonBody'>;
+  /** This LRS's public URL: signed events carry an authority of it standing for the peer. */
+  publicUrl: string;
+  /** The JWK Sets signed events are verified with (signed-events.ts). */
+  keySets: JwkSets;
   /** keiko_plugin_federation_caliper_events_total{peer, outcome}. */
   events?: PluginCounter;
 }
@@ -43,17 +48,49 @@ export interface CaliperAnswer {
   events: CaliperEventOutcome[];
 }
 
-export function caliperRoutes({ receiver, peers, http, events }: CaliperRoutesOptions): Router {
-  const router = Router();
-  router.post('/caliper/:peer', http.authenticate, http.requireScope('deliver'), http.jsonBody(), async (req, res) => {
-    singleParameters(req.query, { resource: 'POST /plugins/federation/caliper/:peer' });
-    const peer = await caliperPeer(peers, String(req.params.peer), credentialKeyOf(req)!);
-    const translations = translateEnvelope(readCaliperBody(req.body));
-    const answer = await store(receiver, peer, translations, req.credential!.authority as Agent);
+const RESOURCE = 'POST /plugins/federation/caliper/:peer';
+
+/**
+ * Two ways in: a request without credentials to a peer with a jwksUrl is a signed event (Canvas's
+ * "Signed JWT payloads"), authenticated by its signature; any other needs HTTP Basic credentials
+ * that are one of the peer's.
+ */
+export function caliperRoutes(options: CaliperRoutesOptions): Router {
+  const { receiver, peers, http, events, publicUrl, keySets } = options;
+  const respond = async (res: Response, peer: Peer, body: unknown, authority: Agent) => {
+    const answer = await store(receiver, peer, translateEnvelope(readCaliperBody(body)), authority);
     for (const outcome of ['stored', 'skipped', 'refused'] as const) if (answer[outcome] > 0) events?.inc({ peer: peer.slug, outcome }, answer[outcome]);
     res.json(answer);
+  };
+  const router = Router();
+  router.post('/caliper/:peer', signedEventsOnly(peers), express.raw({ type: () => true, limit: SIGNED_EVENT_LIMITS.tokenBytes }), async (req, res) => {
+    singleParameters(req.query, { resource: RESOURCE });
+    const peer = res.locals.signingPeer as Peer & { jwksUrl: string };
+    const token = compactJwsOf(Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '') ?? '';
+    await respond(res, peer, await verifySignedEvent(token, peer.jwksUrl, keySets), peerAuthority(peer, publicUrl));
+  });
+  router.post('/caliper/:peer', http.authenticate, http.requireScope('deliver'), http.jsonBody(), async (req, res) => {
+    singleParameters(req.query, { resource: RESOURCE });
+    const peer = await caliperPeer(peers, String(req.params.peer), credentialKeyOf(req)!);
+    await respond(res, peer, req.body, req.credential!.authority as Agent);
   });
   return router;
+}
+
+/** Goes on to the credentialed route unless the request has no credentials and the caliper peer a jwksUrl. */
+function signedEventsOnly(peers: CaliperRoutesOptions['peers']): RequestHandler {
+  return async (req, res, next) => {
+    if (req.get('authorization') !== undefined) return next('route');
+    const peer = await peers.get(String(req.params.peer));
+    if (peer?.kind !== 'caliper' || peer.jwksUrl === undefined) return next('route');
+    res.locals.signingPeer = peer;
+    next();
+  };
+}
+
+/** Who stands for a peer's signed events in their authority: an Agent of this LRS naming the peer. */
+export function peerAuthority(peer: Peer, publicUrl: string): Agent {
+  return { objectType: 'Agent', name: peer.name, account: { homePage: publicUrl, name: `federation/${peer.slug}` } };
 }
 
 /** The caliper peer `slug`, when the posting credential is one of its own. */
