@@ -12,6 +12,7 @@ import { createTestLrs, XAPI_VERSION_HEADER, type TestLrs } from '../../../../te
 import { TEST_ENGINES } from '../../../../test-support/backends';
 import { buildStatementsBody, parseStatementsBody } from '../../../plugin-api';
 import { verifyDelivery } from '../../federation/peers/signing';
+import type { Peer } from '../model';
 import { startOutboundLrs, testPeer, type OutboundHarness } from './harness.contract';
 import { DIFFERENT_STATEMENT } from './delivery';
 
@@ -57,6 +58,11 @@ function hostileLrs(refusal: (statements: Array<{ id: string; verb: { id: string
   return { stored, batches, handler };
 }
 
+/** A peer answering `answer` to every batch holding a statement with the verb POISONED. */
+function refusingPoisoned(answer: { status: number; body: string }) {
+  return hostileLrs((batch) => (batch.some(({ verb }) => verb.id === POISONED) ? answer : undefined));
+}
+
 describe.each(TEST_ENGINES)('push delivery on %s', (engine) => {
   let sender: OutboundHarness;
   let receiver: TestLrs;
@@ -82,6 +88,16 @@ describe.each(TEST_ENGINES)('push delivery on %s', (engine) => {
 
   const store = async (statements: object[]) => request(sender.lrs.app).post('/xapi/statements').set('Authorization', sender.lrs.auth).set(XAPI_VERSION_HEADER).send(statements).expect(200);
   const subscribe = async (peer: string, body: object = {}) => (await sender.subscriptions.create({ peer, ...body })).id;
+  /** Runs `test` with a subscription to a peer that `handler` serves on a port (at `url`), closed after. */
+  const withServedPeer = async (slug: string, handler: http.RequestListener, test: (subscription: string, url: string) => Promise<void>, kind: Peer['kind'] = 'xapi') => {
+    const server = await listen(handler);
+    try {
+      sender.peers.set(slug, testPeer(slug, `${server.url}/xapi`, kind));
+      await test(await subscribe(slug), server.url);
+    } finally {
+      await server.close();
+    }
+  };
   /** Those of `ids` the receiver holds (one GET of its newest statements). */
   const receivedIds = async (ids: string[]) => {
     const answer = await fetch(`${receiving.url}/xapi/statements?limit=1000`, { headers: { Authorization: receiver.auth, ...XAPI_VERSION_HEADER } });
@@ -120,7 +136,6 @@ describe.each(TEST_ENGINES)('push delivery on %s', (engine) => {
     const parsed = parseStatementsBody(fetched.headers['content-type'], fetched.body as Buffer);
     expect(parsed.attachments).toEqual([expect.objectContaining({ sha2, content })]);
     expect((await sender.subscriptions.get(id)).cursor).toBe(await sender.context.statements.feedHead());
-    await sender.subscriptions.delete(id);
   });
 
   it('delivers the other 99 of a batch of 100 when one is refused (409: another statement under its id at the remote), parking that one at once with the remote\'s answer (issue 15)', async () => {
@@ -145,12 +160,11 @@ describe.each(TEST_ENGINES)('push delivery on %s', (engine) => {
     expect(letters).toEqual([expect.objectContaining({ statementId: poisoned.id, status: 409, reason: DIFFERENT_STATEMENT, attempts: 1, direction: 'push', peer: 'real' })]);
     expect(letters[0]!.body).toBeTruthy();
     expect((await sender.subscriptions.get(id)).cursor).toBe(await sender.context.statements.feedHead());
-    await sender.subscriptions.delete(id);
   }, 60_000);
 
   it('takes a 409 for the same statement as delivered (sameStatement after GET), parking nothing: an LRS answering 409 for any id it holds', async () => {
     const held = new Map<string, object>();
-    const strictIds = await listen((req, res) => {
+    const strictIdsLrs: http.RequestListener = (req, res) => {
       const url = new URL(req.url!, 'http://peer');
       if (req.method === 'GET') {
         const found = held.get(url.searchParams.get('statementId') ?? url.searchParams.get('voidedStatementId') ?? '');
@@ -168,10 +182,8 @@ describe.each(TEST_ENGINES)('push delivery on %s', (engine) => {
         for (const each of batch) held.set(each.id, each);
         res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(batch.map(({ id: statementId }) => statementId)));
       });
-    });
-    try {
-      sender.peers.set('strict-ids', testPeer('strict-ids', `${strictIds.url}/xapi`));
-      const id = await subscribe('strict-ids');
+    };
+    await withServedPeer('strict-ids', strictIdsLrs, async (id) => {
       const same = statement(COMPLETED, { timestamp: '2026-05-01T10:00:00.000Z' });
       const fresh = statement();
       // As the peer holds it: its own stored and authority, an Activity definition (Data 2.3.1 leaves these out).
@@ -181,18 +193,12 @@ describe.each(TEST_ENGINES)('push delivery on %s', (engine) => {
       expect(held.has(fresh.id as string)).toBe(true);
       expect(await sender.deadLetters.list({ subscription: id, limit: 10 })).toEqual([]);
       expect(await sender.stores.retries.count({ subscription: id })).toBe(0);
-      await sender.subscriptions.delete(id);
-    } finally {
-      await strictIds.close();
-    }
+    });
   }, 60_000);
 
   it('retries a statement refused alone 5 times in all with backoff (100 ms doubling), then parks it with the status and body; the rest of its batch goes on at once (issue 15)', async () => {
-    const peer = hostileLrs((batch) => (batch.some(({ verb }) => verb.id === POISONED) ? { status: 400, body: '{"message":"poisoned verb"}' } : undefined));
-    const server = await listen(peer.handler);
-    try {
-      sender.peers.set('strict', testPeer('strict', `${server.url}/xapi`));
-      const id = await subscribe('strict');
+    const peer = refusingPoisoned({ status: 400, body: '{"message":"poisoned verb"}' });
+    await withServedPeer('strict', peer.handler, async (id) => {
       const batch = Array.from({ length: 100 }, (_, index) => statement(index === 60 ? POISONED : COMPLETED));
       const poisonedId = batch[60]!.id as string;
       await store(batch);
@@ -207,28 +213,19 @@ describe.each(TEST_ENGINES)('push delivery on %s', (engine) => {
       ]);
       expect(parkedMs).toBeGreaterThanOrEqual(100 + 200 + 400 + 800 - 100);
       expect(await sender.stores.retries.count({ subscription: id })).toBe(0);
-      await sender.subscriptions.delete(id);
-    } finally {
-      await server.close();
-    }
+    });
   }, 60_000);
 
   it('splits a batch the peer answers with 5xx 5 times, so one poisoned statement cannot block the stream; it is parked with the 5xx (issue 15)', async () => {
-    const peer = hostileLrs((batch) => (batch.some(({ verb }) => verb.id === POISONED) ? { status: 500, body: 'Internal Server Error' } : undefined));
-    const server = await listen(peer.handler);
-    try {
-      sender.peers.set('fragile', testPeer('fragile', `${server.url}/xapi`));
-      const id = await subscribe('fragile');
+    const peer = refusingPoisoned({ status: 500, body: 'Internal Server Error' });
+    await withServedPeer('fragile', peer.handler, async (id) => {
       const batch = Array.from({ length: 20 }, (_, index) => statement(index === 3 ? POISONED : COMPLETED));
       await store(batch);
       await stepUntil(id, async () => peer.stored.size === 19);
       expect(peer.batches.slice(0, 5).every((sent) => sent.length === 20)).toBe(true);
       await stepUntil(id, async () => (await sender.deadLetters.list({ subscription: id, limit: 1 })).length === 1);
       expect((await sender.deadLetters.list({ subscription: id, limit: 1 }))[0]).toMatchObject({ statementId: batch[3]!.id, status: 500, body: 'Internal Server Error', reason: 'the remote failed (500)' });
-      await sender.subscriptions.delete(id);
-    } finally {
-      await server.close();
-    }
+    });
   }, 60_000);
 
   it('keeps the batch while the peer is unreachable (cursor unchanged, nothing parked), opens its breaker after 5 failures, and delivers once it is back', async () => {
@@ -251,7 +248,6 @@ describe.each(TEST_ENGINES)('push delivery on %s', (engine) => {
     try {
       await stepUntil(id, async () => peer.stored.size === 2);
       expect(sender.breakers.snapshotOf('away').state).toBe('closed');
-      await sender.subscriptions.delete(id);
     } finally {
       await back.close();
     }
@@ -259,7 +255,7 @@ describe.each(TEST_ENGINES)('push delivery on %s', (engine) => {
 
   it('sends a Keiko peer the signed envelope with each statement\'s provenance, and never a statement that came through it (hops)', async () => {
     const deliveries: Array<{ path: string; headers: http.IncomingHttpHeaders; body: Buffer }> = [];
-    const inbox = await listen((req, res) => {
+    const keikoInbox: http.RequestListener = (req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
@@ -268,16 +264,14 @@ describe.each(TEST_ENGINES)('push delivery on %s', (engine) => {
         const { statements } = JSON.parse(body.toString('utf8')) as { statements: Array<{ id: string }> };
         res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(statements.map(({ id: statementId }) => statementId)));
       });
-    });
-    try {
-      sender.peers.set('norte', testPeer('norte', `${inbox.url}/xapi`, 'keiko'));
-      const id = await subscribe('norte');
+    };
+    await withServedPeer('norte', keikoInbox, async (id, inboxUrl) => {
       const own = statement();
       const cameFromNorte = statement();
       const viaSur = statement();
       await store([own, cameFromNorte, viaSur]);
       const entry = (statementId: string, hops: string[], peer: string) => ({ statementId, peer, via: 'inbox' as const, originLrs: hops[0]!, originStored: '2026-01-01T00:00:00.000Z', hops, authorityKept: false, receivedAt: new Date().toISOString() });
-      await sender.stores.provenance.put(cameFromNorte.id as string, entry(cameFromNorte.id as string, [inbox.url, sender.context.publicUrl], 'norte'));
+      await sender.stores.provenance.put(cameFromNorte.id as string, entry(cameFromNorte.id as string, [inboxUrl, sender.context.publicUrl], 'norte'));
       await sender.stores.provenance.put(viaSur.id as string, entry(viaSur.id as string, ['https://sur.example'], 'sur'));
       await stepUntil(id, async () => (await sender.subscriptions.get(id)).cursor === (await sender.context.statements.feedHead()));
 
@@ -294,18 +288,12 @@ describe.each(TEST_ENGINES)('push delivery on %s', (engine) => {
       const ownStored = (await sender.context.statements.get(own.id as string))!;
       expect(sent.get(own.id as string)!.provenance).toEqual({ originLrs: sender.context.publicUrl, originStored: ownStored.stored.toISOString(), originAuthority: ownStored.statement.authority, hops: [sender.context.publicUrl] });
       expect(sent.get(viaSur.id as string)!.provenance).toEqual({ originLrs: 'https://sur.example', originStored: '2026-01-01T00:00:00.000Z', hops: ['https://sur.example', sender.context.publicUrl] });
-      await sender.subscriptions.delete(id);
-    } finally {
-      await inbox.close();
-    }
+    }, 'keiko');
   }, 60_000);
 
   it('keeps delivering within one run of the job, looking for new statements every 100 ms (push lag), and leaves paused subscriptions alone', async () => {
     const peer = hostileLrs(() => undefined);
-    const server = await listen(peer.handler);
-    try {
-      sender.peers.set('live', testPeer('live', `${server.url}/xapi`));
-      const active = await subscribe('live');
+    await withServedPeer('live', peer.handler, async () => {
       await subscribe('live', { state: 'paused' });
       const run = sender.engine.run({ maxMs: 3_000, idleMs: 100 });
       const lags: number[] = [];
@@ -324,9 +312,6 @@ describe.each(TEST_ENGINES)('push delivery on %s', (engine) => {
       console.log(`[${engine}] push lag within a run (stored → acknowledged by the peer), 5 batches of 2: ${lags.join(', ')} ms`);
       expect(peer.stored.size).toBe(10);
       expect(peer.batches.flat()).toHaveLength(10);
-      await sender.subscriptions.delete(active);
-    } finally {
-      await server.close();
-    }
+    });
   }, 60_000);
 });
