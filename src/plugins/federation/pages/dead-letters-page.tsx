@@ -1,6 +1,6 @@
-import { CsrfField, PostForm, usePage } from '../../../plugin-api';
+import { CsrfField, PostForm, ScrollTable, usePage } from '../../../plugin-api';
 import { federationConsoleMessages } from './messages';
-import { consoleStatementPath, DEAD_LETTERS_PATH, FEDERATION_CONSOLE_PATH, formatNumber, Table, Time } from './parts';
+import { consoleStatementPath, DEAD_LETTERS_PATH, FEDERATION_CONSOLE_PATH, formatNumber, Time } from './parts';
 import type { DeadLetterRow, ReplayAllOutcome } from './views';
 
 export const replayPath = (id: string) => `${DEAD_LETTERS_PATH}/${encodeURIComponent(id)}/replay`;
@@ -78,11 +78,11 @@ function LetterTable({ letters, csrf }: { letters: DeadLetterRow[]; csrf: string
     { label: d.actions },
   ];
   return (
-    <Table labelledBy="dead-letters" columns={columns}>
+    <ScrollTable labelledBy="dead-letters" columns={columns}>
       {letters.map((letter) => (
         <LetterRow key={letter.id} letter={letter} csrf={csrf} />
       ))}
-    </Table>
+    </ScrollTable>
   );
 }
 

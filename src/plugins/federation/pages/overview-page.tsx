@@ -1,6 +1,6 @@
-import { usePage } from '../../../plugin-api';
+import { ScrollTable, usePage } from '../../../plugin-api';
 import { federationConsoleMessages } from './messages';
-import { DEAD_LETTERS_PATH, Filters, formatNumber, formatTime, PullFilters, Table, Time } from './parts';
+import { DEAD_LETTERS_PATH, Filters, formatNumber, formatTime, PullFilters, Time } from './parts';
 import type { BreakerView, FederationOverview, PeerRow, PullRow, SubscriptionRow } from './views';
 
 /** The federation section of the console: a summary, then the peers, subscriptions and pull sources. */
@@ -52,7 +52,7 @@ function PeerTable({ peers }: { peers: PeerRow[] }) {
   const m = federationConsoleMessages(usePage().locale);
   const p = m.peers;
   return (
-    <Table labelledBy="federation-peers" columns={[{ label: p.name }, { label: p.kind }, { label: p.endpoint }]}>
+    <ScrollTable labelledBy="federation-peers" columns={[{ label: p.name }, { label: p.kind }, { label: p.endpoint }]}>
       {peers.map((peer) => (
         <tr key={peer.slug}>
           <th scope="row">
@@ -62,7 +62,7 @@ function PeerTable({ peers }: { peers: PeerRow[] }) {
           <td>{peer.endpoint === undefined ? m.none : <code>{peer.endpoint}</code>}</td>
         </tr>
       ))}
-    </Table>
+    </ScrollTable>
   );
 }
 
@@ -71,7 +71,7 @@ function SubscriptionTable({ subscriptions }: { subscriptions: SubscriptionRow[]
   const s = federationConsoleMessages(locale).subscriptions;
   const columns = [{ label: s.peer }, { label: s.filters }, { label: s.state }, { label: s.lag, numeric: true }, { label: s.retrying, numeric: true }, { label: s.breaker }];
   return (
-    <Table labelledBy="federation-subscriptions" columns={columns}>
+    <ScrollTable labelledBy="federation-subscriptions" columns={columns}>
       {subscriptions.map((subscription) => (
         <tr key={subscription.id}>
           <th scope="row">
@@ -88,7 +88,7 @@ function SubscriptionTable({ subscriptions }: { subscriptions: SubscriptionRow[]
           </td>
         </tr>
       ))}
-    </Table>
+    </ScrollTable>
   );
 }
 
@@ -113,7 +113,7 @@ function PullTable({ pulls }: { pulls: PullRow[] }) {
     { label: p.updated },
   ];
   return (
-    <Table labelledBy="federation-pulls" columns={columns}>
+    <ScrollTable labelledBy="federation-pulls" columns={columns}>
       {pulls.map((pull) => (
         <tr key={pull.id}>
           <th scope="row">
@@ -134,7 +134,7 @@ function PullTable({ pulls }: { pulls: PullRow[] }) {
           </td>
         </tr>
       ))}
-    </Table>
+    </ScrollTable>
   );
 }
 

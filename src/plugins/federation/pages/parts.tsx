@@ -1,4 +1,3 @@
-import type { ComponentChildren } from 'preact';
 import { usePage, type Locale } from '../../../plugin-api';
 import { federationConsoleMessages } from './messages';
 import type { FilterView } from './views';
@@ -7,31 +6,6 @@ export const FEDERATION_CONSOLE_PATH = '/plugins/federation/console';
 export const DEAD_LETTERS_PATH = `${FEDERATION_CONSOLE_PATH}/dead-letters`;
 /** The core console's page of one stored statement. */
 export const consoleStatementPath = (id: string) => `/console/statements/${encodeURIComponent(id)}`;
-
-export interface Column {
-  label: string;
-  numeric?: boolean;
-}
-
-/** A table that scrolls sideways on a phone, named by the section's heading (keyboard-scrollable: tabindex). */
-export function Table({ labelledBy, columns, children }: { labelledBy: string; columns: Column[]; children: ComponentChildren }) {
-  return (
-    <div class="table-scroll" role="region" aria-labelledby={labelledBy} tabindex={0}>
-      <table>
-        <thead>
-          <tr>
-            {columns.map((column) => (
-              <th scope="col" {...(column.numeric && { class: 'number' })}>
-                {column.label}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>{children}</tbody>
-      </table>
-    </div>
-  );
-}
 
 export function Time({ at }: { at: string }) {
   return <time dateTime={at}>{formatTime(at)}</time>;
