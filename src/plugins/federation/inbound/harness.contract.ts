@@ -49,7 +49,7 @@ export interface InboundHarness {
   peers: Map<string, Peer>;
   addPeer(kind: Peer['kind'], overrides?: Partial<Peer>): Promise<TestPeer>;
   /** POST /plugins/federation/inbox as the peer, signed unless `signed: false`, at `now`. */
-  deliver(peer: TestPeer, envelope: unknown, options?: { signed?: boolean; now?: Date; signer?: TestPeer; contentType?: string; body?: Buffer }): request.Test;
+  deliver(peer: TestPeer, envelope: unknown, options?: { signed?: boolean; now?: Date; signer?: TestPeer; contentType?: string; body?: Buffer; query?: string }): request.Test;
   provenance(statementId: string, auth?: string): request.Test;
   /**
    * This LRS's community recognises a new community within `scope`, through governance's own
@@ -114,11 +114,11 @@ export async function startInboundLrs(engine: StorageEngine): Promise<InboundHar
       peers.set(slug, peer);
       return { peer, auth, sign: { keyId, privateKey: privateKeyOf(privateKeyPkcs8) } };
     },
-    deliver(peer, envelope, { signed = true, now, signer = peer, contentType = 'application/json', body } = {}) {
+    deliver(peer, envelope, { signed = true, now, signer = peer, contentType = 'application/json', body, query = '' } = {}) {
       const bytes = body ?? Buffer.from(JSON.stringify(envelope));
-      const url = `${TEST_PUBLIC_URL}/plugins/federation/inbox`;
+      const url = `${TEST_PUBLIC_URL}/plugins/federation/inbox${query}`;
       const headers = signed ? signDelivery({ method: 'POST', url, body: bytes, keyId: signer.sign.keyId, privateKey: signer.sign.privateKey, now }) : {};
-      return request(app).post('/plugins/federation/inbox').set('Authorization', peer.auth).set(headers).set('Content-Type', contentType).send(contentType.startsWith('application/json') ? bytes.toString('utf8') : bytes); // superagent would write a Buffer as JSON
+      return request(app).post(`/plugins/federation/inbox${query}`).set('Authorization', peer.auth).set(headers).set('Content-Type', contentType).send(contentType.startsWith('application/json') ? bytes.toString('utf8') : bytes); // superagent would write a Buffer as JSON
     },
     provenance(statementId, auth = lrs.lrs.auth) {
       return request(app).get(`/plugins/federation/provenance/${statementId}`).set('Authorization', auth);

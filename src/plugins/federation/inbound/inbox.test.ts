@@ -86,6 +86,13 @@ describe.each(TEST_ENGINES)('the inbox on %s', (engine) => {
     expect(await harness.statement(statement.id)).toBeUndefined();
   });
 
+  it('a query parameter is refused (400 UNKNOWN_PARAMETER), nothing stored', async () => {
+    const statement = originStatement();
+    const response = await harness.deliver(keiko, envelopeOf([statement]), { query: '?statementId=x' });
+    expect([response.status, response.body.code]).toEqual([400, 'UNKNOWN_PARAMETER']);
+    expect(await harness.statement(statement.id)).toBeUndefined();
+  });
+
   it('a credential without the deliver scope is refused 403', async () => {
     const writer = await harness.lrs.lrs.credential(['statements/write'], 'writer');
     const response = await harness.deliver({ ...keiko, auth: writer }, envelopeOf([originStatement()]));

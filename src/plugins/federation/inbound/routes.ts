@@ -55,6 +55,7 @@ export function inboundRoutes({ receiver, provenance, originReceipts, peers, sta
   const authorityOf = (req: Request) => req.credential!.authority as Agent;
 
   router.post('/inbox', ...asPeer, async (req, res) => {
+    singleParameters(req.query, { resource: 'POST /plugins/federation/inbox' });
     const peer = await peerOf(req);
     const body = req.body as StatementsBody;
     if (peer.kind === 'keiko') checkSignature(peer, req, body.raw, publicUrl);
