@@ -142,6 +142,7 @@ describe.each(TEST_ENGINES)('signed Canvas Live Events at POST /plugins/federati
     ['garbage', () => 'not a signed event at all', 401, 'CALIPER_SIGNATURE_MISSING'],
     ['the unsigned envelope, as JSON without credentials', (payload) => JSON.stringify(payload), 401, 'CALIPER_SIGNATURE_MISSING'],
     ['a signed payload that is no Caliper envelope', () => jws({ data: 'events' }, current), 400, 'CALIPER_ENVELOPE_INVALID'],
+    ['a body over the 1 MiB a signed event may take', () => 'a'.repeat(SIGNED_EVENT_LIMITS.tokenBytes + 1), 413, 'PAYLOAD_TOO_LARGE'],
   ];
   it.each(refusals)('%s: refused with its code, nothing stored', async (_what, make, status, code) => {
     const { envelope, eventId } = freshEnvelope();
@@ -190,14 +191,17 @@ describe.each(TEST_ENGINES)('signed Canvas Live Events at POST /plugins/federati
     expect(jwks.readsOf(url)).toBe(3);
   });
 
-  it('a peer without jwksUrl keeps the credential rule (a signed body without credentials 401 UNAUTHORIZED); a peer with one still takes its own credential and JSON', async () => {
+  it('a peer without jwksUrl keeps the credential rule (a signed body without credentials 401 UNAUTHORIZED); a peer with one still takes its own credential and JSON, the same event both ways one statement', async () => {
     const { peer: basicOnly } = await addPeer('caliper');
     const { envelope, eventId } = freshEnvelope();
     const unsigned = await postSigned(jws(envelope, current), { slug: basicOnly.slug });
     expect([unsigned.status, unsigned.body.code]).toEqual([401, 'UNAUTHORIZED']);
     expect(await storedAbout(eventId)).toBe(0);
     const { peer: both, auth } = await addPeer('caliper', { jwksUrl: canvas.jwksUrl! });
+    expect((await postSigned(jws(envelope, current), { slug: both.slug })).body.stored).toBe(1);
     const credentialed = await request(lrs.app).post(`/plugins/federation/caliper/${both.slug}`).set('Authorization', auth).send(envelope);
     expect([credentialed.status, credentialed.body.stored]).toEqual([200, 1]);
+    // The same event both ways is one statement (Data 2.3.1: the authority is not compared).
+    expect(await storedAbout(eventId)).toBe(1);
   });
 });
