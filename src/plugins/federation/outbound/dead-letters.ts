@@ -22,8 +22,14 @@ export interface DeadLetterFilter {
   replayed?: boolean;
 }
 
+/**
+ * A letter as stored: a pulled statement kept as its JSON text, since statements hold keys the
+ * collection store refuses (extension IRIs with dots, `$`).
+ */
+export type StoredLetter = Omit<DeadLetter, 'statement'> & { statementJson?: string };
+
 export interface DeadLettersOptions {
-  store: Collection<DeadLetter>;
+  store: Collection<StoredLetter>;
   retries: Collection<Retry>;
   subscriptions: Collection<Subscription>;
   /** Receives a pull letter's kept statement again (the pull's Receiver); throws its refusal. */
@@ -48,19 +54,19 @@ export class DeadLetters {
       ...(parking.body !== undefined && { body: truncated(parking.body) }),
       parkedAt: this.now().toISOString(),
     };
-    await this.options.store.put(letter.id, letter);
+    await this.options.store.put(letter.id, stored(letter));
     return letter;
   }
 
   async get(id: string): Promise<DeadLetter> {
     const found = await this.options.store.get(id);
     if (found === undefined) throw new NotFoundError(`No dead letter ${id}`, 'DEAD_LETTER_NOT_FOUND');
-    return found.value;
+    return letterOf(found.value);
   }
 
   /** Newest first. */
   async list(filter: DeadLetterFilter & { limit: number }): Promise<DeadLetter[]> {
-    return (await this.options.store.find({ where: whereOf(filter), orderBy: [{ field: 'parkedAt', descending: true }], limit: filter.limit })).map(({ value }) => value);
+    return (await this.options.store.find({ where: whereOf(filter), orderBy: [{ field: 'parkedAt', descending: true }], limit: filter.limit })).map(({ value }) => letterOf(value));
   }
 
   async count(filter: DeadLetterFilter = {}): Promise<number> {
@@ -75,13 +81,13 @@ export class DeadLetters {
   async replay(id: string): Promise<DeadLetter> {
     const found = await this.options.store.get(id);
     if (found === undefined) throw new NotFoundError(`No dead letter ${id}`, 'DEAD_LETTER_NOT_FOUND');
-    const letter = found.value;
+    const letter = letterOf(found.value);
     if (letter.replayedAt !== undefined) throw new ConflictError('DEAD_LETTER_REPLAYED', `Dead letter ${id} was replayed at ${letter.replayedAt}`);
     if (letter.direction === 'push') await this.retryPushed(letter);
     else await this.receivePulled(letter);
     const replayed = { ...letter, replayedAt: this.now().toISOString() };
     // A letter parked again meanwhile (same id, newer revision) stays as parked.
-    await this.options.store.update(id, replayed, found.revision);
+    await this.options.store.update(id, stored(replayed), found.revision);
     return replayed;
   }
 
@@ -131,6 +137,14 @@ function whereOf(filter: DeadLetterFilter): Record<string, string | null> {
   }
   if (filter.replayed !== true) where.replayedAt = null;
   return where;
+}
+
+function stored({ statement, ...letter }: DeadLetter): StoredLetter {
+  return statement === undefined ? letter : { ...letter, statementJson: JSON.stringify(statement) };
+}
+
+function letterOf({ statementJson, ...letter }: StoredLetter): DeadLetter {
+  return statementJson === undefined ? letter : { ...letter, statement: JSON.parse(statementJson) as object };
 }
 
 function truncated(body: string): string {

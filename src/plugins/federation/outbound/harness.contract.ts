@@ -10,12 +10,12 @@ import { createTestLrs, type TestLrs } from '../../../../test-support/app';
 import type { StorageEngine } from '../../../storage/backend';
 import { definePlugin, type Collection, type PluginContext } from '../../../plugin-api';
 import { PROVENANCE_STORES, ProvenanceStore } from '../inbound';
-import type { DeadLetter, Peer, ProvenanceEntry } from '../model';
+import type { Peer, ProvenanceEntry } from '../model';
 import { FederationIdentity, IDENTITY_STORES, type StoredIdentity } from '../peers/identity';
 import { CircuitBreakers, type BreakerOptions } from '../remote/breaker';
 import { readFederationSettings } from '../settings';
 import { FEDERATION_SCOPES } from '../vocabulary';
-import { createOutbound, OUTBOUND_STORES, type Outbound, type Retry, type Subscription } from './index';
+import { createOutbound, OUTBOUND_STORES, type Outbound, type Retry, type StoredLetter, type Subscription } from './index';
 
 export interface OutboundHarness extends Outbound {
   lrs: TestLrs;
@@ -23,7 +23,7 @@ export interface OutboundHarness extends Outbound {
   context: PluginContext;
   breakers: CircuitBreakers;
   identity: FederationIdentity;
-  stores: { subscriptions: Collection<Subscription>; retries: Collection<Retry>; deadLetters: Collection<DeadLetter>; provenance: Collection<ProvenanceEntry> };
+  stores: { subscriptions: Collection<Subscription>; retries: Collection<Retry>; deadLetters: Collection<StoredLetter>; provenance: Collection<ProvenanceEntry> };
   close(): Promise<void>;
 }
 
@@ -55,7 +55,7 @@ export async function startOutboundLrs(engine: StorageEngine, options: { env?: R
       const stores = {
         subscriptions: context.store<Subscription>('subscriptions'),
         retries: context.store<Retry>('retries'),
-        deadLetters: context.store<DeadLetter>('dead-letters'),
+        deadLetters: context.store<StoredLetter>('dead-letters'),
         provenance: context.store<ProvenanceEntry>('provenance'),
       };
       wired = { ...outbound, peers, context, breakers, identity, stores };

@@ -5,7 +5,7 @@ import type { PluginContext, PluginJob } from '../../../plugin-api';
 import type { FederationSettings } from '../settings';
 import type { CircuitBreakers } from '../remote/breaker';
 import { peerChannel, type ChannelDependencies } from './channels';
-import { DeadLetters } from './dead-letters';
+import { DeadLetters, type StoredLetter } from './dead-letters';
 import { DeliveryEngine } from './delivery';
 import { registerOutboundMetrics } from './metrics';
 import type { Retry, Subscription } from './records';
@@ -13,7 +13,7 @@ import { outboundRoutes } from './routes';
 import { Subscriptions, type PeerLookup } from './subscriptions';
 
 export { OUTBOUND_STORES, type Retry, type Subscription } from './records';
-export { DeadLetters, type DeadLetterFilter, type Parking } from './dead-letters';
+export { DeadLetters, type DeadLetterFilter, type Parking, type StoredLetter } from './dead-letters';
 export { Subscriptions, type PeerLookup } from './subscriptions';
 export type { SubscriptionView } from './routes';
 export type { SubscriptionFilters } from './filters';
@@ -42,7 +42,7 @@ export interface Outbound {
 
 export function createOutbound({ context, settings, peers, breakers, provenance, signingKey, receivePulled }: OutboundDependencies): Outbound {
   const { statements, publicUrl, logger } = context;
-  const stores = { subscriptions: context.store<Subscription>('subscriptions'), retries: context.store<Retry>('retries'), deadLetters: context.store<DeadLetter>('dead-letters') };
+  const stores = { subscriptions: context.store<Subscription>('subscriptions'), retries: context.store<Retry>('retries'), deadLetters: context.store<StoredLetter>('dead-letters') };
   const subscriptions = new Subscriptions({ store: stores.subscriptions, retries: stores.retries, peers, statements });
   const deadLetters = new DeadLetters({ store: stores.deadLetters, retries: stores.retries, subscriptions: stores.subscriptions, receivePulled });
   const channels: ChannelDependencies = {

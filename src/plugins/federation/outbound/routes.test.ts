@@ -78,6 +78,8 @@ describe.each(TEST_ENGINES)('the push API on %s', (engine) => {
     expect((await api('get', '/subscriptions/not-a-uuid').expect(400)).body.code).toBe('INVALID_PARAMETER');
     expect((await api('get', '/dead-letters?limit=0').expect(400)).body).toMatchObject({ code: 'INVALID_PARAMETER', message: expect.stringContaining('limit must be a whole number from 1 to 1000') });
     expect((await api('get', '/dead-letters?color=red').expect(400)).body.code).toBe('UNKNOWN_PARAMETER');
+    // GET on the POST-only /dead-letters/replay is no letter: the app's 404.
+    expect((await api('get', '/dead-letters/replay').expect(404)).body.code).toBe('NO_SUCH_RESOURCE');
   });
 
   it('lists dead letters newest first with their reason and a body cut to 4 KiB, and replays one back into the retries with attempts reset (issue 15)', async () => {
@@ -116,11 +118,14 @@ describe.each(TEST_ENGINES)('the push API on %s', (engine) => {
   });
 
   it('keeps one letter per pull source and statement, listed by source; replaying one without a pull receiver is 409 REPLAY_UNAVAILABLE', async () => {
-    const parking = { direction: 'pull' as const, peer: 'sur', source: 'sur-history', statementId: 'cccccccc-0000-4000-8000-000000000001', statement: { id: 'cccccccc-0000-4000-8000-000000000001' }, attempts: 1, status: 400, reason: 'this LRS refused it: 400 INVALID_STATEMENT', firstFailedAt: new Date().toISOString() };
+    // As the peer sent it: extension keys are IRIs, with dots the collection store refuses in keys.
+    const pulled = { ...sampleStatement(), id: 'cccccccc-0000-4000-8000-000000000001', result: { extensions: { 'https://example.org/ext/score.raw': 3, $weird: true } } };
+    const parking = { direction: 'pull' as const, peer: 'sur', source: 'sur-history', statementId: pulled.id, statement: pulled, attempts: 1, status: 400, reason: 'this LRS refused it: 400 INVALID_STATEMENT', firstFailedAt: new Date().toISOString() };
     const first = await harness.deadLetters.park(parking);
     expect((await harness.deadLetters.park(parking)).id).toBe(first.id);
     await harness.deadLetters.park({ ...parking, source: 'other-source' });
-    expect((await api('get', '/dead-letters?source=sur-history&direction=pull').expect(200)).body.deadLetters).toEqual([expect.objectContaining({ id: first.id, source: 'sur-history', reason: parking.reason })]);
+    expect((await api('get', '/dead-letters?source=sur-history&direction=pull').expect(200)).body.deadLetters).toEqual([expect.objectContaining({ id: first.id, source: 'sur-history', reason: parking.reason, statement: pulled })]);
+    expect((await api('get', `/dead-letters/${first.id}`).expect(200)).body.statement).toEqual(pulled);
     expect((await api('post', `/dead-letters/${first.id}/replay`).expect(409)).body.code).toBe('REPLAY_UNAVAILABLE');
   });
 });

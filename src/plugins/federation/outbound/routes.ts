@@ -58,7 +58,8 @@ export function outboundRoutes({ http, subscriptions, deadLetters, statements, b
     const query = singleParameters(req.query, { resource: 'GET /plugins/federation/dead-letters', optional: ['peer', 'subscription', 'source', 'direction', 'replayed', 'limit'] });
     res.json({ deadLetters: await deadLetters.list({ ...letterFilter(query), ...(query.replayed !== undefined && { replayed: flag(query.replayed) }), limit: limitParameter(query.limit, { fallback: 100, max: 1000 }) }) });
   });
-  router.get('/dead-letters/:id', ...manage, async (req, res) => {
+  // Another path under /dead-letters (POST-only /dead-letters/replay) is no letter: the app's 404.
+  router.get('/dead-letters/:id', (req, _res, next) => next(isUuid(String(req.params.id)) ? undefined : 'route'), ...manage, async (req, res) => {
     res.json(await deadLetters.get(id(req)));
   });
   router.post('/dead-letters/:id/replay', ...manage, async (req, res) => {
@@ -81,6 +82,15 @@ function letterFilter(query: Record<string, string | undefined>): DeadLetterFilt
     ...(source !== undefined && { source }),
     ...(direction !== undefined && { direction }),
   };
+}
+
+function isUuid(value: string): boolean {
+  try {
+    parseUuidParameter('id', value);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function textParameter(name: string, value: unknown): string {
