@@ -69,7 +69,8 @@ const doc = mergeOpenApi(
   PLUGINS.map((loaded) => ({ name: loaded.plugin.manifest.name, openapi: pluginOpenApi(loaded) })),
 ) as JsonObject;
 
-const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+// DELETE last: an example resource is read and changed before an operation on its path removes it.
+const HTTP_METHODS = ['get', 'put', 'post', 'patch', 'options', 'head', 'trace', 'delete'] as const;
 type HttpMethod = (typeof HTTP_METHODS)[number];
 /** Methods probed for "not served" on documented paths (OPTIONS is answered by Express itself). */
 const PROBED_METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
@@ -703,7 +704,7 @@ function requiresBasicAuth(operation: JsonObject): boolean {
   return security.some((requirement) => 'basicAuth' in requirement);
 }
 
-/** Path parameters whose examples name what the LRS identifies itself (a person's id), as seeded. */
+/** Path parameters whose examples name what the LRS identifies itself (a person's id, a pull source's), as seeded. */
 const SEEDED_PATH_VALUES: Record<string, string> = {};
 
 /** A request for the operation built from the document alone: required parameters, security, body example. */
@@ -1161,10 +1162,17 @@ async function seedAdministrationExamples(lrs: TestLrs): Promise<void> {
   await seedFederationExamples(lrs);
 }
 
-/** The federation examples: the peer DELETE /plugins/federation/peers/{slug} removes. */
+/**
+ * The federation examples: the peer DELETE /plugins/federation/peers/{slug} removes, the peer POST
+ * /plugins/federation/pulls names (never contacted: no job runs in this test), and the pull source
+ * GET/PATCH/DELETE /plugins/federation/pulls/{pullId} read, change and delete.
+ */
 async function seedFederationExamples(lrs: TestLrs): Promise<void> {
-  const created = await request(lrs.app).post('/plugins/federation/peers').set('Authorization', lrs.auth).send({ slug: 'retired-lrs', name: 'Retired LRS', kind: 'xapi' });
-  expect(created.status).toBe(201);
+  const peer = (body: object) => request(lrs.app).post('/plugins/federation/peers').set('Authorization', lrs.auth).send(body).expect(201);
+  await peer({ slug: 'retired-lrs', name: 'Retired LRS', kind: 'xapi' });
+  await peer({ slug: 'college-lrs', name: 'College LRS', kind: 'xapi', endpoint: 'https://college.example/xapi' });
+  const pull = await request(lrs.app).post('/plugins/federation/pulls').set('Authorization', lrs.auth).send({ peer: 'college-lrs' }).expect(201);
+  SEEDED_PATH_VALUES.pullId = pull.body.id;
 }
 
 /**
