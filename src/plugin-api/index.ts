@@ -120,7 +120,27 @@ export function limitParameter(value: string | undefined, { fallback, max }: { f
  * written are left out. The LRS takes a re-sent statement as already stored exactly when this holds.
  */
 export function sameStatement(a: object, b: object): boolean {
-  return statementFingerprint(a as Statement) === statementFingerprint(b as Statement);
+  return statementFingerprint(withDefaultObjectTypes(a)) === statementFingerprint(withDefaultObjectTypes(b));
+}
+
+/**
+ * The objectTypes a statement may leave out written in (Data 2.4.2.1, 2.4.4: an Agent, an
+ * Activity), so that another LRS writing them out does not make it a different statement.
+ */
+function withDefaultObjectTypes(statement: object): Statement {
+  const agent = (actor: unknown) => (isRecord(actor) && actor.objectType === undefined ? { ...actor, objectType: 'Agent' } : actor);
+  const object = (target: unknown) => (isRecord(target) && target.objectType === undefined ? { ...target, objectType: 'Activity' } : target);
+  const parts = (value: Record<string, unknown>) => {
+    const context = isRecord(value.context) && value.context.instructor !== undefined ? { ...value.context, instructor: agent(value.context.instructor) } : value.context;
+    return { ...value, actor: agent(value.actor), object: object(value.object), ...(context !== undefined && { context }) };
+  };
+  const outer = parts(statement as Record<string, unknown>);
+  const inner = outer.object;
+  return (isRecord(inner) && inner.objectType === 'SubStatement' ? { ...outer, object: parts(inner) } : outer) as unknown as Statement;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** An attachment's content with its SHA-2 (lower-case hex), as statements carry them (Communication 1.5.2). */

@@ -130,4 +130,13 @@ describe('statements bodies and sameness, as plugins see them', () => {
     expect(sameStatement(one, { ...one, id: randomUUID(), authority: PEER_AUTHORITY, stored: '2026-01-01T00:00:00Z', version: '1.0.3' })).toBe(true);
     expect(sameStatement(one, { ...one, result: { completion: true } })).toBe(false);
   });
+
+  it('sameStatement takes an objectType left out as its default (Data 2.4.2.1, 2.4.4), in a SubStatement too', () => {
+    const one = statement({ context: { instructor: { mbox: 'mailto:teacher@example.org' } } });
+    const written = { ...one, actor: { ...one.actor, objectType: 'Agent' }, object: { ...one.object, objectType: 'Activity' }, context: { instructor: { mbox: 'mailto:teacher@example.org', objectType: 'Agent' } } };
+    expect(sameStatement(one, written)).toBe(true);
+    const sub = (object: object) => statement({ object: { objectType: 'SubStatement', actor: { mbox: 'mailto:bo@example.org' }, verb: one.verb, object } });
+    expect(sameStatement(sub({ id: 'https://example.org/a' }), sub({ id: 'https://example.org/a', objectType: 'Activity' }))).toBe(true);
+    expect(sameStatement(one, { ...one, object: { objectType: 'Agent', mbox: 'mailto:x@example.org' } })).toBe(false);
+  });
 });
