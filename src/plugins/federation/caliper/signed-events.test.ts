@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import fc from 'fast-check';
 import request from 'supertest';
 import { XAPI_VERSION_HEADER, type TestLrs } from '../../../../test-support/app';
 import { TEST_ENGINES } from '../../../../test-support/backends';
@@ -150,6 +151,23 @@ describe.each(TEST_ENGINES)('signed Canvas Live Events at POST /plugins/federati
     expect([response.status, response.body.code]).toEqual([status, code]);
     expect(response.body.message.length).toBeGreaterThan(10);
     expect(await storedAbout(eventId)).toBe(0);
+  });
+
+  it('hostile input: random bodies, three random base64url parts, and random JSON signed under random headers by the real key, are answered 200, 400, 401 or 413 with a code, never a 5xx; unknown kids read the key set at most once', async () => {
+    const url = jwks.publish(current);
+    const { peer } = await addPeer('caliper', { jwksUrl: url });
+    const header = fc.record({ alg: fc.oneof(fc.constant('RS256'), fc.jsonValue({ maxDepth: 2 })), kid: fc.oneof(fc.constant(current.kid), fc.jsonValue({ maxDepth: 2 })) }, { requiredKeys: [] });
+    const threeParts = fc.tuple(fc.string({ minLength: 1 }), fc.string({ minLength: 1 }), fc.string({ minLength: 1 })).map((parts) => parts.map(b64).join('.'));
+    const body = fc.oneof(fc.string(), threeParts, fc.tuple(fc.jsonValue({ maxDepth: 4 }), header).map(([payload, head]) => jws(payload, current, head)));
+    await fc.assert(
+      fc.asyncProperty(body, async (sent) => {
+        const response = await postSigned(sent, { slug: peer.slug });
+        expect([200, 400, 401, 413]).toContain(response.status);
+        if (response.status !== 200) expect(typeof response.body.code).toBe('string');
+      }),
+      { numRuns: 80 },
+    );
+    expect(jwks.readsOf(url)).toBe(1);
   });
 
   it('a key set that cannot be read: 503 CALIPER_KEYS_UNAVAILABLE with Retry-After (Canvas retries, the event is not lost), read again after a minute, then stored', async () => {
