@@ -56,11 +56,15 @@ export class PullJob {
     const remote = this.options.remoteFor(peer);
     let current: PullSource | undefined = source;
     const widening = new PageWidening(this.options.pageSize);
+    // The page after a `more` link is read while this one is stored (the peer's answer and our writes overlap).
+    let prefetched: { url: string; at: string; answer: ReturnType<typeof remote.getStatements> } | undefined;
     while (current !== undefined && current.state === 'active' && this.now() < deadline) {
       const limit = widening.limitFor(current);
       if (limit === undefined) return void (await this.failed(current.id, widening.stuck(current)));
       const next = nextPageUrl(peer.endpoint, current, limit);
-      const answer = await remote.getStatements(next.url);
+      const readAt = prefetched?.url === next.url ? prefetched.at : new Date(this.now()).toISOString();
+      const answer = await (prefetched?.url === next.url ? prefetched.answer : remote.getStatements(next.url));
+      prefetched = undefined;
       if ('kind' in answer) {
         if (next.via === 'more' && moreRefused(answer)) {
           // The peer restarted or its link expired: read again from since − 1 ms.
@@ -70,9 +74,9 @@ export class PullJob {
         return void (await this.failed(current.id, failureOf(answer)));
       }
       const more = resolveMore(peer.endpoint, answer.more);
+      if ('url' in more && more.url !== undefined) prefetched = { url: more.url, at: new Date(this.now()).toISOString(), answer: remote.getStatements(more.url) };
       const outcomes = await this.receive(current, peer, answer.statements as Array<Record<string, unknown>>, answer.attachments);
-      const at = new Date(this.now()).toISOString();
-      current = await this.options.sources.change(current.id, (now) => checkpointed(now, answer.statements as Array<Record<string, unknown>>, outcomes, more, at));
+      current = await this.options.sources.change(current.id, (now) => checkpointed(now, answer.statements as Array<Record<string, unknown>>, outcomes, more, readAt));
       const caughtUp = !('refused' in more) && more.url === undefined;
       if (caughtUp) return;
     }
@@ -138,7 +142,7 @@ class PageWidening {
   }
 }
 
-/** The source once a page is stored: its cursor advanced, its counts and refusals, its first stored time, no error. */
+/** The source once a page (asked of the peer `at`) is stored: its cursor advanced, its counts and refusals, its first stored time, no error. */
 function checkpointed(source: PullSource, statements: Array<Record<string, unknown>>, outcomes: ReceiveOutcome[], more: { url?: string } | { refused: string }, at: string): PullSource {
   const refused = outcomes.filter((outcome) => outcome.outcome === 'refused');
   const first = statements.find((statement) => storedMs(statement) !== undefined) as { stored?: string } | undefined;
@@ -153,6 +157,7 @@ function checkpointed(source: PullSource, statements: Array<Record<string, unkno
     // A more link elsewhere is not followed: the next page is read from since − 1 ms.
     ...('refused' in more && { lastError: { at, reason: more.refused } }),
     caughtUp: moreUrl === undefined && !('refused' in more),
+    lastReadAt: at,
   };
 }
 

@@ -42,6 +42,8 @@ export interface PullSource {
   lastError?: { at: string; reason: string };
   /** The last page read had no `more`: everything the peer held then is here. */
   caughtUp: boolean;
+  /** When the last page stored was asked of the peer (what `caughtUp` is as of). */
+  lastReadAt?: string;
   createdAt: string;
   updatedAt: string;
 }

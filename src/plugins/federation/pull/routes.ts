@@ -18,7 +18,7 @@ export function pullRoutes({ http, sources, now = Date.now }: PullRoutesOptions)
   const router = Router();
   const manage = [http.authenticate, http.requireScope('manage')];
   const write = [...manage, http.jsonBody()];
-  const id = (req: Request) => parseUuidParameter('id', String(req.params.id));
+  const id = (req: Request) => parseUuidParameter('pullId', String(req.params.pullId));
   const view = (source: PullSource) => pullView(source, now());
 
   router.post('/pulls', ...write, async (req, res) => {
@@ -29,15 +29,15 @@ export function pullRoutes({ http, sources, now = Date.now }: PullRoutesOptions)
     const found = await sources.list({ ...(query.peer !== undefined && { peer: query.peer }), ...(query.state !== undefined && { state: stateOf(query.state) }) }, limitParameter(query.limit, { fallback: 100, max: 1000 }));
     res.json({ pulls: found.map(view) });
   });
-  router.get('/pulls/:id', ...manage, async (req, res) => {
-    singleParameters(req.query, { resource: 'GET /plugins/federation/pulls/:id' });
+  router.get('/pulls/:pullId', ...manage, async (req, res) => {
+    singleParameters(req.query, { resource: 'GET /plugins/federation/pulls/:pullId' });
     res.json(view(await sources.existing(id(req))));
   });
-  router.patch('/pulls/:id', ...write, async (req, res) => {
+  router.patch('/pulls/:pullId', ...write, async (req, res) => {
     const sourceId = id(req);
     res.json(view(await sources.setState(sourceId, parsePullPatch(req.body).state)));
   });
-  router.delete('/pulls/:id', ...manage, async (req, res) => {
+  router.delete('/pulls/:pullId', ...manage, async (req, res) => {
     await sources.delete(id(req));
     res.status(204).end();
   });
