@@ -63,7 +63,22 @@ export class XapiClient {
     return false;
   }
 
-  private async send(method: 'GET' | 'POST', url: string, body?: string): Promise<Response> {
+  /**
+   * A JSON request to another resource of the same LRS (a plugin's admin API), retried like the
+   * statements: its status, its parsed body, and the LRS's reason when it is not a success.
+   */
+  async json(method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown): Promise<{ status: number; body: any; reason?: string }> {
+    const response = await this.send(method, url, body === undefined ? undefined : JSON.stringify(body));
+    if (!response.ok) return { status: response.status, body: undefined, reason: await reasonOf(response) };
+    const text = await response.text();
+    try {
+      return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
+    } catch {
+      return { status: response.status, body: undefined, reason: `${response.status} with a body that is not JSON: ${text.slice(0, 200)}` };
+    }
+  }
+
+  private async send(method: 'GET' | 'POST' | 'PATCH', url: string, body?: string): Promise<Response> {
     for (let attempt = 1; ; attempt++) {
       let wait: number;
       let problem: string;
