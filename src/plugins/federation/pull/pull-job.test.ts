@@ -120,6 +120,26 @@ describe.each(TEST_ENGINES)('the pull job on %s', (engine) => {
     expect(held?.content.toString()).toBe(content.toString());
   }, 60_000);
 
+  it('parks a statement this LRS refuses as a dead letter (direction pull) and stores the rest of its page', async () => {
+    const conflicting = sampleStatement({ id: randomUUID() });
+    await request(harness.lrs.lrs.app).post('/xapi/statements').set(XAPI_VERSION_HEADER).set('Authorization', harness.lrs.lrs.auth).send({ ...conflicting, verb: { id: 'http://adlnet.gov/expapi/verbs/failed' } }).expect(200);
+    const others = [sampleStatement({ id: randomUUID() }), sampleStatement({ id: randomUUID() })];
+    await peer.store([others[0]!, conflicting, others[1]!]);
+    const source = await pullSource();
+    await runJob();
+    const pulled = await harness.source(source.id);
+    expect(pulled.counts).toEqual({ received: 2, refused: 1 });
+    expect(pulled.refusals).toEqual([{ reason: expect.stringMatching(/^409 /), count: 1 }]);
+    expect(await heldHere(others.map((statement) => statement.id as string))).toBe(2);
+    expect((await localStatement(conflicting.id as string)).verb.id).toBe('http://adlnet.gov/expapi/verbs/failed');
+    const letters = (await deadLetters().find({ where: { peer: source.peer } })).map(({ value }) => value);
+    expect(letters).toEqual([
+      expect.objectContaining({ direction: 'pull', source: source.id, statementId: conflicting.id, status: 409, attempts: 1, reason: expect.stringMatching(/^this LRS refused it: 409 /) }),
+    ]);
+    // Kept encoded: a statement's keys (extension IRIs) hold dots, which the collection store refuses.
+    expect(sameStatement(JSON.parse((letters[0] as { statementJson: string }).statementJson), conflicting)).toBe(true);
+  }, 60_000);
+
   it('loses and duplicates nothing across a crash of this LRS mid-page, the peer down, then the peer no longer honouring its more link', async () => {
     const ids = await batches(10, 10, 10, 10, 10);
     const source = await pullSource();
