@@ -16,7 +16,7 @@ import { OriginReceipts } from '../inbound/origin-receipts';
 import { PROVENANCE_STORES, ProvenanceStore } from '../inbound/provenance-store';
 import { Receiver } from '../inbound/receiver';
 import type { DeadLetter, ProvenanceEntry } from '../model';
-import { DeadLetters } from '../outbound/dead-letters';
+import { DeadLetters, type StoredLetter } from '../outbound/dead-letters';
 import { OUTBOUND_STORES } from '../outbound/records';
 import { RemoteLrs } from '../remote/remote-lrs';
 import { PeersInMemory, startPullLrs, type PullHarness } from './harness.contract';
@@ -68,7 +68,7 @@ describe.each(TEST_ENGINES)('the pull job on %s', (engine) => {
   };
   const heldHere = async (ids: string[]) => (await Promise.all(ids.map(localStatement))).filter((statement) => statement !== undefined).length;
   const provenance = () => harness.context.store<ProvenanceEntry>('provenance');
-  const deadLetters = () => harness.context.store<DeadLetter>('dead-letters');
+  const deadLetters = () => harness.context.store<StoredLetter>('dead-letters');
 
   it('pulls every statement once, pages ending inside batches (one stored time each), with its provenance and this LRS’s authority; the next run reads only what came after', async () => {
     const ids = await batches(10, 10, 10);
@@ -137,7 +137,7 @@ describe.each(TEST_ENGINES)('the pull job on %s', (engine) => {
       expect.objectContaining({ direction: 'pull', source: source.id, statementId: conflicting.id, status: 409, attempts: 1, reason: expect.stringMatching(/^this LRS refused it: 409 /) }),
     ]);
     // Kept encoded: a statement's keys (extension IRIs) hold dots, which the collection store refuses.
-    expect(sameStatement(JSON.parse((letters[0] as { statementJson: string }).statementJson), conflicting)).toBe(true);
+    expect(sameStatement(JSON.parse(letters[0]!.statementJson!), conflicting)).toBe(true);
   }, 60_000);
 
   it('loses and duplicates nothing across a crash of this LRS mid-page, the peer down, then the peer no longer honouring its more link', async () => {
