@@ -16,7 +16,7 @@ const MAX_SECRET = 512;
 const MAX_INBOUND_KEYS = 20;
 
 /** Peer fields an administrator may set; `slug` and `kind` only when registering. */
-const CHANGEABLE = ['name', 'endpoint', 'outboundCredentials', 'inboundCredentialKeys', 'signingKey', 'community'] as const;
+const CHANGEABLE = ['name', 'endpoint', 'outboundCredentials', 'inboundCredentialKeys', 'signingKey', 'jwksUrl', 'community'] as const;
 
 export type PeerInput = Omit<Peer, 'createdAt'>;
 /** A change: a field given replaces it; null removes an optional one. */
@@ -34,6 +34,7 @@ export function parsePeerInput(input: unknown): PeerInput {
     ...(body.endpoint !== undefined && { endpoint: parseEndpoint(body.endpoint) }),
     ...(body.outboundCredentials !== undefined && { outboundCredentials: parseOutboundCredentials(body.outboundCredentials) }),
     ...(body.signingKey !== undefined && { signingKey: parseSigningKey(body.signingKey) }),
+    ...(body.jwksUrl !== undefined && { jwksUrl: parseJwksUrl(body.jwksUrl) }),
     ...(body.community !== undefined && { community: parseCommunity(body.community) }),
   };
   checkKind(peer);
@@ -54,6 +55,7 @@ export function parsePeerPatch(input: unknown): PeerPatch {
     outboundCredentials: optional(body.outboundCredentials, parseOutboundCredentials),
     inboundCredentialKeys: optional(body.inboundCredentialKeys, parseInboundKeys),
     signingKey: optional(body.signingKey, parseSigningKey),
+    jwksUrl: optional(body.jwksUrl, parseJwksUrl),
     community: optional(body.community, parseCommunity),
   };
   return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as PeerPatch;
@@ -86,6 +88,25 @@ function parseKind(value: unknown): Peer['kind'] {
 function parseName(value: unknown): string {
   if (typeof value !== 'string' || value.trim() === '' || value.length > MAX_NAME) throw new BadRequestError(INVALID_PEER, `name must be a non-empty text of at most ${MAX_NAME} characters`);
   return value;
+}
+
+/**
+ * Where a Caliper peer publishes the keys it signs its events with: https, or http on this machine
+ * only (a key set read in clear text could be replaced on the way).
+ */
+function parseJwksUrl(value: unknown): string {
+  const problem = 'jwksUrl must be the absolute https URL of a JWK Set (http only on localhost), without credentials or fragment';
+  let url: URL | undefined;
+  try {
+    url = typeof value === 'string' && value.length <= 2000 ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  const local = url !== undefined && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url === undefined || !(url.protocol === 'https:' || (url.protocol === 'http:' && local)) || url.username !== '' || url.password !== '' || url.hash !== '') {
+    throw new BadRequestError(INVALID_PEER, problem);
+  }
+  return url.href;
 }
 
 /** An absolute http(s) URL without credentials, query or fragment; kept without a trailing slash. */
@@ -133,8 +154,9 @@ function parseCommunity(value: unknown): string {
   return value;
 }
 
-/** What each kind needs: a keiko peer an endpoint ending in /xapi; only a keiko peer a signing key. */
-function checkKind(peer: Pick<Peer, 'kind' | 'endpoint' | 'signingKey'>): void {
+/** What each kind needs: a keiko peer an endpoint ending in /xapi; only a keiko peer a signing key, only a caliper peer a key set. */
+function checkKind(peer: Pick<Peer, 'kind' | 'endpoint' | 'signingKey' | 'jwksUrl'>): void {
+  if (peer.kind !== 'caliper' && peer.jwksUrl !== undefined) throw new BadRequestError(INVALID_PEER, 'jwksUrl is for caliper peers only: the key set Canvas signs its events with');
   if (peer.kind === 'keiko' && (peer.endpoint === undefined || !peer.endpoint.endsWith('/xapi'))) {
     throw new BadRequestError(INVALID_PEER, 'endpoint of a keiko peer must be its xAPI base ending in /xapi (e.g. https://lrs.college.example/xapi): its inbox and identity are found from it');
   }

@@ -69,6 +69,14 @@ describe.each(TEST_ENGINES)('the peers API on %s', (engine) => {
     expect((await stored.get('universidad-sur'))!.value.outboundCredentials).toEqual(SUR.outboundCredentials);
   });
 
+  it("keeps a Caliper peer's key set (https, or http on this machine) and removes it with null", async () => {
+    const canvas = await register({ slug: 'canvas', name: 'Canvas', kind: 'caliper', jwksUrl: 'https://keys.instructure.example/jwks' });
+    expect(canvas.jwksUrl).toBe('https://keys.instructure.example/jwks');
+    expect([documentedPeer(canvas), documentedPeer.errors]).toEqual([true, null]);
+    expect((await call('patch', '/peers/canvas', { jwksUrl: 'http://127.0.0.1:4000/jwks' })).body.jwksUrl).toBe('http://127.0.0.1:4000/jwks');
+    expect((await call('patch', '/peers/canvas', { jwksUrl: null })).body).not.toHaveProperty('jwksUrl');
+  });
+
   it('lists peers by slug', async () => {
     for (const slug of ['zeta', 'alfa', 'media']) await register({ slug, name: slug, kind: 'caliper' });
     expect((await call('get', '/peers')).body.peers.map((peer: Peer) => peer.slug)).toEqual(['alfa', 'media', 'zeta']);
@@ -106,6 +114,9 @@ describe.each(TEST_ENGINES)('the peers API on %s', (engine) => {
     ['a signing key that is no Ed25519 key', { ...SUR, kind: 'keiko', signingKey: { publicKey: 'abc' } }, 'signingKey.publicKey must be an Ed25519 public key'],
     ['a keyId not of its key', { ...SUR, kind: 'keiko', signingKey: { publicKey: generateSigningKeyPair().publicKey, keyId: 'other' } }, 'signingKey.keyId must be the id of its publicKey'],
     ['a community that is no slug', { ...SUR, community: 'Madrid!' }, 'community must be the slug'],
+    ['a key set on an xapi peer', { ...SUR, jwksUrl: 'https://keys.example/jwks' }, 'jwksUrl is for caliper peers only'],
+    ['a key set read in clear text from another host', { slug: 'canvas', name: 'Canvas', kind: 'caliper', jwksUrl: 'http://keys.example/jwks' }, 'jwksUrl must be the absolute https URL'],
+    ['a key set that is no URL', { slug: 'canvas', name: 'Canvas', kind: 'caliper', jwksUrl: 'keys' }, 'jwksUrl must be the absolute https URL'],
   ])('answers 400 INVALID_PEER naming the field for %s, storing nothing', async (_what, body, named) => {
     const response = await call('post', '/peers', body as object);
     expect([response.status, response.body.code, response.body.message]).toEqual([400, 'INVALID_PEER', expect.stringContaining(named)]);
