@@ -1,6 +1,8 @@
 import { expectDocumentedForOperators, settingNamesIn } from '../../../test-support/deployment-settings';
 import { readFederationSettings } from './settings';
 
+const SETTING_NAMES = ['FEDERATION_COMMUNITY', 'FEDERATION_DELIVER_CRON', 'FEDERATION_PULL_CRON', 'FEDERATION_REQUEST_TIMEOUT_SECONDS', 'FEDERATION_BATCH_SIZE', 'FEDERATION_MAX_RESPONSE_MB'];
+
 describe("the federation plugin's settings", () => {
   it('default to no community, pushing every second, pulling every 5 seconds, 30 s per request, batches of 500, answers up to 64 MiB', () => {
     expect(readFederationSettings({})).toEqual({
@@ -44,14 +46,7 @@ describe("the federation plugin's settings", () => {
       FEDERATION_BATCH_SIZE: '5001',
       FEDERATION_MAX_RESPONSE_MB: 'lots',
     });
-    expect(problems.map((problem) => problem.split(' ')[0])).toEqual([
-      'FEDERATION_COMMUNITY',
-      'FEDERATION_DELIVER_CRON',
-      'FEDERATION_PULL_CRON',
-      'FEDERATION_REQUEST_TIMEOUT_SECONDS',
-      'FEDERATION_BATCH_SIZE',
-      'FEDERATION_MAX_RESPONSE_MB',
-    ]);
+    expect(problems.map((problem) => problem.split(' ')[0])).toEqual(SETTING_NAMES);
   });
 });
 
@@ -59,14 +54,7 @@ describe('the federation settings in the deployment files', () => {
   const names = settingNamesIn('src/plugins/federation/settings.ts', /FEDERATION_[A-Z_]+/);
 
   it('are found in settings.ts (sanity check of the search)', () => {
-    expect(names).toEqual([
-      'FEDERATION_COMMUNITY',
-      'FEDERATION_DELIVER_CRON',
-      'FEDERATION_PULL_CRON',
-      'FEDERATION_REQUEST_TIMEOUT_SECONDS',
-      'FEDERATION_BATCH_SIZE',
-      'FEDERATION_MAX_RESPONSE_MB',
-    ]);
+    expect(names).toEqual(SETTING_NAMES);
   });
 
   it("are each in the README's configuration table, in .env.example and passed through by docker-compose.yml", () => {
