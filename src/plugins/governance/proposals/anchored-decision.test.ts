@@ -106,6 +106,7 @@ describe.each(TEST_ENGINES)('a decision of the wired governance plugin, anchored
       // sends the next. The decision goes in the next batch recorded after it, at the first run after it
       // (within one period) whether a batch was in flight or not; its receipt at the next run.
       // Checked by runs (a loaded machine may skip firings while a run lasts); the times are the figures.
+      // A run that fired just before the decision but read the feed after it was stored sends it a run earlier.
       const before = runs.filter(({ firing }) => firing < stored);
       const inFlight = before.length > 0 && before[before.length - 1]!.anchors > (before[before.length - 2]?.anchors ?? anchorsAtStart);
       const firstAfter = runs.findIndex(({ firing }) => firing > stored);
@@ -113,7 +114,8 @@ describe.each(TEST_ENGINES)('a decision of the wired governance plugin, anchored
       const confirmed = runs.findIndex(({ decisionAnchored }) => decisionAnchored);
       const figures = { periodMs: PERIOD_MS, sentAfterMs: runs[sent]!.firing - stored, receiptAfterMs: runs[confirmed]!.firing - stored, batchInFlightWhenDecided: inFlight };
       console.log(`decision anchoring on ${engine}: ${JSON.stringify(figures)}`);
-      expect([sent, confirmed]).toEqual([firstAfter, firstAfter + 1]);
+      expect([firstAfter - 1, firstAfter]).toContain(sent);
+      expect(confirmed).toBe(sent + 1);
     } finally {
       ticking = false;
       await ticker;
